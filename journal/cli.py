@@ -1,0 +1,233 @@
+"""The `journal` command: parse options, call the core, print. The only module that exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from journal.errors import JournalError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNEXPECTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class State:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def root(self) -> Path:
+        from journal.files import find_root
+
+        return find_root(self.directory)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def parse_now(value: str | None) -> dt.datetime:
+    """--now as an aware datetime (naive input is read as UTC); the real clock if absent."""
+    if value is None:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO date or datetime, e.g. 2026-11-22T18:00+01:00",
+                                 param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD") from None
+
+
+def _iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from journal.schema import valid_week
+
+    if value is not None and not valid_week(value):
+        raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www, e.g. 2026-W47")
+    return value
+
+
+now_option = click.option("--now", "now", metavar="DATETIME",
+                          help="Pretend the time is DATETIME (ISO 8601); default: the real clock.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="Run as if started in PATH (like git -C).", metavar="PATH")
+@click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
+@click.version_option(package_name="journal")
+@click.pass_context
+def cli(ctx: click.Context, directory: Path, debug: bool) -> None:
+    """A Git-backed, plain-text accountability journal.
+
+    Goals, contracts and weekly check-ins are Markdown files with YAML front matter in a
+    shared Git repository. `journal` checks them, scaffolds new ones, and (in later
+    commands) computes streaks from the commit history and builds a progress digest.
+    """
+    ctx.obj = State(directory)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--member", "members", multiple=True, required=True, metavar="ID",
+              help="A member id (lowercase slug); repeat for each partner.")
+@click.option("--title", help="The journal's title (default: the members' names).")
+@pass_state
+def init(state: State, directory: Path | None, members: tuple[str, ...], title: str | None) -> int:
+    """Create a journal in DIRECTORY (default: the current folder).
+
+    Makes the folder and a Git repository if needed, writes journal.yaml with the
+    members, a default weekly contract (contracts/pact.md), the entry folders and a
+    .gitignore. Refuses if journal.yaml already exists.
+    """
+    from journal.scaffold import init_journal
+
+    target = state.directory / directory if directory else state.directory
+    written = init_journal(target, list(members), title, parse_now(None))
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: add your email to journal.yaml, then `journal -C {target} new checkin --member {members[0]}`")
+    return EXIT_OK
+
+
+@cli.group()
+def new() -> None:
+    """Create an entry from a template (never overwrites an existing file)."""
+
+
+edit_option = click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+
+
+def _created(path: Path, edit: bool) -> int:
+    click.echo(str(path))
+    if edit:
+        click.edit(filename=str(path))
+    return EXIT_OK
+
+
+@new.command("checkin")
+@click.option("--member", metavar="ID", help="Whose check-in (default: the member with your git user.email).")
+@click.option("--week", callback=_iso_week, metavar="YYYY-Www", help="The ISO week (default: the current one).")
+@click.option("--date", callback=_iso_date, metavar="YYYY-MM-DD", help="The day, for a daily cadence.")
+@edit_option
+@now_option
+@pass_state
+def new_checkin(state: State, member: str | None, week: str | None, date: dt.date | None, edit: bool,
+                now: str | None) -> int:
+    """Write this period's check-in, with last time's commitments listed under outcomes.
+
+    Each carried-over commitment gets an empty status: fill in done, partial or missed.
+    """
+    from journal.scaffold import new_checkin as create
+
+    if week and date:
+        raise click.UsageError("give --week or --date, not both")
+    return _created(create(state.root(), member, week, date, parse_now(now)), edit)
+
+
+@new.command("goal")
+@click.argument("title")
+@click.option("--id", "goal_id", metavar="ID", help="The goal's id (default: made from the title).")
+@click.option("--owner", metavar="ID", help="The owning member (default: you, by git user.email).")
+@click.option("--deadline", callback=_iso_date, metavar="YYYY-MM-DD", help="When the goal is due.")
+@edit_option
+@now_option
+@pass_state
+def new_goal(state: State, title: str, goal_id: str | None, owner: str | None, deadline: dt.date | None,
+             edit: bool, now: str | None) -> int:
+    """Write goals/<id>.md for a new goal called TITLE."""
+    from journal.scaffold import new_goal as create
+
+    return _created(create(state.root(), title, goal_id, owner, deadline, parse_now(now)), edit)
+
+
+@new.command("contract")
+@click.argument("title")
+@click.option("--party", "parties", multiple=True, metavar="ID", help="A party to it; repeat (default: all members).")
+@edit_option
+@now_option
+@pass_state
+def new_contract(state: State, title: str, parties: tuple[str, ...], edit: bool, now: str | None) -> int:
+    """Write contracts/<slug>.md, a new accountability agreement called TITLE."""
+    from journal.scaffold import new_contract as create
+
+    return _created(create(state.root(), title, list(parties), parse_now(now)), edit)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: path:line:col: severity: message [code]; json: a list of objects.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@pass_state
+def check(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
+    """Check the journal's entries (or only PATHS, still against the whole journal).
+
+    Exit 0 when clean (warnings allowed), 1 when errors are found (or warnings with
+    --strict), 2 on a usage error.
+    """
+    from journal import problems as P
+    from journal.checks import check_files
+    from journal.files import read_worktree, relative_to_root
+
+    root = state.root()
+    files, read_problems = read_worktree(root)
+    only = [relative_to_root(root, p, state.directory) for p in paths] if paths else None
+    if only:
+        missing = [p for p in only if p not in files and not any(rp.path == p for rp in read_problems)]
+        if missing:
+            raise JournalError(f"not a journal entry: {missing[0]}",
+                               hint="entries are journal.yaml, contracts/*.md, goals/*.md and checkins/<YYYY>/*.md")
+    result = check_files(files, only)
+    found = P.sort_problems(result.problems + [p for p in read_problems if only is None or p.path in only])
+    click.echo(P.format_json(found) if fmt == "json" else P.format_text(found), nl=False)
+    click.echo(P.summary(found, result.entries + len(read_problems)), err=True)
+    failing = any(p.is_error or strict for p in found)
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; map every outcome to an exit code, never a traceback unless --debug."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        result: Any = cli.main(args=args, prog_name="journal", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_PROBLEMS
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except JournalError as exc:
+        _error(str(exc), exc.hint)
+        return EXIT_PROBLEMS
+    except Exception as exc:
+        if debug:
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc}", "rerun with --debug for the traceback, and report it")
+        return EXIT_UNEXPECTED
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _error(message: str, hint: str) -> None:
+    from journal.problems import clean
+
+    click.echo(f"Error: {clean(message)}", err=True)
+    if hint:
+        click.echo(f"hint: {clean(hint)}", err=True)
+
+
