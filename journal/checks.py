@@ -59,6 +59,9 @@ class Journal:
         config = entries.get(layout.CONFIG)
         members = config.data.get("members") if config else None
         self.members: set[str] = {m for m in members if isinstance(m, str)} if isinstance(members, dict) else set()
+        # Without a usable roster every member reference would fail; the roster's own
+        # problem is the one worth reporting.
+        self.roster_ok = isinstance(members, dict)
         self.config = config
         self.goals: dict[str, Entry] = {}
         self.contracts: dict[str, Entry] = {}
@@ -132,7 +135,7 @@ class _Out:
 
 def _check_ref(out: _Out, ref: Ref, journal: Journal) -> None:
     known = {"member": journal.members, "goal": journal.goals, "contract": journal.contracts}[ref.kind]
-    if ref.kind == "member" and out.entry.kind == "config":
+    if ref.kind == "member" and (out.entry.kind == "config" or not journal.roster_ok):
         return
     if ref.value not in known:
         close = difflib.get_close_matches(ref.value, sorted(known), n=1, cutoff=0.6)
@@ -149,7 +152,7 @@ def _checkin_rules(out: _Out, journal: Journal) -> None:
     name = layout.parse_checkin_name(path)
     if name is None:
         out.add((), P.PATH, "check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md")
-    elif isinstance(member, str) and isinstance(period, str):
+    elif layout.is_slug(member) and isinstance(period, str):
         if name.member != member:
             out.add(("member",), P.PATH, f"file name says member '{name.member}' but the entry says '{member}'")
         if name.period != period:
