@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WEEKLY = "weekly"
@@ -183,7 +183,7 @@ def local_time(day: date, clock: time, tz: ZoneInfo) -> datetime:
     # The round trip through UTC turns a wall time skipped by a spring-forward jump into
     # the real instant just after the jump (PEP 495, fold=0 reads it with the old offset);
     # a repeated autumn wall time takes its first occurrence.
-    return naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz)
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
 def make_period(
@@ -204,7 +204,7 @@ def make_period(
         raise ValueError(f"grace must not be negative, found {grace}")
     due_at = local_time(due_day, clock, tz)
     # Grace is elapsed time, so a DST change inside it neither stretches nor shrinks it.
-    closes = (due_at.astimezone(timezone.utc) + grace).astimezone(tz)
+    closes = (due_at.astimezone(UTC) + grace).astimezone(tz)
     return Period(
         key=key,
         start=local_time(first, time(0), tz),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journal.periods import (
@@ -37,9 +37,12 @@ from journal.periods import (
 # * "recalibrate" looks at the most recent check-ins only: the last 3 with outcomes all
 #   under 50 %, or one commitment missed 3 times in the last 6.
 
-ON_TIME, LATE, MISSED, PAUSED, PENDING, EARLY = (
-    "on_time", "late", "missed", "paused", "pending", "early"
-)
+ON_TIME = "on_time"
+LATE = "late"
+MISSED = "missed"
+PAUSED = "paused"
+PENDING = "pending"
+EARLY = "early"
 STATUSES = (ON_TIME, LATE, MISSED, PAUSED, PENDING, EARLY)
 COUNTED = frozenset({ON_TIME, LATE})
 BREAKING = frozenset({MISSED, EARLY})
@@ -149,9 +152,13 @@ def compute_member(
 ) -> MemberReport:
     """Every period of `member` since their first contract, judged as of `now`."""
     now_utc = _utc(now)
-    mine = sorted((c for c in contracts if member in c.parties), key=lambda c: (c.effective, c.slug))
+    mine = sorted(
+        (c for c in contracts if member in c.parties), key=lambda c: (c.effective, c.slug)
+    )
     cadence = mine[0].cadence if mine else ""
-    spans = [(c, span) for c in mine if c.cadence == cadence and (span := _span(c, tz, now)) is not None]
+    spans = [
+        (c, span) for c in mine if c.cadence == cadence and (span := _span(c, tz, now)) is not None
+    ]
     statuses: list[PeriodStatus] = []
     closed: list[bool] = []
     if spans:
@@ -168,7 +175,7 @@ def compute_member(
             statuses.append(_judge(period, filing, in_force, member, tz, now_utc))
             closed.append(now_utc >= _utc(period.closes))
 
-    settled = [s for s, c in zip(statuses, closed) if c and s.status != PAUSED]
+    settled = [s for s, c in zip(statuses, closed, strict=True) if c and s.status != PAUSED]
     current, longest = streak_lengths(s.status for s in statuses)
     counts = Counter(s.status for s in statuses)
     owed = sum(
@@ -206,7 +213,7 @@ def pact_streak(contract: ContractTerms, reports: Mapping[str, MemberReport]) ->
     if not contract.parties or contract.parties[0] not in reports:
         return 0
     cadence = contract.cadence
-    first = contract.effective
+    first = key_start(date_key(contract.effective, cadence), cadence)
     last = key_start(date_key(contract.until, cadence), cadence) if contract.until else None
     by_party = {
         party: {s.period: s.status for s in reports[party].periods}
@@ -216,7 +223,7 @@ def pact_streak(contract: ContractTerms, reports: Mapping[str, MemberReport]) ->
     combined = []
     for status in reports[contract.parties[0]].periods:
         begins = key_start(status.period, cadence)
-        if begins < key_start(date_key(first, cadence), cadence) or (last and begins > last):
+        if begins < first or (last is not None and begins > last):
             continue
         # A party whose clock has not reached this period yet (another zone) has no
         # status for it: pending, like a period not yet due.
@@ -375,4 +382,4 @@ def _utc(moment: datetime) -> datetime:
     # DST fold; comparing in UTC compares instants.
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment!r} has no time zone; an aware datetime is needed")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+import itertools
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +22,6 @@ from journal.periods import (
     weeks_in_year,
 )
 
-UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 SUNDAY_21 = (6, time(21, 0))
@@ -99,7 +99,9 @@ def test_iso_week_53_exists_only_in_long_years():
         parse_week("2027-W53")
 
 
-@pytest.mark.parametrize("key", ["2026-W54", "2026-W00", "2026-w47", "2026W47", "26-W47", "2026-W4"])
+@pytest.mark.parametrize(
+    "key", ["2026-W54", "2026-W00", "2026-w47", "2026W47", "26-W47", "2026-W4"]
+)
 def test_parse_week_rejects_weeks_the_calendar_lacks(key):
     with pytest.raises(ValueError, match="invalid ISO week"):
         parse_week(key)
@@ -206,12 +208,15 @@ def test_periods_between_runs_from_first_date_to_the_period_containing_last():
         timedelta(hours=12),
     )
     assert [p.key for p in periods] == ["2026-W45", "2026-W46", "2026-W47"]
-    assert all(a.end == b.start for a, b in zip(periods, periods[1:]))
+    assert all(a.end == b.start for a, b in itertools.pairwise(periods))
 
 
 def test_periods_between_is_empty_when_last_comes_before_first():
     last = datetime(2026, 11, 1, tzinfo=BERLIN)
-    assert periods_between(date(2026, 11, 20), last, "daily", BERLIN, (None, time(21)), timedelta(0)) == []
+    assert (
+        periods_between(date(2026, 11, 20), last, "daily", BERLIN, (None, time(21)), timedelta(0))
+        == []
+    )
 
 
 def test_daily_periods_between_count_each_local_day():
