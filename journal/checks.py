@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping
 
-from journal import layout
+from journal import layout, periods
 from journal import problems as P
 from journal.entries import Entry, read_entry
 from journal.problems import Problem
@@ -218,6 +218,12 @@ def _contract_rules(out: _Out) -> None:
     effective, until = parse_date(data.get("effective")), parse_date(data.get("until"))
     if effective and until and until < effective:
         out.add(("until",), P.DATE, f"until {until} is before effective {effective}")
+    cadence, due = data.get("cadence", periods.WEEKLY), data.get("due")
+    if isinstance(due, str) and cadence in periods.CADENCES:
+        try:
+            periods.parse_due(due, cadence)
+        except ValueError as exc:
+            out.add(("due",), P.TYPE, f"due: {exc}")
     parties = data.get("parties")
     pauses = data.get("pauses")
     if not isinstance(pauses, list):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,10 @@ from typing import Any
 import click
 
 from journal.errors import JournalError
+from journal.problems import clean
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNEXPECTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OVERDUE = 3  # `journal status`: you are overdue (for cron jobs and shell prompts)
 
 
 class State:
@@ -195,6 +198,99 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 
+HEAT = {"on_time": "#", "late": "+", "missed": "x", "paused": "-", "pending": ".", "early": "e"}
+
+
+@cli.command()
+@click.option("--member", metavar="ID", help="Only this member.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures and every period as JSON.")
+@now_option
+@pass_state
+def streaks(state: State, member: str | None, as_json: bool, now: str | None) -> int:
+    """Streaks, scores and flags for each member, judged from the commit history.
+
+    A check-in counts for its period by the author time of the commit that first brought
+    it into the history, in the member's time zone. The heatmap shows one character per
+    period: # on time, + late, x missed, - paused, . pending, e early.
+    """
+    from journal.progress import compute_standing, streaks_json
+
+    standing = compute_standing(state.directory, parse_now(now), member)
+    if as_json:
+        click.echo(json.dumps(streaks_json(standing), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    _warn(standing.warnings)
+    rows = [("member", "current", "longest", "score", "on-time", "completion", "owed", "flags")]
+    for r in standing.reports:
+        rows.append((r.member, str(r.current), str(r.longest), f"{r.score:.1f}", _pct(r.on_time_rate),
+                     _pct(r.completion), f"{r.owed:g}", ", ".join(r.flags) or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    click.echo("")
+    for r in standing.reports:
+        click.echo(f"{r.member.ljust(widths[0])}  {''.join(HEAT[p.status] for p in r.periods)}")
+    for slug, n in standing.pacts:
+        click.echo(f"pact streak of {slug}: {n}")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
+@now_option
+@pass_state
+def status(state: State, as_json: bool, now: str | None) -> int:
+    """This period for everyone: checked in, due in how long, or overdue.
+
+    Also lists the commitments each member made for this period and what is due in the
+    next two weeks. Exits 3 when you (the member whose email is git's user.email) are
+    overdue, so a cron job or a shell prompt can remind you.
+    """
+    from journal.progress import compute_standing, is_overdue, status_json
+
+    standing = compute_standing(state.directory, parse_now(now))
+    data = status_json(standing)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        _warn(standing.warnings)
+        for m in data["members"]:
+            click.echo(f"{m['name']} ({m['member']}), {m['period'] or '-'}: {_state_text(m)}")
+            for c in m["commitments"]:
+                click.echo(f"    - {clean(c)}")
+        if data["upcoming"]:
+            click.echo("coming up:")
+            for u in data["upcoming"]:
+                click.echo(f"  {u['date']}  {u['kind']}: {clean(u['title'])} ({u['source']})")
+    mine = next((r for r in standing.reports if r.member == standing.me), None)
+    return EXIT_OVERDUE if mine is not None and is_overdue(mine, standing.now) else EXIT_OK
+
+
+def _state_text(m: dict[str, Any]) -> str:
+    if m["state"] == "checked in":
+        return f"checked in {m['at'][:16].replace('T', ' ')}"
+    if m["state"] == "due":
+        return f"due in {_span(m['seconds_left'])} ({m['due'][:16].replace('T', ' ')} their time)"
+    if m["state"] == "overdue":
+        return f"OVERDUE since {m['due'][:16].replace('T', ' ')} (counts as late until {m['grace_until'][:16].replace('T', ' ')})"
+    return str(m["state"])
+
+
+def _span(seconds: int) -> str:
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+def _warn(warnings: Any) -> None:
+    for w in warnings:
+        click.echo(f"warning: {clean(w)}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map every outcome to an exit code, never a traceback unless --debug."""
     args = sys.argv[1:] if argv is None else argv
@@ -224,8 +320,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _error(message: str, hint: str) -> None:
-    from journal.problems import clean
-
     click.echo(f"Error: {clean(message)}", err=True)
     if hint:
         click.echo(f"hint: {clean(hint)}", err=True)

@@ -9,17 +9,13 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from journal import layout
+from journal import layout, periods
 from journal import problems as P
 from journal.entries import Entry, KeyPath
 from journal.problems import Problem
 
 STATUSES = ("done", "partial", "missed")
-_DURATION = re.compile(r"\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*\Z", re.I)
-_DUE_WEEKLY = re.compile(r"\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(\d{1,2}):(\d{2})\s*\Z", re.I)
-_DUE_DAILY = re.compile(r"\s*(\d{1,2}):(\d{2})\s*\Z")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\Z")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -126,21 +122,25 @@ def valid_week(value: Any) -> bool:
     return True
 
 
-def parse_duration(value: Any) -> dt.timedelta | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value == 0:
-        return dt.timedelta(0)
-    if not isinstance(value, str) or not (m := _DURATION.match(value)):
-        return None
-    unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m[2][0].lower()]
-    return dt.timedelta(**{unit: int(m[1])})
+def _parses(parse: Callable[[str], Any]) -> Callable[[Any], bool]:
+    def accepts(value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            return False
+        try:
+            parse(str(value))
+        except ValueError:
+            return False
+        return True
+
+    return accepts
 
 
-def valid_due(value: Any) -> bool:
-    m = isinstance(value, str) and (_DUE_WEEKLY.match(value) or _DUE_DAILY.match(value))
-    if not m:
-        return False
-    hour, minute = int(m.groups()[-2]), int(m.groups()[-1])
-    return hour < 24 and minute < 60
+def _due_any_cadence(text: str) -> None:
+    # The cadence is a sibling field; the contract rule checks the pair.
+    try:
+        periods.parse_due(text, periods.WEEKLY)
+    except ValueError:
+        periods.parse_due(text, periods.DAILY)
 
 
 def _timezone_ok(value: Any) -> bool:
@@ -172,8 +172,8 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "contract": (layout.is_slug, "a contract slug", P.SLUG),
     "email": (lambda v: isinstance(v, str) and _EMAIL.match(v) is not None, "an email address", P.TYPE),
     "timezone": (_timezone_ok, "an IANA time zone such as Europe/Berlin", P.TYPE),
-    "duration": (lambda v: parse_duration(v) is not None, "a duration such as 12h, 7 days or 4 weeks", P.TYPE),
-    "due": (valid_due, "a due time such as 'sunday 21:00' (or '21:00' for a daily cadence)", P.TYPE),
+    "duration": (_parses(periods.parse_duration), "a duration such as 12h, 7 days or 4 weeks", P.TYPE),
+    "due": (_parses(_due_any_cadence), "a due time such as 'sunday 21:00' (or '21:00' for a daily cadence)", P.TYPE),
 }
 _REF_KINDS = ("member", "goal", "contract")
 
@@ -304,10 +304,3 @@ def validate(entry: Entry) -> tuple[list[Problem], list[Ref]]:
             v.problem(("week",) if has_week else (), P.REQUIRED,
                       "a check-in names its period with exactly one of week: YYYY-Www or date: YYYY-MM-DD")
     return v.problems, v.refs
-
-
-def weekday_of_due(value: str) -> int | None:
-    m = _DUE_WEEKLY.match(value)
-    if not m:
-        return None
-    return next(i for i, d in enumerate(_WEEKDAYS) if d.startswith(m[1].lower()))

@@ -126,3 +126,35 @@ def write_journal(root: Path, files: dict[str, str] | None = None) -> Path:
 def journal_dir(tmp_path: Path) -> Path:
     """A small valid journal (not yet a git repository)."""
     return write_journal(tmp_path / "j")
+
+
+AUTHORS = {"alice": ("Alice Moreno", "alice@example.org"), "bob": ("Bob Okafor", "bob@example.com"),
+           "carol": ("Carol", "carol@example.net")}
+
+
+@pytest.fixture
+def commit(tmp_path: Path) -> Callable[..., str]:
+    """commit(files={path: text or None}, when=ISO, author=member) -> commit id, with real git.
+
+    The journal repository lives at tmp_path / "repo"; None deletes a file."""
+    repo = tmp_path / "repo"
+    repo.mkdir(exist_ok=True)
+    if not (repo / ".git").exists():
+        git(repo, "init", "-q", "-b", "main")
+
+    def make(files: dict[str, str | None], when: str, author: str = "alice", message: str = "entry") -> str:
+        for rel, text in files.items():
+            path = repo / rel
+            if text is None:
+                git(repo, "rm", "-q", rel)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            git(repo, "add", rel)
+        name, email = AUTHORS[author]
+        env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": when,
+               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": when}
+        git(repo, "commit", "-q", "--allow-empty", "-m", message, env=env)
+        return git(repo, "rev-parse", "HEAD").stdout.strip()
+
+    return make

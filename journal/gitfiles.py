@@ -1,0 +1,164 @@
+"""Journal files as Git holds them (a commit's tree, the index), parsed once per blob.
+
+Parsed entries are cached by blob id — a content hash — under `<gitdir>/journal/`, so a
+later run parses only what changed. The cache is JSON, validated on load, and a file
+that fails validation is ignored and rewritten, never trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pygit2
+
+from journal import layout
+from journal.atomic import write_replace
+from journal.entries import Entry, read_entry
+from journal.errors import JournalError, NotAJournal
+from journal.problems import Problem
+
+CACHE_VERSION = 1
+_TOPS = (layout.CONTRACTS, layout.GOALS, layout.CHECKINS)
+
+
+def open_repository(start: Path) -> pygit2.Repository | None:
+    path = pygit2.discover_repository(str(start))
+    return pygit2.Repository(path) if path else None
+
+
+def cache_dir(repo: pygit2.Repository) -> Path:
+    return Path(repo.path) / "journal"
+
+
+def head_tree(repo: pygit2.Repository) -> pygit2.Tree | None:
+    if repo.head_is_unborn:
+        return None
+    try:
+        return repo.head.peel(pygit2.Commit).tree
+    except (pygit2.GitError, KeyError) as exc:
+        raise JournalError(f"cannot read HEAD: {exc}", hint="is this a partial or damaged clone? try `git fetch`") from None
+
+
+def tree_blobs(tree: pygit2.Tree) -> Iterator[tuple[str, pygit2.Oid]]:
+    """(path, blob id) of every journal file in a commit's tree."""
+    if layout.CONFIG in tree and tree[layout.CONFIG].type == pygit2.enums.ObjectType.BLOB:
+        yield layout.CONFIG, tree[layout.CONFIG].id
+    for top in _TOPS:
+        if top in tree and tree[top].type == pygit2.enums.ObjectType.TREE:
+            yield from _walk(tree[top], top)
+
+
+def _walk(tree: Any, prefix: str) -> Iterator[tuple[str, pygit2.Oid]]:
+    for item in tree:
+        path = f"{prefix}/{item.name}"
+        if item.type == pygit2.enums.ObjectType.TREE:
+            yield from _walk(item, path)
+        elif item.filemode != pygit2.enums.FileMode.LINK and layout.entry_kind(path) is not None:
+            yield path, item.id
+
+
+def index_blobs(repo: pygit2.Repository) -> Iterator[tuple[str, pygit2.Oid]]:
+    """(path, blob id) of every journal file staged in the index."""
+    for item in repo.index:
+        if layout.entry_kind(item.path) is not None and item.mode != pygit2.enums.FileMode.LINK:
+            yield item.path, item.id
+
+
+class EntryCache:
+    """Parsed entries keyed by blob id, persisted as JSON."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.file = folder / "entries.json" if folder else None
+        self.items: dict[str, list[Any]] = self._load()
+        self.dirty = False
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self.file is None:
+            return {}
+        try:
+            raw = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION or not isinstance(raw.get("entries"), dict):
+            return {}
+        items = raw["entries"]
+        valid = all(isinstance(v, list) and len(v) == 5 and isinstance(v[0], dict) and isinstance(v[1], str)
+                    and isinstance(v[2], str) and isinstance(v[3], int) and isinstance(v[4], int)
+                    for v in items.values())
+        return items if valid else {}
+
+    def get(self, blob: str, path: str, kind: str) -> Entry | None:
+        item = self.items.get(blob)
+        if item is None:
+            return None
+        data, body, yaml_text, yaml_line, body_line = item
+        return Entry(path, kind, data, body, yaml_text, yaml_line, body_line)
+
+    def put(self, blob: str, entry: Entry) -> None:
+        if self.file is None:
+            return
+        # Only what JSON carries back unchanged may be cached (keys that are not text would not).
+        if json.loads(json.dumps(entry.data)) != entry.data:
+            return
+        self.items[blob] = [entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line]
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        if self.file is None or not (self.dirty or set(self.items) - keep):
+            return
+        self.items = {k: v for k, v in self.items.items() if k in keep}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_replace(self.file, json.dumps({"version": CACHE_VERSION, "entries": self.items}))
+        except OSError:
+            pass  # a read-only repository still answers, just without a cache
+
+
+def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid]],
+               use_cache: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
+    """Parse journal blobs, reusing cached parses; unreadable files become Problems."""
+    cache = EntryCache(cache_dir(repo) if use_cache else None)
+    entries: dict[str, Entry] = {}
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for path, oid in blobs:
+        kind = layout.entry_kind(path)
+        if kind is None:
+            continue
+        key = str(oid)
+        seen.add(key)
+        cached = cache.get(key, path, kind)
+        if cached is not None:
+            entries[path] = cached
+            continue
+        try:
+            data = repo[oid].data
+        except KeyError:
+            raise JournalError(f"object {key} for {path} is missing from the repository",
+                               hint="a partial clone cannot reach it; run `git fetch` or clone without --filter") from None
+        result = read_entry(path, kind, data)
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            entries[path] = result
+            cache.put(key, result)
+    cache.save(seen)
+    return entries, problems
+
+
+def find_repository_root(start: Path) -> tuple[pygit2.Repository | None, Path]:
+    """The repository and journal root for `start`; a bare repository is its own root."""
+    repo = open_repository(start)
+    if repo is not None and repo.is_bare:
+        return repo, Path(repo.path)
+    from journal.files import find_root
+
+    try:
+        root = find_root(start)
+    except NotAJournal:
+        if repo is None or repo.workdir is None:
+            raise
+        root = Path(repo.workdir)
+    return repo, root

@@ -1,0 +1,140 @@
+"""Where everyone stands: the committed journal plus its history -> streak reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from journal import gitfiles, model
+from journal.checks import Journal, load_entries
+from journal.errors import JournalError
+from journal.files import read_worktree
+from journal.streaks import COUNTED, PENDING, Filing, MemberReport, PeriodStatus, compute_member, pact_streak
+
+
+@dataclass(frozen=True)
+class Standing:
+    now: dt.datetime
+    journal: Journal
+    members: dict[str, model.Member]
+    reports: tuple[MemberReport, ...]
+    pacts: tuple[tuple[str, int], ...]
+    warnings: tuple[str, ...]
+    me: str | None  # the member whose email is git's user.email
+
+
+def load_committed(start: Path) -> tuple[Any, Journal, list[str]]:
+    """The journal as of HEAD (or the working tree before the first commit)."""
+    repo, root = gitfiles.find_repository_root(start)
+    tree = gitfiles.head_tree(repo) if repo is not None else None
+    if tree is not None:
+        entries, _ = gitfiles.load_blobs(repo, gitfiles.tree_blobs(tree))
+        source = []
+    else:
+        files, _ = read_worktree(root)
+        entries, _ = load_entries(files)
+        source = ["no commits yet: reading the working tree, and nothing counts until it is committed"]
+    journal = Journal(entries)
+    if journal.config is None:
+        raise JournalError(f"no readable journal.yaml in {'HEAD' if tree is not None else root}",
+                           hint="run `journal check` to see what is wrong with it")
+    return repo, journal, source
+
+
+def compute_standing(start: Path, now: dt.datetime, only: str | None = None) -> Standing:
+    from journal.history import read_history
+    from journal.identity import member_for_email, user_email
+
+    repo, journal, warnings = load_committed(start)
+    members = model.members(journal)
+    if only is not None and only not in members:
+        raise JournalError(f"unknown member '{only}'", hint="members are listed under `members:` in journal.yaml")
+    history = read_history(repo, cache_dir=gitfiles.cache_dir(repo)) if repo is not None and not repo.head_is_unborn else None
+    terms, skipped = model.contract_terms(journal, history.pauses if history else {})
+    warnings += skipped + list(history.warnings if history else [])
+    reports = []
+    for mid, member in members.items():
+        filings = {}
+        if history is not None:
+            for (who, period), f in history.filings.items():
+                if who == mid:
+                    filings[period] = Filing(period, f.at, f.commit, member.owns_email(f.author_email))
+        reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
+                                      model.outcomes(journal, mid), now))
+    by_id = {r.member: r for r in reports}
+    pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms)
+    roster = journal.config.data.get("members") if journal.config else {}
+    me = member_for_email(roster if isinstance(roster, dict) else {}, user_email(Path(repo.path) if repo else start))
+    shown = tuple(r for r in reports if only is None or r.member == only)
+    return Standing(now, journal, members, shown, pacts, tuple(warnings), me)
+
+
+def current_period(report: MemberReport, now: dt.datetime) -> PeriodStatus | None:
+    """The period a member should act on now: an overdue open one first, else the current one."""
+    for p in report.periods:
+        if p.status == PENDING and p.due <= now:
+            return p
+    for p in report.periods:
+        if p.start <= now < p.closes and p.status != "paused":
+            return p
+    return report.periods[-1] if report.periods else None
+
+
+def is_overdue(report: MemberReport, now: dt.datetime) -> bool:
+    p = current_period(report, now)
+    return p is not None and p.status == PENDING and p.due <= now
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def streaks_json(s: Standing) -> dict[str, Any]:
+    return {
+        "now": iso(s.now),
+        "members": [{
+            "member": r.member,
+            "name": s.members[r.member].name,
+            "current": r.current,
+            "longest": r.longest,
+            "score": r.score,
+            "on_time_rate": r.on_time_rate,
+            "completion": r.completion,
+            "owed": r.owed,
+            "flags": list(r.flags),
+            "counts": r.counts,
+            "periods": [{"period": p.period, "status": p.status, "commit": p.commit, "at": iso(p.at),
+                         "due": iso(p.due), "flags": list(p.flags)} for p in r.periods],
+        } for r in s.reports],
+        "contracts": [{"contract": slug, "pact_streak": n} for slug, n in s.pacts],
+        "warnings": list(s.warnings),
+    }
+
+
+def status_json(s: Standing) -> dict[str, Any]:
+    from journal.agenda import upcoming
+
+    people = []
+    for r in s.reports:
+        member = s.members[r.member]
+        p = current_period(r, s.now)
+        entry: dict[str, Any] = {"member": r.member, "name": member.name, "period": p.period if p else None}
+        if p is None:
+            entry["state"] = "no contract in force"
+        elif p.status in COUNTED or p.status == "early":
+            entry.update(state="checked in", at=iso(p.at))
+        elif p.status == "paused":
+            entry["state"] = "paused"
+        elif p.due > s.now:
+            entry.update(state="due", due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
+        else:
+            entry.update(state="overdue", due=iso(p.due.astimezone(member.tz)), grace_until=iso(p.closes.astimezone(member.tz)))
+        previous = s.journal.previous_checkin(r.member, p.period) if p else None
+        entry["commitments"] = model.commitments(previous)
+        people.append(entry)
+    today = s.now.date()
+    soon = [{"date": str(u.day), "kind": u.kind, "title": u.title, "source": u.source}
+            for u in upcoming(s.journal, today, days=14)]
+    return {"now": iso(s.now), "me": s.me, "members": people, "upcoming": soon, "warnings": list(s.warnings)}
