@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pygit2
 
@@ -118,27 +118,43 @@ class EntryCache:
 
 def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid]],
                use_cache: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
-    """Parse journal blobs, reusing cached parses; unreadable files become Problems."""
-    cache = EntryCache(cache_dir(repo) if use_cache else None)
+    """Parse journal blobs from the object store, reusing cached parses."""
+    def reader(path: str, oid: pygit2.Oid) -> Callable[[], bytes]:
+        def read() -> bytes:
+            try:
+                return bytes(repo[oid].data)
+            except KeyError:
+                raise JournalError(f"object {oid} for {path} is missing from the repository",
+                                   hint="a partial clone cannot reach it; run `git fetch` or clone without --filter") from None
+        return read
+
+    items = ((path, str(oid), reader(path, oid)) for path, oid in blobs)
+    return parse_cached(items, cache_dir(repo) if use_cache else None)
+
+
+def load_files(files: Mapping[str, bytes], folder: Path | None) -> tuple[dict[str, Entry], list[Problem]]:
+    """Parse working-tree bytes, keyed for the cache by their git blob id."""
+    items = ((path, str(pygit2.hash(data)), (lambda d=data: d)) for path, data in files.items())
+    return parse_cached(items, folder)
+
+
+def parse_cached(items: Iterable[tuple[str, str, Callable[[], bytes]]],
+                 folder: Path | None) -> tuple[dict[str, Entry], list[Problem]]:
+    """(path, blob id, read) -> entries, reusing parses cached under `folder`."""
+    cache = EntryCache(folder)
     entries: dict[str, Entry] = {}
     problems: list[Problem] = []
     seen: set[str] = set()
-    for path, oid in blobs:
+    for path, key, read in items:
         kind = layout.entry_kind(path)
         if kind is None:
             continue
-        key = str(oid)
         seen.add(key)
         cached = cache.get(key, path, kind)
         if cached is not None:
             entries[path] = cached
             continue
-        try:
-            data = repo[oid].data
-        except KeyError:
-            raise JournalError(f"object {key} for {path} is missing from the repository",
-                               hint="a partial clone cannot reach it; run `git fetch` or clone without --filter") from None
-        result = read_entry(path, kind, data)
+        result = read_entry(path, kind, read())
         if isinstance(result, Problem):
             problems.append(result)
         else:

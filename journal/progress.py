@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from journal import gitfiles, model
-from journal.checks import Journal, load_entries
+from journal.checks import Journal
 from journal.errors import JournalError
 from journal.files import read_worktree
 from journal.streaks import COUNTED, PENDING, Filing, MemberReport, PeriodStatus, compute_member, pact_streak
@@ -17,6 +17,7 @@ from journal.streaks import COUNTED, PENDING, Filing, MemberReport, PeriodStatus
 @dataclass(frozen=True)
 class Standing:
     now: dt.datetime
+    root: Path
     journal: Journal
     members: dict[str, model.Member]
     reports: tuple[MemberReport, ...]
@@ -25,29 +26,54 @@ class Standing:
     me: str | None  # the member whose email is git's user.email
 
 
-def load_committed(start: Path) -> tuple[Any, Journal, list[str]]:
-    """The journal as of HEAD (or the working tree before the first commit)."""
+@dataclass(frozen=True)
+class Snapshot:
+    repo: Any  # pygit2.Repository | None
+    root: Path
+    journal: Journal
+    source: str  # worktree | head | index
+    warnings: tuple[str, ...]
+
+
+SOURCES = ("auto", "worktree", "head", "index")
+
+
+def load_journal(start: Path, source: str = "auto") -> Snapshot:
+    """The journal's entries as the working tree, HEAD or the index holds them.
+
+    `auto` reads the working tree (what you are editing) and a bare repository's HEAD.
+    Streaks always come from the history; the source only decides the entries' content."""
     repo, root = gitfiles.find_repository_root(start)
-    tree = gitfiles.head_tree(repo) if repo is not None else None
-    if tree is not None:
+    if source == "auto":
+        source = "head" if repo is not None and repo.is_bare else "worktree"
+    warnings: list[str] = []
+    if source == "head":
+        tree = gitfiles.head_tree(repo) if repo is not None else None
+        if tree is None:
+            raise JournalError("no commits yet: HEAD holds no journal", hint="commit your entries first")
         entries, _ = gitfiles.load_blobs(repo, gitfiles.tree_blobs(tree))
-        source = []
+    elif source == "index":
+        if repo is None:
+            raise JournalError(f"{root} is not in a Git repository")
+        entries, _ = gitfiles.load_blobs(repo, gitfiles.index_blobs(repo))
     else:
         files, _ = read_worktree(root)
-        entries, _ = load_entries(files)
-        source = ["no commits yet: reading the working tree, and nothing counts until it is committed"]
+        entries, _ = gitfiles.load_files(files, gitfiles.cache_dir(repo) if repo is not None else None)
     journal = Journal(entries)
     if journal.config is None:
-        raise JournalError(f"no readable journal.yaml in {'HEAD' if tree is not None else root}",
+        raise JournalError(f"no readable journal.yaml in the {source} of {root}",
                            hint="run `journal check` to see what is wrong with it")
-    return repo, journal, source
+    if repo is None or repo.head_is_unborn:
+        warnings.append("no commits yet: nothing counts until check-ins are committed")
+    return Snapshot(repo, root, journal, source, tuple(warnings))
 
 
-def compute_standing(start: Path, now: dt.datetime, only: str | None = None) -> Standing:
+def compute_standing(start: Path, now: dt.datetime, only: str | None = None, source: str = "auto") -> Standing:
     from journal.history import read_history
     from journal.identity import member_for_email, user_email
 
-    repo, journal, warnings = load_committed(start)
+    snap = load_journal(start, source)
+    repo, journal, warnings = snap.repo, snap.journal, list(snap.warnings)
     members = model.members(journal)
     if only is not None and only not in members:
         raise JournalError(f"unknown member '{only}'", hint="members are listed under `members:` in journal.yaml")
@@ -68,7 +94,7 @@ def compute_standing(start: Path, now: dt.datetime, only: str | None = None) -> 
     roster = journal.config.data.get("members") if journal.config else {}
     me = member_for_email(roster if isinstance(roster, dict) else {}, user_email(Path(repo.path) if repo else start))
     shown = tuple(r for r in reports if only is None or r.member == only)
-    return Standing(now, journal, members, shown, pacts, tuple(warnings), me)
+    return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me)
 
 
 def current_period(report: MemberReport, now: dt.datetime) -> PeriodStatus | None:
