@@ -92,16 +92,24 @@ class Journal:
 def check_files(files: Mapping[str, bytes], only: Iterable[str] | None = None) -> CheckResult:
     """Check every journal file in `files` (path -> bytes), reporting on `only` if given."""
     entries, problems = load_entries(files)
+    return check_entries(entries, problems, [p for p in files if layout.entry_kind(p) is not None], only)
+
+
+def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], paths: Iterable[str],
+                  only: Iterable[str] | None = None) -> CheckResult:
+    """The rules over parsed entries; `paths` are all journal files, `only` those to report on."""
     journal = Journal(entries)
+    problems = list(read_problems)
     wanted = set(only) if only is not None else None
     for path, entry in entries.items():
         if wanted is None or path in wanted:
             problems.extend(check_entry(entry, journal))
+    paths = set(paths)
     if wanted is not None:
         problems = [p for p in problems if p.path in wanted]
-        count = len(wanted & set(files))
+        count = len(wanted & paths)
     else:
-        count = sum(1 for p in files if layout.entry_kind(p) is not None)
+        count = len(paths)
     return CheckResult(P.sort_problems(problems), count)
 
 

@@ -22,3 +22,7 @@ def templates() -> Traversable:
 
 def example_repo() -> Traversable:
     return _data("example-repo")
+
+
+def hooks() -> Traversable:
+    return _data("hooks")

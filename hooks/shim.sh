@@ -1,0 +1,24 @@
+#!/bin/sh
+# journal-hook: written by `journal hooks install`; `journal hooks uninstall` removes it.
+# It runs a hook that was here before (kept as @HOOK@.legacy) first, then journal.
+hook=@HOOK@
+python=@PYTHON@
+here=$(dirname "$0")
+
+if [ -x "$here/$hook.legacy" ]; then
+    "$here/$hook.legacy" "$@" || exit $?
+fi
+
+if [ "$hook" = pre-commit ]; then
+    # Fast path: nothing of the journal is staged, so there is nothing to check.
+    git diff --cached --quiet --no-ext-diff -- journal.yaml contracts goals checkins 2>/dev/null && exit 0
+fi
+
+if [ -x "$python" ] && "$python" -c "import journal" 2>/dev/null; then
+    exec "$python" -m journal hooks run "$hook" "$@"
+elif command -v journal >/dev/null 2>&1; then
+    exec journal hooks run "$hook" "$@"
+fi
+echo "journal: $hook hook skipped: $python is gone and no 'journal' on PATH; reinstall with 'journal hooks install'" >&2
+[ "$hook" = pre-commit ] && exit 1
+exit 0
