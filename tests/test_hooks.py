@@ -175,3 +175,22 @@ def test_pull_prints_what_the_partner_did(tmp_path: Path, run, mode: str) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout + result.stderr
     assert "journal: bob checked in for 2026-W47: 1 of 2 commitments done, streak" in out
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(not (PROJECT / ".git").exists(), reason="try-repo needs this project as a git checkout")
+def test_pre_commit_framework_runs_journal_check_and_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    path.mkdir()
+    git(path, "init", "-q")
+    for rel, text in {"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, W48: BAD}.items():
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (path / rel).write_text(text)
+    git(path, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    result = subprocess.run(["pre-commit", "try-repo", str(PROJECT), "journal-check"], cwd=path, env=env,
+                            text=True, capture_output=True, timeout=900)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{W48}:4:1: error: unknown key 'bogus'" in result.stdout
