@@ -54,7 +54,8 @@ def load_entries(files: Mapping[str, bytes]) -> tuple[dict[str, Entry], list[Pro
 class Journal:
     """The parsed entries with the indexes the cross-entry rules need."""
 
-    def __init__(self, entries: Mapping[str, Entry]) -> None:
+    def __init__(self, entries: Mapping[str, Entry], goal_ids: Iterable[str] = ()) -> None:
+        """`goal_ids` names goals known to exist without their entries being read."""
         self.entries = entries
         config = entries.get(layout.CONFIG)
         members = config.data.get("members") if config else None
@@ -67,7 +68,7 @@ class Journal:
         self.contracts: dict[str, Entry] = {}
         self.checkins: dict[str, list[tuple[str, Entry]]] = {}
         for path, entry in entries.items():
-            stem = PurePosixPath(path).stem
+            stem = path.rpartition("/")[2].removesuffix(".md")
             if entry.kind == "goal":
                 self.goals[stem] = entry
             elif entry.kind == "contract":
@@ -76,6 +77,7 @@ class Journal:
                 member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
                 if isinstance(member, str) and isinstance(period, str):
                     self.checkins.setdefault(member, []).append((period, entry))
+        self.goal_ids = set(self.goals) | set(goal_ids)
         for items in self.checkins.values():
             items.sort(key=lambda pe: pe[0])
 
@@ -96,9 +98,9 @@ def check_files(files: Mapping[str, bytes], only: Iterable[str] | None = None) -
 
 
 def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], paths: Iterable[str],
-                  only: Iterable[str] | None = None) -> CheckResult:
+                  only: Iterable[str] | None = None, goal_ids: Iterable[str] = ()) -> CheckResult:
     """The rules over parsed entries; `paths` are all journal files, `only` those to report on."""
-    journal = Journal(entries)
+    journal = Journal(entries, goal_ids)
     problems = list(read_problems)
     wanted = set(only) if only is not None else None
     for path, entry in entries.items():
@@ -142,7 +144,7 @@ class _Out:
 
 
 def _check_ref(out: _Out, ref: Ref, journal: Journal) -> None:
-    known = {"member": journal.members, "goal": journal.goals, "contract": journal.contracts}[ref.kind]
+    known = {"member": journal.members, "goal": journal.goal_ids, "contract": journal.contracts}[ref.kind]
     if ref.kind == "member" and (out.entry.kind == "config" or not journal.roster_ok):
         return
     if ref.value not in known:

@@ -367,17 +367,9 @@ def hooks_run(state: State, hook: str, args: tuple[str, ...], now: str | None) -
 
 
 def _pre_commit(state: State) -> int:
-    from journal import problems as P
-    from journal.hooks import repository
-    from journal.staged import check_staged
+    from journal.precommit import run
 
-    result = check_staged(repository(state.directory))
-    click.echo(P.format_text(result.problems), nl=False)
-    if any(p.is_error for p in result.problems):
-        click.echo(f"journal: {P.summary(result.problems, result.entries)}: commit blocked. Fix the entries "
-                   "and `git add` them, or bypass the check with `git commit --no-verify`.", err=True)
-        return EXIT_PROBLEMS
-    return EXIT_OK
+    return run(str(state.directory))
 
 
 def _rebuild_after_pull(state: State, now: dt.datetime) -> None:

@@ -105,10 +105,13 @@ class EntryCache:
         self.items[blob] = [entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line]
         self.dirty = True
 
-    def save(self, keep: set[str]) -> None:
-        if self.file is None or not (self.dirty or set(self.items) - keep):
+    def save(self, seen: set[str], complete: bool) -> None:
+        """Persist new parses; forget blobs no longer present only after a complete read,
+        so a partial read (the pre-commit hook's) never evicts the rest."""
+        stale = set(self.items) - seen if complete else set()
+        if self.file is None or not (self.dirty or stale):
             return
-        self.items = {k: v for k, v in self.items.items() if k in keep}
+        self.items = {k: v for k, v in self.items.items() if k not in stale}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             write_replace(self.file, json.dumps({"version": CACHE_VERSION, "entries": self.items}))
@@ -117,7 +120,7 @@ class EntryCache:
 
 
 def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid]],
-               use_cache: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
+               use_cache: bool = True, complete: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
     """Parse journal blobs from the object store, reusing cached parses."""
     def reader(path: str, oid: pygit2.Oid) -> Callable[[], bytes]:
         def read() -> bytes:
@@ -129,7 +132,7 @@ def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid]],
         return read
 
     items = ((path, str(oid), reader(path, oid)) for path, oid in blobs)
-    return parse_cached(items, cache_dir(repo) if use_cache else None)
+    return parse_cached(items, cache_dir(repo) if use_cache else None, complete)
 
 
 def load_files(files: Mapping[str, bytes], folder: Path | None) -> tuple[dict[str, Entry], list[Problem]]:
@@ -139,7 +142,7 @@ def load_files(files: Mapping[str, bytes], folder: Path | None) -> tuple[dict[st
 
 
 def parse_cached(items: Iterable[tuple[str, str, Callable[[], bytes]]],
-                 folder: Path | None) -> tuple[dict[str, Entry], list[Problem]]:
+                 folder: Path | None, complete: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
     """(path, blob id, read) -> entries, reusing parses cached under `folder`."""
     cache = EntryCache(folder)
     entries: dict[str, Entry] = {}
@@ -160,7 +163,7 @@ def parse_cached(items: Iterable[tuple[str, str, Callable[[], bytes]]],
         else:
             entries[path] = result
             cache.put(key, result)
-    cache.save(seen)
+    cache.save(seen, complete)
     return entries, problems
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 CONFIG = "journal.yaml"
 CONTRACTS = "contracts"
@@ -29,7 +28,7 @@ def is_slug(value: object) -> bool:
 
 def parse_checkin_name(name: str) -> CheckinName | None:
     """`2026-W47-alice.md` -> (2026-W47, alice); the key that survives moves and renames."""
-    m = _CHECKIN_NAME.match(PurePosixPath(name).name)
+    m = _CHECKIN_NAME.match(name.rpartition("/")[2])
     if m is None:
         return None
     return CheckinName(m["period"], m["member"])
@@ -37,19 +36,22 @@ def parse_checkin_name(name: str) -> CheckinName | None:
 
 def entry_kind(path: str) -> str | None:
     """The kind of journal file at a repository-relative POSIX path, or None if not ours."""
-    parts = PurePosixPath(path).parts
-    if not parts:
-        return None
+    # Plain string work: this runs for every file of every tree and index the tool reads.
     if path == CONFIG:
         return "config"
-    if not parts[-1].endswith(".md"):
+    if not path.endswith(".md"):
         return None
-    if parts[0] == CONTRACTS and len(parts) == 2:
-        return "contract"
-    if parts[0] == GOALS and len(parts) == 2:
-        return "goal"
-    if parts[0] == CHECKINS and len(parts) >= 2:
+    top, sep, rest = path.partition("/")
+    if not sep or not rest:
+        return None
+    if top == CHECKINS:
         return "checkin"
+    if "/" in rest:
+        return None
+    if top == CONTRACTS:
+        return "contract"
+    if top == GOALS:
+        return "goal"
     return None
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -291,6 +290,8 @@ def field_name(path: KeyPath) -> str:
 
 
 def unknown_key_message(key: str, known: dict[str, Any] | list[str]) -> str:
+    import difflib  # only on the error path: keeps the pre-commit hook's start-up small
+
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(known)})"
     return f"unknown key '{key}'{hint}"

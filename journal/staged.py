@@ -1,39 +1,91 @@
-"""The pre-commit check: the staged state of the journal, as the commit will record it."""
+"""The pre-commit check: the staged state of the journal, as the commit will record it.
+
+git runs this on every commit that touches the journal, so it reads as little as it can:
+the index's difference from HEAD names what changed, and only the roster, the contracts,
+the changed files and each changed check-in's predecessor are parsed. Goals are needed
+only by name, which the trees give without reading a blob.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Callable
 
 import pygit2
 
 from journal import layout
 from journal import problems as P
 from journal.checks import CheckResult, check_entries
-from journal.gitfiles import index_blobs, load_blobs
+from journal.gitfiles import load_blobs
 from journal.problems import Problem
 
+_LINK = pygit2.enums.FileMode.LINK
+_TREE = pygit2.enums.ObjectType.TREE
 
-def staged_paths(repo: pygit2.Repository) -> list[str]:
-    """Journal files the next commit adds or changes (deletions need no check)."""
-    index = repo.index
-    if repo.head_is_unborn:
-        return sorted(e.path for e in index if layout.entry_kind(e.path) is not None)
-    diff = index.diff_to_tree(repo.head.peel(pygit2.Commit).tree)
-    changed = set()
-    for delta in diff.deltas:
-        for f in (delta.old_file, delta.new_file):
-            if layout.entry_kind(f.path) is not None and f.path in index:
-                changed.add(f.path)
-    return sorted(changed)
+
+def _names(tree: pygit2.Tree, folder: str) -> list[str]:
+    """Paths of the files directly inside `folder` of a commit's tree."""
+    try:
+        sub = tree[folder]
+    except KeyError:
+        return []
+    if sub.type != _TREE:
+        return []
+    return [f"{folder}/{item.name}" for item in sub if item.type != _TREE]
 
 
 def check_staged(repo: pygit2.Repository) -> CheckResult:
     """Check the staged journal files against the staged state of the rest of the journal."""
-    changed = staged_paths(repo)
+    index = repo.index
+    if repo.head_is_unborn:
+        deltas = {e.path: "A" for e in index if layout.entry_kind(e.path) is not None}
+        tree = None
+    else:
+        tree = repo.head.peel(pygit2.Commit).tree
+        deltas = {d.new_file.path: d.status_char() for d in index.diff_to_tree(tree).deltas
+                  if layout.entry_kind(d.new_file.path) is not None}
+    changed = sorted(p for p, status in deltas.items() if status != "D")
     if not changed:
         return CheckResult([], 0)
-    links = [Problem(e.path, 1, 1, P.ERROR, P.SYMLINK, "symlinked entries are refused; commit the file itself")
-             for e in repo.index if e.path in changed and e.mode == pygit2.enums.FileMode.LINK]
-    blobs = list(index_blobs(repo))
-    entries, problems = load_blobs(repo, blobs)
-    return check_entries(entries, problems + links, [p for p, _ in blobs] + [lp.path for lp in links], changed)
+
+    def present(paths: list[str], folder: str) -> set[str]:
+        """`paths` from HEAD as the index has them: minus deletions, plus additions."""
+        found = {p for p in paths if deltas.get(p) != "D"}
+        return found | {p for p, s in deltas.items() if s != "D" and p.rpartition("/")[0] == folder}
+
+    listed = {top: present(_names(tree, top) if tree is not None else [], top)
+              for top in (layout.CONTRACTS, layout.GOALS)}
+    needed = set(changed) | listed[layout.CONTRACTS] | {layout.CONFIG}
+    for path in changed:
+        name = layout.parse_checkin_name(path) if layout.entry_kind(path) == "checkin" else None
+        if name is not None:
+            needed |= _predecessor(tree, present, name)
+    blobs, links = [], []
+    for path in sorted(needed):
+        try:
+            entry = index[path]
+        except KeyError:
+            continue
+        if entry.mode == _LINK:
+            if path in changed:
+                links.append(Problem(path, 1, 1, P.ERROR, P.SYMLINK, "symlinked entries are refused; commit the file itself"))
+        elif layout.entry_kind(path) is not None:
+            blobs.append((path, entry.id))
+    entries, problems = load_blobs(repo, blobs, use_cache=False)
+    goal_ids = {p.rpartition("/")[2].removesuffix(".md") for p in listed[layout.GOALS]}
+    return check_entries(entries, problems + links, changed, changed, goal_ids)
+
+
+def _predecessor(tree: pygit2.Tree | None, present: Callable[[list[str], str], set[str]],
+                 name: layout.CheckinName) -> set[str]:
+    """The member's latest earlier check-in of the same kind (week or day), if any."""
+    year = int(name.period[:4])
+    candidates: set[str] = set()
+    for y in (year, year - 1):
+        folder = f"{layout.CHECKINS}/{y}"
+        candidates |= present(_names(tree, folder) if tree is not None else [], folder)
+    earlier = []
+    for path in candidates:
+        other = layout.parse_checkin_name(path)
+        if other and other.member == name.member and other.period < name.period and len(other.period) == len(name.period):
+            earlier.append((other.period, path))
+    return {max(earlier)[1]} if earlier else set()
