@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from journal import problems as P
@@ -23,6 +24,8 @@ from journal.problems import Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 16
+# What the YAML reader refuses (YAML 1.2 §5.1: printable characters only).
+_YAML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _FENCE = re.compile(r"---[ \t]*\Z")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
 
@@ -109,7 +112,7 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
+        before = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise EntryProblem(line, column, P.ENCODING, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
@@ -144,7 +147,7 @@ def load_yaml(text: str, first_line: int) -> Any:
                 if isinstance(event, AliasEvent):
                     m = event.start_mark
                     raise EntryProblem(first_line + m.line, m.column + 1, P.YAML_ALIAS, "YAML aliases (*name) are not allowed in entries; write the value out")
-        except MarkedYAMLError:
+        except YAMLError:
             pass  # reported with its position by the load below
     try:
         value = _FAST.load(text)
@@ -160,6 +163,14 @@ def load_yaml(text: str, first_line: int) -> Any:
         if mark is not None and text[mark.index : mark.index + 1] == "\t":
             message = "invalid YAML: a tab character; YAML indents with spaces only"
         raise _marked(exc, first_line, P.SYNTAX, message) from None
+    except ReaderError:
+        # The C reader's position is not a character offset: find the character ourselves.
+        m = _YAML_FORBIDDEN.search(text)
+        at = m.start() if m else 0
+        before = text[:at]
+        line, column = before.count("\n"), at - (before.rfind("\n") + 1) + 1
+        what = f"control character U+{ord(text[at]):04X}" if m else "a character YAML does not allow"
+        raise EntryProblem(first_line + line, column, P.SYNTAX, f"invalid YAML: {what} is not allowed") from None
     except RecursionError:
         raise EntryProblem(first_line, 1, P.SYNTAX, "invalid YAML: nested too deeply") from None
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:

@@ -28,6 +28,14 @@ def open_repository(start: Path) -> pygit2.Repository | None:
     return pygit2.Repository(path) if path else None
 
 
+def ensure_idle(start: Path) -> None:
+    """Refuse to write while another git command holds the index lock."""
+    repo = open_repository(start)
+    if repo is not None and (Path(repo.path) / "index.lock").exists():
+        raise JournalError(f"git is busy: {Path(repo.path) / 'index.lock'} exists; nothing changed",
+                           hint="wait for the other git command to finish; if none is running, remove the lock file")
+
+
 def cache_dir(repo: pygit2.Repository) -> Path:
     return Path(repo.path) / "journal"
 

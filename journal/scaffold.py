@@ -59,13 +59,25 @@ def machine_timezone() -> str:
     return "UTC"
 
 
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def yaml_quote(value: Any) -> str:
+    """A YAML double-quoted scalar that reads back as exactly `value`.
+
+    JSON's string syntax is valid YAML; characters YAML refuses to see raw are escaped,
+    everything else stays readable for the person who edits the file next."""
+    text = json.dumps(str(value), ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _environment(root: Path | None) -> SandboxedEnvironment:
     # A journal's own templates/ come from partners' commits: render them sandboxed.
     loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
     loaders.append(FileSystemLoader(str(resources.templates())))
     env = SandboxedEnvironment(loader=ChoiceLoader(loaders), trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False)
-    env.filters["yaml"] = lambda v: json.dumps(str(v), ensure_ascii=False)
+    env.filters["yaml"] = yaml_quote
     env.filters["yamlcomment"] = lambda v: " ".join(str(v).split())
     return env
 
@@ -168,6 +180,9 @@ def _is_daily(ctx: Context, member: str) -> bool:
 
 
 def _write(root: Path, rel: str, text: str) -> Path:
+    from journal.gitfiles import ensure_idle
+
+    ensure_idle(root)
     path = root / rel
     try:
         write_new(path, text)

@@ -114,3 +114,12 @@ def test_new_round_trips_hostile_commitment_text(run, journal_dir: Path) -> None
     assert run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W48").code == 0
     data = _yaml((journal_dir / "checkins/2026/2026-W48-alice.md").read_text())
     assert data["outcomes"][0]["commitment"] == hostile
+
+
+def test_new_refuses_while_git_holds_the_index_lock(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    (journal_dir / ".git/index.lock").write_text("")
+    before = sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts)
+    result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W48")
+    assert result.code == 1 and "git is busy" in result.err and "index.lock" in result.err
+    assert sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts) == before
