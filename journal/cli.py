@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import click
 
 from journal.errors import JournalError
-from journal.problems import clean
+from journal.problems import clean, safe_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNEXPECTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_OVERDUE = 3  # `journal status`: you are overdue (for cron jobs and shell prompts)
@@ -198,6 +197,51 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 
+@cli.command("publish")
+@click.option("--branch", metavar="NAME",
+              help="The branch to commit the site to (default: digest.branch in journal.yaml, else gh-pages).")
+@click.option("--message", metavar="TEXT", help="The commit message (default: names the HEAD it was built from).")
+@now_option
+@pass_state
+def publish_command(state: State, branch: str | None, message: str | None, now: str | None) -> int:
+    """Build the digest, then commit the site as a new commit on the gh-pages branch.
+
+    Only that branch moves: the working tree, the index, HEAD and your current branch are
+    untouched, and no commit is made when the site has not changed. Pushing stays yours:
+    `git push origin gh-pages`.
+    """
+    from journal.publish import publish_digest
+
+    result = publish_digest(state.directory, parse_now(now), branch, message)
+    if result.changed:
+        click.echo(f"published {result.files} files to {result.branch}: {result.commit}")
+    else:
+        click.echo(f"nothing changed: {result.branch} already holds this site ({result.commit})")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Build into DIR (default: digest.out of journal.yaml, `site`, in the journal).")
+@now_option
+@pass_state
+def digest(state: State, out: Path | None, now: str | None) -> int:
+    """Build the progress digest: a static HTML site, DIGEST.md, digest.json, feed.xml
+    and calendar.ics.
+
+    The site is written whole into a new folder and swapped in, so readers never see
+    half of it; pages whose inputs did not change are kept from the previous build.
+    Entries with `private: true` and the fields listed in `digest.private` are left out.
+    """
+    from journal.digest.build import build_digest
+
+    result = build_digest(state.directory, parse_now(now), state.directory / out if out else None)
+    _warn(result.warnings)
+    click.echo(f"wrote {result.pages} pages ({result.rendered} rendered, {result.pages - result.rendered} unchanged) "
+               f"and {result.files - result.pages} other files: {result.out / 'index.html'}")
+    return EXIT_OK
+
+
 HEAT = {"on_time": "#", "late": "+", "missed": "x", "paused": "-", "pending": ".", "early": "e"}
 
 
@@ -217,7 +261,7 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
 
     standing = compute_standing(state.directory, parse_now(now), member)
     if as_json:
-        click.echo(json.dumps(streaks_json(standing), indent=2, ensure_ascii=False))
+        click.echo(safe_json(streaks_json(standing)))
         return EXIT_OK
     _warn(standing.warnings)
     rows = [("member", "current", "longest", "score", "on-time", "completion", "owed", "flags")]
@@ -251,11 +295,11 @@ def status(state: State, as_json: bool, now: str | None) -> int:
     standing = compute_standing(state.directory, parse_now(now))
     data = status_json(standing)
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(safe_json(data))
     else:
         _warn(standing.warnings)
         for m in data["members"]:
-            click.echo(f"{m['name']} ({m['member']}), {m['period'] or '-'}: {_state_text(m)}")
+            click.echo(f"{clean(m['name'])} ({m['member']}), {m['period'] or '-'}: {_state_text(m)}")
             for c in m["commitments"]:
                 click.echo(f"    - {clean(c)}")
         if data["upcoming"]:

@@ -41,6 +41,9 @@ DUPLICATE_PERIOD = "duplicate-period"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+_C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
 def clean(text: str) -> str:
     """Text safe to print on a terminal: control characters shown as `?`."""
     return _CONTROL.sub("?", text)
@@ -71,8 +74,14 @@ def format_text(problems: Iterable[Problem]) -> str:
     )
 
 
+def safe_json(data: object) -> str:
+    """JSON for a terminal or a pipe: the C1 controls JSON leaves raw are escaped too."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def format_json(problems: Iterable[Problem]) -> str:
-    return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False) + "\n"
+    return safe_json([asdict(p) for p in problems]) + "\n"
 
 
 def summary(problems: Iterable[Problem], entries: int) -> str:

@@ -107,3 +107,13 @@ def test_help_runs_for_every_command(run) -> None:
     for name, _ in _commands(cli):
         result = run(*name.split(), "--help")
         assert result.code == 0 and "Usage: journal" in result.out, name
+
+
+def test_terminal_escapes_in_partner_text_are_never_printed_raw(run, journal_dir: Path) -> None:
+    evil = "Run more \\u001b]0;owned\\u0007 \\u009b31m"
+    (journal_dir / "checkins/2026/2026-W48-alice.md").write_text(
+        checkin(week="2026-W48", commitments=f'\n  - {{commitment: "{evil}"}}'))
+    for fmt in ("text", "json"):
+        result = run("-C", journal_dir, "check", "--format", fmt)
+        assert "[vague]" in result.out or '"vague"' in result.out
+        assert not any(c in result.out + result.err for c in ("\x1b", "\x07", "\x9b")), result
