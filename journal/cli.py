@@ -242,6 +242,136 @@ def digest(state: State, out: Path | None, now: str | None) -> int:
     return EXIT_OK
 
 
+out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+                          help="Build into DIR (default: digest.out of journal.yaml, `site`, in the journal).")
+
+
+@cli.command()
+@out_option
+@now_option
+@pass_state
+def watch(state: State, out: Path | None, now: str | None) -> int:
+    """Check entries as you save them and rebuild the digest; Ctrl-C stops.
+
+    Checks the whole journal and builds once, then after every save re-checks the
+    changed entries (`path:line:col: …`, or `ok: path`) and rebuilds. Editor swap,
+    backup and lock files, .git and the output folder are ignored. A failed build keeps
+    the last good site and the watcher running. Without --now the digest's clock is the
+    real time, to the minute.
+    """
+    from journal.watch import watch_journal
+
+    root = state.root()
+    return _live(lambda report: watch_journal(root, report, out=state.directory / out if out else None,
+                                              **_clock(now)))
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="N",
+              help="The port to listen on (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              help="The address to listen on; anything but loopback shows the digest to your network.")
+@out_option
+@now_option
+@pass_state
+def serve(state: State, port: int, host: str, out: Path | None, now: str | None) -> int:
+    """Watch (as `journal watch` does) and serve the digest on a local web server.
+
+    Open pages reload by themselves after each rebuild: a small script is added to the
+    pages as they are served, never to the files on disk. Only files inside the site
+    folder are served. Ctrl-C stops.
+    """
+    from journal.serve import serve_journal
+
+    root = state.root()
+    return _live(lambda report: serve_journal(root, report, host=host, port=port,
+                                              out=state.directory / out if out else None, **_clock(now)))
+
+
+def _clock(now: str | None) -> dict[str, Any]:
+    if now is None:
+        return {}
+    moment = parse_now(now)
+    return {"clock": lambda: moment}
+
+
+def _live(run: Any) -> int:
+    """Run a watch until Ctrl-C, which is how it is meant to end: exit 0, no traceback."""
+    try:
+        run(_show_live)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    return EXIT_OK
+
+
+def _show_live(event: Any) -> None:
+    from journal import problems as P
+    from journal.serve import Serving
+    from journal.watch import BuildFailed, Built, Checked
+
+    if isinstance(event, Serving):
+        click.echo(f"serving the digest at {event.url} (Ctrl-C stops)")
+        if not event.loopback:
+            click.echo("warning: not a loopback address: anyone who can reach it can read the digest", err=True)
+    elif isinstance(event, Checked):
+        click.echo(P.format_text(event.problems), nl=False)
+        for path in event.ok:
+            click.echo(f"ok: {clean(path)}")
+        for path in event.removed:
+            click.echo(f"removed: {clean(path)}")
+        if event.first:
+            click.echo(P.summary(event.problems, event.entries))
+    elif isinstance(event, Built):
+        _warn(event.warnings)
+        shown = event.out.relative_to(Path.cwd()) if event.out.is_relative_to(Path.cwd()) else event.out
+        click.echo(f"built {clean(str(shown))} in {event.seconds:.2f} s "
+                   f"({event.rendered} of {event.pages} pages rendered)")
+    elif isinstance(event, BuildFailed):
+        _error(event.message, event.hint)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--open", "open_site", is_flag=True, help="Open the digest's index.html in a browser.")
+@now_option
+@pass_state
+def demo(state: State, directory: Path | None, open_site: bool, now: str | None) -> int:
+    """Create a demo journal in DIRECTORY (default: journal-demo) and show its streaks.
+
+    Replays the bundled example, two partnerships over sixteen weeks, as a Git history
+    whose newest week is the last one that has ended; installs the hooks and builds the
+    digest. Refuses a folder that is not empty.
+    """
+    from journal.demo import create_demo
+
+    made = create_demo(state.directory / (directory or Path("journal-demo")), parse_now(now))
+    click.echo(f"created {made.root}: {len(made.commits)} commits, the newest week {made.anchor}; hooks installed")
+    click.echo("")
+    for line in _streak_table(made.standing):
+        click.echo(line)
+    click.echo("")
+    if made.site is not None:
+        click.echo(f"digest: {made.site}")
+        if open_site:
+            click.launch(str(made.site))
+    click.echo(f"next: cd {made.root} && journal status")
+    return EXIT_OK
+
+
+def _streak_table(standing: Any) -> list[str]:
+    """The `journal streaks` table, a heatmap line per member and the pact streaks."""
+    rows = [("member", "current", "longest", "score", "on-time", "completion", "owed", "flags")]
+    for r in standing.reports:
+        rows.append((r.member, str(r.current), str(r.longest), f"{r.score:.1f}", _pct(r.on_time_rate),
+                     _pct(r.completion), f"{r.owed:g}", ", ".join(r.flags) or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append("")
+    lines += [f"{r.member.ljust(widths[0])}  {''.join(HEAT[p.status] for p in r.periods)}" for r in standing.reports]
+    lines += [f"pact streak of {slug}: {n}" for slug, n in standing.pacts]
+    return lines
+
+
 HEAT = {"on_time": "#", "late": "+", "missed": "x", "paused": "-", "pending": ".", "early": "e"}
 
 
@@ -264,18 +394,8 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
         click.echo(safe_json(streaks_json(standing)))
         return EXIT_OK
     _warn(standing.warnings)
-    rows = [("member", "current", "longest", "score", "on-time", "completion", "owed", "flags")]
-    for r in standing.reports:
-        rows.append((r.member, str(r.current), str(r.longest), f"{r.score:.1f}", _pct(r.on_time_rate),
-                     _pct(r.completion), f"{r.owed:g}", ", ".join(r.flags) or "-"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    click.echo("")
-    for r in standing.reports:
-        click.echo(f"{r.member.ljust(widths[0])}  {''.join(HEAT[p.status] for p in r.periods)}")
-    for slug, n in standing.pacts:
-        click.echo(f"pact streak of {slug}: {n}")
+    for line in _streak_table(standing):
+        click.echo(line)
     return EXIT_OK
 
 

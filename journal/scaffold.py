@@ -24,6 +24,7 @@ from journal.identity import member_for_email, user_email
 
 GITIGNORE = """# journal build output and caches
 /site/
+/.site.*
 .journal-cache/
 __pycache__/
 *.swp

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -11,6 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from journal.cli import main
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the snapshots under tests/golden/ from the current output")
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +35,19 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
     for level in (pygit2.enums.ConfigLevel.GLOBAL, pygit2.enums.ConfigLevel.XDG, pygit2.enums.ConfigLevel.SYSTEM):
         pygit2.settings.search_path[level] = str(home)
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The project built as a wheel and installed into a folder of its own; returns the env
+    that runs it (dependencies come from the test environment, the package from the wheel)."""
+    work, project = tmp_path_factory.mktemp("wheel"), Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(work / "dist"), str(project)], check=True, capture_output=True)
+    wheel = next((work / "dist").glob("journal-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(work / "site"),
+                    str(wheel)], check=True, capture_output=True)
+    return {**os.environ, "PYTHONPATH": str(work / "site"), "JOURNAL_SITE": str(work / "site")}
 
 
 class Result:

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="session")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The project built as a wheel and installed into a folder of its own; returns the env
-    that runs it (dependencies come from the test environment, the package from the wheel)."""
-    work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(work / "dist"), str(ROOT)], check=True, capture_output=True)
-    wheel = next((work / "dist").glob("journal-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(work / "site"),
-                    str(wheel)], check=True, capture_output=True)
-    return {**os.environ, "PYTHONPATH": str(work / "site"), "JOURNAL_SITE": str(work / "site")}
+# The `installed` fixture (the wheel built and installed into a folder) is in conftest.py.
 
 
 def _journal(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

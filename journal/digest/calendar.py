@@ -1,0 +1,169 @@
+"""The iCalendar file (`calendar.ics`): check-in due times, pauses, milestones, deadlines, reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from journal import model, periods
+from journal.digest.feed import content_id, journal_namespace, plain_text
+from journal.digest.privacy import PrivacyRules
+from journal.progress import Standing
+from journal.schema import parse_date
+from journal.streaks import ContractTerms
+
+PRODID = "-//journal//progress digest//EN"
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# Decisions:
+# * A check-in's due time is a zero-length event at the due instant (RFC 5545: a DTSTART
+#   without DTEND or DURATION), recurring weekly or daily in the member's own zone, so
+#   daylight-saving changes keep it at the same wall-clock time.
+# * Pauses are their own all-day events; the due reminders keep running through them,
+#   because a pause committed without enough notice still leaves the period due.
+# * Every event is TRANSPARENT: a reminder never blocks time in a partner's calendar.
+# * Pause reasons and goal bodies stay out: the calendar names what and when, not why.
+
+
+def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
+    space = journal_namespace(standing)
+    stamp = standing.now.astimezone(dt.UTC)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", _title(standing))
+    events = _contract_events(standing, private, space) + _goal_events(standing, private, space)
+    starts = [f["dtstart"] for f in events]
+    for fields in events:
+        event = Event()
+        event.add("uid", fields.pop("uid"))
+        event.add("dtstamp", stamp)
+        for name, value in fields.items():
+            event.add(name, value)
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    # Zone rules from the year of the first event on: a much smaller file than from 1970.
+    first = min((d.date() if isinstance(d, dt.datetime) else d for d in starts), default=stamp.date())
+    cal.add_missing_timezones(first_date=dt.date(first.year, 1, 1))
+    return cal.to_ical()
+
+
+def _title(standing: Standing) -> str:
+    config = standing.journal.config
+    title = config.data.get("title") if config is not None else None
+    return plain_text(title, one_line=True) if isinstance(title, str) and title.strip() else "journal"
+
+
+def _name(standing: Standing, member: str) -> str:
+    found = standing.members.get(member)
+    return plain_text(found.name if found else member, one_line=True)
+
+
+def _all_day(day: dt.date) -> dict[str, Any]:
+    return {"dtstart": day, "dtend": day + dt.timedelta(days=1)}
+
+
+def _contract_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[dict[str, Any]]:
+    terms = {t.slug: t for t in model.contract_terms(standing.journal, {})[0]}
+    events: list[dict[str, Any]] = []
+    for slug, entry in sorted(standing.journal.contracts.items()):
+        if not private.visible(entry) or slug not in terms:
+            continue
+        data = private.public_data(entry)
+        title = plain_text(data.get("title") or slug, one_line=True)
+        t = terms[slug]
+        for member in t.parties:
+            if member in standing.members:
+                events.append(_due_event(standing, t, member, title, space))
+        if "pauses" in data:
+            for p in t.pauses:
+                if p.member in standing.members and p.start <= p.end:
+                    events.append({"uid": content_id(space, "pause", slug, p.member, str(p.start)),
+                                   "summary": f"{_name(standing, p.member)}: paused ({title})",
+                                   "dtstart": p.start, "dtend": p.end + dt.timedelta(days=1)})
+        review = _review_event(data, title, slug, space)
+        if review is not None:
+            events.append(review)
+    return events
+
+
+def _due_event(standing: Standing, t: ContractTerms, member: str, title: str, space: uuid.UUID) -> dict[str, Any]:
+    zone = standing.members[member].tz
+    weekday, clock = t.due
+    # Wall-clock times, not instants: the recurrence rule keeps 21:00 at 21:00 across DST.
+    first = dt.datetime.combine(_due_day(t, t.effective), clock, tzinfo=zone)
+    rule: dict[str, Any] = {"freq": "weekly", "byday": _BYDAY[weekday]} if weekday is not None else {"freq": "daily"}
+    if t.until is not None:
+        last = dt.datetime.combine(_due_day(t, t.until), clock, tzinfo=zone)
+        rule["until"] = last.astimezone(dt.UTC)
+    when = f"{clock:%H:%M}" if weekday is None else f"{_DAYS[weekday]} {clock:%H:%M}"
+    late = f"; it counts as late for {_duration(t.grace)} after that" if t.grace else ""
+    return {
+        "uid": content_id(space, "due", t.slug, member),
+        "summary": f"{_name(standing, member)}: check-in due ({title})",
+        "description": f"The {t.cadence} check-in under {title} is due {when} ({zone.key}){late}.",
+        "dtstart": first,
+        "rrule": rule,
+    }
+
+
+def _due_day(t: ContractTerms, day: dt.date) -> dt.date:
+    """The local date of the due time of the period containing `day`."""
+    start = periods.key_start(periods.date_key(day, t.cadence), t.cadence)
+    return start + dt.timedelta(days=t.due[0] or 0)
+
+
+def _duration(span: dt.timedelta) -> str:
+    hours, rest = divmod(int(span.total_seconds()), 3600)
+    if hours and rest == 0:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{int(span.total_seconds()) // 60} minutes"
+
+
+def _review_event(data: dict[str, Any], title: str, slug: str, space: uuid.UUID) -> dict[str, Any] | None:
+    """Reviews fall on effective + k × review_every, k ≥ 1 (as `journal status` lists them)."""
+    effective, until = parse_date(data.get("effective")), parse_date(data.get("until"))
+    try:
+        every = periods.parse_duration(str(data["review_every"])) if data.get("review_every") else None
+    except ValueError:
+        every = None
+    if effective is None or every is None or every.days < 1:
+        return None
+    first = effective + dt.timedelta(days=every.days)
+    if until is not None and first > until:
+        return None
+    weeks, days = divmod(every.days, 7)
+    rule: dict[str, Any] = {"freq": "weekly", "interval": weeks} if days == 0 else {"freq": "daily", "interval": every.days}
+    if until is not None:
+        rule["until"] = until
+    return {"uid": content_id(space, "review", slug), "summary": f"Review: {title}",
+            "description": f"Time to review and recalibrate {title} (every {plain_text(data['review_every'], one_line=True)}).",
+            **_all_day(first), "rrule": rule}
+
+
+def _goal_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for goal_id, entry in sorted(standing.journal.goals.items()):
+        data = private.public_data(entry)
+        if not private.visible(entry) or data.get("status", "active") != "active":
+            continue
+        title = plain_text(data.get("title") or goal_id, one_line=True)
+        deadline = parse_date(data.get("deadline"))
+        if deadline is not None:
+            events.append({"uid": content_id(space, "deadline", goal_id), "summary": f"Deadline: {title}",
+                           **_all_day(deadline)})
+        milestones = data.get("milestones")
+        for m in milestones if isinstance(milestones, list) else []:
+            due = parse_date(m.get("due")) if isinstance(m, dict) else None
+            if due is None or m.get("done") is not None:
+                continue
+            name = plain_text(m.get("title", ""), one_line=True)
+            events.append({"uid": content_id(space, "milestone", goal_id, name),
+                           "summary": f"Milestone: {name} ({title})", **_all_day(due)})
+    return events

@@ -1,0 +1,190 @@
+"""The Atom feed (`feed.xml`): an entry per published check-in and per milestone reached."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from journal import periods
+from journal.digest.privacy import PrivacyRules
+from journal.progress import Standing
+from journal.schema import parse_date
+
+ATOM = "http://www.w3.org/2005/Atom"
+GENERATOR = "journal"
+
+# C0 and C1 controls (terminal escapes among them), bidi overrides and zero-width
+# characters, lone surrogates and the two XML non-characters: none may reach a feed
+# reader or a calendar, and most are not even allowed in XML 1.0.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069"
+                     r"\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True, order=True)
+class FeedItem:
+    updated: dt.datetime
+    id: str
+    title: str
+    link: str
+    authors: tuple[str, ...]
+    summary: str
+
+
+def plain_text(value: Any, *, one_line: bool = False) -> str:
+    """Partner text made inert for a feed or calendar: unsafe characters removed, and with
+    `one_line` every run of whitespace (newlines included) folded into one space."""
+    text = _UNSAFE.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    return " ".join(text.split()) if one_line else text.strip()
+
+
+def journal_namespace(standing: Standing) -> uuid.UUID:
+    """The namespace of every id in the feed and calendar, derived from the journal's title."""
+    config = standing.journal.config
+    title = config.data.get("title") if config is not None else None
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"journal:{title if isinstance(title, str) else ''}")
+
+
+def content_id(namespace: uuid.UUID, *parts: str) -> str:
+    return str(uuid.uuid5(namespace, "/".join(parts)))
+
+
+def page_link(folder: str, name: str) -> str:
+    return f"{folder}/{quote(name, safe='')}.html"
+
+
+def feed_items(standing: Standing, private: PrivacyRules) -> list[FeedItem]:
+    """Every item of the feed, newest first."""
+    space = journal_namespace(standing)
+    items = _checkin_items(standing, private, space) + _milestone_items(standing, private, space)
+    return sorted(items, key=lambda i: (-i.updated.timestamp(), i.id))
+
+
+def render_feed(standing: Standing, private: PrivacyRules) -> bytes:
+    items = feed_items(standing, private)
+    space = journal_namespace(standing)
+    title = _journal_title(standing)
+    feed = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(feed, "id").text = f"urn:uuid:{space}"
+    ET.SubElement(feed, "title").text = title
+    ET.SubElement(feed, "subtitle").text = "Check-ins and milestones reached"
+    # The newest entry's time, not the build time, so a rebuild changes nothing.
+    ET.SubElement(feed, "updated").text = _stamp(items[0].updated if items else standing.now)
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = title
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href="index.html")
+    ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href="feed.xml")
+    ET.SubElement(feed, "generator").text = GENERATOR
+    for item in items:
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "id").text = f"urn:uuid:{item.id}"
+        ET.SubElement(entry, "title", type="text").text = item.title
+        ET.SubElement(entry, "updated").text = _stamp(item.updated)
+        for name in item.authors:
+            ET.SubElement(ET.SubElement(entry, "author"), "name").text = name
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=item.link)
+        if item.summary:
+            ET.SubElement(entry, "summary", type="text").text = item.summary
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _journal_title(standing: Standing) -> str:
+    config = standing.journal.config
+    title = config.data.get("title") if config is not None else None
+    return plain_text(title, one_line=True) if isinstance(title, str) and title.strip() else "journal"
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _name(standing: Standing, member: str) -> str:
+    found = standing.members.get(member)
+    return plain_text(found.name if found else member, one_line=True)
+
+
+def _checkin_items(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[FeedItem]:
+    filed = {(r.member, p.period): p.at for r in standing.reports for p in r.periods if p.at is not None}
+    items, seen = [], set()
+    for member, entries in sorted(standing.journal.checkins.items()):
+        for period, entry in entries:
+            if not private.visible(entry) or (member, period) in seen:
+                continue
+            seen.add((member, period))
+            # A check-in appears once the history holds it: as of `now`, by its commit time.
+            when = filed.get((member, period))
+            if when is None:
+                continue
+            items.append(FeedItem(
+                updated=when,
+                id=content_id(space, "checkin", member, period),
+                title=plain_text(f"{member} checked in for {period}", one_line=True),
+                # The member's page, at the check-in's own article.
+                link=f"{page_link('members', member)}#{quote(f'{member}-{period}', safe='')}",
+                authors=(_name(standing, member),),
+                summary=_checkin_summary(private.public_data(entry)),
+            ))
+    return items
+
+
+def _checkin_summary(data: dict[str, Any]) -> str:
+    lines: list[str] = []
+    outcomes = [o for o in _list(data.get("outcomes")) if o.get("commitment") is not None]
+    if outcomes:
+        lines.append("Outcomes:")
+        lines += [f"- {plain_text(o['commitment'], one_line=True)}: {plain_text(o.get('status', '?'), one_line=True)}"
+                  for o in outcomes]
+    commitments = [c for c in _list(data.get("commitments")) if c.get("commitment") is not None]
+    if commitments:
+        lines.append("Commitments for the coming period:")
+        lines += [f"- {plain_text(c['commitment'], one_line=True)}" for c in commitments]
+    if isinstance(data.get("ask"), str) and data["ask"].strip():
+        lines.append(f"Ask: {plain_text(data['ask'], one_line=True)}")
+    return "\n".join(lines)
+
+
+def _list(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[FeedItem]:
+    items = []
+    for goal_id, entry in sorted(standing.journal.goals.items()):
+        if not private.visible(entry):
+            continue
+        data = private.public_data(entry)
+        owners = _owners(data)
+        zone = standing.members[owners[0]].tz if owners and owners[0] in standing.members else ZoneInfo("UTC")
+        goal_title = plain_text(data.get("title") or goal_id, one_line=True)
+        for m in _list(data.get("milestones")):
+            done, title = parse_date(m.get("done")), plain_text(m.get("title", ""), one_line=True)
+            if done is None:
+                continue
+            when = periods.local_time(done, dt.time(0), zone)
+            if when > standing.now:
+                continue
+            who = " & ".join(owners) or goal_id
+            items.append(FeedItem(
+                updated=when,
+                id=content_id(space, "milestone", goal_id, title),
+                title=f"{who} reached a milestone: {title}",
+                link=page_link("goals", goal_id),
+                authors=tuple(_name(standing, o) for o in owners),
+                summary=_milestone_summary(goal_title, parse_date(m.get("due")), done),
+            ))
+    return items
+
+
+def _owners(data: dict[str, Any]) -> list[str]:
+    owner = data.get("owner")
+    found = [owner] if isinstance(owner, str) else owner if isinstance(owner, list) else []
+    return [plain_text(o, one_line=True) for o in found if isinstance(o, str)]
+
+
+def _milestone_summary(goal: str, due: dt.date | None, done: dt.date) -> str:
+    return f"Goal: {goal}\n" + (f"Due {due}, done {done}." if due else f"Done {done}.")

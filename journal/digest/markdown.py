@@ -1,0 +1,259 @@
+"""Partner Markdown made safe: HTML for the site (raw HTML off, unsafe links dropped) and
+escaped text for DIGEST.md, plus the body sections (Wins, Obstacles, …) of a check-in."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*\Z")
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
+# Characters that start Markdown syntax anywhere in a line, and more at its start.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_LEADING = re.compile(r"\A([#+\-=>]|\d+[.)])")
+# C0/C1 controls (terminal escapes), bidi overrides and zero-width characters: never shown.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def is_safe_url(url: str) -> bool:
+    """http, https and mailto links, and relative ones (no scheme, not protocol-relative)."""
+    url = _INVISIBLE.sub("", url).strip()
+    if url.startswith(("//", "\\\\", "/\\", "\\/")):
+        return False
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return False
+    if scheme:
+        return scheme.lower() in SAFE_SCHEMES
+    # "javascript&colon;" and friends never reach here decoded: markdown-it decodes
+    # entities before validateLink, and a colon before any slash means a scheme.
+    head = url.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return ":" not in head
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.add_render_rule("image", _image_as_link)
+    md.add_render_rule("link_open", _link_open)
+    return md
+
+
+def _image_as_link(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    # No remote assets: an image becomes a link to it, labelled with its alt text.
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = self.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{escape(src)}" rel="nofollow noopener noreferrer">{escape(alt)}</a>'
+
+
+def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if urlsplit(href).scheme.lower() in ("http", "https"):
+        token.attrSet("rel", "nofollow noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)
+
+
+_MD = _parser()
+
+
+@lru_cache(maxsize=16384)
+def render_html(text: str, heading_level: int = 4) -> Markup:
+    """Partner Markdown as HTML; headings start at `heading_level` so they sit under the page's."""
+    tokens = _MD.parse(_INVISIBLE.sub("", text))
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(6, int(token.tag[1]) - 1 + heading_level)
+            token.tag = f"h{level}"
+    return Markup(_MD.renderer.render(tokens, _MD.options, {}))
+
+
+def split_sections(body: str) -> list[tuple[str, str]]:
+    """A check-in body as (heading, text) pairs, text before any heading under ""."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    fence: str | None = None
+    for line in body.splitlines():
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1) == fence:
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+        elif (heading := _HEADING.match(line)) and len(heading.group(1)) <= 2:
+            sections.append((heading.group(2).strip(), []))
+            continue
+        sections[-1][1].append(line)
+    return [(title, "\n".join(lines).strip("\n")) for title, lines in sections
+            if title or "\n".join(lines).strip()]
+
+
+def md_text(value: Any) -> str:
+    """One line of partner text for DIGEST.md, with every Markdown and HTML special escaped."""
+    text = " ".join(_INVISIBLE.sub("", str(value)).split())
+    text = _MD_INLINE.sub(r"\\\1", text)
+    # `&` stays: an entity a partner typed decodes to plain text, which is harmless.
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+
+
+def md_block(text: str) -> str:
+    """A partner's Markdown section for DIGEST.md, still Markdown but unable to carry HTML.
+
+    `<` becomes `&lt;` outside code, so no tag, comment or autolink survives; a section
+    with a link or image whose target is unsafe (or an image that would load from
+    elsewhere) is shown as escaped text, line by line."""
+    text = _INVISIBLE.sub("", text).strip("\n")
+    if _has_unsafe_target(text):
+        return "  \n".join(md_text(line) for line in text.splitlines() if line.strip())
+    return _escape_outside_fences(text)
+
+
+_PERMISSIVE = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_PERMISSIVE.validateLink = lambda url: True  # type: ignore[method-assign]
+
+
+def _has_unsafe_target(text: str) -> bool:
+    for token in _PERMISSIVE.parse(text):
+        for child in [token, *(token.children or [])]:
+            href, src = child.attrGet("href"), child.attrGet("src")
+            if href is not None and not is_safe_url(str(href)):
+                return True
+            if src is not None and (not is_safe_url(str(src)) or _is_remote(str(src))):
+                return True
+    return False
+
+
+def _is_remote(url: str) -> bool:
+    return bool(urlsplit(url).scheme) or url.startswith("//")
+
+
+def _escape_outside_fences(text: str) -> str:
+    # Inside fenced code every renderer shows `<` as it is; elsewhere, including inline
+    # code, `&lt;` is the safe spelling (inside a code span it shows as typed: harmless).
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines():
+        opened = _FENCE.match(line)
+        if fence is None and opened:
+            fence = opened.group(1)
+        elif fence is not None and opened and opened.group(1)[0] == fence[0] \
+                and len(opened.group(1)) >= len(fence) and not line.strip()[len(opened.group(1)):].strip():
+            fence = None
+        elif fence is None:
+            line = line.replace("<", "&lt;")
+        out.append(line)
+    if fence is not None:
+        out.append(fence)  # close a fence left open, so it cannot swallow what follows
+    return "\n".join(out)
+
+
+# --- DIGEST.md ------------------------------------------------------------------------------
+
+
+def _quote(text: str, indent: str = "") -> str:
+    return "\n".join(f"{indent}> {line}".rstrip() for line in md_block(text).splitlines())
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def digest_markdown(overview: dict[str, Any]) -> str:
+    """The overview as Markdown for reading on a Git host: every partner string escaped."""
+    from journal.digest.overview import human_moment
+
+    names = {m["id"]: m["name"] for m in overview["members"]}
+    goal_titles = {g["id"]: g["title"] for g in overview["goals"]}
+    out = [f"# {md_text(overview['title'])}", "",
+           f"Progress digest as of {human_moment(overview['now'])}. Built by `journal digest`; do not edit.", ""]
+    out += ["## Where everyone stands", "",
+            "| Member | Streak | Longest | Score | On time | Completion | Owed | This period | Flags |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    for m in overview["members"]:
+        owed = f"{m['owed']:g}" + (f" {md_text(m['currency'])}" if m["currency"] and m["owed"] else "")
+        out.append(f"| {md_text(m['name'])} | {m['current']} | {m['longest']} | {m['score']:.1f} | "
+                   f"{_pct(m['on_time_rate'])} | {_pct(m['completion'])} | {owed} | "
+                   f"{md_text(m['state']['text'])} | {md_text(', '.join(m['flags'])) or '–'} |")
+    out.append("")
+    for p in overview["pacts"]:
+        out.append(f"Pact streak of *{md_text(p['title'])}*: {p['streak']} in a row with everyone checked in.")
+    if overview["pacts"]:
+        out.append("")
+    for m in overview["members"]:
+        out += [f"![{md_text(m['name'])}: check-ins by period](charts/heatmap-{m['id']}.svg)", ""]
+
+    wins = overview["wins"]
+    out += ["## Wins to celebrate", ""]
+    for w in wins:
+        if w["kind"] == "checkin":
+            out += [f"- **{md_text(names[w['member']])}**, {w['period']}:", "", _quote(w["text"], "  "), ""]
+        elif w["kind"] == "streak":
+            out += [f"- **{md_text(names[w['member']])}** has checked in {w['streak']} periods in a row.", ""]
+        else:
+            out += [f"- Milestone reached: *{md_text(w['title'])}* ({md_text(w['goal_title'])}), done {w['done']}.", ""]
+    if not wins:
+        out += ["Nothing logged yet this period.", ""]
+
+    out += ["## Commitments for the coming period", ""]
+    for m in overview["members"]:
+        if not m["commitments"]:
+            continue
+        out += [f"### {md_text(m['name'])} (from the {m['latest']} check-in)", ""]
+        for c in m["commitments"]:
+            goal = f" — {md_text(goal_titles[c['goal']])}" if c["goal"] else ""
+            out.append(f"- {md_text(c['commitment'])}{goal}")
+        out.append("")
+
+    asks = [m for m in overview["members"] if m["ask"]]
+    if asks:
+        out += ["## Asks", ""] + [f"- **{md_text(m['name'])}** asks: {md_text(m['ask'])}" for m in asks] + [""]
+
+    hard = [m for m in overview["members"] if m["obstacles"] or m["strategies"]]
+    if hard:
+        out += ["## Obstacles and strategies", ""]
+        for m in hard:
+            out += [f"### {md_text(m['name'])}", ""]
+            for label, key in (("Obstacles", "obstacles"), ("Strategies", "strategies")):
+                if m[key]:
+                    out += [f"**{label}**", "", _quote(m[key]), ""]
+
+    prompts = [(m, p) for m in overview["members"] for p in m["prompts"]]
+    if prompts:
+        out += ["## Time to recalibrate?", ""]
+        out += [f"- **{md_text(m['name'])}**: {md_text(p['observation'])} *{md_text(p['question'])}*" for m, p in prompts]
+        out.append("")
+
+    out += ["## Coming up in the next 4 weeks", ""]
+    for u in overview["upcoming"]:
+        about = f" ({md_text(u['goal_title'])})" if u["goal_title"] else ""
+        out.append(f"- {u['date']} ({u['countdown']}) — {u['kind']}: {md_text(u['title'])}{about}")
+    if not overview["upcoming"]:
+        out.append("Nothing due.")
+    out.append("")
+
+    if overview["goals"]:
+        out += ["## Goals", ""]
+        for g in overview["goals"]:
+            owners = ", ".join(md_text(names[o]) for o in g["owners"])
+            deadline = f", deadline {g['deadline']} ({g['countdown']})" if g["deadline"] else ""
+            out += [f"### {md_text(g['title'])}", "", f"{owners} — {md_text(g['status'])}{deadline}.", ""]
+            if g["measure"] is not None:
+                chart = f"charts/goal-{g['id']}.svg"
+                out += [f"![{md_text(g['title'])}: {md_text(g['measure']['metric'])} per period]({chart})", ""]
+            for ms in g["milestones"]:
+                mark = "x" if ms["done"] else " "
+                when = f"done {ms['done']}" if ms["done"] else f"due {ms['due']} ({ms['countdown']})"
+                out.append(f"- [{mark}] {md_text(ms['title'])} — {when}")
+            if g["milestones"]:
+                out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,488 @@
+"""The data behind every digest page (and what digest.json holds): where everyone stands,
+check-ins, goals, wins, prompts and what is coming up, with nothing private in it.
+
+The overview is plain JSON-able data, not dataclasses, on purpose: it is written out as
+digest.json as it is, and each page's slice of it is hashed to tell which pages a
+rebuild has to render again. Partner text stays raw here; templates escape it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from journal import agenda, layout, periods
+from journal.digest.markdown import split_sections
+from journal.digest.privacy import PrivacyRules
+from journal.entries import Entry
+from journal.progress import Standing, current_period
+from journal.schema import parse_date, valid_week
+from journal.streaks import (
+    COUNTED,
+    LATE_RUN,
+    LOW_COMPLETION,
+    LOW_COMPLETION_RUN,
+    REPEAT_MISSES,
+    REPEAT_WINDOW,
+    MemberReport,
+)
+
+STREAK_MILESTONES = (4, 8, 12, 26, 52)
+UPCOMING_DAYS = 28
+RECENT_DONE_DAYS = 28
+_OUTCOME_VALUE = {"done": 1.0, "partial": 0.5, "missed": 0.0}
+_SHOWN_SECTIONS = ("wins", "obstacles", "strategies")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
+    journal = standing.journal
+    now = standing.now
+    today = now.date()
+    config = private.public_data(journal.config) if journal.config is not None else {}
+    goals_visible = {gid: e for gid, e in sorted(journal.goals.items())
+                     if layout.is_slug(gid) and private.visible(e)}
+    contracts_visible = {slug: e for slug, e in sorted(journal.contracts.items())
+                         if layout.is_slug(slug) and private.visible(e)}
+    reports = [r for r in standing.reports if layout.is_slug(r.member) and r.member in standing.members]
+    names = {r.member: standing.members[r.member].name for r in reports}
+    ctx = _Context(standing, private, set(goals_visible), names)
+
+    checkins = []
+    members = []
+    for report in reports:
+        own = ctx.checkins_of(report)
+        checkins.extend(own)
+        members.append(_member(ctx, report, own, contracts_visible))
+    checkins.sort(key=lambda c: (_desc(c["period"]), list(names).index(c["member"])))
+    by_goal: dict[str, list[dict[str, Any]]] = {}
+    for c in checkins:
+        for gid in {*c["metrics"], *(i["goal"] for i in c["commitments"] + c["outcomes"] if i["goal"])}:
+            by_goal.setdefault(gid, []).append(c)
+    goals = [_goal(ctx, gid, entry, by_goal.get(gid, [])) for gid, entry in goals_visible.items()]
+    for m in members:
+        m["goals"] = [g["id"] for g in goals if m["id"] in g["owners"]]
+    return {
+        "title": _text(config.get("title")) or "Journal",
+        "now": now.isoformat(),
+        "today": today.isoformat(),
+        "members": members,
+        "pacts": _pacts(standing, contracts_visible, names),
+        "wins": _wins(ctx, members, checkins, goals, standing),
+        "upcoming": _upcoming(journal, today, goals_visible, contracts_visible),
+        "goals": goals,
+        "periods": _periods(members, checkins),
+        "checkins": checkins,
+    }
+
+
+class _Context:
+    def __init__(self, standing: Standing, private: PrivacyRules, goals: set[str], names: dict[str, str]) -> None:
+        self.standing, self.private, self.goals, self.names = standing, private, goals, names
+        self.hidden_sections = {f.casefold() for f in private.fields}
+
+    def checkins_of(self, report: MemberReport) -> list[dict[str, Any]]:
+        member = self.standing.members[report.member]
+        today = self.standing.now.astimezone(member.tz).date()
+        by_period = {p.period: p for p in report.periods}
+        found = []
+        for period, entry in self.standing.journal.checkins.get(report.member, []):
+            cadence = _cadence(period)
+            if cadence is None or not self.private.visible(entry) or periods.key_start(period, cadence) > today:
+                continue
+            found.append(self.checkin(report.member, period, entry, by_period.get(period), member.tz))
+        found.sort(key=lambda c: c["period"], reverse=True)
+        return found
+
+    def goal_ref(self, value: Any) -> str | None:
+        return value if isinstance(value, str) and value in self.goals else None
+
+    def checkin(self, member: str, period: str, entry: Entry, status: Any, tz: Any) -> dict[str, Any]:
+        data = self.private.public_data(entry)
+        outcomes = [{"commitment": _text(o.get("commitment")), "goal": self.goal_ref(o.get("goal")),
+                     "status": _text(o.get("status")), "note": _text(o.get("note"))}
+                    for o in _dicts(data.get("outcomes")) if o.get("commitment") is not None]
+        commitments = [{"commitment": _text(c.get("commitment")), "goal": self.goal_ref(c.get("goal")),
+                        "note": _text(c.get("note"))}
+                       for c in _dicts(data.get("commitments")) if c.get("commitment") is not None]
+        metrics = data.get("metrics")
+        values = {g: v for g, v in sorted(metrics.items()) if self.goal_ref(g) and _number(v) is not None} \
+            if isinstance(metrics, dict) else {}
+        energy = data.get("energy")
+        sections = [{"title": title, "text": text} for title, text in split_sections(entry.body)
+                    if title.casefold() not in self.hidden_sections and text.strip()]
+        return {
+            "member": member,
+            "period": period,
+            "title": period_title(period),
+            "status": status.status if status is not None else None,
+            "at": _local(status.at, tz) if status is not None and status.at is not None else None,
+            "outcomes": outcomes,
+            "done": _completion(outcomes),
+            "metrics": values,
+            "commitments": commitments,
+            "ask": _text(data.get("ask")) or None,
+            "energy": energy if isinstance(energy, int) and not isinstance(energy, bool) else None,
+            "sections": sections,
+        }
+
+
+def _member(ctx: _Context, r: MemberReport, own: list[dict[str, Any]],
+            contracts: dict[str, Entry]) -> dict[str, Any]:
+    standing = ctx.standing
+    member = standing.members[r.member]
+    tz = member.tz
+    mine = [(slug, e) for slug, e in contracts.items() if r.member in _list_of_text(e.data.get("parties"))]
+    style = next((s.get(r.member) for _, e in mine if isinstance(s := e.data.get("style"), dict) and s.get(r.member)), None)
+    stakes = next((s for _, e in mine if isinstance(s := e.data.get("stakes"), dict)), {})
+    now_period = current_period(r, standing.now)
+    recent = _recent(own, now_period.period if now_period else None)
+    latest = recent[0] if recent else None
+    sections = {s["title"].casefold(): s["text"] for s in (latest["sections"] if latest else [])}
+    return {
+        "id": r.member,
+        "name": member.name,
+        "timezone": tz.key,
+        "style": _text(style) or None,
+        "current": r.current,
+        "longest": r.longest,
+        "score": r.score,
+        "on_time_rate": r.on_time_rate,
+        "completion": r.completion,
+        "owed": r.owed,
+        "currency": _text(stakes.get("currency")) or None,
+        "counts": dict(sorted(r.counts.items())),
+        "flags": list(r.flags),
+        "state": _state(r, standing.now, tz),
+        "periods": [{"period": p.period, "status": p.status, "at": _local(p.at, tz) if p.at else None,
+                     "flags": list(p.flags), "label": _cell_label(p, tz)} for p in r.periods],
+        "latest": latest["period"] if latest else None,
+        "commitments": latest["commitments"] if latest else [],
+        "ask": latest["ask"] if latest else None,
+        "obstacles": sections.get("obstacles", ""),
+        "strategies": sections.get("strategies", ""),
+        "prompts": _prompts(ctx, r, own, mine, now_period),
+        "checkin_count": len(own),
+    }
+
+
+def _recent(own: list[dict[str, Any]], current: str | None) -> list[dict[str, Any]]:
+    """The member's check-ins for the current or the previous period, newest first."""
+    if current is None or (cadence := _cadence(current)) is None:
+        return []
+    floor = periods.prev_key(current, cadence)
+    return [c for c in own if c["period"] >= floor and len(c["period"]) == len(current)]
+
+
+def _state(r: MemberReport, now: dt.datetime, tz: Any) -> dict[str, Any]:
+    p = current_period(r, now)
+    if p is None:
+        return {"state": "none", "period": None, "text": "no contract in force"}
+    state: dict[str, Any] = {"period": p.period}
+    if p.status in COUNTED or p.status == "early":
+        word = {"on_time": "checked in", "late": "checked in late", "early": "checked in too early"}[p.status]
+        state.update(state="checked-in", at=_local(p.at, tz) if p.at else None,
+                     text=f"{word} {human_time(_local(p.at, tz))}" if p.at else word)
+    elif p.status == "paused":
+        state.update(state="paused", text="paused")
+    elif p.status == "missed":
+        state.update(state="missed", text="missed")
+    elif p.due > now:
+        left = int((p.due - now).total_seconds())
+        state.update(state="due", due=_local(p.due, tz), seconds_left=left,
+                     text=f"due in {span(left)} ({human_time(_local(p.due, tz))} their time)")
+    else:
+        state.update(state="overdue", due=_local(p.due, tz), grace_until=_local(p.closes, tz),
+                     text=f"overdue since {human_time(_local(p.due, tz))} (counts as late until "
+                          f"{human_time(_local(p.closes, tz))})")
+    return state
+
+
+def _cell_label(p: Any, tz: Any) -> str:
+    words = {"on_time": "on time", "late": "late", "missed": "missed", "paused": "paused",
+             "pending": "not yet due", "early": "too early (does not count)"}
+    text = f"{p.period}: {words.get(p.status, p.status)}"
+    if p.at is not None:
+        text += f", committed {human_time(_local(p.at, tz))}"
+    if p.flags:
+        text += f" [{', '.join(p.flags)}]"
+    return text
+
+
+def _prompts(ctx: _Context, r: MemberReport, own: list[dict[str, Any]], contracts: list[tuple[str, Entry]],
+             now_period: Any) -> list[dict[str, str]]:
+    """Recalibration prompts: an observation, then a question for the next conversation."""
+    prompts = []
+    with_outcomes = [c for c in reversed(own) if c["done"] is not None]  # oldest first
+    last = with_outcomes[-LOW_COMPLETION_RUN:]
+    if len(last) == LOW_COMPLETION_RUN and all(c["done"] < LOW_COMPLETION for c in last):
+        prompts.append({
+            "kind": "low-completion",
+            "observation": f"Completion has been under {LOW_COMPLETION:.0%} for {LOW_COMPLETION_RUN} check-ins "
+                           f"running ({', '.join(c['period'] for c in last)}).".replace("%", " %"),
+            "question": "Are the commitments the right size — what would make the next ones doable?"})
+    misses: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    for c in with_outcomes[-REPEAT_WINDOW:]:
+        for o in c["outcomes"]:
+            if o["status"] == "missed":
+                key = " ".join(o["commitment"].split()).casefold()
+                misses[key] += 1
+                shown.setdefault(key, o["commitment"])
+    for key, n in sorted(misses.items()):
+        if n >= REPEAT_MISSES:
+            prompts.append({
+                "kind": "repeated-miss",
+                "observation": f"“{shown[key]}” was missed {n} times in the last {REPEAT_WINDOW} check-ins.",
+                "question": "Is it still the right commitment, or does it need a different shape or more support?"})
+    closed = [p for p in r.periods if p.status not in ("pending", "paused")]
+    if len(closed) >= 2 and all(p.status == "missed" for p in closed[-2:]):
+        prompts.append({
+            "kind": "missed-run",
+            "observation": f"The check-ins for {closed[-2].period} and {closed[-1].period} were both missed.",
+            "question": "What got in the way, and what would make checking in easier?"})
+    if "late-streak" in r.flags:
+        prompts.append({
+            "kind": "late-streak",
+            "observation": f"The last {LATE_RUN} check-ins came in after the due time.",
+            "question": "Would a different due time fit the week better?"})
+    if "review-due" in r.flags and now_period is not None and (cadence := _cadence(now_period.period)):
+        first = periods.key_start(now_period.period, cadence)
+        end = first + periods.period_days(cadence) - dt.timedelta(days=1)
+        for slug, entry in contracts:
+            for day in agenda.review_dates(entry.data, first, end):
+                prompts.append({
+                    "kind": "review",
+                    "observation": f"The review of “{_text(entry.data.get('title')) or slug}” falls on {day.isoformat()}.",
+                    "question": "What is working in the pact, and what should change?"})
+    return prompts
+
+
+def _goal(ctx: _Context, gid: str, entry: Entry, checkins: list[dict[str, Any]]) -> dict[str, Any]:
+    """A goal with its values, milestones and related commitments; `checkins` are those
+    that name the goal, newest first."""
+    data = ctx.private.public_data(entry)
+    today = ctx.standing.now.date()
+    owners = [o for o in ([data.get("owner")] if isinstance(data.get("owner"), str) else _list_of_text(data.get("owner")))
+              if o in ctx.names]
+    measure = data.get("measure") if isinstance(data.get("measure"), dict) else None
+    series: dict[str, dict[str, float]] = {}
+    for c in checkins:
+        if c["member"] in owners and gid in c["metrics"]:
+            series.setdefault(c["period"], {})[c["member"]] = float(c["metrics"][gid])
+    deadline = parse_date(data.get("deadline"))
+    milestones = []
+    for m in _dicts(data.get("milestones")):
+        due, done = parse_date(m.get("due")), parse_date(m.get("done"))
+        if done is not None and done > today:
+            done = None  # not known yet as of now
+        state = "done" if done else ("overdue" if due and due < today else "due")
+        milestones.append({"title": _text(m.get("title")), "due": due.isoformat() if due else None,
+                           "done": done.isoformat() if done else None, "state": state,
+                           "countdown": countdown(due, today) if due and not done else None})
+    milestones.sort(key=lambda m: (m["due"] or "", m["title"]))
+    related = []
+    for c in checkins:
+        for kind, items in (("commitment", c["commitments"]), ("outcome", c["outcomes"])):
+            for item in items:
+                if item["goal"] == gid:
+                    related.append({"period": c["period"], "member": c["member"], "kind": kind,
+                                    "text": item["commitment"], "status": item.get("status"), "note": item["note"]})
+    target = _number(measure.get("target")) if measure else None
+    return {
+        "id": gid,
+        "title": _text(data.get("title")) or gid,
+        "owners": owners,
+        "status": _text(data.get("status")) or "active",
+        "started": _date_text(data.get("started")),
+        "deadline": deadline.isoformat() if deadline else None,
+        "countdown": countdown(deadline, today) if deadline else None,
+        "tags": _list_of_text(data.get("tags")),
+        "measure": {"metric": _text(measure.get("metric")), "per": _text(measure.get("per")) or None,
+                    "target": target} if measure else None,
+        "series": [{"period": p, "value": sum(v.values()), "members": dict(sorted(v.items()))}
+                   for p, v in sorted(series.items())],
+        "milestones": milestones,
+        "related": related,
+        "body": entry.body.strip(),
+    }
+
+
+def _pacts(standing: Standing, contracts: dict[str, Entry], names: dict[str, str]) -> list[dict[str, Any]]:
+    found = []
+    for slug, streak in standing.pacts:
+        entry = contracts.get(slug)
+        if entry is None:
+            continue
+        data = entry.data
+        stakes = data.get("stakes") if isinstance(data.get("stakes"), dict) else {}
+        found.append({
+            "contract": slug, "title": _text(data.get("title")) or slug, "streak": streak,
+            "parties": [p for p in _list_of_text(data.get("parties")) if p in names],
+            "cadence": _text(data.get("cadence")) or "weekly", "due": _text(data.get("due")) or None,
+            "stakes": {"per_miss": _number(stakes.get("per_miss")), "currency": _text(stakes.get("currency")) or None,
+                       "to": _text(stakes.get("to")) or None} if stakes else None,
+        })
+    return found
+
+
+def _wins(ctx: _Context, members: list[dict[str, Any]], checkins: list[dict[str, Any]],
+          goals: list[dict[str, Any]], standing: Standing) -> list[dict[str, Any]]:
+    wins: list[dict[str, Any]] = []
+    latest = {(c["member"], c["period"]): c for c in checkins}
+    for m in members:
+        c = latest.get((m["id"], m["latest"])) if m["latest"] else None
+        text = next((s["text"] for s in c["sections"] if s["title"].casefold() == "wins"), "") if c else ""
+        if text.strip():
+            wins.append({"kind": "checkin", "member": m["id"], "period": m["latest"], "text": text})
+    for m in members:
+        if m["current"] in STREAK_MILESTONES:
+            wins.append({"kind": "streak", "member": m["id"], "streak": m["current"]})
+    today = standing.now.date()
+    for g in goals:
+        for ms in g["milestones"]:
+            done = parse_date(ms["done"])
+            if done is not None and (today - done).days < RECENT_DONE_DAYS:
+                wins.append({"kind": "milestone", "goal": g["id"], "goal_title": g["title"], "title": ms["title"],
+                             "done": ms["done"], "owners": g["owners"]})
+    return wins
+
+
+def _upcoming(journal: Any, today: dt.date, goals: dict[str, Entry], contracts: dict[str, Entry]) -> list[dict[str, Any]]:
+    found = []
+    for u in agenda.upcoming(journal, today, days=UPCOMING_DAYS):
+        if u.kind == "review":
+            if u.source not in contracts:
+                continue
+            link, context = None, None
+        else:
+            if u.source not in goals:
+                continue
+            link, context = f"goals/{u.source}.html", _text(goals[u.source].data.get("title")) or u.source
+        found.append({"date": u.day.isoformat(), "kind": u.kind, "title": u.title, "source": u.source,
+                      "goal_title": context, "link": link, "countdown": countdown(u.day, today)})
+    return found
+
+
+def _periods(members: list[dict[str, Any]], checkins: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    keys: dict[str, dict[str, str]] = {}
+    for m in members:
+        for p in m["periods"]:
+            keys.setdefault(p["period"], {})[m["id"]] = p["status"]
+    filed: dict[str, list[str]] = {}
+    for c in checkins:
+        keys.setdefault(c["period"], {})
+        filed.setdefault(c["period"], []).append(c["member"])
+    order = [m["id"] for m in members]
+    return [{"period": key, "title": period_title(key),
+             "statuses": {mid: keys[key][mid] for mid in order if mid in keys[key]},
+             "checkins": sorted(filed.get(key, []), key=order.index)}
+            for key in sorted(keys, key=_desc)]
+
+
+# --- small formatting helpers, shared with the templates -------------------------------------
+
+def period_title(key: str) -> str:
+    """'2026-W47' -> 'Week 47, 2026 (16–22 Nov)'; a day key -> 'Fri 20 Nov 2026'."""
+    cadence = _cadence(key)
+    if cadence == periods.WEEKLY:
+        first = periods.week_start(key)
+        last = first + dt.timedelta(days=6)
+        span_text = f"{first.day}–{last.day} {_MONTHS[last.month - 1]}" if first.month == last.month \
+            else f"{first.day} {_MONTHS[first.month - 1]} – {last.day} {_MONTHS[last.month - 1]}"
+        return f"Week {int(key[6:])}, {key[:4]} ({span_text})"
+    if cadence == periods.DAILY:
+        day = dt.date.fromisoformat(key)
+        return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return key
+
+
+def human_time(iso: str | None) -> str:
+    """'2026-11-22T10:00:00+01:00' -> 'Sun 22 Nov 2026 10:00' (locale-independent)."""
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
+
+
+def human_moment(iso: str) -> str:
+    """Like human_time, with the UTC offset: for "as of" lines read in many zones."""
+    moment = dt.datetime.fromisoformat(iso)
+    offset = moment.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{human_time(iso)} {zone}".rstrip()
+
+
+def human_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso[:10])
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def span(seconds: int) -> str:
+    days, rest = divmod(max(0, seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+
+
+def countdown(day: dt.date, today: dt.date) -> str:
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 0:
+        return f"in {days} days"
+    return "yesterday" if days == -1 else f"{-days} days ago"
+
+
+def _desc(key: str) -> tuple[int, ...]:
+    # Newest first across weekly and daily keys: compare by the period's first day.
+    cadence = _cadence(key)
+    start = periods.key_start(key, cadence) if cadence else dt.date.min
+    return (-start.toordinal(), -len(key))
+
+
+def _cadence(key: str) -> str | None:
+    if valid_week(key):
+        return periods.WEEKLY
+    if isinstance(key, str) and layout.DAY.match(key) and parse_date(key) is not None:
+        return periods.DAILY
+    return None
+
+
+def _local(moment: dt.datetime | None, tz: Any) -> str | None:
+    return moment.astimezone(tz).isoformat(timespec="minutes") if moment is not None else None
+
+
+def _completion(outcomes: list[dict[str, Any]]) -> float | None:
+    values = [_OUTCOME_VALUE[o["status"]] for o in outcomes if o["status"] in _OUTCOME_VALUE]
+    return sum(values) / len(values) if values else None
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _date_text(value: Any) -> str | None:
+    day = parse_date(value)
+    return day.isoformat() if day else None
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _list_of_text(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
