@@ -72,8 +72,9 @@ def cli(ctx: click.Context, directory: Path, debug: bool) -> None:
     """A Git-backed, plain-text accountability journal.
 
     Goals, contracts and weekly check-ins are Markdown files with YAML front matter in a
-    shared Git repository. `journal` checks them, scaffolds new ones, and (in later
-    commands) computes streaks from the commit history and builds a progress digest.
+    shared Git repository. `journal` checks them, scaffolds new ones, computes streaks
+    from the commit history, builds a progress digest, and keeps all of it current from
+    git hooks. Start with `journal demo`, or `journal init` for a journal of your own.
     """
     ctx.obj = State(directory)
 
@@ -83,8 +84,9 @@ def cli(ctx: click.Context, directory: Path, debug: bool) -> None:
 @click.option("--member", "members", multiple=True, required=True, metavar="ID",
               help="A member id (lowercase slug); repeat for each partner.")
 @click.option("--title", help="The journal's title (default: the members' names).")
+@click.option("--hooks", "with_hooks", is_flag=True, help="Also install the git hooks (see `journal hooks install`).")
 @pass_state
-def init(state: State, directory: Path | None, members: tuple[str, ...], title: str | None) -> int:
+def init(state: State, directory: Path | None, members: tuple[str, ...], title: str | None, with_hooks: bool) -> int:
     """Create a journal in DIRECTORY (default: the current folder).
 
     Makes the folder and a Git repository if needed, writes journal.yaml with the
@@ -97,6 +99,11 @@ def init(state: State, directory: Path | None, members: tuple[str, ...], title: 
     written = init_journal(target, list(members), title, parse_now(None))
     for path in written:
         click.echo(f"wrote {path}")
+    if with_hooks:
+        from journal.hooks import install
+
+        for line in install(target):
+            click.echo(line)
     click.echo(f"next: add your email to journal.yaml, then `journal -C {target} new checkin --member {members[0]}`")
     return EXIT_OK
 
@@ -223,16 +230,30 @@ def publish_command(state: State, branch: str | None, message: str | None, now: 
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Build into DIR (default: digest.out of journal.yaml, `site`, in the journal).")
+@click.option("--markdown-only", is_flag=True,
+              help="Only regenerate the committed Markdown digest (digest/ in the journal), not the site.")
 @now_option
 @pass_state
-def digest(state: State, out: Path | None, now: str | None) -> int:
+def digest(state: State, out: Path | None, markdown_only: bool, now: str | None) -> int:
     """Build the progress digest: a static HTML site, DIGEST.md, digest.json, feed.xml
     and calendar.ics.
 
     The site is written whole into a new folder and swapped in, so readers never see
     half of it; pages whose inputs did not change are kept from the previous build.
     Entries with `private: true` and the fields listed in `digest.private` are left out.
+    With --markdown-only, regenerate the digest committed inside the journal instead
+    (digest/README.md and its charts), for people who skip the hooks and for CI.
     """
+    if markdown_only:
+        from journal.committed import regenerate
+
+        result = regenerate(state.directory, parse_now(now))
+        if result.folder is None:
+            click.echo("the committed digest is off (digest.commit: false in journal.yaml)")
+        else:
+            changed = len(result.written) + len(result.removed)
+            click.echo(f"{result.folder}/: {changed} file(s) changed" if changed else f"{result.folder}/: up to date")
+        return EXIT_OK
     from journal.digest.build import build_digest
 
     result = build_digest(state.directory, parse_now(now), state.directory / out if out else None)
@@ -296,11 +317,23 @@ def _clock(now: str | None) -> dict[str, Any]:
 
 
 def _live(run: Any) -> int:
-    """Run a watch until Ctrl-C, which is how it is meant to end: exit 0, no traceback."""
+    """Run a watch until Ctrl-C (or SIGTERM), which is how it is meant to end: exit 0,
+    no traceback, a build in progress cleaned up."""
+    import signal
+    import threading
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
     try:
         run(_show_live)
     except KeyboardInterrupt:
         click.echo("stopped")
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
 
 
@@ -537,11 +570,16 @@ def _pre_commit(state: State) -> int:
 
 
 def _rebuild_after_pull(state: State, now: dt.datetime) -> None:
-    try:
-        from journal.digest.build import build_digest
-    except ImportError:
-        return
+    from journal.committed import regenerate
+    from journal.digest.build import build_digest
+    from journal.pulled import head_time
+
     build_digest(state.directory, now=now)
+    # The committed digest of a merge is dated by the merge, so partners who end on the
+    # same commit regenerate the same bytes.
+    result = regenerate(state.directory, head_time(state.directory) or now)
+    if result.written or result.removed:
+        click.echo(f"journal: regenerated {result.folder}/ for the merged state; it goes with your next commit")
 
 
 def main(argv: list[str] | None = None) -> int:

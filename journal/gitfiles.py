@@ -8,6 +8,7 @@ that fails validation is ignored and rewritten, never trusted.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -67,9 +68,24 @@ def _walk(tree: Any, prefix: str) -> Iterator[tuple[str, pygit2.Oid]]:
             yield path, item.id
 
 
+def staged_index(repo: pygit2.Repository) -> pygit2.Index:
+    """The index the commit being made will record.
+
+    Inside a hook, git points GIT_INDEX_FILE at the index it is committing (the locked
+    index, or a temporary one for `git commit -a` or `git commit <paths>`), which can
+    differ from .git/index."""
+    name = os.environ.get("GIT_INDEX_FILE")
+    if not name:
+        return repo.index
+    path = Path(name) if os.path.isabs(name) else Path(repo.workdir or repo.path) / name
+    index = pygit2.Index(str(path))
+    index._repo = repo  # lets diff_to_tree and friends work on an index opened by path
+    return index
+
+
 def index_blobs(repo: pygit2.Repository) -> Iterator[tuple[str, pygit2.Oid]]:
     """(path, blob id) of every journal file staged in the index."""
-    for item in repo.index:
+    for item in staged_index(repo):
         if layout.entry_kind(item.path) is not None and item.mode != pygit2.enums.FileMode.LINK:
             yield item.path, item.id
 

@@ -72,9 +72,14 @@ def status(start: Path) -> list[HookState]:
 
 def install(start: Path, force: bool = False) -> list[str]:
     """Write the shims; returns what changed ('pre-commit: installed', …), empty if nothing."""
-    folder = hooks_dir(repository(start))
+    repo = repository(start)
+    folder = hooks_dir(repo)
     folder.mkdir(parents=True, exist_ok=True)
     changes = []
+    if register_driver(repo):
+        changes.append("registered the merge driver for the committed digest (merge.journal-digest)")
+    if add_merge_rule(repo):
+        changes.append("added the committed digest's merge rule to .gitattributes: commit it, so partners get it too")
     for hook in HOOKS:
         path, legacy = folder / hook, folder / f"{hook}.legacy"
         text = shim_text(hook)
@@ -94,10 +99,53 @@ def install(start: Path, force: bool = False) -> list[str]:
     return changes
 
 
+def register_driver(repo: pygit2.Repository) -> bool:
+    """Define the merge driver `.gitattributes` names for the committed digest: it keeps
+    our side (`true` leaves %A as it is) and the post-merge hook regenerates."""
+    from journal.committed import DRIVER
+
+    wanted = {f"merge.{DRIVER}.name": "journal: keep one side of the generated digest, then regenerate",
+              f"merge.{DRIVER}.driver": "true"}
+    changed = False
+    for key, value in wanted.items():
+        try:
+            current = repo.config[key]
+        except KeyError:
+            current = None
+        if current != value:
+            repo.config[key] = value
+            changed = True
+    return changed
+
+
+def add_merge_rule(repo: pygit2.Repository) -> bool:
+    """Make sure .gitattributes routes the committed digest through the merge driver."""
+    from journal.committed import DRIVER, GITATTRIBUTES
+
+    if repo.workdir is None:
+        return False
+    path = Path(repo.workdir) / ".gitattributes"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if f"merge={DRIVER}" in text:
+        return False
+    path.write_text(text + ("\n" if text and not text.endswith("\n") else "") + GITATTRIBUTES, encoding="utf-8")
+    return True
+
+
 def uninstall(start: Path) -> list[str]:
     """Remove only our shims and put back any hook they had kept."""
-    folder = hooks_dir(repository(start))
+    from journal.committed import DRIVER
+
+    repo = repository(start)
+    folder = hooks_dir(repo)
     changes = []
+    for key in (f"merge.{DRIVER}.name", f"merge.{DRIVER}.driver"):
+        try:
+            del repo.config[key]
+        except KeyError:
+            continue
+        if key.endswith("driver"):
+            changes.append("removed the merge driver for the committed digest")
     for hook in HOOKS:
         path, legacy = folder / hook, folder / f"{hook}.legacy"
         if path.exists() and _is_ours(path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def run(directory: str = ".") -> int:
@@ -36,4 +37,49 @@ def run(directory: str = ".") -> int:
         sys.stderr.write(f"journal: {P.summary(result.problems, result.entries)}: commit blocked. Fix the entries "
                          "and `git add` them, or bypass the check with `git commit --no-verify`.\n")
         return 1
+    if result.entries:
+        try:
+            staged = stage_digest(pygit2.Repository(path))
+        except Exception as exc:  # noqa: BLE001 - the digest is a convenience; never block a commit for it
+            sys.stderr.write(f"journal: the committed digest was not regenerated: {P.clean(str(exc))}\n")
+        else:
+            if staged:
+                sys.stdout.write(f"journal: regenerated {len(staged)} digest file(s) for this commit\n")
     return 0
+
+
+def stage_digest(repo: "pygit2.Repository") -> list[str]:
+    """Regenerate the committed digest for the state being committed and stage it.
+
+    Check-ins this commit adds count as committed now by the committer, so the streak
+    shown in the commit already includes them."""
+    import pygit2
+
+    from journal import committed, layout
+    from journal.gitfiles import staged_index
+    from journal.identity import user_email
+    from journal.staged import staged_changes
+
+    index = staged_index(repo)
+    now = committed.commit_time()
+    email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir)) or ""
+    pending = {}
+    for rel, status in staged_changes(repo, index).items():
+        name = layout.parse_checkin_name(rel) if status != "D" and layout.entry_kind(rel) == "checkin" else None
+        if name is not None:
+            pending[(name.member, name.period)] = (now, email)
+    result = committed.regenerate(Path(repo.workdir), now, source="index", pending=pending)
+    staged = []
+    for rel, data in result.files.items():
+        if rel not in index or index[rel].id != pygit2.hash(data):
+            index.add(pygit2.IndexEntry(rel, repo.create_blob(data), pygit2.enums.FileMode.BLOB))
+            staged.append(rel)
+    prefix = f"{result.folder}/"
+    for entry in list(index):
+        if (entry.path.startswith(prefix) and entry.path not in result.files
+                and committed.is_generated(entry.path[len(prefix):])):
+            index.remove(entry.path)
+            staged.append(entry.path)
+    if staged:
+        index.write()
+    return staged

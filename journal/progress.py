@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from journal import gitfiles, model
 from journal.checks import Journal
@@ -55,7 +55,7 @@ def load_journal(start: Path, source: str = "auto") -> Snapshot:
     elif source == "index":
         if repo is None:
             raise JournalError(f"{root} is not in a Git repository")
-        entries, _ = gitfiles.load_blobs(repo, gitfiles.index_blobs(repo))
+        entries, _ = gitfiles.load_blobs(repo, gitfiles.index_blobs(repo), complete=False)
     else:
         files, _ = read_worktree(root)
         entries, _ = gitfiles.load_files(files, gitfiles.cache_dir(repo) if repo is not None else None)
@@ -68,7 +68,10 @@ def load_journal(start: Path, source: str = "auto") -> Snapshot:
     return Snapshot(repo, root, journal, source, tuple(warnings))
 
 
-def compute_standing(start: Path, now: dt.datetime, only: str | None = None, source: str = "auto") -> Standing:
+def compute_standing(start: Path, now: dt.datetime, only: str | None = None, source: str = "auto",
+                     pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None) -> Standing:
+    """Everyone's standing as of `now`. `pending` maps (member, period) to (time, email) for
+    check-ins about to be committed (the pre-commit hook's view), counted as if they were."""
     from journal.history import read_history
     from journal.identity import member_for_email, user_email
 
@@ -87,6 +90,9 @@ def compute_standing(start: Path, now: dt.datetime, only: str | None = None, sou
             for (who, period), f in history.filings.items():
                 if who == mid:
                     filings[period] = Filing(period, f.at, f.commit, member.owns_email(f.author_email))
+        for (who, period), (at, email) in (pending or {}).items():
+            if who == mid and period not in filings:
+                filings[period] = Filing(period, at, "staged", member.owns_email(email))
         reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
                                       model.outcomes(journal, mid), now))
     by_id = {r.member: r for r in reports}

@@ -79,3 +79,15 @@ def after_pull(start: Path, now: dt.datetime, old_rev: str = "ORIG_HEAD") -> tup
         return [], False
     standing = compute_standing(start, now)
     return summarize(repo, standing, changes), True
+
+
+def head_time(start: Path) -> dt.datetime | None:
+    """The committer time of HEAD, with its offset."""
+    path = pygit2.discover_repository(str(start))
+    if path is None:
+        return None
+    repo = pygit2.Repository(path)
+    if repo.head_is_unborn:
+        return None
+    c = repo.head.peel(pygit2.Commit)
+    return dt.datetime.fromtimestamp(c.commit_time, dt.timezone(dt.timedelta(minutes=c.commit_time_offset)))

@@ -122,10 +122,16 @@ def init_journal(target: Path, members: list[str], title: str | None, now: dt.da
         if not path.exists():
             write_new(path, text)
             written.append(path)
-    gitignore = target / ".gitignore"
-    if not gitignore.exists():
-        write_new(gitignore, GITIGNORE)
-        written.append(gitignore)
+    from journal.committed import GITATTRIBUTES
+
+    extras = {".gitignore": GITIGNORE, ".gitattributes": GITATTRIBUTES,
+              "README.md": f"# {title}\n\nOur accountability journal, kept with `journal`. "
+                           "Where everyone stands: [the digest](digest/README.md).\n"}
+    for rel, text in extras.items():
+        path = target / rel
+        if not path.exists():
+            write_new(path, text)
+            written.append(path)
     return written
 
 

@@ -15,7 +15,7 @@ import pygit2
 from journal import layout
 from journal import problems as P
 from journal.checks import CheckResult, check_entries
-from journal.gitfiles import load_blobs
+from journal.gitfiles import load_blobs, staged_index
 from journal.problems import Problem
 
 _LINK = pygit2.enums.FileMode.LINK
@@ -33,16 +33,20 @@ def _names(tree: pygit2.Tree, folder: str) -> list[str]:
     return [f"{folder}/{item.name}" for item in sub if item.type != _TREE]
 
 
+def staged_changes(repo: pygit2.Repository, index: pygit2.Index) -> dict[str, str]:
+    """Journal path -> A/M/D for what the commit being made changes against HEAD."""
+    if repo.head_is_unborn:
+        return {e.path: "A" for e in index if layout.entry_kind(e.path) is not None}
+    tree = repo.head.peel(pygit2.Commit).tree
+    return {d.new_file.path: d.status_char() for d in index.diff_to_tree(tree).deltas
+            if layout.entry_kind(d.new_file.path) is not None}
+
+
 def check_staged(repo: pygit2.Repository) -> CheckResult:
     """Check the staged journal files against the staged state of the rest of the journal."""
-    index = repo.index
-    if repo.head_is_unborn:
-        deltas = {e.path: "A" for e in index if layout.entry_kind(e.path) is not None}
-        tree = None
-    else:
-        tree = repo.head.peel(pygit2.Commit).tree
-        deltas = {d.new_file.path: d.status_char() for d in index.diff_to_tree(tree).deltas
-                  if layout.entry_kind(d.new_file.path) is not None}
+    index = staged_index(repo)
+    deltas = staged_changes(repo, index)
+    tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
     changed = sorted(p for p, status in deltas.items() if status != "D")
     if not changed:
         return CheckResult([], 0)

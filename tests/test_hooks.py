@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from journal.committed import GITATTRIBUTES
 from tests.conftest import CONFIG, CONTRACT, GOAL, checkin, git
 
 W48 = "checkins/2026/2026-W48-alice.md"
@@ -20,7 +21,7 @@ def setup_repo(path: Path, run) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
     for rel, text in {"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
-                      "checkins/2026/2026-W47-alice.md": checkin()}.items():
+                      "checkins/2026/2026-W47-alice.md": checkin(), ".gitattributes": GITATTRIBUTES}.items():
         (path / rel).parent.mkdir(parents=True, exist_ok=True)
         (path / rel).write_text(text)
     git(path, "add", "-A")

@@ -251,8 +251,8 @@ class Command:
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n--- output so far ---\n{self.output}") from None
 
-    def interrupt(self) -> int:
-        self.proc.send_signal(signal.SIGINT)
+    def interrupt(self, sig: int = signal.SIGINT) -> int:
+        self.proc.send_signal(sig)
         try:
             code = self.proc.wait(DEADLINE)
         finally:
@@ -353,6 +353,7 @@ def test_watch_rebuilds_when_a_commit_moves_the_branch(tmp_path: Path) -> None:
             env={"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org",
                  "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.org"})
         command.wait_for(r"^built ", at_least=2)
-        assert command.interrupt() == 0
+        assert command.interrupt(signal.SIGTERM) == 0  # as a service manager stops it
+        assert command.lines[-1] == "stopped"
     finally:
         command.kill()
