@@ -13,12 +13,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from journal import layout
 from journal.atomic import write_replace
 from journal.errors import JournalError
-from journal.progress import Standing
+
+if TYPE_CHECKING:  # the pre-commit hook imports this module on its fast path
+    from journal.progress import Standing
 
 DEFAULT_FOLDER = "digest"
 DRIVER = "journal-digest"
@@ -32,7 +34,11 @@ _GENERATED = re.compile(r"(README\.md|charts/(heatmap|goal)-[a-z0-9][a-z0-9-]*\.
 
 def folder(journal: Any) -> str | None:
     """`digest.commit` of journal.yaml: a folder inside the repository, or None when false."""
-    config = journal.config.data.get("digest") if journal.config is not None else None
+    return folder_of(journal.config.data if journal.config is not None else {})
+
+
+def folder_of(config_data: Mapping[str, Any]) -> str | None:
+    config = config_data.get("digest")
     value = config.get("commit", DEFAULT_FOLDER) if isinstance(config, dict) else DEFAULT_FOLDER
     if value is False or value is None:
         return None
@@ -108,12 +114,13 @@ def regenerate(start: Path, now: dt.datetime, source: str = "auto",
                pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None
                ) -> Regenerated:
     """Regenerate the committed digest in the working tree."""
-    from journal.progress import compute_standing
+    from journal.progress import compute_standing, load_journal
 
-    standing = compute_standing(start, now, source=source, pending=pending)
-    where = folder(standing.journal)
+    snapshot = load_journal(start, source)
+    where = folder(snapshot.journal)
     if where is None:
-        return Regenerated(standing.root, None, {}, [], [])
+        return Regenerated(snapshot.root, None, {}, [], [])
+    standing = compute_standing(start, now, source=source, pending=pending, snapshot=snapshot)
     files = render(standing, where)
     written, removed = write(standing.root, where, files)
     return Regenerated(standing.root, where, files, written, removed)

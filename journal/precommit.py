@@ -56,11 +56,16 @@ def stage_digest(repo: "pygit2.Repository") -> list[str]:
     import pygit2
 
     from journal import committed, layout
+    from journal.entries import read_entry
     from journal.gitfiles import staged_index
     from journal.identity import user_email
     from journal.staged import staged_changes
 
     index = staged_index(repo)
+    # Settle "is it on?" from the staged journal.yaml alone before loading the journal.
+    config = read_entry(layout.CONFIG, "config", repo[index[layout.CONFIG].id].data) if layout.CONFIG in index else None
+    if config is None or not hasattr(config, "data") or committed.folder_of(config.data) is None:
+        return []
     now = committed.commit_time()
     email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir)) or ""
     pending = {}

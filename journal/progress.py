@@ -69,13 +69,14 @@ def load_journal(start: Path, source: str = "auto") -> Snapshot:
 
 
 def compute_standing(start: Path, now: dt.datetime, only: str | None = None, source: str = "auto",
-                     pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None) -> Standing:
+                     pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None,
+                     snapshot: Snapshot | None = None) -> Standing:
     """Everyone's standing as of `now`. `pending` maps (member, period) to (time, email) for
     check-ins about to be committed (the pre-commit hook's view), counted as if they were."""
     from journal.history import read_history
     from journal.identity import member_for_email, user_email
 
-    snap = load_journal(start, source)
+    snap = snapshot or load_journal(start, source)
     repo, journal, warnings = snap.repo, snap.journal, list(snap.warnings)
     members = model.members(journal)
     if only is not None and only not in members:

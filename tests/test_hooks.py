@@ -195,3 +195,11 @@ def test_pre_commit_framework_runs_journal_check_and_blocks(tmp_path: Path) -> N
                             text=True, capture_output=True, timeout=900)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{W48}:4:1: error: unknown key 'bogus'" in result.stdout
+
+
+def test_commit_all_checks_what_git_is_committing_not_dot_git_index(repo: Path) -> None:
+    # `git commit -a` stages into a temporary index (GIT_INDEX_FILE), not .git/index.
+    (repo / "checkins/2026/2026-W47-alice.md").write_text(BAD.replace("2026-W48", "2026-W47"))
+    result = git(repo, "commit", "-a", "-m", "x", env=USER, check=False)
+    assert result.returncode != 0
+    assert "checkins/2026/2026-W47-alice.md:4:1: error: unknown key 'bogus'" in result.stdout + result.stderr
