@@ -16,9 +16,9 @@ from typing import TypeVar
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-import pygit2
+import pygit2  # noqa: E402 - after the sys.path line above
 
-from journal.history import History, read_history
+from journal.history import History, read_history  # noqa: E402
 
 MEMBERS = [
     ("alice", "Alice Moreno", 60), ("bob", "Bob Okafor", -300), ("carol", "Carol Tan", 480),

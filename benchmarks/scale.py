@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import resource
 import shutil
 import subprocess
 import sys
@@ -41,7 +40,7 @@ def build(repo: Path, members: int, years: int, commits: int) -> None:
                       key=lambda p: (p.rsplit("/", 1)[1][:8], p))
     filler = max(0, commits - len(checkins) - 1)
     every = max(1, (filler // max(len(checkins), 1)))
-    t0 = dt.datetime.combine(START, dt.time(9), dt.timezone.utc).timestamp()
+    t0 = dt.datetime.combine(START, dt.time(9), dt.UTC).timestamp()
 
     def stream():
         mark = 0
@@ -57,7 +56,7 @@ def build(repo: Path, members: int, years: int, commits: int) -> None:
             week = path.rsplit("/", 1)[1][:8]
             year, number = int(week[:4]), int(week[6:8])
             sunday = dt.date.fromisocalendar(year, number, 7)
-            due = dt.datetime.combine(sunday, dt.time(18), dt.timezone.utc).timestamp()
+            due = dt.datetime.combine(sunday, dt.time(18), dt.UTC).timestamp()
             for k in range(every):
                 mark += 1
                 stamp = int(due) - 3600 * (every - k) - 60

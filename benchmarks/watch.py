@@ -58,7 +58,7 @@ def main() -> None:
         git(root, "commit", "-q", "-m", "synthetic journal")
         latest = max(p for p in files if p.startswith("checkins/") and p.endswith("-member-03.md"))
         week = latest.rsplit("/", 1)[1][:8]
-        now = dt.datetime.fromisocalendar(int(week[:4]), int(week[6:8]), 5).replace(hour=12, tzinfo=dt.timezone.utc)
+        now = dt.datetime.fromisocalendar(int(week[:4]), int(week[6:8]), 5).replace(hour=12, tzinfo=dt.UTC)
         page = root / "site" / "periods" / f"{week}.html"
 
         started = time.perf_counter()

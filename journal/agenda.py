@@ -28,7 +28,8 @@ def upcoming(journal: Journal, today: dt.date, days: int = 28) -> list[Upcoming]
         deadline = parse_date(data.get("deadline"))
         if deadline and today <= deadline <= horizon:
             found.append(Upcoming(deadline, "deadline", str(data.get("title", goal_id)), goal_id))
-        for m in data.get("milestones") if isinstance(data.get("milestones"), list) else []:
+        milestones = data.get("milestones")
+        for m in milestones if isinstance(milestones, list) else []:
             due = parse_date(m.get("due")) if isinstance(m, dict) else None
             if due and m.get("done") is None and today <= due <= horizon:
                 found.append(Upcoming(due, "milestone", str(m.get("title", "")), goal_id))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from journal import layout, periods
 from journal import problems as P
@@ -162,7 +163,7 @@ def _checkin_rules(out: _Out, journal: Journal) -> None:
     name = layout.parse_checkin_name(path)
     if name is None:
         out.add((), P.PATH, "check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md")
-    elif layout.is_slug(member) and isinstance(period, str):
+    elif isinstance(member, str) and layout.is_slug(member) and isinstance(period, str):
         if name.member != member:
             out.add(("member",), P.PATH, f"file name says member '{name.member}' but the entry says '{member}'")
         if name.period != period:

@@ -32,13 +32,13 @@ pass_state = click.make_pass_decorator(State)
 def parse_now(value: str | None) -> dt.datetime:
     """--now as an aware datetime (naive input is read as UTC); the real clock if absent."""
     if value is None:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not an ISO date or datetime, e.g. 2026-11-22T18:00+01:00",
                                  param_hint="--now") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -247,12 +247,13 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
     if markdown_only:
         from journal.committed import regenerate
 
-        result = regenerate(state.directory, parse_now(now))
-        if result.folder is None:
+        regenerated = regenerate(state.directory, parse_now(now))
+        if regenerated.folder is None:
             click.echo("the committed digest is off (digest.commit: false in journal.yaml)")
         else:
-            changed = len(result.written) + len(result.removed)
-            click.echo(f"{result.folder}/: {changed} file(s) changed" if changed else f"{result.folder}/: up to date")
+            changed = len(regenerated.written) + len(regenerated.removed)
+            click.echo(f"{regenerated.folder}/: {changed} file(s) changed" if changed
+                       else f"{regenerated.folder}/: up to date")
         return EXIT_OK
     from journal.digest.build import build_digest
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from journal import layout
 from journal.atomic import write_replace
@@ -140,4 +141,4 @@ def commit_time(env: Mapping[str, str] = os.environ) -> dt.datetime:
             return moment if moment.tzinfo else moment.astimezone()
         except ValueError:
             pass
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)

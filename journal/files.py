@@ -31,6 +31,8 @@ def journal_paths(root: Path) -> list[str]:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             rel = Path(dirpath).relative_to(root).as_posix()
             for name in filenames:
+                if name.startswith("."):
+                    continue  # editor droppings: vim swap files, Emacs .# locks, save-by-rename temps
                 path = f"{rel}/{name}"
                 if name.endswith(".md") and layout.entry_kind(path) is not None:
                     found.append(path)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import pygit2
 
@@ -79,7 +80,7 @@ def staged_index(repo: pygit2.Repository) -> pygit2.Index:
         return repo.index
     path = Path(name) if os.path.isabs(name) else Path(repo.workdir or repo.path) / name
     index = pygit2.Index(str(path))
-    index._repo = repo  # lets diff_to_tree and friends work on an index opened by path
+    index._repo = repo  # type: ignore[assignment]  # lets diff_to_tree and friends work on an index opened by path
     return index
 
 
@@ -149,7 +150,7 @@ def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid]],
     def reader(path: str, oid: pygit2.Oid) -> Callable[[], bytes]:
         def read() -> bytes:
             try:
-                return bytes(repo[oid].data)
+                return bytes(repo[oid].read_raw())
             except KeyError:
                 raise JournalError(f"object {oid} for {path} is missing from the repository",
                                    hint="a partial clone cannot reach it; run `git fetch` or clone without --filter") from None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, Mapping
+from typing import Any
 
 from journal import periods
 from journal.checks import Journal
@@ -35,7 +36,7 @@ def members(journal: Journal) -> dict[str, Member]:
             continue
         info = info if isinstance(info, dict) else {}
         emails = tuple(e for e in info.get("emails") or [] if isinstance(e, str)) if isinstance(info.get("emails"), list) else ()
-        name = info.get("name") if isinstance(info.get("name"), str) else mid
+        name = str(info["name"]) if isinstance(info.get("name"), str) else mid
         found[mid] = Member(mid, name, emails, _zone(info.get("timezone")))
     return found
 
@@ -98,7 +99,7 @@ def _pauses(slug: str, raw: Any, announced: Mapping[PauseKey, dt.datetime]) -> l
             continue
         start, end, member = parse_date(item.get("from")), parse_date(item.get("to")), item.get("member")
         if start and end and isinstance(member, str):
-            reason = item.get("reason") if isinstance(item.get("reason"), str) else ""
+            reason = str(item["reason"]) if isinstance(item.get("reason"), str) else ""
             found.append(Pause(member, start, end, announced.get((slug, member, str(start), str(end))), reason))
     return found
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pygit2
 
 
 def run(directory: str = ".") -> int:
@@ -48,7 +52,7 @@ def run(directory: str = ".") -> int:
     return 0
 
 
-def stage_digest(repo: "pygit2.Repository") -> list[str]:
+def stage_digest(repo: pygit2.Repository) -> list[str]:
     """Regenerate the committed digest for the state being committed and stage it.
 
     Check-ins this commit adds count as committed now by the committer, so the streak
@@ -63,7 +67,7 @@ def stage_digest(repo: "pygit2.Repository") -> list[str]:
 
     index = staged_index(repo)
     # Settle "is it on?" from the staged journal.yaml alone before loading the journal.
-    config = read_entry(layout.CONFIG, "config", repo[index[layout.CONFIG].id].data) if layout.CONFIG in index else None
+    config = read_entry(layout.CONFIG, "config", repo[index[layout.CONFIG].id].read_raw()) if layout.CONFIG in index else None
     if config is None or not hasattr(config, "data") or committed.folder_of(config.data) is None:
         return []
     now = committed.commit_time()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from journal import gitfiles, model
 from journal.checks import Journal
@@ -49,7 +50,7 @@ def load_journal(start: Path, source: str = "auto") -> Snapshot:
     warnings: list[str] = []
     if source == "head":
         tree = gitfiles.head_tree(repo) if repo is not None else None
-        if tree is None:
+        if tree is None or repo is None:
             raise JournalError("no commits yet: HEAD holds no journal", hint="commit your entries first")
         entries, _ = gitfiles.load_blobs(repo, gitfiles.tree_blobs(tree))
     elif source == "index":

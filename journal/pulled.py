@@ -28,17 +28,17 @@ def journal_changes(repo: pygit2.Repository, old_rev: str = "ORIG_HEAD") -> list
     old = _tree(repo, old_rev)
     if old is not None and old.id == new.id:
         return []
-    diff = repo.diff(old, new) if old is not None else new.diff_to_tree(swap=True)
+    diff = old.diff_to_tree(new) if old is not None else new.diff_to_tree(swap=True)
     return [(d.status_char(), d.new_file.path, d.old_file.id, d.new_file.id) for d in diff.deltas
             if layout.entry_kind(d.new_file.path) is not None]
 
 
 def _data(repo: pygit2.Repository, oid: Any) -> dict[str, Any]:
     try:
-        blob = repo[oid]
+        raw = repo[oid].read_raw()
     except (KeyError, ValueError):
         return {}
-    return load_front_matter(blob.data.decode("utf-8", "replace")) or {}
+    return load_front_matter(raw.decode("utf-8", "replace")) or {}
 
 
 def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[str, str, Any, Any]]) -> list[str]:

@@ -8,7 +8,7 @@ only by name, which the trees give without reading a blob.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pygit2
 
@@ -28,7 +28,7 @@ def _names(tree: pygit2.Tree, folder: str) -> list[str]:
         sub = tree[folder]
     except KeyError:
         return []
-    if sub.type != _TREE:
+    if not isinstance(sub, pygit2.Tree):
         return []
     return [f"{folder}/{item.name}" for item in sub if item.type != _TREE]
 

@@ -197,8 +197,8 @@ class LiveJournal:
 
     def _check(self, touched: set[str], gone: set[str], first: bool, changed: bool) -> Checked:
         every = set(self.files) | set(self.unreadable)
-        # A check-in only affects itself; a roster, contract or goal can make or break
-        # references anywhere, so those (and the first round) check everything.
+        # A saved check-in is judged on its own (against the journal's indexes); a roster,
+        # contract or goal can make or break references anywhere, so those check everything.
         narrow = not first and all(layout.entry_kind(p) == "checkin" for p in touched | gone)
         only = touched & every if narrow else None
         result = check_entries(self.entries, list(self.unreadable.values()), every, only)
@@ -243,7 +243,7 @@ Report = Callable[[Any], None]
 def minute_clock() -> dt.datetime:
     """The real time to the minute: the digest shows minutes, and a build within the
     same minute then renders only the pages whose entries changed."""
-    return dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
 
 
 def watch_journal(root: Path, report: Report, *, out: Path | None = None,

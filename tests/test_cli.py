@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from journal.cli import cli
-from tests.conftest import checkin, write_journal
+from tests.conftest import checkin
 
 
 def test_check_clean_journal_exits_zero_with_summary(run, journal_dir: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pygit2
 import pytest
 
-from journal.gitfiles import cache_dir, head_tree, load_blobs, tree_blobs
 from journal.errors import JournalError
+from journal.gitfiles import cache_dir, head_tree, load_blobs, tree_blobs
 from tests.conftest import CONFIG, CONTRACT, GOAL, checkin, git
 
 
