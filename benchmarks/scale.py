@@ -39,7 +39,7 @@ def build(repo: Path, members: int, years: int, commits: int) -> None:
     checkins = sorted((p for p in files if p.startswith("checkins/")),
                       key=lambda p: (p.rsplit("/", 1)[1][:8], p))
     filler = max(0, commits - len(checkins) - 1)
-    every = max(1, (filler // max(len(checkins), 1)))
+    every = max(1, round(filler / max(len(checkins), 1)))
     t0 = dt.datetime.combine(START, dt.time(9), dt.UTC).timestamp()
 
     def stream():
