@@ -125,19 +125,19 @@ def iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+def figures(r: MemberReport) -> dict[str, Any]:
+    """A member's headline numbers, as every report (JSON, digest) names them."""
+    return {"current": r.current, "longest": r.longest, "score": r.score, "on_time_rate": r.on_time_rate,
+            "completion": r.completion, "owed": r.owed, "flags": list(r.flags)}
+
+
 def streaks_json(s: Standing) -> dict[str, Any]:
     return {
         "now": iso(s.now),
         "members": [{
             "member": r.member,
             "name": s.members[r.member].name,
-            "current": r.current,
-            "longest": r.longest,
-            "score": r.score,
-            "on_time_rate": r.on_time_rate,
-            "completion": r.completion,
-            "owed": r.owed,
-            "flags": list(r.flags),
+            **figures(r),
             "counts": r.counts,
             "periods": [{"period": p.period, "status": p.status, "commit": p.commit, "at": iso(p.at),
                          "due": iso(p.due), "flags": list(p.flags)} for p in r.periods],

@@ -16,7 +16,7 @@ from journal import agenda, layout, periods
 from journal.digest.markdown import split_sections
 from journal.digest.privacy import PrivacyRules
 from journal.entries import Entry
-from journal.progress import Standing, current_period
+from journal.progress import Standing, current_period, figures
 from journal.schema import parse_date, valid_week
 from journal.streaks import (
     COUNTED,
@@ -146,15 +146,9 @@ def _member(ctx: _Context, r: MemberReport, own: list[dict[str, Any]],
         "name": member.name,
         "timezone": tz.key,
         "style": _text(style) or None,
-        "current": r.current,
-        "longest": r.longest,
-        "score": r.score,
-        "on_time_rate": r.on_time_rate,
-        "completion": r.completion,
-        "owed": r.owed,
+        **figures(r),
         "currency": _text(stakes.get("currency")) or None,
         "counts": dict(sorted(r.counts.items())),
-        "flags": list(r.flags),
         "state": _state(r, standing.now, tz),
         "periods": [{"period": p.period, "status": p.status, "at": _local(p.at, tz) if p.at else None,
                      "flags": list(p.flags), "label": _cell_label(p, tz)} for p in r.periods],
