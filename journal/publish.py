@@ -47,6 +47,11 @@ def publish_digest(start: Path, now: dt.datetime, branch: str | None = None,
     if branch is None:
         branch = configured_branch(load_journal(start).journal.config)
     _check_branch(_open(start), branch)  # before the build, which takes a while
+    # Publishing needs no index, but a git command holding index.lock may be moving
+    # refs too: wait for it rather than race it.
+    from journal.gitfiles import ensure_idle
+
+    ensure_idle(start)
     built = build_digest(start, now)
     # The manifest only serves the next incremental build; it is no part of the site.
     return publish(start, built.out, branch, message, now, leave_out=frozenset({MANIFEST}))

@@ -198,3 +198,11 @@ def test_publish_command_refuses_the_current_branch(run, journal_repo: Path) -> 
     assert result.code == 1
     assert result.err.startswith("Error: refusing to publish to 'main': it is the branch HEAD points at\nhint: ")
     assert not (journal_repo / "site").exists()  # refused before building anything
+
+
+def test_publish_command_refuses_while_git_holds_the_index_lock(run, journal_repo: Path) -> None:
+    (journal_repo / ".git/index.lock").write_text("")
+    result = run("-C", journal_repo, "publish", "--now", NOW_ARG)
+    assert result.code == 1 and "git is busy" in result.err
+    assert git(journal_repo, "rev-parse", "--verify", "-q", "gh-pages", check=False).returncode != 0
+    assert not (journal_repo / "site").exists()
