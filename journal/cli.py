@@ -258,110 +258,10 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
     from journal.digest.build import build_digest
 
     result = build_digest(state.directory, parse_now(now), state.directory / out if out else None)
-    _warn(result.warnings)
+    warn(result.warnings)
     click.echo(f"wrote {result.pages} pages ({result.rendered} rendered, {result.pages - result.rendered} unchanged) "
                f"and {result.files - result.pages} other files: {result.out / 'index.html'}")
     return EXIT_OK
-
-
-out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-                          help="Build into DIR (default: digest.out of journal.yaml, `site`, in the journal).")
-
-
-@cli.command()
-@out_option
-@now_option
-@pass_state
-def watch(state: State, out: Path | None, now: str | None) -> int:
-    """Check entries as you save them and rebuild the digest; Ctrl-C stops.
-
-    Checks the whole journal and builds once, then after every save re-checks the
-    changed entries (`path:line:col: …`, or `ok: path`) and rebuilds. Editor swap,
-    backup and lock files, .git and the output folder are ignored. A failed build keeps
-    the last good site and the watcher running. Without --now the digest's clock is the
-    real time, to the minute.
-    """
-    from journal.watch import watch_journal
-
-    root = state.root()
-    return _live(lambda report: watch_journal(root, report, out=state.directory / out if out else None,
-                                              **_clock(now)))
-
-
-@cli.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="N",
-              help="The port to listen on (0: any free one).")
-@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
-              help="The address to listen on; anything but loopback shows the digest to your network.")
-@out_option
-@now_option
-@pass_state
-def serve(state: State, port: int, host: str, out: Path | None, now: str | None) -> int:
-    """Watch (as `journal watch` does) and serve the digest on a local web server.
-
-    Open pages reload by themselves after each rebuild: a small script is added to the
-    pages as they are served, never to the files on disk. Only files inside the site
-    folder are served. Ctrl-C stops.
-    """
-    from journal.serve import serve_journal
-
-    root = state.root()
-    return _live(lambda report: serve_journal(root, report, host=host, port=port,
-                                              out=state.directory / out if out else None, **_clock(now)))
-
-
-def _clock(now: str | None) -> dict[str, Any]:
-    if now is None:
-        return {}
-    moment = parse_now(now)
-    return {"clock": lambda: moment}
-
-
-def _live(run: Any) -> int:
-    """Run a watch until Ctrl-C (or SIGTERM), which is how it is meant to end: exit 0,
-    no traceback, a build in progress cleaned up."""
-    import signal
-    import threading
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
-    try:
-        run(_show_live)
-    except KeyboardInterrupt:
-        click.echo("stopped")
-    finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
-    return EXIT_OK
-
-
-def _show_live(event: Any) -> None:
-    from journal import problems as P
-    from journal.serve import Serving
-    from journal.watch import BuildFailed, Built, Checked
-
-    if isinstance(event, Serving):
-        click.echo(f"serving the digest at {event.url} (Ctrl-C stops)")
-        if not event.loopback:
-            click.echo("warning: not a loopback address: anyone who can reach it can read the digest", err=True)
-    elif isinstance(event, Checked):
-        click.echo(P.format_text(event.problems), nl=False)
-        for path in event.ok:
-            click.echo(f"ok: {clean(path)}")
-        for path in event.removed:
-            click.echo(f"removed: {clean(path)}")
-        if event.first:
-            click.echo(P.summary(event.problems, event.entries))
-    elif isinstance(event, Built):
-        _warn(event.warnings)
-        shown = event.out.relative_to(Path.cwd()) if event.out.is_relative_to(Path.cwd()) else event.out
-        click.echo(f"built {clean(str(shown))} in {event.seconds:.2f} s "
-                   f"({event.rendered} of {event.pages} pages rendered)")
-    elif isinstance(event, BuildFailed):
-        _error(event.message, event.hint)
 
 
 @cli.command()
@@ -427,7 +327,7 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
     if as_json:
         click.echo(safe_json(streaks_json(standing)))
         return EXIT_OK
-    _warn(standing.warnings)
+    warn(standing.warnings)
     for line in _streak_table(standing):
         click.echo(line)
     return EXIT_OK
@@ -451,7 +351,7 @@ def status(state: State, as_json: bool, now: str | None) -> int:
     if as_json:
         click.echo(safe_json(data))
     else:
-        _warn(standing.warnings)
+        warn(standing.warnings)
         for m in data["members"]:
             click.echo(f"{clean(m['name'])} ({m['member']}), {m['period'] or '-'}: {_state_text(m)}")
             for c in m["commitments"]:
@@ -484,103 +384,9 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
 
 
-def _warn(warnings: Any) -> None:
+def warn(warnings: Any) -> None:
     for w in warnings:
         click.echo(f"warning: {clean(w)}", err=True)
-
-
-@cli.group()
-def hooks() -> None:
-    """Git hooks: check on commit, rebuild and report after a pull."""
-
-
-@hooks.command("install")
-@click.option("--force", is_flag=True, help="Replace an old <hook>.legacy if one is in the way.")
-@pass_state
-def hooks_install(state: State, force: bool) -> int:
-    """Install the pre-commit, post-merge and post-rewrite shims.
-
-    Honours core.hooksPath. A hook that is already there is kept as <hook>.legacy and
-    still runs first (its failure still blocks). Installing twice changes nothing.
-    """
-    from journal.hooks import install
-
-    changes = install(state.directory, force)
-    for line in changes or ["hooks already installed; nothing changed"]:
-        click.echo(line)
-    return EXIT_OK
-
-
-@hooks.command("uninstall")
-@pass_state
-def hooks_uninstall(state: State) -> int:
-    """Remove journal's shims only, and put back any hook they had kept."""
-    from journal.hooks import uninstall
-
-    for line in uninstall(state.directory) or ["no journal hooks installed; nothing changed"]:
-        click.echo(line)
-    return EXIT_OK
-
-
-@hooks.command("status")
-@pass_state
-def hooks_status(state: State) -> int:
-    """Show which hooks are installed, foreign or missing (exit 1 unless all are current)."""
-    from journal.hooks import status
-
-    states = status(state.directory)
-    for s in states:
-        note = (" (current)" if s.current else " (outdated: rerun `journal hooks install`)") if s.state == "ours" else ""
-        legacy = f", runs {s.hook}.legacy first" if s.legacy else ""
-        click.echo(f"{s.hook}: {s.state}{note}{legacy}  {s.path}")
-    return EXIT_OK if all(s.current for s in states) else EXIT_PROBLEMS
-
-
-@hooks.command("run", context_settings={"ignore_unknown_options": True})
-@click.argument("hook", type=click.Choice(["pre-commit", "post-merge", "post-rewrite"]))
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-@now_option
-@pass_state
-def hooks_run(state: State, hook: str, args: tuple[str, ...], now: str | None) -> int:
-    """What the installed shims run (git calls them; you rarely need to).
-
-    pre-commit checks the staged journal files and blocks on errors. post-merge and
-    post-rewrite rebuild the digest and print what partners did; they never fail.
-    """
-    if hook == "pre-commit":
-        return _pre_commit(state)
-    if hook == "post-rewrite" and args[:1] != ("rebase",):
-        return EXIT_OK  # an amend brings nothing from partners
-    try:
-        from journal.pulled import after_pull
-
-        lines, changed = after_pull(state.directory, parse_now(now))
-        for line in lines:
-            click.echo(f"journal: {clean(line)}")
-        if changed:
-            _rebuild_after_pull(state, parse_now(now))
-    except Exception as exc:  # the pull already happened: report, never fail it
-        click.echo(f"journal: could not summarise or rebuild after {hook}: {clean(str(exc))}", err=True)
-    return EXIT_OK
-
-
-def _pre_commit(state: State) -> int:
-    from journal.precommit import run
-
-    return run(str(state.directory))
-
-
-def _rebuild_after_pull(state: State, now: dt.datetime) -> None:
-    from journal.committed import regenerate
-    from journal.digest.build import build_digest
-    from journal.pulled import head_time
-
-    build_digest(state.directory, now=now)
-    # The committed digest of a merge is dated by the merge, so partners who end on the
-    # same commit regenerate the same bytes.
-    result = regenerate(state.directory, head_time(state.directory) or now)
-    if result.written or result.removed:
-        click.echo(f"journal: regenerated {result.folder}/ for the merged state; it goes with your next commit")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -601,19 +407,21 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("interrupted", err=True)
         return EXIT_INTERRUPTED
     except JournalError as exc:
-        _error(str(exc), exc.hint)
+        show_error(str(exc), exc.hint)
         return EXIT_PROBLEMS
     except Exception as exc:
         if debug:
             raise
-        _error(f"unexpected {type(exc).__name__}: {exc}", "rerun with --debug for the traceback, and report it")
+        show_error(f"unexpected {type(exc).__name__}: {exc}", "rerun with --debug for the traceback, and report it")
         return EXIT_UNEXPECTED
     return result if isinstance(result, int) else EXIT_OK
 
 
-def _error(message: str, hint: str) -> None:
+def show_error(message: str, hint: str) -> None:
     click.echo(f"Error: {clean(message)}", err=True)
     if hint:
         click.echo(f"hint: {clean(hint)}", err=True)
 
 
+# The command groups below live in modules of their own; importing them registers them.
+from journal import cli_hooks, cli_live  # noqa: E402,F401
