@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from journal.model import Member
 
 
 def user_email(root: Path) -> str | None:
@@ -20,13 +23,8 @@ def user_email(root: Path) -> str | None:
         return os.environ.get("GIT_AUTHOR_EMAIL") or os.environ.get("EMAIL")
 
 
-def member_for_email(members: Mapping[str, Any], email: str | None) -> str | None:
+def member_for_email(members: Mapping[str, Member], email: str | None) -> str | None:
     """The member id whose `emails` contain `email` (case-insensitive)."""
     if not email:
         return None
-    wanted = email.strip().casefold()
-    for member, info in members.items():
-        emails = info.get("emails") if isinstance(info, dict) else None
-        if isinstance(emails, list) and any(isinstance(e, str) and e.strip().casefold() == wanted for e in emails):
-            return str(member)
-    return None
+    return next((m.id for m in members.values() if m.owns_email(email)), None)

@@ -25,7 +25,7 @@ class Member:
     tz: zoneinfo.ZoneInfo
 
     def owns_email(self, email: str) -> bool:
-        return email.strip().casefold() in {e.casefold() for e in self.emails}
+        return email.strip().casefold() in {e.strip().casefold() for e in self.emails}
 
 
 def members(journal: Journal) -> dict[str, Member]:

@@ -99,8 +99,7 @@ def compute_standing(start: Path, now: dt.datetime, only: str | None = None, sou
                                       model.outcomes(journal, mid), now))
     by_id = {r.member: r for r in reports}
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms)
-    roster = journal.config.data.get("members") if journal.config else {}
-    me = member_for_email(roster if isinstance(roster, dict) else {}, user_email(Path(repo.path) if repo else start))
+    me = member_for_email(members, user_email(Path(repo.path) if repo else start))
     shown = tuple(r for r in reports if only is None or r.member == only)
     return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me)
 

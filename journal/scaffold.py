@@ -21,6 +21,8 @@ from journal.checks import Journal, load_entries
 from journal.errors import EntryExists, JournalError, UnknownMember
 from journal.files import journal_paths, read_worktree
 from journal.identity import member_for_email, user_email
+from journal.model import Member
+from journal.model import members as members_of
 
 GITIGNORE = """# journal build output and caches
 /site/
@@ -141,10 +143,8 @@ class Context:
     journal: Journal
 
     @property
-    def members(self) -> dict[str, Any]:
-        config = self.journal.config
-        members = config.data.get("members") if config else None
-        return members if isinstance(members, dict) else {}
+    def members(self) -> dict[str, Member]:
+        return members_of(self.journal)
 
 
 def load_context(root: Path, member: str | None = None) -> Context:
@@ -173,12 +173,7 @@ def resolve_member(ctx: Context, member: str | None) -> str:
 
 
 def member_zone(ctx: Context, member: str) -> zoneinfo.ZoneInfo:
-    info = ctx.members.get(member)
-    name = info.get("timezone") if isinstance(info, dict) else None
-    try:
-        return zoneinfo.ZoneInfo(name) if isinstance(name, str) and name else zoneinfo.ZoneInfo("UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return ctx.members[member].tz
 
 
 def _is_daily(ctx: Context, member: str) -> bool:
