@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from journal import layout, resources
 from journal.digest import charts
-from journal.digest.markdown import digest_markdown, render_html
+from journal.digest.markdown import digest_markdown, percent, render_html
 from journal.digest.overview import (
     build_overview,
     countdown,
@@ -319,15 +319,11 @@ def environment(root: Path | None) -> SandboxedEnvironment:
     loaders.append(FileSystemLoader(str(resources.templates())))
     env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=StrictUndefined)
-    env.filters.update(md=render_html, pct=_pct, num=_num, when=human_time, moment=human_moment, day=human_date,
+    env.filters.update(md=render_html, pct=percent, num=_num, when=human_time, moment=human_moment, day=human_date,
                        period_title=period_title, status=lambda s: charts.STATUS_LABEL.get(s, s))
     env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
                        legend=charts.legend, countdown=countdown)
     return env
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f} %"
 
 
 def _num(value: float | None) -> str:

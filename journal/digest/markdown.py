@@ -164,7 +164,8 @@ def _quote(text: str, indent: str = "") -> str:
     return "\n".join(f"{indent}> {line}".rstrip() for line in md_block(text).splitlines())
 
 
-def _pct(value: float | None) -> str:
+def percent(value: float | None) -> str:
+    """A rate as the digest shows it, on pages and in DIGEST.md alike."""
     return "–" if value is None else f"{value * 100:.0f} %"
 
 
@@ -182,7 +183,7 @@ def digest_markdown(overview: dict[str, Any]) -> str:
     for m in overview["members"]:
         owed = f"{m['owed']:g}" + (f" {md_text(m['currency'])}" if m["currency"] and m["owed"] else "")
         out.append(f"| {md_text(m['name'])} | {m['current']} | {m['longest']} | {m['score']:.1f} | "
-                   f"{_pct(m['on_time_rate'])} | {_pct(m['completion'])} | {owed} | "
+                   f"{percent(m['on_time_rate'])} | {percent(m['completion'])} | {owed} | "
                    f"{md_text(m['state']['text'])} | {md_text(', '.join(m['flags'])) or '–'} |")
     out.append("")
     for p in overview["pacts"]:
