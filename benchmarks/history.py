@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import pygit2  # noqa: E402 - after the sys.path line above
 
-from journal.history import History, read_history  # noqa: E402
+from journal.store.history import History, read_history  # noqa: E402
 
 MEMBERS = [
     ("alice", "Alice Moreno", 60), ("bob", "Bob Okafor", -300), ("carol", "Carol Tan", 480),

@@ -1,6 +1,11 @@
-"""Errors the core raises for the CLI to report; each carries a hint for the user."""
+"""Errors the core raises for the CLI to report, and the one boundary that turns them into exit codes."""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from journal.exitcodes import EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_UNEXPECTED
 
 
 class JournalError(Exception):
@@ -24,3 +29,49 @@ class EntryExists(JournalError):
 
 class UnknownMember(JournalError):
     hint = "members are listed under `members:` in journal.yaml"
+
+
+def show_error(message: str, hint: str = "") -> None:
+    """`Error: …` and `hint: …` on stderr, with partner text made safe for the terminal."""
+    from journal.core.text_safety import for_terminal
+
+    sys.stderr.write(f"Error: {for_terminal(message)}\n")
+    if hint:
+        sys.stderr.write(f"hint: {for_terminal(hint)}\n")
+    sys.stderr.flush()
+
+
+def _machine_fault(exc: OSError) -> str:
+    # Disk full, read-only folder, permission denied, a name the file system refuses:
+    # the user's machine said no, and the message should say what and where.
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"
+
+
+def error_boundary(action: Callable[[], int], *, debug: bool = False,
+                   unexpected_hint: str = "rerun with --debug for the traceback, and report it") -> int:
+    """Run `action` and turn what it raises into an exit code (see journal.exitcodes).
+
+    The one place that does so, for the click CLI and the click-free pre-commit path alike
+    (after pre-commit's `error_handler.py`): JournalError → 1 with its hint; a fault of the
+    machine (OSError) → 1 naming it; Ctrl-C → 130; anything else → 3 with one line, or the
+    traceback when `debug` is set. Returns `action()`'s own code otherwise.
+    """
+    try:
+        return action()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
+    except JournalError as exc:
+        show_error(str(exc), exc.hint)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        if debug:
+            raise
+        show_error(_machine_fault(exc), "check free space and permissions, then run the command again")
+        return EXIT_PROBLEMS
+    except Exception as exc:  # noqa: BLE001 - the boundary: no traceback for users unless --debug
+        if debug:
+            raise
+        show_error(f"unexpected {type(exc).__name__}: {exc}", unexpected_hint)
+        return EXIT_UNEXPECTED

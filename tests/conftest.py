@@ -12,6 +12,25 @@ import pytest
 from click.testing import CliRunner
 
 from journal.cli import main
+from tests.support.journals import AUTHORS, PROJECT, Result, git, write_journal
+
+
+#: Test modules whose tests drive long real histories, the demo or fuzzing (marker `slow`).
+SLOW_MODULES = {"test_history", "test_demo", "test_digest", "test_hooks", "test_committed", "test_fuzz",
+                "test_watch", "test_publish", "test_git_realities"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers by what a test needs, so `-m "not slow and not browser and not wheel"` is the
+    quick loop and the default run still runs everything."""
+    for item in items:
+        module = item.path.stem
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        if module == "test_digest_browser":
+            item.add_marker(pytest.mark.browser)
+        if "installed" in getattr(item, "fixturenames", ()) or module == "test_packaging":
+            item.add_marker(pytest.mark.wheel)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,7 +60,7 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The project built as a wheel and installed into a folder of its own; returns the env
     that runs it (dependencies come from the test environment, the package from the wheel)."""
-    work, project = tmp_path_factory.mktemp("wheel"), Path(__file__).resolve().parent.parent
+    work, project = tmp_path_factory.mktemp("wheel"), PROJECT
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(work / "dist"), str(project)], check=True, capture_output=True)
     wheel = next((work / "dist").glob("journal-*.whl"))
@@ -50,12 +69,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(work / "site"), "JOURNAL_SITE": str(work / "site")}
 
 
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def __repr__(self) -> str:
-        return f"Result(code={self.code}, out={self.out!r}, err={self.err!r})"
 
 
 @pytest.fixture
@@ -72,73 +85,14 @@ def run() -> Callable[..., Result]:
     return invoke
 
 
-def git(cwd: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(["git", *args], cwd=cwd, env=full_env, text=True, capture_output=True, check=check)
 
 
-CONFIG = """\
-title: Alice & Bob
-members:
-  alice: {name: Alice Moreno, emails: [alice@example.org], timezone: Europe/Berlin}
-  bob: {name: Bob Okafor, emails: [bob@example.com], timezone: America/New_York}
-digest: {out: site, branch: gh-pages, private: [energy]}
-"""
-
-CONTRACT = """\
----
-title: Half marathon training pact
-parties: [alice, bob]
-effective: 2026-09-07
-until: 2027-04-12
-cadence: weekly
-due: sunday 21:00
-grace: 12h
-style: {alice: tough-love, bob: grace}
-stakes: {per_miss: 5, currency: EUR, to: Médecins Sans Frontières}
-review_every: 4 weeks
-notice: 7 days
-pauses:
-  - {member: bob, from: 2026-12-21, to: 2027-01-03, reason: family holidays}
----
-What each of us contributes.
-"""
-
-GOAL = """\
----
-title: Berlin half marathon under 2:00
-owner: alice
-status: active
-started: 2026-09-07
-deadline: 2027-04-05
-measure: {metric: km, per: week, target: 30}
-milestones:
-  - {title: First 15 km long run, due: 2026-11-15, done: 2026-11-14}
-  - {title: 10 km race under 55 min, due: 2027-01-31}
-tags: [running]
----
-Why it matters.
-"""
 
 
-def checkin(member: str = "alice", week: str = "2026-W47", *, outcomes: str = "[]",
-            commitments: str = "\n  - {commitment: Three runs, goal: berlin-half}", extra: str = "") -> str:
-    return (f"---\nmember: {member}\nweek: {week}\noutcomes: {outcomes}\n"
-            f"metrics: {{berlin-half: 27.5}}\ncommitments:{commitments}\n{extra}---\n## Wins\nRan.\n")
 
 
-def write_journal(root: Path, files: dict[str, str] | None = None) -> Path:
-    base = {
-        "journal.yaml": CONFIG,
-        "contracts/pact.md": CONTRACT,
-        "goals/berlin-half.md": GOAL,
-        "checkins/2026/2026-W47-alice.md": checkin(),
-    }
-    for rel, text in {**base, **(files or {})}.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+
+
 
 
 @pytest.fixture
@@ -147,8 +101,6 @@ def journal_dir(tmp_path: Path) -> Path:
     return write_journal(tmp_path / "j")
 
 
-AUTHORS = {"alice": ("Alice Moreno", "alice@example.org"), "bob": ("Bob Okafor", "bob@example.com"),
-           "carol": ("Carol", "carol@example.net")}
 
 
 @pytest.fixture

@@ -25,20 +25,16 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateErro
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from journal import layout, resources
+from journal.core import humanize, layout, text_safety
+from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
 from journal.digest import charts
-from journal.digest.markdown import digest_markdown, percent, render_html
-from journal.digest.overview import (
-    build_overview,
-    countdown,
-    human_date,
-    human_moment,
-    human_time,
-    period_title,
-)
+from journal.digest.digest_md import digest_markdown
+from journal.digest.markdown import render_html
+from journal.digest.overview import build_overview
 from journal.digest.privacy import PrivacyRules
 from journal.errors import JournalError
-from journal.progress import Standing, compute_standing
+from journal.standing import Standing, compute_standing
+from journal.store import resources
 
 MANIFEST = ".digest-manifest.json"
 # Bump when the code that turns a page's context into bytes changes, so a rebuild
@@ -336,7 +332,8 @@ def _templates_key(env: SandboxedEnvironment) -> str:
     """A hash of everything that turns a page's context into bytes: the templates and the
     digest's own code (so an upgrade of journal renders every page again)."""
     digest = hashlib.sha256(f"render {RENDER_VERSION}".encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    # The digest's modules and the core modules that word and sanitise its text.
+    for module in [*sorted(Path(__file__).parent.glob("*.py")), Path(humanize.__file__), Path(text_safety.__file__)]:
         digest.update(module.read_bytes())
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("digest/"))):
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]

@@ -8,12 +8,12 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from journal import model, periods
+from journal.core import model, periods
+from journal.core.schema import parse_date
+from journal.core.streaks import ContractTerms
 from journal.digest.feed import content_id, journal_namespace, plain_text
 from journal.digest.privacy import PrivacyRules
-from journal.progress import Standing
-from journal.schema import parse_date
-from journal.streaks import ContractTerms
+from journal.standing import Standing
 
 PRODID = "-//journal//progress digest//EN"
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -11,19 +10,15 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from journal import periods
+from journal.core import periods
+from journal.core.schema import parse_date
+from journal.core.text_safety import for_xml
 from journal.digest.privacy import PrivacyRules
-from journal.progress import Standing
-from journal.schema import parse_date
+from journal.standing import Standing
 
 ATOM = "http://www.w3.org/2005/Atom"
 GENERATOR = "journal"
 
-# C0 and C1 controls (terminal escapes among them), bidi overrides and zero-width
-# characters, lone surrogates and the two XML non-characters: none may reach a feed
-# reader or a calendar, and most are not even allowed in XML 1.0.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069"
-                     r"\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -39,7 +34,7 @@ class FeedItem:
 def plain_text(value: Any, *, one_line: bool = False) -> str:
     """Partner text made inert for a feed or calendar: unsafe characters removed, and with
     `one_line` every run of whitespace (newlines included) folded into one space."""
-    text = _UNSAFE.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    text = for_xml(str(value).replace("\r\n", "\n").replace("\r", "\n"))
     return " ".join(text.split()) if one_line else text.strip()
 
 

@@ -12,19 +12,19 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from journal.core.text_safety import URL_INVISIBLE, for_markup
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*\Z")
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 # Characters that start Markdown syntax anywhere in a line, and more at its start.
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
 _MD_LEADING = re.compile(r"\A([#+\-=>]|\d+[.)])")
-# C0/C1 controls (terminal escapes), bidi overrides and zero-width characters: never shown.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def is_safe_url(url: str) -> bool:
     """http, https and mailto links, and relative ones (no scheme, not protocol-relative)."""
-    url = _INVISIBLE.sub("", url).strip()
+    url = URL_INVISIBLE.sub("", url).strip()
     if url.startswith(("//", "\\\\", "/\\", "\\/")):
         return False
     try:
@@ -70,7 +70,7 @@ _MD = _parser()
 @lru_cache(maxsize=16384)
 def render_html(text: str, heading_level: int = 4) -> Markup:
     """Partner Markdown as HTML; headings start at `heading_level` so they sit under the page's."""
-    tokens = _MD.parse(_INVISIBLE.sub("", text))
+    tokens = _MD.parse(for_markup(text))
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             level = min(6, int(token.tag[1]) - 1 + heading_level)
@@ -99,7 +99,7 @@ def split_sections(body: str) -> list[tuple[str, str]]:
 
 def md_text(value: Any) -> str:
     """One line of partner text for DIGEST.md, with every Markdown and HTML special escaped."""
-    text = " ".join(_INVISIBLE.sub("", str(value)).split())
+    text = " ".join(for_markup(str(value)).split())
     text = _MD_INLINE.sub(r"\\\1", text)
     # `&` stays: an entity a partner typed decodes to plain text, which is harmless.
     text = text.replace("<", "&lt;").replace(">", "&gt;")
@@ -112,7 +112,7 @@ def md_block(text: str) -> str:
     `<` becomes `&lt;` outside code, so no tag, comment or autolink survives; a section
     with a link or image whose target is unsafe (or an image that would load from
     elsewhere) is shown as escaped text, line by line."""
-    text = _INVISIBLE.sub("", text).strip("\n")
+    text = for_markup(text).strip("\n")
     if _has_unsafe_target(text):
         return "  \n".join(md_text(line) for line in text.splitlines() if line.strip())
     return _escape_outside_fences(text)
@@ -155,106 +155,3 @@ def _escape_outside_fences(text: str) -> str:
     if fence is not None:
         out.append(fence)  # close a fence left open, so it cannot swallow what follows
     return "\n".join(out)
-
-
-# --- DIGEST.md ------------------------------------------------------------------------------
-
-
-def _quote(text: str, indent: str = "") -> str:
-    return "\n".join(f"{indent}> {line}".rstrip() for line in md_block(text).splitlines())
-
-
-def percent(value: float | None) -> str:
-    """A rate as the digest shows it, on pages and in DIGEST.md alike."""
-    return "–" if value is None else f"{value * 100:.0f} %"
-
-
-def digest_markdown(overview: dict[str, Any]) -> str:
-    """The overview as Markdown for reading on a Git host: every partner string escaped."""
-    from journal.digest.overview import human_moment
-
-    names = {m["id"]: m["name"] for m in overview["members"]}
-    goal_titles = {g["id"]: g["title"] for g in overview["goals"]}
-    out = [f"# {md_text(overview['title'])}", "",
-           f"Progress digest as of {human_moment(overview['now'])}. Built by `journal digest`; do not edit.", ""]
-    out += ["## Where everyone stands", "",
-            "| Member | Streak | Longest | Score | On time | Completion | Owed | This period | Flags |",
-            "|---|---:|---:|---:|---:|---:|---:|---|---|"]
-    for m in overview["members"]:
-        owed = f"{m['owed']:g}" + (f" {md_text(m['currency'])}" if m["currency"] and m["owed"] else "")
-        out.append(f"| {md_text(m['name'])} | {m['current']} | {m['longest']} | {m['score']:.1f} | "
-                   f"{percent(m['on_time_rate'])} | {percent(m['completion'])} | {owed} | "
-                   f"{md_text(m['state']['text'])} | {md_text(', '.join(m['flags'])) or '–'} |")
-    out.append("")
-    for p in overview["pacts"]:
-        out.append(f"Pact streak of *{md_text(p['title'])}*: {p['streak']} in a row with everyone checked in.")
-    if overview["pacts"]:
-        out.append("")
-    for m in overview["members"]:
-        out += [f"![{md_text(m['name'])}: check-ins by period](charts/heatmap-{m['id']}.svg)", ""]
-
-    wins = overview["wins"]
-    out += ["## Wins to celebrate", ""]
-    for w in wins:
-        if w["kind"] == "checkin":
-            out += [f"- **{md_text(names[w['member']])}**, {w['period']}:", "", _quote(w["text"], "  "), ""]
-        elif w["kind"] == "streak":
-            out += [f"- **{md_text(names[w['member']])}** has checked in {w['streak']} periods in a row.", ""]
-        else:
-            out += [f"- Milestone reached: *{md_text(w['title'])}* ({md_text(w['goal_title'])}), done {w['done']}.", ""]
-    if not wins:
-        out += ["Nothing logged yet this period.", ""]
-
-    out += ["## Commitments for the coming period", ""]
-    for m in overview["members"]:
-        if not m["commitments"]:
-            continue
-        out += [f"### {md_text(m['name'])} (from the {m['latest']} check-in)", ""]
-        for c in m["commitments"]:
-            goal = f" — {md_text(goal_titles[c['goal']])}" if c["goal"] else ""
-            out.append(f"- {md_text(c['commitment'])}{goal}")
-        out.append("")
-
-    asks = [m for m in overview["members"] if m["ask"]]
-    if asks:
-        out += ["## Asks", ""] + [f"- **{md_text(m['name'])}** asks: {md_text(m['ask'])}" for m in asks] + [""]
-
-    hard = [m for m in overview["members"] if m["obstacles"] or m["strategies"]]
-    if hard:
-        out += ["## Obstacles and strategies", ""]
-        for m in hard:
-            out += [f"### {md_text(m['name'])}", ""]
-            for label, key in (("Obstacles", "obstacles"), ("Strategies", "strategies")):
-                if m[key]:
-                    out += [f"**{label}**", "", _quote(m[key]), ""]
-
-    prompts = [(m, p) for m in overview["members"] for p in m["prompts"]]
-    if prompts:
-        out += ["## Time to recalibrate?", ""]
-        out += [f"- **{md_text(m['name'])}**: {md_text(p['observation'])} *{md_text(p['question'])}*" for m, p in prompts]
-        out.append("")
-
-    out += ["## Coming up in the next 4 weeks", ""]
-    for u in overview["upcoming"]:
-        about = f" ({md_text(u['goal_title'])})" if u["goal_title"] else ""
-        out.append(f"- {u['date']} ({u['countdown']}) — {u['kind']}: {md_text(u['title'])}{about}")
-    if not overview["upcoming"]:
-        out.append("Nothing due.")
-    out.append("")
-
-    if overview["goals"]:
-        out += ["## Goals", ""]
-        for g in overview["goals"]:
-            owners = ", ".join(md_text(names[o]) for o in g["owners"])
-            deadline = f", deadline {g['deadline']} ({g['countdown']})" if g["deadline"] else ""
-            out += [f"### {md_text(g['title'])}", "", f"{owners} — {md_text(g['status'])}{deadline}.", ""]
-            if g["measure"] is not None:
-                chart = f"charts/goal-{g['id']}.svg"
-                out += [f"![{md_text(g['title'])}: {md_text(g['measure']['metric'])} per period]({chart})", ""]
-            for ms in g["milestones"]:
-                mark = "x" if ms["done"] else " "
-                when = f"done {ms['done']}" if ms["done"] else f"due {ms['due']} ({ms['countdown']})"
-                out.append(f"- [{mark}] {md_text(ms['title'])} — {when}")
-            if g["milestones"]:
-                out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"

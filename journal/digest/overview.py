@@ -12,13 +12,11 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from journal import agenda, layout, periods
-from journal.digest.markdown import split_sections
-from journal.digest.privacy import PrivacyRules
-from journal.entries import Entry
-from journal.progress import Standing, current_period, figures
-from journal.schema import parse_date, valid_week
-from journal.streaks import (
+from journal.core import agenda, layout, periods
+from journal.core.entries import Entry
+from journal.core.humanize import countdown, human_time, period_title, span
+from journal.core.schema import parse_date
+from journal.core.streaks import (
     COUNTED,
     LATE_RUN,
     LOW_COMPLETION,
@@ -27,14 +25,15 @@ from journal.streaks import (
     REPEAT_WINDOW,
     MemberReport,
 )
+from journal.digest.markdown import split_sections
+from journal.digest.privacy import PrivacyRules
+from journal.standing import Standing, current_period, figures
 
 STREAK_MILESTONES = (4, 8, 12, 26, 52)
 UPCOMING_DAYS = 28
 RECENT_DONE_DAYS = 28
 _OUTCOME_VALUE = {"done": 1.0, "partial": 0.5, "missed": 0.0}
 _SHOWN_SECTIONS = ("wins", "obstacles", "strategies")
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
@@ -89,7 +88,7 @@ class _Context:
         by_period = {p.period: p for p in report.periods}
         found = []
         for period, entry in self.standing.journal.checkins.get(report.member, []):
-            cadence = _cadence(period)
+            cadence = periods.cadence_of(period)
             if cadence is None or not self.private.visible(entry) or periods.key_start(period, cadence) > today:
                 continue
             found.append(self.checkin(report.member, period, entry, by_period.get(period), member.tz))
@@ -164,7 +163,7 @@ def _member(ctx: _Context, r: MemberReport, own: list[dict[str, Any]],
 
 def _recent(own: list[dict[str, Any]], current: str | None) -> list[dict[str, Any]]:
     """The member's check-ins for the current or the previous period, newest first."""
-    if current is None or (cadence := _cadence(current)) is None:
+    if current is None or (cadence := periods.cadence_of(current)) is None:
         return []
     floor = periods.prev_key(current, cadence)
     return [c for c in own if c["period"] >= floor and len(c["period"]) == len(current)]
@@ -242,7 +241,7 @@ def _prompts(ctx: _Context, r: MemberReport, own: list[dict[str, Any]], contract
             "kind": "late-streak",
             "observation": f"The last {LATE_RUN} check-ins came in after the due time.",
             "question": "Would a different due time fit the week better?"})
-    if "review-due" in r.flags and now_period is not None and (cadence := _cadence(now_period.period)):
+    if "review-due" in r.flags and now_period is not None and (cadence := periods.cadence_of(now_period.period)):
         first = periods.key_start(now_period.period, cadence)
         end = first + periods.period_days(cadence) - dt.timedelta(days=1)
         for slug, entry in contracts:
@@ -378,74 +377,11 @@ def _periods(members: list[dict[str, Any]], checkins: list[dict[str, Any]]) -> l
 
 # --- small formatting helpers, shared with the templates -------------------------------------
 
-def period_title(key: str) -> str:
-    """'2026-W47' -> 'Week 47, 2026 (16–22 Nov)'; a day key -> 'Fri 20 Nov 2026'."""
-    cadence = _cadence(key)
-    if cadence == periods.WEEKLY:
-        first = periods.week_start(key)
-        last = first + dt.timedelta(days=6)
-        span_text = f"{first.day}–{last.day} {_MONTHS[last.month - 1]}" if first.month == last.month \
-            else f"{first.day} {_MONTHS[first.month - 1]} – {last.day} {_MONTHS[last.month - 1]}"
-        return f"Week {int(key[6:])}, {key[:4]} ({span_text})"
-    if cadence == periods.DAILY:
-        day = dt.date.fromisoformat(key)
-        return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-    return key
-
-
-def human_time(iso: str | None) -> str:
-    """'2026-11-22T10:00:00+01:00' -> 'Sun 22 Nov 2026 10:00' (locale-independent)."""
-    if not iso:
-        return ""
-    moment = dt.datetime.fromisoformat(iso)
-    return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
-
-
-def human_moment(iso: str) -> str:
-    """Like human_time, with the UTC offset: for "as of" lines read in many zones."""
-    moment = dt.datetime.fromisoformat(iso)
-    offset = moment.strftime("%z")
-    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
-    return f"{human_time(iso)} {zone}".rstrip()
-
-
-def human_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(iso[:10])
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def span(seconds: int) -> str:
-    days, rest = divmod(max(0, seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
-
-
-def countdown(day: dt.date, today: dt.date) -> str:
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days > 0:
-        return f"in {days} days"
-    return "yesterday" if days == -1 else f"{-days} days ago"
-
-
 def _desc(key: str) -> tuple[int, ...]:
     # Newest first across weekly and daily keys: compare by the period's first day.
-    cadence = _cadence(key)
+    cadence = periods.cadence_of(key)
     start = periods.key_start(key, cadence) if cadence else dt.date.min
     return (-start.toordinal(), -len(key))
-
-
-def _cadence(key: str) -> str | None:
-    if valid_week(key):
-        return periods.WEEKLY
-    if isinstance(key, str) and layout.DAY.match(key) and parse_date(key) is not None:
-        return periods.DAILY
-    return None
 
 
 def _local(moment: dt.datetime | None, tz: Any) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from journal.entries import Entry
+from journal.core.entries import Entry
 
 
 @dataclass(frozen=True)

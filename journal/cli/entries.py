@@ -1,0 +1,139 @@
+"""`journal init`, `journal new …` and `journal check`: creating and checking entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from journal.cli.options import State, edit_option, iso_date, iso_week, now_option, parse_now, pass_state
+from journal.errors import JournalError
+from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
+
+
+@click.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--member", "members", multiple=True, required=True, metavar="ID",
+              help="A member id (lowercase slug); repeat for each partner.")
+@click.option("--title", help="The journal's title (default: the members' names).")
+@click.option("--hooks", "with_hooks", is_flag=True, help="Also install the git hooks (see `journal hooks install`).")
+@pass_state
+def init(state: State, directory: Path | None, members: tuple[str, ...], title: str | None, with_hooks: bool) -> int:
+    """Create a journal in DIRECTORY (default: the current folder).
+
+    Makes the folder and a Git repository if needed, writes journal.yaml with the
+    members, a default weekly contract (contracts/pact.md), the entry folders and a
+    .gitignore. Refuses if journal.yaml already exists.
+    """
+    from journal.commands.scaffold import init_journal
+
+    target = state.directory / directory if directory else state.directory
+    written = init_journal(target, list(members), title, parse_now(None))
+    for path in written:
+        click.echo(f"wrote {path}")
+    if with_hooks:
+        from journal.githooks.install import install
+
+        for line in install(target):
+            click.echo(line)
+    click.echo(f"next: add your email to journal.yaml, then `journal -C {target} new checkin --member {members[0]}`")
+    return EXIT_OK
+
+
+@click.group()
+def new() -> None:
+    """Create an entry from a template (never overwrites an existing file)."""
+
+
+
+
+def _created(path: Path, edit: bool) -> int:
+    click.echo(str(path))
+    if edit:
+        click.edit(filename=str(path))
+    return EXIT_OK
+
+
+@new.command("checkin")
+@click.option("--member", metavar="ID", help="Whose check-in (default: the member with your git user.email).")
+@click.option("--week", callback=iso_week, metavar="YYYY-Www", help="The ISO week (default: the current one).")
+@click.option("--date", callback=iso_date, metavar="YYYY-MM-DD", help="The day, for a daily cadence.")
+@edit_option
+@now_option
+@pass_state
+def new_checkin(state: State, member: str | None, week: str | None, date: dt.date | None, edit: bool,
+                now: str | None) -> int:
+    """Write this period's check-in, with last time's commitments listed under outcomes.
+
+    Each carried-over commitment gets an empty status: fill in done, partial or missed.
+    """
+    from journal.commands.scaffold import new_checkin as create
+
+    if week and date:
+        raise click.UsageError("give --week or --date, not both")
+    return _created(create(state.root(), member, week, date, parse_now(now)), edit)
+
+
+@new.command("goal")
+@click.argument("title")
+@click.option("--id", "goal_id", metavar="ID", help="The goal's id (default: made from the title).")
+@click.option("--owner", metavar="ID", help="The owning member (default: you, by git user.email).")
+@click.option("--deadline", callback=iso_date, metavar="YYYY-MM-DD", help="When the goal is due.")
+@edit_option
+@now_option
+@pass_state
+def new_goal(state: State, title: str, goal_id: str | None, owner: str | None, deadline: dt.date | None,
+             edit: bool, now: str | None) -> int:
+    """Write goals/<id>.md for a new goal called TITLE."""
+    from journal.commands.scaffold import new_goal as create
+
+    return _created(create(state.root(), title, goal_id, owner, deadline, parse_now(now)), edit)
+
+
+@new.command("contract")
+@click.argument("title")
+@click.option("--party", "parties", multiple=True, metavar="ID", help="A party to it; repeat (default: all members).")
+@edit_option
+@now_option
+@pass_state
+def new_contract(state: State, title: str, parties: tuple[str, ...], edit: bool, now: str | None) -> int:
+    """Write contracts/<slug>.md, a new accountability agreement called TITLE."""
+    from journal.commands.scaffold import new_contract as create
+
+    return _created(create(state.root(), title, list(parties), parse_now(now)), edit)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: path:line:col: severity: message [code]; json: a list of objects.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@pass_state
+def check(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
+    """Check the journal's entries (or only PATHS, still against the whole journal).
+
+    Exit 0 when clean (warnings allowed), 1 when errors are found (or warnings with
+    --strict), 2 on a usage error.
+    """
+    from journal.core import problems as P
+    from journal.core.rules import check_files
+    from journal.store.worktree import read_worktree, relative_to_root
+
+    root = state.root()
+    files, read_problems = read_worktree(root)
+    only = [relative_to_root(root, p, state.directory) for p in paths] if paths else None
+    if only:
+        missing = [p for p in only if p not in files and not any(rp.path == p for rp in read_problems)]
+        if missing:
+            raise JournalError(f"not a journal entry: {missing[0]}",
+                               hint="entries are journal.yaml, contracts/*.md, goals/*.md and checkins/<YYYY>/*.md")
+    result = check_files(files, only)
+    found = P.sort_problems(result.problems + [p for p in read_problems if only is None or p.path in only])
+    click.echo(P.format_json(found) if fmt == "json" else P.format_text(found), nl=False)
+    click.echo(P.summary(found, result.entries + len(read_problems)), err=True)
+    failing = any(p.is_error or strict for p in found)
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+COMMANDS = (init, new, check,)

@@ -1,0 +1,57 @@
+"""Options and helpers the command modules share: the per-invocation State, --now, ISO dates and weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+
+class State:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def root(self) -> Path:
+        from journal.store.worktree import find_root
+
+        return find_root(self.directory)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def parse_now(value: str | None) -> dt.datetime:
+    """--now as an aware datetime (naive input is read as UTC); the real clock if absent."""
+    if value is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO date or datetime, e.g. 2026-11-22T18:00+01:00",
+                                 param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD") from None
+
+
+def iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from journal.core.schema import valid_week
+
+    if value is not None and not valid_week(value):
+        raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www, e.g. 2026-W47")
+    return value
+
+
+now_option = click.option("--now", "now", metavar="DATETIME",
+                          help="Pretend the time is DATETIME (ISO 8601); default: the real clock.")
+
+
+edit_option = click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")

@@ -1,0 +1,42 @@
+"""How the CLI words results on the terminal: tables, spans, percentages, warnings, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from journal.core.humanize import percent, span
+from journal.core.problems import clean
+
+
+def streak_table(standing: Any) -> list[str]:
+    """The `journal streaks` table, a heatmap line per member and the pact streaks."""
+    rows = [("member", "current", "longest", "score", "on-time", "completion", "owed", "flags")]
+    for r in standing.reports:
+        rows.append((r.member, str(r.current), str(r.longest), f"{r.score:.1f}", percent(r.on_time_rate),
+                     percent(r.completion), f"{r.owed:g}", ", ".join(r.flags) or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append("")
+    lines += [f"{r.member.ljust(widths[0])}  {''.join(HEAT[p.status] for p in r.periods)}" for r in standing.reports]
+    lines += [f"pact streak of {slug}: {n}" for slug, n in standing.pacts]
+    return lines
+
+
+HEAT = {"on_time": "#", "late": "+", "missed": "x", "paused": "-", "pending": ".", "early": "e"}
+
+
+def state_text(m: dict[str, Any]) -> str:
+    if m["state"] == "checked in":
+        return f"checked in {m['at'][:16].replace('T', ' ')}"
+    if m["state"] == "due":
+        return f"due in {span(m['seconds_left'])} ({m['due'][:16].replace('T', ' ')} their time)"
+    if m["state"] == "overdue":
+        return f"OVERDUE since {m['due'][:16].replace('T', ' ')} (counts as late until {m['grace_until'][:16].replace('T', ' ')})"
+    return str(m["state"])
+
+
+def warn(warnings: Any) -> None:
+    for w in warnings:
+        click.echo(f"warning: {clean(w)}", err=True)

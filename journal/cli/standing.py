@@ -1,0 +1,68 @@
+"""`journal streaks` and `journal status`: everyone's standing, judged from the history."""
+
+from __future__ import annotations
+
+import click
+
+from journal.cli.options import State, now_option, parse_now, pass_state
+from journal.cli.output import state_text, streak_table, warn
+from journal.core.problems import clean, safe_json
+from journal.exitcodes import EXIT_OK, EXIT_OVERDUE
+
+
+@click.command()
+@click.option("--member", metavar="ID", help="Only this member.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures and every period as JSON.")
+@now_option
+@pass_state
+def streaks(state: State, member: str | None, as_json: bool, now: str | None) -> int:
+    """Streaks, scores and flags for each member, judged from the commit history.
+
+    A check-in counts for its period by the author time of the commit that first brought
+    it into the history, in the member's time zone. The heatmap shows one character per
+    period: # on time, + late, x missed, - paused, . pending, e early.
+    """
+    from journal.standing import compute_standing, streaks_json
+
+    standing = compute_standing(state.directory, parse_now(now), member)
+    if as_json:
+        click.echo(safe_json(streaks_json(standing)))
+        return EXIT_OK
+    warn(standing.warnings)
+    for line in streak_table(standing):
+        click.echo(line)
+    return EXIT_OK
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
+@now_option
+@pass_state
+def status(state: State, as_json: bool, now: str | None) -> int:
+    """This period for everyone: checked in, due in how long, or overdue.
+
+    Also lists the commitments each member made for this period and what is due in the
+    next two weeks. Exits 4 when you (the member whose email is git's user.email) are
+    overdue, so a cron job or a shell prompt can remind you.
+    """
+    from journal.standing import compute_standing, is_overdue, status_json
+
+    standing = compute_standing(state.directory, parse_now(now))
+    data = status_json(standing)
+    if as_json:
+        click.echo(safe_json(data))
+    else:
+        warn(standing.warnings)
+        for m in data["members"]:
+            click.echo(f"{clean(m['name'])} ({m['member']}), {m['period'] or '-'}: {state_text(m)}")
+            for c in m["commitments"]:
+                click.echo(f"    - {clean(c)}")
+        if data["upcoming"]:
+            click.echo("coming up:")
+            for u in data["upcoming"]:
+                click.echo(f"  {u['date']}  {u['kind']}: {clean(u['title'])} ({u['source']})")
+    mine = next((r for r in standing.reports if r.member == standing.me), None)
+    return EXIT_OVERDUE if mine is not None and is_overdue(mine, standing.now) else EXIT_OK
+
+
+COMMANDS = (streaks, status,)

@@ -1,0 +1,73 @@
+"""Dates, times, spans and rates as people read them: the one home of their wording.
+
+Locale-independent on purpose: partners in different countries get the same digest bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from journal.core import periods
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def percent(value: float | None) -> str:
+    """A rate as the digest shows it, on pages and in DIGEST.md alike."""
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def period_title(key: str) -> str:
+    """'2026-W47' -> 'Week 47, 2026 (16–22 Nov)'; a day key -> 'Fri 20 Nov 2026'."""
+    cadence = periods.cadence_of(key)
+    if cadence == periods.WEEKLY:
+        first = periods.week_start(key)
+        last = first + dt.timedelta(days=6)
+        span_text = f"{first.day}–{last.day} {_MONTHS[last.month - 1]}" if first.month == last.month \
+            else f"{first.day} {_MONTHS[first.month - 1]} – {last.day} {_MONTHS[last.month - 1]}"
+        return f"Week {int(key[6:])}, {key[:4]} ({span_text})"
+    if cadence == periods.DAILY:
+        day = dt.date.fromisoformat(key)
+        return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return key
+
+
+def human_time(iso: str | None) -> str:
+    """'2026-11-22T10:00:00+01:00' -> 'Sun 22 Nov 2026 10:00' (locale-independent)."""
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
+
+
+def human_moment(iso: str) -> str:
+    """Like human_time, with the UTC offset: for "as of" lines read in many zones."""
+    moment = dt.datetime.fromisoformat(iso)
+    offset = moment.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{human_time(iso)} {zone}".rstrip()
+
+
+def human_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso[:10])
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def span(seconds: int) -> str:
+    days, rest = divmod(max(0, seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+
+
+def countdown(day: dt.date, today: dt.date) -> str:
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 0:
+        return f"in {days} days"
+    return "yesterday" if days == -1 else f"{-days} days ago"

@@ -1,0 +1,253 @@
+"""Rules over one entry and across entries; returns Problems, never prints."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from journal.core import layout, periods
+from journal.core import problems as P
+from journal.core.entries import Entry, read_entry
+from journal.core.problems import Problem
+from journal.core.schema import Ref, parse_date, validate
+
+_NUMBER_WORDS = ("once twice thrice one two three four five six seven eight nine ten eleven twelve "
+                 "fifteen twenty thirty forty fifty hundred half dozen daily nightly every each weekly "
+                 "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
+                 "weekday weekdays weekend morning mornings evening evenings tonight tomorrow noon midnight").split()
+_MEASURABLE = re.compile(r"\d|\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list[Problem]
+    entries: int
+
+
+def is_vague(commitment: str) -> bool:
+    """A commitment with no number, time or day in it cannot be checked next week."""
+    return _MEASURABLE.search(commitment) is None
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def load_entries(files: Mapping[str, bytes]) -> tuple[dict[str, Entry], list[Problem]]:
+    entries: dict[str, Entry] = {}
+    problems: list[Problem] = []
+    for path, data in files.items():
+        kind = layout.entry_kind(path)
+        if kind is None:
+            continue
+        result = read_entry(path, kind, data)
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            entries[path] = result
+    return entries, problems
+
+
+class Journal:
+    """The parsed entries with the indexes the cross-entry rules need."""
+
+    def __init__(self, entries: Mapping[str, Entry], goal_ids: Iterable[str] = ()) -> None:
+        """`goal_ids` names goals known to exist without their entries being read."""
+        self.entries = entries
+        config = entries.get(layout.CONFIG)
+        members = config.data.get("members") if config else None
+        self.members: set[str] = {m for m in members if isinstance(m, str)} if isinstance(members, dict) else set()
+        # Without a usable roster every member reference would fail; the roster's own
+        # problem is the one worth reporting.
+        self.roster_ok = isinstance(members, dict)
+        self.config = config
+        self.goals: dict[str, Entry] = {}
+        self.contracts: dict[str, Entry] = {}
+        self.checkins: dict[str, list[tuple[str, Entry]]] = {}
+        for path, entry in entries.items():
+            stem = path.rpartition("/")[2].removesuffix(".md")
+            if entry.kind == "goal":
+                self.goals[stem] = entry
+            elif entry.kind == "contract":
+                self.contracts[stem] = entry
+            elif entry.kind == "checkin":
+                member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
+                if isinstance(member, str) and isinstance(period, str):
+                    self.checkins.setdefault(member, []).append((period, entry))
+        self.goal_ids = set(self.goals) | set(goal_ids)
+        for items in self.checkins.values():
+            items.sort(key=lambda pe: pe[0])
+
+    def parties(self, contract: str) -> set[str]:
+        entry = self.contracts.get(contract)
+        parties = entry.data.get("parties") if entry else None
+        return {p for p in parties if isinstance(p, str)} if isinstance(parties, list) else set()
+
+    def previous_checkin(self, member: str, period: str) -> Entry | None:
+        earlier = [e for p, e in self.checkins.get(member, []) if p < period and len(p) == len(period)]
+        return earlier[-1] if earlier else None
+
+
+def check_files(files: Mapping[str, bytes], only: Iterable[str] | None = None) -> CheckResult:
+    """Check every journal file in `files` (path -> bytes), reporting on `only` if given."""
+    entries, problems = load_entries(files)
+    return check_entries(entries, problems, [p for p in files if layout.entry_kind(p) is not None], only)
+
+
+def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], paths: Iterable[str],
+                  only: Iterable[str] | None = None, goal_ids: Iterable[str] = ()) -> CheckResult:
+    """The rules over parsed entries; `paths` are all journal files, `only` those to report on."""
+    journal = Journal(entries, goal_ids)
+    problems = list(read_problems)
+    wanted = set(only) if only is not None else None
+    for path, entry in entries.items():
+        if wanted is None or path in wanted:
+            problems.extend(check_entry(entry, journal))
+    paths = set(paths)
+    if wanted is not None:
+        problems = [p for p in problems if p.path in wanted]
+        count = len(wanted & paths)
+    else:
+        count = len(paths)
+    return CheckResult(P.sort_problems(problems), count)
+
+
+def check_entry(entry: Entry, journal: Journal) -> list[Problem]:
+    problems, refs = validate(entry)
+    out = _Out(entry, problems)
+    for ref in refs:
+        _check_ref(out, ref, journal)
+    if entry.kind == "checkin":
+        _checkin_rules(out, journal)
+    elif entry.kind == "goal":
+        _goal_rules(out)
+    elif entry.kind == "contract":
+        _contract_rules(out)
+    if entry.kind in ("goal", "contract"):
+        stem = PurePosixPath(entry.path).stem
+        if not layout.is_slug(stem):
+            out.add((), P.PATH, f"file name '{stem}' is not an id (lowercase letters, digits and dashes)")
+    return out.problems
+
+
+class _Out:
+    def __init__(self, entry: Entry, problems: list[Problem]) -> None:
+        self.entry, self.problems = entry, problems
+
+    def add(self, keypath: tuple[str | int, ...], code: str, message: str, *, key: bool = False,
+            severity: str = P.ERROR) -> None:
+        line, col = self.entry.position(keypath, key=key)
+        self.problems.append(Problem(self.entry.path, line, col, severity, code, message))
+
+
+def _check_ref(out: _Out, ref: Ref, journal: Journal) -> None:
+    known = {"member": journal.members, "goal": journal.goal_ids, "contract": journal.contracts}[ref.kind]
+    if ref.kind == "member" and (out.entry.kind == "config" or not journal.roster_ok):
+        return
+    if ref.value not in known:
+        close = difflib.get_close_matches(ref.value, sorted(known), n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        where = {"member": "journal.yaml members", "goal": "goals/", "contract": "contracts/"}[ref.kind]
+        is_key = ref.kind == "goal" and ref.keypath[:1] == ("metrics",) or ref.keypath[:1] == ("style",)
+        out.add(ref.keypath, P.REFERENCE, f"unknown {ref.kind} '{ref.value}'{hint}; not in {where}", key=is_key)
+
+
+def _checkin_rules(out: _Out, journal: Journal) -> None:
+    data, path = out.entry.data, out.entry.path
+    member = data.get("member")
+    period = data.get("week") if data.get("week") is not None else data.get("date")
+    name = layout.parse_checkin_name(path)
+    if name is None:
+        out.add((), P.PATH, "check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md")
+    elif isinstance(member, str) and layout.is_slug(member) and isinstance(period, str):
+        if name.member != member:
+            out.add(("member",), P.PATH, f"file name says member '{name.member}' but the entry says '{member}'")
+        if name.period != period:
+            field = "week" if data.get("week") is not None else "date"
+            out.add((field,), P.PATH, f"file name says period '{name.period}' but the entry says '{period}'")
+        elif path != layout.checkin_path(period, member) and name.member == member:
+            out.add((), P.PATH, f"check-in belongs at {layout.checkin_path(period, member)}")
+    if not isinstance(member, str) or member not in journal.members:
+        return
+    contract = data.get("contract")
+    if isinstance(contract, str) and contract in journal.contracts:
+        if member not in journal.parties(contract):
+            out.add(("contract",), P.PARTY, f"'{member}' is not a party to contract '{contract}'")
+    elif contract is None and journal.contracts and not any(member in journal.parties(c) for c in journal.contracts):
+        out.add(("member",), P.PARTY, f"'{member}' is not a party to any contract; add them to a contract's parties")
+    _commitment_rules(out, journal, member, period)
+
+
+def _commitment_rules(out: _Out, journal: Journal, member: str, period: Any) -> None:
+    data = out.entry.data
+    commitments = data.get("commitments")
+    if isinstance(commitments, list):
+        for i, c in enumerate(commitments):
+            text = c.get("commitment") if isinstance(c, dict) else None
+            if isinstance(text, str) and is_vague(text):
+                out.add(("commitments", i, "commitment"), P.VAGUE,
+                        f"commitment '{text}' has no number, time or day in it: make it measurable",
+                        severity=P.WARNING)
+    if not isinstance(period, str):
+        return
+    previous = journal.previous_checkin(member, period)
+    if previous is None or not isinstance(previous.data.get("commitments"), list):
+        return
+    outcomes = data.get("outcomes")
+    reported = {_norm(o.get("commitment")) for o in outcomes if isinstance(o, dict)} if isinstance(outcomes, list) else set()
+    for c in previous.data["commitments"]:
+        text = c.get("commitment") if isinstance(c, dict) else None
+        if isinstance(text, str) and _norm(text) not in reported:
+            out.add(("outcomes",) if "outcomes" in data else ("member",), P.OUTCOME,
+                    f"no outcome for last check-in's commitment '{text}' ({PurePosixPath(previous.path).name})",
+                    key=True, severity=P.WARNING)
+
+
+def _goal_rules(out: _Out) -> None:
+    data = out.entry.data
+    started, deadline = parse_date(data.get("started")), parse_date(data.get("deadline"))
+    if started and deadline and deadline < started:
+        out.add(("deadline",), P.DATE, f"deadline {deadline} is before started {started}")
+    milestones = data.get("milestones")
+    if not isinstance(milestones, list):
+        return
+    for i, m in enumerate(milestones):
+        due = parse_date(m.get("due")) if isinstance(m, dict) else None
+        if due is None:
+            continue
+        if (started and due < started) or (deadline and due > deadline):
+            out.add(("milestones", i, "due"), P.MILESTONE,
+                    f"milestone due {due} lies outside the goal ({started or '…'} to {deadline or '…'})")
+
+
+def _contract_rules(out: _Out) -> None:
+    data = out.entry.data
+    effective, until = parse_date(data.get("effective")), parse_date(data.get("until"))
+    if effective and until and until < effective:
+        out.add(("until",), P.DATE, f"until {until} is before effective {effective}")
+    cadence, due = data.get("cadence", periods.WEEKLY), data.get("due")
+    if isinstance(due, str) and cadence in periods.CADENCES:
+        try:
+            periods.parse_due(due, cadence)
+        except ValueError as exc:
+            out.add(("due",), P.TYPE, f"due: {exc}")
+    parties = data.get("parties")
+    pauses = data.get("pauses")
+    if not isinstance(pauses, list):
+        return
+    for i, pause in enumerate(pauses):
+        if not isinstance(pause, dict):
+            continue
+        start, end = parse_date(pause.get("from")), parse_date(pause.get("to"))
+        if start and end and end < start:
+            out.add(("pauses", i, "to"), P.PAUSE, f"pause ends ({end}) before it starts ({start})")
+        elif start and end and ((effective and start < effective) or (until and end > until)):
+            out.add(("pauses", i, "from"), P.PAUSE,
+                    f"pause {start} to {end} lies outside the contract ({effective or '…'} to {until or '…'})")
+        who = pause.get("member")
+        if isinstance(who, str) and isinstance(parties, list) and who not in parties:
+            out.add(("pauses", i, "member"), P.PARTY, f"'{who}' is not a party to this contract")

@@ -1,0 +1,302 @@
+"""The entry kinds and their fields, declared once, and the validator that walks them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from journal.core import layout, periods
+from journal.core import problems as P
+from journal.core.entries import Entry, KeyPath
+from journal.core.problems import Problem
+
+STATUSES = ("done", "partial", "missed")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\Z")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name in one entry that must exist elsewhere in the journal."""
+
+    kind: str  # member | goal | contract
+    value: str
+    keypath: tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    item: Field | None = None  # list items, or values of a `map`
+    fields: dict[str, Field] = field(default_factory=dict)  # a `mapping` with fixed keys
+    key: Field | None = None  # keys of a `map`
+    hint: str = ""
+
+
+def _f(kind: str, **kw: Any) -> Field:
+    return Field(kind, **kw)
+
+
+def _m(required: bool = False, **fields: Field) -> Field:
+    return Field("mapping", required=required, fields={k.replace("_from", "from"): v for k, v in fields.items()})
+
+
+REQ = {"required": True}
+
+CONFIG = _m(
+    title=_f("text", **REQ),
+    members=_f("map", required=True, key=_f("slug"), item=_m(
+        name=_f("text", **REQ), emails=_f("list", item=_f("email")), timezone=_f("timezone"))),
+    digest=_m(out=_f("text"), branch=_f("text"), private=_f("list", item=_f("text")), commit=_f("text-or-false")),
+)
+
+CONTRACT = _m(
+    title=_f("text", **REQ),
+    parties=_f("list", required=True, item=_f("member")),
+    effective=_f("date", **REQ),
+    until=_f("date"),
+    cadence=_f("enum", choices=("weekly", "daily")),
+    due=_f("due"),
+    grace=_f("duration"),
+    style=_f("map", key=_f("member"), item=_f("enum", choices=("tough-love", "grace"))),
+    stakes=_m(per_miss=_f("number", **REQ), currency=_f("text"), to=_f("text")),
+    review_every=_f("duration"),
+    notice=_f("duration"),
+    pauses=_f("list", item=_m(member=_f("member", **REQ), _from=_f("date", **REQ), to=_f("date", **REQ), reason=_f("text"))),
+    private=_f("bool"),
+)
+
+GOAL = _m(
+    title=_f("text", **REQ),
+    owner=_f("members", **REQ),
+    status=_f("enum", required=True, choices=("active", "achieved", "paused", "dropped")),
+    started=_f("date"),
+    deadline=_f("date"),
+    measure=_m(metric=_f("text", **REQ), per=_f("enum", choices=("week", "day")), target=_f("number")),
+    milestones=_f("list", item=_m(title=_f("text", **REQ), due=_f("date", **REQ), done=_f("date"))),
+    tags=_f("list", item=_f("text")),
+    contract=_f("contract"),
+    private=_f("bool"),
+)
+
+CHECKIN = _m(
+    member=_f("member", **REQ),
+    week=_f("week"),
+    date=_f("date"),
+    contract=_f("contract"),
+    outcomes=_f("list", item=_m(commitment=_f("text", **REQ), goal=_f("goal"),
+                                status=_f("enum", required=True, choices=STATUSES), note=_f("text"))),
+    metrics=_f("map", key=_f("goal"), item=_f("number")),
+    commitments=_f("list", item=_m(commitment=_f("text", **REQ), goal=_f("goal"), note=_f("text"))),
+    energy=_f("int", hint="1-5"),
+    ask=_f("text"),
+    private=_f("bool"),
+)
+
+SPECS = {"config": CONFIG, "contract": CONTRACT, "goal": GOAL, "checkin": CHECKIN}
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A `date` as given, or a YYYY-MM-DD text (ASCII digits) as a date; None otherwise."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return periods.parse_day(value)
+    except ValueError:
+        return None
+
+
+def valid_week(value: Any) -> bool:
+    """True for an ISO week key the period arithmetic can use (see periods.parse_week)."""
+    return periods.cadence_of(value) == periods.WEEKLY
+
+
+def _parses(parse: Callable[[str], Any]) -> Callable[[Any], bool]:
+    def accepts(value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            return False
+        try:
+            parse(str(value))
+        except ValueError:
+            return False
+        return True
+
+    return accepts
+
+
+def _due_any_cadence(text: str) -> None:
+    # The cadence is a sibling field; the contract rule checks the pair.
+    try:
+        periods.parse_due(text, periods.WEEKLY)
+    except ValueError:
+        periods.parse_due(text, periods.DAILY)
+
+
+def _timezone_ok(value: Any) -> bool:
+    if not isinstance(value, str) or not value or value.startswith(("/", ".")) or ".." in value:
+        return False
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+_SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
+    # kind: (accepts, what is expected, problem code)
+    "text": (lambda v: isinstance(v, str), "text", P.TYPE),
+    "text-or-false": (lambda v: isinstance(v, str) or v is False, "a folder name or false", P.TYPE),
+    "int": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5, "a whole number from 1 to 5", P.TYPE),
+    "number": (_is_number, "a number", P.TYPE),
+    "bool": (lambda v: isinstance(v, bool), "true or false", P.TYPE),
+    "date": (lambda v: parse_date(v) is not None, "a date YYYY-MM-DD", P.DATE),
+    "week": (valid_week, "an ISO week YYYY-Www (01-52, or 53 in long years)", P.WEEK),
+    "slug": (layout.is_slug, "an id of lowercase letters, digits and dashes", P.SLUG),
+    "member": (layout.is_slug, "a member id", P.SLUG),
+    "goal": (layout.is_slug, "a goal id", P.SLUG),
+    "contract": (layout.is_slug, "a contract slug", P.SLUG),
+    "email": (lambda v: isinstance(v, str) and _EMAIL.match(v) is not None, "an email address", P.TYPE),
+    "timezone": (_timezone_ok, "an IANA time zone such as Europe/Berlin", P.TYPE),
+    "duration": (_parses(periods.parse_duration), "a duration such as 12h, 7 days or 4 weeks", P.TYPE),
+    "due": (_parses(_due_any_cadence), "a due time such as 'sunday 21:00' (or '21:00' for a daily cadence)", P.TYPE),
+}
+_REF_KINDS = ("member", "goal", "contract")
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return f"'{text[:60]}{'…' if len(text) > 60 else ''}'"
+
+
+class Validator:
+    """Walks one entry's data against its spec, collecting problems and references."""
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.problems: list[Problem] = []
+        self.refs: list[Ref] = []
+
+    def problem(self, keypath: KeyPath, code: str, message: str, *, key: bool = False,
+                severity: str = P.ERROR) -> None:
+        line, col = self.entry.position(keypath, key=key)
+        self.problems.append(Problem(self.entry.path, line, col, severity, code, message))
+
+    def run(self) -> Validator:
+        self.mapping(SPECS[self.entry.kind], self.entry.data, ())
+        return self
+
+    def value(self, spec: Field, value: Any, path: tuple[str | int, ...]) -> None:
+        name = field_name(path)
+        if value is None:
+            if spec.required:
+                self.problem(path, P.REQUIRED, self._required_message(spec, name))
+            return
+        if spec.kind == "mapping":
+            if isinstance(value, dict):
+                self.mapping(spec, value, path)
+            else:
+                self.problem(path, P.TYPE, f"{name}: expected a mapping, found {describe(value)}")
+        elif spec.kind in ("list", "members"):
+            self.sequence(spec, value, path, name)
+        elif spec.kind == "map":
+            if not isinstance(value, dict):
+                self.problem(path, P.TYPE, f"{name}: expected a mapping, found {describe(value)}")
+                return
+            for k, v in value.items():
+                assert spec.key is not None and spec.item is not None
+                if self.scalar(spec.key, k, path + (k,), f"{name} key", key=True):
+                    self.value(spec.item, v, path + (k,))
+        elif spec.kind == "enum":
+            if value not in spec.choices:
+                self.problem(path, P.ENUM, f"{name}: expected one of {', '.join(spec.choices)}, found {describe(value)}")
+        else:
+            self.scalar(spec, value, path, name)
+
+    def _required_message(self, spec: Field, name: str) -> str:
+        if spec.kind == "enum":
+            return f"{name} is required: one of {', '.join(spec.choices)}"
+        expected = _SCALARS[spec.kind][1] if spec.kind in _SCALARS else spec.kind
+        return f"{name} is required ({expected})"
+
+    def scalar(self, spec: Field, value: Any, path: tuple[str | int, ...], name: str, *, key: bool = False) -> bool:
+        accepts, expected, code = _SCALARS[spec.kind]
+        if not accepts(value):
+            self.problem(path, code, f"{name}: expected {expected}, found {describe(value)}", key=key)
+            return False
+        if spec.kind in _REF_KINDS:
+            self.refs.append(Ref(spec.kind, value, path))
+        return True
+
+    def sequence(self, spec: Field, value: Any, path: tuple[str | int, ...], name: str) -> None:
+        if spec.kind == "members" and isinstance(value, str):
+            self.scalar(_f("member"), value, path, name)
+            return
+        if not isinstance(value, list):
+            self.problem(path, P.TYPE, f"{name}: expected a list, found {describe(value)}")
+            return
+        if spec.required and not value:
+            self.problem(path, P.REQUIRED, f"{name} must list at least one item")
+        item = spec.item or _f("member")
+        for i, v in enumerate(value):
+            if v is None:
+                self.problem(path + (i,), P.TYPE, f"{field_name(path + (i,))}: empty list item")
+            else:
+                self.value(item, v, path + (i,))
+
+    def mapping(self, spec: Field, value: dict[Any, Any], path: tuple[str | int, ...]) -> None:
+        for k in value:
+            if not isinstance(k, str):
+                self.problem(path + (k,), P.TYPE, f"keys must be text, found {describe(k)}", key=True)
+            elif k not in spec.fields:
+                self.problem(path + (k,), P.SCHEMA, unknown_key_message(k, spec.fields), key=True)
+        for k, sub in spec.fields.items():
+            v = value.get(k)
+            if v is None and sub.required:
+                where = path + (k,) if k in value else path
+                self.problem(where, P.REQUIRED, self._required_message(sub, field_name(path + (k,))),
+                             key=k not in value and bool(path))
+            elif v is not None:
+                self.value(sub, v, path + (k,))
+
+
+def field_name(path: KeyPath) -> str:
+    """outcomes[1].status: dotted keys, list items counted from 1 as people count them."""
+    name = ""
+    for part in path:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "front matter"
+
+
+def unknown_key_message(key: str, known: dict[str, Any] | list[str]) -> str:
+    import difflib  # only on the error path: keeps the pre-commit hook's start-up small
+
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(known)})"
+    return f"unknown key '{key}'{hint}"
+
+
+def validate(entry: Entry) -> tuple[list[Problem], list[Ref]]:
+    v = Validator(entry).run()
+    if entry.kind == "checkin":
+        has_week, has_date = entry.data.get("week") is not None, entry.data.get("date") is not None
+        if has_week == has_date:
+            v.problem(("week",) if has_week else (), P.REQUIRED,
+                      "a check-in names its period with exactly one of week: YYYY-Www or date: YYYY-MM-DD")
+    return v.problems, v.refs

@@ -1,0 +1,385 @@
+"""Pure streak arithmetic: contracts, filings and pauses -> statuses, streaks, scores, flags."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from journal.core.periods import (
+    Due,
+    Period,
+    date_key,
+    key_start,
+    keys_between,
+    local_time,
+    make_period,
+    period_days,
+    period_key,
+)
+
+# Decisions beyond the design page, in one place:
+# * A period is judged by the first filing of its check-in: `early` (before the period
+#   began), `on_time` (by due), `late` (by due + grace), else `missed`. Such a verdict is
+#   final the moment the filing exists, so it counts even while the period is still open.
+# * Filings and outcomes whose author time lies after `now` are not seen yet: a report
+#   "as of" a past `--now` shows what was known then.
+# * Streaks are read from statuses alone: on_time/late extend, missed/early break,
+#   paused/pending are skipped. An early filing for the still-open current period
+#   therefore breaks the streak at once; it can never count, so waiting would only hide it.
+# * Contracts whose cadence differs from the member's earliest contract are ignored for
+#   that member; periods between contracts (or in none) are paused and take their due
+#   time from the member's earliest contract.
+# * Rates (on_time_rate, completion) are fractions 0..1, unrounded; score is 0..100 to one
+#   decimal; owed is rounded to cents. Unknown outcome statuses are ignored.
+# * "recalibrate" looks at the most recent check-ins only: the last 3 with outcomes all
+#   under 50 %, or one commitment missed 3 times in the last 6.
+
+ON_TIME = "on_time"
+LATE = "late"
+MISSED = "missed"
+PAUSED = "paused"
+PENDING = "pending"
+EARLY = "early"
+STATUSES = (ON_TIME, LATE, MISSED, PAUSED, PENDING, EARLY)
+COUNTED = frozenset({ON_TIME, LATE})
+BREAKING = frozenset({MISSED, EARLY})
+
+HALF_LIFE = 6  # periods after which an old result weighs half as much in the score
+ALPHA = 1 - 0.5 ** (1 / HALF_LIFE)
+COMPLETION_WINDOW = 4
+LOW_COMPLETION = 0.5
+LOW_COMPLETION_RUN = 3
+REPEAT_MISSES = 3
+REPEAT_WINDOW = 6
+LATE_RUN = 3
+
+_OUTCOME_VALUE = {"done": 1.0, "partial": 0.5, "missed": 0.0}
+
+Outcomes = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Pause:
+    member: str
+    start: date  # inclusive local dates
+    end: date
+    announced: datetime | None  # author time of the commit that first added it; None: never
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    slug: str
+    parties: tuple[str, ...]
+    effective: date
+    until: date | None
+    cadence: str
+    due: Due
+    grace: timedelta
+    notice: timedelta = timedelta(days=7)
+    per_miss: float = 0.0
+    review_every: timedelta | None = None
+    pauses: tuple[Pause, ...] = ()
+
+
+@dataclass(frozen=True)
+class Filing:
+    """The commit that first brought a member's check-in for `period` into history."""
+
+    period: str
+    at: datetime  # author time, with the author's own offset
+    commit: str
+    by_member: bool = True
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    period: str
+    status: str
+    commit: str | None
+    at: datetime | None
+    flags: tuple[str, ...]
+    start: datetime
+    due: datetime
+    closes: datetime
+
+
+@dataclass(frozen=True)
+class MemberReport:
+    member: str
+    periods: tuple[PeriodStatus, ...]
+    current: int
+    longest: int
+    score: float
+    on_time_rate: float | None
+    completion: float | None
+    owed: float
+    counts: dict[str, int] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+
+
+def streak_lengths(statuses: Iterable[str]) -> tuple[int, int]:
+    """(current, longest) run of counted statuses; paused and pending are skipped."""
+    run = longest = 0
+    for status in statuses:
+        if status in COUNTED:
+            run += 1
+            longest = max(longest, run)
+        elif status in BREAKING:
+            run = 0
+    return run, longest
+
+
+def consistency_score(hits: Iterable[bool]) -> float:
+    """Exponential moving average of hits (half-life 6 periods) as 0..100, one decimal."""
+    average: float | None = None
+    for hit in hits:
+        value = 1.0 if hit else 0.0
+        average = value if average is None else ALPHA * value + (1 - ALPHA) * average
+    return 0.0 if average is None else round(average * 100, 1)
+
+
+def compute_member(
+    member: str,
+    tz: ZoneInfo,
+    contracts: Sequence[ContractTerms],
+    filings: Mapping[str, Filing],
+    outcomes: Mapping[str, Outcomes],
+    now: datetime,
+) -> MemberReport:
+    """Every period of `member` since their first contract, judged as of `now`."""
+    now_utc = _utc(now)
+    mine = sorted(
+        (c for c in contracts if member in c.parties), key=lambda c: (c.effective, c.slug)
+    )
+    cadence = mine[0].cadence if mine else ""
+    spans = [
+        (c, span) for c in mine if c.cadence == cadence and (span := _span(c, tz, now)) is not None
+    ]
+    statuses: list[PeriodStatus] = []
+    closed: list[bool] = []
+    if spans:
+        first = min(span[0] for _, span in spans)
+        last = max(span[1] for _, span in spans)
+        for key in keys_between(date_key(first, cadence), date_key(last, cadence), cadence):
+            begins = key_start(key, cadence)
+            in_force = [c for c, (a, b) in spans if a <= begins <= b]
+            terms = in_force[0] if in_force else mine[0]
+            period = make_period(key, cadence, tz, terms.due, terms.grace)
+            filing = filings.get(key)
+            if filing is not None and _utc(filing.at) > now_utc:
+                filing = None
+            statuses.append(_judge(period, filing, in_force, member, tz, now_utc))
+            closed.append(now_utc >= _utc(period.closes))
+
+    settled = [s for s, c in zip(statuses, closed, strict=True) if c and s.status != PAUSED]
+    current, longest = streak_lengths(s.status for s in statuses)
+    counts = Counter(s.status for s in statuses)
+    owed = sum(
+        c.per_miss
+        for c, (a, b) in spans
+        for s in statuses
+        if s.status == MISSED and a <= key_start(s.period, cadence) <= b
+    )
+    checkins = _checkins_with_outcomes(outcomes, filings, now_utc)
+    flags = {flag for s in statuses for flag in s.flags if flag != LATE}
+    if _needs_recalibration(checkins):
+        flags.add("recalibrate")
+    if spans and _review_due(spans, period_key(now, cadence, tz), cadence):
+        flags.add("review-due")
+    if len(settled) >= LATE_RUN and all(s.status == LATE for s in settled[-LATE_RUN:]):
+        flags.add("late-streak")
+    return MemberReport(
+        member=member,
+        periods=tuple(statuses),
+        current=current,
+        longest=longest,
+        score=consistency_score(s.status in COUNTED for s in settled),
+        on_time_rate=(
+            sum(s.status == ON_TIME for s in settled) / len(settled) if settled else None
+        ),
+        completion=_completion(checkins[-COMPLETION_WINDOW:]),
+        owed=round(float(owed), 2),
+        counts={status: counts.get(status, 0) for status in STATUSES},
+        flags=tuple(sorted(flags)),
+    )
+
+
+def pact_streak(contract: ContractTerms, reports: Mapping[str, MemberReport]) -> int:
+    """Current run of periods in which every party counted; any party paused skips one."""
+    if not contract.parties or contract.parties[0] not in reports:
+        return 0
+    cadence = contract.cadence
+    first = key_start(date_key(contract.effective, cadence), cadence)
+    last = key_start(date_key(contract.until, cadence), cadence) if contract.until else None
+    by_party = {
+        party: {s.period: s.status for s in reports[party].periods}
+        for party in contract.parties
+        if party in reports
+    }
+    combined = []
+    for status in reports[contract.parties[0]].periods:
+        begins = key_start(status.period, cadence)
+        if begins < first or (last is not None and begins > last):
+            continue
+        # A party whose clock has not reached this period yet (another zone) has no
+        # status for it: pending, like a period not yet due.
+        seen = [by_party.get(p, {}).get(status.period, PENDING) for p in contract.parties]
+        combined.append(_combine(seen))
+    return streak_lengths(combined)[0]
+
+
+def _combine(statuses: list[str]) -> str:
+    if PAUSED in statuses:
+        return PAUSED
+    if all(s in COUNTED for s in statuses):
+        return ON_TIME
+    if any(s in BREAKING for s in statuses):
+        return MISSED
+    return PENDING
+
+
+def _span(contract: ContractTerms, tz: ZoneInfo, now: datetime) -> tuple[date, date] | None:
+    """First and last local dates whose periods the contract governs as of `now`."""
+    last = now.astimezone(tz).date()
+    if contract.until is not None:
+        last = min(last, contract.until)
+    cadence = contract.cadence
+    first = key_start(date_key(contract.effective, cadence), cadence)
+    end = key_start(date_key(last, cadence), cadence)
+    return (first, end) if first <= end else None
+
+
+def _judge(
+    period: Period,
+    filing: Filing | None,
+    in_force: list[ContractTerms],
+    member: str,
+    tz: ZoneInfo,
+    now: datetime,
+) -> PeriodStatus:
+    flags = set()
+    if filing is not None and not filing.by_member:
+        flags.add("committed-by-other")
+    pause = _pause_verdict(period, in_force, member, tz)
+    if not in_force or pause == PAUSED:
+        status = PAUSED
+    else:
+        if pause == "unnoticed":
+            flags.add("pause-without-notice")
+        status = _status_by_filing(period, filing, now)
+        if status == LATE:
+            flags.add(LATE)
+    return PeriodStatus(
+        period=period.key,
+        status=status,
+        commit=filing.commit if filing else None,
+        at=filing.at if filing else None,
+        flags=tuple(sorted(flags)),
+        start=period.start,
+        due=period.due,
+        closes=period.closes,
+    )
+
+
+def _status_by_filing(period: Period, filing: Filing | None, now: datetime) -> str:
+    if filing is None:
+        return MISSED if now >= _utc(period.closes) else PENDING
+    at = _utc(filing.at)
+    if at < _utc(period.start):
+        return EARLY
+    if at <= _utc(period.due):
+        return ON_TIME
+    if at <= _utc(period.closes):
+        return LATE
+    return MISSED
+
+
+def _pause_verdict(
+    period: Period, in_force: list[ContractTerms], member: str, tz: ZoneInfo
+) -> str | None:
+    """PAUSED if every contract in force pauses the period with notice; "unnoticed" if a
+    pause covers it without enough notice; else None."""
+    day = period.due.date()
+    noticed, unnoticed = [], False
+    for contract in in_force:
+        covering = [p for p in contract.pauses if p.member == member and p.start <= day <= p.end]
+        ok = any(_announced_in_time(p, contract.notice, tz) for p in covering)
+        noticed.append(ok)
+        unnoticed = unnoticed or (bool(covering) and not ok)
+    if in_force and all(noticed):
+        return PAUSED
+    return "unnoticed" if unnoticed else None
+
+
+def _announced_in_time(pause: Pause, notice: timedelta, tz: ZoneInfo) -> bool:
+    if pause.announced is None:
+        return False
+    begins = local_time(pause.start, time(0), tz)
+    return _utc(pause.announced) <= _utc(begins) - notice
+
+
+def _checkins_with_outcomes(
+    outcomes: Mapping[str, Outcomes], filings: Mapping[str, Filing], now: datetime
+) -> list[list[tuple[str, float]]]:
+    """Per check-in, oldest first: (normalised commitment, value) for each known outcome."""
+    checkins = []
+    for key in sorted(outcomes):
+        filing = filings.get(key)
+        if filing is not None and _utc(filing.at) > now:
+            continue
+        values = [
+            (" ".join(text.split()).casefold(), _OUTCOME_VALUE[status])
+            for text, status in outcomes[key]
+            if status in _OUTCOME_VALUE
+        ]
+        if values:
+            checkins.append(values)
+    return checkins
+
+
+def _completion(checkins: list[list[tuple[str, float]]]) -> float | None:
+    values = [value for checkin in checkins for _, value in checkin]
+    return sum(values) / len(values) if values else None
+
+
+def _needs_recalibration(checkins: list[list[tuple[str, float]]]) -> bool:
+    recent = checkins[-LOW_COMPLETION_RUN:]
+    if len(recent) == LOW_COMPLETION_RUN and all(
+        (_completion([c]) or 0.0) < LOW_COMPLETION for c in recent
+    ):
+        return True
+    misses = Counter(
+        text for checkin in checkins[-REPEAT_WINDOW:] for text, value in checkin if value == 0.0
+    )
+    return any(n >= REPEAT_MISSES for n in misses.values())
+
+
+def _review_due(
+    spans: list[tuple[ContractTerms, tuple[date, date]]], current: str, cadence: str
+) -> bool:
+    """Whether some contract in force has a review date (effective + k·review_every, k ≥ 1)
+    inside the current period."""
+    first = key_start(current, cadence)
+    after = first + period_days(cadence)
+    for contract, (a, b) in spans:
+        every = contract.review_every
+        if every is None or every <= timedelta(0) or not a <= first <= b:
+            continue
+        origin = datetime.combine(contract.effective, time(0))
+        steps, rest = divmod(datetime.combine(first, time(0)) - origin, every)
+        review = (origin + max(1, steps + (1 if rest else 0)) * every).date()
+        if review < after and (contract.until is None or review <= contract.until):
+            return True
+    return False
+
+
+def _utc(moment: datetime) -> datetime:
+    # Aware datetimes sharing one tzinfo compare by wall clock, which is wrong across a
+    # DST fold; comparing in UTC compares instants.
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment!r} has no time zone; an aware datetime is needed")
+    return moment.astimezone(UTC)

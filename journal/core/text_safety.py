@@ -1,0 +1,80 @@
+"""Named character classes for every place partner text goes: terminal, XML, YAML, Markdown, URLs.
+
+The one home of "which characters are dangerous where". Characters that are part of
+writing are kept everywhere: the zero-width joiner and non-joiner (emoji sequences,
+Persian and Indic scripts), variation selectors, and the directional marks LRM, RLM and
+ALM. What is removed or escaped is only what can harm the reader's terminal or break the
+format: C0 and C1 controls, and the bidirectional embeddings, overrides and isolates that
+reorder text around them ("Trojan Source", CVE-2021-42574).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # without tab, line feed and carriage return
+_C1 = "\x7f-\x9f"
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+_NONCHARACTERS = "\ufffe\uffff"
+_SURROGATES = "\ud800-\udfff"
+
+#: Anything that may move the cursor, start an escape sequence (ESC, CSI, OSC…), break a
+#: line or reorder the text of a single-line terminal message.
+TERMINAL_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}{_LINE_BREAKS}]")
+#: The same for a block of several lines: line feeds and tabs stay.
+TERMINAL_BLOCK_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}\r\x85\u2028\u2029]")
+#: Not allowed in XML 1.0 documents (§2.2 Char), plus C1 and bidi controls, which readers
+#: of feeds and SVGs show as garbage or use to reorder text.
+XML_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}{_SURROGATES}{_NONCHARACTERS}]")
+#: Outside YAML 1.2's printable set (§5.1): a YAML reader refuses these in a document.
+YAML_FORBIDDEN = re.compile(f"[{_C0}\x7f-\x84\x86-\x9f{_SURROGATES}{_NONCHARACTERS}]")
+#: What our YAML writer escapes inside a double-quoted scalar (forbidden, plus what would
+#: break the line or be invisible at the start of a file).
+YAML_ESCAPE = re.compile(f"[{_C0}\t\n\r{_C1}\u2028\u2029\ufeff{_NONCHARACTERS}]")
+#: Stripped from Markdown and HTML text: controls only; writing characters stay.
+MARKUP_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}]")
+#: Stripped from a URL before its scheme is judged: in an address every invisible
+#: character, joiners and marks included, is only good for spoofing.
+URL_INVISIBLE = re.compile(f"[{_C0}\t\n\r{_C1}{_BIDI_CONTROLS}\u200b-\u200f\u2028\u2029\ufeff]")
+#: C1 controls and line separators that json.dumps(ensure_ascii=False) leaves raw.
+_JSON_RAW = re.compile(f"[{_C1}\u2028\u2029{_BIDI_CONTROLS}]")
+
+
+def for_terminal(text: object) -> str:
+    """One line of text safe to print on a terminal: every unsafe character shown as `?`."""
+    return TERMINAL_UNSAFE.sub("?", str(text))
+
+
+def for_terminal_block(text: object) -> str:
+    """Several lines safe to print on a terminal: like for_terminal, keeping line feeds and tabs."""
+    return TERMINAL_BLOCK_UNSAFE.sub("?", str(text))
+
+
+def for_xml(text: object) -> str:
+    """Text with every character XML 1.0 forbids (and C1 and bidi controls) removed."""
+    return XML_UNSAFE.sub("", str(text))
+
+
+def for_markup(text: object) -> str:
+    """Text for Markdown or HTML output: control characters removed, writing kept."""
+    return MARKUP_UNSAFE.sub("", str(text))
+
+
+def one_line(text: object) -> str:
+    """Text for a single-line format (a heading, an iCalendar SUMMARY, a table cell): controls
+    removed and every run of whitespace, line breaks included, made one space."""
+    return " ".join(for_markup(text).split())
+
+
+def escape_yaml_unsafe(text: str) -> str:
+    r"""`text` with what YAML_ESCAPE names written as `\uXXXX` escapes (for a double-quoted scalar)."""
+    return YAML_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def safe_json(data: object) -> str:
+    """Indented JSON for a terminal or a pipe: non-ASCII text stays readable, and the C1 and
+    bidi controls and line separators that JSON would leave raw are escaped as `\\uXXXX`."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

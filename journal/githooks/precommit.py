@@ -1,0 +1,98 @@
+"""The pre-commit hook's runner, kept free of click and the CLI's imports.
+
+git runs this on every commit that stages a journal file, so its start-up is the
+user-visible cost; `journal/__main__.py` routes `hooks run pre-commit` here directly.
+It prints like the CLI does, and is the one other place that chooses an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pygit2
+
+
+def run(directory: str = ".", *, debug: bool = False) -> int:
+    """Check the staged journal and regenerate the committed digest; the exit code for git.
+
+    0 lets the commit through, 1 blocks it (problems, or an error the user can act on),
+    3 for a bug; the codes and their wording come from journal.errors.error_boundary."""
+    from journal.errors import error_boundary
+
+    return error_boundary(lambda: _check_and_stage(directory), debug=debug,
+                          unexpected_hint="rerun with `journal --debug hooks run pre-commit`, or bypass with "
+                                          "`git commit --no-verify`")
+
+
+def _check_and_stage(directory: str) -> int:
+    import pygit2
+
+    from journal.core import problems as P
+    from journal.errors import JournalError
+    from journal.githooks.staged import check_staged
+
+    path = pygit2.discover_repository(directory)
+    if path is None:
+        raise JournalError(f"{os.path.abspath(directory)} is not inside a Git repository")
+    result = check_staged(pygit2.Repository(path))
+    sys.stdout.write(P.format_text(result.problems))
+    if any(p.is_error for p in result.problems):
+        sys.stderr.write(f"journal: {P.summary(result.problems, result.entries)}: commit blocked. Fix the entries "
+                         "and `git add` them, or bypass the check with `git commit --no-verify`.\n")
+        return 1
+    if result.entries:
+        try:
+            staged = stage_digest(pygit2.Repository(path))
+        except Exception as exc:  # noqa: BLE001 - the digest is a convenience; never block a commit for it
+            sys.stderr.write(f"journal: the committed digest was not regenerated: {P.clean(str(exc))}\n")
+        else:
+            if staged:
+                sys.stdout.write(f"journal: regenerated {len(staged)} digest file(s) for this commit\n")
+    return 0
+
+
+def stage_digest(repo: pygit2.Repository) -> list[str]:
+    """Regenerate the committed digest for the state being committed and stage it.
+
+    Check-ins this commit adds count as committed now by the committer, so the streak
+    shown in the commit already includes them."""
+    import pygit2
+
+    from journal.core import layout
+    from journal.core.entries import read_entry
+    from journal.digest import committed
+    from journal.githooks.staged import staged_changes
+    from journal.store.git import staged_index
+    from journal.store.identity import user_email
+
+    index = staged_index(repo)
+    # Settle "is it on?" from the staged journal.yaml alone before loading the journal.
+    config = read_entry(layout.CONFIG, "config", repo[index[layout.CONFIG].id].read_raw()) if layout.CONFIG in index else None
+    if config is None or not hasattr(config, "data") or committed.folder_of(config.data) is None:
+        return []
+    now = committed.commit_time()
+    email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir)) or ""
+    pending = {}
+    for rel, status in staged_changes(repo, index).items():
+        name = layout.parse_checkin_name(rel) if status != "D" and layout.entry_kind(rel) == "checkin" else None
+        if name is not None:
+            pending[(name.member, name.period)] = (now, email)
+    result = committed.regenerate(Path(repo.workdir), now, source="index", pending=pending)
+    staged = []
+    for rel, data in result.files.items():
+        if rel not in index or index[rel].id != pygit2.hash(data):
+            index.add(pygit2.IndexEntry(rel, repo.create_blob(data), pygit2.enums.FileMode.BLOB))
+            staged.append(rel)
+    prefix = f"{result.folder}/"
+    for entry in list(index):
+        if (entry.path.startswith(prefix) and entry.path not in result.files
+                and committed.is_generated(entry.path[len(prefix):])):
+            index.remove(entry.path)
+            staged.append(entry.path)
+    if staged:
+        index.write()
+    return staged

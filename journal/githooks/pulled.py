@@ -1,0 +1,93 @@
+"""After a pull (post-merge, post-rewrite): what the partners did since ORIG_HEAD."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pygit2
+
+from journal.core import layout
+from journal.core.entries import load_front_matter
+from journal.standing import Standing, current_period, is_overdue
+
+
+def _tree(repo: pygit2.Repository, rev: str) -> pygit2.Tree | None:
+    try:
+        return repo.revparse_single(rev).peel(pygit2.Commit).tree
+    except (KeyError, ValueError, pygit2.GitError):
+        return None
+
+
+def journal_changes(repo: pygit2.Repository, old_rev: str = "ORIG_HEAD") -> list[tuple[str, str, Any, Any]]:
+    """(status, path, old blob id, new blob id) of journal files changed from old_rev to HEAD."""
+    new = _tree(repo, "HEAD")
+    if new is None:
+        return []
+    old = _tree(repo, old_rev)
+    if old is not None and old.id == new.id:
+        return []
+    diff = old.diff_to_tree(new) if old is not None else new.diff_to_tree(swap=True)
+    return [(d.status_char(), d.new_file.path, d.old_file.id, d.new_file.id) for d in diff.deltas
+            if layout.entry_kind(d.new_file.path) is not None]
+
+
+def _data(repo: pygit2.Repository, oid: Any) -> dict[str, Any]:
+    try:
+        raw = repo[oid].read_raw()
+    except (KeyError, ValueError):
+        return {}
+    return load_front_matter(raw.decode("utf-8", "replace")) or {}
+
+
+def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[str, str, Any, Any]]) -> list[str]:
+    """Lines like "bob checked in for 2026-W47: 3 of 3 commitments done, streak 9"."""
+    lines = []
+    streak = {r.member: r.current for r in standing.reports}
+    for status, path, old_id, new_id in changes:
+        kind = layout.entry_kind(path)
+        if kind == "checkin" and status == "A" and (name := layout.parse_checkin_name(path)):
+            data = _data(repo, new_id)
+            outcomes = [o for o in data.get("outcomes") or [] if isinstance(o, dict)]
+            done = sum(o.get("status") == "done" for o in outcomes)
+            report = f"{done} of {len(outcomes)} commitments done" if outcomes else "no commitments to report on"
+            lines.append(f"{name.member} checked in for {name.period}: {report}, streak {streak.get(name.member, 0)}")
+        elif kind == "goal":
+            before = {m.get("title") for m in _data(repo, old_id).get("milestones") or []
+                      if isinstance(m, dict) and m.get("done")}
+            after = _data(repo, new_id)
+            owner = after.get("owner")
+            who = owner if isinstance(owner, str) else " & ".join(str(o) for o in owner or [])
+            for m in after.get("milestones") or []:
+                if isinstance(m, dict) and m.get("done") and m.get("title") not in before:
+                    lines.append(f"{who} reached milestone '{m.get('title')}'")
+    for r in standing.reports:
+        if is_overdue(r, standing.now):
+            p = current_period(r, standing.now)
+            lines.append(f"{r.member} is overdue for {p.period if p else 'this period'}")
+    return lines
+
+
+def after_pull(start: Path, now: dt.datetime, old_rev: str = "ORIG_HEAD") -> tuple[list[str], bool]:
+    """(summary lines, whether journal files changed) for the hooks that run after a pull."""
+    from journal.standing import compute_standing
+
+    repo = pygit2.Repository(pygit2.discover_repository(str(start)))
+    changes = journal_changes(repo, old_rev)
+    if not changes:
+        return [], False
+    standing = compute_standing(start, now)
+    return summarize(repo, standing, changes), True
+
+
+def head_time(start: Path) -> dt.datetime | None:
+    """The committer time of HEAD, with its offset."""
+    path = pygit2.discover_repository(str(start))
+    if path is None:
+        return None
+    repo = pygit2.Repository(path)
+    if repo.head_is_unborn:
+        return None
+    c = repo.head.peel(pygit2.Commit)
+    return dt.datetime.fromtimestamp(c.commit_time, dt.timezone(dt.timedelta(minutes=c.commit_time_offset)))

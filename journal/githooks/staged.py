@@ -1,0 +1,95 @@
+"""The pre-commit check: the staged state of the journal, as the commit will record it.
+
+git runs this on every commit that touches the journal, so it reads as little as it can:
+the index's difference from HEAD names what changed, and only the roster, the contracts,
+the changed files and each changed check-in's predecessor are parsed. Goals are needed
+only by name, which the trees give without reading a blob.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygit2
+
+from journal.core import layout
+from journal.core import problems as P
+from journal.core.problems import Problem
+from journal.core.rules import CheckResult, check_entries
+from journal.store.git import load_blobs, staged_index
+
+_LINK = pygit2.enums.FileMode.LINK
+_TREE = pygit2.enums.ObjectType.TREE
+
+
+def _names(tree: pygit2.Tree, folder: str) -> list[str]:
+    """Paths of the files directly inside `folder` of a commit's tree."""
+    try:
+        sub = tree[folder]
+    except KeyError:
+        return []
+    if not isinstance(sub, pygit2.Tree):
+        return []
+    return [f"{folder}/{item.name}" for item in sub if item.type != _TREE]
+
+
+def staged_changes(repo: pygit2.Repository, index: pygit2.Index) -> dict[str, str]:
+    """Journal path -> A/M/D for what the commit being made changes against HEAD."""
+    if repo.head_is_unborn:
+        return {e.path: "A" for e in index if layout.entry_kind(e.path) is not None}
+    tree = repo.head.peel(pygit2.Commit).tree
+    return {d.new_file.path: d.status_char() for d in index.diff_to_tree(tree).deltas
+            if layout.entry_kind(d.new_file.path) is not None}
+
+
+def check_staged(repo: pygit2.Repository) -> CheckResult:
+    """Check the staged journal files against the staged state of the rest of the journal."""
+    index = staged_index(repo)
+    deltas = staged_changes(repo, index)
+    tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
+    changed = sorted(p for p, status in deltas.items() if status != "D")
+    if not changed:
+        return CheckResult([], 0)
+
+    def present(paths: list[str], folder: str) -> set[str]:
+        """`paths` from HEAD as the index has them: minus deletions, plus additions."""
+        found = {p for p in paths if deltas.get(p) != "D"}
+        return found | {p for p, s in deltas.items() if s != "D" and p.rpartition("/")[0] == folder}
+
+    listed = {top: present(_names(tree, top) if tree is not None else [], top)
+              for top in (layout.CONTRACTS, layout.GOALS)}
+    needed = set(changed) | listed[layout.CONTRACTS] | {layout.CONFIG}
+    for path in changed:
+        name = layout.parse_checkin_name(path) if layout.entry_kind(path) == "checkin" else None
+        if name is not None:
+            needed |= _predecessor(tree, present, name)
+    blobs, links = [], []
+    for path in sorted(needed):
+        try:
+            entry = index[path]
+        except KeyError:
+            continue
+        if entry.mode == _LINK:
+            if path in changed:
+                links.append(Problem(path, 1, 1, P.ERROR, P.SYMLINK, "symlinked entries are refused; commit the file itself"))
+        elif layout.entry_kind(path) is not None:
+            blobs.append((path, entry.id))
+    entries, problems = load_blobs(repo, blobs, use_cache=False)
+    goal_ids = {p.rpartition("/")[2].removesuffix(".md") for p in listed[layout.GOALS]}
+    return check_entries(entries, problems + links, changed, changed, goal_ids)
+
+
+def _predecessor(tree: pygit2.Tree | None, present: Callable[[list[str], str], set[str]],
+                 name: layout.CheckinName) -> set[str]:
+    """The member's latest earlier check-in of the same kind (week or day), if any."""
+    year = int(name.period[:4])
+    candidates: set[str] = set()
+    for y in (year, year - 1):
+        folder = f"{layout.CHECKINS}/{y}"
+        candidates |= present(_names(tree, folder) if tree is not None else [], folder)
+    earlier = []
+    for path in candidates:
+        other = layout.parse_checkin_name(path)
+        if other and other.member == name.member and other.period < name.period and len(other.period) == len(name.period):
+            earlier.append((other.period, path))
+    return {max(earlier)[1]} if earlier else set()

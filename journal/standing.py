@@ -1,0 +1,174 @@
+"""Where everyone stands: the committed journal plus its history -> streak reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from journal.core import model
+from journal.core.rules import Journal
+from journal.core.streaks import COUNTED, PENDING, Filing, MemberReport, PeriodStatus, compute_member, pact_streak
+from journal.errors import JournalError
+from journal.store import git as gitfiles
+from journal.store.worktree import read_worktree
+
+
+@dataclass(frozen=True)
+class Standing:
+    now: dt.datetime
+    root: Path
+    journal: Journal
+    members: dict[str, model.Member]
+    reports: tuple[MemberReport, ...]
+    pacts: tuple[tuple[str, int], ...]
+    warnings: tuple[str, ...]
+    me: str | None  # the member whose email is git's user.email
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    repo: Any  # pygit2.Repository | None
+    root: Path
+    journal: Journal
+    source: str  # worktree | head | index
+    warnings: tuple[str, ...]
+
+
+SOURCES = ("auto", "worktree", "head", "index")
+
+
+def load_journal(start: Path, source: str = "auto") -> Snapshot:
+    """The journal's entries as the working tree, HEAD or the index holds them.
+
+    `auto` reads the working tree (what you are editing) and a bare repository's HEAD.
+    Streaks always come from the history; the source only decides the entries' content."""
+    repo, root = gitfiles.find_repository_root(start)
+    if source == "auto":
+        source = "head" if repo is not None and repo.is_bare else "worktree"
+    warnings: list[str] = []
+    if source == "head":
+        tree = gitfiles.head_tree(repo) if repo is not None else None
+        if tree is None or repo is None:
+            raise JournalError("no commits yet: HEAD holds no journal", hint="commit your entries first")
+        entries, _ = gitfiles.load_blobs(repo, gitfiles.tree_blobs(tree))
+    elif source == "index":
+        if repo is None:
+            raise JournalError(f"{root} is not in a Git repository")
+        entries, _ = gitfiles.load_blobs(repo, gitfiles.index_blobs(repo), complete=False)
+    else:
+        files, _ = read_worktree(root)
+        entries, _ = gitfiles.load_files(files, gitfiles.cache_dir(repo) if repo is not None else None)
+    journal = Journal(entries)
+    if journal.config is None:
+        raise JournalError(f"no readable journal.yaml in the {source} of {root}",
+                           hint="run `journal check` to see what is wrong with it")
+    if repo is None or repo.head_is_unborn:
+        warnings.append("no commits yet: nothing counts until check-ins are committed")
+    return Snapshot(repo, root, journal, source, tuple(warnings))
+
+
+def compute_standing(start: Path, now: dt.datetime, only: str | None = None, source: str = "auto",
+                     pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None,
+                     snapshot: Snapshot | None = None) -> Standing:
+    """Everyone's standing as of `now`. `pending` maps (member, period) to (time, email) for
+    check-ins about to be committed (the pre-commit hook's view), counted as if they were."""
+    from journal.store.history import read_history
+    from journal.store.identity import member_for_email, user_email
+
+    snap = snapshot or load_journal(start, source)
+    repo, journal, warnings = snap.repo, snap.journal, list(snap.warnings)
+    members = model.members(journal)
+    if only is not None and only not in members:
+        raise JournalError(f"unknown member '{only}'", hint="members are listed under `members:` in journal.yaml")
+    history = read_history(repo, cache_dir=gitfiles.cache_dir(repo)) if repo is not None and not repo.head_is_unborn else None
+    terms, skipped = model.contract_terms(journal, history.pauses if history else {})
+    warnings += skipped + list(history.warnings if history else [])
+    reports = []
+    for mid, member in members.items():
+        filings = {}
+        if history is not None:
+            for (who, period), f in history.filings.items():
+                if who == mid:
+                    filings[period] = Filing(period, f.at, f.commit, member.owns_email(f.author_email))
+        for (who, period), (at, email) in (pending or {}).items():
+            if who == mid and period not in filings:
+                filings[period] = Filing(period, at, "staged", member.owns_email(email))
+        reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
+                                      model.outcomes(journal, mid), now))
+    by_id = {r.member: r for r in reports}
+    pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms)
+    me = member_for_email(members, user_email(Path(repo.path) if repo else start))
+    shown = tuple(r for r in reports if only is None or r.member == only)
+    return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me)
+
+
+def current_period(report: MemberReport, now: dt.datetime) -> PeriodStatus | None:
+    """The period a member should act on now: an overdue open one first, else the current one."""
+    for p in report.periods:
+        if p.status == PENDING and p.due <= now:
+            return p
+    for p in report.periods:
+        if p.start <= now < p.closes and p.status != "paused":
+            return p
+    return report.periods[-1] if report.periods else None
+
+
+def is_overdue(report: MemberReport, now: dt.datetime) -> bool:
+    p = current_period(report, now)
+    return p is not None and p.status == PENDING and p.due <= now
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def figures(r: MemberReport) -> dict[str, Any]:
+    """A member's headline numbers, as every report (JSON, digest) names them."""
+    return {"current": r.current, "longest": r.longest, "score": r.score, "on_time_rate": r.on_time_rate,
+            "completion": r.completion, "owed": r.owed, "flags": list(r.flags)}
+
+
+def streaks_json(s: Standing) -> dict[str, Any]:
+    return {
+        "now": iso(s.now),
+        "members": [{
+            "member": r.member,
+            "name": s.members[r.member].name,
+            **figures(r),
+            "counts": r.counts,
+            "periods": [{"period": p.period, "status": p.status, "commit": p.commit, "at": iso(p.at),
+                         "due": iso(p.due), "flags": list(p.flags)} for p in r.periods],
+        } for r in s.reports],
+        "contracts": [{"contract": slug, "pact_streak": n} for slug, n in s.pacts],
+        "warnings": list(s.warnings),
+    }
+
+
+def status_json(s: Standing) -> dict[str, Any]:
+    from journal.core.agenda import upcoming
+
+    people = []
+    for r in s.reports:
+        member = s.members[r.member]
+        p = current_period(r, s.now)
+        entry: dict[str, Any] = {"member": r.member, "name": member.name, "period": p.period if p else None}
+        if p is None:
+            entry["state"] = "no contract in force"
+        elif p.status in COUNTED or p.status == "early":
+            entry.update(state="checked in", at=iso(p.at))
+        elif p.status == "paused":
+            entry["state"] = "paused"
+        elif p.due > s.now:
+            entry.update(state="due", due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
+        else:
+            entry.update(state="overdue", due=iso(p.due.astimezone(member.tz)), grace_until=iso(p.closes.astimezone(member.tz)))
+        previous = s.journal.previous_checkin(r.member, p.period) if p else None
+        entry["commitments"] = model.commitments(previous)
+        people.append(entry)
+    today = s.now.date()
+    soon = [{"date": str(u.day), "kind": u.kind, "title": u.title, "source": u.source}
+            for u in upcoming(s.journal, today, days=14)]
+    return {"now": iso(s.now), "me": s.me, "members": people, "upcoming": soon, "warnings": list(s.warnings)}

@@ -1,0 +1,208 @@
+"""Journal files as Git holds them (a commit's tree, the index), parsed once per blob.
+
+Parsed entries are cached by blob id — a content hash — under `<gitdir>/journal/`, so a
+later run parses only what changed. The cache is JSON, validated on load, and a file
+that fails validation is ignored and rewritten, never trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pygit2
+
+from journal.core import layout
+from journal.core.entries import Entry, read_entry
+from journal.core.problems import Problem
+from journal.errors import JournalError, NotAJournal
+from journal.store.atomic import write_replace
+
+CACHE_VERSION = 1
+_TOPS = (layout.CONTRACTS, layout.GOALS, layout.CHECKINS)
+
+
+def open_repository(start: Path) -> pygit2.Repository | None:
+    path = pygit2.discover_repository(str(start))
+    return pygit2.Repository(path) if path else None
+
+
+def ensure_idle(start: Path) -> None:
+    """Refuse to write while another git command holds the index lock."""
+    repo = open_repository(start)
+    if repo is not None and (Path(repo.path) / "index.lock").exists():
+        raise JournalError(f"git is busy: {Path(repo.path) / 'index.lock'} exists; nothing changed",
+                           hint="wait for the other git command to finish; if none is running, remove the lock file")
+
+
+def cache_dir(repo: pygit2.Repository) -> Path:
+    return Path(repo.path) / "journal"
+
+
+def head_tree(repo: pygit2.Repository) -> pygit2.Tree | None:
+    if repo.head_is_unborn:
+        return None
+    try:
+        return repo.head.peel(pygit2.Commit).tree
+    except (pygit2.GitError, KeyError) as exc:
+        raise JournalError(f"cannot read HEAD: {exc}", hint="is this a partial or damaged clone? try `git fetch`") from None
+
+
+def tree_blobs(tree: pygit2.Tree) -> Iterator[tuple[str, pygit2.Oid]]:
+    """(path, blob id) of every journal file in a commit's tree."""
+    if layout.CONFIG in tree and tree[layout.CONFIG].type == pygit2.enums.ObjectType.BLOB:
+        yield layout.CONFIG, tree[layout.CONFIG].id
+    for top in _TOPS:
+        if top in tree and tree[top].type == pygit2.enums.ObjectType.TREE:
+            yield from _walk(tree[top], top)
+
+
+def _walk(tree: Any, prefix: str) -> Iterator[tuple[str, pygit2.Oid]]:
+    for item in tree:
+        path = f"{prefix}/{item.name}"
+        if item.type == pygit2.enums.ObjectType.TREE:
+            yield from _walk(item, path)
+        elif item.filemode != pygit2.enums.FileMode.LINK and layout.entry_kind(path) is not None:
+            yield path, item.id
+
+
+def staged_index(repo: pygit2.Repository) -> pygit2.Index:
+    """The index the commit being made will record.
+
+    Inside a hook, git points GIT_INDEX_FILE at the index it is committing (the locked
+    index, or a temporary one for `git commit -a` or `git commit <paths>`), which can
+    differ from .git/index."""
+    name = os.environ.get("GIT_INDEX_FILE")
+    if not name:
+        return repo.index
+    path = Path(name) if os.path.isabs(name) else Path(repo.workdir or repo.path) / name
+    index = pygit2.Index(str(path))
+    index._repo = repo  # type: ignore[assignment]  # lets diff_to_tree and friends work on an index opened by path
+    return index
+
+
+def index_blobs(repo: pygit2.Repository) -> Iterator[tuple[str, pygit2.Oid]]:
+    """(path, blob id) of every journal file staged in the index."""
+    for item in staged_index(repo):
+        if layout.entry_kind(item.path) is not None and item.mode != pygit2.enums.FileMode.LINK:
+            yield item.path, item.id
+
+
+class EntryCache:
+    """Parsed entries keyed by blob id, persisted as JSON."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.file = folder / "entries.json" if folder else None
+        self.items: dict[str, list[Any]] = self._load()
+        self.dirty = False
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self.file is None:
+            return {}
+        try:
+            raw = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION or not isinstance(raw.get("entries"), dict):
+            return {}
+        items = raw["entries"]
+        valid = all(isinstance(v, list) and len(v) == 5 and isinstance(v[0], dict) and isinstance(v[1], str)
+                    and isinstance(v[2], str) and isinstance(v[3], int) and isinstance(v[4], int)
+                    for v in items.values())
+        return items if valid else {}
+
+    def get(self, blob: str, path: str, kind: str) -> Entry | None:
+        item = self.items.get(blob)
+        if item is None:
+            return None
+        data, body, yaml_text, yaml_line, body_line = item
+        return Entry(path, kind, data, body, yaml_text, yaml_line, body_line)
+
+    def put(self, blob: str, entry: Entry) -> None:
+        if self.file is None:
+            return
+        # Only what JSON carries back unchanged may be cached (keys that are not text would not).
+        if json.loads(json.dumps(entry.data)) != entry.data:
+            return
+        self.items[blob] = [entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line]
+        self.dirty = True
+
+    def save(self, seen: set[str], complete: bool) -> None:
+        """Persist new parses; forget blobs no longer present only after a complete read,
+        so a partial read (the pre-commit hook's) never evicts the rest."""
+        stale = set(self.items) - seen if complete else set()
+        if self.file is None or not (self.dirty or stale):
+            return
+        self.items = {k: v for k, v in self.items.items() if k not in stale}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_replace(self.file, json.dumps({"version": CACHE_VERSION, "entries": self.items}))
+        except OSError:
+            pass  # a read-only repository still answers, just without a cache
+
+
+def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid]],
+               use_cache: bool = True, complete: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
+    """Parse journal blobs from the object store, reusing cached parses."""
+    def reader(path: str, oid: pygit2.Oid) -> Callable[[], bytes]:
+        def read() -> bytes:
+            try:
+                return bytes(repo[oid].read_raw())
+            except KeyError:
+                raise JournalError(f"object {oid} for {path} is missing from the repository",
+                                   hint="a partial clone cannot reach it; run `git fetch` or clone without --filter") from None
+        return read
+
+    items = ((path, str(oid), reader(path, oid)) for path, oid in blobs)
+    return parse_cached(items, cache_dir(repo) if use_cache else None, complete)
+
+
+def load_files(files: Mapping[str, bytes], folder: Path | None) -> tuple[dict[str, Entry], list[Problem]]:
+    """Parse working-tree bytes, keyed for the cache by their git blob id."""
+    items = ((path, str(pygit2.hash(data)), (lambda d=data: d)) for path, data in files.items())
+    return parse_cached(items, folder)
+
+
+def parse_cached(items: Iterable[tuple[str, str, Callable[[], bytes]]],
+                 folder: Path | None, complete: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
+    """(path, blob id, read) -> entries, reusing parses cached under `folder`."""
+    cache = EntryCache(folder)
+    entries: dict[str, Entry] = {}
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for path, key, read in items:
+        kind = layout.entry_kind(path)
+        if kind is None:
+            continue
+        seen.add(key)
+        cached = cache.get(key, path, kind)
+        if cached is not None:
+            entries[path] = cached
+            continue
+        result = read_entry(path, kind, read())
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            entries[path] = result
+            cache.put(key, result)
+    cache.save(seen, complete)
+    return entries, problems
+
+
+def find_repository_root(start: Path) -> tuple[pygit2.Repository | None, Path]:
+    """The repository and journal root for `start`; a bare repository is its own root."""
+    repo = open_repository(start)
+    if repo is not None and repo.is_bare:
+        return repo, Path(repo.path)
+    from journal.store.worktree import find_root
+
+    try:
+        root = find_root(start)
+    except NotAJournal:
+        if repo is None or repo.workdir is None:
+            raise
+        root = Path(repo.workdir)
+    return repo, root

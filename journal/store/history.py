@@ -1,0 +1,436 @@
+"""When each check-in and each contract pause first entered the commit history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+
+import pygit2
+
+from journal.core.entries import load_front_matter
+from journal.core.layout import CHECKINS, CONTRACTS, CheckinName, is_slug, parse_checkin_name
+from journal.core.schema import parse_date
+from journal.store.atomic import write_replace
+
+CACHE_FILE = "history.json"
+# Bump when what counts as a filing changes, so every old cache is rebuilt.
+CACHE_VERSION = 1
+_CACHE_FORMAT = "journal-history"
+_TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
+_ADDED = int(pygit2.enums.DeltaStatus.ADDED)
+_LIST_AT_MOST = 64  # entries in a folder that Python lists itself; bigger ones are diffed
+
+Key = tuple[str, str]  # (member, period)
+PauseKey = tuple[str, str, str, str]  # (contract slug, member, from, to)
+# Everything JSON can carry: author time, offset (minutes), commit, path, name, email.
+_Event = tuple[int, int, str, str, str, str]
+_Seen = tuple[int, int, str]  # author time, offset, commit
+_Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None]  # checkins/ and contracts/ tree ids
+_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...]]  # _Dirs, parents
+
+
+@dataclass(frozen=True)
+class Filing:
+    """The commit that first brought a member's check-in for a period into the history."""
+
+    member: str
+    period: str
+    path: str
+    commit: str
+    at: datetime  # author time, in the author's own offset
+    author_name: str
+    author_email: str
+
+
+@dataclass(frozen=True)
+class History:
+    """What the commits reachable from `head` say about filings and pauses."""
+
+    head: str | None
+    filings: dict[Key, Filing]
+    pauses: dict[PauseKey, datetime]  # when a pause first appeared in its contract
+    warnings: tuple[str, ...]
+
+
+def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> History:
+    """Filings and pause announcements of every commit reachable from HEAD.
+
+    With `cache_dir`, the result is remembered for the HEAD commit, and a later call walks
+    only the commits added since (or everything again if HEAD was rewritten)."""
+    head = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).id
+    if head is None:
+        return History(None, {}, {}, ())
+    grafts = _shallow_grafts(repo)
+    cache = cache_dir / CACHE_FILE if cache_dir is not None else None
+    cached = _load_cache(cache, grafts) if cache is not None else None
+    if cached is not None and cached[0] == str(head):
+        filings, pauses = cached[1], cached[2]
+    else:
+        base = None
+        if cached is not None and _is_ancestor(repo, cached[0], head):
+            base = cached
+        with _fast_reads():
+            filings, pauses = _scan(repo, head, base)
+        if cache is not None:
+            _save_cache(cache, str(head), grafts, filings, pauses)
+    return _history(repo, str(head), filings, pauses, grafts)
+
+
+def _scan(repo: pygit2.Repository, head: pygit2.Oid,
+          base: tuple[str, dict[Key, _Event], dict[PauseKey, _Seen]] | None
+          ) -> tuple[dict[Key, _Event], dict[PauseKey, _Seen]]:
+    """Walk the commits not yet in `base` and fold what they introduce into it."""
+    filings = dict(base[1]) if base else {}
+    pauses = dict(base[2]) if base else {}
+    nodes, changed = _walk_new(repo, head, base[0]) if base else _walk_all(repo, head)
+    trees = _Trees(repo)
+
+    def dirs(oid: pygit2.Oid) -> _Dirs | None:
+        node = nodes.get(oid)
+        if node is not None:
+            return node[0], node[1]
+        # A parent outside the walk: one the cache covers (or, in a broken clone, none at all).
+        commit = repo.get(oid)
+        return _dirs(commit.tree) if isinstance(commit, pygit2.Commit) else None
+
+    # A key that one commit alone adds (next to its first parent) and the cache does not
+    # know is in none of that commit's parents: a parent holding it would be, or descend
+    # from, another commit adding it. Only keys added more than once (moves, re-adds,
+    # merges, copies) need the parents searched.
+    added: list[tuple[pygit2.Oid, CheckinName, str, list[_Dirs]]] = []
+    times: dict[CheckinName, int] = {}
+    for oid in changed:
+        checkins, contracts, parent_ids = nodes[oid]
+        parents = [d for d in map(dirs, parent_ids) if d is not None]
+        if checkins is not None and all(p[0] != checkins for p in parents):
+            for found, path in trees.added(checkins, parents[0][0] if parents else None):
+                added.append((oid, found, path, parents))
+                times[found] = times.get(found, 0) + 1
+        if contracts is not None and all(p[1] != contracts for p in parents):
+            announced = trees.pauses_added(contracts, [p[1] for p in parents])
+            if announced:
+                _fold_pauses(pauses, _commit(repo, oid), announced)
+    for member, period in filings:
+        found = CheckinName(period, member)
+        times[found] = times.get(found, 0) + 1
+    commits: dict[pygit2.Oid, pygit2.Commit] = {}
+    for oid, found, path, parents in added:
+        name = path.rpartition("/")[2]
+        if times[found] > 1 and any(trees.holds(p[0], name) for p in parents):
+            continue
+        commit = commits.get(oid) or commits.setdefault(oid, _commit(repo, oid))
+        _keep_earliest(filings, (found.member, found.period),
+                       (*_stamp(commit), str(oid), path, *_author(commit)))
+    return filings, pauses
+
+
+def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
+    """Every commit reachable from `head`, and those that may have changed checkins/ or contracts/.
+
+    A plain depth-first walk reads each commit once (a revwalk parses it twice) and runs
+    down first parents, so a commit is compared with its parent as soon as that is read."""
+    nodes: dict[pygit2.Oid, _Node] = {}
+    changed: list[pygit2.Oid] = []
+    # What Repository.get calls, minus two Python frames per commit.
+    lookup = cast(Callable[[pygit2.Oid], pygit2.Commit | None], repo.git_object_lookup_prefix)
+    stack = [head]
+    while stack:
+        oid, child = stack.pop(), None
+        while oid not in nodes:
+            commit = lookup(oid)
+            if commit is None:
+                break  # a parent that a partial or broken clone lacks
+            # A tuple of ids holds no containers, so the garbage collector stops tracking it.
+            parents = tuple(commit.parent_ids)
+            node = nodes[oid] = (*_dirs(commit.tree), parents)
+            if child is not None and nodes[child][:2] != node[:2]:
+                changed.append(child)
+            child = None
+            if len(parents) == 1:
+                child = oid
+            else:
+                changed.append(oid)  # roots and merges: compared with every parent later
+                stack.extend(parents[1:])
+                if not parents:
+                    break
+            oid = parents[0]
+        if child is not None:
+            changed.append(child)  # its parent was read before (or is missing): compare later
+    return nodes, changed
+
+
+def _walk_new(repo: pygit2.Repository, head: pygit2.Oid, old: str) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
+    walker = repo.walk(head, pygit2.enums.SortMode.NONE)
+    walker.hide(pygit2.Oid(hex=old))
+    nodes = {c.id: (*_dirs(c.tree), tuple(c.parent_ids)) for c in walker}
+    return nodes, list(nodes)
+
+
+def _dirs(tree: pygit2.Tree) -> _Dirs:
+    try:
+        checkins = tree[CHECKINS].id
+    except KeyError:
+        checkins = None
+    try:
+        contracts = tree[CONTRACTS].id
+    except KeyError:
+        contracts = None
+    return checkins, contracts
+
+
+class _Trees:
+    """Reads the checkins/ and contracts/ trees of the commits that changed them.
+
+    Trees and listings are remembered by id: a year folder's new version is the next
+    commit's old one, so each version is loaded once. Loading a 20-30 KB year folder is
+    most of the cost; libgit2 then diffs two of them faster than Python lists one."""
+
+    def __init__(self, repo: pygit2.Repository) -> None:
+        self.repo = repo
+        self.tree = lru_cache(maxsize=64)(self._tree)
+        self.listing = lru_cache(maxsize=256)(self._listing)
+        self.pauses_of = lru_cache(maxsize=256)(self._pauses_of)
+
+    def _tree(self, oid: pygit2.Oid | None) -> pygit2.Tree | None:
+        tree = self.repo.get(oid) if oid is not None else None
+        return tree if isinstance(tree, pygit2.Tree) else None
+
+    def _listing(self, oid: pygit2.Oid | None) -> tuple[frozenset[str], dict[str, pygit2.Oid]]:
+        names, folders = [], {}
+        for entry in self.tree(oid) or ():
+            if entry.type == _TREE:
+                folders[entry.name] = entry.id
+            else:
+                names.append(entry.name)
+        return frozenset(cast(list[str], names)), cast(dict[str, pygit2.Oid], folders)
+
+    def added(self, new: pygit2.Oid, old: pygit2.Oid | None) -> Iterator[tuple[CheckinName, str]]:
+        """Check-ins in tree `new` at paths that tree `old` lacks, folder by folder."""
+        todo = [(new, old, f"{CHECKINS}/")]
+        while todo:
+            new, old, prefix = todo.pop()
+            tree = self.tree(new) if new != old else None
+            if tree is None:
+                continue
+            old_tree = self.tree(old)
+            if old_tree is not None and len(tree) > _LIST_AT_MOST:
+                diff = old_tree.diff_to_tree(tree)  # recurses, but big folders seldom nest
+                paths = sorted(d.new_file.path for d in diff.deltas if d.status == _ADDED)
+            else:
+                (names, folders), (old_names, old_folders) = self.listing(new), self.listing(old)
+                paths = sorted(names - old_names)
+                todo.extend((oid, old_folders.get(sub), f"{prefix}{sub}/") for sub, oid in folders.items())
+            for path in paths:
+                found = parse_checkin_name(path)
+                if found is not None:
+                    yield found, prefix + path
+
+    def holds(self, oid: pygit2.Oid | None, name: str) -> bool:
+        """Whether a file called `name` is anywhere under tree `oid`."""
+        todo = [oid]
+        while todo:
+            names, folders = self.listing(todo.pop())
+            if name in names:
+                return True
+            todo.extend(folders.values())
+        return False
+
+    def pauses_added(self, new: pygit2.Oid, olds: list[pygit2.Oid | None]) -> set[PauseKey]:
+        """Pauses in the contracts of `new` that the same contract in no parent had."""
+        tree, parents = self._blobs(new), [self._blobs(o) for o in olds]
+        found: set[PauseKey] = set()
+        for name, blob in tree.items():
+            if any(p.get(name) == blob for p in parents):
+                continue
+            slug = name[: -len(".md")]
+            before = set().union(*(self.pauses_of(p[name]) for p in parents if name in p))
+            found |= {(slug, *pause) for pause in self.pauses_of(blob)} - {(slug, *p) for p in before}
+        return found
+
+    def _blobs(self, oid: pygit2.Oid | None) -> dict[str, pygit2.Oid]:
+        tree = self.repo.get(oid) if oid is not None else None
+        if not isinstance(tree, pygit2.Tree):
+            return {}
+        return {e.name: e.id for e in tree if e.type == pygit2.enums.ObjectType.BLOB
+                and e.name is not None and e.name.endswith(".md") and is_slug(e.name[:-3])}
+
+    def _pauses_of(self, oid: pygit2.Oid) -> frozenset[tuple[str, str, str]]:
+        blob = self.repo.get(oid)
+        if not isinstance(blob, pygit2.Blob):
+            return frozenset()
+        try:
+            data = load_front_matter(blob.data.decode("utf-8"))
+        except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
+            return frozenset()
+        pauses = data.get("pauses") if isinstance(data, dict) else None
+        found = set()
+        for item in pauses if isinstance(pauses, list) else []:
+            if not isinstance(item, dict) or not is_slug(item.get("member")):
+                continue
+            start, end = parse_date(item.get("from")), parse_date(item.get("to"))
+            if start is not None and end is not None:
+                found.add((item["member"], start.isoformat(), end.isoformat()))
+        return frozenset(found)
+
+
+def _fold_pauses(pauses: dict[PauseKey, _Seen], commit: pygit2.Commit, found: set[PauseKey]) -> None:
+    seen = (*_stamp(commit), str(commit.id))
+    for key in found:
+        if key not in pauses or (seen[0], seen[2]) < (pauses[key][0], pauses[key][2]):
+            pauses[key] = seen
+
+
+def _keep_earliest(filings: dict[Key, _Event], key: Key, event: _Event) -> None:
+    # Ties on time go to the smaller commit id and path, so any walk order gives one answer.
+    old = filings.get(key)
+    if old is None or (event[0], event[2], event[3]) < (old[0], old[2], old[3]):
+        filings[key] = event
+
+
+def _commit(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Commit:
+    return cast(pygit2.Commit, repo[oid])
+
+
+def _stamp(commit: pygit2.Commit) -> tuple[int, int]:
+    return commit.author.time, commit.author.offset
+
+
+def _author(commit: pygit2.Commit) -> tuple[str, str]:
+    sig = commit.author
+    try:
+        return sig.name, sig.email
+    except (UnicodeDecodeError, LookupError):  # bytes that are not text in the declared encoding
+        return sig.raw_name.decode("utf-8", "replace"), sig.raw_email.decode("utf-8", "replace")
+
+
+def _when(time: int, offset: int) -> datetime:
+    # Git accepts offsets and times Python cannot represent; show those as UTC / the epoch.
+    try:
+        return datetime.fromtimestamp(time, timezone(timedelta(minutes=offset)))
+    except (ValueError, OverflowError, OSError):
+        try:
+            return datetime.fromtimestamp(time, UTC)
+        except (ValueError, OverflowError, OSError):
+            return datetime.fromtimestamp(0, UTC)
+
+
+def _history(repo: pygit2.Repository, head: str, filings: dict[Key, _Event],
+             pauses: dict[PauseKey, _Seen], grafts: list[str]) -> History:
+    # Authors go through .mailmap only now, so a changed .mailmap needs no new walk.
+    mailmap = pygit2.Mailmap.from_repository(repo)
+    result = {}
+    for key in sorted(filings):
+        time, offset, commit, path, name, email = filings[key]
+        try:
+            name, email = mailmap.resolve(name, email)
+        except (ValueError, pygit2.GitError):
+            pass  # a name libgit2 refuses (say, with a NUL in it) is shown as written
+        result[key] = Filing(key[0], key[1], path, commit, _when(time, offset), name, email)
+    return History(head, result, {k: _when(*pauses[k][:2]) for k in sorted(pauses)},
+                   _shallow_warnings(repo, grafts))
+
+
+def _shallow_grafts(repo: pygit2.Repository) -> list[str]:
+    """The commits a shallow clone cut the history at (Git lists them in `shallow`)."""
+    if not repo.is_shallow:
+        return []
+    gitdir = Path(repo.path)
+    common = gitdir / "commondir"  # a linked worktree keeps `shallow` in the main gitdir
+    if common.is_file():
+        gitdir = gitdir / common.read_text(encoding="utf-8").strip()
+    try:
+        return sorted(set((gitdir / "shallow").read_text(encoding="ascii").split()))
+    except (OSError, ValueError):
+        return []
+
+
+def _shallow_warnings(repo: pygit2.Repository, grafts: list[str]) -> tuple[str, ...]:
+    if not repo.is_shallow:
+        return ()
+    commits = [c for c in map(repo.get, grafts) if isinstance(c, pygit2.Commit)]  # present ones
+    if not commits:
+        return ("history is incomplete (shallow clone)",)
+    oldest = min(_when(*_stamp(cast(pygit2.Commit, c))) for c in commits)
+    return (f"history before {oldest.date().isoformat()} is missing (shallow clone)",)
+
+
+def _load_cache(path: Path, grafts: list[str]
+                ) -> tuple[str, dict[Key, _Event], dict[PauseKey, _Seen]] | None:
+    """The cached walk, or None for anything but a well-formed cache of this very format."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
+            or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
+            or not _is_commit_id(raw.get("head"))
+            or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)):
+        return None
+    filings: dict[Key, _Event] = {}
+    for item in raw["filings"]:
+        if not (_shaped(item, "ssiissss") and _is_commit_id(item[4])):
+            return None
+        found = parse_checkin_name(f"{item[1]}-{item[0]}.md")
+        if found is None or (found.member, found.period) != (item[0], item[1]):
+            return None
+        filings[(item[0], item[1])] = tuple(item[2:])  # type: ignore[assignment]
+    pauses: dict[PauseKey, _Seen] = {}
+    for item in raw["pauses"]:
+        if not (_shaped(item, "ssssiis") and _is_commit_id(item[6])):
+            return None
+        pauses[tuple(item[:4])] = tuple(item[4:])  # type: ignore[index]
+    return raw["head"], filings, pauses
+
+
+def _shaped(item: Any, kinds: str) -> bool:
+    types = {"s": str, "i": int}
+    return (isinstance(item, list) and len(item) == len(kinds)
+            and all(type(v) is types[k] for v, k in zip(item, kinds)))
+
+
+def _is_commit_id(value: Any) -> bool:
+    return (isinstance(value, str) and len(value) in (40, 64)
+            and all(c in "0123456789abcdef" for c in value))
+
+
+def _save_cache(path: Path, head: str, grafts: list[str], filings: dict[Key, _Event],
+                pauses: dict[PauseKey, _Seen]) -> None:
+    data = {
+        "format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head, "shallow": grafts,
+        "filings": [[*key, *event] for key, event in sorted(filings.items())],
+        "pauses": [[*key, *seen] for key, seen in sorted(pauses.items())],
+    }
+    try:
+        write_replace(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    except OSError:
+        pass  # a read-only repository still answers, just more slowly next time
+
+
+def _is_ancestor(repo: pygit2.Repository, old: str, head: pygit2.Oid) -> bool:
+    try:
+        return isinstance(repo.get(old), pygit2.Commit) and repo.descendant_of(head, pygit2.Oid(hex=old))
+    except (pygit2.GitError, ValueError, KeyError):
+        return False
+
+
+@contextmanager
+def _fast_reads() -> Iterator[None]:
+    """Reads as git's own log does them, restoring libgit2's process-wide settings after.
+
+    The walk reads each commit and root tree exactly once, so the object cache only costs
+    (on 100,000 commits ~15 % time, ~140 MB); and git does not re-hash objects on reading
+    either (another ~15 %: the year folders are 20-30 KB each)."""
+    limit = pygit2.settings.cached_memory[1]
+    pygit2.settings.cache_max_size(0)
+    pygit2.settings.enable_strict_hash_verification(False)
+    try:
+        yield
+    finally:
+        pygit2.settings.enable_strict_hash_verification(True)  # libgit2's default
+        pygit2.settings.cache_max_size(limit)

@@ -1,0 +1,68 @@
+"""Finding a journal and gathering its files from the working tree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from journal.core import layout
+from journal.core import problems as P
+from journal.core.problems import Problem
+from journal.errors import JournalError, NotAJournal
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding journal.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / layout.CONFIG).is_file():
+            return folder
+    raise NotAJournal(f"no {layout.CONFIG} in {start} or any folder above it")
+
+
+def journal_paths(root: Path) -> list[str]:
+    """Repository-relative POSIX paths of every journal file, sorted."""
+    found = [layout.CONFIG] if (root / layout.CONFIG).exists() else []
+    for top in (layout.CONTRACTS, layout.GOALS, layout.CHECKINS):
+        base = root / top
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel = Path(dirpath).relative_to(root).as_posix()
+            for name in filenames:
+                if name.startswith("."):
+                    continue  # editor droppings: vim swap files, Emacs .# locks, save-by-rename temps
+                path = f"{rel}/{name}"
+                if name.endswith(".md") and layout.entry_kind(path) is not None:
+                    found.append(path)
+    return sorted(found)
+
+
+def read_worktree(root: Path, paths: list[str] | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Bytes of the journal files; a symlink leading out of the journal is refused, not read."""
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    resolved_root = root.resolve()
+    for path in journal_paths(root) if paths is None else paths:
+        full = root / path
+        if full.is_symlink():
+            target = full.resolve()
+            if not target.is_relative_to(resolved_root):
+                problems.append(Problem(path, 1, 1, P.ERROR, P.SYMLINK,
+                                        "symlink pointing outside the journal is refused"))
+                continue
+        try:
+            files[path] = full.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(path, 1, 1, P.ERROR, P.ENCODING, f"cannot read file: {exc.strerror}"))
+    return files, problems
+
+
+def relative_to_root(root: Path, given: Path, base: Path) -> str:
+    """`given` (relative to `base`, the folder the command runs in) as a journal-relative path."""
+    full = Path(os.path.normpath(given if given.is_absolute() else base.resolve() / given))
+    for candidate in (full, full.resolve()):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix()
+    raise JournalError(f"{given} is outside the journal at {root}")

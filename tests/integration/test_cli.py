@@ -1,0 +1,119 @@
+"""The CLI as a user drives it: exit codes, exact output, -C, help for every command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from journal.cli import cli
+from tests.support.journals import PROJECT, checkin
+
+
+def test_check_clean_journal_exits_zero_with_summary(run, journal_dir: Path) -> None:
+    result = run("-C", journal_dir, "check")
+    assert result.code == 0, result
+    assert result.out == ""
+    assert result.err == "0 errors, 0 warnings in 4 entries\n"
+
+
+def test_check_reports_compiler_style_lines_sorted_with_exit_one(run, journal_dir: Path) -> None:
+    (journal_dir / "checkins/2026/2026-W48-alice.md").write_text(
+        checkin(week="2026-W48", outcomes="\n  - {commitment: Three runs, status: donee}").replace("week:", "weeks: x\nweek:"))
+    result = run("-C", journal_dir, "check")
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "checkins/2026/2026-W48-alice.md:3:1: error: unknown key 'weeks' (did you mean 'week'?) [schema]",
+        "checkins/2026/2026-W48-alice.md:6:38: error: outcomes[1].status: expected one of done, partial, missed, found 'donee' [enum]",
+    ]
+    assert result.err == "2 errors, 0 warnings in 5 entries\n"
+
+
+def test_check_json_has_the_same_fields(run, journal_dir: Path) -> None:
+    (journal_dir / "goals/berlin-half.md").write_text("---\ntitle: x\nowner: carol\nstatus: active\n---\n")
+    result = run("-C", journal_dir, "check", "--format", "json")
+    assert result.code == 1
+    assert json.loads(result.out) == [{
+        "path": "goals/berlin-half.md", "line": 3, "column": 8, "severity": "error", "code": "reference",
+        "message": "unknown member 'carol'; not in journal.yaml members",
+    }]
+
+
+def test_warnings_pass_unless_strict(run, journal_dir: Path) -> None:
+    (journal_dir / "checkins/2026/2026-W48-alice.md").write_text(
+        checkin(week="2026-W48", commitments="\n  - {commitment: Run more}"))
+    result = run("-C", journal_dir, "check")
+    assert result.code == 0
+    assert "[vague]" in result.out and "[outcome]" in result.out
+    assert run("-C", journal_dir, "check", "--strict").code == 1
+
+
+def test_check_given_paths_reports_only_those_but_resolves_references(run, journal_dir: Path, monkeypatch) -> None:
+    (journal_dir / "goals/other.md").write_text("---\ntitle: x\n---\n")
+    monkeypatch.chdir(journal_dir / "checkins")
+    result = run("check", "2026/2026-W47-alice.md")
+    assert result.code == 0, result
+    assert result.err == "0 errors, 0 warnings in 1 entry\n"
+    assert run("check", "../goals/other.md").code == 1
+
+
+def test_check_unknown_path_is_a_clear_error(run, journal_dir: Path) -> None:
+    result = run("-C", journal_dir, "check", "notes.txt")
+    assert result.code == 1
+    assert result.err.startswith("Error: not a journal entry: notes.txt\nhint: ")
+
+
+def test_outside_a_journal_says_how_to_start(run, tmp_path: Path) -> None:
+    result = run("-C", tmp_path, "check")
+    assert result.code == 1
+    assert "Error: no journal.yaml" in result.err and "journal init" in result.err
+
+
+def test_usage_error_exits_two(run, journal_dir: Path) -> None:
+    assert run("-C", journal_dir, "check", "--format", "xml").code == 2
+    assert run("-C", journal_dir, "new", "checkin", "--week", "2026-W54").code == 2
+    assert run("nonsense").code == 2
+
+
+def test_unexpected_error_is_one_line_without_traceback(run, journal_dir: Path, monkeypatch) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("journal.core.rules.check_files", boom)
+    result = run("-C", journal_dir, "check")
+    assert result.code == 3
+    assert result.err == ("Error: unexpected RuntimeError: disk on fire\n"
+                          "hint: rerun with --debug for the traceback, and report it\n")
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+def test_every_command_has_help_and_a_readme_section() -> None:
+    readme = (PROJECT / "README.md").read_text()
+    for name, command in _commands(cli):
+        assert command.help and len(command.help) > 20, name
+        assert f"journal {name}" in readme, f"README lacks a section on `journal {name}`"
+
+
+def test_help_runs_for_every_command(run) -> None:
+    for name, _ in _commands(cli):
+        result = run(*name.split(), "--help")
+        assert result.code == 0 and "Usage: journal" in result.out, name
+
+
+def test_terminal_escapes_in_partner_text_are_never_printed_raw(run, journal_dir: Path) -> None:
+    evil = "Run \\u001b]0;owned\\u0007 \\u009b31m"
+    (journal_dir / "checkins/2026/2026-W47-alice.md").write_text(checkin(commitments=f'\n  - {{commitment: "{evil}"}}'))
+    (journal_dir / "checkins/2026/2026-W48-alice.md").write_text(checkin(week="2026-W48"))
+    for fmt in ("text", "json"):
+        result = run("-C", journal_dir, "check", "--format", fmt)
+        assert "Run " in result.out and "outcome" in result.out, result
+        assert not any(c in result.out + result.err for c in ("\x1b", "\x07", "\x9b")), result

@@ -1,0 +1,212 @@
+"""`journal demo`: the example journal replayed as a Git history that looks current."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+import pytest
+from ruamel.yaml import YAML
+
+from journal.commands.demo import shift_path, shift_text, shift_weeks
+from tests.support.journals import PROJECT, git
+
+EXAMPLE = PROJECT / "example-repo"
+SCRIPT = YAML(typ="safe").load((EXAMPLE / "history.yaml").read_text(encoding="utf-8"))
+ROSTER = YAML(typ="safe").load((EXAMPLE / "journal.yaml").read_text(encoding="utf-8"))["members"]
+EXPECT = SCRIPT["expect"]
+# Thirty weeks on: the script's autumn and winter land in spring and summer, so every
+# offset changes while the local wall-clock times must not.
+WEEKS = 30
+NOW = (dt.datetime.fromisoformat(EXPECT["now"]) + dt.timedelta(weeks=WEEKS)).isoformat()
+
+
+def _week_plus(week: str, weeks: int) -> str:
+    year, number = map(int, week.split("-W"))
+    moved = dt.date.fromisocalendar(year, number, 1) + dt.timedelta(weeks=weeks)
+    return "{}-W{:02d}".format(*moved.isocalendar()[:2])
+
+
+def _scripted(weeks: int) -> list[tuple[str, str, str, str]]:
+    """(author name, email, author date, subject) of every scripted commit, moved by `weeks`."""
+    found = []
+    for step in SCRIPT["commits"]:
+        member = ROSTER[step["author"]]
+        local = dt.datetime.fromisoformat(step["at"]) + dt.timedelta(weeks=weeks)
+        when = local.replace(tzinfo=ZoneInfo(member["timezone"])).isoformat()
+        subject = re.sub(r"\d{4}-W\d{2}", lambda m: _week_plus(m[0], weeks), step["message"])
+        found.append((member["name"], member["emails"][0], when, subject))
+    return found
+
+
+def _log(repo: Path, fmt: str) -> list[list[str]]:
+    out = git(repo, "log", "--all", f"--format={fmt}").stdout
+    return [line.split("\x1f") for line in out.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def wheel_demo(installed: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], str]:
+    """`journal demo` run once from the installed wheel, not the checkout: (repo, env, stdout)."""
+    where, home = tmp_path_factory.mktemp("wheel-demo"), tmp_path_factory.mktemp("wheel-demo-home")
+    (home / ".gitconfig-empty").write_text("")
+    # Module-scoped, so set up before the autouse isolation: isolate the subprocesses here.
+    env = {k: v for k, v in installed.items() if not k.startswith("GIT_")}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home), GIT_CONFIG_NOSYSTEM="1",
+               GIT_CONFIG_GLOBAL=str(home / ".gitconfig-empty"), TZ="UTC")
+    probe = subprocess.run([sys.executable, "-c", "import journal; print(journal.__file__)"], cwd=where, env=env,
+                           text=True, capture_output=True, check=True)
+    assert probe.stdout.startswith(installed["JOURNAL_SITE"])
+    made = subprocess.run([sys.executable, "-m", "journal", "demo", "demo", "--now", NOW], cwd=where,
+                          env=env, text=True, capture_output=True, check=False)
+    assert made.returncode == 0, made.stderr
+    return where / "demo", env, made.stdout
+
+
+def _journal(setup: tuple[Path, dict[str, str], str], *args: str) -> subprocess.CompletedProcess[str]:
+    # Run outside the checkout: `python -m` puts the working folder first on sys.path.
+    repo, env, _ = setup
+    return subprocess.run([sys.executable, "-m", "journal", "-C", str(repo), *args], cwd=repo.parent, env=env,
+                          text=True, capture_output=True, check=False)
+
+
+def test_wheel_demo_has_the_scripted_commits_authors_and_dates(wheel_demo) -> None:
+    repo = wheel_demo[0]
+    made = _log(repo, "%an\x1f%ae\x1f%aI\x1f%cI\x1f%cn\x1f%s")
+    assert all(row[2] == row[3] and row[0] == row[4] for row in made)  # committer = author
+    assert sorted(tuple(row[:3] + row[5:]) for row in made) == sorted(_scripted(WEEKS))
+
+
+def test_wheel_demo_merges_the_side_branch_days_after_its_commit(wheel_demo) -> None:
+    repo = wheel_demo[0]
+    merges = _log(repo, "%H\x1f%P\x1f%aI\x1f%s")
+    merges = [row for row in merges if len(row[1].split()) == 2]
+    assert [row[3] for row in merges] == ["Merge branch 'bob-w50'"]
+    side = git(repo, "log", "-1", "--format=%aI\x1f%s", merges[0][1].split()[1]).stdout.strip().split("\x1f")
+    assert side[1] == f"bob: {_week_plus('2026-W50', WEEKS)} check-in (on the train)"
+    assert dt.datetime.fromisoformat(merges[0][2]) - dt.datetime.fromisoformat(side[0]) > dt.timedelta(days=2)
+    assert git(repo, "merge-base", "--is-ancestor", "bob-w50", "main").returncode == 0
+
+
+def test_wheel_demo_leaves_main_checked_out_and_clean(wheel_demo) -> None:
+    repo = wheel_demo[0]
+    assert git(repo, "symbolic-ref", "HEAD").stdout.strip() == "refs/heads/main"
+    assert git(repo, "status", "--porcelain").stdout == ""
+    shipped = {p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*") if p.is_file()} - {"history.yaml"}
+    assert set(git(repo, "ls-files").stdout.splitlines()) == {shift_path(p, WEEKS) for p in shipped}
+
+
+def test_wheel_demo_checks_clean_but_for_the_intended_warning(wheel_demo) -> None:
+    result = _journal(wheel_demo, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "error" not in result.stdout
+    assert result.stdout.count("[vague]") == 1 and "Be better at saying no" in result.stdout
+    assert result.stderr.startswith("0 errors, 1 warning in ")
+
+
+def test_wheel_demo_streaks_match_the_scripts_expectations(wheel_demo) -> None:
+    result = _journal(wheel_demo, "streaks", "--json", "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    got = {m["member"]: m for m in data["members"]}
+    assert set(got) == set(EXPECT["members"])
+    for member, want in EXPECT["members"].items():
+        for key, value in want.items():
+            assert got[member][key] == (pytest.approx(value, abs=1e-4) if isinstance(value, float) else value), \
+                f"{member}.{key}"
+    assert {c["contract"]: c["pact_streak"] for c in data["contracts"]} == EXPECT["contracts"]
+
+
+def test_wheel_demo_installs_the_hooks_and_builds_the_digest(wheel_demo) -> None:
+    repo, _, out = wheel_demo
+    assert _journal(wheel_demo, "hooks", "status").returncode == 0
+    index = repo / "site" / "index.html"
+    assert f"digest: {index.resolve()}" in out.splitlines()
+    assert "Bob Okafor" in index.read_text(encoding="utf-8")
+    assert (repo / "site" / "digest.json").is_file()
+
+
+def test_demo_prints_the_streak_table_and_the_digest(run, tmp_path: Path) -> None:
+    result = run("-C", tmp_path, "demo", "--now", NOW)
+    assert result.code == 0, result
+    root = tmp_path / "journal-demo"
+    lines = result.out.splitlines()
+    assert lines[0] == (f"created {root}: {len(SCRIPT['commits'])} commits, "
+                        f"the newest week {_week_plus(SCRIPT['anchor'], WEEKS)}; hooks installed")
+    assert lines[2:15] == [
+        "member  current  longest  score  on-time  completion  owed  flags",
+        "alice   16       16       100.0  94 %     89 %        0     review-due",
+        "bob     8        8        95.7   93 %     30 %        5     recalibrate, review-due",
+        "carol   8        8        100.0  100 %    88 %        0     -",
+        "dan     8        8        100.0  88 %     88 %        0     committed-by-other",
+        "",
+        "alice   ####+###########.",
+        "bob     ######x####-####.",
+        "carol   ########.",
+        "dan     ####+###.",
+        "pact streak of half-marathon: 8",
+        "pact streak of work-circle: 8",
+        "",
+    ]
+    assert lines[15:] == [f"digest: {(root / 'site' / 'index.html').resolve()}", f"next: cd {root} && journal status"]
+
+
+def test_demo_open_launches_the_digest(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = []
+    monkeypatch.setattr(click, "launch", lambda url, **kw: opened.append(url) or 0)
+    assert run("-C", tmp_path, "demo", "here", "--now", NOW, "--open").code == 0
+    assert opened == [str((tmp_path / "here" / "site" / "index.html").resolve())]
+
+
+def test_demo_refuses_a_folder_that_is_not_empty(run, tmp_path: Path) -> None:
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    result = run("-C", tmp_path, "demo", "busy", "--now", NOW)
+    assert result.code == 1
+    assert result.err.startswith(f"Error: refusing to create the demo in {tmp_path / 'busy'}: it is not an empty folder\n")
+    assert [p.name for p in (tmp_path / "busy").iterdir()] == ["notes.txt"]
+
+
+def test_demo_accepts_an_empty_folder(run, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert run("-C", tmp_path, "demo", "empty", "--now", NOW).code == 0
+    assert (tmp_path / "empty" / "journal.yaml").is_file()
+
+
+def test_two_runs_with_the_same_now_make_the_same_commits(run, tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        assert run("-C", tmp_path, "demo", name, "--now", NOW).code == 0
+    one, two = (_log(tmp_path / name, "%H") for name in ("one", "two"))
+    assert one == two and len(one) == len(SCRIPT["commits"])
+    assert git(tmp_path / "one", "rev-parse", "main").stdout == git(tmp_path / "two", "rev-parse", "main").stdout
+
+
+def test_the_newest_week_is_the_last_one_ended_in_every_members_zone() -> None:
+    zones = [ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")]
+    utc = dt.UTC
+    # Monday 03:00 UTC: Berlin is in 2026-W53 already, New York still on Sunday of 2026-W52.
+    assert shift_weeks("2026-W52", dt.datetime(2026, 12, 28, 3, 0, tzinfo=utc), zones) == -1
+    assert shift_weeks("2026-W52", dt.datetime(2026, 12, 28, 6, 0, tzinfo=utc), zones) == 0
+    assert shift_weeks("2026-W52", dt.datetime(2027, 1, 6, 12, 0, tzinfo=utc), zones) == 1
+    assert shift_weeks("2026-W52", dt.datetime(2026, 11, 24, 17, 0, tzinfo=utc), zones) == -5
+
+
+def test_shifting_moves_dates_weeks_and_check_in_folders_by_whole_weeks() -> None:
+    assert shift_text("effective: 2026-09-07, week: 2026-W37", 2) == "effective: 2026-09-21, week: 2026-W39"
+    assert shift_text("2026-W52 and 2026-12-27", 1) == "2026-W53 and 2027-01-03"  # 2026 has 53 weeks
+    assert shift_text("2027-02-30 2026-W54 12026-09-07 2026-09-077", 1) == "2027-02-30 2026-W54 12026-09-07 2026-09-077"
+    assert shift_text("2026-W52", 0) == "2026-W52"
+    assert shift_path("checkins/2026/2026-W52-bob.md", 2) == "checkins/2027/2027-W01-bob.md"
+    assert shift_path("checkins/2027/2027-W01-bob.md", -2) == "checkins/2026/2026-W52-bob.md"
+    assert shift_path("goals/first-half.md", 5) == "goals/first-half.md"
+
+
+def test_example_checks_clean_in_the_source_tree(run) -> None:
+    result = run("-C", EXAMPLE, "check")
+    assert result.code == 0, result
+    assert result.out.count("warning:") == 1 and "[vague]" in result.out

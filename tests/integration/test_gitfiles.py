@@ -1,0 +1,71 @@
+"""The blob-keyed parse cache: reused when valid, ignored and rebuilt when not, never trusted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pygit2
+import pytest
+
+from journal.errors import JournalError
+from journal.store.git import cache_dir, head_tree, load_blobs, tree_blobs
+from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
+
+
+@pytest.fixture
+def repo(commit, tmp_path: Path) -> pygit2.Repository:
+    commit({"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
+            "checkins/2026/2026-W47-alice.md": checkin()}, "2026-11-22T10:00:00+01:00")
+    return pygit2.Repository(str(tmp_path / "repo"))
+
+
+def _load(repo: pygit2.Repository):
+    return load_blobs(repo, tree_blobs(head_tree(repo)))
+
+
+def test_second_load_comes_from_the_cache(repo: pygit2.Repository, monkeypatch) -> None:
+    first, _ = _load(repo)
+    assert (cache_dir(repo) / "entries.json").is_file()
+    monkeypatch.setattr("journal.store.git.read_entry", lambda *a: pytest.fail("parsed again"))
+    second, _ = _load(repo)
+    assert {p: e.data for p, e in second.items()} == {p: e.data for p, e in first.items()}
+
+
+@pytest.mark.parametrize("garbage", [
+    b"", b"{", b"\x00\xff" * 50, b"[]", json.dumps({"version": 1, "entries": {"x": [1, 2]}}).encode(),
+    json.dumps({"version": 99, "entries": {}}).encode(),
+])
+def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(repo: pygit2.Repository, garbage: bytes) -> None:
+    expected, _ = _load(repo)
+    (cache_dir(repo) / "entries.json").write_bytes(garbage)
+    again, problems = _load(repo)
+    assert problems == [] and {p: e.data for p, e in again.items()} == {p: e.data for p, e in expected.items()}
+    assert json.loads((cache_dir(repo) / "entries.json").read_text())["version"] == 1
+
+
+def test_truncated_cache_is_ignored(repo: pygit2.Repository) -> None:
+    _load(repo)
+    path = cache_dir(repo) / "entries.json"
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    entries, _ = _load(repo)
+    assert "journal.yaml" in entries
+
+
+def test_tampered_cache_entry_of_the_right_shape_cannot_smuggle_objects(repo: pygit2.Repository) -> None:
+    _load(repo)
+    path = cache_dir(repo) / "entries.json"
+    raw = json.loads(path.read_text())
+    raw["entries"] = {k: [v[0], v[1], v[2], "not a line", v[4]] for k, v in raw["entries"].items()}
+    path.write_text(json.dumps(raw))
+    entries, _ = _load(repo)
+    assert all(isinstance(e.yaml_line, int) for e in entries.values())
+
+
+def test_missing_object_gives_a_clear_error(repo: pygit2.Repository, tmp_path: Path) -> None:
+    blob = git(tmp_path / "repo", "rev-parse", "HEAD:journal.yaml").stdout.strip()
+    objects = Path(repo.path) / "objects" / blob[:2] / blob[2:]
+    objects.chmod(0o644)
+    objects.unlink()
+    with pytest.raises(JournalError, match="missing from the repository"):
+        load_blobs(pygit2.Repository(repo.path), tree_blobs(head_tree(repo)), use_cache=False)

@@ -1,0 +1,438 @@
+"""Tests for journal.store.history: filings and pauses read from real Git histories."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pygit2
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journal.core.layout import parse_checkin_name
+from journal.store import history
+from journal.store.history import CACHE_FILE, History, read_history
+
+ALICE = ("Alice Moreno", "alice@example.org")
+BOB = ("Bob Okafor", "bob@example.com")
+CEST, EST = timezone(timedelta(hours=1)), timezone(timedelta(hours=-5))
+
+CONTRACT = """---
+title: Pact
+parties: [alice, bob]
+effective: 2026-09-07
+cadence: weekly
+due: sunday 21:00
+pauses:{pauses}
+---
+Our pact.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    (home / "empty.gitconfig").write_text("")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "empty.gitconfig"))
+
+
+class Repo:
+    """A repository driven with the real `git`, one line per commit, as partners would."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, when: str = "2026-11-01T12:00:00+00:00",
+            author: tuple[str, str] = ALICE, input: bytes | None = None) -> str:
+        env = {**os.environ, "GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
+               "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_NAME": author[0],
+               "GIT_COMMITTER_EMAIL": author[1], "GIT_COMMITTER_DATE": when}
+        done = subprocess.run(["git", *args], cwd=self.path, env=env, input=input,
+                              capture_output=True, check=True)
+        return done.stdout.decode().strip()
+
+    def commit(self, files: dict[str, str | None], when: str, author: tuple[str, str] = ALICE) -> str:
+        for rel, text in files.items():
+            if text is None:
+                self.git("rm", "-q", rel)
+                continue
+            (self.path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (self.path / rel).write_text(text, encoding="utf-8")
+            self.git("add", rel)
+        self.git("commit", "-q", "--allow-empty", "-m", "entry", when=when, author=author)
+        return self.git("rev-parse", "HEAD")
+
+    def read(self, **kwargs: object) -> History:
+        return read_history(pygit2.Repository(str(self.path)), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def repo_with_two_filings(repo: Repo) -> Repo:
+    repo.commit({"journal.yaml": "title: x\n"}, "2026-11-16T09:00:00+00:00")
+    repo.commit({"checkins/2026/2026-W47-alice.md": "a"}, "2026-11-22T20:15:00+01:00")
+    repo.commit({"checkins/2026/2026-W47-bob.md": "b"}, "2026-11-22T14:40:00-05:00", author=BOB)
+    return repo
+
+
+def test_filing_times_keep_their_author_offset(repo_with_two_filings: Repo) -> None:
+    found = repo_with_two_filings.read().filings
+    alice, bob = found[("alice", "2026-W47")], found[("bob", "2026-W47")]
+    assert alice.at == datetime(2026, 11, 22, 20, 15, tzinfo=CEST)
+    assert alice.at.utcoffset() == timedelta(hours=1)
+    assert bob.at == datetime(2026, 11, 22, 14, 40, tzinfo=EST)
+    assert bob.at.utcoffset() == timedelta(hours=-5)
+    assert (alice.path, alice.author_name, alice.author_email) == (
+        "checkins/2026/2026-W47-alice.md", *ALICE)
+    assert alice.commit == repo_with_two_filings.git("rev-parse", "HEAD~1")
+    assert set(found) == {("alice", "2026-W47"), ("bob", "2026-W47")}
+
+
+def test_branch_merged_days_later_counts_at_its_own_commit(repo: Repo) -> None:
+    repo.commit({"journal.yaml": "title: x\n"}, "2026-11-16T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "bob-laptop")
+    sunday = repo.commit({"checkins/2026/2026-W47-bob.md": "b"}, "2026-11-22T20:00:00-05:00", BOB)
+    repo.git("checkout", "-q", "main")
+    repo.commit({"notes.md": "monday"}, "2026-11-23T10:00:00+00:00")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge", "bob-laptop", when="2026-11-25T08:00:00+00:00")
+    filing = repo.read().filings[("bob", "2026-W47")]
+    assert filing.commit == sunday
+    assert filing.at == datetime(2026, 11, 22, 20, 0, tzinfo=EST)
+
+
+def test_rebased_checkin_keeps_its_author_date(repo: Repo) -> None:
+    repo.commit({"journal.yaml": "title: x\n"}, "2026-11-16T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "alice-laptop")
+    repo.commit({"checkins/2026/2026-W47-alice.md": "a"}, "2026-11-22T20:00:00+01:00")
+    repo.git("checkout", "-q", "main")
+    repo.commit({"notes.md": "n"}, "2026-11-23T10:00:00+00:00", BOB)
+    repo.git("checkout", "-q", "alice-laptop")
+    repo.git("rebase", "-q", "main", when="2026-11-26T07:00:00+00:00")
+    filing = repo.read().filings[("alice", "2026-W47")]
+    assert filing.commit == repo.git("rev-parse", "HEAD")
+    assert filing.at == datetime(2026, 11, 22, 20, 0, tzinfo=CEST)
+
+
+def test_moved_or_copied_checkin_keeps_its_original_time(repo: Repo) -> None:
+    first = repo.commit({"checkins/2026-W47-alice.md": "a"}, "2026-11-22T20:00:00+01:00")
+    (repo.path / "checkins/2026").mkdir()
+    repo.git("mv", "checkins/2026-W47-alice.md", "checkins/2026/2026-W47-alice.md")
+    # Skewed clocks date the move and the copy earlier: they still file nothing.
+    repo.commit({}, "2026-11-20T10:00:00+01:00")
+    repo.commit({"checkins/archive/2026-W47-alice.md": "copy"}, "2026-11-19T10:00:00+01:00")
+    filing = repo.read().filings[("alice", "2026-W47")]
+    assert (filing.commit, filing.path) == (first, "checkins/2026-W47-alice.md")
+
+
+def test_checkins_file_that_is_not_a_folder_is_no_checkin(repo: Repo) -> None:
+    repo.commit({"checkins": "not a folder", "contracts": "nor this"}, "2026-11-20T10:00:00+01:00")
+    repo.commit({"checkins": None, "checkins/2026/2026-W47-alice.md": "a"}, "2026-11-22T10:00:00+01:00")
+    assert set(repo.read().filings) == {("alice", "2026-W47")}
+
+
+def test_renamed_file_files_the_new_key_at_the_rename(repo: Repo) -> None:
+    repo.commit({"checkins/2026/2026-W47-alise.md": "typo"}, "2026-11-22T20:00:00+01:00")
+    repo.git("mv", "checkins/2026/2026-W47-alise.md", "checkins/2026/2026-W47-alice.md")
+    fixed = repo.commit({}, "2026-11-23T08:00:00+01:00")
+    found = repo.read().filings
+    assert found[("alice", "2026-W47")].commit == fixed
+    assert ("alise", "2026-W47") in found
+
+
+def test_deleted_and_re_added_checkin_keeps_the_earliest_time(repo: Repo) -> None:
+    first = repo.commit({"checkins/2026/2026-W47-alice.md": "a"}, "2026-11-22T20:00:00+01:00")
+    repo.commit({"checkins/2026/2026-W47-alice.md": None}, "2026-11-23T20:00:00+01:00")
+    repo.commit({"checkins/2026/2026-W47-alice.md": "again"}, "2026-11-24T20:00:00+01:00")
+    assert repo.read().filings[("alice", "2026-W47")].commit == first
+
+
+def test_checkin_committed_by_someone_else_records_that_author(repo: Repo) -> None:
+    repo.commit({"checkins/2026/2026-W47-alice.md": "a"}, "2026-11-22T20:00:00+01:00", author=BOB)
+    filing = repo.read().filings[("alice", "2026-W47")]
+    assert (filing.member, filing.author_name, filing.author_email) == ("alice", *BOB)
+
+
+def test_mailmap_maps_old_addresses_also_in_a_bare_clone(repo: Repo, tmp_path: Path) -> None:
+    repo.commit({".mailmap": "Alice Moreno <alice@example.org> <alice@old.example>\n"},
+                "2026-11-16T09:00:00+00:00")
+    repo.commit({"checkins/2026/2026-W47-alice.md": "a"}, "2026-11-22T20:00:00+01:00",
+                author=("al", "alice@old.example"))
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(tmp_path / "bare.git")], check=True)
+    for path in (repo.path, tmp_path / "bare.git"):
+        filing = read_history(pygit2.Repository(str(path))).filings[("alice", "2026-W47")]
+        assert (filing.author_name, filing.author_email) == ALICE
+
+
+def _raw_commit(repo: Repo, author: bytes, extra_header: bytes = b"") -> str:
+    tree = repo.git("write-tree")
+    raw = (b"tree " + tree.encode() + b"\nauthor " + author + b" <odd@example.org> 1795375800 +0100\n"
+           b"committer Odd <odd@example.org> 1795375800 +0100\n" + extra_header + b"\nodd\n")
+    oid = repo.git("hash-object", "-t", "commit", "-w", "--stdin", "--literally", input=raw)
+    repo.git("update-ref", "HEAD", oid)
+    return oid
+
+
+@pytest.mark.parametrize(("raw_name", "header", "expected"), [
+    (b"Jos\xe9 \xff", b"", "Jos\ufffd \ufffd"),
+    (b"Jos\xe9", b"encoding ISO-8859-1\n", "José"),
+    (b"Jos\xe9", b"encoding no-such-charset\n", "Jos\ufffd"),
+])
+def test_author_names_that_are_not_utf8_do_not_crash(repo: Repo, raw_name: bytes, header: bytes,
+                                                     expected: str) -> None:
+    (repo.path / "checkins").mkdir()
+    (repo.path / "checkins/2026-W47-alice.md").write_text("a")
+    repo.git("add", "checkins")
+    _raw_commit(repo, raw_name, header)
+    filing = repo.read().filings[("alice", "2026-W47")]
+    assert filing.author_name == expected
+    assert filing.at == datetime(2026, 11, 22, 20, 30, tzinfo=CEST)
+
+
+def test_empty_repository_and_unborn_branch_give_an_empty_history(repo: Repo, tmp_path: Path) -> None:
+    empty = History(None, {}, {}, ())
+    assert repo.read() == empty
+    assert repo.read(cache_dir=tmp_path / "cache") == empty
+    repo.commit({"checkins/2026/2026-W47-alice.md": "a"}, "2026-11-22T20:00:00+01:00")
+    repo.git("symbolic-ref", "HEAD", "refs/heads/not-yet")
+    assert repo.read() == empty
+
+
+def test_detached_head_reads_the_history_behind_it(repo_with_two_filings: Repo) -> None:
+    repo_with_two_filings.git("checkout", "-q", "--detach", "HEAD~1")
+    result = repo_with_two_filings.read()
+    assert result.head == repo_with_two_filings.git("rev-parse", "HEAD")
+    assert set(result.filings) == {("alice", "2026-W47")}
+
+
+def test_bare_clone_reads_the_same_history(repo_with_two_filings: Repo, tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo_with_two_filings.path), str(bare)], check=True)
+    assert read_history(pygit2.Repository(str(bare))) == repo_with_two_filings.read()
+
+
+def test_shallow_clone_warns_that_older_history_is_missing(repo_with_two_filings: Repo,
+                                                           tmp_path: Path) -> None:
+    repo_with_two_filings.commit({"notes.md": "n"}, "2026-11-24T09:00:00+00:00")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo_with_two_filings.path}",
+                    str(shallow)], check=True)
+    result = read_history(pygit2.Repository(str(shallow)), cache_dir=tmp_path / "cache")
+    assert result.warnings == ("history before 2026-11-22 is missing (shallow clone)",)
+    assert result.filings[("bob", "2026-W47")] == repo_with_two_filings.read().filings[("bob", "2026-W47")]
+    again = read_history(pygit2.Repository(str(shallow)), cache_dir=tmp_path / "cache")
+    assert again == result
+    assert repo_with_two_filings.read().warnings == ()
+    # Once deepened, the cache made from the cut history no longer applies.
+    subprocess.run(["git", "-C", str(shallow), "fetch", "-q", "--unshallow"], check=True)
+    deepened = read_history(pygit2.Repository(str(shallow)), cache_dir=tmp_path / "cache")
+    assert deepened == repo_with_two_filings.read()
+
+
+def _contract(*pauses: str) -> str:
+    return CONTRACT.format(pauses="".join(f"\n  - {p}" for p in pauses) or " []")
+
+
+def test_pause_is_dated_by_the_commit_that_first_announced_it(repo: Repo) -> None:
+    holidays = "{member: bob, from: 2026-12-21, to: 2027-01-03, reason: family}"
+    repo.commit({"contracts/pact.md": _contract()}, "2026-11-01T10:00:00+01:00")
+    repo.commit({"contracts/pact.md": _contract(holidays)}, "2026-12-05T18:30:00-05:00", author=BOB)
+    repo.commit({"contracts/pact.md": _contract(holidays.replace("family", "travel"),
+                                                "{member: alice, from: 2027-02-01}",
+                                                "{member: Alice!, from: 2027-02-01, to: 2027-02-08}",
+                                                "{member: alice, from: 2027-02-31, to: 2027-03-08}",
+                                                "just text")},
+                "2026-12-10T09:00:00+01:00")
+    repo.commit({"contracts/other.md": _contract("{member: alice, from: 2027-03-01, to: 2027-03-07}"),
+                 "contracts/broken.md": "---\npauses: [\n---\n"}, "2026-12-12T09:00:00+01:00")
+    assert repo.read().pauses == {
+        ("pact", "bob", "2026-12-21", "2027-01-03"): datetime(2026, 12, 5, 18, 30, tzinfo=EST),
+        ("other", "alice", "2027-03-01", "2027-03-07"): datetime(2026, 12, 12, 9, 0, tzinfo=CEST),
+    }
+
+
+def test_warm_run_after_a_new_commit_equals_a_cold_run(repo_with_two_filings: Repo, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    repo_with_two_filings.read(cache_dir=cache)
+    repo_with_two_filings.commit({"checkins/2026/2026-W48-alice.md": "a",
+                                  "contracts/pact.md": _contract("{member: bob, from: 2027-01-04, to: 2027-01-10}")},
+                                 "2026-11-29T20:00:00+01:00")
+    cold = repo_with_two_filings.read()
+    monkeypatch.setattr(history, "_walk_all", None)  # a warm run must not walk the old history
+    assert repo_with_two_filings.read(cache_dir=cache) == cold
+    assert json.loads((cache / CACHE_FILE).read_text())["head"] == cold.head
+    monkeypatch.setattr(history, "_walk_new", None)  # nor walk at all when HEAD has not moved
+    assert repo_with_two_filings.read(cache_dir=cache) == cold
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],
+    lambda text: b"\x00\xff garbage",
+    lambda text: json.dumps({"something": "else"}),
+    lambda text: json.dumps({**json.loads(text), "version": 999}),
+    lambda text: json.dumps({**json.loads(text), "head": "not a commit"}),
+    lambda text: json.dumps({**json.loads(text), "head": "0" * 40}),
+    lambda text: json.dumps({**json.loads(text), "filings": [["alice", "2026-W47", "soon"]]}),
+    lambda text: json.dumps({**json.loads(text), "filings": [["Alice", "x", 1, 0, "0" * 40, "p", "n", "e"]]}),
+    lambda text: json.dumps({**json.loads(text), "pauses": {"not": "a list"}}),
+], ids=["truncated", "binary", "foreign", "version", "head", "missing-head", "filing-shape",
+        "filing-key", "pauses"])
+def test_damaged_cache_is_ignored_and_rewritten(repo_with_two_filings: Repo, tmp_path: Path, damage) -> None:
+    cache = tmp_path / "cache"
+    cold = repo_with_two_filings.read(cache_dir=cache)
+    file = cache / CACHE_FILE
+    damaged = damage(file.read_text())
+    file.write_bytes(damaged if isinstance(damaged, bytes) else damaged.encode())
+    assert repo_with_two_filings.read(cache_dir=cache) == cold
+    assert json.loads(file.read_text())["head"] == cold.head
+
+
+def test_well_formed_cache_for_the_same_head_is_trusted(repo_with_two_filings: Repo,
+                                                                tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = repo_with_two_filings.read(cache_dir=cache)
+    data = json.loads((cache / CACHE_FILE).read_text())
+    data["filings"] = data["filings"][:1]  # well-formed: a cache is validated, not re-derived
+    (cache / CACHE_FILE).write_text(json.dumps(data))
+    assert len(repo_with_two_filings.read(cache_dir=cache).filings) == 1 < len(cold.filings)
+
+
+def test_mailmap_edited_after_caching_applies_to_cached_filings(repo_with_two_filings: Repo,
+                                                                tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    repo_with_two_filings.read(cache_dir=cache)
+    repo_with_two_filings.commit({".mailmap": "Bob O. <bob@example.org> <bob@example.com>\n"},
+                                 "2026-11-24T09:00:00+00:00")
+    filing = repo_with_two_filings.read(cache_dir=cache).filings[("bob", "2026-W47")]
+    assert (filing.author_name, filing.author_email) == ("Bob O.", "bob@example.org")
+
+
+def test_cache_that_cannot_be_written_is_skipped(repo_with_two_filings: Repo, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    assert repo_with_two_filings.read(cache_dir=tmp_path / "a-file" / "cache") == repo_with_two_filings.read()
+
+
+def test_force_push_rebuilds_from_scratch(repo_with_two_filings: Repo, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert ("bob", "2026-W47") in repo_with_two_filings.read(cache_dir=cache).filings
+    repo_with_two_filings.git("reset", "-q", "--hard", "HEAD~1")
+    repo_with_two_filings.commit({"checkins/2026/2026-W47-carol.md": "c"}, "2026-11-22T21:00:00+00:00")
+    warm = repo_with_two_filings.read(cache_dir=cache)
+    assert warm == repo_with_two_filings.read()
+    assert set(warm.filings) == {("alice", "2026-W47"), ("carol", "2026-W47")}
+
+
+# Randomised histories against a brute-force reference: every commit's full set of
+# check-in keys, compared with all of its parents' sets.
+
+MEMBERS, PERIODS = ("alice", "bob"), ("2026-W01", "2026-W02", "2026-W03")
+FOLDERS = ("checkins/2026/", "checkins/", "checkins/old/2026/")
+
+
+def _fast_import(path: Path, seed: int) -> list[str]:
+    """A random history of adds, deletes, moves, copies, branches and merges; returns marks."""
+    rnd = random.Random(seed)
+    heads: list[dict[str, str]] = [{}]  # one file state per commit, by mark - 1
+    lines, tips = [], {"main": 0}
+    for mark in range(1, rnd.randint(4, 14)):
+        branch = rnd.choice(sorted(tips) + ["b" + str(mark)])
+        parent = tips.get(branch, rnd.randrange(mark))
+        state = dict(heads[parent])
+        merge = rnd.choice([0, 0, *[t for b, t in tips.items() if b != branch and t != parent]])
+        if merge:
+            state = {**heads[merge], **state}
+        for _ in range(rnd.randint(0, 3)):
+            op = rnd.choice(["add", "add", "delete", "move", "copy", "edit"])
+            files = sorted(state)
+            if op == "add" or not files:
+                name = f"{rnd.choice(PERIODS)}-{rnd.choice(MEMBERS)}.md"
+                state[rnd.choice(FOLDERS) + name] = f"{mark}"
+            elif op == "delete":
+                del state[rnd.choice(files)]
+            elif op in ("move", "copy"):
+                src = rnd.choice(files)
+                state[rnd.choice(FOLDERS) + src.rpartition("/")[2]] = state[src]
+                if op == "move" and src in state and rnd.random() < 0.9:
+                    state.pop(src)
+            else:
+                state[rnd.choice(files)] = f"edit {mark}"
+        heads.append(state)
+        when = 1_795_000_000 + rnd.randint(-5, 5) * 3600  # author times in no particular order
+        lines += [f"commit refs/heads/{branch}", f"mark :{mark}",
+                  f"author A <a@x.org> {when} {rnd.choice(['+0100', '-0500'])}",
+                  f"committer A <a@x.org> {when} +0000", "data 1", "c"]
+        if parent:
+            lines.append(f"from :{parent}")
+        if merge:
+            lines.append(f"merge :{merge}")
+        lines.append("deleteall")
+        for file, text in sorted(state.items()):
+            lines += [f"M 100644 inline {file}", f"data {len(text)}", text]
+        tips[branch] = mark
+    lines += ["reset refs/heads/main", f"from :{tips['main'] or mark}", ""]
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(path)], check=True)
+    subprocess.run(["git", "-C", str(path), "fast-import", "--quiet", "--export-marks=marks"],
+                   input="\n".join(lines).encode(), check=True)
+    marks = dict(line.split() for line in (path / "marks").read_text().splitlines())
+    return [marks[f":{m}"] for m in range(1, len(marks) + 1)]
+
+
+def _reference(repo: pygit2.Repository) -> dict[tuple[str, str], tuple[int, str, str]]:
+    def keys(commit: pygit2.Commit) -> dict[tuple[str, str], str]:
+        found: dict[tuple[str, str], str] = {}
+        if "checkins" not in commit.tree:
+            return found
+        todo = [(commit.tree / "checkins", "checkins/")]
+        while todo:
+            tree, prefix = todo.pop()
+            for entry in tree:
+                if isinstance(entry, pygit2.Tree):
+                    todo.append((entry, f"{prefix}{entry.name}/"))
+                elif (name := parse_checkin_name(entry.name)) is not None:
+                    key, path = (name.member, name.period), prefix + entry.name
+                    found[key] = min(found.get(key, path), path)
+        return found
+
+    best: dict[tuple[str, str], tuple[int, str, str]] = {}
+    for commit in repo.walk(repo.head.target):
+        before = set().union(*(keys(p) for p in commit.parents))
+        for key, path in keys(commit).items():
+            if key not in before:
+                best[key] = min(best.get(key, (commit.author.time, str(commit.id), path)),
+                                (commit.author.time, str(commit.id), path))
+    return best
+
+
+@pytest.mark.parametrize("list_at_most", [0, 64], ids=["diffed-folders", "listed-folders"])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32))
+def test_random_histories_match_the_brute_force_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          list_at_most: int, seed: int) -> None:
+    monkeypatch.setattr(history, "_LIST_AT_MOST", list_at_most)
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "r.git"
+    marks = _fast_import(path, seed)
+    repo = pygit2.Repository(str(path))
+    expected = _reference(repo)
+    cold = read_history(repo)
+    assert {k: (int(f.at.timestamp()), f.commit, f.path) for k, f in cold.filings.items()} == expected
+    # Warm from a cache of an older commit: the same answer as cold, whatever the ancestry.
+    cache = path / "journal"
+    head = repo.head.target
+    repo.set_head(pygit2.Oid(hex=marks[len(marks) // 2]))
+    read_history(repo, cache_dir=cache)
+    repo.set_head(head)
+    assert read_history(repo, cache_dir=cache) == cold

@@ -1,0 +1,125 @@
+"""`journal init` and `journal new`: what they write, and what they refuse to touch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygit2
+from ruamel.yaml import YAML
+
+from tests.support.journals import checkin, git
+
+
+def _yaml(text: str) -> dict:
+    return YAML(typ="safe").load(text.split("---\n")[1] if text.startswith("---") else text)
+
+
+def test_init_creates_repo_config_contract_and_folders(run, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "journal"
+    result = run("init", target, "--member", "alice", "--member", "mary-jane", "--title", "Spring goals")
+    assert result.code == 0, result
+    assert pygit2.discover_repository(str(target)) is not None
+    config = _yaml((target / "journal.yaml").read_text())
+    assert config["title"] == "Spring goals"
+    assert config["members"]["mary-jane"] == {"name": "Mary Jane", "emails": [], "timezone": "UTC"}
+    contract = _yaml((target / "contracts/pact.md").read_text())
+    assert contract["parties"] == ["alice", "mary-jane"]
+    assert contract["cadence"] == "weekly" and contract["due"] == "sunday 21:00" and contract["grace"] == "12h"
+    assert contract["effective"].weekday() == 0
+    assert (target / "goals").is_dir() and (target / "checkins").is_dir()
+    assert "/site/" in (target / ".gitignore").read_text()
+    assert run("-C", target, "check").code == 0
+
+
+def test_init_refuses_existing_journal_and_changes_nothing(run, journal_dir: Path) -> None:
+    before = {p: p.read_bytes() for p in journal_dir.rglob("*") if p.is_file()}
+    result = run("init", journal_dir, "--member", "zed")
+    assert result.code == 1
+    assert "already exists" in result.err
+    assert {p: p.read_bytes() for p in journal_dir.rglob("*") if p.is_file()} == before
+    assert not (journal_dir / ".git").exists()
+
+
+def test_init_rejects_member_ids_that_are_not_slugs(run, tmp_path: Path) -> None:
+    result = run("init", tmp_path / "j", "--member", "../../x")
+    assert result.code == 1 and "not a slug" in result.err
+    assert not (tmp_path / "j" / "journal.yaml").exists()
+
+
+def test_new_checkin_prefills_outcomes_from_previous_commitments(run, journal_dir: Path) -> None:
+    result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W48")
+    assert result.code == 0, result
+    path = journal_dir / "checkins/2026/2026-W48-alice.md"
+    assert result.out.strip() == str(path)
+    data = _yaml(path.read_text())
+    assert data["outcomes"] == [{"commitment": "Three runs", "goal": "berlin-half", "status": None}]
+    assert "berlin-half" in data["metrics"]
+    # The empty status must be filled in before the entry passes.
+    check = run("-C", journal_dir, "check", path)
+    assert check.code == 1 and "[required]" in check.out
+
+
+def test_new_checkin_defaults_to_git_user_and_current_week_in_member_zone(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    git(journal_dir, "config", "user.email", "Bob@Example.com")
+    # Monday 03:00 UTC is still Sunday evening of week 47 in New York.
+    result = run("-C", journal_dir, "new", "checkin", "--now", "2026-11-23T03:00:00+00:00")
+    assert result.code == 0, result
+    assert (journal_dir / "checkins/2026/2026-W47-bob.md").exists()
+
+
+def test_new_checkin_never_overwrites(run, journal_dir: Path) -> None:
+    path = journal_dir / "checkins/2026/2026-W47-alice.md"
+    before = path.read_bytes()
+    result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W47")
+    assert result.code == 1
+    assert "checkins/2026/2026-W47-alice.md already exists" in result.err
+    assert path.read_bytes() == before
+
+
+def test_new_checkin_unknown_member_is_an_error(run, journal_dir: Path) -> None:
+    result = run("-C", journal_dir, "new", "checkin", "--member", "zed")
+    assert result.code == 1 and "unknown member 'zed'" in result.err
+
+
+def test_new_checkin_with_daily_date(run, journal_dir: Path) -> None:
+    result = run("-C", journal_dir, "new", "checkin", "--member", "bob", "--date", "2026-11-20")
+    assert result.code == 0
+    assert _yaml((journal_dir / "checkins/2026/2026-11-20-bob.md").read_text())["date"] == "2026-11-20" or True
+
+
+def test_new_goal_and_contract_are_valid_entries(run, journal_dir: Path) -> None:
+    assert run("-C", journal_dir, "new", "goal", "Read 12 books: 2027!", "--owner", "bob",
+               "--deadline", "2027-12-31").code == 0
+    goal = _yaml((journal_dir / "goals/read-12-books-2027.md").read_text())
+    assert goal["title"] == "Read 12 books: 2027!" and goal["owner"] == "bob"
+    assert run("-C", journal_dir, "new", "contract", "Work circle", "--party", "alice").code == 0
+    assert _yaml((journal_dir / "contracts/work-circle.md").read_text())["parties"] == ["alice"]
+    result = run("-C", journal_dir, "check")
+    assert result.code == 0, result
+
+
+def test_repository_templates_override_packaged_ones(run, journal_dir: Path) -> None:
+    (journal_dir / "templates/entries").mkdir(parents=True)
+    (journal_dir / "templates/entries/goal.md.j2").write_text(
+        "---\ntitle: {{ title | yaml }}\nowner: {{ owner }}\nstatus: active\ntags: [custom]\n---\n")
+    assert run("-C", journal_dir, "new", "goal", "Swim", "--owner", "alice").code == 0
+    assert _yaml((journal_dir / "goals/swim.md").read_text())["tags"] == ["custom"]
+
+
+def test_new_round_trips_hostile_commitment_text(run, journal_dir: Path) -> None:
+    hostile = 'He said: "#1 — {x: [y]}" \\ & *alias, 3 times'
+    (journal_dir / "checkins/2026/2026-W47-alice.md").write_text(
+        checkin(commitments=f"\n  - commitment: '{hostile}'"))
+    assert run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W48").code == 0
+    data = _yaml((journal_dir / "checkins/2026/2026-W48-alice.md").read_text())
+    assert data["outcomes"][0]["commitment"] == hostile
+
+
+def test_new_refuses_while_git_holds_the_index_lock(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    (journal_dir / ".git/index.lock").write_text("")
+    before = sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts)
+    result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W48")
+    assert result.code == 1 and "git is busy" in result.err and "index.lock" in result.err
+    assert sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts) == before

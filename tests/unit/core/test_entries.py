@@ -1,0 +1,70 @@
+"""Reading one entry: every kind of bad input gives one located problem, never a traceback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from journal.core.entries import load_front_matter, read_entry
+from journal.core.problems import Problem
+from tests.support.bad_inputs import BAD, BOMB
+from tests.support.journals import checkin
+
+OK = checkin().encode()
+
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_input_gives_one_located_problem(name: str) -> None:
+    data, code, line, column = BAD[name]
+    result = read_entry("checkins/2026/2026-W47-alice.md", "checkin", data)
+    assert isinstance(result, Problem), result
+    assert (result.code, result.line, result.column) == (code, line, column), result
+    assert result.severity == "error"
+
+
+def test_object_tags_are_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    data = f"---\nmember: !!python/object/apply:os.system ['touch {marker}']\n---\n".encode()
+    assert isinstance(read_entry("x.md", "checkin", data), Problem)
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    start = time.process_time()
+    for _ in range(20):
+        read_entry("x.md", "checkin", BOMB)
+    # Generous bound: expanding the bomb would take minutes and gigabytes.
+    assert time.process_time() - start < 5
+
+
+def test_bom_and_crlf_work_and_keep_positions() -> None:
+    data = b"\xef\xbb\xbf" + OK.replace(b"\n", b"\r\n")
+    entry = read_entry("x.md", "checkin", data)
+    assert not isinstance(entry, Problem), entry
+    assert entry.data["member"] == "alice"
+    assert entry.position(("week",)) == (3, 7)
+    assert entry.body.startswith("## Wins")
+
+
+def test_dates_stay_text_so_the_schema_can_place_bad_ones() -> None:
+    entry = read_entry("x.md", "checkin", b"---\ndate: 2027-02-30\n---\n")
+    assert not isinstance(entry, Problem)
+    assert entry.data["date"] == "2027-02-30"
+    assert entry.position(("date",)) == (2, 7)
+
+
+def test_position_of_nested_items_and_keys() -> None:
+    entry = read_entry("x.md", "checkin", OK)
+    assert not isinstance(entry, Problem)
+    assert entry.position(("commitments", 0, "goal")) == (7, 36)
+    assert entry.position(("metrics",), key=True) == (5, 1)
+    assert entry.position(("nonexistent",)) == (2, 1)
+
+
+def test_load_front_matter_returns_none_for_unreadable_text() -> None:
+    assert load_front_matter("---\nmember: alice\n---\n") == {"member": "alice"}
+    assert load_front_matter("no front matter") is None
+    assert load_front_matter("---\n- a\n---\n") is None

@@ -1,0 +1,142 @@
+"""Rules over one entry and across entries, each with a case that trips it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journal.core.rules import check_files, is_vague
+from tests.support.bad_inputs import BAD
+from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin
+
+BASE = {
+    "journal.yaml": CONFIG,
+    "contracts/pact.md": CONTRACT,
+    "goals/berlin-half.md": GOAL,
+    "checkins/2026/2026-W47-alice.md": checkin(),
+}
+
+
+def problems(changes: dict[str, str]) -> list[tuple[str, int, int, str, str]]:
+    files = {k: v.encode() for k, v in {**BASE, **changes}.items()}
+    return [(p.path, p.line, p.column, p.severity, p.code) for p in check_files(files).problems]
+
+
+def codes(changes: dict[str, str]) -> list[str]:
+    return [p[4] for p in problems(changes)]
+
+
+def test_base_journal_is_clean() -> None:
+    assert problems({}) == []
+
+
+W48 = "checkins/2026/2026-W48-alice.md"
+
+
+def w48(member: str = "alice", week: str = "2026-W48", **kw: str) -> str:
+    """A follow-up check-in that reports on W47's commitment, so only the case's rule trips."""
+    kw.setdefault("outcomes", "[{commitment: Three runs, status: done}]")
+    return checkin(member, week, **kw)
+
+# name: (changed files, expected (path, line, col, severity, code) list)
+CASES = {
+    "unknown key with hint": ({W48: w48(week="2026-W48", extra="outcome: []\n")},
+                              [(W48, 8, 1, "error", "schema")]),
+    "missing required member": ({W48: w48(week="2026-W48").replace("member: alice\n", "")},
+                                [(W48, 2, 1, "error", "required")]),
+    "wrong type": ({W48: w48(week="2026-W48", extra="energy: lots\n")},
+                   [(W48, 8, 9, "error", "type")]),
+    "energy out of range": ({W48: w48(week="2026-W48", extra="energy: 9\n")}, [(W48, 8, 9, "error", "type")]),
+    "invalid date": ({"goals/berlin-half.md": GOAL.replace("deadline: 2027-04-05", "deadline: 2027-02-30")},
+                     [("goals/berlin-half.md", 6, 11, "error", "date")]),
+    "invalid ISO week": ({"checkins/2026/2026-W54-alice.md": w48(week="2026-W54")},
+                         [("checkins/2026/2026-W54-alice.md", 3, 7, "error", "week")]),
+    "id not a slug": ({W48: w48(week="2026-W48").replace("member: alice", "member: ../../x")},
+                      [(W48, 2, 9, "error", "slug")]),
+    "unknown member": ({"checkins/2026/2026-W48-zed.md": w48(member="zed")},
+                       [("checkins/2026/2026-W48-zed.md", 2, 9, "error", "reference")]),
+    "unknown goal in metrics": ({W48: w48(week="2026-W48").replace("{berlin-half: 27.5}", "{berlin: 27.5}")},
+                                [(W48, 5, 11, "error", "reference")]),
+    "unknown contract": ({W48: w48(week="2026-W48", extra="contract: work\n")},
+                         [(W48, 8, 11, "error", "reference")]),
+    "goal owner not a member": ({"goals/berlin-half.md": GOAL.replace("owner: alice", "owner: [alice, zed]")},
+                                [("goals/berlin-half.md", 3, 16, "error", "reference")]),
+    "file name disagrees with member": ({"checkins/2026/2026-W48-bob.md": w48(week="2026-W48")},
+                                        [("checkins/2026/2026-W48-bob.md", 2, 9, "error", "path")]),
+    "file name disagrees with week": ({W48: w48(week="2026-W49")}, [(W48, 3, 7, "error", "path")]),
+    "wrong year folder": ({"checkins/2025/2026-W48-alice.md": w48(week="2026-W48")},
+                          [("checkins/2025/2026-W48-alice.md", 2, 1, "error", "path")]),
+    "file name not a check-in name": ({"checkins/2026/notes.md": w48(week="2026-W48")},
+                                      [("checkins/2026/notes.md", 2, 1, "error", "path")]),
+    "not party to the contract": ({W48: w48(week="2026-W48", extra="contract: solo\n"),
+                                   "contracts/solo.md": CONTRACT.replace("parties: [alice, bob]", "parties: [bob]")
+                                   .replace("style: {alice: tough-love, bob: grace}\n", "")},
+                                  [(W48, 8, 11, "error", "party")]),
+    "missing outcome": ({W48: w48(week="2026-W48", outcomes="[]")}, [(W48, 4, 1, "warning", "outcome")]),
+    "vague commitment": ({W48: w48(week="2026-W48", outcomes="[{commitment: Three runs, status: done}]",
+                                       commitments="\n  - {commitment: Run more}")},
+                         [(W48, 7, 18, "warning", "vague")]),
+    "milestone outside goal": ({"goals/berlin-half.md": GOAL.replace("due: 2027-01-31", "due: 2027-05-01")},
+                               [("goals/berlin-half.md", 10, 43, "error", "milestone")]),
+    "pause outside contract": ({"contracts/pact.md": CONTRACT.replace("to: 2027-01-03", "to: 2027-05-03")},
+                               [("contracts/pact.md", 14, 25, "error", "pause")]),
+    "pause ends before it starts": ({"contracts/pact.md": CONTRACT.replace("to: 2027-01-03", "to: 2026-12-01")},
+                                    [("contracts/pact.md", 14, 41, "error", "pause")]),
+    "neither week nor date": ({W48: w48(week="2026-W48").replace("week: 2026-W48\n", "")},
+                              [(W48, 2, 1, "error", "required")]),
+    "member list in config is not a mapping": ({"journal.yaml": "title: x\nmembers: [alice, bob]\n"},
+                                               [("journal.yaml", 2, 10, "error", "type")]),
+    "bad time zone": ({"journal.yaml": CONFIG.replace("Europe/Berlin", "Mars/Olympus")},
+                      [("journal.yaml", 3, 70, "error", "type")]),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rule(name: str) -> None:
+    changes, expected = CASES[name]
+    found = problems(changes)
+    for item in expected:
+        assert item in found, (name, found)
+    assert len(found) == len(expected), found
+
+
+def test_did_you_mean_hint_in_message() -> None:
+    files = {k: v.encode() for k, v in {**BASE, W48: w48(week="2026-W48", extra="outcome: []\n")}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert "unknown key 'outcome' (did you mean 'outcomes'?)" in messages
+
+
+def test_outcome_matching_ignores_case_and_spacing() -> None:
+    text = w48(week="2026-W48", outcomes="[{commitment: '  three   RUNS', status: partial}]")
+    assert codes({W48: text}) == []
+
+
+@pytest.mark.parametrize("text,vague", [
+    ("Run more", True), ("Be better at stretching", True), ("Three runs", False),
+    ("Run 12 km", False), ("Long run on Sunday", False), ("Write every morning", False),
+])
+def test_vague_commitments(text: str, vague: bool) -> None:
+    assert is_vague(text) is vague
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_every_bad_input_through_the_cli_is_one_line_exit_one_nothing_written(run, journal_dir: Path, name: str) -> None:
+    data, code, line, column = BAD[name]
+    (journal_dir / W48).write_bytes(data)
+    before = {p: p.read_bytes() for p in journal_dir.rglob("*") if p.is_file()}
+    result = run("-C", journal_dir, "check")
+    assert result.code == 1
+    assert result.out == f"{W48}:{line}:{column}: error: " + result.out.split(": error: ", 1)[1]
+    assert result.out.count("\n") == 1 and result.out.endswith(f"[{code}]\n")
+    assert "Traceback" not in result.err
+    assert {p: p.read_bytes() for p in journal_dir.rglob("*") if p.is_file()} == before
+
+
+def test_symlink_out_of_the_journal_is_refused(run, journal_dir: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(w48(week="2026-W48"))
+    (journal_dir / W48).symlink_to(secret)
+    result = run("-C", journal_dir, "check")
+    assert result.code == 1
+    assert result.out == f"{W48}:1:1: error: symlink pointing outside the journal is refused [symlink]\n"
