@@ -14,10 +14,13 @@ from click.testing import CliRunner
 from journal.cli import main
 from tests.support.journals import AUTHORS, PROJECT, Result, git, write_journal
 
+#: The name on the package index (the import package and the command stay `journal`).
+DISTRIBUTION = "pact-journal"
+
 
 #: Test modules whose tests drive long real histories, the demo or fuzzing (marker `slow`).
 SLOW_MODULES = {"test_history", "test_demo", "test_digest", "test_hooks", "test_committed", "test_fuzz",
-                "test_watch", "test_publish", "test_git_realities"}
+                "test_watch", "test_publish", "test_git_realities", "test_partners"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -63,10 +66,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     work, project = tmp_path_factory.mktemp("wheel"), PROJECT
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(work / "dist"), str(project)], check=True, capture_output=True)
-    wheel = next((work / "dist").glob("journal-*.whl"))
+    wheel = next((work / "dist").glob(f"{DISTRIBUTION.replace('-', '_')}-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(work / "site"),
                     str(wheel)], check=True, capture_output=True)
-    return {**os.environ, "PYTHONPATH": str(work / "site"), "JOURNAL_SITE": str(work / "site")}
+    return {**os.environ, "PYTHONPATH": str(work / "site"), "JOURNAL_SITE": str(work / "site"),
+            "JOURNAL_WHEEL": str(wheel)}
 
 
 

@@ -22,7 +22,7 @@ from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 @click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=".",
               help="Run as if started in PATH (like git -C).", metavar="PATH")
 @click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
-@click.version_option(package_name="journal")
+@click.version_option(package_name="pact-journal")
 @click.pass_context
 def cli(ctx: click.Context, directory: Path, debug: bool) -> None:
     """A Git-backed, plain-text accountability journal.

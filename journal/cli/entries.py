@@ -17,14 +17,16 @@ from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
 @click.option("--member", "members", multiple=True, required=True, metavar="ID",
               help="A member id (lowercase slug); repeat for each partner.")
 @click.option("--title", help="The journal's title (default: the members' names).")
-@click.option("--hooks", "with_hooks", is_flag=True, help="Also install the git hooks (see `journal hooks install`).")
+@click.option("--hooks/--no-hooks", "with_hooks", default=True, show_default=True,
+              help="Install the git hooks (see `journal hooks install`).")
 @pass_state
 def init(state: State, directory: Path | None, members: tuple[str, ...], title: str | None, with_hooks: bool) -> int:
     """Create a journal in DIRECTORY (default: the current folder).
 
     Makes the folder and a Git repository if needed, writes journal.yaml with the
-    members, a default weekly contract (contracts/pact.md), the entry folders and a
-    .gitignore. Refuses if journal.yaml already exists.
+    members (the first one with your git user.email), a default weekly contract
+    (contracts/pact.md), the entry folders and a .gitignore, and installs the git hooks
+    unless --no-hooks. Refuses if journal.yaml already exists.
     """
     from journal.commands.scaffold import init_journal
 
@@ -37,7 +39,29 @@ def init(state: State, directory: Path | None, members: tuple[str, ...], title: 
 
         for line in install(target):
             click.echo(line)
-    click.echo(f"next: add your email to journal.yaml, then `journal -C {target} new checkin --member {members[0]}`")
+    click.echo(f"next: cd {target}, add everyone's emails and time zones to journal.yaml, "
+               f"then `journal new checkin --member {members[0]}`")
+    return EXIT_OK
+
+
+@click.command()
+@click.argument("url")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@pass_state
+def join(state: State, url: str, directory: Path | None) -> int:
+    """Clone a partner's journal, install its hooks and tell who you are in it.
+
+    Runs `git clone URL [DIRECTORY]`, installs the git hooks in the clone, and checks
+    your git user.email against the roster in journal.yaml.
+    """
+    from journal.commands.join import join_journal
+
+    joined = join_journal(url, state.directory / directory if directory else None, state.directory)
+    for line in joined.lines:
+        click.echo(line)
+    if joined.member is None:
+        click.echo(f"hint: {joined.hint}", err=True)
+    click.echo(f"next: cd {joined.root} && journal status")
     return EXIT_OK
 
 
@@ -136,4 +160,4 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 
-COMMANDS = (init, new, check,)
+COMMANDS = (init, join, new, check,)

@@ -83,6 +83,7 @@ def create_demo(target: Path, now: dt.datetime, example: Traversable | None = No
     repo.config["user.name"] = me.name
     repo.config["user.email"] = me.email
     commits = replay(repo, script, weeks)
+    commits = commits[:-1] + (commit_digest(repo, target),)
     repo.checkout(f"refs/heads/{MAIN}", strategy=pygit2.enums.CheckoutStrategy.FORCE)
 
     from journal.githooks.install import install
@@ -91,6 +92,26 @@ def create_demo(target: Path, now: dt.datetime, example: Traversable | None = No
     site = _build_digest(target, now)
     return Demo(target, commits, weeks, shift_text(script.anchor, weeks), tuple(changed), site,
                 compute_standing(target, now))
+
+
+def commit_digest(repo: pygit2.Repository, root: Path) -> str:
+    """Fold the committed digest into main's last commit, as the pre-commit hook would
+    have staged it there; returns the commit that replaces the tip (the same if the
+    journal commits no digest). Dated by that commit, so the demo stays reproducible."""
+    from journal.digest.committed import regenerate
+
+    tip = repo.get(repo.references[f"refs/heads/{MAIN}"].target)
+    moment = dt.datetime.fromtimestamp(tip.commit_time, dt.timezone(dt.timedelta(minutes=tip.commit_time_offset)))
+    result = regenerate(root, moment, source="head")
+    if result.folder is None or not result.files:
+        return str(tip.id)
+    index = pygit2.Index()
+    index.read_tree(tip.tree)
+    for rel, data in result.files.items():
+        index.add(pygit2.IndexEntry(rel, repo.create_blob(data), pygit2.enums.FileMode.BLOB))
+    oid = repo.create_commit(None, tip.author, tip.committer, tip.message, index.write_tree(repo), tip.parent_ids)
+    repo.references.create(f"refs/heads/{MAIN}", oid, force=True)
+    return str(oid)
 
 
 def _build_digest(root: Path, now: dt.datetime) -> Path | None:

@@ -108,7 +108,13 @@ def init_journal(target: Path, members: list[str], title: str | None, now: dt.da
     if pygit2.discover_repository(str(target)) is None:
         pygit2.init_repository(str(target), initial_head="main")
     zone = machine_timezone()
-    roster = [{"id": m, "name": m.replace("-", " ").title(), "timezone": zone} for m in members]
+    # Whoever starts the journal is most likely its first member: their commits count
+    # from the first one when their address is already in the roster.
+    email = user_email(target)
+    if email is None or not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
+        email = None  # a malformed address would only make the first `journal check` fail
+    roster = [{"id": m, "name": m.replace("-", " ").title(), "timezone": zone, "email": email if i == 0 else None}
+              for i, m in enumerate(members)]
     title = title or " & ".join(r["name"] for r in roster) + " — accountability journal"
     files = {
         layout.CONFIG: render(None, "journal.yaml.j2", title=title, members=roster),

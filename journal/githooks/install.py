@@ -79,7 +79,7 @@ def install(start: Path, force: bool = False) -> list[str]:
     if register_driver(repo):
         changes.append("registered the merge driver for the committed digest (merge.journal-digest)")
     if add_merge_rule(repo):
-        changes.append("added the committed digest's merge rule to .gitattributes: commit it, so partners get it too")
+        changes.append("routed the committed digest through the merge driver (in the repository's info/attributes)")
     for hook in HOOKS:
         path, legacy = folder / hook, folder / f"{hook}.legacy"
         text = shim_text(hook)
@@ -118,17 +118,59 @@ def register_driver(repo: pygit2.Repository) -> bool:
     return changed
 
 
+def common_dir(repo: pygit2.Repository) -> Path:
+    """The repository's shared git folder (`git rev-parse --git-common-dir`): a linked
+    worktree's own folder names it in `commondir`; git reads `info/attributes` from there."""
+    own = Path(repo.path)
+    try:
+        pointer = (own / "commondir").read_text(encoding="utf-8").strip()
+    except OSError:
+        return own
+    return (own / pointer).resolve() if pointer else own
+
+
+def _attributes_file(repo: pygit2.Repository) -> Path:
+    folder = common_dir(repo) / "info"
+    for path in (folder, folder / "attributes"):
+        # A link here could point anywhere a partner's clone put it: never write through one.
+        if path.is_symlink():
+            raise JournalError(f"{path} is a symbolic link; nothing written there",
+                               hint="replace it with a plain file (or folder), then rerun `journal hooks install`")
+    return folder / "attributes"
+
+
 def add_merge_rule(repo: pygit2.Repository) -> bool:
-    """Make sure .gitattributes routes the committed digest through the merge driver."""
+    """Route the committed digest through the merge driver in the repository's own
+    `info/attributes`: nobody commits that file, so partners who each install hooks
+    never leave untracked files that collide on their next pull."""
     from journal.digest.committed import DRIVER, GITATTRIBUTES
 
-    if repo.workdir is None:
-        return False
-    path = Path(repo.workdir) / ".gitattributes"
+    path = _attributes_file(repo)
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     if f"merge={DRIVER}" in text:
         return False
-    path.write_text(text + ("\n" if text and not text.endswith("\n") else "") + GITATTRIBUTES, encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(".attributes.journal-tmp")
+    tmp.write_text(text + ("\n" if text and not text.endswith("\n") else "") + GITATTRIBUTES, encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def remove_merge_rule(repo: pygit2.Repository) -> bool:
+    """Take our lines back out of `info/attributes`, leaving anyone else's."""
+    from journal.digest.committed import GITATTRIBUTES
+
+    path = _attributes_file(repo)
+    if not path.is_file():
+        return False
+    text = path.read_text(encoding="utf-8")
+    ours = set(GITATTRIBUTES.splitlines())
+    kept = [line for line in text.splitlines() if line not in ours]
+    if len(kept) == len(text.splitlines()):
+        return False
+    tmp = path.with_name(".attributes.journal-tmp")
+    tmp.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+    os.replace(tmp, path)
     return True
 
 
@@ -146,6 +188,8 @@ def uninstall(start: Path) -> list[str]:
             continue
         if key.endswith("driver"):
             changes.append("removed the merge driver for the committed digest")
+    if remove_merge_rule(repo):
+        changes.append("removed the committed digest's merge rule from info/attributes")
     for hook in HOOKS:
         path, legacy = folder / hook, folder / f"{hook}.legacy"
         if path.exists() and _is_ours(path):

@@ -98,7 +98,12 @@ def test_wheel_demo_leaves_main_checked_out_and_clean(wheel_demo) -> None:
     assert git(repo, "symbolic-ref", "HEAD").stdout.strip() == "refs/heads/main"
     assert git(repo, "status", "--porcelain").stdout == ""
     shipped = {p.relative_to(EXAMPLE).as_posix() for p in EXAMPLE.rglob("*") if p.is_file()} - {"history.yaml"}
-    assert set(git(repo, "ls-files").stdout.splitlines()) == {shift_path(p, WEEKS) for p in shipped}
+    tracked = set(git(repo, "ls-files").stdout.splitlines())
+    assert {p for p in tracked if not p.startswith("digest/")} == {shift_path(p, WEEKS) for p in shipped}
+    # The committed digest is in HEAD already, so the user's first commit does not add it.
+    assert {"digest/README.md", "digest/charts/heatmap-alice.svg"} <= tracked
+    assert git(repo, "log", "-1", "--format=%s", "--", "digest/README.md").stdout.strip() == \
+        git(repo, "log", "-1", "--format=%s", "main").stdout.strip()
 
 
 def test_wheel_demo_checks_clean_but_for_the_intended_warning(wheel_demo) -> None:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import email
 import subprocess
 import sys
+import tomllib
+import zipfile
 from pathlib import Path
+
+from tests.support.journals import PROJECT
+
+#: Free on the Python package index; `journal` there is somebody else's project.
+DISTRIBUTION = "pact-journal"
 
 # The `installed` fixture (the wheel built and installed into a folder) is in conftest.py.
 
@@ -32,3 +40,21 @@ def test_installed_package_runs_init_new_and_check(installed: dict[str, str], tm
     assert (tmp_path / "j/checkins/2026/2026-W47-alice.md").is_file()
     check = _journal(installed, tmp_path, "-C", "j", "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_wheel_metadata_names_the_distribution_and_the_journal_command(installed: dict[str, str]) -> None:
+    wheel = Path(installed["JOURNAL_WHEEL"])
+    with zipfile.ZipFile(wheel) as archive:
+        info = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = email.message_from_bytes(archive.read(info))
+        entry_points = archive.read(info.replace("METADATA", "entry_points.txt")).decode()
+    assert metadata["Name"] == DISTRIBUTION
+    assert "journal = journal.cli:main" in entry_points
+    assert tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["name"] == DISTRIBUTION
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert f"pipx install {DISTRIBUTION}" in readme or f"pip install {DISTRIBUTION}" in readme
+
+
+def test_version_option_finds_the_distribution(installed: dict[str, str], tmp_path: Path) -> None:
+    result = _journal(installed, tmp_path, "--version")
+    assert result.returncode == 0 and "0.1.0" in result.stdout, result.stdout + result.stderr

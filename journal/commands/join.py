@@ -1,0 +1,71 @@
+"""`journal join`: a partner's first step, from a clone of an existing journal to their first commit."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from journal.core import layout
+from journal.errors import JournalError
+
+
+@dataclass(frozen=True)
+class Joined:
+    root: Path
+    lines: tuple[str, ...]  # what was done, for the terminal
+    member: str | None  # who the git user.email makes you, if anyone
+    hint: str  # how to become a member, when `member` is None
+
+
+def clone_target(url: str, base: Path) -> Path:
+    """The folder `git clone URL` would make in `base`: the URL's last part without `.git`."""
+    tail = re.sub(r"(/\.git|\.git)?/*$", "", url.strip())
+    name = re.split(r"[/:\\]", tail)[-1] if tail else ""
+    if not name or name in (".", ".."):
+        raise JournalError(f"cannot tell a folder name from '{url}'", hint="name one: `journal join URL DIR`")
+    return base / name
+
+
+def join_journal(url: str, target: Path | None, base: Path) -> Joined:
+    """Clone `url` into `target` (default: named after the URL, in `base`), install the
+    hooks there and match `git config user.email` against the roster."""
+    from journal.githooks.install import install
+
+    target = target if target is not None else clone_target(url, base)
+    try:
+        cloned = subprocess.run(["git", "clone", "--", url, str(target)], capture_output=True, text=True)
+    except OSError as exc:
+        raise JournalError(f"cannot run git: {exc.strerror}", hint="install Git and make sure `git` is on PATH") from None
+    if cloned.returncode != 0:
+        said = [line for line in cloned.stderr.splitlines() if line.strip()]
+        raise JournalError(f"git clone failed: {said[-1] if said else f'exit {cloned.returncode}'}",
+                           hint="check the URL, and that you can reach it with plain `git clone`")
+    lines = [f"cloned {url} into {target}"]
+    if not (target / layout.CONFIG).is_file():
+        raise JournalError(f"{target} holds no {layout.CONFIG}: it is not a journal (the clone stays)",
+                           hint="check the URL; a new journal is started with `journal init`")
+    lines += install(target)
+    member, hint = _identify(target)
+    if member is not None:
+        lines.append(f"you are {member}: your check-ins count when you commit as you do now")
+    return Joined(target, tuple(lines), member, hint)
+
+
+def _identify(root: Path) -> tuple[str | None, str]:
+    from journal.commands.scaffold import load_context
+    from journal.store.identity import member_for_email, user_email
+
+    members = load_context(root, member="").members
+    email = user_email(root)
+    member = member_for_email(members, email)
+    if member is not None:
+        return member, ""
+    if not email:
+        return None, (f"git has no user.email here: set it with `git -C {root} config user.email ADDRESS` "
+                      f"to an address listed under your member in {layout.CONFIG}")
+    roster = ", ".join(sorted(members)) or "nobody yet"
+    return None, (f"your git user.email '{email}' belongs to no member ({roster}): add it to your member's "
+                  f"emails in {layout.CONFIG} and commit that, or set `git -C {root} config user.email` "
+                  "to the address listed there")

@@ -1,0 +1,94 @@
+"""Two partners' clones of one journal: hooks installed in each, commits, pulls both ways."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from journal.githooks.install import add_merge_rule, repository
+from tests.support.journals import checkin, git, write_journal
+
+ALICE = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org",
+         "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.org"}
+BOB = {"GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com",
+       "GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"}
+
+
+def _origin(tmp_path: Path) -> Path:
+    """A journal started by hand: no committed .gitattributes, pushed to a bare origin."""
+    seed = write_journal(tmp_path / "seed")
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "start", env=ALICE)
+    git(tmp_path, "clone", "-q", "--bare", str(seed), "origin.git")
+    return tmp_path / "origin.git"
+
+
+def _clone(tmp_path: Path, origin: Path, name: str, run) -> Path:
+    git(tmp_path, "clone", "-q", str(origin), name)
+    clone = tmp_path / name
+    git(clone, "config", "pull.rebase", "false")
+    result = run("-C", clone, "hooks", "install")
+    assert result.code == 0, result
+    return clone
+
+
+def _commit_all(clone: Path, env: dict[str, str], message: str) -> None:
+    git(clone, "add", "-A")
+    result = git(clone, "commit", "-q", "-m", message, env=env, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_two_partners_install_hooks_then_pull_each_other(tmp_path: Path, run) -> None:
+    origin = _origin(tmp_path)
+    alice, bob = _clone(tmp_path, origin, "alice", run), _clone(tmp_path, origin, "bob", run)
+    for clone in (alice, bob):
+        # Installing leaves nothing for `git add -A` to pick up.
+        assert git(clone, "status", "--porcelain").stdout == ""
+        assert "merge=journal-digest" in (clone / ".git" / "info" / "attributes").read_text()
+        assert git(clone, "check-attr", "merge", "digest/README.md").stdout.strip().endswith("journal-digest")
+
+    (alice / "checkins/2026/2026-W48-alice.md").write_text(checkin(week="2026-W48"))
+    _commit_all(alice, ALICE, "alice: week 48")
+    git(alice, "push", "-q", "origin", "main")
+
+    (bob / "checkins/2026/2026-W47-bob.md").write_text(checkin(member="bob", commitments=" []"))
+    _commit_all(bob, BOB, "bob: week 47")
+    pulled = git(bob, "pull", "-q", "--no-edit", "origin", "main", env=BOB, check=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    assert (bob / "checkins/2026/2026-W48-alice.md").is_file()
+    if git(bob, "status", "--porcelain").stdout:  # the post-merge hook regenerated the digest
+        _commit_all(bob, BOB, "digest after merge")
+    git(bob, "push", "-q", "origin", "main")
+
+    pulled = git(alice, "pull", "-q", "--no-edit", "origin", "main", env=ALICE, check=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    assert (alice / "checkins/2026/2026-W47-bob.md").is_file()
+    assert git(alice, "rev-parse", "HEAD").stdout == git(bob, "rev-parse", "HEAD").stdout
+
+
+def test_merge_rule_goes_to_the_common_info_attributes_of_a_linked_worktree(tmp_path: Path) -> None:
+    main = write_journal(tmp_path / "main")
+    git(main, "init", "-q", "-b", "main")
+    git(main, "add", "-A")
+    git(main, "commit", "-q", "-m", "start", env=ALICE)
+    git(main, "worktree", "add", "-q", str(tmp_path / "wt"))
+    assert add_merge_rule(repository(tmp_path / "wt"))
+    assert "merge=journal-digest" in (main / ".git" / "info" / "attributes").read_text()
+    assert not (tmp_path / "wt" / ".gitattributes").exists()
+    assert not add_merge_rule(repository(main))  # already there: nothing changes
+
+
+def test_merge_rule_never_writes_through_a_symlink(tmp_path: Path, run) -> None:
+    repo = write_journal(tmp_path / "j")
+    git(repo, "init", "-q", "-b", "main")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_text("keep\n")
+    info = repo / ".git" / "info"
+    info.mkdir(exist_ok=True)
+    (info / "attributes").unlink(missing_ok=True)
+    os.symlink(elsewhere, info / "attributes")
+    result = run("-C", repo, "hooks", "install")
+    assert result.code == 1
+    assert "symbolic link" in result.err and "hint:" in result.err
+    assert elsewhere.read_text() == "keep\n"
