@@ -11,7 +11,7 @@ from journal.cli.output import streak_table, warn
 from journal.exitcodes import EXIT_OK
 
 
-@click.command("publish")
+@click.command("publish", short_help="Build the digest and commit it to the gh-pages branch.")
 @click.option("--branch", metavar="NAME",
               help="The branch to commit the site to (default: digest.branch in journal.yaml, else gh-pages).")
 @click.option("--message", metavar="TEXT", help="The commit message (default: names the HEAD it was built from).")
@@ -34,7 +34,7 @@ def publish_command(state: State, branch: str | None, message: str | None, now: 
     return EXIT_OK
 
 
-@click.command()
+@click.command(short_help="Build the progress digest: HTML site, DIGEST.md, feed.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Build into DIR (default: digest.out of journal.yaml, `site`, in the journal).")
 @click.option("--markdown-only", is_flag=True,
@@ -71,7 +71,7 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
     return EXIT_OK
 
 
-@click.command()
+@click.command(short_help="Create a demo journal with sixteen weeks of history.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--open", "open_site", is_flag=True, help="Open the digest's index.html in a browser.")
 @now_option

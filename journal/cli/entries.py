@@ -12,7 +12,7 @@ from journal.errors import JournalError
 from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
 
 
-@click.command()
+@click.command(short_help="Create a journal, with its git hooks.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--member", "members", multiple=True, required=True, metavar="ID",
               help="A member id (lowercase slug); repeat for each partner.")
@@ -44,7 +44,7 @@ def init(state: State, directory: Path | None, members: tuple[str, ...], title: 
     return EXIT_OK
 
 
-@click.command()
+@click.command(short_help="Clone a partner's journal, install hooks, say who you are.")
 @click.argument("url")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @pass_state
@@ -65,7 +65,7 @@ def join(state: State, url: str, directory: Path | None) -> int:
     return EXIT_OK
 
 
-@click.group()
+@click.group(short_help="Create an entry from a template (never overwrites).")
 def new() -> None:
     """Create an entry from a template (never overwrites an existing file)."""
 
@@ -79,7 +79,7 @@ def _created(path: Path, edit: bool) -> int:
     return EXIT_OK
 
 
-@new.command("checkin")
+@new.command("checkin", short_help="Write this period's check-in, with your last commitments.")
 @click.option("--member", metavar="ID", help="Whose check-in (default: the member with your git user.email).")
 @click.option("--week", callback=iso_week, metavar="YYYY-Www", help="The ISO week (default: the current one).")
 @click.option("--date", callback=iso_date, metavar="YYYY-MM-DD", help="The day, for a daily cadence.")
@@ -115,7 +115,7 @@ def new_goal(state: State, title: str, goal_id: str | None, owner: str | None, d
     return _created(create(state.root(), title, goal_id, owner, deadline, parse_now(now)), edit)
 
 
-@new.command("contract")
+@new.command("contract", short_help="Write contracts/<slug>.md, a new agreement.")
 @click.argument("title")
 @click.option("--party", "parties", multiple=True, metavar="ID", help="A party to it; repeat (default: all members).")
 @edit_option
@@ -128,13 +128,14 @@ def new_contract(state: State, title: str, parties: tuple[str, ...], edit: bool,
     return _created(create(state.root(), title, list(parties), parse_now(now)), edit)
 
 
-@click.command()
+@click.command(short_help="Check the entries: path:line:col for each problem.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: path:line:col: severity: message [code]; json: a list of objects.")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json (as `streaks` and `status` take it).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @pass_state
-def check(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
+def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict: bool) -> int:
     """Check the journal's entries (or only PATHS, still against the whole journal).
 
     Exit 0 when clean (warnings allowed), 1 when errors are found (or warnings with
@@ -144,6 +145,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     from journal.core.rules import check_files
     from journal.store.worktree import read_worktree, relative_to_root
 
+    fmt = "json" if as_json else fmt
     root = state.root()
     files, read_problems = read_worktree(root)
     only = [relative_to_root(root, p, state.directory) for p in paths] if paths else None

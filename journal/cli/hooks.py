@@ -33,7 +33,7 @@ def hooks_install(state: State, force: bool) -> int:
     return EXIT_OK
 
 
-@hooks.command("uninstall")
+@hooks.command("uninstall", short_help="Remove journal's shims; put back what was there.")
 @pass_state
 def hooks_uninstall(state: State) -> int:
     """Remove journal's shims only, and put back any hook they had kept."""
@@ -44,7 +44,7 @@ def hooks_uninstall(state: State) -> int:
     return EXIT_OK
 
 
-@hooks.command("status")
+@hooks.command("status", short_help="Show which hooks are ours, foreign or missing.")
 @pass_state
 def hooks_status(state: State) -> int:
     """Show which hooks are installed, foreign or missing (exit 1 unless all are current)."""
@@ -58,7 +58,8 @@ def hooks_status(state: State) -> int:
     return EXIT_OK if all(s.current for s in states) else EXIT_PROBLEMS
 
 
-@hooks.command("run", context_settings={"ignore_unknown_options": True})
+@hooks.command("run", context_settings={"ignore_unknown_options": True},
+               short_help="What the installed shims run (git calls it).")
 @click.argument("hook", type=click.Choice(["pre-commit", "post-merge", "post-rewrite"]))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @now_option

@@ -17,7 +17,7 @@ out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Pa
                           help="Build into DIR (default: digest.out of journal.yaml, `site`, in the journal).")
 
 
-@click.command()
+@click.command(short_help="Check entries as you save them; rebuild the digest.")
 @out_option
 @now_option
 @pass_state
@@ -37,7 +37,7 @@ def watch(state: State, out: Path | None, now: str | None) -> int:
                                               **_clock(now)))
 
 
-@click.command()
+@click.command(short_help="Watch, and serve the digest with live reload.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="N",
               help="The port to listen on (0: any free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",

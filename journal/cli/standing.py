@@ -10,7 +10,7 @@ from journal.core.problems import clean, safe_json
 from journal.exitcodes import EXIT_OK, EXIT_OVERDUE
 
 
-@click.command()
+@click.command(short_help="Streaks, scores and flags per member, from the history.")
 @click.option("--member", metavar="ID", help="Only this member.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures and every period as JSON.")
 @now_option
@@ -34,7 +34,7 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
     return EXIT_OK
 
 
-@click.command()
+@click.command(short_help="This period for everyone: checked in, due or overdue.")
 @click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
 @now_option
 @pass_state

@@ -163,6 +163,9 @@ def load_yaml(text: str, first_line: int) -> Any:
         mark = exc.problem_mark
         if mark is not None and text[mark.index : mark.index + 1] == "\t":
             message = "invalid YAML: a tab character; YAML indents with spaces only"
+        elif mark is not None and _in_flow(text, mark.index, exc):
+            message += ('; inside {…} or […] a value holding ": " or "," must be quoted, '
+                        'e.g. {commitment: "Note: three runs, one long"}')
         raise _marked(exc, first_line, P.SYNTAX, message) from None
     except ReaderError:
         # The C reader's position is not a character offset: find the character ourselves.
@@ -179,6 +182,14 @@ def load_yaml(text: str, first_line: int) -> Any:
     if _depth_exceeds(value, MAX_DEPTH):
         raise EntryProblem(first_line, 1, P.SYNTAX, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
     return value
+
+
+def _in_flow(text: str, index: int, exc: MarkedYAMLError) -> bool:
+    """Whether a YAML error sits inside `{…}` or `[…]`, where a bare colon or comma is the usual cause."""
+    if "flow" in str(exc.context or "") or "flow" in str(exc.problem or ""):
+        return True
+    line = text[text.rfind("\n", 0, index) + 1 : index]
+    return line.count("{") > line.count("}") or line.count("[") > line.count("]")
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:

@@ -123,3 +123,26 @@ def test_new_refuses_while_git_holds_the_index_lock(run, journal_dir: Path) -> N
     result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W48")
     assert result.code == 1 and "git is busy" in result.err and "index.lock" in result.err
     assert sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts) == before
+
+
+def test_init_installs_the_hooks_and_fills_in_your_email(run, tmp_path: Path, monkeypatch) -> None:
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\temail = alice@example.org\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    pygit2.settings.search_path[pygit2.enums.ConfigLevel.GLOBAL] = str(tmp_path)
+    (tmp_path / ".gitconfig").write_text(config.read_text())
+    result = run("init", tmp_path / "j", "--member", "alice", "--member", "bob")
+    assert result.code == 0, result
+    assert "pre-commit: installed" in result.out
+    assert run("-C", tmp_path / "j", "hooks", "status").code == 0
+    members = _yaml((tmp_path / "j" / "journal.yaml").read_text())["members"]
+    assert members["alice"]["emails"] == ["alice@example.org"] and members["bob"]["emails"] == []
+    assert run("-C", tmp_path / "j", "check").code == 0
+
+
+def test_init_no_hooks_leaves_the_hooks_alone(run, tmp_path: Path) -> None:
+    result = run("init", tmp_path / "j", "--member", "alice", "--no-hooks")
+    assert result.code == 0, result
+    assert "installed" not in result.out
+    assert run("-C", tmp_path / "j", "hooks", "status").code == 1
+    assert _yaml((tmp_path / "j" / "journal.yaml").read_text())["members"]["alice"]["emails"] == []

@@ -92,3 +92,46 @@ def test_merge_rule_never_writes_through_a_symlink(tmp_path: Path, run) -> None:
     assert result.code == 1
     assert "symbolic link" in result.err and "hint:" in result.err
     assert elsewhere.read_text() == "keep\n"
+
+
+def _me(monkeypatch, email: str | None) -> None:
+    """This machine's global git identity (read by git and by pygit2 alike)."""
+    config = Path(os.environ["HOME"]) / ".gitconfig"
+    config.write_text(f"[user]\n\tname = Someone\n\temail = {email}\n" if email else "")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+
+
+def test_join_clones_installs_hooks_and_says_who_you_are(tmp_path: Path, run, monkeypatch) -> None:
+    origin = _origin(tmp_path)
+    _me(monkeypatch, "bob@example.com")
+    result = run("-C", tmp_path, "join", origin)
+    assert result.code == 0, result
+    clone = tmp_path / "origin"
+    assert f"cloned {origin} into {clone}" in result.out
+    assert "you are bob" in result.out
+    assert result.out.rstrip().endswith(f"next: cd {clone} && journal status")
+    assert run("-C", clone, "hooks", "status").code == 0
+    assert git(clone, "status", "--porcelain").stdout == ""
+
+
+def test_join_with_an_unknown_email_says_how_to_fix_it(tmp_path: Path, run, monkeypatch) -> None:
+    origin = _origin(tmp_path)
+    _me(monkeypatch, "carol@example.net")
+    result = run("-C", tmp_path, "join", origin, "mine")
+    assert result.code == 0, result
+    assert (tmp_path / "mine" / "journal.yaml").is_file()
+    assert "you are" not in result.out
+    assert "hint: your git user.email 'carol@example.net' belongs to no member (alice, bob)" in result.err
+    assert "journal.yaml" in result.err
+
+
+def test_join_refuses_what_git_cannot_clone_or_what_is_no_journal(tmp_path: Path, run) -> None:
+    result = run("-C", tmp_path, "join", tmp_path / "nowhere.git")
+    assert result.code == 1
+    assert result.err.startswith("Error: git clone failed: ") and "hint:" in result.err
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    git(plain, "init", "-q", "-b", "main")
+    git(plain, "commit", "-q", "--allow-empty", "-m", "x", env=ALICE)
+    result = run("-C", tmp_path, "join", plain, "copy")
+    assert result.code == 1 and "holds no journal.yaml" in result.err
