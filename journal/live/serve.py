@@ -1,13 +1,15 @@
 """`journal serve`: the digest on a local web server that reloads open pages after a rebuild.
 
-Only files inside the site folder are served. The reload script is added to HTML
-responses on the way out (with a nonce the page's Content-Security-Policy is widened
-to allow); the built files on disk stay free of JavaScript.
+Only files inside the site folder are served. The reload script, and a banner listing
+the journal's check errors while there are any, are added to HTML responses on the way
+out (with a nonce the page's Content-Security-Policy is widened to allow); the built
+files on disk stay free of JavaScript and banners.
 """
 
 from __future__ import annotations
 
 import errno
+import html as html_text
 import ipaddress
 import json
 import mimetypes
@@ -25,10 +27,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from journal.core import problems as P
 from journal.errors import JournalError
-from journal.live.watch import Report, minute_clock, watch_journal
+from journal.live.watch import Checked, Report, minute_clock, watch_journal
 
 EVENTS = "/__journal__/events"
+#: Browsers ask for it unprompted; answering "no content" keeps a 404 out of every page's log.
+FAVICON = "/favicon.ico"
 LONG_POLL = 25.0  # seconds an events request waits before answering "nothing new"
 _TYPES = {".html": "text/html", ".css": "text/css", ".svg": "image/svg+xml", ".xml": "application/xml",
           ".json": "application/json", ".ics": "text/calendar", ".md": "text/markdown", ".txt": "text/plain"}
@@ -47,10 +52,21 @@ _RELOAD = """<script nonce="{nonce}">
 }})();
 </script>
 """
+_BANNER = """<style nonce="{nonce}">
+#journal-problems {{ position: sticky; top: 0; z-index: 10; margin: 0; padding: .6em 1em;
+  background: #fff4ce; color: #3b2a00; border-bottom: 3px solid #b8860b; font: 15px/1.4 system-ui, sans-serif; }}
+#journal-problems pre {{ margin: .4em 0 0; white-space: pre-wrap; overflow-wrap: anywhere;
+  font: 13px/1.4 ui-monospace, monospace; }}
+</style>
+<div id="journal-problems" role="alert"><strong>journal check: {summary}.</strong>
+Entries with errors are left out of the digest until they are fixed (the terminal shows the same):
+<pre>{lines}</pre></div>
+"""
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _CSP = re.compile(r"""http-equiv\s*=\s*["']?content-security-policy\b""", re.I)
 _CONTENT = re.compile(r"""(\bcontent\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 _BODY_END = re.compile(rb"</body\s*>", re.I)
+_BODY_START = re.compile(rb"<body\b[^>]*>", re.I)
 _WIDENED = ("script-src", "script-src-elem", "connect-src")
 
 
@@ -109,9 +125,12 @@ def locate(site: Path, raw_path: str) -> tuple[HTTPStatus, Path | str | None]:
     return HTTPStatus.OK, real
 
 
-def inject_reload(html: bytes, build: int, nonce: str) -> bytes:
-    """`html` with the reload script before `</body>`, and a Content-Security-Policy meta
-    tag (if any) widened to run that one script and let it ask the server."""
+def inject_reload(html: bytes, build: int, nonce: str, problems: tuple[P.Problem, ...] = ()) -> bytes:
+    """`html` with the reload script before `</body>`, a banner listing `problems` after
+    `<body>` when any is an error, and a Content-Security-Policy meta tag (if any) widened
+    to run that one script, style that one banner and let the script ask the server."""
+    notice = banner(problems, nonce) if any(p.is_error for p in problems) else b""
+
     def widen(tag: re.Match[str]) -> str:
         text = tag.group(0)
         if not _CSP.search(text):
@@ -120,6 +139,11 @@ def inject_reload(html: bytes, build: int, nonce: str) -> bytes:
         def content(m: re.Match[str]) -> str:
             kept = [d.strip() for d in m.group(3).split(";")
                     if d.strip() and d.split()[0].lower() not in _WIDENED]
+            if notice:  # the banner's one <style> element, by the same nonce
+                styled = [f"{d} 'nonce-{nonce}'" if d.split()[0].lower() == "style-src" else d for d in kept]
+                if styled == kept:
+                    styled.append(f"style-src 'nonce-{nonce}'")
+                kept = styled
             policy = "; ".join(kept + [f"script-src 'nonce-{nonce}'", "connect-src 'self'"])
             return f"{m.group(1)}{m.group(2)}{policy}{m.group(2)}"
 
@@ -130,7 +154,20 @@ def inject_reload(html: bytes, build: int, nonce: str) -> bytes:
     script = _RELOAD.format(nonce=nonce, build=build, events=EVENTS).encode()
     ends = list(_BODY_END.finditer(data))
     at = ends[-1].start() if ends else len(data)
-    return data[:at] + script + data[at:]
+    data = data[:at] + script + data[at:]
+    if notice:
+        start = _BODY_START.search(data)
+        at = start.end() if start else 0
+        data = data[:at] + notice + data[at:]
+    return data
+
+
+def banner(problems: tuple[P.Problem, ...], nonce: str) -> bytes:
+    """The served pages' notice of the journal's check problems, escaped for HTML."""
+    errors = sum(p.is_error for p in problems)
+    summary = f"{errors} error{'s' * (errors != 1)}, {len(problems) - errors} warning{'s' * (len(problems) - errors != 1)}"
+    lines = html_text.escape(P.format_text(problems).rstrip("\n"))
+    return _BANNER.format(nonce=nonce, summary=summary, lines=lines).encode("utf-8")
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -142,6 +179,7 @@ class SiteServer(ThreadingHTTPServer):
     def __init__(self, host: str, port: int) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.site: Path | None = None
+        self.problems: tuple[P.Problem, ...] = ()  # the journal's check problems, for the banner
         self.builds = BuildCounter()
         self.loopback = _is_loopback(host)
         super().__init__((host, port), _Handler)
@@ -201,6 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == EVENTS:
             return self._events(url.query, body)
         site = self._site()
+        if url.path == FAVICON and (site is None or locate(site, url.path)[0] != HTTPStatus.OK):
+            return self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon", body)
         if site is None:
             page = b"<!DOCTYPE html><title>journal serve</title><p>The digest is being built; see the terminal.</p>\n"
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._html(page), "text/html", body)
@@ -228,7 +268,7 @@ class _Handler(BaseHTTPRequestHandler):
         return site
 
     def _html(self, data: bytes) -> bytes:
-        return inject_reload(data, self.server.builds.value, secrets.token_urlsafe(16))
+        return inject_reload(data, self.server.builds.value, secrets.token_urlsafe(16), self.server.problems)
 
     def _events(self, query: str, body: bool) -> None:
         since = parse_qs(query).get("since", [""])[0]
@@ -274,8 +314,15 @@ def serve_journal(root: Path, report: Report, *, host: str = "127.0.0.1", port: 
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="journal-serve", daemon=True)
     thread.start()
+
+    def relay(event: Any) -> None:
+        if isinstance(event, Checked):
+            # Before the build that follows: the reloaded pages already carry the banner.
+            server.problems = event.current
+        report(event)
+
     try:
         report(Serving(server.url, server.loopback))
-        watch_journal(root, report, out=out, clock=clock, on_build=server.built)
+        watch_journal(root, relay, out=out, clock=clock, on_build=server.built)
     finally:
         server.close()

@@ -137,6 +137,7 @@ class Checked:
     entries: int
     first: bool  # the first round: every entry was checked and its problems are shown
     changed: bool  # some entry's content differs from the round before
+    current: tuple[Problem, ...] = ()  # every problem the journal has now, shown or not
 
 
 class LiveJournal:
@@ -216,7 +217,7 @@ class LiveJournal:
         errors = sum(p.is_error for p in totals)
         ok = () if first else tuple(sorted(p for p in touched & every if not self.problems.get(p)))
         return Checked(tuple(P.sort_problems(shown)), ok, tuple(sorted(gone)), errors, len(totals) - errors,
-                       len(every), first, changed)
+                       len(every), first, changed, tuple(P.sort_problems(totals)))
 
 
 # --- watching ---------------------------------------------------------------------------------

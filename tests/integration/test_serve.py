@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from journal.core.problems import Problem
 from journal.live.serve import EVENTS, SiteServer, inject_reload, locate
 from tests.support.journals import checkin, write_journal
 from tests.support.live import DEADLINE, NOW, W47, Command, page, wait_until
@@ -199,3 +200,64 @@ def test_an_open_page_reloads_in_a_browser_after_a_save(serving: tuple[Path, Com
             browser.close()
     assert not [e for e in errors if "Content Security Policy" in e]
     wait_until(lambda: "Ran in the browser." in page(root), what="the page on disk")
+
+
+def _problem(severity: str, message: str) -> Problem:
+    return Problem(W47, 6, 22, severity, "syntax", message)
+
+
+def test_served_pages_carry_a_banner_of_check_errors_escaped_and_styled_by_nonce() -> None:
+    html = (b'<html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            b'style-src \'self\'"></head><body class="x"><p>x</p></body></html>')
+    out = inject_reload(html, 1, "N0NCE", (_problem("error", "invalid YAML <script>alert(1)</script>"),)).decode()
+    assert re.search(r'<body class="x"><style nonce="N0NCE">.*<div id="journal-problems" role="alert">', out, re.S)
+    assert "1 error, 0 warnings" in out and f"{W47}:6:22: error: invalid YAML" in out
+    assert "&lt;script&gt;alert(1)" in out and "<script>alert" not in out
+    policy = re.search(r'content="([^"]*)"', out)
+    assert policy is not None and "style-src 'self' 'nonce-N0NCE'" in policy.group(1)
+    # Warnings alone raise no banner, and the policy stays as narrow as before.
+    quiet = inject_reload(html, 1, "N0NCE", (_problem("warning", "vague"),)).decode()
+    assert "journal-problems" not in quiet and "style-src 'self';" in quiet
+
+
+def test_server_answers_the_favicon_with_no_content(server: SiteServer) -> None:
+    status, headers, body = get(server.port, "/favicon.ico")
+    assert status == 204 and body == b""
+
+
+def test_serve_shows_a_broken_check_in_as_a_banner_until_it_is_fixed(serving: tuple[Path, Command, int]) -> None:
+    root, command, port = serving
+    assert b"journal-problems" not in get(port, "/")[2]
+    (root / W47).write_text(checkin().replace("week: 2026-W47", "week: 2026-W47\nbroken: [unclosed"))
+    wait_until(lambda: b"journal-problems" in get(port, "/")[2], what="the banner on the served page")
+    body = get(port, "/members/alice.html")[2].decode()
+    assert f"{W47}:" in body and "[syntax]" in body
+    assert b"journal-problems" not in (root / "site/index.html").read_bytes()  # files on disk stay clean
+    (root / W47).write_text(checkin())
+    wait_until(lambda: b"journal-problems" not in get(port, "/")[2], what="the banner to go")
+    assert command.interrupt() == 0
+
+
+def test_a_served_page_logs_no_errors_in_a_browser(serving: tuple[Path, Command, int]) -> None:
+    if not CHROMIUM.exists() or importlib.util.find_spec("playwright") is None:
+        pytest.skip("needs Debian's chromium and the playwright package")
+    from playwright.sync_api import sync_playwright
+
+    root, _, port = serving
+    (root / W47).write_text(checkin().replace("week: 2026-W47", "week: 2026-W47\nbroken: [unclosed"))
+    wait_until(lambda: b"journal-problems" in get(port, "/")[2], what="the banner on the served page")
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            tab = browser.new_page()
+            tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            tab.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            tab.goto(f"http://127.0.0.1:{port}/")
+            tab.get_by_role("alert").wait_for(timeout=DEADLINE * 1000)
+            assert tab.get_by_role("alert").is_visible()
+            assert tab.eval_on_selector("#journal-problems", "e => getComputedStyle(e).position") == "sticky"
+            tab.wait_for_timeout(500)  # the favicon request comes after the load
+        finally:
+            browser.close()
+    assert errors == []
