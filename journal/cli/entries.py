@@ -55,13 +55,15 @@ def join(state: State, url: str, directory: Path | None) -> int:
     your git user.email against the roster in journal.yaml.
     """
     from journal.commands.join import join_journal
+    from journal.core.problems import clean
 
     joined = join_journal(url, state.directory / directory if directory else None, state.directory)
+    # The URL and the git email are the user's own, but still no terminal escapes.
     for line in joined.lines:
-        click.echo(line)
+        click.echo(clean(line))
     if joined.member is None:
-        click.echo(f"hint: {joined.hint}", err=True)
-    click.echo(f"next: cd {joined.root} && journal status")
+        click.echo(f"hint: {clean(joined.hint)}", err=True)
+    click.echo(clean(f"next: cd {joined.root} && journal status"))
     return EXIT_OK
 
 

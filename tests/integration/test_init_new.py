@@ -146,3 +146,11 @@ def test_init_no_hooks_leaves_the_hooks_alone(run, tmp_path: Path) -> None:
     assert "installed" not in result.out
     assert run("-C", tmp_path / "j", "hooks", "status").code == 1
     assert _yaml((tmp_path / "j" / "journal.yaml").read_text())["members"]["alice"]["emails"] == []
+
+
+def test_init_leaves_out_an_email_that_would_fail_the_check(run, tmp_path: Path) -> None:
+    pygit2.settings.search_path[pygit2.enums.ConfigLevel.GLOBAL] = str(tmp_path)
+    (tmp_path / ".gitconfig").write_text("[user]\n\temail = not an address\n")
+    assert run("init", tmp_path / "j", "--member", "alice", "--no-hooks").code == 0
+    assert _yaml((tmp_path / "j" / "journal.yaml").read_text())["members"]["alice"]["emails"] == []
+    assert run("-C", tmp_path / "j", "check").code == 0

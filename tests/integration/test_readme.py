@@ -50,6 +50,7 @@ def test_ci_runs_the_readme_test_command_as_printed() -> None:
     assert extracted.stdout.splitlines() == command
     ci = (PROJECT / ".ci/run").read_text()
     assert "bin/activate" not in ci  # CI must fail wherever a reader with nothing activated would
+    assert "set -euo pipefail" in ci  # so pytest's exit 5 (nothing collected) fails the run too
     assert 'bash -c "$command"' in ci
 
 
