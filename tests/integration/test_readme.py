@@ -93,3 +93,26 @@ def test_quickstart_and_start_a_journal_work_as_typed_in_a_plain_shell(tmp_path:
     hooks = subprocess.run(["bash", "-c", f"{activate} && journal hooks status"], cwd=running, env=env,
                            text=True, capture_output=True)
     assert hooks.returncode == 0, hooks.stdout + hooks.stderr
+
+
+#: Programs the tests may run by name: the system's, not installed by the project's extras.
+SYSTEM_TOOLS = {"git", "bash"}
+
+
+def test_tests_reach_python_tools_through_the_running_interpreter() -> None:
+    """`pre-commit`, `journal`, `pip` and the like are on PATH only with a venv activated;
+    the README's test command activates none, so tests run them as `sys.executable -m …`."""
+    import ast
+
+    offenders = []
+    for path in sorted([*(PROJECT / "tests").rglob("*.py"), *(PROJECT / "benchmarks").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("run", "Popen", "check_output", "check_call", "call") and node.args):
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.List) and first.elts and isinstance(first.elts[0], ast.Constant):
+                program = first.elts[0].value
+                if isinstance(program, str) and program not in SYSTEM_TOOLS:
+                    offenders.append(f"{path.relative_to(PROJECT)}:{node.lineno}: runs {program!r} from PATH")
+    assert offenders == []
