@@ -4,6 +4,8 @@ repeat byte for byte (issue 16)."""
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -47,7 +49,7 @@ def test_writing_characters_survive_every_output(writing: Path, run) -> None:
     outputs |= {f"digest/{p.relative_to(committed).as_posix()}": p.read_text(encoding="utf-8")
                 for p in sorted(committed.rglob("*")) if p.is_file()}
     # iCalendar folds long lines (RFC 5545 3.1); the text is whole once they are unfolded.
-    outputs["site/calendar.ics"] = (site / "calendar.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    outputs["site/calendar.ics"] = (site / "calendar.ics").read_bytes().decode().replace("\r\n ", "")
     outputs["journal status"] = run("-C", writing, "status", "--now", NOW).out
     outputs["journal status --json"] = run("-C", writing, "status", "--json", "--now", NOW).out
     outputs["journal check"] = run("-C", writing, "check").out
@@ -58,3 +60,67 @@ def test_writing_characters_survive_every_output(writing: Path, run) -> None:
     for where in where_written | {"journal status", "journal status --json", "journal check"}:
         for piece in (PERSIAN, FAMILY, HEART, RLM_TEXT):
             assert piece in outputs[where], f"{where} lost {piece!r}"
+
+
+# --- 2. ids that follow the journal and the item, not editable text ---------------------------
+
+def ids(site: Path) -> tuple[list[str], list[str]]:
+    """The Atom ids (the feed's and every entry's) and the calendar's UIDs, in file order."""
+    feed = re.findall(r"<id>(urn:uuid:[0-9a-f-]+)</id>", (site / "feed.xml").read_text(encoding="utf-8"))
+    uids = re.findall(r"^UID:(.+?)\r$", (site / "calendar.ics").read_bytes().decode(), re.M)
+    return feed, uids
+
+
+def test_ids_survive_editing_every_title(commit, tmp_path: Path, run) -> None:
+    commit({"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL},
+           "2026-09-01T10:00:00+02:00")
+    for week, when in (("2026-W45", "2026-11-08T18:00:00+01:00"), ("2026-W46", "2026-11-15T18:00:00+01:00"),
+                       ("2026-W47", "2026-11-22T18:00:00+01:00")):
+        commit({f"checkins/2026/{week}-alice.md": checkin("alice", week)}, when)
+    repo = tmp_path / "repo"
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    before = ids(repo / "site")
+    # Typos fixed in every title a partner can edit: the journal's, the pact's, the goal's and
+    # each milestone's.
+    commit({"journal.yaml": CONFIG.replace("Alice & Bob", "Alice and Bob"),
+            "contracts/pact.md": CONTRACT.replace("training pact", "training pact!"),
+            "goals/berlin-half.md": GOAL.replace("under 2:00", "under 1:59").replace("long run", "long runs")
+                                        .replace("race under", "race below")}, "2026-11-23T09:00:00+01:00")
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    after = ids(repo / "site")
+    feed, uids = before
+    assert len(feed) == 1 + 3 + 1 and len(set(feed)) == len(feed)  # the feed, 3 check-ins, a milestone
+    assert len(uids) >= 5 and len(set(uids)) == len(uids)
+    assert after == before
+    assert "Alice and Bob" in (repo / "site" / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_two_journals_with_the_default_title_have_ids_of_their_own(tmp_path: Path, run) -> None:
+    found = []
+    for name, when in (("one", "2026-11-02T10:00:00+01:00"), ("two", "2026-11-02T11:00:00+01:00")):
+        folder = tmp_path / name
+        assert run("init", folder, "--member", "alice", "--member", "bob").code == 0
+        git(folder, "add", "-A")
+        git(folder, "commit", "-q", "-m", "start", env={
+            "GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org", "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.org", "GIT_COMMITTER_DATE": when})
+        assert run("-C", folder, "digest", "--now", NOW).code == 0
+        found.append(ids(folder / "site"))
+    (feed_one, uids_one), (feed_two, uids_two) = found
+    assert (tmp_path / "one" / "journal.yaml").read_text() == (tmp_path / "two" / "journal.yaml").read_text()
+    assert uids_one and feed_one
+    assert not set(feed_one) & set(feed_two) and not set(uids_one) & set(uids_two)
+
+
+def test_ids_before_the_first_commit_are_documented_and_then_follow_it(tmp_path: Path, run) -> None:
+    folder = tmp_path / "j"
+    assert run("init", folder, "--member", "alice").code == 0
+    assert run("-C", folder, "digest", "--now", NOW).code == 0
+    feed, _ = ids(folder / "site")
+    assert feed[0] == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'journal:uncommitted')}"
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "start", env={"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+                                                    "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"})
+    first = git(folder, "rev-parse", "HEAD").stdout.strip()
+    assert run("-C", folder, "digest", "--now", NOW).code == 0
+    assert ids(folder / "site")[0][0] == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'journal:{first}')}"
