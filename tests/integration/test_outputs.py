@@ -4,8 +4,11 @@ repeat byte for byte (issue 16)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -124,3 +127,66 @@ def test_ids_before_the_first_commit_are_documented_and_then_follow_it(tmp_path:
     first = git(folder, "rev-parse", "HEAD").stdout.strip()
     assert run("-C", folder, "digest", "--now", NOW).code == 0
     assert ids(folder / "site")[0][0] == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'journal:{first}')}"
+
+
+# --- 3. file modes: the umask's for new files, the old mode for replaced ones -----------------
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    """Set the process umask for the test (the CLI runs in-process); put the old one back."""
+    old = os.umask(0o022)
+    try:
+        yield lambda mask: os.umask(mask) and None
+    finally:
+        os.umask(old)
+
+
+def modes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): stat.S_IMODE(p.stat().st_mode)
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".git" not in p.relative_to(folder).parts}
+
+
+ME = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org",
+      "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.org"}
+
+
+def test_new_files_get_the_group_umask_mode(tmp_path: Path, run, umask) -> None:
+    umask(0o002)
+    folder = tmp_path / "j"
+    assert run("init", folder, "--member", "alice", "--member", "bob", "--hooks").code == 0
+    git(folder, "config", "user.email", "alice@example.org")
+    assert run("-C", folder, "new", "goal", "Run 30 km a week", "--owner", "alice", "--now", NOW).code == 0
+    assert run("-C", folder, "new", "checkin", "--member", "alice", "--now", NOW).code == 0
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "start", env=ME)  # the pre-commit hook writes the committed digest
+    assert run("-C", folder, "digest", "--markdown-only", "--now", NOW).code == 0
+    assert run("-C", folder, "digest", "--now", NOW).code == 0
+    found = modes(folder)
+    assert {"journal.yaml", "contracts/pact.md", "goals/run-30-km-a-week.md", "digest/README.md",
+            "site/index.html", "site/feed.xml"} <= found.keys()
+    assert any(name.startswith("checkins/") for name in found)
+    assert any(name.startswith("digest/charts/") for name in found)
+    assert {name: mode for name, mode in found.items() if mode != 0o664} == {}
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path, run, umask) -> None:
+    umask(0o002)
+    origin = tmp_path / "origin"
+    assert run("init", origin, "--member", "alice", "--member", "bob").code == 0
+    assert run("-C", origin, "digest", "--markdown-only", "--now", NOW).code == 0
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "start", env=ME)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(origin), str(clone))
+    readme = clone / "digest" / "README.md"
+    assert stat.S_IMODE(readme.stat().st_mode) == 0o664
+    # A stricter umask now: the regenerated README keeps the 0664 it was cloned with, while
+    # a file made new follows the umask.
+    umask(0o077)
+    before = readme.read_bytes()
+    assert run("-C", clone, "digest", "--markdown-only", "--now", "2026-12-24T12:00:00+00:00").code == 0
+    assert readme.read_bytes() != before
+    assert stat.S_IMODE(readme.stat().st_mode) == 0o664
+    assert run("-C", clone, "new", "checkin", "--member", "alice", "--now", NOW).code == 0
+    made = next((clone / "checkins").rglob("*.md"))
+    assert stat.S_IMODE(made.stat().st_mode) == 0o600
