@@ -51,6 +51,9 @@ def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
     # Zone rules from the year of the first event on: a much smaller file than from 1970.
     first = min((d.date() if isinstance(d, dt.datetime) else d for d in starts), default=stamp.date())
     cal.add_missing_timezones(first_date=dt.date(first.year, 1, 1))
+    # icalendar adds the zones in the order of a set, which changes with PYTHONHASHSEED:
+    # by name, so the same state gives the same bytes (the sort is stable for the events).
+    cal.subcomponents.sort(key=lambda c: (0, str(c["tzid"])) if c.name == "VTIMEZONE" else (1, ""))
     return cal.to_ical()
 
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.digest_journals import history  # noqa: F401 - a fixture
 from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
 
 NOW = "2026-11-25T12:00:00+00:00"
@@ -190,3 +194,46 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path, run, umask) -> None:
     assert run("-C", clone, "new", "checkin", "--member", "alice", "--now", NOW).code == 0
     made = next((clone / "checkins").rglob("*.md"))
     assert stat.S_IMODE(made.stat().st_mode) == 0o600
+
+
+# --- 4. the same state and the same --now give the same bytes --------------------------------
+
+SEEDS = ("0", "1", "2", "3")
+
+
+def journal_cli(repo: Path, seed: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real CLI in a process of its own with PYTHONHASHSEED=seed."""
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run([sys.executable, "-m", "journal", "-C", str(repo), *args], env=env, text=True,
+                          capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_builds_repeat_byte_for_byte_under_any_hash_seed(history: Path, tmp_path: Path) -> None:
+    builds = []
+    for seed in SEEDS:
+        site = tmp_path / f"site-{seed}"
+        journal_cli(history, seed, "digest", "--now", NOW, "--out", str(site))
+        shutil.rmtree(history / "digest", ignore_errors=True)  # regenerated whole, not patched
+        journal_cli(history, seed, "digest", "--markdown-only", "--now", NOW)
+        builds.append({**{f"site/{k}": v for k, v in every_file(site).items()},
+                       **{f"digest/{k}": v for k, v in every_file(history / "digest").items()}})
+    first = builds[0]
+    assert "site/calendar.ics" in first and "digest/README.md" in first and len(first) > 20
+    for seed, other in zip(SEEDS[1:], builds[1:], strict=True):
+        assert other.keys() == first.keys()
+        assert [name for name in first if other[name] != first[name]] == [], f"PYTHONHASHSEED={seed}"
+
+
+def test_publishing_twice_says_nothing_changed(history: Path) -> None:
+    first = journal_cli(history, "1", "publish", "--now", NOW)
+    assert first.stdout.startswith("published ")
+    for seed in SEEDS:
+        again = journal_cli(history, seed, "publish", "--now", NOW)
+        assert again.stdout.startswith("nothing changed: gh-pages already holds this site"), seed
+    assert git(history, "rev-list", "--count", "gh-pages").stdout.strip() == "1"
