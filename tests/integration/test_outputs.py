@@ -214,6 +214,7 @@ def every_file(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # whole commands in fresh interpreters, one per hash seed
 def test_builds_repeat_byte_for_byte_under_any_hash_seed(history: Path, tmp_path: Path) -> None:
     builds = []
     for seed in SEEDS:
@@ -230,6 +231,7 @@ def test_builds_repeat_byte_for_byte_under_any_hash_seed(history: Path, tmp_path
         assert [name for name in first if other[name] != first[name]] == [], f"PYTHONHASHSEED={seed}"
 
 
+@pytest.mark.slow  # whole commands in fresh interpreters, one per hash seed
 def test_publishing_twice_says_nothing_changed(history: Path) -> None:
     first = journal_cli(history, "1", "publish", "--now", NOW)
     assert first.stdout.startswith("published ")
@@ -237,3 +239,16 @@ def test_publishing_twice_says_nothing_changed(history: Path) -> None:
         again = journal_cli(history, seed, "publish", "--now", NOW)
         assert again.stdout.startswith("nothing changed: gh-pages already holds this site"), seed
     assert git(history, "rev-list", "--count", "gh-pages").stdout.strip() == "1"
+
+
+def test_a_shallow_clone_names_its_ids_after_the_oldest_commit_it_holds(history: Path, tmp_path: Path,
+                                                                        run) -> None:
+    full = git(history, "rev-list", "--max-parents=0", "HEAD").stdout.strip()
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "3", history.as_uri(), str(shallow))
+    oldest = git(shallow, "rev-list", "--max-parents=0", "HEAD").stdout.strip()
+    assert oldest != full
+    for repo, first in ((history, full), (shallow, oldest)):
+        assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / f"site-{repo.name}").code == 0
+        feed, _ = ids(tmp_path / f"site-{repo.name}")
+        assert feed[0] == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'journal:{first}')}"
