@@ -61,7 +61,8 @@ def test_writing_characters_survive_every_output(writing: Path, run) -> None:
     outputs["journal status --json"] = run("-C", writing, "status", "--json", "--now", NOW).out
     outputs["journal check"] = run("-C", writing, "check").out
     where_written = {"site/feed.xml", "site/DIGEST.md", "site/digest.json", "site/calendar.ics", "site/index.html",
-                     "site/members/alice.html", "site/goals/berlin-half.html", "digest/README.md",
+                     "site/members/alice.html", "site/goals/berlin-half.html", "site/periods/2026-W47.html",
+                     "site/archive.html", "digest/README.md",
                      "site/charts/goal-berlin-half.svg", "digest/charts/goal-berlin-half.svg"}
     assert where_written <= outputs.keys()
     for where in where_written | {"journal status", "journal status --json", "journal check"}:
