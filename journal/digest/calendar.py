@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 from journal.core import model, periods
 from journal.core.schema import parse_date
 from journal.core.streaks import ContractTerms
-from journal.digest.feed import content_id, journal_namespace, plain_text
+from journal.digest.feed import content_id, journal_namespace, numbered_milestones, plain_text
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing
 
@@ -51,6 +51,9 @@ def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
     # Zone rules from the year of the first event on: a much smaller file than from 1970.
     first = min((d.date() if isinstance(d, dt.datetime) else d for d in starts), default=stamp.date())
     cal.add_missing_timezones(first_date=dt.date(first.year, 1, 1))
+    # icalendar adds the zones in the order of a set, which changes with PYTHONHASHSEED:
+    # by name, so the same state gives the same bytes (the sort is stable for the events).
+    cal.subcomponents.sort(key=lambda c: (0, str(c["tzid"])) if c.name == "VTIMEZONE" else (1, ""))
     return cal.to_ical()
 
 
@@ -158,12 +161,11 @@ def _goal_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) ->
         if deadline is not None:
             events.append({"uid": content_id(space, "deadline", goal_id), "summary": f"Deadline: {title}",
                            **_all_day(deadline)})
-        milestones = data.get("milestones")
-        for m in milestones if isinstance(milestones, list) else []:
-            due = parse_date(m.get("due")) if isinstance(m, dict) else None
+        for number, m in numbered_milestones(data):
+            due = parse_date(m.get("due"))
             if due is None or m.get("done") is not None:
                 continue
             name = plain_text(m.get("title", ""), one_line=True)
-            events.append({"uid": content_id(space, "milestone", goal_id, name),
+            events.append({"uid": content_id(space, "milestone", goal_id, number),
                            "summary": f"Milestone: {name} ({title})", **_all_day(due)})
     return events

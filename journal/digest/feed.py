@@ -15,6 +15,7 @@ from journal.core.schema import parse_date
 from journal.core.text_safety import for_xml
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing
+from journal.store.git import first_commit
 
 ATOM = "http://www.w3.org/2005/Atom"
 GENERATOR = "journal"
@@ -38,14 +39,20 @@ def plain_text(value: Any, *, one_line: bool = False) -> str:
     return " ".join(text.split()) if one_line else text.strip()
 
 
+#: The namespace of a journal with no commit yet: its ids change once the first commit is made.
+UNCOMMITTED = "uncommitted"
+
+
 def journal_namespace(standing: Standing) -> uuid.UUID:
-    """The namespace of every id in the feed and calendar, derived from the journal's title."""
-    config = standing.journal.config
-    title = config.data.get("title") if config is not None else None
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"journal:{title if isinstance(title, str) else ''}")
+    """The namespace of every id in the feed and calendar: the journal's first commit.
+
+    Never editable text such as the title, so fixing a typo keeps every id, and two
+    journals with the same title still have ids of their own."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"journal:{first_commit(standing.root) or UNCOMMITTED}")
 
 
 def content_id(namespace: uuid.UUID, *parts: str) -> str:
+    """The id of one item of a journal: its kind and what names it (entry and period)."""
     return str(uuid.uuid5(namespace, "/".join(parts)))
 
 
@@ -156,7 +163,7 @@ def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID
         owners = _owners(data)
         zone = standing.members[owners[0]].tz if owners and owners[0] in standing.members else ZoneInfo("UTC")
         goal_title = plain_text(data.get("title") or goal_id, one_line=True)
-        for m in _list(data.get("milestones")):
+        for number, m in numbered_milestones(data):
             done, title = parse_date(m.get("done")), plain_text(m.get("title", ""), one_line=True)
             if done is None:
                 continue
@@ -166,13 +173,20 @@ def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID
             who = " & ".join(owners) or goal_id
             items.append(FeedItem(
                 updated=when,
-                id=content_id(space, "milestone", goal_id, title),
+                id=content_id(space, "milestone", goal_id, number),
                 title=f"{who} reached a milestone: {title}",
                 link=page_link("goals", goal_id),
                 authors=tuple(_name(standing, o) for o in owners),
                 summary=_milestone_summary(goal_title, parse_date(m.get("due")), done),
             ))
     return items
+
+
+def numbered_milestones(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The goal's milestones with their place in its list, which names them in ids: a
+    milestone keeps its id when its title or dates are edited."""
+    found = data.get("milestones")
+    return [(str(n), m) for n, m in enumerate(found, 1) if isinstance(m, dict)] if isinstance(found, list) else []
 
 
 def _owners(data: dict[str, Any]) -> list[str]:

