@@ -35,6 +35,7 @@ from journal.digest.privacy import PrivacyRules
 from journal.errors import JournalError
 from journal.standing import Standing, compute_standing
 from journal.store import resources
+from journal.store.workspace import Workspace, workspace_of
 
 MANIFEST = ".digest-manifest.json"
 # Bump when the code that turns a page's context into bytes changes, so a rebuild
@@ -54,16 +55,17 @@ class BuildResult:
     warnings: tuple[str, ...]
 
 
-def build_digest(start: Path, now: dt.datetime, out: Path | None = None, *,
+def build_digest(start: Workspace | Path, now: dt.datetime, out: Path | None = None, *,
                  lock_timeout: float = 120.0) -> BuildResult:
-    """Build the digest of the journal at or above `start` as of `now` into `out`
-    (default: `digest.out` of journal.yaml, relative to the journal's root)."""
-    standing = compute_standing(start, now)
+    """Build the digest of the workspace (or of the journal at or above `start`) as of `now`
+    into `out` (default: `digest.out` of journal.yaml, relative to the journal's root)."""
+    workspace = workspace_of(start)
+    standing = compute_standing(workspace, now)
     target = _target(standing, out)
     with BuildLock(target, timeout=lock_timeout) as lock:
         if lock.waited:
             # Another build ran meanwhile, maybe from an older state: start from what is there now.
-            standing = compute_standing(start, now)
+            standing = compute_standing(workspace.reopen(), now)
         return write_site(target, standing)
 
 

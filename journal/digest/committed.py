@@ -22,6 +22,7 @@ from journal.store.atomic import write_replace
 
 if TYPE_CHECKING:  # the pre-commit hook imports this module on its fast path
     from journal.standing import Standing
+    from journal.store.workspace import Workspace
 
 DEFAULT_FOLDER = "digest"
 DRIVER = "journal-digest"
@@ -111,17 +112,20 @@ class Regenerated:
     removed: list[str]
 
 
-def regenerate(start: Path, now: dt.datetime, source: str = "auto",
+def regenerate(start: Workspace | Path, now: dt.datetime, source: str = "auto",
                pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None
                ) -> Regenerated:
-    """Regenerate the committed digest in the working tree."""
-    from journal.standing import compute_standing, load_journal
+    """Regenerate the committed digest in the working tree of the workspace (or of the
+    journal at `start`), reading what the workspace has already loaded."""
+    from journal.standing import compute_standing
+    from journal.store.workspace import workspace_of
 
-    snapshot = load_journal(start, source)
+    workspace = workspace_of(start)
+    snapshot = workspace.snapshot(source)
     where = folder(snapshot.journal)
     if where is None:
         return Regenerated(snapshot.root, None, {}, [], [])
-    standing = compute_standing(start, now, source=source, pending=pending, snapshot=snapshot)
+    standing = compute_standing(workspace, now, source=source, pending=pending)
     files = render(standing, where)
     written, removed = write(standing.root, where, files)
     return Regenerated(standing.root, where, files, written, removed)
