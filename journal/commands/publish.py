@@ -47,7 +47,7 @@ def publish_digest(start: Workspace | Path, now: dt.datetime, branch: str | None
     start = workspace.root
     if branch is None:
         branch = configured_branch(workspace.journal.config)
-    _check_branch(_open(start), branch)  # before the build, which takes a while
+    _check_branch(workspace.repo if workspace.repo is not None else _open(start), branch)  # before the build, which takes a while
     # Publishing needs no index, but a git command holding index.lock may be moving
     # refs too: wait for it rather than race it.
     from journal.store.workspace import ensure_idle
