@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,26 @@ def test_workspace_loads_each_source_once(tmp_path: Path) -> None:
     assert ws.snapshot("head") is not ws.snapshot("worktree")
     assert ws.history() is ws.history()
     assert ws.reopen().snapshot() is not ws.snapshot()
+
+
+PROBE = """
+import sys
+from journal.githooks.precommit import run
+code = run(".")
+print(code, sorted(m for m in ("click", "jinja2", "watchdog") if m in sys.modules))
+"""
+
+
+def test_the_pre_commit_check_opens_the_repository_without_click_or_jinja(tmp_path: Path) -> None:
+    repo = tmp_path / "j"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for rel, text in {"journal.yaml": CONFIG.replace("private: [energy]}", "private: [energy], commit: false}"),
+                      "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
+                      "checkins/2026/2026-W47-alice.md": checkin()}.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    git(repo, "add", "-A")
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=repo / "checkins", env={**os.environ, **ALICE},
+                            text=True, capture_output=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
