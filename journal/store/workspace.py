@@ -20,6 +20,7 @@ from journal.errors import JournalError, NotAJournal, NotARepository
 from journal.store import git as gitfiles
 
 if TYPE_CHECKING:
+    from journal.core.entries import Entry
     from journal.store.history import History
 
 SOURCES = ("auto", "worktree", "head", "index")
@@ -117,6 +118,13 @@ class Workspace:
     def journal(self) -> Journal:
         """The journal of the default source."""
         return self.snapshot().journal
+
+    @property
+    def config(self) -> Entry:
+        """journal.yaml as the default source holds it (loading the journal refuses one without)."""
+        config = self.journal.config
+        assert config is not None  # _load raises when journal.yaml is unreadable
+        return config
 
     def history(self) -> History | None:
         """Filings and pauses of every commit reachable from HEAD; None before the first commit."""

@@ -91,6 +91,7 @@ def test_workspace_loads_each_source_once(tmp_path: Path) -> None:
     alice = _pulled_clone(tmp_path)
     ws = Workspace.open(alice / "checkins")
     assert ws.root == alice
+    assert ws.config is ws.snapshot().journal.config
     assert ws.snapshot() is ws.snapshot("worktree")
     assert ws.snapshot("head") is not ws.snapshot("worktree")
     assert ws.history() is ws.history()
