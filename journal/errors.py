@@ -23,6 +23,10 @@ class NotAJournal(JournalError):
     hint = "run `journal init` to create one, or pass -C PATH to point at one"
 
 
+class NotARepository(JournalError):
+    hint = "run `git init` (or `journal init`) there, or pass -C PATH to point at a repository"
+
+
 class EntryExists(JournalError):
     hint = "edit the existing file, or choose another --week/--date/--id"
 

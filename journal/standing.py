@@ -12,8 +12,7 @@ from journal.core import model
 from journal.core.rules import Journal
 from journal.core.streaks import COUNTED, PENDING, Filing, MemberReport, PeriodStatus, compute_member, pact_streak
 from journal.errors import JournalError
-from journal.store import git as gitfiles
-from journal.store.worktree import read_worktree
+from journal.store.workspace import Snapshot, Workspace, workspace_of
 
 
 @dataclass(frozen=True)
@@ -28,62 +27,27 @@ class Standing:
     me: str | None  # the member whose email is git's user.email
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    repo: Any  # pygit2.Repository | None
-    root: Path
-    journal: Journal
-    source: str  # worktree | head | index
-    warnings: tuple[str, ...]
+def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
+    """The journal's entries as the working tree, HEAD or the index holds them (see Workspace.snapshot).
 
-
-SOURCES = ("auto", "worktree", "head", "index")
-
-
-def load_journal(start: Path, source: str = "auto") -> Snapshot:
-    """The journal's entries as the working tree, HEAD or the index holds them.
-
-    `auto` reads the working tree (what you are editing) and a bare repository's HEAD.
     Streaks always come from the history; the source only decides the entries' content."""
-    repo, root = gitfiles.find_repository_root(start)
-    if source == "auto":
-        source = "head" if repo is not None and repo.is_bare else "worktree"
-    warnings: list[str] = []
-    if source == "head":
-        tree = gitfiles.head_tree(repo) if repo is not None else None
-        if tree is None or repo is None:
-            raise JournalError("no commits yet: HEAD holds no journal", hint="commit your entries first")
-        entries, _ = gitfiles.load_blobs(repo, gitfiles.tree_blobs(tree))
-    elif source == "index":
-        if repo is None:
-            raise JournalError(f"{root} is not in a Git repository")
-        entries, _ = gitfiles.load_blobs(repo, gitfiles.index_blobs(repo), complete=False)
-    else:
-        files, _ = read_worktree(root)
-        entries, _ = gitfiles.load_files(files, gitfiles.cache_dir(repo) if repo is not None else None)
-    journal = Journal(entries)
-    if journal.config is None:
-        raise JournalError(f"no readable journal.yaml in the {source} of {root}",
-                           hint="run `journal check` to see what is wrong with it")
-    if repo is None or repo.head_is_unborn:
-        warnings.append("no commits yet: nothing counts until check-ins are committed")
-    return Snapshot(repo, root, journal, source, tuple(warnings))
+    return workspace_of(start).snapshot(source)
 
 
-def compute_standing(start: Path, now: dt.datetime, only: str | None = None, source: str = "auto",
-                     pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None,
-                     snapshot: Snapshot | None = None) -> Standing:
-    """Everyone's standing as of `now`. `pending` maps (member, period) to (time, email) for
-    check-ins about to be committed (the pre-commit hook's view), counted as if they were."""
-    from journal.store.history import read_history
+def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None = None, source: str = "auto",
+                     pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None) -> Standing:
+    """Everyone's standing as of `now`, from the workspace's entries (of `source`) and history.
+    `pending` maps (member, period) to (time, email) for check-ins about to be committed (the
+    pre-commit hook's view), counted as if they were."""
     from journal.store.identity import member_for_email, user_email
 
-    snap = snapshot or load_journal(start, source)
+    workspace = workspace_of(start)
+    snap = workspace.snapshot(source)
     repo, journal, warnings = snap.repo, snap.journal, list(snap.warnings)
     members = model.members(journal)
     if only is not None and only not in members:
         raise JournalError(f"unknown member '{only}'", hint="members are listed under `members:` in journal.yaml")
-    history = read_history(repo, cache_dir=gitfiles.cache_dir(repo)) if repo is not None and not repo.head_is_unborn else None
+    history = workspace.history()
     terms, skipped = model.contract_terms(journal, history.pauses if history else {})
     warnings += skipped + list(history.warnings if history else [])
     reports = []
@@ -100,7 +64,7 @@ def compute_standing(start: Path, now: dt.datetime, only: str | None = None, sou
                                       model.outcomes(journal, mid), now))
     by_id = {r.member: r for r in reports}
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms)
-    me = member_for_email(members, user_email(Path(repo.path) if repo else start))
+    me = member_for_email(members, user_email(workspace.root, repo))
     shown = tuple(r for r in reports if only is None or r.member == only)
     return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me)
 

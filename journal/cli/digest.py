@@ -26,7 +26,7 @@ def publish_command(state: State, branch: str | None, message: str | None, now: 
     """
     from journal.commands.publish import publish_digest
 
-    result = publish_digest(state.directory, parse_now(now), branch, message)
+    result = publish_digest(state.workspace(), parse_now(now), branch, message)
     if result.changed:
         click.echo(f"published {result.files} files to {result.branch}: {result.commit}")
     else:
@@ -54,7 +54,7 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
     if markdown_only:
         from journal.digest.committed import regenerate
 
-        regenerated = regenerate(state.directory, parse_now(now))
+        regenerated = regenerate(state.workspace(), parse_now(now))
         if regenerated.folder is None:
             click.echo("the committed digest is off (digest.commit: false in journal.yaml)")
         else:
@@ -64,7 +64,7 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
         return EXIT_OK
     from journal.digest.build import build_digest
 
-    result = build_digest(state.directory, parse_now(now), state.directory / out if out else None)
+    result = build_digest(state.workspace(), parse_now(now), state.directory / out if out else None)
     warn(result.warnings)
     click.echo(f"wrote {result.pages} pages ({result.rendered} rendered, {result.pages - result.rendered} unchanged) "
                f"and {result.files - result.pages} other files: {result.out / 'index.html'}")

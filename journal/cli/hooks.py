@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
 from journal.cli.options import State, now_option, parse_now, pass_state
 from journal.core.problems import clean
 from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
+
+if TYPE_CHECKING:
+    from journal.store.workspace import Workspace
 
 
 @click.group()
@@ -77,11 +81,12 @@ def hooks_run(state: State, hook: str, args: tuple[str, ...], now: str | None) -
     try:
         from journal.githooks.pulled import after_pull
 
-        lines, changed = after_pull(state.directory, parse_now(now))
+        workspace = state.workspace()
+        lines, changed = after_pull(workspace, parse_now(now))
         for line in lines:
             click.echo(f"journal: {clean(line)}")
         if changed:
-            _rebuild_after_pull(state, parse_now(now))
+            _rebuild_after_pull(workspace, parse_now(now))
     except Exception as exc:  # the pull already happened: report, never fail it
         click.echo(f"journal: could not summarise or rebuild after {hook}: {clean(str(exc))}", err=True)
     return EXIT_OK
@@ -93,15 +98,17 @@ def _pre_commit(state: State) -> int:
     return run(str(state.directory), debug=click.get_current_context().find_root().params.get("debug", False))
 
 
-def _rebuild_after_pull(state: State, now: dt.datetime) -> None:
+def _rebuild_after_pull(workspace: Workspace, now: dt.datetime) -> None:
+    # One workspace for the summary, the site and the committed digest: the journal is
+    # read and the history walked once, not once per step.
     from journal.digest.build import build_digest
     from journal.digest.committed import regenerate
     from journal.githooks.pulled import head_time
 
-    build_digest(state.directory, now=now)
+    build_digest(workspace, now=now)
     # The committed digest of a merge is dated by the merge, so partners who end on the
     # same commit regenerate the same bytes.
-    result = regenerate(state.directory, head_time(state.directory) or now)
+    result = regenerate(workspace, head_time(workspace) or now)
     if result.written or result.removed:
         click.echo(f"journal: regenerated {result.folder}/ for the merged state; it goes with your next commit")
 

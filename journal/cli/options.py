@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from journal.store.workspace import Workspace
+
 
 class State:
+    """What one invocation shares: the -C directory and the workspace opened there, once."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._workspace: Workspace | None = None
 
     def root(self) -> Path:
         from journal.store.worktree import find_root
 
         return find_root(self.directory)
+
+    def workspace(self) -> Workspace:
+        """The journal at -C (or here), opened on first use and handed to whatever runs."""
+        if self._workspace is None:
+            from journal.store.workspace import Workspace
+
+            self._workspace = Workspace.open(self.directory)
+        return self._workspace
 
 
 pass_state = click.make_pass_decorator(State)

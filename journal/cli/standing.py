@@ -24,7 +24,7 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
     """
     from journal.standing import compute_standing, streaks_json
 
-    standing = compute_standing(state.directory, parse_now(now), member)
+    standing = compute_standing(state.workspace(), parse_now(now), member)
     if as_json:
         click.echo(safe_json(streaks_json(standing)))
         return EXIT_OK
@@ -47,7 +47,7 @@ def status(state: State, as_json: bool, now: str | None) -> int:
     """
     from journal.standing import compute_standing, is_overdue, status_json
 
-    standing = compute_standing(state.directory, parse_now(now))
+    standing = compute_standing(state.workspace(), parse_now(now))
     data = status_json(standing)
     if as_json:
         click.echo(safe_json(data))

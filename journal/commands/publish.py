@@ -12,6 +12,7 @@ from typing import Any
 import pygit2
 
 from journal.errors import JournalError
+from journal.store.workspace import Workspace, require_repository, workspace_of
 
 DEFAULT_BRANCH = "gh-pages"
 FALLBACK_NAME, FALLBACK_EMAIL = "journal", "journal@localhost"
@@ -37,22 +38,22 @@ class PublishResult:
     changed: bool
 
 
-def publish_digest(start: Path, now: dt.datetime, branch: str | None = None,
+def publish_digest(start: Workspace | Path, now: dt.datetime, branch: str | None = None,
                    message: str | None = None) -> PublishResult:
     """Build the digest into its configured folder, then publish that folder to `branch`
     (default: `digest.branch` of journal.yaml, else gh-pages)."""
     from journal.digest.build import MANIFEST, build_digest
-    from journal.standing import load_journal
-
+    workspace = workspace_of(start)
+    start = workspace.root
     if branch is None:
-        branch = configured_branch(load_journal(start).journal.config)
-    _check_branch(_open(start), branch)  # before the build, which takes a while
+        branch = configured_branch(workspace.journal.config)
+    _check_branch(workspace.repo if workspace.repo is not None else _open(start), branch)  # before the build, which takes a while
     # Publishing needs no index, but a git command holding index.lock may be moving
     # refs too: wait for it rather than race it.
-    from journal.store.git import ensure_idle
+    from journal.store.workspace import ensure_idle
 
     ensure_idle(start)
-    built = build_digest(start, now)
+    built = build_digest(workspace, now)
     # The manifest only serves the next incremental build; it is no part of the site.
     return publish(start, built.out, branch, message, now, leave_out=frozenset({MANIFEST}))
 
@@ -94,10 +95,7 @@ def publish(start: Path, site: Path, branch: str = DEFAULT_BRANCH, message: str 
 
 
 def _open(start: Path) -> pygit2.Repository:
-    path = pygit2.discover_repository(str(start))
-    if path is None:
-        raise JournalError(f"{start} is not in a Git repository", hint="publish needs a repository to commit to")
-    return pygit2.Repository(path)
+    return require_repository(start)
 
 
 def _check_branch(repo: pygit2.Repository, branch: str) -> str:

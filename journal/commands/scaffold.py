@@ -24,6 +24,7 @@ from journal.errors import EntryExists, JournalError, UnknownMember
 from journal.store import resources
 from journal.store.atomic import write_new
 from journal.store.identity import member_for_email, user_email
+from journal.store.workspace import open_repository
 from journal.store.worktree import journal_paths, read_worktree
 
 GITIGNORE = """# journal build output and caches
@@ -105,7 +106,7 @@ def init_journal(target: Path, members: list[str], title: str | None, now: dt.da
     if len(set(members)) != len(members):
         raise JournalError("a member is listed twice")
     target.mkdir(parents=True, exist_ok=True)
-    if pygit2.discover_repository(str(target)) is None:
+    if open_repository(target) is None:
         pygit2.init_repository(str(target), initial_head="main")
     zone = machine_timezone()
     # Whoever starts the journal is most likely its first member: their commits count
@@ -187,7 +188,7 @@ def _is_daily(ctx: Context, member: str) -> bool:
 
 
 def _write(root: Path, rel: str, text: str) -> Path:
-    from journal.store.git import ensure_idle
+    from journal.store.workspace import ensure_idle
 
     ensure_idle(root)
     path = root / rel

@@ -1,6 +1,7 @@
 """`journal digest`: the journal's standing -> a static site, written whole or not at all.
 
-The site is built in a sibling folder and swapped into place, under a lock file beside
+What the site holds comes from the writers in journal.digest.writers, over one view
+of the journal (journal.digest.view). The site is built in a sibling folder and swapped into place, under a lock file beside
 it, so a reader or a second build never sees half a site. Each page's inputs are hashed
 into a manifest kept with the site; a rebuild renders only the pages whose inputs
 changed and hard-links the rest from the previous site.
@@ -9,37 +10,24 @@ changed and hard-links the rest from the previous site.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import secrets
 import shutil
 import socket
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Self
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
-
-from journal.core import humanize, layout, text_safety
-from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
-from journal.digest import charts
-from journal.digest.digest_md import digest_markdown
-from journal.digest.markdown import render_html
-from journal.digest.overview import build_overview
-from journal.digest.privacy import PrivacyRules
+from journal.core import layout
+from journal.digest.view import build_view
+from journal.digest.writers import SITE, render_outputs
 from journal.errors import JournalError
 from journal.standing import Standing, compute_standing
-from journal.store import resources
+from journal.store.workspace import Workspace, workspace_of
 
 MANIFEST = ".digest-manifest.json"
-# Bump when the code that turns a page's context into bytes changes, so a rebuild
-# after an upgrade renders every page again.
-RENDER_VERSION = 1
 DEFAULT_OUT = "site"
 STALE_LOCK_SECONDS = 600.0
 _PROTECTED = (".git", layout.CHECKINS, layout.GOALS, layout.CONTRACTS, "templates")
@@ -54,16 +42,17 @@ class BuildResult:
     warnings: tuple[str, ...]
 
 
-def build_digest(start: Path, now: dt.datetime, out: Path | None = None, *,
+def build_digest(start: Workspace | Path, now: dt.datetime, out: Path | None = None, *,
                  lock_timeout: float = 120.0) -> BuildResult:
-    """Build the digest of the journal at or above `start` as of `now` into `out`
-    (default: `digest.out` of journal.yaml, relative to the journal's root)."""
-    standing = compute_standing(start, now)
+    """Build the digest of the workspace (or of the journal at or above `start`) as of `now`
+    into `out` (default: `digest.out` of journal.yaml, relative to the journal's root)."""
+    workspace = workspace_of(start)
+    standing = compute_standing(workspace, now)
     target = _target(standing, out)
     with BuildLock(target, timeout=lock_timeout) as lock:
         if lock.waited:
             # Another build ran meanwhile, maybe from an older state: start from what is there now.
-            standing = compute_standing(start, now)
+            standing = compute_standing(workspace.reopen(), now)
         return write_site(target, standing)
 
 
@@ -216,21 +205,10 @@ def _alive(pid: int) -> bool:
 # --- writing the site --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Output:
-    path: str  # relative, POSIX
-    key: str | None  # hash of every input; None: always written
-    make: Callable[[], bytes]
-    page: bool = False
-
-
 def write_site(target: Path, standing: Standing) -> BuildResult:
     """Write the whole site into a fresh folder beside `target`, then swap it in.
     The caller holds the lock."""
-    private = PrivacyRules.from_journal(standing.journal)
-    overview = build_overview(standing, private)
-    env = environment(standing.root)
-    outputs = site_outputs(overview, standing, private, env)
+    outputs = render_outputs(build_view(standing), SITE)
     _recover(target)
     previous = _read_manifest(target)
     scratch = target.parent / f".{target.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
@@ -303,131 +281,3 @@ def _recover(target: Path) -> None:
         leftovers.remove(newest)
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
-
-
-# --- what the site consists of -------------------------------------------------------------
-
-
-def environment(root: Path | None) -> SandboxedEnvironment:
-    """Digest templates: the journal's own templates/digest/ first, then the packaged ones.
-    A journal's templates come from partners' commits, so they render sandboxed."""
-    loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
-    loaders.append(FileSystemLoader(str(resources.templates())))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
-                               lstrip_blocks=True, undefined=StrictUndefined)
-    env.filters.update(md=render_html, pct=percent, num=_num, when=human_time, moment=human_moment, day=human_date,
-                       period_title=period_title, status=lambda s: charts.STATUS_LABEL.get(s, s))
-    env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
-                       legend=charts.legend, countdown=countdown)
-    return env
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _templates_key(env: SandboxedEnvironment) -> str:
-    """A hash of everything that turns a page's context into bytes: the templates and the
-    digest's own code (so an upgrade of journal renders every page again)."""
-    digest = hashlib.sha256(f"render {RENDER_VERSION}".encode())
-    # The digest's modules and the core modules that word and sanitise its text.
-    for module in [*sorted(Path(__file__).parent.glob("*.py")), Path(humanize.__file__), Path(text_safety.__file__)]:
-        digest.update(module.read_bytes())
-    for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("digest/"))):
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        digest.update(f"\0{name}\0{source}".encode())
-    return digest.hexdigest()
-
-
-def _key(base: str, *parts: Any) -> str:
-    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{base}\0{payload}".encode()).hexdigest()
-
-
-def site_outputs(overview: dict[str, Any], standing: Standing, private: PrivacyRules,
-                 env: SandboxedEnvironment) -> list[Output]:
-    """Every file of the site, in a fixed order, each with the hash of its inputs."""
-    from journal.digest import calendar, feed
-
-    base_key = _templates_key(env)
-    members = overview["members"]
-    goals = overview["goals"]
-    brief_goals = [{k: g[k] for k in ("id", "title", "owners", "status", "deadline", "countdown", "measure")}
-                   for g in goals]
-    common = {"title": overview["title"], "now": overview["now"], "today": overview["today"],
-              "names": {m["id"]: m["name"] for m in members}, "goal_titles": {g["id"]: g["title"] for g in goals}}
-    by_member: dict[str, list[dict[str, Any]]] = {}
-    by_period: dict[str, list[dict[str, Any]]] = {}
-    for c in overview["checkins"]:
-        by_member.setdefault(c["member"], []).append(c)
-        by_period.setdefault(c["period"], []).append(c)
-    outputs: list[Output] = []
-
-    def page(path: str, template: str, **context: Any) -> None:
-        context = {**common, **context, "base": "../" * path.count("/"), "page_path": path}
-        outputs.append(Output(path, _key(base_key, template, context), _renderer(env, template, context), page=True))
-
-    page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
-         upcoming=overview["upcoming"], goals=brief_goals)
-    page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
-         goals=brief_goals)
-    for m in members:
-        page(f"members/{m['id']}.html", "member.html.j2", member=m, checkins=by_member.get(m["id"], []),
-             goals=[g for g in brief_goals if m["id"] in g["owners"]])
-    for g in goals:
-        page(f"goals/{g['id']}.html", "goal.html.j2", goal=g)
-    keys = [p["period"] for p in overview["periods"]]
-    for i, p in enumerate(overview["periods"]):
-        page(f"periods/{p['period']}.html", "period.html.j2", period=p, checkins=by_period.get(p["period"], []),
-             members=[_brief(m) for m in members],
-             newer=keys[i - 1] if i > 0 else None, older=keys[i + 1] if i + 1 < len(keys) else None)
-    for m in members:
-        outputs.append(Output(f"charts/heatmap-{m['id']}.svg", _key(base_key, "heatmap", m["periods"], m["name"]),
-                              _chart(charts.heatmap, m["periods"], f"{m['name']}: check-ins")))
-    for g in goals:
-        if g["measure"] is not None:
-            args = (g["series"], g["measure"]["target"], g["measure"]["metric"], g["title"])
-            outputs.append(Output(f"charts/goal-{g['id']}.svg", _key(base_key, "goal", *args), _chart(charts.goal_chart, *args)))
-    outputs.append(Output("charts/legend.svg", _key(base_key, "legend"), _chart(charts.legend)))
-    outputs.append(Output("style.css", None, lambda: _style(env)))
-    outputs.append(Output("DIGEST.md", None, lambda: digest_markdown(overview).encode()))
-    outputs.append(Output("digest.json", None, lambda: dump_json(overview)))
-    outputs.append(Output("feed.xml", None, lambda: feed.render_feed(standing, private)))
-    outputs.append(Output("calendar.ics", None, lambda: calendar.render_calendar(standing, private)))
-    return outputs
-
-
-def _brief(m: dict[str, Any]) -> dict[str, Any]:
-    # Only what the pages show: a period page must not change when someone's state does.
-    return {"id": m["id"], "name": m["name"]}
-
-
-def _renderer(env: SandboxedEnvironment, template: str, context: dict[str, Any]) -> Callable[[], bytes]:
-    def render() -> bytes:
-        try:
-            return env.get_template(f"digest/{template}").render(context).encode()
-        except TemplateError as exc:
-            line = getattr(exc, "lineno", None)
-            where = f"{getattr(exc, 'filename', None) or template}:{line}" if line else template
-            raise JournalError(f"digest template {where}: {exc}",
-                               hint="fix or remove the override in templates/digest/") from exc
-    return render
-
-
-def _chart(draw: Callable[..., Markup], *args: Any) -> Callable[[], bytes]:
-    return lambda: str(draw(*args, standalone=True)).encode()
-
-
-def _style(env: SandboxedEnvironment) -> bytes:
-    source, _, _ = env.loader.get_source(env, "digest/style.css")  # type: ignore[union-attr]
-    return source.encode()
-
-
-def dump_json(data: Any) -> bytes:
-    # "<" as \u003c: the same data, but a browser sniffing the file finds no tag in it.
-    # No indent: indenting forces json's pure-Python encoder, ten times slower.
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return (text + "\n").replace("<", "\\u003c").encode()
-

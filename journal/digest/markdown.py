@@ -118,6 +118,11 @@ def md_block(text: str) -> str:
     return _escape_outside_fences(text)
 
 
+def md_quote(text: str, indent: str = "") -> str:
+    """A partner's Markdown section as a block quote for DIGEST.md, each line after `indent`."""
+    return "\n".join(f"{indent}> {line}".rstrip() for line in md_block(text).splitlines())
+
+
 _PERMISSIVE = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 _PERMISSIVE.validateLink = lambda url: True  # type: ignore[method-assign]
 

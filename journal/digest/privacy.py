@@ -1,4 +1,8 @@
-"""What the digest may publish: private entries are left out, private fields are dropped."""
+"""What the digest may publish: private entries are left out, private fields are dropped.
+
+journal.digest.view applies these rules once, when it builds the view every writer reads;
+over that view's public standing the checks the overview, feed and calendar still make
+find nothing left to withhold."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ import pygit2
 
 from journal.errors import JournalError
 from journal.store import resources
+from journal.store.workspace import require_repository
 
 HOOKS = ("pre-commit", "post-merge", "post-rewrite")
 MARKER = "# journal-hook:"
@@ -28,10 +29,7 @@ class HookState:
 
 
 def repository(start: Path) -> pygit2.Repository:
-    path = pygit2.discover_repository(str(start))
-    if path is None:
-        raise JournalError(f"{start} is not inside a Git repository", hint="run `git init` (or `journal init`) first")
-    return pygit2.Repository(path)
+    return require_repository(start)
 
 
 def hooks_dir(repo: pygit2.Repository) -> Path:

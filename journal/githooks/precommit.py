@@ -29,16 +29,12 @@ def run(directory: str = ".", *, debug: bool = False) -> int:
 
 
 def _check_and_stage(directory: str) -> int:
-    import pygit2
-
     from journal.core import problems as P
-    from journal.errors import JournalError
     from journal.githooks.staged import check_staged
+    from journal.store.workspace import require_repository
 
-    path = pygit2.discover_repository(directory)
-    if path is None:
-        raise JournalError(f"{os.path.abspath(directory)} is not inside a Git repository")
-    result = check_staged(pygit2.Repository(path))
+    repo = require_repository(Path(directory))
+    result = check_staged(repo)
     sys.stdout.write(P.format_text(result.problems))
     if any(p.is_error for p in result.problems):
         sys.stderr.write(f"journal: {P.summary(result.problems, result.entries)}: commit blocked. Fix the entries "
@@ -46,7 +42,7 @@ def _check_and_stage(directory: str) -> int:
         return 1
     if result.entries:
         try:
-            staged = stage_digest(pygit2.Repository(path))
+            staged = stage_digest(repo)
         except Exception as exc:  # noqa: BLE001 - the digest is a convenience; never block a commit for it
             sys.stderr.write(f"journal: the committed digest was not regenerated: {P.clean(str(exc))}\n")
         else:
@@ -68,6 +64,7 @@ def stage_digest(repo: pygit2.Repository) -> list[str]:
     from journal.githooks.staged import staged_changes
     from journal.store.git import staged_index
     from journal.store.identity import user_email
+    from journal.store.workspace import Workspace
 
     index = staged_index(repo)
     # Settle "is it on?" from the staged journal.yaml alone before loading the journal.
@@ -75,13 +72,13 @@ def stage_digest(repo: pygit2.Repository) -> list[str]:
     if config is None or not hasattr(config, "data") or committed.folder_of(config.data) is None:
         return []
     now = committed.commit_time()
-    email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir)) or ""
+    email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir), repo) or ""
     pending = {}
     for rel, status in staged_changes(repo, index).items():
         name = layout.parse_checkin_name(rel) if status != "D" and layout.entry_kind(rel) == "checkin" else None
         if name is not None:
             pending[(name.member, name.period)] = (now, email)
-    result = committed.regenerate(Path(repo.workdir), now, source="index", pending=pending)
+    result = committed.regenerate(Workspace.of_repository(repo), now, source="index", pending=pending)
     staged = []
     for rel, data in result.files.items():
         if rel not in index or index[rel].id != pygit2.hash(data):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pygit2
 
 from journal.core import layout
 from journal.core.entries import load_front_matter
+from journal.errors import NotARepository
 from journal.standing import Standing, current_period, is_overdue
+from journal.store.workspace import Workspace
 
 
 def _tree(repo: pygit2.Repository, rev: str) -> pygit2.Tree | None:
@@ -69,25 +70,24 @@ def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[s
     return lines
 
 
-def after_pull(start: Path, now: dt.datetime, old_rev: str = "ORIG_HEAD") -> tuple[list[str], bool]:
+def after_pull(workspace: Workspace, now: dt.datetime, old_rev: str = "ORIG_HEAD") -> tuple[list[str], bool]:
     """(summary lines, whether journal files changed) for the hooks that run after a pull."""
     from journal.standing import compute_standing
 
-    repo = pygit2.Repository(pygit2.discover_repository(str(start)))
+    repo = workspace.repo
+    if repo is None:
+        raise NotARepository(f"{workspace.root} is not in a Git repository")
     changes = journal_changes(repo, old_rev)
     if not changes:
         return [], False
-    standing = compute_standing(start, now)
+    standing = compute_standing(workspace, now)
     return summarize(repo, standing, changes), True
 
 
-def head_time(start: Path) -> dt.datetime | None:
+def head_time(workspace: Workspace) -> dt.datetime | None:
     """The committer time of HEAD, with its offset."""
-    path = pygit2.discover_repository(str(start))
-    if path is None:
-        return None
-    repo = pygit2.Repository(path)
-    if repo.head_is_unborn:
+    repo = workspace.repo
+    if repo is None or repo.head_is_unborn:
         return None
     c = repo.head.peel(pygit2.Commit)
     return dt.datetime.fromtimestamp(c.commit_time, dt.timezone(dt.timedelta(minutes=c.commit_time_offset)))

@@ -255,7 +255,8 @@ def watch_journal(root: Path, report: Report, *, out: Path | None = None,
     `report` receives Checked, Built and BuildFailed values; `on_build` the output folder
     after each successful build. KeyboardInterrupt reaches the caller."""
     from journal.digest.build import build_digest
-    from journal.store.git import cache_dir, open_repository
+    from journal.store.git import cache_dir
+    from journal.store.workspace import open_repository
 
     repo = open_repository(root)
     gitdir = Path(repo.path) if repo is not None and not repo.is_bare else None

@@ -18,24 +18,11 @@ import pygit2
 from journal.core import layout
 from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
-from journal.errors import JournalError, NotAJournal
+from journal.errors import JournalError
 from journal.store.atomic import write_replace
 
 CACHE_VERSION = 1
 _TOPS = (layout.CONTRACTS, layout.GOALS, layout.CHECKINS)
-
-
-def open_repository(start: Path) -> pygit2.Repository | None:
-    path = pygit2.discover_repository(str(start))
-    return pygit2.Repository(path) if path else None
-
-
-def ensure_idle(start: Path) -> None:
-    """Refuse to write while another git command holds the index lock."""
-    repo = open_repository(start)
-    if repo is not None and (Path(repo.path) / "index.lock").exists():
-        raise JournalError(f"git is busy: {Path(repo.path) / 'index.lock'} exists; nothing changed",
-                           hint="wait for the other git command to finish; if none is running, remove the lock file")
 
 
 def cache_dir(repo: pygit2.Repository) -> Path:
@@ -222,19 +209,3 @@ def parse_cached(items: Iterable[tuple[str, str, Callable[[], bytes]]],
             cache.put(key, result)
     cache.save(seen, complete)
     return entries, problems
-
-
-def find_repository_root(start: Path) -> tuple[pygit2.Repository | None, Path]:
-    """The repository and journal root for `start`; a bare repository is its own root."""
-    repo = open_repository(start)
-    if repo is not None and repo.is_bare:
-        return repo, Path(repo.path)
-    from journal.store.worktree import find_root
-
-    try:
-        root = find_root(start)
-    except NotAJournal:
-        if repo is None or repo.workdir is None:
-            raise
-        root = Path(repo.workdir)
-    return repo, root

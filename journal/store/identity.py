@@ -8,16 +8,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pygit2
+
     from journal.core.model import Member
 
 
-def user_email(root: Path) -> str | None:
-    """`git config user.email` as git would answer it in `root` (repository, then global)."""
+def user_email(root: Path, repo: pygit2.Repository | None = None) -> str | None:
+    """`git config user.email` as git would answer it in `repo`, else in the repository at
+    `root` (repository, then global)."""
     import pygit2
 
+    from journal.store.workspace import open_repository
+
     try:
-        path = pygit2.discover_repository(str(root))
-        config = pygit2.Repository(path).config if path else pygit2.Config.get_global_config()
+        repo = repo if repo is not None else open_repository(root)
+        config = repo.config if repo is not None else pygit2.Config.get_global_config()
         return str(config["user.email"])
     except (KeyError, OSError, pygit2.GitError):
         return os.environ.get("GIT_AUTHOR_EMAIL") or os.environ.get("EMAIL")

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from journal.digest import build as digest_build
+from journal.digest import writers as digest_writers
 from journal.digest.build import BuildLock
 from journal.digest.markdown import is_safe_url, md_block, md_text, render_html, split_sections
 from journal.errors import JournalError
@@ -225,13 +226,40 @@ def test_private_fields_and_entries_appear_in_no_output(run, history: Path) -> N
         text = data.decode()
         for marker in ("PRIVATE-GOAL", "PRIVATE-CHECKIN", "PRIVATE-REFLECTION", "secret-goal"):
             assert marker not in text, f"{marker} leaked into {rel}"
-    assert "energy" not in files["members/alice.html"].decode().lower()
     data = json.loads(files["digest.json"])
-    assert all(c["energy"] is None for c in data["checkins"])
     assert all(s["title"] != "Reflection" for c in data["checkins"] for s in c["sections"])
     assert not (site / "periods/2026-W44.html").read_text().count("alice-2026-W44")
     # A private check-in still counts for the streak: only its content is withheld.
     assert [p["status"] for p in data["members"][0]["periods"]][:2] == ["missed", "on_time"]
+
+
+def _keys(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_a_private_field_leaves_no_trace_in_any_output(run, history: Path) -> None:
+    # Bug 3: digest.json kept `"energy": null`. A field named in digest.private must leave
+    # nothing behind, its name included, in any file of the site or of the committed digest.
+    config = history / "journal.yaml"
+    config.write_text(config.read_text().replace("private: [energy, reflection]", "private: [energy, reflection, ask]"))
+    files = site_files(build(run, history))
+    assert run("-C", history, "digest", "--markdown-only", "--now", NOW).code == 0
+    files |= {f"digest/{p.relative_to(history / 'digest').as_posix()}": p.read_bytes()
+              for p in (history / "digest").rglob("*") if p.is_file()}
+    assert {"feed.xml", "calendar.ics", "DIGEST.md", "digest.json", "index.html", "digest/README.md"} <= set(files)
+    for rel, data in files.items():
+        text = data.decode()
+        assert "energy" not in text.lower(), f"the private field's name leaked into {rel}"
+        assert "4/5" not in text, f"the private field's value leaked into {rel}"
+        assert re.search(r"\bask\b", text, re.IGNORECASE) is None, f"the private field's name leaked into {rel}"
+        assert "Can you text me on Tuesday mornings" not in text, f"the private field's value leaked into {rel}"
+    keys = _keys(json.loads(files["digest.json"]))
+    assert not keys & {"energy", "ask"}
+    assert {"outcomes", "commitments", "metrics"} <= keys  # fields not named stay
 
 
 # --- properties ------------------------------------------------------------------------------
@@ -351,7 +379,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(run, history: Path, comm
     def boom(data: object) -> bytes:
         raise OSError("disk full")
 
-    monkeypatch.setattr(digest_build, "dump_json", boom)
+    monkeypatch.setattr(digest_writers, "dump_json", boom)
     result = run("-C", history, "digest", "--now", NOW)
     # A fault of the machine is an explained error (exit 1), not a crash (exit 3).
     assert result.code == 1 and result.err.startswith("Error: disk full") and "Traceback" not in result.err
@@ -363,13 +391,13 @@ KILLABLE = """
 import sys, time
 from pathlib import Path
 import datetime as dt
-from journal.digest import build
-real = build.dump_json
+from journal.digest import build, writers
+real = writers.dump_json
 def slow(data):
     print("writing", flush=True)
     time.sleep(60)
     return real(data)
-build.dump_json = slow
+writers.dump_json = slow
 build.build_digest(Path(sys.argv[1]), dt.datetime.fromisoformat(sys.argv[2]))
 """
 

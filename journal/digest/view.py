@@ -1,0 +1,57 @@
+"""The digest's one view of the journal, built once, with privacy applied while it is built.
+
+Every writer (pages, DIGEST.md, digest.json, feed, calendar, charts, the committed
+digest) reads a `DigestView` and nothing else, so what is private is decided here, once:
+entries with `private: true` are gone from its journal, fields named in `digest.private`
+are gone from every entry, and the overview carries no key named after such a field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from journal.core.entries import Entry
+from journal.core.rules import Journal
+from journal.digest.overview import build_overview
+from journal.digest.privacy import PrivacyRules
+from journal.standing import Standing
+
+# Keys of the overview's check-ins and members that carry a check-in field of the same name.
+_FIELD_KEYS = frozenset({"outcomes", "commitments", "metrics", "ask", "energy"})
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """What the digest may show: the public standing, the rules that made it, and the overview."""
+
+    standing: Standing  # its journal holds public entries only, without private fields
+    private: PrivacyRules
+    overview: dict[str, Any]
+
+
+def build_view(standing: Standing) -> DigestView:
+    """The digest's view of `standing`, with `private: true` entries and `digest.private`
+    fields left out of everything it holds."""
+    private = PrivacyRules.from_journal(standing.journal)
+    public = replace(standing, journal=_public_journal(standing.journal, private))
+    overview = build_overview(public, private)
+    hidden = private.fields & _FIELD_KEYS
+    if hidden:
+        # A field withheld leaves no trace, its name included (not even `"energy": null`).
+        for item in [*overview["checkins"], *overview["members"]]:
+            for key in hidden:
+                item.pop(key, None)
+    return DigestView(public, private, overview)
+
+
+def _public_journal(journal: Journal, private: PrivacyRules) -> Journal:
+    entries = {path: _public_entry(entry, private) for path, entry in journal.entries.items()
+               if entry is journal.config or private.visible(entry)}
+    return Journal(entries)
+
+
+def _public_entry(entry: Entry, private: PrivacyRules) -> Entry:
+    if not private.fields & entry.data.keys():
+        return entry
+    return replace(entry, data=private.public_data(entry))

@@ -1,0 +1,250 @@
+"""Every file the digest writes, as writers over one DigestView, registered in WRITERS.
+
+A writer has a name, the place it writes to (`site`: the folder `journal digest`
+builds; `committed`: the folder committed inside the journal) and a function from the
+view to its outputs. Each output carries the hash of its inputs when it can be reused
+from the previous build. To add an output, add a writer to WRITERS; nothing else lists
+the files. This module, the templates and the wording/safety modules are what turns the
+view into bytes, so `templates_key` hashes them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from journal.core import humanize, text_safety
+from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
+from journal.digest import charts
+from journal.digest.markdown import md_quote, md_text, render_html
+from journal.digest.view import DigestView
+from journal.errors import JournalError
+from journal.store import resources
+
+# Bump when the code that turns a page's context into bytes changes in a way the hash of
+# the digest's modules would miss, so a rebuild after an upgrade renders every page again.
+RENDER_VERSION = 1
+SITE, COMMITTED = "site", "committed"
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # relative to the folder written, POSIX
+    key: str | None  # hash of every input; None: always written
+    make: Callable[[], bytes]
+    page: bool = False
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """What every writer gets: the view, the template environment and the hash of the render code."""
+
+    view: DigestView
+    env: SandboxedEnvironment
+    base_key: str
+    folder: str = ""  # the committed digest's folder, for the hint in its README
+
+
+@dataclass(frozen=True)
+class Writer:
+    name: str
+    target: str  # SITE or COMMITTED
+    outputs: Callable[[Rendering], Iterable[Output]]
+
+
+def environment(root: Path | None) -> SandboxedEnvironment:
+    """Digest templates: the journal's own templates/digest/ first, then the packaged ones.
+    A journal's templates come from partners' commits, so they render sandboxed. HTML
+    templates are autoescaped; Markdown ones (*.md.j2) escape with |mdtext and |quote."""
+    loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
+    loaders.append(FileSystemLoader(str(resources.templates())))
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=_autoescape, trim_blocks=True,
+                               lstrip_blocks=True, undefined=StrictUndefined)
+    env.filters.update(md=render_html, pct=percent, num=_num, when=human_time, moment=human_moment, day=human_date,
+                       period_title=period_title, status=lambda s: charts.STATUS_LABEL.get(s, s),
+                       mdtext=md_text, quote=md_quote)
+    env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
+                       legend=charts.legend, countdown=countdown)
+    return env
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is None or not name.endswith(".md.j2")
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def templates_key(env: SandboxedEnvironment) -> str:
+    """A hash of everything that turns a page's context into bytes: the templates and the
+    digest's own code (so an upgrade of journal renders every page again)."""
+    digest = hashlib.sha256(f"render {RENDER_VERSION}".encode())
+    # The digest's modules and the core modules that word and sanitise its text.
+    for module in [*sorted(Path(__file__).parent.glob("*.py")), Path(humanize.__file__), Path(text_safety.__file__)]:
+        digest.update(module.read_bytes())
+    for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("digest/"))):
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        digest.update(f"\0{name}\0{source}".encode())
+    return digest.hexdigest()
+
+
+def _key(base: str, *parts: Any) -> str:
+    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{base}\0{payload}".encode()).hexdigest()
+
+
+def render_outputs(view: DigestView, target: str, *, folder: str = "") -> list[Output]:
+    """The outputs of every writer for `target`, in WRITERS order."""
+    env = environment(view.standing.root)
+    rendering = Rendering(view, env, templates_key(env), folder)
+    return [out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)]
+
+
+# --- the writers ---------------------------------------------------------------------------
+
+
+def _pages(r: Rendering) -> list[Output]:
+    overview = r.view.overview
+    members, goals = overview["members"], overview["goals"]
+    brief_goals = [{k: g[k] for k in ("id", "title", "owners", "status", "deadline", "countdown", "measure")}
+                   for g in goals]
+    common = {"title": overview["title"], "now": overview["now"], "today": overview["today"],
+              "names": {m["id"]: m["name"] for m in members}, "goal_titles": {g["id"]: g["title"] for g in goals}}
+    by_member: dict[str, list[dict[str, Any]]] = {}
+    by_period: dict[str, list[dict[str, Any]]] = {}
+    for c in overview["checkins"]:
+        by_member.setdefault(c["member"], []).append(c)
+        by_period.setdefault(c["period"], []).append(c)
+    outputs: list[Output] = []
+
+    def page(path: str, template: str, **context: Any) -> None:
+        context = {**common, **context, "base": "../" * path.count("/"), "page_path": path}
+        outputs.append(Output(path, _key(r.base_key, template, context), _renderer(r.env, template, context),
+                              page=True))
+
+    page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
+         upcoming=overview["upcoming"], goals=brief_goals)
+    page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
+         goals=brief_goals)
+    for m in members:
+        page(f"members/{m['id']}.html", "member.html.j2", member=m, checkins=by_member.get(m["id"], []),
+             goals=[g for g in brief_goals if m["id"] in g["owners"]])
+    for g in goals:
+        page(f"goals/{g['id']}.html", "goal.html.j2", goal=g)
+    keys = [p["period"] for p in overview["periods"]]
+    for i, p in enumerate(overview["periods"]):
+        page(f"periods/{p['period']}.html", "period.html.j2", period=p, checkins=by_period.get(p["period"], []),
+             members=[_brief(m) for m in members],
+             newer=keys[i - 1] if i > 0 else None, older=keys[i + 1] if i + 1 < len(keys) else None)
+    return outputs
+
+
+def _brief(m: dict[str, Any]) -> dict[str, Any]:
+    # Only what the pages show: a period page must not change when someone's state does.
+    return {"id": m["id"], "name": m["name"]}
+
+
+def _member_charts(r: Rendering) -> list[Output]:
+    """A heatmap per member and a chart per measured goal (the site's and the committed digest's)."""
+    overview = r.view.overview
+    outputs = []
+    for m in overview["members"]:
+        outputs.append(Output(f"charts/heatmap-{m['id']}.svg", _key(r.base_key, "heatmap", m["periods"], m["name"]),
+                              _chart(charts.heatmap, m["periods"], f"{m['name']}: check-ins")))
+    for g in overview["goals"]:
+        if g["measure"] is not None:
+            args = (g["series"], g["measure"]["target"], g["measure"]["metric"], g["title"])
+            outputs.append(Output(f"charts/goal-{g['id']}.svg", _key(r.base_key, "goal", *args),
+                                  _chart(charts.goal_chart, *args)))
+    return outputs
+
+
+def _site_charts(r: Rendering) -> list[Output]:
+    return [*_member_charts(r), Output("charts/legend.svg", _key(r.base_key, "legend"), _chart(charts.legend))]
+
+
+def _style(r: Rendering) -> list[Output]:
+    def make() -> bytes:
+        source, _, _ = r.env.loader.get_source(r.env, "digest/style.css")  # type: ignore[union-attr]
+        return source.encode()
+    return [Output("style.css", None, make)]
+
+
+def _markdown(template: str, r: Rendering, **extra: Any) -> bytes:
+    overview = r.view.overview
+    context = {**overview, "names": {m["id"]: m["name"] for m in overview["members"]},
+               "goal_titles": {g["id"]: g["title"] for g in overview["goals"]}, **extra}
+    # Blank lines a section leaves at the end do not count: the file ends in one newline.
+    return _renderer(r.env, template, context)().decode().rstrip("\n").encode() + b"\n"
+
+
+def _digest_md(r: Rendering) -> list[Output]:
+    return [Output("DIGEST.md", None, lambda: _markdown("DIGEST.md.j2", r))]
+
+
+def _json(r: Rendering) -> list[Output]:
+    return [Output("digest.json", None, lambda: dump_json(r.view.overview))]
+
+
+def _feed(r: Rendering) -> list[Output]:
+    from journal.digest.feed import render_feed
+
+    return [Output("feed.xml", None, lambda: render_feed(r.view.standing, r.view.private))]
+
+
+def _calendar(r: Rendering) -> list[Output]:
+    from journal.digest.calendar import render_calendar
+
+    return [Output("calendar.ics", None, lambda: render_calendar(r.view.standing, r.view.private))]
+
+
+def _committed(r: Rendering) -> list[Output]:
+    """digest/README.md and its charts, committed inside the journal."""
+    return [Output("README.md", None, lambda: _markdown("README.md.j2", r, folder=r.folder)), *_member_charts(r)]
+
+
+WRITERS: tuple[Writer, ...] = (
+    Writer("pages", SITE, _pages),
+    Writer("charts", SITE, _site_charts),
+    Writer("style", SITE, _style),
+    Writer("markdown", SITE, _digest_md),
+    Writer("json", SITE, _json),
+    Writer("feed", SITE, _feed),
+    Writer("calendar", SITE, _calendar),
+    Writer("committed", COMMITTED, _committed),
+)
+
+
+def _renderer(env: SandboxedEnvironment, template: str, context: dict[str, Any]) -> Callable[[], bytes]:
+    def render() -> bytes:
+        try:
+            return env.get_template(f"digest/{template}").render(context).encode()
+        except TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            where = f"{getattr(exc, 'filename', None) or template}:{line}" if line else template
+            raise JournalError(f"digest template {where}: {exc}",
+                               hint="fix or remove the override in templates/digest/") from exc
+    return render
+
+
+def _chart(draw: Callable[..., Markup], *args: Any) -> Callable[[], bytes]:
+    return lambda: str(draw(*args, standalone=True)).encode()
+
+
+def dump_json(data: Any) -> bytes:
+    """digest.json's bytes: sorted keys, one line, and "<" as \\u003c (the same data, but a
+    browser sniffing the file finds no tag in it)."""
+    # No indent: indenting forces json's pure-Python encoder, ten times slower.
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").replace("<", "\\u003c").encode()
