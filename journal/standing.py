@@ -25,6 +25,7 @@ class Standing:
     pacts: tuple[tuple[str, int], ...]
     warnings: tuple[str, ...]
     me: str | None  # the member whose email is git's user.email
+    workspace: Workspace | None = None  # where it was computed from: for ids that name the journal
 
 
 def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
@@ -66,7 +67,7 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms)
     me = member_for_email(members, user_email(workspace.root, repo))
     shown = tuple(r for r in reports if only is None or r.member == only)
-    return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me)
+    return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me, workspace)
 
 
 def current_period(report: MemberReport, now: dt.datetime) -> PeriodStatus | None:

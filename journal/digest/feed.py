@@ -15,7 +15,6 @@ from journal.core.schema import parse_date
 from journal.core.text_safety import for_xml
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing
-from journal.store.git import first_commit
 
 ATOM = "http://www.w3.org/2005/Atom"
 GENERATOR = "journal"
@@ -48,7 +47,7 @@ def journal_namespace(standing: Standing) -> uuid.UUID:
 
     Never editable text such as the title, so fixing a typo keeps every id, and two
     journals with the same title still have ids of their own."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"journal:{first_commit(standing.root) or UNCOMMITTED}")
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"journal:{(standing.workspace.first_commit if standing.workspace else None) or UNCOMMITTED}")
 
 
 def content_id(namespace: uuid.UUID, *parts: str) -> str:

@@ -42,14 +42,13 @@ def head_tree(repo: pygit2.Repository) -> pygit2.Tree | None:
 _FIRST_COMMITS: dict[tuple[str, str], str] = {}
 
 
-def first_commit(start: Path) -> str | None:
+def first_commit(repo: pygit2.Repository | None) -> str | None:
     """The id of the journal's first commit: the root reached from HEAD by first parents.
 
     It names the journal for the ids of the feed and the calendar: it never changes while
     the history is kept, and two journals share it only when one grew from the other (a
     clone, a fork). None when nothing is committed yet. In a shallow clone the first
     commit is not there: the oldest commit the clone holds stands in for it."""
-    repo = open_repository(start)
     if repo is None or repo.head_is_unborn:
         return None
     key = (repo.path, str(repo.head.target))

@@ -101,6 +101,11 @@ class Workspace:
         return Workspace(open_repository(self.root) if self.repo is not None else None, self.root)
 
     @property
+    def first_commit(self) -> str | None:
+        """The journal's first commit id (see store.git.first_commit): what names it in lasting ids."""
+        return gitfiles.first_commit(self.repo)
+
+    @property
     def cache_dir(self) -> Path | None:
         return gitfiles.cache_dir(self.repo) if self.repo is not None else None
 
