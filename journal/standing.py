@@ -10,7 +10,8 @@ from typing import Any
 
 from journal.core import model
 from journal.core.rules import Journal
-from journal.core.streaks import COUNTED, PENDING, Filing, MemberReport, PeriodStatus, compute_member, pact_streak
+from journal.core.states import STATE_LABEL, State, member_state
+from journal.core.streaks import Filing, MemberReport, compute_member, pact_streak
 from journal.errors import JournalError
 from journal.store import git as gitfiles
 from journal.store.worktree import read_worktree
@@ -105,22 +106,6 @@ def compute_standing(start: Path, now: dt.datetime, only: str | None = None, sou
     return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me)
 
 
-def current_period(report: MemberReport, now: dt.datetime) -> PeriodStatus | None:
-    """The period a member should act on now: an overdue open one first, else the current one."""
-    for p in report.periods:
-        if p.status == PENDING and p.due <= now:
-            return p
-    for p in report.periods:
-        if p.start <= now < p.closes and p.status != "paused":
-            return p
-    return report.periods[-1] if report.periods else None
-
-
-def is_overdue(report: MemberReport, now: dt.datetime) -> bool:
-    p = current_period(report, now)
-    return p is not None and p.status == PENDING and p.due <= now
-
-
 def iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
@@ -153,18 +138,15 @@ def status_json(s: Standing) -> dict[str, Any]:
     people = []
     for r in s.reports:
         member = s.members[r.member]
-        p = current_period(r, s.now)
-        entry: dict[str, Any] = {"member": r.member, "name": member.name, "period": p.period if p else None}
-        if p is None:
-            entry["state"] = "no contract in force"
-        elif p.status in COUNTED or p.status == "early":
-            entry.update(state="checked in", at=iso(p.at))
-        elif p.status == "paused":
-            entry["state"] = "paused"
-        elif p.due > s.now:
-            entry.update(state="due", due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
-        else:
-            entry.update(state="overdue", due=iso(p.due.astimezone(member.tz)), grace_until=iso(p.closes.astimezone(member.tz)))
+        p, state = member_state(r, s.now)
+        entry: dict[str, Any] = {"member": r.member, "name": member.name, "period": p.period if p else None,
+                                 "state": STATE_LABEL[state]}
+        if p is not None and state is State.CHECKED_IN:
+            entry["at"] = iso(p.at)
+        elif p is not None and state is State.DUE:
+            entry.update(due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
+        elif p is not None and state is State.OVERDUE:
+            entry.update(due=iso(p.due.astimezone(member.tz)), grace_until=iso(p.closes.astimezone(member.tz)))
         previous = s.journal.previous_checkin(r.member, p.period) if p else None
         entry["commitments"] = model.commitments(previous)
         people.append(entry)

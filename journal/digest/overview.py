@@ -16,8 +16,9 @@ from journal.core import agenda, layout, periods
 from journal.core.entries import Entry
 from journal.core.humanize import countdown, human_time, period_title, span
 from journal.core.schema import parse_date
+from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, member_state
 from journal.core.streaks import (
-    COUNTED,
+    EARLY,
     LATE_RUN,
     LOW_COMPLETION,
     LOW_COMPLETION_RUN,
@@ -27,7 +28,7 @@ from journal.core.streaks import (
 )
 from journal.digest.markdown import split_sections
 from journal.digest.privacy import PrivacyRules
-from journal.standing import Standing, current_period, figures
+from journal.standing import Standing, figures
 
 STREAK_MILESTONES = (4, 8, 12, 26, 52)
 UPCOMING_DAYS = 28
@@ -170,33 +171,30 @@ def _recent(own: list[dict[str, Any]], current: str | None) -> list[dict[str, An
 
 
 def _state(r: MemberReport, now: dt.datetime, tz: Any) -> dict[str, Any]:
-    p = current_period(r, now)
+    p, state = member_state(r, now)
     if p is None:
-        return {"state": "none", "period": None, "text": "no contract in force"}
-    state: dict[str, Any] = {"period": p.period}
-    if p.status in COUNTED or p.status == "early":
-        word = {"on_time": "checked in", "late": "checked in late", "early": "checked in too early"}[p.status]
-        state.update(state="checked-in", at=_local(p.at, tz) if p.at else None,
-                     text=f"{word} {human_time(_local(p.at, tz))}" if p.at else word)
-    elif p.status == "paused":
-        state.update(state="paused", text="paused")
-    elif p.status == "missed":
-        state.update(state="missed", text="missed")
-    elif p.due > now:
+        return {"state": state.value, "period": None, "text": STATE_LABEL[state]}
+    out: dict[str, Any] = {"period": p.period, "state": state.value}
+    if state is State.CHECKED_IN:
+        word = CHECKED_IN_LABEL[p.status]
+        out.update(at=_local(p.at, tz) if p.at else None,
+                   text=f"{word} {human_time(_local(p.at, tz))}" if p.at else word)
+    elif state is State.DUE:
         left = int((p.due - now).total_seconds())
-        state.update(state="due", due=_local(p.due, tz), seconds_left=left,
-                     text=f"due in {span(left)} ({human_time(_local(p.due, tz))} their time)")
+        out.update(due=_local(p.due, tz), seconds_left=left,
+                   text=f"due in {span(left)} ({human_time(_local(p.due, tz))} their time)")
+    elif state is State.OVERDUE:
+        out.update(due=_local(p.due, tz), grace_until=_local(p.closes, tz),
+                   text=f"overdue since {human_time(_local(p.due, tz))} (counts as late until "
+                        f"{human_time(_local(p.closes, tz))})")
     else:
-        state.update(state="overdue", due=_local(p.due, tz), grace_until=_local(p.closes, tz),
-                     text=f"overdue since {human_time(_local(p.due, tz))} (counts as late until "
-                          f"{human_time(_local(p.closes, tz))})")
-    return state
+        out["text"] = STATE_LABEL[state]
+    return out
 
 
 def _cell_label(p: Any, tz: Any) -> str:
-    words = {"on_time": "on time", "late": "late", "missed": "missed", "paused": "paused",
-             "pending": "not yet due", "early": "too early (does not count)"}
-    text = f"{p.period}: {words.get(p.status, p.status)}"
+    words = STATUS_LABEL.get(p.status, p.status) + (" (does not count)" if p.status == EARLY else "")
+    text = f"{p.period}: {words}"
     if p.at is not None:
         text += f", committed {human_time(_local(p.at, tz))}"
     if p.flags:

@@ -10,7 +10,8 @@ import pygit2
 
 from journal.core import layout
 from journal.core.entries import load_front_matter
-from journal.standing import Standing, current_period, is_overdue
+from journal.core.states import current_period, is_overdue
+from journal.standing import Standing
 
 
 def _tree(repo: pygit2.Repository, rev: str) -> pygit2.Tree | None:
