@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from journal.core import layout
@@ -21,9 +20,9 @@ from journal.core.model import members as members_of
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
-from journal.store import resources
 from journal.store.atomic import write_new
 from journal.store.identity import member_for_email, user_email
+from journal.store.templating import sandboxed_environment
 from journal.store.worktree import journal_paths, read_worktree
 
 GITIGNORE = """# journal build output and caches
@@ -74,11 +73,7 @@ def yaml_quote(value: Any) -> str:
 
 
 def _environment(root: Path | None) -> SandboxedEnvironment:
-    # A journal's own templates/ come from partners' commits: render them sandboxed.
-    loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
-    loaders.append(FileSystemLoader(str(resources.templates())))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False)
+    env = sandboxed_environment(root, autoescape=False, keep_trailing_newline=True)
     env.filters["yaml"] = yaml_quote
     env.filters["yamlcomment"] = lambda v: " ".join(str(v).split())
     return env

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from journal.core import model, periods
+from journal.core import model, periods, recalibration
 from journal.core.rules import Journal
 from journal.core.schema import parse_date
 
@@ -40,22 +40,15 @@ def upcoming(journal: Journal, today: dt.date, days: int = 28) -> list[Upcoming]
 
 
 def review_dates(data: dict, start: dt.date, end: dt.date) -> list[dt.date]:
-    """Recalibration dates (effective + k × review_every, k ≥ 1) within [start, end]."""
-    effective = parse_date(data.get("effective"))
+    """A contract's review dates within [start, end] (see recalibration.review_dates)."""
     try:
         every = periods.parse_duration(str(data["review_every"])) if data.get("review_every") else None
     except ValueError:
         every = None
-    if effective is None or every is None or every.days < 1:
+    effective = parse_date(data.get("effective"))
+    if effective is None:
         return []
-    until = parse_date(data.get("until"))
-    k = max(1, (start - effective).days // every.days)
-    found = []
-    while (day := effective + k * every) <= end and (until is None or day <= until):
-        if day >= start:
-            found.append(day)
-        k += 1
-    return found
+    return recalibration.review_dates(effective, every, parse_date(data.get("until")), start, end)
 
 
 def member_names(journal: Journal) -> dict[str, str]:

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Self
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from journal.core import humanize, layout, text_safety
+from journal.core import humanize, layout, states, text_safety
 from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
+from journal.core.states import STATUS_LABEL
 from journal.digest import charts
 from journal.digest.digest_md import digest_markdown
 from journal.digest.markdown import render_html
@@ -34,7 +35,8 @@ from journal.digest.overview import build_overview
 from journal.digest.privacy import PrivacyRules
 from journal.errors import JournalError
 from journal.standing import Standing, compute_standing
-from journal.store import resources
+from journal.store import templating
+from journal.store.templating import sandboxed_environment
 
 MANIFEST = ".digest-manifest.json"
 # Bump when the code that turns a page's context into bytes changes, so a rebuild
@@ -311,12 +313,9 @@ def _recover(target: Path) -> None:
 def environment(root: Path | None) -> SandboxedEnvironment:
     """Digest templates: the journal's own templates/digest/ first, then the packaged ones.
     A journal's templates come from partners' commits, so they render sandboxed."""
-    loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
-    loaders.append(FileSystemLoader(str(resources.templates())))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
-                               lstrip_blocks=True, undefined=StrictUndefined)
+    env = sandboxed_environment(root, autoescape=True)
     env.filters.update(md=render_html, pct=percent, num=_num, when=human_time, moment=human_moment, day=human_date,
-                       period_title=period_title, status=lambda s: charts.STATUS_LABEL.get(s, s))
+                       period_title=period_title, status=lambda s: STATUS_LABEL.get(s, s))
     env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
                        legend=charts.legend, countdown=countdown)
     return env
@@ -332,8 +331,10 @@ def _templates_key(env: SandboxedEnvironment) -> str:
     """A hash of everything that turns a page's context into bytes: the templates and the
     digest's own code (so an upgrade of journal renders every page again)."""
     digest = hashlib.sha256(f"render {RENDER_VERSION}".encode())
-    # The digest's modules and the core modules that word and sanitise its text.
-    for module in [*sorted(Path(__file__).parent.glob("*.py")), Path(humanize.__file__), Path(text_safety.__file__)]:
+    # The digest's modules, the core modules that word and sanitise its text, and the
+    # environment factory.
+    for module in [*sorted(Path(__file__).parent.glob("*.py")),
+                   *(Path(m.__file__) for m in (humanize, text_safety, states, templating))]:
         digest.update(module.read_bytes())
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("digest/"))):
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from typing import Any
 from icalendar import Calendar, Event
 
 from journal.core import model, periods
+from journal.core.recalibration import review_dates
 from journal.core.schema import parse_date
 from journal.core.streaks import ContractTerms
 from journal.digest.feed import content_id, journal_namespace, plain_text
@@ -133,10 +134,11 @@ def _review_event(data: dict[str, Any], title: str, slug: str, space: uuid.UUID)
         every = periods.parse_duration(str(data["review_every"])) if data.get("review_every") else None
     except ValueError:
         every = None
-    if effective is None or every is None or every.days < 1:
+    if effective is None or every is None:
         return None
-    first = effective + dt.timedelta(days=every.days)
-    if until is not None and first > until:
+    # The first review comes from the one rule; the RRULE repeats it every `every` days.
+    first = next(iter(review_dates(effective, every, until, effective, effective + every)), None)
+    if first is None:
         return None
     weeks, days = divmod(every.days, 7)
     rule: dict[str, Any] = {"freq": "weekly", "interval": weeks} if days == 0 else {"freq": "daily", "interval": every.days}

@@ -9,23 +9,23 @@ rebuild has to render again. Partner text stays raw here; templates escape it.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 from journal.core import agenda, layout, periods
 from journal.core.entries import Entry
 from journal.core.humanize import countdown, human_time, period_title, span
-from journal.core.schema import parse_date
-from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, member_state
-from journal.core.streaks import (
-    EARLY,
-    LATE_RUN,
+from journal.core.recalibration import (
     LOW_COMPLETION,
     LOW_COMPLETION_RUN,
-    REPEAT_MISSES,
     REPEAT_WINDOW,
-    MemberReport,
+    commitment_key,
+    completion,
+    low_completion_run,
+    repeated_misses,
 )
+from journal.core.schema import parse_date
+from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, member_state
+from journal.core.streaks import EARLY, LATE_RUN, MemberReport
 from journal.digest.markdown import split_sections
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing, figures
@@ -33,7 +33,6 @@ from journal.standing import Standing, figures
 STREAK_MILESTONES = (4, 8, 12, 26, 52)
 UPCOMING_DAYS = 28
 RECENT_DONE_DAYS = 28
-_OUTCOME_VALUE = {"done": 1.0, "partial": 0.5, "missed": 0.0}
 _SHOWN_SECTIONS = ("wins", "obstacles", "strategies")
 
 
@@ -120,7 +119,7 @@ class _Context:
             "status": status.status if status is not None else None,
             "at": _local(status.at, tz) if status is not None and status.at is not None else None,
             "outcomes": outcomes,
-            "done": _completion(outcomes),
+            "done": completion(o["status"] for o in outcomes),
             "metrics": values,
             "commitments": commitments,
             "ask": _text(data.get("ask")) or None,
@@ -208,26 +207,22 @@ def _prompts(ctx: _Context, r: MemberReport, own: list[dict[str, Any]], contract
     prompts = []
     with_outcomes = [c for c in reversed(own) if c["done"] is not None]  # oldest first
     last = with_outcomes[-LOW_COMPLETION_RUN:]
-    if len(last) == LOW_COMPLETION_RUN and all(c["done"] < LOW_COMPLETION for c in last):
+    if low_completion_run([c["done"] for c in with_outcomes]):
         prompts.append({
             "kind": "low-completion",
             "observation": f"Completion has been under {LOW_COMPLETION:.0%} for {LOW_COMPLETION_RUN} check-ins "
                            f"running ({', '.join(c['period'] for c in last)}).".replace("%", " %"),
             "question": "Are the commitments the right size — what would make the next ones doable?"})
-    misses: Counter[str] = Counter()
+    window = [[(o["commitment"], o["status"]) for o in c["outcomes"]] for c in with_outcomes]
     shown: dict[str, str] = {}
-    for c in with_outcomes[-REPEAT_WINDOW:]:
-        for o in c["outcomes"]:
-            if o["status"] == "missed":
-                key = " ".join(o["commitment"].split()).casefold()
-                misses[key] += 1
-                shown.setdefault(key, o["commitment"])
-    for key, n in sorted(misses.items()):
-        if n >= REPEAT_MISSES:
-            prompts.append({
-                "kind": "repeated-miss",
-                "observation": f"“{shown[key]}” was missed {n} times in the last {REPEAT_WINDOW} check-ins.",
-                "question": "Is it still the right commitment, or does it need a different shape or more support?"})
+    for text, status in (pair for outcomes in window[-REPEAT_WINDOW:] for pair in outcomes):
+        if status == "missed":
+            shown.setdefault(commitment_key(text), text)  # as first written in the window
+    for key, n in repeated_misses(window).items():
+        prompts.append({
+            "kind": "repeated-miss",
+            "observation": f"“{shown[key]}” was missed {n} times in the last {REPEAT_WINDOW} check-ins.",
+            "question": "Is it still the right commitment, or does it need a different shape or more support?"})
     closed = [p for p in r.periods if p.status not in ("pending", "paused")]
     if len(closed) >= 2 and all(p.status == "missed" for p in closed[-2:]):
         prompts.append({
@@ -384,11 +379,6 @@ def _desc(key: str) -> tuple[int, ...]:
 
 def _local(moment: dt.datetime | None, tz: Any) -> str | None:
     return moment.astimezone(tz).isoformat(timespec="minutes") if moment is not None else None
-
-
-def _completion(outcomes: list[dict[str, Any]]) -> float | None:
-    values = [_OUTCOME_VALUE[o["status"]] for o in outcomes if o["status"] in _OUTCOME_VALUE]
-    return sum(values) / len(values) if values else None
 
 
 def _text(value: Any) -> str:
