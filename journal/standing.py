@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journal.core import model
+from journal.core import build_model, model
 from journal.core.rules import Journal
 from journal.core.states import STATE_LABEL, State, member_state
 from journal.core.streaks import Filing, MemberReport, compute_member, pact_streak
@@ -81,11 +81,11 @@ def compute_standing(start: Path, now: dt.datetime, only: str | None = None, sou
 
     snap = snapshot or load_journal(start, source)
     repo, journal, warnings = snap.repo, snap.journal, list(snap.warnings)
-    members = model.members(journal)
+    members = build_model.members(journal)
     if only is not None and only not in members:
         raise JournalError(f"unknown member '{only}'", hint="members are listed under `members:` in journal.yaml")
     history = read_history(repo, cache_dir=gitfiles.cache_dir(repo)) if repo is not None and not repo.head_is_unborn else None
-    terms, skipped = model.contract_terms(journal, history.pauses if history else {})
+    terms, skipped = build_model.contract_terms(journal, history.pauses if history else {})
     warnings += skipped + list(history.warnings if history else [])
     reports = []
     for mid, member in members.items():
@@ -98,7 +98,7 @@ def compute_standing(start: Path, now: dt.datetime, only: str | None = None, sou
             if who == mid and period not in filings:
                 filings[period] = Filing(period, at, "staged", member.owns_email(email))
         reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
-                                      model.outcomes(journal, mid), now))
+                                      build_model.outcomes(journal, mid), now))
     by_id = {r.member: r for r in reports}
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms)
     me = member_for_email(members, user_email(Path(repo.path) if repo else start))
@@ -148,7 +148,7 @@ def status_json(s: Standing) -> dict[str, Any]:
         elif p is not None and state is State.OVERDUE:
             entry.update(due=iso(p.due.astimezone(member.tz)), grace_until=iso(p.closes.astimezone(member.tz)))
         previous = s.journal.previous_checkin(r.member, p.period) if p else None
-        entry["commitments"] = model.commitments(previous)
+        entry["commitments"] = build_model.commitments(previous)
         people.append(entry)
     today = s.now.date()
     soon = [{"date": str(u.day), "kind": u.kind, "title": u.title, "source": u.source}

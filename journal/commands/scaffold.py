@@ -15,8 +15,8 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from journal.core import layout
+from journal.core.build_model import members as members_of
 from journal.core.model import Member
-from journal.core.model import members as members_of
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember

@@ -8,7 +8,7 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from journal.core import model, periods
+from journal.core import build_model, periods
 from journal.core.recalibration import review_dates
 from journal.core.schema import parse_date
 from journal.core.streaks import ContractTerms
@@ -71,7 +71,7 @@ def _all_day(day: dt.date) -> dict[str, Any]:
 
 
 def _contract_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[dict[str, Any]]:
-    terms = {t.slug: t for t in model.contract_terms(standing.journal, {})[0]}
+    terms = {t.slug: t for t in build_model.contract_terms(standing.journal, {})[0]}
     events: list[dict[str, Any]] = []
     for slug, entry in sorted(standing.journal.contracts.items()):
         if not private.visible(entry) or slug not in terms:

@@ -47,16 +47,17 @@ def test_review_dates(every, until, start, end, expected) -> None:
 def test_the_review_flag_the_agenda_and_the_calendar_agree() -> None:
     """streaks' `review-due`, `journal status`'s agenda and the calendar's first review all read
     recalibration.review_dates."""
-    from journal.core import agenda, streaks
+    from journal.core import agenda, build_model, entries, streaks
 
     effective, every = D(2026, 9, 7), dt.timedelta(weeks=4)
     terms = streaks.ContractTerms("pact", ("alice",), effective, None, "weekly", (6, dt.time(21)),
                                   dt.timedelta(0), review_every=every)
-    data = {"effective": "2026-09-07", "review_every": "4 weeks"}
+    text = "---\ntitle: Pact\nparties: [alice]\neffective: 2026-09-07\nreview_every: 4 weeks\n---\n"
+    contract = build_model.contract("pact", entries.parse("contracts/pact.md", "contract", text.encode()))
     for offset in range(0, 120, 3):
         today = effective + dt.timedelta(days=offset)
         monday = today - dt.timedelta(days=today.weekday())
-        week = agenda.review_dates(data, monday, monday + dt.timedelta(days=6))
+        week = agenda.review_dates(contract, monday, monday + dt.timedelta(days=6))
         now = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
         assert _flag(terms, now) is bool(week), today
 
