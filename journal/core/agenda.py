@@ -29,7 +29,7 @@ def upcoming(journal: Journal, today: dt.date, days: int = 28) -> list[Upcoming]
         if goal.deadline and today <= goal.deadline <= horizon:
             found.append(Upcoming(goal.deadline, "deadline", goal.title, goal.id))
         for m in goal.milestones:
-            if m.due and m.done is None and today <= m.due <= horizon:
+            if m.due and not m.done_given and today <= m.due <= horizon:
                 found.append(Upcoming(m.due, "milestone", m.title, goal.id))
     for contract in build_model.contracts(journal).values():
         for day in review_dates(contract, today, horizon):

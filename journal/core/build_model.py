@@ -127,9 +127,11 @@ def config(data: Mapping[str, Any] | None) -> Config:
     return Config(title if isinstance(title, str) else "", members, settings)
 
 
-def contract(slug: str, entry: Entry, hidden: frozenset[str] = NO_FIELDS) -> Contract:
-    """A contract as a record; `usable` says whether streaks can be judged under it."""
-    data = _public(entry.data, hidden)
+def contract(slug: str, entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
+             data: Mapping[str, Any] | None = None) -> Contract:
+    """A contract as a record, from its entry (or from front matter alone, as history reads
+    old blobs); `usable` says whether streaks can be judged under it."""
+    data = _public(entry.data if entry is not None else (data or {}), hidden)
     defaults = DEFAULTS["contract"]
     raw_cadence = data.get("cadence", defaults["cadence"])
     cadence = _enum(Cadence, raw_cadence)
@@ -143,7 +145,7 @@ def contract(slug: str, entry: Entry, hidden: frozenset[str] = NO_FIELDS) -> Con
     stakes = data.get("stakes")
     style = data.get("style")
     return Contract(
-        slug=slug, path=entry.path, title=text(data.get("title")) or slug,
+        slug=slug, path=entry.path if entry is not None else "", title=text(data.get("title")) or slug,
         parties=texts(data.get("parties")),
         effective=parse_date(data.get("effective")) if isinstance(data.get("parties"), list) else None,
         until=parse_date(data.get("until")), cadence=cadence, due=due,
@@ -158,6 +160,7 @@ def contract(slug: str, entry: Entry, hidden: frozenset[str] = NO_FIELDS) -> Con
         pauses=tuple(_pauses(data.get("pauses"))),
         private=data.get("private") is True,
         cadence_text=text(data.get("cadence")),
+        review_every_text=text(data.get("review_every")),
     )
 
 
@@ -185,7 +188,8 @@ def goal(goal_id: str, entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, 
         started=parse_date(data.get("started")), deadline=parse_date(data.get("deadline")),
         measure=Measure(text(measure.get("metric")), text(measure.get("per")) or None, number(measure.get("target")))
         if isinstance(measure, dict) else None,
-        milestones=tuple(Milestone(text(m.get("title")), parse_date(m.get("due")), parse_date(m.get("done")))
+        milestones=tuple(Milestone(text(m.get("title")), parse_date(m.get("due")), parse_date(m.get("done")),
+                                   m.get("done") is not None)
                          for m in mappings(data.get("milestones"))),
         tags=texts(data.get("tags")),
         contract=data.get("contract") if layout.is_slug(data.get("contract")) else None,
@@ -221,6 +225,11 @@ def checkin(entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
         private=data.get("private") is True,
         body=entry.body if entry is not None else "",
     )
+
+
+def is_private(entry: Entry | None) -> bool:
+    """`private: true`: the entry is never published (a missing entry counts as private)."""
+    return entry is None or entry.data.get("private") is True
 
 
 def _ref(value: Any) -> str | None:

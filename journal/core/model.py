@@ -104,6 +104,7 @@ class Contract:
     pauses: tuple[Pause, ...] = ()
     private: bool = False
     cadence_text: str = ""  # as written (the digest shows it); "" when absent
+    review_every_text: str = ""  # as written (the calendar quotes it)
 
     @property
     def usable(self) -> bool:
@@ -115,7 +116,8 @@ class Contract:
 class Milestone:
     title: str
     due: dt.date | None
-    done: dt.date | None
+    done: dt.date | None  # None also when `done:` holds no readable date
+    done_given: bool = False  # whether `done:` holds anything (an unreadable date still closes it)
 
 
 @dataclass(frozen=True)

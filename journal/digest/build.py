@@ -25,7 +25,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from journal.core import humanize, layout, states, text_safety
+from journal.core import build_model, humanize, layout, states, text_safety
 from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
 from journal.core.states import STATUS_LABEL
 from journal.digest import charts
@@ -71,10 +71,8 @@ def build_digest(start: Path, now: dt.datetime, out: Path | None = None, *,
 
 def configured_out(standing: Standing) -> Path:
     """`digest.out` from journal.yaml (default `site`), which must stay inside the journal."""
-    config = standing.journal.config
-    digest = config.data.get("digest") if config is not None else None
-    text = digest.get("out") if isinstance(digest, dict) else None
-    text = text if isinstance(text, str) and text.strip() else DEFAULT_OUT
+    text = build_model.journal_config(standing.journal).digest.out
+    text = text if text is not None and text.strip() else DEFAULT_OUT
     posix, windows = PurePosixPath(text), PureWindowsPath(text)
     if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in posix.parts or ".." in windows.parts:
         raise JournalError(f"digest.out in journal.yaml is '{text}', which leaves the repository",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from journal.core import layout
+from journal.core import build_model, layout
 from journal.errors import JournalError
 from journal.store.atomic import write_replace
 
@@ -39,11 +39,10 @@ def folder(journal: Any) -> str | None:
 
 
 def folder_of(config_data: Mapping[str, Any]) -> str | None:
-    config = config_data.get("digest")
-    value = config.get("commit", DEFAULT_FOLDER) if isinstance(config, dict) else DEFAULT_FOLDER
-    if value is False or value is None:
+    value = build_model.config(config_data).digest.commit
+    if value is None:
         return None
-    text = str(value).strip().strip("/") or DEFAULT_FOLDER
+    text = value.strip().strip("/") or DEFAULT_FOLDER
     parts = PurePosixPath(text).parts
     if PurePosixPath(text).is_absolute() or ".." in parts or "\\" in text or parts[0] in (
             ".git", layout.CHECKINS, layout.GOALS, layout.CONTRACTS, "templates"):
