@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 
 from journal.core.periods import Due
+from journal.core.schema import DEFAULTS
 
 
 class EntryKind(StrEnum):
@@ -58,7 +59,7 @@ class DigestSettings:
     out: str | None = None  # as written; None: the default folder
     branch: str | None = None
     private: tuple[str, ...] = ()  # check-in fields and body sections never published
-    commit: str | None = "digest"  # folder of the committed digest; None: `commit: false`
+    commit: str | None = DEFAULTS["config"]["digest.commit"]  # the committed digest's folder; None: `false`
 
 
 @dataclass(frozen=True)

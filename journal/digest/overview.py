@@ -13,7 +13,7 @@ from typing import Any
 
 from journal.core import agenda, build_model, layout, periods
 from journal.core.humanize import countdown, human_time, period_title, span
-from journal.core.model import Cadence, Checkin, Contract, Goal, GoalStatus
+from journal.core.model import Cadence, Checkin, Contract, Goal
 from journal.core.recalibration import (
     LOW_COMPLETION,
     LOW_COMPLETION_RUN,
@@ -23,9 +23,9 @@ from journal.core.recalibration import (
     low_completion_run,
     repeated_misses,
 )
-from journal.core.schema import parse_date
+from journal.core.schema import DEFAULTS, parse_date
 from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, member_state
-from journal.core.streaks import EARLY, LATE_RUN, MemberReport
+from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
 from journal.digest.markdown import split_sections
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing, figures
@@ -218,8 +218,8 @@ def _prompts(ctx: _Context, r: MemberReport, own: list[dict[str, Any]], contract
             "kind": "repeated-miss",
             "observation": f"“{shown[key]}” was missed {n} times in the last {REPEAT_WINDOW} check-ins.",
             "question": "Is it still the right commitment, or does it need a different shape or more support?"})
-    closed = [p for p in r.periods if p.status not in ("pending", "paused")]
-    if len(closed) >= 2 and all(p.status == "missed" for p in closed[-2:]):
+    closed = [p for p in r.periods if p.status not in (PENDING, PAUSED)]
+    if len(closed) >= 2 and all(p.status == MISSED for p in closed[-2:]):
         prompts.append({
             "kind": "missed-run",
             "observation": f"The check-ins for {closed[-2].period} and {closed[-1].period} were both missed.",
@@ -273,7 +273,7 @@ def _goal(ctx: _Context, goal: Goal, checkins: list[dict[str, Any]]) -> dict[str
         "id": gid,
         "title": goal.title,
         "owners": owners,
-        "status": goal.status_text or GoalStatus.ACTIVE.value,
+        "status": goal.status_text or DEFAULTS["goal"]["status"],
         "started": goal.started.isoformat() if goal.started else None,
         "deadline": deadline.isoformat() if deadline else None,
         "countdown": countdown(deadline, today) if deadline else None,
