@@ -146,8 +146,8 @@ def contract(slug: str, entry: Entry | None, hidden: frozenset[str] = NO_FIELDS,
     style = data.get("style")
     return Contract(
         slug=slug, path=entry.path if entry is not None else "", title=text(data.get("title")) or slug,
-        parties=texts(data.get("parties")),
-        effective=parse_date(data.get("effective")) if isinstance(data.get("parties"), list) else None,
+        parties=texts(data.get("parties")), parties_listed=isinstance(data.get("parties"), list),
+        effective=parse_date(data.get("effective")),
         until=parse_date(data.get("until")), cadence=cadence, due=due,
         due_text=text(due_text) or None,
         grace=_duration(data.get("grace"), periods.parse_duration(defaults["grace"])) or dt.timedelta(0),
@@ -249,6 +249,7 @@ def journal_config(journal: Journal) -> Config:
 
 
 def members(journal: Journal) -> dict[str, Member]:
+    """Member id -> Member, in roster order."""
     return dict(journal_config(journal).members)
 
 
@@ -272,7 +273,7 @@ def contract_terms(journal: Journal, announced: Mapping[PauseKey, dt.datetime]) 
     terms: list[ContractTerms] = []
     warnings: list[str] = []
     for slug, c in contracts(journal).items():
-        if c.effective is None or c.cadence is None:
+        if not c.parties_listed or c.effective is None or c.cadence is None:
             warnings.append(f"{c.path}: skipped (needs valid effective, cadence and parties; run `journal check`)")
             continue
         if c.due is None:

@@ -92,7 +92,8 @@ class Contract:
     path: str
     title: str  # the slug when unusable
     parties: tuple[str, ...]
-    effective: dt.date | None  # None: the contract cannot be used for streaks
+    parties_listed: bool  # `parties` was a list (else the contract cannot be used for streaks)
+    effective: dt.date | None
     until: dt.date | None
     cadence: Cadence | None  # None: an unknown cadence (the contract cannot be used)
     due: Due | None  # defaulted by cadence; None when unusable
@@ -110,7 +111,7 @@ class Contract:
     @property
     def usable(self) -> bool:
         """Whether streaks can be judged under this contract."""
-        return self.effective is not None and self.cadence is not None and self.due is not None
+        return self.parties_listed and self.effective is not None and self.cadence is not None and self.due is not None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pygit2
 from journal.core import build_model, layout
 from journal.core.entries import load_front_matter
 from journal.core.model import OutcomeStatus, stem
-from journal.core.states import current_period, is_overdue
+from journal.core.states import STATE_LABEL, State, member_state
 from journal.standing import Standing
 
 
@@ -62,9 +62,9 @@ def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[s
                 if m.done and m.title not in before:
                     lines.append(f"{who} reached milestone '{m.title}'")
     for r in standing.reports:
-        if is_overdue(r, standing.now):
-            p = current_period(r, standing.now)
-            lines.append(f"{r.member} is overdue for {p.period if p else 'this period'}")
+        p, state = member_state(r, standing.now)
+        if state is State.OVERDUE:
+            lines.append(f"{r.member} is {STATE_LABEL[state]} for {p.period if p else 'this period'}")
     return lines
 
 

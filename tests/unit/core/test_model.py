@@ -70,6 +70,11 @@ def test_unusable_fields_fall_back_in_the_builder() -> None:
     assert (c.effective, c.cadence, c.due, c.usable) == (None, None, None, False)
     assert c.grace == dt.timedelta(0) and c.notice == dt.timedelta(days=7)
     assert c.stakes is not None and c.stakes.per_miss is None and c.pauses == ()
+    unlisted = entry("contracts/p.md", "contract", MINIMAL_CONTRACT.replace("[alice]", "alice"))
+    c = build_model.contract("p", unlisted)
+    assert (c.effective, c.parties_listed, c.usable) == (dt.date(2026, 9, 7), False, False)
+    assert build_model.contract_terms(Journal({"contracts/p.md": unlisted}), {}) == (
+        [], ["contracts/p.md: skipped (needs valid effective, cadence and parties; run `journal check`)"])
     g = build_model.goal("g", None, data={"title": ["x"], "owner": 5, "status": "someday",
                                           "milestones": [{"title": "M", "done": "yes"}, "text"]})
     assert (g.title, g.owners, g.status, g.active) == ("g", (), None, False)
