@@ -65,8 +65,9 @@ def test_the_missed_last_period_of_an_ended_contract_is_missed_not_overdue() -> 
 
 def test_every_status_and_state_has_one_label() -> None:
     from journal.cli.output import HEAT
+    from journal.digest.charts import _MARK
 
-    assert list(STATUS_LABEL) == list(HEAT) == list(STATUSES)
+    assert list(STATUS_LABEL) == list(HEAT) == list(_MARK) == list(STATUSES)
     assert set(STATE_LABEL) == set(State)
     assert set(CHECKED_IN_LABEL) == {*COUNTED, EARLY}
 
