@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journal.core import model
+from journal.core import build_model, model
 from journal.core.rules import Journal
-from journal.core.streaks import COUNTED, PENDING, Filing, MemberReport, PeriodStatus, compute_member, pact_streak
+from journal.core.states import STATE_LABEL, State, member_state
+from journal.core.streaks import Filing, MemberReport, compute_member, pact_streak
 from journal.errors import JournalError
 from journal.store.workspace import Snapshot, Workspace, workspace_of
 
@@ -45,11 +46,11 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     workspace = workspace_of(start)
     snap = workspace.snapshot(source)
     repo, journal, warnings = snap.repo, snap.journal, list(snap.warnings)
-    members = model.members(journal)
+    members = build_model.members(journal)
     if only is not None and only not in members:
         raise JournalError(f"unknown member '{only}'", hint="members are listed under `members:` in journal.yaml")
     history = workspace.history()
-    terms, skipped = model.contract_terms(journal, history.pauses if history else {})
+    terms, skipped = build_model.contract_terms(journal, history.pauses if history else {})
     warnings += skipped + list(history.warnings if history else [])
     reports = []
     for mid, member in members.items():
@@ -62,28 +63,12 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
             if who == mid and period not in filings:
                 filings[period] = Filing(period, at, "staged", member.owns_email(email))
         reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
-                                      model.outcomes(journal, mid), now))
+                                      build_model.outcomes(journal, mid), now))
     by_id = {r.member: r for r in reports}
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms)
     me = member_for_email(members, user_email(workspace.root, repo))
     shown = tuple(r for r in reports if only is None or r.member == only)
     return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me, workspace)
-
-
-def current_period(report: MemberReport, now: dt.datetime) -> PeriodStatus | None:
-    """The period a member should act on now: an overdue open one first, else the current one."""
-    for p in report.periods:
-        if p.status == PENDING and p.due <= now:
-            return p
-    for p in report.periods:
-        if p.start <= now < p.closes and p.status != "paused":
-            return p
-    return report.periods[-1] if report.periods else None
-
-
-def is_overdue(report: MemberReport, now: dt.datetime) -> bool:
-    p = current_period(report, now)
-    return p is not None and p.status == PENDING and p.due <= now
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -118,20 +103,17 @@ def status_json(s: Standing) -> dict[str, Any]:
     people = []
     for r in s.reports:
         member = s.members[r.member]
-        p = current_period(r, s.now)
-        entry: dict[str, Any] = {"member": r.member, "name": member.name, "period": p.period if p else None}
-        if p is None:
-            entry["state"] = "no contract in force"
-        elif p.status in COUNTED or p.status == "early":
-            entry.update(state="checked in", at=iso(p.at))
-        elif p.status == "paused":
-            entry["state"] = "paused"
-        elif p.due > s.now:
-            entry.update(state="due", due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
-        else:
-            entry.update(state="overdue", due=iso(p.due.astimezone(member.tz)), grace_until=iso(p.closes.astimezone(member.tz)))
+        p, state = member_state(r, s.now)
+        entry: dict[str, Any] = {"member": r.member, "name": member.name, "period": p.period if p else None,
+                                 "state": STATE_LABEL[state]}
+        if p is not None and state is State.CHECKED_IN:
+            entry["at"] = iso(p.at)
+        elif p is not None and state is State.DUE:
+            entry.update(due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
+        elif p is not None and state is State.OVERDUE:
+            entry.update(due=iso(p.due.astimezone(member.tz)), grace_until=iso(p.closes.astimezone(member.tz)))
         previous = s.journal.previous_checkin(r.member, p.period) if p else None
-        entry["commitments"] = model.commitments(previous)
+        entry["commitments"] = build_model.commitments(previous)
         people.append(entry)
     today = s.now.date()
     soon = [{"date": str(u.day), "kind": u.kind, "title": u.title, "source": u.source}

@@ -8,6 +8,8 @@ import click
 
 from journal.core.humanize import percent, span
 from journal.core.problems import clean
+from journal.core.states import STATE_LABEL, State
+from journal.core.streaks import STATUSES
 
 
 def streak_table(standing: Any) -> list[str]:
@@ -24,15 +26,17 @@ def streak_table(standing: Any) -> list[str]:
     return lines
 
 
-HEAT = {"on_time": "#", "late": "+", "missed": "x", "paused": "-", "pending": ".", "early": "e"}
+#: One heatmap mark per period status, in core/streaks.STATUSES order.
+HEAT = dict(zip(STATUSES, "#+x-.e", strict=True))
 
 
 def state_text(m: dict[str, Any]) -> str:
-    if m["state"] == "checked in":
+    """One member's line of `journal status`, from an entry of standing.status_json."""
+    if m["state"] == STATE_LABEL[State.CHECKED_IN]:
         return f"checked in {m['at'][:16].replace('T', ' ')}"
-    if m["state"] == "due":
+    if m["state"] == STATE_LABEL[State.DUE]:
         return f"due in {span(m['seconds_left'])} ({m['due'][:16].replace('T', ' ')} their time)"
-    if m["state"] == "overdue":
+    if m["state"] == STATE_LABEL[State.OVERDUE]:
         return f"OVERDUE since {m['due'][:16].replace('T', ' ')} (counts as late until {m['grace_until'][:16].replace('T', ' ')})"
     return str(m["state"])
 

@@ -45,7 +45,8 @@ def status(state: State, as_json: bool, now: str | None) -> int:
     next two weeks. Exits 4 when you (the member whose email is git's user.email) are
     overdue, so a cron job or a shell prompt can remind you.
     """
-    from journal.standing import compute_standing, is_overdue, status_json
+    from journal.core.states import is_overdue
+    from journal.standing import compute_standing, status_json
 
     standing = compute_standing(state.workspace(), parse_now(now))
     data = status_json(standing)

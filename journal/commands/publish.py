@@ -11,6 +11,7 @@ from typing import Any
 
 import pygit2
 
+from journal.core import build_model
 from journal.errors import JournalError
 from journal.store.workspace import Workspace, require_repository, workspace_of
 
@@ -59,9 +60,8 @@ def publish_digest(start: Workspace | Path, now: dt.datetime, branch: str | None
 
 
 def configured_branch(config: Any) -> str:
-    digest = config.data.get("digest") if config is not None else None
-    name = digest.get("branch") if isinstance(digest, dict) else None
-    return name.strip() if isinstance(name, str) and name.strip() else DEFAULT_BRANCH
+    name = build_model.config(config.data if config is not None else None).digest.branch
+    return name.strip() if name is not None and name.strip() else DEFAULT_BRANCH
 
 
 def publish(start: Path, site: Path, branch: str = DEFAULT_BRANCH, message: str | None = None,

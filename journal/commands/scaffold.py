@@ -12,18 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from journal.core import layout
-from journal.core.model import Member
-from journal.core.model import members as members_of
+from journal.core import build_model, layout
+from journal.core.build_model import members as members_of
+from journal.core.model import Cadence, Member
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
-from journal.store import resources
 from journal.store.atomic import write_new
 from journal.store.identity import member_for_email, user_email
+from journal.store.templating import sandboxed_environment
 from journal.store.workspace import open_repository
 from journal.store.worktree import journal_paths, read_worktree
 
@@ -75,11 +74,7 @@ def yaml_quote(value: Any) -> str:
 
 
 def _environment(root: Path | None) -> SandboxedEnvironment:
-    # A journal's own templates/ come from partners' commits: render them sandboxed.
-    loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
-    loaders.append(FileSystemLoader(str(resources.templates())))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False)
+    env = sandboxed_environment(root, autoescape=False, keep_trailing_newline=True)
     env.filters["yaml"] = yaml_quote
     env.filters["yamlcomment"] = lambda v: " ".join(str(v).split())
     return env
@@ -183,8 +178,7 @@ def member_zone(ctx: Context, member: str) -> zoneinfo.ZoneInfo:
 
 
 def _is_daily(ctx: Context, member: str) -> bool:
-    return any(member in ctx.journal.parties(slug) and e.data.get("cadence") == "daily"
-               for slug, e in ctx.journal.contracts.items())
+    return any(member in c.parties and c.cadence is Cadence.DAILY for c in build_model.contracts(ctx.journal).values())
 
 
 def _write(root: Path, rel: str, text: str) -> Path:
@@ -211,16 +205,11 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
             week = f"{year}-W{number:02d}"
     period = week if week is not None else str(date)
     previous = ctx.journal.previous_checkin(member, period)
-    commitments = previous.data.get("commitments") if previous else None
-    carried = [{"commitment": c["commitment"], "goal": c.get("goal") if layout.is_slug(c.get("goal")) else None}
-               for c in (commitments if isinstance(commitments, list) else [])
-               if isinstance(c, dict) and isinstance(c.get("commitment"), str)]
-    goals = []
-    for goal_id, entry in sorted(ctx.journal.goals.items()):
-        owner, measure = entry.data.get("owner"), entry.data.get("measure")
-        owners = owner if isinstance(owner, list) else [owner]
-        if member in owners and entry.data.get("status", "active") == "active" and isinstance(measure, dict):
-            goals.append({"id": goal_id, "metric": f"{measure.get('metric', '')} this {measure.get('per', 'week')}"})
+    carried = [{"commitment": c.commitment, "goal": c.goal if layout.is_slug(c.goal) else None}
+               for c in (build_model.checkin(previous).commitments if previous else ())]
+    goals = [{"id": g.id, "metric": f"{g.measure.metric} this {g.measure.per or 'week'}"}
+             for g in build_model.goals(ctx.journal).values()
+             if member in g.owners and g.active and g.measure is not None]
     text = render(root, "checkin.md.j2", member=member, week=week, date=date, previous=carried, goals=goals)
     return _write(root, layout.checkin_path(period, member), text)
 

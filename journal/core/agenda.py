@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from journal.core import model, periods
+from journal.core import build_model, recalibration
+from journal.core.model import Contract
 from journal.core.rules import Journal
-from journal.core.schema import parse_date
 
 
 @dataclass(frozen=True, order=True)
@@ -19,44 +19,31 @@ class Upcoming:
 
 
 def upcoming(journal: Journal, today: dt.date, days: int = 28) -> list[Upcoming]:
+    """Deadlines and open milestones of active, non-private goals and contract reviews within
+    `days` of `today`, by date."""
     horizon = today + dt.timedelta(days=days)
     found: list[Upcoming] = []
-    for goal_id, entry in journal.goals.items():
-        data = entry.data
-        if data.get("status", "active") != "active" or data.get("private") is True:
+    for goal in build_model.goals(journal).values():
+        if not goal.active or goal.private:
             continue
-        deadline = parse_date(data.get("deadline"))
-        if deadline and today <= deadline <= horizon:
-            found.append(Upcoming(deadline, "deadline", str(data.get("title", goal_id)), goal_id))
-        milestones = data.get("milestones")
-        for m in milestones if isinstance(milestones, list) else []:
-            due = parse_date(m.get("due")) if isinstance(m, dict) else None
-            if due and m.get("done") is None and today <= due <= horizon:
-                found.append(Upcoming(due, "milestone", str(m.get("title", "")), goal_id))
-    for slug, entry in journal.contracts.items():
-        for day in review_dates(entry.data, today, horizon):
-            found.append(Upcoming(day, "review", str(entry.data.get("title", slug)), slug))
+        if goal.deadline and today <= goal.deadline <= horizon:
+            found.append(Upcoming(goal.deadline, "deadline", goal.title, goal.id))
+        for m in goal.milestones:
+            if m.due and not m.done_given and today <= m.due <= horizon:
+                found.append(Upcoming(m.due, "milestone", m.title, goal.id))
+    for contract in build_model.contracts(journal).values():
+        for day in review_dates(contract, today, horizon):
+            found.append(Upcoming(day, "review", contract.title, contract.slug))
     return sorted(found)
 
 
-def review_dates(data: dict, start: dt.date, end: dt.date) -> list[dt.date]:
-    """Recalibration dates (effective + k × review_every, k ≥ 1) within [start, end]."""
-    effective = parse_date(data.get("effective"))
-    try:
-        every = periods.parse_duration(str(data["review_every"])) if data.get("review_every") else None
-    except ValueError:
-        every = None
-    if effective is None or every is None or every.days < 1:
+def review_dates(contract: Contract, start: dt.date, end: dt.date) -> list[dt.date]:
+    """A contract's review dates within [start, end] (see recalibration.review_dates)."""
+    if contract.effective is None:
         return []
-    until = parse_date(data.get("until"))
-    k = max(1, (start - effective).days // every.days)
-    found = []
-    while (day := effective + k * every) <= end and (until is None or day <= until):
-        if day >= start:
-            found.append(day)
-        k += 1
-    return found
+    return recalibration.review_dates(contract.effective, contract.review_every, contract.until, start, end)
 
 
 def member_names(journal: Journal) -> dict[str, str]:
-    return {m.id: m.name for m in model.members(journal).values()}
+    """Member id -> display name."""
+    return {m.id: m.name for m in build_model.members(journal).values()}

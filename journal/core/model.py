@@ -1,20 +1,45 @@
-"""Typed views of valid entries: members with their zones, contracts as streak terms."""
+"""The typed model: frozen records of a journal's entries, with enums for kinds and statuses.
+
+Records are built from entries by core/build_model.py, the one place that decides what an
+unusable field falls back to; every layer above core reads attributes of these records and
+never the front matter itself. Defaults live in core/schema.py (DEFAULTS)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Any
 
-from journal.core import periods
-from journal.core.rules import Journal
-from journal.core.schema import parse_date
-from journal.core.streaks import ContractTerms, Pause
+from journal.core.periods import Due
+from journal.core.schema import DEFAULTS
 
-PauseKey = tuple[str, str, str, str]  # (contract, member, from, to)
+
+class EntryKind(StrEnum):
+    CONFIG = "config"
+    CONTRACT = "contract"
+    GOAL = "goal"
+    CHECKIN = "checkin"
+
+
+class Cadence(StrEnum):
+    WEEKLY = "weekly"
+    DAILY = "daily"
+
+
+class OutcomeStatus(StrEnum):
+    DONE = "done"
+    PARTIAL = "partial"
+    MISSED = "missed"
+
+
+class GoalStatus(StrEnum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    PAUSED = "paused"
+    DROPPED = "dropped"
 
 
 @dataclass(frozen=True)
@@ -25,101 +50,139 @@ class Member:
     tz: zoneinfo.ZoneInfo
 
     def owns_email(self, email: str) -> bool:
+        """Whether `email` is one of the member's, ignoring case and surrounding spaces."""
         return email.strip().casefold() in {e.strip().casefold() for e in self.emails}
 
 
-def members(journal: Journal) -> dict[str, Member]:
-    roster = journal.config.data.get("members") if journal.config else None
-    found: dict[str, Member] = {}
-    for mid, info in (roster.items() if isinstance(roster, dict) else []):
-        if not isinstance(mid, str):
-            continue
-        info = info if isinstance(info, dict) else {}
-        emails = tuple(e for e in info.get("emails") or [] if isinstance(e, str)) if isinstance(info.get("emails"), list) else ()
-        name = str(info["name"]) if isinstance(info.get("name"), str) else mid
-        found[mid] = Member(mid, name, emails, _zone(info.get("timezone")))
-    return found
+@dataclass(frozen=True)
+class DigestSettings:
+    out: str | None = None  # as written; None: the default folder
+    branch: str | None = None
+    private: tuple[str, ...] = ()  # check-in fields and body sections never published
+    commit: str | None = DEFAULTS["config"]["digest.commit"]  # the committed digest's folder; None: `false`
 
 
-def _zone(name: Any) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name) if isinstance(name, str) and name and ".." not in name else zoneinfo.ZoneInfo("UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+@dataclass(frozen=True)
+class Config:
+    title: str  # "" when unusable
+    members: Mapping[str, Member]
+    digest: DigestSettings = DigestSettings()
 
 
-def _duration(value: Any, default: dt.timedelta | None) -> dt.timedelta | None:
-    if value is None:
-        return default
-    try:
-        return periods.parse_duration(str(value))
-    except ValueError:
-        return default
+@dataclass(frozen=True)
+class Stakes:
+    per_miss: float | None
+    currency: str | None = None
+    to: str | None = None
 
 
-def contract_terms(journal: Journal, announced: Mapping[PauseKey, dt.datetime]) -> tuple[list[ContractTerms], list[str]]:
-    """Every usable contract as ContractTerms; contracts too broken to use are named in warnings."""
-    terms: list[ContractTerms] = []
-    warnings: list[str] = []
-    for slug, entry in sorted(journal.contracts.items()):
-        data = entry.data
-        effective = parse_date(data.get("effective"))
-        cadence = data.get("cadence", periods.WEEKLY)
-        parties = data.get("parties")
-        if effective is None or cadence not in periods.CADENCES or not isinstance(parties, list):
-            warnings.append(f"{entry.path}: skipped (needs valid effective, cadence and parties; run `journal check`)")
-            continue
-        try:
-            due = periods.parse_due(str(data.get("due") or ("sunday 21:00" if cadence == periods.WEEKLY else "21:00")), cadence)
-        except ValueError:
-            warnings.append(f"{entry.path}: skipped (invalid due; run `journal check`)")
-            continue
-        stakes = data.get("stakes")
-        per_miss = stakes.get("per_miss") if isinstance(stakes, dict) else 0
-        terms.append(ContractTerms(
-            slug=slug,
-            parties=tuple(p for p in parties if isinstance(p, str)),
-            effective=effective,
-            until=parse_date(data.get("until")),
-            cadence=cadence,
-            due=due,
-            grace=_duration(data.get("grace"), dt.timedelta(0)) or dt.timedelta(0),
-            notice=_duration(data.get("notice"), dt.timedelta(days=7)) or dt.timedelta(0),
-            per_miss=float(per_miss) if isinstance(per_miss, (int, float)) and not isinstance(per_miss, bool) else 0.0,
-            review_every=_duration(data.get("review_every"), None),
-            pauses=tuple(_pauses(slug, data.get("pauses"), announced)),
-        ))
-    return terms, warnings
+@dataclass(frozen=True)
+class Pause:
+    """A pause as written in a contract (core/streaks.Pause adds when it was announced)."""
+
+    member: str
+    start: dt.date
+    end: dt.date
+    reason: str = ""
 
 
-def _pauses(slug: str, raw: Any, announced: Mapping[PauseKey, dt.datetime]) -> list[Pause]:
-    found = []
-    for item in raw if isinstance(raw, list) else []:
-        if not isinstance(item, dict):
-            continue
-        start, end, member = parse_date(item.get("from")), parse_date(item.get("to")), item.get("member")
-        if start and end and isinstance(member, str):
-            reason = str(item["reason"]) if isinstance(item.get("reason"), str) else ""
-            found.append(Pause(member, start, end, announced.get((slug, member, str(start), str(end))), reason))
-    return found
+@dataclass(frozen=True)
+class Contract:
+    slug: str
+    path: str
+    title: str  # the slug when unusable
+    parties: tuple[str, ...]
+    parties_listed: bool  # `parties` was a list (else the contract cannot be used for streaks)
+    effective: dt.date | None
+    until: dt.date | None
+    cadence: Cadence | None  # None: an unknown cadence (the contract cannot be used)
+    due: Due | None  # defaulted by cadence; None when unusable
+    due_text: str | None  # as written, for display; None when not given
+    grace: dt.timedelta
+    notice: dt.timedelta
+    review_every: dt.timedelta | None
+    style: Mapping[str, str] = field(default_factory=dict)
+    stakes: Stakes | None = None
+    pauses: tuple[Pause, ...] = ()
+    private: bool = False
+    cadence_text: str = ""  # as written (the digest shows it); "" when absent
+    review_every_text: str = ""  # as written (the calendar quotes it)
+
+    @property
+    def usable(self) -> bool:
+        """Whether streaks can be judged under this contract."""
+        return self.parties_listed and self.effective is not None and self.cadence is not None and self.due is not None
 
 
-def outcomes(journal: Journal, member: str) -> dict[str, tuple[tuple[str, str], ...]]:
-    """period -> ((commitment, status), ...) from the member's check-ins."""
-    found = {}
-    for period, entry in journal.checkins.get(member, []):
-        raw = entry.data.get("outcomes")
-        found[period] = tuple((str(o.get("commitment")), str(o.get("status")))
-                              for o in (raw if isinstance(raw, list) else [])
-                              if isinstance(o, dict) and o.get("commitment") is not None)
-    return found
+@dataclass(frozen=True)
+class Milestone:
+    title: str
+    due: dt.date | None
+    done: dt.date | None  # None also when `done:` holds no readable date
+    done_given: bool = False  # whether `done:` holds anything (an unreadable date still closes it)
 
 
-def commitments(entry: Any) -> list[str]:
-    raw = entry.data.get("commitments") if entry is not None else None
-    return [str(c["commitment"]) for c in (raw if isinstance(raw, list) else [])
-            if isinstance(c, dict) and c.get("commitment") is not None]
+@dataclass(frozen=True)
+class Measure:
+    metric: str
+    per: str | None
+    target: float | None
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    path: str
+    title: str  # the id when unusable
+    owners: tuple[str, ...]
+    status: GoalStatus | None  # None: unknown status
+    status_text: str  # as written ("" when absent)
+    started: dt.date | None
+    deadline: dt.date | None
+    measure: Measure | None
+    milestones: tuple[Milestone, ...]
+    tags: tuple[str, ...]
+    contract: str | None
+    private: bool
+    body: str = ""
+
+    @property
+    def active(self) -> bool:
+        """Active goals show on agendas; a goal without a status counts as active."""
+        return self.status_text == "" or self.status is GoalStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class Outcome:
+    commitment: str
+    goal: str | None
+    status: OutcomeStatus | None  # None: unknown status (not counted)
+    status_text: str  # as written
+    note: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    commitment: str
+    goal: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Checkin:
+    path: str
+    member: str | None
+    period: str | None  # a key core/periods can read, else None
+    contract: str | None
+    outcomes: tuple[Outcome, ...]
+    metrics: Mapping[str, int | float]  # goal id -> number as written; unusable values dropped
+    commitments: tuple[Commitment, ...]
+    energy: int | None
+    ask: str | None  # None when absent or empty
+    private: bool
+    body: str = ""
 
 
 def stem(path: str) -> str:
+    """A file's name without folder and suffix: a goal's id, a contract's slug."""
     return PurePosixPath(path).stem

@@ -76,7 +76,9 @@ class Journal:
                 self.contracts[stem] = entry
             elif entry.kind == "checkin":
                 member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
-                if isinstance(member, str) and isinstance(period, str):
+                # Only readable periods are indexed: every reader of `checkins` (streaks,
+                # outcomes, the digest) can then do period arithmetic on the keys.
+                if isinstance(member, str) and periods.cadence_of(period) is not None:
                     self.checkins.setdefault(member, []).append((period, entry))
         self.goal_ids = set(self.goals) | set(goal_ids)
         for items in self.checkins.values():
@@ -163,7 +165,8 @@ def _checkin_rules(out: _Out, journal: Journal) -> None:
     name = layout.parse_checkin_name(path)
     if name is None:
         out.add((), P.PATH, "check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md")
-    elif isinstance(member, str) and layout.is_slug(member) and isinstance(period, str):
+    elif isinstance(member, str) and layout.is_slug(member) and periods.cadence_of(period) is not None:
+        # An unreadable period is the schema's error (week/date); comparing it would only echo it.
         if name.member != member:
             out.add(("member",), P.PATH, f"file name says member '{name.member}' but the entry says '{member}'")
         if name.period != period:
@@ -192,8 +195,8 @@ def _commitment_rules(out: _Out, journal: Journal, member: str, period: Any) -> 
                 out.add(("commitments", i, "commitment"), P.VAGUE,
                         f"commitment '{text}' has no number, time or day in it: make it measurable",
                         severity=P.WARNING)
-    if not isinstance(period, str):
-        return
+    if periods.cadence_of(period) is None:
+        return  # no period to follow on from; the schema reports the week or date
     previous = journal.previous_checkin(member, period)
     if previous is None or not isinstance(previous.data.get("commitments"), list):
         return

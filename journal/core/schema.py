@@ -100,6 +100,14 @@ CHECKIN = _m(
 
 SPECS = {"config": CONFIG, "contract": CONTRACT, "goal": GOAL, "checkin": CHECKIN}
 
+#: What an optional field means when it is left out (core/build_model applies these).
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "config": {"timezone": "UTC", "digest.commit": "digest"},
+    "contract": {"cadence": periods.WEEKLY, "due.weekly": "sunday 21:00", "due.daily": "21:00",
+                 "grace": "0h", "notice": "7 days", "stakes.per_miss": 0.0},
+    "goal": {"status": "active"},
+}
+
 
 def parse_date(value: Any) -> dt.date | None:
     """A `date` as given, or a YYYY-MM-DD text (ASCII digits) as a date; None otherwise."""

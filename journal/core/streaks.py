@@ -19,6 +19,12 @@ from journal.core.periods import (
     period_days,
     period_key,
 )
+from journal.core.recalibration import (
+    COMPLETION_WINDOW,
+    completion,
+    needs_recalibration,
+    review_dates,
+)
 
 # Decisions beyond the design page, in one place:
 # * A period is judged by the first filing of its check-in: `early` (before the period
@@ -49,14 +55,7 @@ BREAKING = frozenset({MISSED, EARLY})
 
 HALF_LIFE = 6  # periods after which an old result weighs half as much in the score
 ALPHA = 1 - 0.5 ** (1 / HALF_LIFE)
-COMPLETION_WINDOW = 4
-LOW_COMPLETION = 0.5
-LOW_COMPLETION_RUN = 3
-REPEAT_MISSES = 3
-REPEAT_WINDOW = 6
 LATE_RUN = 3
-
-_OUTCOME_VALUE = {"done": 1.0, "partial": 0.5, "missed": 0.0}
 
 Outcomes = tuple[tuple[str, str], ...]
 
@@ -186,7 +185,7 @@ def compute_member(
     )
     checkins = _checkins_with_outcomes(outcomes, filings, now_utc)
     flags = {flag for s in statuses for flag in s.flags if flag != LATE}
-    if _needs_recalibration(checkins):
+    if needs_recalibration(checkins):
         flags.add("recalibrate")
     if spans and _review_due(spans, period_key(now, cadence, tz), cadence):
         flags.add("review-due")
@@ -201,7 +200,7 @@ def compute_member(
         on_time_rate=(
             sum(s.status == ON_TIME for s in settled) / len(settled) if settled else None
         ),
-        completion=_completion(checkins[-COMPLETION_WINDOW:]),
+        completion=completion(s for checkin in checkins[-COMPLETION_WINDOW:] for _, s in checkin),
         owed=round(float(owed), 2),
         counts={status: counts.get(status, 0) for status in STATUSES},
         flags=tuple(sorted(flags)),
@@ -324,57 +323,29 @@ def _announced_in_time(pause: Pause, notice: timedelta, tz: ZoneInfo) -> bool:
 
 def _checkins_with_outcomes(
     outcomes: Mapping[str, Outcomes], filings: Mapping[str, Filing], now: datetime
-) -> list[list[tuple[str, float]]]:
-    """Per check-in, oldest first: (normalised commitment, value) for each known outcome."""
+) -> list[Outcomes]:
+    """Per check-in seen by `now` with a known outcome, oldest first: its outcomes."""
     checkins = []
     for key in sorted(outcomes):
         filing = filings.get(key)
         if filing is not None and _utc(filing.at) > now:
             continue
-        values = [
-            (" ".join(text.split()).casefold(), _OUTCOME_VALUE[status])
-            for text, status in outcomes[key]
-            if status in _OUTCOME_VALUE
-        ]
-        if values:
-            checkins.append(values)
+        if completion(status for _, status in outcomes[key]) is not None:
+            checkins.append(outcomes[key])
     return checkins
-
-
-def _completion(checkins: list[list[tuple[str, float]]]) -> float | None:
-    values = [value for checkin in checkins for _, value in checkin]
-    return sum(values) / len(values) if values else None
-
-
-def _needs_recalibration(checkins: list[list[tuple[str, float]]]) -> bool:
-    recent = checkins[-LOW_COMPLETION_RUN:]
-    if len(recent) == LOW_COMPLETION_RUN and all(
-        (_completion([c]) or 0.0) < LOW_COMPLETION for c in recent
-    ):
-        return True
-    misses = Counter(
-        text for checkin in checkins[-REPEAT_WINDOW:] for text, value in checkin if value == 0.0
-    )
-    return any(n >= REPEAT_MISSES for n in misses.values())
 
 
 def _review_due(
     spans: list[tuple[ContractTerms, tuple[date, date]]], current: str, cadence: str
 ) -> bool:
-    """Whether some contract in force has a review date (effective + k·review_every, k ≥ 1)
-    inside the current period."""
+    """Whether some contract in force has a review date inside the current period."""
     first = key_start(current, cadence)
-    after = first + period_days(cadence)
-    for contract, (a, b) in spans:
-        every = contract.review_every
-        if every is None or every <= timedelta(0) or not a <= first <= b:
-            continue
-        origin = datetime.combine(contract.effective, time(0))
-        steps, rest = divmod(datetime.combine(first, time(0)) - origin, every)
-        review = (origin + max(1, steps + (1 if rest else 0)) * every).date()
-        if review < after and (contract.until is None or review <= contract.until):
-            return True
-    return False
+    last = first + period_days(cadence) - timedelta(days=1)
+    return any(
+        review_dates(contract.effective, contract.review_every, contract.until, first, last)
+        for contract, (a, b) in spans
+        if a <= first <= b
+    )
 
 
 def _utc(moment: datetime) -> datetime:

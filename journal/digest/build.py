@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Self
 
-from journal.core import layout
+from journal.core import build_model, layout
 from journal.digest.view import build_view
 from journal.digest.writers import SITE, render_outputs
 from journal.errors import JournalError
@@ -58,10 +58,8 @@ def build_digest(start: Workspace | Path, now: dt.datetime, out: Path | None = N
 
 def configured_out(standing: Standing) -> Path:
     """`digest.out` from journal.yaml (default `site`), which must stay inside the journal."""
-    config = standing.journal.config
-    digest = config.data.get("digest") if config is not None else None
-    text = digest.get("out") if isinstance(digest, dict) else None
-    text = text if isinstance(text, str) and text.strip() else DEFAULT_OUT
+    text = build_model.journal_config(standing.journal).digest.out
+    text = text if text is not None and text.strip() else DEFAULT_OUT
     posix, windows = PurePosixPath(text), PureWindowsPath(text)
     if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in posix.parts or ".." in windows.parts:
         raise JournalError(f"digest.out in journal.yaml is '{text}', which leaves the repository",

@@ -8,8 +8,9 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from journal.core import model, periods
-from journal.core.schema import parse_date
+from journal.core import build_model, periods
+from journal.core.model import Contract
+from journal.core.recalibration import review_dates
 from journal.core.streaks import ContractTerms
 from journal.digest.feed import content_id, journal_namespace, numbered_milestones, plain_text
 from journal.digest.privacy import PrivacyRules
@@ -58,9 +59,8 @@ def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
 
 
 def _title(standing: Standing) -> str:
-    config = standing.journal.config
-    title = config.data.get("title") if config is not None else None
-    return plain_text(title, one_line=True) if isinstance(title, str) and title.strip() else "journal"
+    title = build_model.journal_config(standing.journal).title
+    return plain_text(title, one_line=True) if title.strip() else "journal"
 
 
 def _name(standing: Standing, member: str) -> str:
@@ -73,24 +73,24 @@ def _all_day(day: dt.date) -> dict[str, Any]:
 
 
 def _contract_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[dict[str, Any]]:
-    terms = {t.slug: t for t in model.contract_terms(standing.journal, {})[0]}
+    terms = {t.slug: t for t in build_model.contract_terms(standing.journal, {})[0]}
     events: list[dict[str, Any]] = []
     for slug, entry in sorted(standing.journal.contracts.items()):
         if not private.visible(entry) or slug not in terms:
             continue
-        data = private.public_data(entry)
-        title = plain_text(data.get("title") or slug, one_line=True)
+        contract = build_model.contract(slug, entry, private.fields)
+        title = plain_text(contract.title, one_line=True)
         t = terms[slug]
         for member in t.parties:
             if member in standing.members:
                 events.append(_due_event(standing, t, member, title, space))
-        if "pauses" in data:
+        if contract.pauses:  # not when digest.private hides them
             for p in t.pauses:
                 if p.member in standing.members and p.start <= p.end:
                     events.append({"uid": content_id(space, "pause", slug, p.member, str(p.start)),
                                    "summary": f"{_name(standing, p.member)}: paused ({title})",
                                    "dtstart": p.start, "dtend": p.end + dt.timedelta(days=1)})
-        review = _review_event(data, title, slug, space)
+        review = _review_event(contract, title, space)
         if review is not None:
             events.append(review)
     return events
@@ -129,43 +129,40 @@ def _duration(span: dt.timedelta) -> str:
     return f"{int(span.total_seconds()) // 60} minutes"
 
 
-def _review_event(data: dict[str, Any], title: str, slug: str, space: uuid.UUID) -> dict[str, Any] | None:
+def _review_event(contract: Contract, title: str, space: uuid.UUID) -> dict[str, Any] | None:
     """Reviews fall on effective + k × review_every, k ≥ 1 (as `journal status` lists them)."""
-    effective, until = parse_date(data.get("effective")), parse_date(data.get("until"))
-    try:
-        every = periods.parse_duration(str(data["review_every"])) if data.get("review_every") else None
-    except ValueError:
-        every = None
-    if effective is None or every is None or every.days < 1:
+    effective, until, every = contract.effective, contract.until, contract.review_every
+    if effective is None or every is None:
         return None
-    first = effective + dt.timedelta(days=every.days)
-    if until is not None and first > until:
+    # The first review comes from the one rule; the RRULE repeats it every `every` days.
+    first = next(iter(review_dates(effective, every, until, effective, effective + every)), None)
+    if first is None:
         return None
     weeks, days = divmod(every.days, 7)
     rule: dict[str, Any] = {"freq": "weekly", "interval": weeks} if days == 0 else {"freq": "daily", "interval": every.days}
     if until is not None:
         rule["until"] = until
-    return {"uid": content_id(space, "review", slug), "summary": f"Review: {title}",
-            "description": f"Time to review and recalibrate {title} (every {plain_text(data['review_every'], one_line=True)}).",
+    return {"uid": content_id(space, "review", contract.slug), "summary": f"Review: {title}",
+            "description": f"Time to review and recalibrate {title} (every {plain_text(contract.review_every_text, one_line=True)}).",
             **_all_day(first), "rrule": rule}
 
 
 def _goal_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     for goal_id, entry in sorted(standing.journal.goals.items()):
-        data = private.public_data(entry)
-        if not private.visible(entry) or data.get("status", "active") != "active":
+        goal = build_model.goal(goal_id, entry, private.fields)
+        if not private.visible(entry) or not goal.active:
             continue
-        title = plain_text(data.get("title") or goal_id, one_line=True)
-        deadline = parse_date(data.get("deadline"))
+        title = plain_text(goal.title, one_line=True)
+        deadline = goal.deadline
         if deadline is not None:
             events.append({"uid": content_id(space, "deadline", goal_id), "summary": f"Deadline: {title}",
                            **_all_day(deadline)})
-        for number, m in numbered_milestones(data):
-            due = parse_date(m.get("due"))
-            if due is None or m.get("done") is not None:
+        for number, m in numbered_milestones(goal):
+            due = m.due
+            if due is None or m.done_given:
                 continue
-            name = plain_text(m.get("title", ""), one_line=True)
+            name = plain_text(m.title, one_line=True)
             events.append({"uid": content_id(space, "milestone", goal_id, number),
                            "summary": f"Milestone: {name} ({title})", **_all_day(due)})
     return events

@@ -14,11 +14,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from journal.core.states import STATUS_LABEL
+
 CELL, GAP = 14, 3
-STATUS_LABEL = {
-    "on_time": "on time", "late": "late", "missed": "missed", "paused": "paused",
-    "pending": "not yet due", "early": "too early",
-}
 # Marks inside a 14 × 14 cell: a tick, a clock hand, a cross, a bar, nothing, a dot.
 _MARK = {
     "on_time": '<path class="mk" d="M3.5 7.5l2.5 2.5 4.5-5"/>',

@@ -10,8 +10,8 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from journal.core import periods
-from journal.core.schema import parse_date
+from journal.core import build_model, periods
+from journal.core.model import Checkin, Goal, Milestone
 from journal.core.text_safety import for_xml
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing
@@ -95,9 +95,8 @@ def render_feed(standing: Standing, private: PrivacyRules) -> bytes:
 
 
 def _journal_title(standing: Standing) -> str:
-    config = standing.journal.config
-    title = config.data.get("title") if config is not None else None
-    return plain_text(title, one_line=True) if isinstance(title, str) and title.strip() else "journal"
+    title = build_model.journal_config(standing.journal).title
+    return plain_text(title, one_line=True) if title.strip() else "journal"
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -128,29 +127,23 @@ def _checkin_items(standing: Standing, private: PrivacyRules, space: uuid.UUID) 
                 # The member's page, at the check-in's own article.
                 link=f"{page_link('members', member)}#{quote(f'{member}-{period}', safe='')}",
                 authors=(_name(standing, member),),
-                summary=_checkin_summary(private.public_data(entry)),
+                summary=_checkin_summary(build_model.checkin(entry, private.fields)),
             ))
     return items
 
 
-def _checkin_summary(data: dict[str, Any]) -> str:
+def _checkin_summary(checkin: Checkin) -> str:
     lines: list[str] = []
-    outcomes = [o for o in _list(data.get("outcomes")) if o.get("commitment") is not None]
-    if outcomes:
+    if checkin.outcomes:
         lines.append("Outcomes:")
-        lines += [f"- {plain_text(o['commitment'], one_line=True)}: {plain_text(o.get('status', '?'), one_line=True)}"
-                  for o in outcomes]
-    commitments = [c for c in _list(data.get("commitments")) if c.get("commitment") is not None]
-    if commitments:
+        lines += [f"- {plain_text(o.commitment, one_line=True)}: {plain_text(o.status_text or '?', one_line=True)}"
+                  for o in checkin.outcomes]
+    if checkin.commitments:
         lines.append("Commitments for the coming period:")
-        lines += [f"- {plain_text(c['commitment'], one_line=True)}" for c in commitments]
-    if isinstance(data.get("ask"), str) and data["ask"].strip():
-        lines.append(f"Ask: {plain_text(data['ask'], one_line=True)}")
+        lines += [f"- {plain_text(c.commitment, one_line=True)}" for c in checkin.commitments]
+    if checkin.ask is not None and checkin.ask.strip():
+        lines.append(f"Ask: {plain_text(checkin.ask, one_line=True)}")
     return "\n".join(lines)
-
-
-def _list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[FeedItem]:
@@ -158,12 +151,12 @@ def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID
     for goal_id, entry in sorted(standing.journal.goals.items()):
         if not private.visible(entry):
             continue
-        data = private.public_data(entry)
-        owners = _owners(data)
+        goal = build_model.goal(goal_id, entry, private.fields)
+        owners = [plain_text(o, one_line=True) for o in goal.owners]
         zone = standing.members[owners[0]].tz if owners and owners[0] in standing.members else ZoneInfo("UTC")
-        goal_title = plain_text(data.get("title") or goal_id, one_line=True)
-        for number, m in numbered_milestones(data):
-            done, title = parse_date(m.get("done")), plain_text(m.get("title", ""), one_line=True)
+        goal_title = plain_text(goal.title, one_line=True)
+        for number, m in numbered_milestones(goal):
+            done, title = m.done, plain_text(m.title, one_line=True)
             if done is None:
                 continue
             when = periods.local_time(done, dt.time(0), zone)
@@ -176,22 +169,15 @@ def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID
                 title=f"{who} reached a milestone: {title}",
                 link=page_link("goals", goal_id),
                 authors=tuple(_name(standing, o) for o in owners),
-                summary=_milestone_summary(goal_title, parse_date(m.get("due")), done),
+                summary=_milestone_summary(goal_title, m.due, done),
             ))
     return items
 
 
-def numbered_milestones(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def numbered_milestones(goal: Goal) -> list[tuple[str, Milestone]]:
     """The goal's milestones with their place in its list, which names them in ids: a
     milestone keeps its id when its title or dates are edited."""
-    found = data.get("milestones")
-    return [(str(n), m) for n, m in enumerate(found, 1) if isinstance(m, dict)] if isinstance(found, list) else []
-
-
-def _owners(data: dict[str, Any]) -> list[str]:
-    owner = data.get("owner")
-    found = [owner] if isinstance(owner, str) else owner if isinstance(owner, list) else []
-    return [plain_text(o, one_line=True) for o in found if isinstance(o, str)]
+    return [(str(n), m) for n, m in enumerate(goal.milestones, 1)]
 
 
 def _milestone_summary(goal: str, due: dt.date | None, done: dt.date) -> str:

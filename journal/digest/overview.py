@@ -9,30 +9,30 @@ rebuild has to render again. Partner text stays raw here; templates escape it.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
-from journal.core import agenda, layout, periods
-from journal.core.entries import Entry
+from journal.core import agenda, build_model, layout, periods
 from journal.core.humanize import countdown, human_time, period_title, span
-from journal.core.schema import parse_date
-from journal.core.streaks import (
-    COUNTED,
-    LATE_RUN,
+from journal.core.model import Cadence, Checkin, Contract, Goal
+from journal.core.recalibration import (
     LOW_COMPLETION,
     LOW_COMPLETION_RUN,
-    REPEAT_MISSES,
     REPEAT_WINDOW,
-    MemberReport,
+    commitment_key,
+    completion,
+    low_completion_run,
+    repeated_misses,
 )
+from journal.core.schema import DEFAULTS, parse_date
+from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, member_state
+from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
 from journal.digest.markdown import split_sections
 from journal.digest.privacy import PrivacyRules
-from journal.standing import Standing, current_period, figures
+from journal.standing import Standing, figures
 
 STREAK_MILESTONES = (4, 8, 12, 26, 52)
 UPCOMING_DAYS = 28
 RECENT_DONE_DAYS = 28
-_OUTCOME_VALUE = {"done": 1.0, "partial": 0.5, "missed": 0.0}
 _SHOWN_SECTIONS = ("wins", "obstacles", "strategies")
 
 
@@ -40,11 +40,11 @@ def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
     journal = standing.journal
     now = standing.now
     today = now.date()
-    config = private.public_data(journal.config) if journal.config is not None else {}
-    goals_visible = {gid: e for gid, e in sorted(journal.goals.items())
-                     if layout.is_slug(gid) and private.visible(e)}
-    contracts_visible = {slug: e for slug, e in sorted(journal.contracts.items())
-                         if layout.is_slug(slug) and private.visible(e)}
+    title = build_model.journal_config(journal).title
+    goals_visible = {gid: g for gid, g in build_model.goals(journal, private.fields).items()
+                     if layout.is_slug(gid) and not g.private}
+    contracts_visible = {slug: c for slug, c in build_model.contracts(journal).items()
+                         if layout.is_slug(slug) and not c.private}
     reports = [r for r in standing.reports if layout.is_slug(r.member) and r.member in standing.members]
     names = {r.member: standing.members[r.member].name for r in reports}
     ctx = _Context(standing, private, set(goals_visible), names)
@@ -60,11 +60,11 @@ def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
     for c in checkins:
         for gid in {*c["metrics"], *(i["goal"] for i in c["commitments"] + c["outcomes"] if i["goal"])}:
             by_goal.setdefault(gid, []).append(c)
-    goals = [_goal(ctx, gid, entry, by_goal.get(gid, [])) for gid, entry in goals_visible.items()]
+    goals = [_goal(ctx, g, by_goal.get(gid, [])) for gid, g in goals_visible.items()]
     for m in members:
         m["goals"] = [g["id"] for g in goals if m["id"] in g["owners"]]
     return {
-        "title": _text(config.get("title")) or "Journal",
+        "title": title or "Journal",
         "now": now.isoformat(),
         "today": today.isoformat(),
         "members": members,
@@ -89,28 +89,23 @@ class _Context:
         found = []
         for period, entry in self.standing.journal.checkins.get(report.member, []):
             cadence = periods.cadence_of(period)
-            if cadence is None or not self.private.visible(entry) or periods.key_start(period, cadence) > today:
+            record = build_model.checkin(entry, self.private.fields)
+            if cadence is None or record.private or periods.key_start(period, cadence) > today:
                 continue
-            found.append(self.checkin(report.member, period, entry, by_period.get(period), member.tz))
+            found.append(self.checkin(report.member, period, record, by_period.get(period), member.tz))
         found.sort(key=lambda c: c["period"], reverse=True)
         return found
 
     def goal_ref(self, value: Any) -> str | None:
         return value if isinstance(value, str) and value in self.goals else None
 
-    def checkin(self, member: str, period: str, entry: Entry, status: Any, tz: Any) -> dict[str, Any]:
-        data = self.private.public_data(entry)
-        outcomes = [{"commitment": _text(o.get("commitment")), "goal": self.goal_ref(o.get("goal")),
-                     "status": _text(o.get("status")), "note": _text(o.get("note"))}
-                    for o in _dicts(data.get("outcomes")) if o.get("commitment") is not None]
-        commitments = [{"commitment": _text(c.get("commitment")), "goal": self.goal_ref(c.get("goal")),
-                        "note": _text(c.get("note"))}
-                       for c in _dicts(data.get("commitments")) if c.get("commitment") is not None]
-        metrics = data.get("metrics")
-        values = {g: v for g, v in sorted(metrics.items()) if self.goal_ref(g) and _number(v) is not None} \
-            if isinstance(metrics, dict) else {}
-        energy = data.get("energy")
-        sections = [{"title": title, "text": text} for title, text in split_sections(entry.body)
+    def checkin(self, member: str, period: str, c: Checkin, status: Any, tz: Any) -> dict[str, Any]:
+        outcomes = [{"commitment": o.commitment, "goal": self.goal_ref(o.goal), "status": o.status_text,
+                     "note": o.note} for o in c.outcomes]
+        commitments = [{"commitment": i.commitment, "goal": self.goal_ref(i.goal), "note": i.note}
+                       for i in c.commitments]
+        values = {g: v for g, v in sorted(c.metrics.items()) if self.goal_ref(g)}
+        sections = [{"title": title, "text": text} for title, text in split_sections(c.body)
                     if title.casefold() not in self.hidden_sections and text.strip()]
         return {
             "member": member,
@@ -119,23 +114,23 @@ class _Context:
             "status": status.status if status is not None else None,
             "at": _local(status.at, tz) if status is not None and status.at is not None else None,
             "outcomes": outcomes,
-            "done": _completion(outcomes),
+            "done": completion(o["status"] for o in outcomes),
             "metrics": values,
             "commitments": commitments,
-            "ask": _text(data.get("ask")) or None,
-            "energy": energy if isinstance(energy, int) and not isinstance(energy, bool) else None,
+            "ask": c.ask,
+            "energy": c.energy,
             "sections": sections,
         }
 
 
 def _member(ctx: _Context, r: MemberReport, own: list[dict[str, Any]],
-            contracts: dict[str, Entry]) -> dict[str, Any]:
+            contracts: dict[str, Contract]) -> dict[str, Any]:
     standing = ctx.standing
     member = standing.members[r.member]
     tz = member.tz
-    mine = [(slug, e) for slug, e in contracts.items() if r.member in _list_of_text(e.data.get("parties"))]
-    style = next((s.get(r.member) for _, e in mine if isinstance(s := e.data.get("style"), dict) and s.get(r.member)), None)
-    stakes = next((s for _, e in mine if isinstance(s := e.data.get("stakes"), dict)), {})
+    mine = [c for c in contracts.values() if r.member in c.parties]
+    style = next((c.style[r.member] for c in mine if c.style.get(r.member)), None)
+    stakes = next((c.stakes for c in mine if c.stakes is not None), None)
     now_period = current_period(r, standing.now)
     recent = _recent(own, now_period.period if now_period else None)
     latest = recent[0] if recent else None
@@ -144,9 +139,9 @@ def _member(ctx: _Context, r: MemberReport, own: list[dict[str, Any]],
         "id": r.member,
         "name": member.name,
         "timezone": tz.key,
-        "style": _text(style) or None,
+        "style": style,
         **figures(r),
-        "currency": _text(stakes.get("currency")) or None,
+        "currency": stakes.currency if stakes else None,
         "counts": dict(sorted(r.counts.items())),
         "state": _state(r, standing.now, tz),
         "periods": [{"period": p.period, "status": p.status, "at": _local(p.at, tz) if p.at else None,
@@ -170,33 +165,30 @@ def _recent(own: list[dict[str, Any]], current: str | None) -> list[dict[str, An
 
 
 def _state(r: MemberReport, now: dt.datetime, tz: Any) -> dict[str, Any]:
-    p = current_period(r, now)
+    p, state = member_state(r, now)
     if p is None:
-        return {"state": "none", "period": None, "text": "no contract in force"}
-    state: dict[str, Any] = {"period": p.period}
-    if p.status in COUNTED or p.status == "early":
-        word = {"on_time": "checked in", "late": "checked in late", "early": "checked in too early"}[p.status]
-        state.update(state="checked-in", at=_local(p.at, tz) if p.at else None,
-                     text=f"{word} {human_time(_local(p.at, tz))}" if p.at else word)
-    elif p.status == "paused":
-        state.update(state="paused", text="paused")
-    elif p.status == "missed":
-        state.update(state="missed", text="missed")
-    elif p.due > now:
+        return {"state": state.value, "period": None, "text": STATE_LABEL[state]}
+    out: dict[str, Any] = {"period": p.period, "state": state.value}
+    if state is State.CHECKED_IN:
+        word = CHECKED_IN_LABEL[p.status]
+        out.update(at=_local(p.at, tz) if p.at else None,
+                   text=f"{word} {human_time(_local(p.at, tz))}" if p.at else word)
+    elif state is State.DUE:
         left = int((p.due - now).total_seconds())
-        state.update(state="due", due=_local(p.due, tz), seconds_left=left,
-                     text=f"due in {span(left)} ({human_time(_local(p.due, tz))} their time)")
+        out.update(due=_local(p.due, tz), seconds_left=left,
+                   text=f"due in {span(left)} ({human_time(_local(p.due, tz))} their time)")
+    elif state is State.OVERDUE:
+        out.update(due=_local(p.due, tz), grace_until=_local(p.closes, tz),
+                   text=f"overdue since {human_time(_local(p.due, tz))} (counts as late until "
+                        f"{human_time(_local(p.closes, tz))})")
     else:
-        state.update(state="overdue", due=_local(p.due, tz), grace_until=_local(p.closes, tz),
-                     text=f"overdue since {human_time(_local(p.due, tz))} (counts as late until "
-                          f"{human_time(_local(p.closes, tz))})")
-    return state
+        out["text"] = STATE_LABEL[state]
+    return out
 
 
 def _cell_label(p: Any, tz: Any) -> str:
-    words = {"on_time": "on time", "late": "late", "missed": "missed", "paused": "paused",
-             "pending": "not yet due", "early": "too early (does not count)"}
-    text = f"{p.period}: {words.get(p.status, p.status)}"
+    words = STATUS_LABEL.get(p.status, p.status) + (" (does not count)" if p.status == EARLY else "")
+    text = f"{p.period}: {words}"
     if p.at is not None:
         text += f", committed {human_time(_local(p.at, tz))}"
     if p.flags:
@@ -204,34 +196,30 @@ def _cell_label(p: Any, tz: Any) -> str:
     return text
 
 
-def _prompts(ctx: _Context, r: MemberReport, own: list[dict[str, Any]], contracts: list[tuple[str, Entry]],
+def _prompts(ctx: _Context, r: MemberReport, own: list[dict[str, Any]], contracts: list[Contract],
              now_period: Any) -> list[dict[str, str]]:
     """Recalibration prompts: an observation, then a question for the next conversation."""
     prompts = []
     with_outcomes = [c for c in reversed(own) if c["done"] is not None]  # oldest first
     last = with_outcomes[-LOW_COMPLETION_RUN:]
-    if len(last) == LOW_COMPLETION_RUN and all(c["done"] < LOW_COMPLETION for c in last):
+    if low_completion_run([c["done"] for c in with_outcomes]):
         prompts.append({
             "kind": "low-completion",
             "observation": f"Completion has been under {LOW_COMPLETION:.0%} for {LOW_COMPLETION_RUN} check-ins "
                            f"running ({', '.join(c['period'] for c in last)}).".replace("%", " %"),
             "question": "Are the commitments the right size — what would make the next ones doable?"})
-    misses: Counter[str] = Counter()
+    window = [[(o["commitment"], o["status"]) for o in c["outcomes"]] for c in with_outcomes]
     shown: dict[str, str] = {}
-    for c in with_outcomes[-REPEAT_WINDOW:]:
-        for o in c["outcomes"]:
-            if o["status"] == "missed":
-                key = " ".join(o["commitment"].split()).casefold()
-                misses[key] += 1
-                shown.setdefault(key, o["commitment"])
-    for key, n in sorted(misses.items()):
-        if n >= REPEAT_MISSES:
-            prompts.append({
-                "kind": "repeated-miss",
-                "observation": f"“{shown[key]}” was missed {n} times in the last {REPEAT_WINDOW} check-ins.",
-                "question": "Is it still the right commitment, or does it need a different shape or more support?"})
-    closed = [p for p in r.periods if p.status not in ("pending", "paused")]
-    if len(closed) >= 2 and all(p.status == "missed" for p in closed[-2:]):
+    for text, status in (pair for outcomes in window[-REPEAT_WINDOW:] for pair in outcomes):
+        if status == "missed":
+            shown.setdefault(commitment_key(text), text)  # as first written in the window
+    for key, n in repeated_misses(window).items():
+        prompts.append({
+            "kind": "repeated-miss",
+            "observation": f"“{shown[key]}” was missed {n} times in the last {REPEAT_WINDOW} check-ins.",
+            "question": "Is it still the right commitment, or does it need a different shape or more support?"})
+    closed = [p for p in r.periods if p.status not in (PENDING, PAUSED)]
+    if len(closed) >= 2 and all(p.status == MISSED for p in closed[-2:]):
         prompts.append({
             "kind": "missed-run",
             "observation": f"The check-ins for {closed[-2].period} and {closed[-1].period} were both missed.",
@@ -244,35 +232,33 @@ def _prompts(ctx: _Context, r: MemberReport, own: list[dict[str, Any]], contract
     if "review-due" in r.flags and now_period is not None and (cadence := periods.cadence_of(now_period.period)):
         first = periods.key_start(now_period.period, cadence)
         end = first + periods.period_days(cadence) - dt.timedelta(days=1)
-        for slug, entry in contracts:
-            for day in agenda.review_dates(entry.data, first, end):
+        for contract in contracts:
+            for day in agenda.review_dates(contract, first, end):
                 prompts.append({
                     "kind": "review",
-                    "observation": f"The review of “{_text(entry.data.get('title')) or slug}” falls on {day.isoformat()}.",
+                    "observation": f"The review of “{contract.title}” falls on {day.isoformat()}.",
                     "question": "What is working in the pact, and what should change?"})
     return prompts
 
 
-def _goal(ctx: _Context, gid: str, entry: Entry, checkins: list[dict[str, Any]]) -> dict[str, Any]:
+def _goal(ctx: _Context, goal: Goal, checkins: list[dict[str, Any]]) -> dict[str, Any]:
     """A goal with its values, milestones and related commitments; `checkins` are those
     that name the goal, newest first."""
-    data = ctx.private.public_data(entry)
-    today = ctx.standing.now.date()
-    owners = [o for o in ([data.get("owner")] if isinstance(data.get("owner"), str) else _list_of_text(data.get("owner")))
-              if o in ctx.names]
-    measure = data.get("measure") if isinstance(data.get("measure"), dict) else None
+    gid, today = goal.id, ctx.standing.now.date()
+    owners = [o for o in goal.owners if o in ctx.names]
+    measure = goal.measure
     series: dict[str, dict[str, float]] = {}
     for c in checkins:
         if c["member"] in owners and gid in c["metrics"]:
             series.setdefault(c["period"], {})[c["member"]] = float(c["metrics"][gid])
-    deadline = parse_date(data.get("deadline"))
+    deadline = goal.deadline
     milestones = []
-    for m in _dicts(data.get("milestones")):
-        due, done = parse_date(m.get("due")), parse_date(m.get("done"))
+    for m in goal.milestones:
+        due, done = m.due, m.done
         if done is not None and done > today:
             done = None  # not known yet as of now
         state = "done" if done else ("overdue" if due and due < today else "due")
-        milestones.append({"title": _text(m.get("title")), "due": due.isoformat() if due else None,
+        milestones.append({"title": m.title, "due": due.isoformat() if due else None,
                            "done": done.isoformat() if done else None, "state": state,
                            "countdown": countdown(due, today) if due and not done else None})
     milestones.sort(key=lambda m: (m["due"] or "", m["title"]))
@@ -283,40 +269,36 @@ def _goal(ctx: _Context, gid: str, entry: Entry, checkins: list[dict[str, Any]])
                 if item["goal"] == gid:
                     related.append({"period": c["period"], "member": c["member"], "kind": kind,
                                     "text": item["commitment"], "status": item.get("status"), "note": item["note"]})
-    target = _number(measure.get("target")) if measure else None
     return {
         "id": gid,
-        "title": _text(data.get("title")) or gid,
+        "title": goal.title,
         "owners": owners,
-        "status": _text(data.get("status")) or "active",
-        "started": _date_text(data.get("started")),
+        "status": goal.status_text or DEFAULTS["goal"]["status"],
+        "started": goal.started.isoformat() if goal.started else None,
         "deadline": deadline.isoformat() if deadline else None,
         "countdown": countdown(deadline, today) if deadline else None,
-        "tags": _list_of_text(data.get("tags")),
-        "measure": {"metric": _text(measure.get("metric")), "per": _text(measure.get("per")) or None,
-                    "target": target} if measure else None,
+        "tags": list(goal.tags),
+        "measure": {"metric": measure.metric, "per": measure.per, "target": measure.target} if measure else None,
         "series": [{"period": p, "value": sum(v.values()), "members": dict(sorted(v.items()))}
                    for p, v in sorted(series.items())],
         "milestones": milestones,
         "related": related,
-        "body": entry.body.strip(),
+        "body": goal.body.strip(),
     }
 
 
-def _pacts(standing: Standing, contracts: dict[str, Entry], names: dict[str, str]) -> list[dict[str, Any]]:
+def _pacts(standing: Standing, contracts: dict[str, Contract], names: dict[str, str]) -> list[dict[str, Any]]:
     found = []
     for slug, streak in standing.pacts:
-        entry = contracts.get(slug)
-        if entry is None:
+        c = contracts.get(slug)
+        if c is None:
             continue
-        data = entry.data
-        stakes = data.get("stakes") if isinstance(data.get("stakes"), dict) else {}
         found.append({
-            "contract": slug, "title": _text(data.get("title")) or slug, "streak": streak,
-            "parties": [p for p in _list_of_text(data.get("parties")) if p in names],
-            "cadence": _text(data.get("cadence")) or "weekly", "due": _text(data.get("due")) or None,
-            "stakes": {"per_miss": _number(stakes.get("per_miss")), "currency": _text(stakes.get("currency")) or None,
-                       "to": _text(stakes.get("to")) or None} if stakes else None,
+            "contract": slug, "title": c.title, "streak": streak,
+            "parties": [p for p in c.parties if p in names],
+            "cadence": c.cadence_text or Cadence.WEEKLY.value, "due": c.due_text,
+            "stakes": {"per_miss": c.stakes.per_miss, "currency": c.stakes.currency, "to": c.stakes.to}
+            if c.stakes else None,
         })
     return found
 
@@ -343,7 +325,7 @@ def _wins(ctx: _Context, members: list[dict[str, Any]], checkins: list[dict[str,
     return wins
 
 
-def _upcoming(journal: Any, today: dt.date, goals: dict[str, Entry], contracts: dict[str, Entry]) -> list[dict[str, Any]]:
+def _upcoming(journal: Any, today: dt.date, goals: dict[str, Goal], contracts: dict[str, Contract]) -> list[dict[str, Any]]:
     found = []
     for u in agenda.upcoming(journal, today, days=UPCOMING_DAYS):
         if u.kind == "review":
@@ -353,7 +335,7 @@ def _upcoming(journal: Any, today: dt.date, goals: dict[str, Entry], contracts: 
         else:
             if u.source not in goals:
                 continue
-            link, context = f"goals/{u.source}.html", _text(goals[u.source].data.get("title")) or u.source
+            link, context = f"goals/{u.source}.html", goals[u.source].title
         found.append({"date": u.day.isoformat(), "kind": u.kind, "title": u.title, "source": u.source,
                       "goal_title": context, "link": link, "countdown": countdown(u.day, today)})
     return found
@@ -386,33 +368,3 @@ def _desc(key: str) -> tuple[int, ...]:
 
 def _local(moment: dt.datetime | None, tz: Any) -> str | None:
     return moment.astimezone(tz).isoformat(timespec="minutes") if moment is not None else None
-
-
-def _completion(outcomes: list[dict[str, Any]]) -> float | None:
-    values = [_OUTCOME_VALUE[o["status"]] for o in outcomes if o["status"] in _OUTCOME_VALUE]
-    return sum(values) / len(values) if values else None
-
-
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value)
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
-
-
-def _date_text(value: Any) -> str | None:
-    day = parse_date(value)
-    return day.isoformat() if day else None
-
-
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _list_of_text(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

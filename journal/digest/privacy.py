@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from journal.core import build_model
 from journal.core.entries import Entry
 
 
@@ -21,15 +22,11 @@ class PrivacyRules:
 
     @classmethod
     def from_journal(cls, journal: Any) -> PrivacyRules:
-        config = getattr(journal, "config", None)
-        digest = config.data.get("digest") if config is not None else None
-        names = digest.get("private") if isinstance(digest, dict) else None
-        if not isinstance(names, list):
-            return cls()
-        return cls(frozenset(str(n) for n in names if isinstance(n, str)))
+        return cls(frozenset(build_model.journal_config(journal).digest.private))
 
     def visible(self, entry: Entry | None) -> bool:
-        return entry is not None and entry.data.get("private") is not True
+        return not build_model.is_private(entry)
 
     def public_data(self, entry: Entry) -> dict[str, Any]:
+        """The entry's front matter without the fields listed under `digest.private`."""
         return {k: v for k, v in entry.data.items() if k not in self.fields}

@@ -17,17 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from journal.core import humanize, text_safety
+from journal.core import humanize, states, text_safety
 from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
+from journal.core.states import STATUS_LABEL
 from journal.digest import charts
 from journal.digest.markdown import md_quote, md_text, render_html
 from journal.digest.view import DigestView
 from journal.errors import JournalError
-from journal.store import resources
+from journal.store import templating
+from journal.store.templating import sandboxed_environment
 
 # Bump when the code that turns a page's context into bytes changes in a way the hash of
 # the digest's modules would miss, so a rebuild after an upgrade renders every page again.
@@ -64,12 +66,9 @@ def environment(root: Path | None) -> SandboxedEnvironment:
     """Digest templates: the journal's own templates/digest/ first, then the packaged ones.
     A journal's templates come from partners' commits, so they render sandboxed. HTML
     templates are autoescaped; Markdown ones (*.md.j2) escape with |mdtext and |quote."""
-    loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
-    loaders.append(FileSystemLoader(str(resources.templates())))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=_autoescape, trim_blocks=True,
-                               lstrip_blocks=True, undefined=StrictUndefined)
+    env = sandboxed_environment(root, autoescape=_autoescape)
     env.filters.update(md=render_html, pct=percent, num=_num, when=human_time, moment=human_moment, day=human_date,
-                       period_title=period_title, status=lambda s: charts.STATUS_LABEL.get(s, s),
+                       period_title=period_title, status=lambda s: STATUS_LABEL.get(s, s),
                        mdtext=md_text, quote=md_quote)
     env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
                        legend=charts.legend, countdown=countdown)
@@ -90,8 +89,10 @@ def templates_key(env: SandboxedEnvironment) -> str:
     """A hash of everything that turns a page's context into bytes: the templates and the
     digest's own code (so an upgrade of journal renders every page again)."""
     digest = hashlib.sha256(f"render {RENDER_VERSION}".encode())
-    # The digest's modules and the core modules that word and sanitise its text.
-    for module in [*sorted(Path(__file__).parent.glob("*.py")), Path(humanize.__file__), Path(text_safety.__file__)]:
+    # The digest's modules, the core modules that word and sanitise its text and name its
+    # states, and the environment factory.
+    for module in [*sorted(Path(__file__).parent.glob("*.py")),
+                   *(Path(m.__file__) for m in (humanize, text_safety, states, templating))]:
         digest.update(module.read_bytes())
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("digest/"))):
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]

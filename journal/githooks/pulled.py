@@ -7,10 +7,12 @@ from typing import Any
 
 import pygit2
 
-from journal.core import layout
+from journal.core import build_model, layout
 from journal.core.entries import load_front_matter
+from journal.core.model import OutcomeStatus, stem
+from journal.core.states import STATE_LABEL, State, member_state
 from journal.errors import NotARepository
-from journal.standing import Standing, current_period, is_overdue
+from journal.standing import Standing
 from journal.store.workspace import Workspace
 
 
@@ -49,24 +51,21 @@ def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[s
     for status, path, old_id, new_id in changes:
         kind = layout.entry_kind(path)
         if kind == "checkin" and status == "A" and (name := layout.parse_checkin_name(path)):
-            data = _data(repo, new_id)
-            outcomes = [o for o in data.get("outcomes") or [] if isinstance(o, dict)]
-            done = sum(o.get("status") == "done" for o in outcomes)
+            outcomes = build_model.checkin(None, data=_data(repo, new_id)).outcomes
+            done = sum(o.status is OutcomeStatus.DONE for o in outcomes)
             report = f"{done} of {len(outcomes)} commitments done" if outcomes else "no commitments to report on"
             lines.append(f"{name.member} checked in for {name.period}: {report}, streak {streak.get(name.member, 0)}")
         elif kind == "goal":
-            before = {m.get("title") for m in _data(repo, old_id).get("milestones") or []
-                      if isinstance(m, dict) and m.get("done")}
-            after = _data(repo, new_id)
-            owner = after.get("owner")
-            who = owner if isinstance(owner, str) else " & ".join(str(o) for o in owner or [])
-            for m in after.get("milestones") or []:
-                if isinstance(m, dict) and m.get("done") and m.get("title") not in before:
-                    lines.append(f"{who} reached milestone '{m.get('title')}'")
+            old, new = (build_model.goal(stem(path), None, data=_data(repo, oid)) for oid in (old_id, new_id))
+            before = {m.title for m in old.milestones if m.done}
+            who = " & ".join(new.owners)
+            for m in new.milestones:
+                if m.done and m.title not in before:
+                    lines.append(f"{who} reached milestone '{m.title}'")
     for r in standing.reports:
-        if is_overdue(r, standing.now):
-            p = current_period(r, standing.now)
-            lines.append(f"{r.member} is overdue for {p.period if p else 'this period'}")
+        p, state = member_state(r, standing.now)
+        if state is State.OVERDUE:
+            lines.append(f"{r.member} is {STATE_LABEL[state]} for {p.period if p else 'this period'}")
     return lines
 
 

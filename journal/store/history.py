@@ -13,9 +13,9 @@ from typing import Any, cast
 
 import pygit2
 
+from journal.core import build_model
 from journal.core.entries import load_front_matter
 from journal.core.layout import CHECKINS, CONTRACTS, CheckinName, is_slug, parse_checkin_name
-from journal.core.schema import parse_date
 from journal.store.atomic import write_replace
 
 CACHE_FILE = "history.json"
@@ -268,15 +268,8 @@ class _Trees:
             data = load_front_matter(blob.data.decode("utf-8"))
         except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
             return frozenset()
-        pauses = data.get("pauses") if isinstance(data, dict) else None
-        found = set()
-        for item in pauses if isinstance(pauses, list) else []:
-            if not isinstance(item, dict) or not is_slug(item.get("member")):
-                continue
-            start, end = parse_date(item.get("from")), parse_date(item.get("to"))
-            if start is not None and end is not None:
-                found.add((item["member"], start.isoformat(), end.isoformat()))
-        return frozenset(found)
+        pauses = build_model.contract("", None, data=data if isinstance(data, dict) else {}).pauses
+        return frozenset((p.member, p.start.isoformat(), p.end.isoformat()) for p in pauses if is_slug(p.member))
 
 
 def _fold_pauses(pauses: dict[PauseKey, _Seen], commit: pygit2.Commit, found: set[PauseKey]) -> None:

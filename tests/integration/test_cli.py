@@ -117,3 +117,15 @@ def test_terminal_escapes_in_partner_text_are_never_printed_raw(run, journal_dir
         result = run("-C", journal_dir, "check", "--format", fmt)
         assert "Run " in result.out and "outcome" in result.out, result
         assert not any(c in result.out + result.err for c in ("\x1b", "\x07", "\x9b")), result
+
+
+def test_check_refuses_a_week_in_arabic_indic_digits(run, journal_dir: Path) -> None:
+    """Bug 1: such a check-in passed `journal check`, then `journal digest` failed (exit 3)."""
+    week = "٢٠٢٦-W٤٨"
+    path = f"checkins/2026/{week}-alice.md"
+    (journal_dir / path).write_text(checkin("alice", week), encoding="utf-8")
+    result = run("-C", journal_dir, "check")
+    assert result.code == 1, result
+    assert f"{path}:2:1: error: check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md [path]" in result.out
+    assert f"{path}:3:7: error: week: expected an ISO week YYYY-Www" in result.out
+    assert "Traceback" not in result.out + result.err

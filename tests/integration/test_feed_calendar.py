@@ -13,7 +13,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from journal.core.agenda import review_dates
+from journal.core.recalibration import review_dates
 from journal.digest.calendar import render_calendar
 from journal.digest.feed import render_feed
 from journal.digest.privacy import PrivacyRules
@@ -201,7 +201,7 @@ def test_calendar_lists_open_milestones_deadlines_reviews_and_pauses(history: Pa
     assert found["Deadline: Berlin half marathon under 2:00"].decoded("DTSTART") == dt.date(2027, 4, 5)
     review = found["Review: Half marathon training pact"]
     rule = rrulestr(review["RRULE"].to_ical().decode(), dtstart=dt.datetime(2026, 10, 5))
-    expected = review_dates({"effective": "2026-09-07", "review_every": "4 weeks", "until": "2027-04-12"},
+    expected = review_dates(dt.date(2026, 9, 7), dt.timedelta(weeks=4), dt.date(2027, 4, 12),
                             dt.date(2026, 9, 7), dt.date(2027, 12, 31))
     assert [d.date() for d in rule] == expected
     assert review.decoded("DTSTART") == expected[0]

@@ -205,3 +205,26 @@ def test_commit_all_checks_what_git_is_committing_not_dot_git_index(repo: Path) 
     result = git(repo, "commit", "-a", "-m", "x", env=USER, check=False)
     assert result.returncode != 0
     assert "checkins/2026/2026-W47-alice.md:4:1: error: unknown key 'bogus'" in result.stdout + result.stderr
+
+
+def test_a_week_in_arabic_indic_digits_blocks_the_commit_and_never_breaks_the_digest(repo: Path, run,
+                                                                                      tmp_path: Path) -> None:
+    """Bug 1: the commit went through with only a warning that the committed digest was not
+    regenerated. The checker refuses it; forced in anyway, the digest still builds."""
+    week = "٢٠٢٦-W٤٨"
+    path = f"checkins/2026/{week}-alice.md"
+    before = head(repo)
+    (repo / path).write_text(checkin("alice", week), encoding="utf-8")
+    git(repo, "add", path)
+    result = commit_all(repo)
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert "error: week: expected an ISO week YYYY-Www" in out and "commit blocked" in out
+    assert "Traceback" not in out
+    assert head(repo) == before
+
+    forced = git(repo, "commit", "--no-verify", "-m", "forced", env=USER, check=False)
+    assert forced.returncode == 0, forced.stderr
+    built = run("-C", repo, "digest", "--out", tmp_path / "site", "--now", "2026-11-30T12:00:00+00:00")
+    assert built.code == 0, built
+    assert week not in (tmp_path / "site" / "digest.json").read_text(encoding="utf-8")

@@ -138,3 +138,34 @@ def test_empty_repository_has_no_history_and_no_crash(run, journal_dir: Path) ->
     assert result.code == 0, result
     data = json.loads(result.out)
     assert all(p["commit"] is None for m in data["members"] for p in m["periods"])
+
+
+def test_a_missed_last_period_of_an_ended_contract_is_missed_everywhere(run, commit, tmp_path: Path) -> None:
+    """Bug 2: status said "OVERDUE since … (counts as late until …)" long after the grace,
+    and exited 0, while the digest said "missed"; every report now reads one state."""
+    ended = PACT.replace("until: 2027-04-12", "until: 2026-11-15")  # the pact's last week is W46
+    commit({"journal.yaml": CONFIG, "contracts/pact.md": ended, "goals/berlin-half.md": GOAL},
+           "2026-10-20T10:00:00+02:00")
+    commit(dict([c("alice", "2026-W45")]), "2026-11-08T18:00:00+01:00", "alice")
+    commit(dict([c("bob", "2026-W45")]), "2026-11-08T18:00:00-05:00", "bob")
+    commit(dict([c("bob", "2026-W46")]), "2026-11-15T18:00:00-05:00", "bob")
+    repo, now = tmp_path / "repo", "2026-12-02T12:00:00+00:00"
+    git(repo, "config", "user.email", "alice@example.org")
+
+    status = run("-C", repo, "status", "--now", now)
+    assert status.code == 0, status
+    assert "Alice Moreno (alice), 2026-W46: missed" in status.out
+    assert "OVERDUE" not in status.out and "counts as late" not in status.out
+    data = json.loads(run("-C", repo, "status", "--json", "--now", now).out)
+    assert [(m["member"], m["period"], m["state"]) for m in data["members"]] == [
+        ("alice", "2026-W46", "missed"), ("bob", "2026-W46", "checked in")]
+    assert "grace_until" not in data["members"][0]
+
+    streaks = json.loads(run("-C", repo, "streaks", "--json", "--member", "alice", "--now", now).out)
+    assert streaks["members"][0]["periods"][-1]["status"] == "missed"
+
+    site = tmp_path / "site"
+    assert run("-C", repo, "digest", "--out", site, "--now", now).code == 0
+    digest = json.loads((site / "digest.json").read_text())
+    states = {m["id"]: (m["state"]["state"], m["state"]["text"]) for m in digest["members"]}
+    assert states["alice"] == ("missed", "missed")

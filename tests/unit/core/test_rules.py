@@ -140,3 +140,26 @@ def test_symlink_out_of_the_journal_is_refused(run, journal_dir: Path, tmp_path:
     result = run("-C", journal_dir, "check")
     assert result.code == 1
     assert result.out == f"{W48}:1:1: error: symlink pointing outside the journal is refused [symlink]\n"
+
+
+ARABIC_WEEK = "٢٠٢٦-W٤٨"  # 2026-W48 in Arabic-Indic digits
+ARABIC_PATH = f"checkins/2026/{ARABIC_WEEK}-alice.md"
+
+
+@pytest.mark.parametrize("path,week,expected", [
+    # Bug 1: `\d` took these digits, so check passed what the period arithmetic cannot read.
+    (ARABIC_PATH, ARABIC_WEEK, [(ARABIC_PATH, 2, 1, "error", "path"), (ARABIC_PATH, 3, 7, "error", "week")]),
+    (W48, ARABIC_WEEK, [(W48, 3, 7, "error", "week")]),
+    (ARABIC_PATH, "2026-W48", [(ARABIC_PATH, 2, 1, "error", "path")]),
+])
+def test_a_week_in_non_ascii_digits_is_refused(path: str, week: str, expected: list[tuple]) -> None:
+    found = problems({path: w48(week=week, outcomes="[]")})
+    assert [p for p in found if p[3] == "error"] == expected
+    if week == ARABIC_WEEK:  # an unreadable period is reported once, not compared with others
+        assert [p for p in found if p[3] == "warning"] == []
+
+
+def test_a_date_in_non_ascii_digits_is_refused() -> None:
+    path = "checkins/2026/2026-11-24-alice.md"
+    day = w48(week="x").replace("week: x", "date: ٢٠٢٦-١١-٢٤")
+    assert (path, 3, 7, "error", "date") in problems({path: day})

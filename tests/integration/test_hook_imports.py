@@ -1,0 +1,57 @@
+"""The pre-commit fast path (`python -m journal hooks run pre-commit`) stays free of click,
+Jinja and watchdog while it checks; regenerating the committed digest, a template since the
+digest pipeline has one view and many writers, adds Jinja and nothing else."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.journals import AUTHORS, CONFIG, checkin, git, write_journal
+
+PROBE = """
+import atexit, runpy, sys
+heavy = ("click", "jinja2", "watchdog")
+atexit.register(lambda: print("heavy:", sorted({m.split(".")[0] for m in sys.modules} & set(heavy)), file=sys.stderr))
+sys.argv = ["journal", "hooks", "run", "pre-commit"]
+runpy.run_module("journal", run_name="__main__")
+"""
+
+
+def _staged_checkin(tmp_path: Path, config: str | None = None) -> tuple[Path, dict[str, str]]:
+    root = write_journal(tmp_path / "j", {"journal.yaml": config} if config else None)
+    git(root, "init", "-q", "-b", "main")
+    name, email = AUTHORS["alice"]
+    env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
+           "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": "2026-11-29T10:00:00+01:00"}
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start", env=env)
+    w48 = root / "checkins/2026/2026-W48-alice.md"
+    w48.write_text(checkin(week="2026-W48", outcomes="[{commitment: Three runs, status: done}]"), encoding="utf-8")
+    git(root, "add", "-A")
+    return root, env
+
+
+def _probe(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=root, capture_output=True, text=True,
+                            env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_the_pre_commit_check_imports_no_click_jinja_or_watchdog(tmp_path: Path) -> None:
+    root, env = _staged_checkin(tmp_path, CONFIG.replace("private: [energy]}", "private: [energy], commit: false}"))
+    result = _probe(root, env)
+    assert "heavy: []" in result.stderr
+    assert git(root, "diff", "--cached", "--name-only").stdout.split() == ["checkins/2026/2026-W48-alice.md"]
+
+
+def test_regenerating_the_committed_digest_adds_jinja_only(tmp_path: Path) -> None:
+    root, env = _staged_checkin(tmp_path)
+    result = _probe(root, env)
+    assert "heavy: ['jinja2']" in result.stderr
+    # It did the whole job: the committed digest was regenerated and staged.
+    staged = git(root, "diff", "--cached", "--name-only").stdout.split()
+    assert "digest/README.md" in staged, (staged, result.stderr)
