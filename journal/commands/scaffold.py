@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from journal.core import layout
@@ -21,9 +21,10 @@ from journal.core.model import members as members_of
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
-from journal.store import resources
+from journal.store import paths, resources
 from journal.store.atomic import write_new
 from journal.store.identity import member_for_email, user_email
+from journal.store.template_loader import JournalTemplateLoader
 from journal.store.worktree import journal_paths, read_worktree
 
 GITIGNORE = """# journal build output and caches
@@ -75,7 +76,7 @@ def yaml_quote(value: Any) -> str:
 
 def _environment(root: Path | None) -> SandboxedEnvironment:
     # A journal's own templates/ come from partners' commits: render them sandboxed.
-    loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
+    loaders: list[BaseLoader] = [JournalTemplateLoader(root)] if root is not None else []
     loaders.append(FileSystemLoader(str(resources.templates())))
     env = SandboxedEnvironment(loader=ChoiceLoader(loaders), trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False)
@@ -186,7 +187,7 @@ def _write(root: Path, rel: str, text: str) -> Path:
     ensure_idle(root)
     path = root / rel
     try:
-        write_new(path, text)
+        paths.write_new(root, rel, text)
     except FileExistsError:
         raise EntryExists(f"{rel} already exists; nothing written") from None
     return path
@@ -194,7 +195,7 @@ def _write(root: Path, rel: str, text: str) -> Path:
 
 def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None, now: dt.datetime) -> Path:
     ctx = load_context(root, member)
-    member = resolve_member(ctx, member)
+    member = paths.require_slug(resolve_member(ctx, member), "member id")
     if week is None and date is None:
         local = now.astimezone(member_zone(ctx, member)).date()
         if _is_daily(ctx, member):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Self
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -34,7 +34,8 @@ from journal.digest.overview import build_overview
 from journal.digest.privacy import PrivacyRules
 from journal.errors import JournalError
 from journal.standing import Standing, compute_standing
-from journal.store import resources
+from journal.store import paths, resources
+from journal.store.template_loader import JournalTemplateLoader
 
 MANIFEST = ".digest-manifest.json"
 # Bump when the code that turns a page's context into bytes changes, so a rebuild
@@ -83,6 +84,9 @@ def configured_out(standing: Standing) -> Path:
 def _target(standing: Standing, out: Path | None) -> Path:
     target = Path(os.path.abspath(out if out is not None else configured_out(standing)))
     root = standing.root.resolve()
+    if out is None:
+        # A partner can commit the configured folder as a symlink: never build through one.
+        paths.require_no_link(standing.root, PurePosixPath(target.relative_to(Path(os.path.abspath(standing.root)))).as_posix())
     real = target.resolve()
     if out is None and not real.is_relative_to(root):
         raise JournalError(f"digest.out in journal.yaml leads to {real}, outside the repository",
@@ -311,7 +315,7 @@ def _recover(target: Path) -> None:
 def environment(root: Path | None) -> SandboxedEnvironment:
     """Digest templates: the journal's own templates/digest/ first, then the packaged ones.
     A journal's templates come from partners' commits, so they render sandboxed."""
-    loaders = [FileSystemLoader(str(root / "templates"))] if root is not None else []
+    loaders: list[BaseLoader] = [JournalTemplateLoader(root)] if root is not None else []
     loaders.append(FileSystemLoader(str(resources.templates())))
     env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=StrictUndefined)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pygit2
 
 from journal.errors import JournalError
-from journal.store import resources
+from journal.store import paths, resources
 
 HOOKS = ("pre-commit", "post-merge", "post-rewrite")
 MARKER = "# journal-hook:"
@@ -124,11 +124,17 @@ def add_merge_rule(repo: pygit2.Repository) -> bool:
 
     if repo.workdir is None:
         return False
-    path = Path(repo.workdir) / ".gitattributes"
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    root = Path(repo.workdir)
+    # A partner can commit .gitattributes as a symlink to a file outside the clone:
+    # store.paths refuses to read or write through it.
+    try:
+        text = paths.read_text(root, ".gitattributes")
+    except FileNotFoundError:
+        text = ""
     if f"merge={DRIVER}" in text:
         return False
-    path.write_text(text + ("\n" if text and not text.endswith("\n") else "") + GITATTRIBUTES, encoding="utf-8")
+    paths.write_replace(root, ".gitattributes",
+                        text + ("\n" if text and not text.endswith("\n") else "") + GITATTRIBUTES)
     return True
 
 

@@ -1,0 +1,89 @@
+"""Partner M commits (even with --no-verify); the victim pulls and runs the README's commands.
+
+Each test is one example of issue 13's kinds: real clones, real pulls, real hooks, and
+assertions on the files outside the journal, on what is published and on the bytes printed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.hostile import shared_journal, snapshot
+from tests.support.journals import CONFIG, git
+
+SECRET = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-of-the-victim\n"
+
+
+@pytest.fixture
+def shared(tmp_path: Path, run):
+    return shared_journal(tmp_path / "work", run)
+
+
+# --- kind 1: symlinks and paths lead outside the journal -------------------------------------
+
+
+def test_gitattributes_symlink_is_not_appended_to(shared, run) -> None:
+    outside = shared.base.parent / "shell-startup"
+    outside.write_text("echo hi\n")
+    shared.partner_commits({}, links={".gitattributes": "../../shell-startup"})
+    shared.victim_pulls()
+    git(shared.victim, "config", "--unset", "merge.journal-digest.driver")  # so install has work to do
+    result = run("-C", shared.victim, "hooks", "install")
+    assert outside.read_text() == "echo hi\n"
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "Error: .gitattributes is a symlink" in result.err
+
+
+def test_committed_digest_folder_symlink_does_not_touch_a_sibling_project(shared) -> None:
+    sibling = shared.base / "project"
+    (sibling / "charts").mkdir(parents=True)
+    (sibling / "README.md").write_text("# my other project\n")
+    (sibling / "charts/legend.svg").write_text("<svg>mine</svg>")
+    (sibling / "charts/heatmap-zed.svg").write_text("<svg>mine too</svg>")
+    before = snapshot(sibling)
+    shared.partner_commits({"journal.yaml": CONFIG.replace("digest: {", "digest: {commit: notes, ")},
+                           links={"notes": "../project"})
+    out = shared.victim_pulls()
+    assert snapshot(sibling) == before
+    assert "symlink" in out
+
+
+def test_symlinked_digest_template_does_not_publish_a_private_key(shared, run) -> None:
+    key = shared.base / "id_ed25519"
+    key.write_text(SECRET)
+    shared.partner_commits({}, links={"templates/digest/style.css": "../../../id_ed25519"})
+    shared.victim_pulls()
+    result = run("-C", shared.victim, "digest")
+    assert result.code == 0, result.err
+    site = snapshot(shared.victim / "site")
+    assert all(b"secret-of-the-victim" not in data for data in site.values())
+    assert site["style.css"]  # the built-in style instead
+
+
+def test_symlinked_entry_template_does_not_copy_a_private_key_into_a_checkin(shared, run) -> None:
+    key = shared.base / "id_ed25519"
+    key.write_text(SECRET)
+    shared.partner_commits({}, links={"templates/entries/checkin.md.j2": "../../../id_ed25519"})
+    shared.victim_pulls()
+    result = run("-C", shared.victim, "new", "checkin", "--member", "alice", "--week", "2026-W49")
+    assert result.code == 0, result.err
+    written = (shared.victim / "checkins/2026/2026-W49-alice.md").read_text()
+    assert "secret-of-the-victim" not in written and "member: alice" in written
+
+
+def test_member_id_climbing_out_of_the_repository_creates_nothing_outside(shared, run) -> None:
+    evil = "../../../../../../escaped"
+    config = CONFIG.replace("members:\n", "members:\n  \"" + evil + "\": {name: M, emails: [alice@example.org], "
+                            "timezone: UTC}\n").replace("emails: [alice@example.org], timezone: Europe",
+                                                        "emails: [nobody@example.org], timezone: Europe")
+    shared.partner_commits({"journal.yaml": config})
+    shared.victim_pulls()
+    git(shared.victim, "config", "user.email", "alice@example.org")
+    before = snapshot(shared.base.parent)
+    result = run("-C", shared.victim, "new", "checkin", "--week", "2026-W49")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "is not a slug" in result.err
+    assert snapshot(shared.base.parent) == before
+    assert not list(shared.base.parent.rglob("*escaped*"))
