@@ -6,11 +6,15 @@ assertions on the files outside the journal, on what is published and on the byt
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.hostile import shared_journal, snapshot
+from tests.support.hostile import VICTIM, shared_journal, snapshot
 from tests.support.journals import CONFIG, git
 
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-of-the-victim\n"
@@ -87,3 +91,49 @@ def test_member_id_climbing_out_of_the_repository_creates_nothing_outside(shared
     assert "is not a slug" in result.err
     assert snapshot(shared.base.parent) == before
     assert not list(shared.base.parent.rglob("*escaped*"))
+
+
+# --- kind 3: inputs that exhaust the parsers -------------------------------------------------
+
+DEEP_YAML = ("---\nmember: bob\nweek: 2026-W48\noutcomes: []\ncommitments: " + "[" * 30_000 + "]" * 30_000
+             + "\n---\n## Wins\nx\n")
+BRACKET_BODY = "---\nmember: bob\nweek: 2026-W48\noutcomes: []\n---\n## Wins\n" + "[" * 1_000_000 + "\n"
+QUICK = 60  # seconds for a whole command on this entry; the unguarded parsers crash or take minutes
+
+
+def journal_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "journal", *args], cwd=cwd, text=True, capture_output=True,
+                          timeout=QUICK, env={**os.environ, **VICTIM})
+
+
+@pytest.mark.parametrize("entry", [DEEP_YAML, BRACKET_BODY], ids=["nested-front-matter", "million-brackets"])
+def test_entries_that_exhaust_parsers_are_refused_fast_everywhere(shared, entry: str) -> None:
+    shared.partner_commits({"checkins/2026/2026-W48-bob.md": entry})
+    # post-merge hook: summary and rebuild after the real pull, bounded by the timeout
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=shared.victim, text=True,
+                            capture_output=True, timeout=QUICK, env={**os.environ, **VICTIM})
+    assert pulled.returncode == 0 and "Traceback" not in pulled.stderr + pulled.stdout
+    for args in (["check"], ["digest"], ["status"], ["streaks"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 1, 4), (args, result.returncode, result.stderr[-500:])  # 4: overdue
+        assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    if entry is DEEP_YAML:
+        assert "2026-W48-bob.md:5:1: error: invalid YAML: nested more than 16 levels deep" in journal_cli(
+            shared.victim, "check").stdout
+    # pre-commit hook: the victim's own next commit regenerates the committed digest
+    (shared.victim / "checkins/2026/2026-W48-alice.md").write_text(
+        (shared.victim / "checkins/2026/2026-W47-alice.md").read_text().replace("2026-W47", "2026-W48"))
+    git(shared.victim, "add", "-A")
+    committed = subprocess.run(["git", "commit", "-q", "-m", "mine"], cwd=shared.victim, text=True,
+                               capture_output=True, timeout=QUICK, env={**os.environ, **VICTIM})
+    assert "Traceback" not in committed.stderr + committed.stdout
+    assert committed.returncode in (0, 1)
+    assert -signal.SIGSEGV not in (committed.returncode, pulled.returncode)
+
+
+def test_a_long_body_is_shown_as_a_notice_not_parsed(shared, run) -> None:
+    shared.partner_commits({"checkins/2026/2026-W48-bob.md": BRACKET_BODY.replace("[" * 1_000_000, "x" * 40_000)})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    site = b"".join(snapshot(shared.victim / "site").values())
+    assert b"xxxxxxxxxx" not in site and b"longer than the digest shows" in site
