@@ -137,3 +137,54 @@ def test_a_long_body_is_shown_as_a_notice_not_parsed(shared, run) -> None:
     assert run("-C", shared.victim, "digest").code == 0
     site = b"".join(snapshot(shared.victim / "site").values())
     assert b"xxxxxxxxxx" not in site and b"longer than the digest shows" in site
+
+
+# --- kind 4: markup that escapes the Markdown digests ------------------------------------------
+
+HIDDEN_FENCE = ("---\nmember: bob\nweek: 2026-W48\noutcomes: []\n---\n## Wins\n```x`\n"
+                "<img src=x onerror=alert(1)>\n\n  ## Reflection\nmy secret reflection\n")
+
+
+def test_a_fake_fence_and_an_indented_private_heading_do_not_escape_the_markdown_digests(shared, run) -> None:
+    shared.partner_commits({"journal.yaml": CONFIG.replace("private: [energy]", "private: [energy, reflection]"),
+                            "checkins/2026/2026-W48-bob.md": HIDDEN_FENCE})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    for produced in (shared.victim / "digest/README.md", shared.victim / "site/DIGEST.md"):
+        text = produced.read_text()
+        assert "&lt;img src=x onerror" in text and "<img" not in text, produced
+        assert "secret reflection" not in text, produced
+    site = b"".join(snapshot(shared.victim / "site").values())
+    assert b"secret reflection" not in site and b"<img src=x" not in site
+
+
+# --- kind 5: control characters reach terminals and XML ----------------------------------------
+
+OSC52 = "\x1b]52;c;ZWNobyBwd25lZA==\x07"
+
+
+def test_control_sequences_in_ids_and_names_reach_no_terminal_and_no_svg(shared, run) -> None:
+    config = CONFIG.replace("bob: {name: Bob Okafor,", f'"bob{OSC52}": {{name: "Bob\\nalice: OVERDUE\\u0007",')
+    shared.partner_commits({"journal.yaml": config,
+                            f"checkins/2026/2026-W48-bob{OSC52}.md".replace(OSC52, ""): HIDDEN_FENCE})
+    pulled = shared.victim_pulls()
+    outputs = [pulled]
+    for args in (["check"], ["status"], ["streaks"], ["digest"]):
+        result = run("-C", shared.victim, *args)
+        assert "Traceback" not in result.err
+        outputs += [result.out, result.err]
+    for out in outputs:
+        assert "\x1b" not in out and "\x07" not in out
+        assert not any(line.startswith("alice: OVERDUE") for line in out.splitlines())
+
+
+def test_a_control_character_in_a_name_leaves_the_svg_charts_valid_xml(shared, run) -> None:
+    import xml.etree.ElementTree as ET
+
+    shared.partner_commits({"journal.yaml": CONFIG.replace("name: Bob Okafor", 'name: "Bob\\x01\\x1b[31m"')})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    charts = [*(shared.victim / "site/charts").glob("*.svg"), *(shared.victim / "digest/charts").glob("*.svg")]
+    assert charts
+    for chart in charts:
+        ET.fromstring(chart.read_bytes())  # well-formed XML: no control characters
