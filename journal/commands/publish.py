@@ -12,6 +12,7 @@ from typing import Any
 import pygit2
 
 from journal.errors import JournalError
+from journal.store.site_branch import require_site_branch
 
 DEFAULT_BRANCH = "gh-pages"
 FALLBACK_NAME, FALLBACK_EMAIL = "journal", "journal@localhost"
@@ -76,6 +77,8 @@ def publish(start: Path, site: Path, branch: str = DEFAULT_BRANCH, message: str 
         raise JournalError(f"the site folder {site} is empty", hint="build it first with `journal digest`")
     ref = _lookup(repo, ref_name)
     parent = _tip(ref, branch) if ref is not None else None
+    if parent is not None:
+        require_site_branch(parent, branch)  # never replace a branch holding the journal or anything else
     if parent is not None and parent.tree_id == tree:
         return PublishResult(str(parent.id), branch, files, changed=False)
     signature = _signature(repo, now or dt.datetime.now(dt.UTC))

@@ -188,3 +188,17 @@ def test_a_control_character_in_a_name_leaves_the_svg_charts_valid_xml(shared, r
     assert charts
     for chart in charts:
         ET.fromstring(chart.read_bytes())  # well-formed XML: no control characters
+
+
+# --- kind 2: committed settings that act on the victim's machine -------------------------------
+
+
+def test_digest_branch_main_does_not_let_publish_replace_the_journal(shared, run) -> None:
+    shared.partner_commits({"journal.yaml": CONFIG.replace("branch: gh-pages", "branch: main")})
+    shared.victim_pulls()
+    git(shared.victim, "switch", "-q", "-c", "drafts")
+    main_before = git(shared.victim, "rev-parse", "main").stdout
+    result = run("-C", shared.victim, "publish")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "refusing to publish to 'main': it holds journal content" in result.err
+    assert git(shared.victim, "rev-parse", "main").stdout == main_before
