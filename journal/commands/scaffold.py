@@ -21,10 +21,11 @@ from journal.core.model import members as members_of
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
-from journal.store import paths, resources
+from journal.store import paths, resources, template_trust
 from journal.store.atomic import write_new
 from journal.store.identity import member_for_email, user_email
 from journal.store.template_loader import JournalTemplateLoader
+from journal.store.template_sandbox import LimitedSandbox
 from journal.store.worktree import journal_paths, read_worktree
 
 GITIGNORE = """# journal build output and caches
@@ -76,9 +77,10 @@ def yaml_quote(value: Any) -> str:
 
 def _environment(root: Path | None) -> SandboxedEnvironment:
     # A journal's own templates/ come from partners' commits: render them sandboxed.
-    loaders: list[BaseLoader] = [JournalTemplateLoader(root)] if root is not None else []
+    trusted = root is not None and template_trust.use_overrides(root)
+    loaders: list[BaseLoader] = [JournalTemplateLoader(root)] if root is not None and trusted else []
     loaders.append(FileSystemLoader(str(resources.templates())))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), trim_blocks=True, lstrip_blocks=True,
+    env = LimitedSandbox(loader=ChoiceLoader(loaders), trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False)
     env.filters["yaml"] = yaml_quote
     env.filters["yamlcomment"] = lambda v: " ".join(str(v).split())

@@ -34,8 +34,9 @@ from journal.digest.overview import build_overview
 from journal.digest.privacy import PrivacyRules
 from journal.errors import JournalError
 from journal.standing import Standing, compute_standing
-from journal.store import paths, resources
+from journal.store import paths, resources, template_trust
 from journal.store.template_loader import JournalTemplateLoader
+from journal.store.template_sandbox import LimitedSandbox
 
 MANIFEST = ".digest-manifest.json"
 # Bump when the code that turns a page's context into bytes changes, so a rebuild
@@ -315,9 +316,10 @@ def _recover(target: Path) -> None:
 def environment(root: Path | None) -> SandboxedEnvironment:
     """Digest templates: the journal's own templates/digest/ first, then the packaged ones.
     A journal's templates come from partners' commits, so they render sandboxed."""
-    loaders: list[BaseLoader] = [JournalTemplateLoader(root)] if root is not None else []
+    trusted = root is not None and template_trust.use_overrides(root)
+    loaders: list[BaseLoader] = [JournalTemplateLoader(root)] if root is not None and trusted else []
     loaders.append(FileSystemLoader(str(resources.templates())))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
+    env = LimitedSandbox(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=StrictUndefined)
     env.filters.update(md=render_html, pct=percent, num=_num, when=human_time, moment=human_moment, day=human_date,
                        period_title=period_title, status=lambda s: charts.STATUS_LABEL.get(s, s))

@@ -202,3 +202,35 @@ def test_digest_branch_main_does_not_let_publish_replace_the_journal(shared, run
     assert result.code == 1 and "Traceback" not in result.err
     assert "refusing to publish to 'main': it holds journal content" in result.err
     assert git(shared.victim, "rev-parse", "main").stdout == main_before
+
+
+OVERRIDE = '{% extends "digest/base.html.j2" %}{% block main %}<p>M was here</p>{% endblock %}\n'
+HANG = ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+        '{% extends "digest/base.html.j2" %}\n')
+
+
+def test_partner_template_overrides_are_used_only_after_local_trust(shared, run) -> None:
+    shared.partner_commits({"templates/digest/index.html.j2": OVERRIDE})
+    shared.victim_pulls()
+    result = run("-C", shared.victim, "digest")
+    assert result.code == 0 and "has not trusted" in result.err
+    assert "M was here" not in (shared.victim / "site/index.html").read_text()
+    assert run("-C", shared.victim, "templates", "status").code == 1
+    assert run("-C", shared.victim, "templates", "trust").code == 0
+    assert run("-C", shared.victim, "templates", "status").code == 0
+    assert run("-C", shared.victim, "digest").code == 0
+    assert "M was here" in (shared.victim / "site/index.html").read_text()
+    # A change to any override needs trusting again.
+    shared.partner_commits({"templates/digest/index.html.j2": OVERRIDE.replace("M was here", "M again")})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    assert "M again" not in (shared.victim / "site/index.html").read_text()
+
+
+def test_a_trusted_override_still_cannot_loop_for_hours(shared, run) -> None:
+    shared.partner_commits({"templates/digest/index.html.j2": HANG})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "templates", "trust").code == 0
+    result = journal_cli(shared.victim, "digest")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "range() of 100,000 items" in result.stderr
