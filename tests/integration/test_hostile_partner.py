@@ -234,3 +234,32 @@ def test_a_trusted_override_still_cannot_loop_for_hours(shared, run) -> None:
     result = journal_cli(shared.victim, "digest")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "range() of 100,000 items" in result.stderr
+
+
+# --- kind 6: files in the repository trusted as our own state -----------------------------------
+
+EVIL_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
+
+
+def test_a_force_added_site_manifest_is_not_trusted(shared, run) -> None:
+    # M builds a real site, swaps in a hostile legend and commits the folder with its manifest.
+    assert run("-C", shared.partner, "digest").code == 0
+    (shared.partner / "site/charts/legend.svg").write_text(EVIL_SVG)
+    shared.partner_commits({})  # `add -Af` force-adds the ignored site/
+    assert "site/.digest-manifest.json" in git(shared.partner, "ls-files", "site").stdout
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "publish").code == 0
+    assert "<script>" not in (shared.victim / "site/charts/legend.svg").read_text()
+    published = git(shared.victim, "show", "gh-pages:charts/legend.svg").stdout
+    assert "<script>" not in published and "<svg" in published
+
+
+@pytest.mark.parametrize("cache", ["entries.json", "history.json"])
+def test_a_deeply_nested_cache_is_ignored_and_rebuilt(shared, run, cache: str) -> None:
+    assert run("-C", shared.victim, "streaks").code == 0  # writes the caches
+    folder = shared.victim / ".git/journal"
+    target = next(iter(folder.glob(cache)), folder / cache)
+    target.write_text("[" * 100_000 + "]" * 100_000)
+    for args in (["streaks"], ["check"], ["status"]):
+        result = run("-C", shared.victim, *args)
+        assert result.code in (0, 4) and "Traceback" not in result.err and "unexpected" not in result.err, result
