@@ -32,6 +32,9 @@ GITIGNORE = """# journal build output and caches
 /site/
 /.site.*
 .journal-cache/
+# what a killed `journal new` or build leaves beside the file it was writing
+.*.tmp
+*.md.tmp
 __pycache__/
 *.swp
 *~

@@ -263,3 +263,26 @@ def test_a_deeply_nested_cache_is_ignored_and_rebuilt(shared, run, cache: str) -
     for args in (["streaks"], ["check"], ["status"]):
         result = run("-C", shared.victim, *args)
         assert result.code in (0, 4) and "Traceback" not in result.err and "unexpected" not in result.err, result
+
+
+# --- kind 8: faults of the machine and leftovers of killed runs ----------------------------------
+
+
+def test_leftovers_of_killed_runs_are_ignored_by_init_and_demo(run, tmp_path: Path) -> None:
+    from journal.commands.scaffold import GITIGNORE
+    from tests.support.journals import PROJECT
+
+    assert (PROJECT / "example-repo/.gitignore").read_text() == GITIGNORE
+    root = tmp_path / "j"
+    assert run("init", root, "--member", "alice", "--member", "bob").code == 0
+    for leftover in ("checkins/2026/.2026-W48-alice.md.3f2a9c1d.tmp", "checkins/2026/2026-W48-alice.md.tmp",
+                     ".site.new-4242-abcd/index.html", ".site.old-4242-abcd/index.html", "site/index.html"):
+        (root / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (root / leftover).write_text("half")
+    status = git(root, "status", "--porcelain", "--untracked-files=all").stdout
+    assert ".tmp" not in status and ".site." not in status and "site/" not in status
+
+
+def test_a_name_with_a_nul_is_an_error_not_a_crash(run, tmp_path: Path) -> None:
+    result = run("init", tmp_path / "j\x00x", "--member", "alice")
+    assert result.code in (1, 2) and "Traceback" not in result.err and "unexpected" not in result.err
