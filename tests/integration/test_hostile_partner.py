@@ -286,3 +286,39 @@ def test_leftovers_of_killed_runs_are_ignored_by_init_and_demo(run, tmp_path: Pa
 def test_a_name_with_a_nul_is_an_error_not_a_crash(run, tmp_path: Path) -> None:
     result = run("init", tmp_path / "j\x00x", "--member", "alice")
     assert result.code in (1, 2) and "Traceback" not in result.err and "unexpected" not in result.err
+
+
+# --- kind 7: serving on every address keeps the Host check ---------------------------------------
+
+
+def test_serving_on_all_addresses_still_refuses_a_foreign_host_header(tmp_path: Path) -> None:
+    import http.client
+    import socket
+    import threading
+
+    from journal.live.serve import SiteServer
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>Overview</p>")
+    server = SiteServer("0.0.0.0", 0)
+    server.built(site)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+
+    def status(host: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+        try:
+            conn.putrequest("GET", "/", skip_host=True)
+            conn.putheader("Host", host)
+            conn.endheaders()
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
+    try:
+        assert status(f"attacker.example:{server.port}") == 403  # a rebound name
+        assert status(f"127.0.0.1:{server.port}") == 200
+        assert status(f"{socket.gethostname().lower()}:{server.port}") == 200
+    finally:
+        server.close()
