@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from journal.cli import main
 from tests.support.journals import AUTHORS, PROJECT, Result, git, write_journal
 
-
 #: Test modules whose tests drive long real histories, the demo or fuzzing (marker `slow`).
 SLOW_MODULES = {"test_history", "test_demo", "test_digest", "test_hooks", "test_committed", "test_fuzz",
                 "test_watch", "test_publish", "test_git_realities"}
