@@ -161,9 +161,8 @@ def test_a_fake_fence_and_an_indented_private_heading_do_not_escape_the_markdown
 # --- kind 5: control characters reach terminals and XML ----------------------------------------
 
 
-
 def test_control_sequences_in_ids_and_names_reach_no_terminal_and_no_svg(shared, run) -> None:
-    # YAML's own escapes (\\e, \\a): the raw bytes are refused by the YAML reader itself.
+    # Written with YAML's own escapes: the raw bytes would be refused by the YAML reader itself.
     config = CONFIG.replace("bob: {name: Bob Okafor,",
                             '"bob\\e]52;c;ZWNobyBwd25lZA==\\a": {name: "Bob\\nalice: OVERDUE\\a",')
     shared.partner_commits({"journal.yaml": config})
