@@ -74,8 +74,23 @@ def error_boundary(action: Callable[[], int], *, debug: bool = False,
             raise
         show_error(_machine_fault(exc), "check free space and permissions, then run the command again")
         return EXIT_PROBLEMS
+    except ValueError as exc:
+        if debug or not _is_nul_in_name(exc):
+            return _unexpected(exc, debug, unexpected_hint)
+        show_error("a file or folder name contains a NUL character, which no file system allows",
+                   "check the path given on the command line and in journal.yaml")
+        return EXIT_PROBLEMS
     except Exception as exc:  # noqa: BLE001 - the boundary: no traceback for users unless --debug
-        if debug:
-            raise
-        show_error(f"unexpected {type(exc).__name__}: {exc}", unexpected_hint)
-        return EXIT_UNEXPECTED
+        return _unexpected(exc, debug, unexpected_hint)
+
+
+def _is_nul_in_name(exc: ValueError) -> bool:
+    # What os and pathlib raise for a path with a NUL in it: a fault of the input, not a bug.
+    return "null byte" in str(exc) or "null character" in str(exc)
+
+
+def _unexpected(exc: Exception, debug: bool, unexpected_hint: str) -> int:
+    if debug:
+        raise exc
+    show_error(f"unexpected {type(exc).__name__}: {exc}", unexpected_hint)
+    return EXIT_UNEXPECTED

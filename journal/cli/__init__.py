@@ -13,6 +13,7 @@ from journal.cli import entries as _entries
 from journal.cli import hooks as _hooks
 from journal.cli import live as _live
 from journal.cli import standing as _standing
+from journal.cli import templates as _templates
 from journal.cli.options import State
 from journal.errors import error_boundary
 from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
@@ -36,7 +37,7 @@ def cli(ctx: click.Context, directory: Path, debug: bool) -> None:
 
 
 
-for _module in (_entries, _standing, _digest, _hooks, _live):
+for _module in (_entries, _standing, _digest, _hooks, _live, _templates):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -20,6 +20,7 @@ from journal.core.model import Cadence, Member
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
+from journal.store import paths
 from journal.store.atomic import write_new
 from journal.store.identity import member_for_email, user_email
 from journal.store.templating import sandboxed_environment
@@ -30,6 +31,9 @@ GITIGNORE = """# journal build output and caches
 /site/
 /.site.*
 .journal-cache/
+# what a killed `journal new` or build leaves beside the file it was writing
+.*.tmp
+*.md.tmp
 __pycache__/
 *.swp
 *~
@@ -187,7 +191,7 @@ def _write(root: Path, rel: str, text: str) -> Path:
     ensure_idle(root)
     path = root / rel
     try:
-        write_new(path, text)
+        paths.write_new(root, rel, text)
     except FileExistsError:
         raise EntryExists(f"{rel} already exists; nothing written") from None
     return path
@@ -195,7 +199,7 @@ def _write(root: Path, rel: str, text: str) -> Path:
 
 def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None, now: dt.datetime) -> Path:
     ctx = load_context(root, member)
-    member = resolve_member(ctx, member)
+    member = paths.require_slug(resolve_member(ctx, member), "member id")
     if week is None and date is None:
         local = now.astimezone(member_zone(ctx, member)).date()
         if _is_daily(ctx, member):

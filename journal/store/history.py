@@ -17,6 +17,7 @@ from journal.core import build_model
 from journal.core.entries import load_front_matter
 from journal.core.layout import CHECKINS, CONTRACTS, CheckinName, is_slug, parse_checkin_name
 from journal.store.atomic import write_replace
+from journal.store.local_state import read_json
 
 CACHE_FILE = "history.json"
 # Bump when what counts as a filing changes, so every old cache is rebuilt.
@@ -356,10 +357,7 @@ def _shallow_warnings(repo: pygit2.Repository, grafts: list[str]) -> tuple[str, 
 def _load_cache(path: Path, grafts: list[str]
                 ) -> tuple[str, dict[Key, _Event], dict[PauseKey, _Seen]] | None:
     """The cached walk, or None for anything but a well-formed cache of this very format."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    raw = read_json(path)  # None for anything this machine cannot use: the walk is redone
     if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
             or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
             or not _is_commit_id(raw.get("head"))
