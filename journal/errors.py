@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from journal.exitcodes import EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_UNEXPECTED
+from journal.exitcodes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_UNEXPECTED
 
 
 class JournalError(Exception):
@@ -66,6 +66,14 @@ def error_boundary(action: Callable[[], int], *, debug: bool = False,
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Not an error of ours: whoever read the output stopped. Point stdout at /dev/null so
+        # the interpreter's final flush does not fail again, and say nothing.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except JournalError as exc:
         show_error(str(exc), exc.hint)
         return EXIT_PROBLEMS

@@ -16,7 +16,7 @@ from journal.cli import standing as _standing
 from journal.cli import templates as _templates
 from journal.cli.options import State
 from journal.errors import error_boundary
-from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from journal.exitcodes import EXIT_BROKEN_PIPE, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,4 +62,10 @@ def _invoke(args: list[str]) -> int:
         return EXIT_PROBLEMS
     except click.exceptions.Abort:
         raise KeyboardInterrupt from None
+    except SystemExit:
+        # click answers EPIPE (`journal status | head -1`) by pacifying stdout and exiting 1,
+        # which would read as "problems found": report it as the broken pipe it is.
+        if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            return EXIT_BROKEN_PIPE
+        raise
     return result if isinstance(result, int) else EXIT_OK

@@ -171,7 +171,7 @@ def resolve_member(ctx: Context, member: str | None) -> str:
         member = member_for_email(ctx.members, email)
         if member is None:
             raise UnknownMember(f"no member has the email '{email}'" if email else "cannot tell who you are",
-                                hint="pass --member ID, or add your git user.email to your member's emails in journal.yaml")
+                                hint="pass --member ID (--owner ID for a goal), or add your git user.email to your member's emails in journal.yaml")
     if member not in ctx.members:
         raise UnknownMember(f"unknown member '{member}'")
     return member
