@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from journal.core.states import STATUS_LABEL
 
 CELL, GAP = 14, 3
+COMPACT_PERIODS = 25  # at most this many periods in the overview's small chart (294 px wide)
 # Marks inside a 14 × 14 cell: a tick, a clock hand, a cross, a bar, nothing, a dot.
 _MARK = {
     "on_time": '<path class="mk" d="M3.5 7.5l2.5 2.5 4.5-5"/>',
@@ -141,10 +142,13 @@ def goal_chart(goal: Mapping[str, Any], *, compact: bool = False, standalone: bo
     """A goal's life as bars, one place per period (`goal["timeline"]`): the value logged
     against the dashed target line, missed and paused periods marked where they fell,
     milestones as diamonds over the period they are due in, axes titled with the unit and
-    a legend. `compact` draws the overview's small version (no grid labels per line)."""
+    a legend. `compact` draws the overview's small version: the latest COMPACT_PERIODS
+    periods, always 294 px wide."""
     measure = goal.get("measure") or {}
     unit, target, per = str(measure.get("metric") or ""), measure.get("target"), measure.get("per") or "period"
     line = list(goal.get("timeline") or [])
+    if compact:
+        line = line[-COMPACT_PERIODS:]  # the overview's chart keeps its size: the latest periods
     n = max(1, len(line))
     left, right, top = (34.0, 8.0, 16.0) if compact else (52.0, 12.0, 18.0)
     slot = max(plot_slot := (252.0 if compact else 560.0) / n, 10.0)

@@ -96,3 +96,10 @@ def test_no_card_is_alone_on_the_last_row(count: int, css: str) -> None:
     assert columns(count) == css
     cols = int(css[-1])
     assert count <= cols or count % cols != 1
+
+
+def test_the_overview_chart_keeps_its_size_for_a_long_goal() -> None:
+    line = [{"period": f"2026-W{w:02d}", "value": 1.0, "status": "on_time"} for w in range(1, 53)]
+    goal = {"title": "t", "measure": {"metric": "km", "per": "week", "target": 2}, "milestones": [], "timeline": line}
+    svg = str(goal_chart(goal, compact=True))
+    assert 'width="294"' in svg and svg.count('<g class="pd ') == 25 and "2026-W52: 1 km" in svg
