@@ -42,10 +42,16 @@ def human_time(iso: str | None) -> str:
 
 
 def human_moment(iso: str) -> str:
-    """Like human_time, with the UTC offset: for "as of" lines read in many zones."""
+    """Like human_time, with the UTC offset: for "as of" lines read in many zones.
+    A zero offset reads "UTC", not "UTC+00:00"."""
     moment = dt.datetime.fromisoformat(iso)
     offset = moment.strftime("%z")
-    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+    if not offset:
+        zone = ""
+    elif offset.strip("+-0") == "":
+        zone = "UTC"
+    else:
+        zone = f"UTC{offset[:3]}:{offset[3:5]}"
     return f"{human_time(iso)} {zone}".rstrip()
 
 

@@ -18,6 +18,7 @@ from journal.core.states import STATUS_LABEL
 from journal.core.text_safety import for_xml
 
 CELL, GAP = 14, 3
+COMPACT_PERIODS = 25  # at most this many periods in the overview's small chart (294 px wide)
 # Marks inside a 14 × 14 cell: a tick, a clock hand, a cross, a bar, nothing, a dot.
 _MARK = {
     "on_time": '<path class="mk" d="M3.5 7.5l2.5 2.5 4.5-5"/>',
@@ -36,6 +37,10 @@ svg{font:11px system-ui,sans-serif;color:#1f2328}
 .mk{fill:none;stroke:#fff;stroke-width:1.8;stroke-linecap:round}.c-paused+.mk{stroke:#57606a}
 .dot{fill:#fff}.bar{fill:#0969da}.bar.hit{fill:#1a7f37}.target{stroke:#cf222e;stroke-dasharray:4 3}
 .track{fill:#d0d7de}.fill{fill:#1a7f37}
+.band-missed{fill:#cf222e;fill-opacity:.16}.band-paused{fill:#d0d7de;fill-opacity:.6}
+.gm-missed{fill:none;stroke:#cf222e;stroke-width:2;stroke-linecap:round}
+.gm-paused{fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round}
+.ms path,path.ms{stroke:currentColor;stroke-width:1.2;fill:#fff}.ms-done path{fill:#1a7f37}
 @media (prefers-color-scheme:dark){svg{color:#e6edf3}.c-paused{fill:#484f58}}
 """
 
@@ -67,9 +72,11 @@ def _n(value: float) -> str:
 
 def heatmap(periods: Sequence[Mapping[str, Any]], name: str, *, strip: bool = False,
             standalone: bool = False) -> Markup:
-    """One cell per period: a row per ISO year for weeks (a row per ISO week for days),
-    or with `strip` a single row in order. `periods` are dicts with `period`, `status`
-    and `label` (the cell's tooltip)."""
+    """One cell per period, laid out like a calendar: a row per quarter for weeks (ISO
+    weeks 1–13, 14–26, 27–39 and 40–53), a row per ISO week for days, or with `strip` a
+    single row in order. A quarter's row is 14 cells wide, so years of weeks keep cells of
+    full size on a phone instead of shrinking a 53-week row. `periods` are dicts with
+    `period`, `status` and `label` (the cell's tooltip)."""
     rows: dict[str, dict[int, Mapping[str, Any]]] = {}
     for i, p in enumerate(periods):
         row, col = ("", i) if strip else _place(str(p["period"]))
@@ -77,13 +84,14 @@ def heatmap(periods: Sequence[Mapping[str, Any]], name: str, *, strip: bool = Fa
     if strip:
         cols, left, top = max(1, len(periods)), 0, 0
     else:
-        cols, left, top = (53 if not periods or "W" in str(periods[0]["period"]) else 7), 64, 14
+        weekly = not periods or "W" in str(periods[0]["period"])
+        cols, left, top = (14, 64, 0) if weekly else (7, 72, 14)
     width = left + cols * (CELL + GAP) - GAP
     height = top + max(1, len(rows)) * (CELL + GAP) - GAP
     parts = []
-    if not strip:
-        for c in range(0, cols, 4 if cols > 7 else 1):
-            label = str(c + 1) if cols > 7 else "MTWTFSS"[c]
+    if top:  # days: a heading per weekday
+        for c in range(cols):
+            label = "MTWTFSS"[c]
             parts.append(f'<text class="lbl" x="{_n(left + c * (CELL + GAP) + CELL / 2)}" y="10" '
                          f'text-anchor="middle">{label}</text>')
     for r, row in enumerate(sorted(rows)):
@@ -107,7 +115,8 @@ def heatmap(periods: Sequence[Mapping[str, Any]], name: str, *, strip: bool = Fa
 def _place(period: str) -> tuple[str, int]:
     if "W" in period:
         year, week = period.split("-W")
-        return year, int(week) - 1
+        quarter = min(3, (int(week) - 1) // 13)
+        return f"{year} Q{quarter + 1}", int(week) - 1 - 13 * quarter
     import datetime as dt
 
     day = dt.date.fromisoformat(period)
@@ -135,52 +144,141 @@ def progress_bar(value: float | None, label: str) -> Markup:
     return _svg(100, 8, text, body, "pbar", False, stretch=True)
 
 
-def goal_chart(series: Sequence[Mapping[str, Any]], target: float | None, unit: str, title: str,
-               *, standalone: bool = False) -> Markup:
-    """A bar per period (`period`, `value`) against a dashed target line."""
-    width, height = 640.0, 220.0
-    left, right, top, bottom = 44.0, 84.0, 14.0, 30.0
-    plot_w, plot_h = width - left - right, height - top - bottom
-    values = [float(p["value"]) for p in series]
-    peak = max([*values, target or 0.0, 1.0])
-    step = _nice_step(peak / 4)
+def goal_chart(goal: Mapping[str, Any], *, compact: bool = False, standalone: bool = False) -> Markup:
+    """A goal's life as bars, one place per period (`goal["timeline"]`): the value logged
+    against the dashed target line, missed and paused periods marked where they fell,
+    milestones as diamonds over the period they are due in, axes titled with the unit and
+    a legend. `compact` draws the overview's small version: the latest COMPACT_PERIODS
+    periods, always 294 px wide."""
+    measure = goal.get("measure") or {}
+    unit, target, per = str(measure.get("metric") or ""), measure.get("target"), measure.get("per") or "period"
+    line = list(goal.get("timeline") or [])
+    if compact:
+        line = line[-COMPACT_PERIODS:]  # the overview's chart keeps its size: the latest periods
+    n = max(1, len(line))
+    left, right, top = (34.0, 8.0, 16.0) if compact else (52.0, 12.0, 18.0)
+    slot = max(plot_slot := (252.0 if compact else 560.0) / n, 10.0)
+    plot_w = slot * n if slot > plot_slot else (252.0 if compact else 560.0)
+    plot_h = 70.0 if compact else 150.0
+    width = left + plot_w + right
+    axis_y = top + plot_h
+    key, rows = _chart_legend(left, axis_y + 40, width - left, target, unit, compact)
+    height = axis_y + 40 + rows * 16
+    values = [float(p["value"]) for p in line if p["value"] is not None]
+    peak = max([*values, float(target or 0.0), 1.0])
+    step = _nice_step(peak / (2 if compact else 4))
     ceiling = step * math.ceil(peak / step)
+
+    def y_of(v: float) -> float:
+        return axis_y - v / ceiling * plot_h
+
     parts = []
     for k in range(round(ceiling / step) + 1):
-        tick = k * step
-        y = top + plot_h - tick / ceiling * plot_h
-        parts.append(f'<line class="grid" x1="{_n(left)}" x2="{_n(width - right)}" y1="{_n(y)}" y2="{_n(y)}"/>')
-        parts.append(f'<text class="lbl" x="{_n(left - 4)}" y="{_n(y + 4)}" text-anchor="end">{_n(tick)}</text>')
-    slot = min(plot_w / max(1, len(series)), 48.0)
-    for i, p in enumerate(series):
-        value = float(p["value"])
-        h = max(0.0, value / ceiling * plot_h)
-        hit = target is not None and value >= target
-        tip = f"{p['period']}: {_n(value)} {unit}" + (f" (target {_n(target)})" if target is not None else "")
-        parts.append(f'<g><title>{_xml(tip)}</title><rect class="bar{" hit" if hit else ""}" x="{_n(left + i * slot + slot * 0.1)}" '
-                     f'y="{_n(top + plot_h - h)}" width="{_n(max(slot * 0.8, 0.5))}" height="{_n(h)}"/></g>')
-    if series:
-        ticks = sorted({0, len(series) - 1, *range(0, len(series), max(1, math.ceil(len(series) / 6)))})
-        for i in ticks:
-            if i != len(series) - 1 and len(series) - 1 - i < max(1, math.ceil(len(series) / 6)) * 0.6:
-                continue  # too close to the last label
-            x = left + i * slot + slot / 2
-            parts.append(f'<text class="lbl" x="{_n(x)}" y="{_n(height - 10)}" text-anchor="middle">'
-                         f'{_xml(p_short(series[i]["period"]))}</text>')
+        y = y_of(k * step)
+        parts.append(f'<line class="grid" x1="{_n(left)}" x2="{_n(left + plot_w)}" y1="{_n(y)}" y2="{_n(y)}"/>')
+        parts.append(f'<text class="lbl" x="{_n(left - 4)}" y="{_n(y + 4)}" text-anchor="end">{_n(k * step)}</text>')
+    # The y axis says what is counted, per what.
+    parts.append(f'<text class="lbl" x="0" y="{_n(top - 6)}">{_xml(unit)}</text>')
+    for i, p in enumerate(line):
+        x = left + i * slot
+        status, value = p.get("status"), p.get("value")
+        words = STATUS_LABEL.get(status, "no check-in due") if status else "no check-in due"
+        tip = f"{p['period']}: " + (f"{_n(float(value))} {unit}" if value is not None else "nothing logged")
+        tip += f", check-in {words}" + (f" (target {_n(float(target))} {unit})" if target is not None else "")
+        body = ""
+        if status in ("missed", "paused"):
+            # A band the plot's full height: the period is there, and what happened is plain.
+            body += (f'<rect class="band-{status}" x="{_n(x + 0.5)}" y="{_n(top)}" width="{_n(slot - 1)}" '
+                     f'height="{_n(plot_h)}"/>')
+            cx, cy = x + slot / 2, axis_y - 7
+            body += (f'<path class="gm-{status}" d="M{_n(cx - 4)} {_n(cy - 4)}l8 8M{_n(cx + 4)} {_n(cy - 4)}l-8 8"/>'
+                     if status == "missed" else f'<path class="gm-{status}" d="M{_n(cx - 4)} {_n(cy)}h8"/>')
+        if value is not None:
+            # A zero logged still shows: a sliver on the axis, unlike a period with no value.
+            h = max(1.5, float(value) / ceiling * plot_h)
+            hit = target is not None and float(value) >= float(target)
+            body += (f'<rect class="bar{" hit" if hit else ""}" x="{_n(x + slot * 0.15)}" y="{_n(axis_y - h)}" '
+                     f'width="{_n(slot * 0.7)}" height="{_n(h)}"/>')
+        parts.append(f'<g class="pd s-{_xml(status or "none")}"><title>{_xml(tip)}</title>{body}</g>')
+    # Evenly spaced period labels: every k-th period from the first, k fitting the width.
+    if line:
+        room = max(1, int(plot_w // (34 if compact else 44)))
+        every = max(1, math.ceil(n / room))
+        for i in range(0, n, every):
+            parts.append(f'<text class="lbl" x="{_n(left + i * slot + slot / 2)}" y="{_n(axis_y + 14)}" '
+                         f'text-anchor="middle">{_xml(_tick(str(line[i]["period"])))}</text>')
+        span_text = f"{_year(line[0]['period'])}–{_year(line[-1]['period'])}"
+        if span_text[:4] == span_text[-4:]:
+            span_text = span_text[:4]
+        parts.append(f'<text class="lbl" x="{_n(left + plot_w / 2)}" y="{_n(axis_y + 29)}" text-anchor="middle">'
+                     f'{_xml(per)} ({span_text})</text>')
     if target is not None:
-        y = top + plot_h - target / ceiling * plot_h
-        parts.append(f'<line class="target" x1="{_n(left)}" x2="{_n(width - right)}" y1="{_n(y)}" y2="{_n(y)}"/>')
-        parts.append(f'<text class="lbl" x="{_n(width - right + 4)}" y="{_n(y + 4)}">target {_n(target)}</text>')
-    if not series:
-        parts.append(f'<text class="lbl" x="{_n(width / 2)}" y="{_n(height / 2)}" text-anchor="middle">no values logged yet</text>')
-    hits = sum(1 for v in values if target is not None and v >= target)
-    label = f"{title}: {len(series)} values logged" + (f", {hits} at or above the target of {_n(target)} {unit}" if target is not None else "")
-    return _svg(width, height, label, "".join(parts), "chart", standalone)
+        y = y_of(float(target))
+        parts.append(f'<line class="target" x1="{_n(left)}" x2="{_n(left + plot_w)}" y1="{_n(y)}" y2="{_n(y)}"/>')
+    index = {str(p["period"]): i for i, p in enumerate(line)}
+    for ms in goal.get("milestones") or []:
+        i = _period_of(ms.get("due"), index)
+        if i is None:
+            continue
+        cx = left + i * slot + slot / 2
+        state = "done" if ms.get("done") else "open"
+        tip = f"Milestone: {ms['title']}" + (f", due {ms['due']}" if ms.get("due") else "") + \
+              (f", done {ms['done']}" if ms.get("done") else "")
+        parts.append(f'<g class="ms ms-{state}"><title>{_xml(tip)}</title>'
+                     f'<path d="M{_n(cx)} {_n(top - 12)}l5 5l-5 5l-5-5z"/></g>')
+    if not line:
+        parts.append(f'<text class="lbl" x="{_n(left + plot_w / 2)}" y="{_n(top + plot_h / 2)}" '
+                     f'text-anchor="middle">no periods yet</text>')
+    parts.append(key)
+    hits = sum(1 for v in values if target is not None and v >= float(target))
+    missed = sum(1 for p in line if p.get("status") == "missed")
+    paused = sum(1 for p in line if p.get("status") == "paused")
+    label = (f"{goal.get('title', '')}: {len(line)} periods, {len(values)} with a value"
+             + (f", {hits} at or above the target of {_n(float(target))} {unit}" if target is not None else "")
+             + f", {missed} missed, {paused} paused")
+    return _svg(width, height, label, "".join(parts), "chart compact" if compact else "chart", standalone)
 
 
-def p_short(period: Any) -> str:
-    text = str(period)
-    return text[2:] if len(text) == 8 else text
+def _chart_legend(x: float, y: float, room: float, target: Any, unit: str, compact: bool) -> tuple[str, int]:
+    """The chart's legend from (x, y), wrapped to `room`; returns it and its number of rows."""
+    items = [('<rect class="bar" width="10" height="10"/>', "logged")]
+    if target is not None:
+        items.append(('<rect class="bar hit" width="10" height="10"/>', "target met"))
+        if not compact:
+            items.append(('<line class="target" x1="0" x2="12" y1="5" y2="5"/>', f"target {_n(float(target))} {unit}"))
+    items += [('<rect class="band-missed" width="10" height="10"/><path class="gm-missed" d="M1 1l8 8M9 1l-8 8"/>',
+               "missed"),
+              ('<rect class="band-paused" width="10" height="10"/><path class="gm-paused" d="M1 5h8"/>', "paused"),
+              ('<path class="ms ms-open" d="M5 0l5 5l-5 5l-5-5z"/>', "milestone")]
+    parts, cx, row = [], 0.0, 0
+    for mark, text in items:
+        wide = 20 + 6.5 * len(text)  # a generous guess at 11 px text: labels never touch
+        if cx and cx + wide > room:
+            cx, row = 0.0, row + 1
+        parts.append(f'<g transform="translate({_n(x + cx)} {_n(y + row * 16)})">{mark}'
+                     f'<text class="lbl" x="14" y="9.5">{_xml(text)}</text></g>')
+        cx += wide
+    return "".join(parts), row + 1
+
+
+def _period_of(day: Any, index: Mapping[str, int]) -> int | None:
+    if not day:
+        return None
+    import datetime as dt
+
+    date = dt.date.fromisoformat(str(day))
+    iso = date.isocalendar()
+    return index.get(f"{iso.year}-W{iso.week:02d}", index.get(date.isoformat()))
+
+
+def _tick(period: str) -> str:
+    if "W" in period:
+        return period[5:]  # "W44": the axis title carries the year
+    return period[5:]  # "11-20" for a day
+
+
+def _year(period: Any) -> str:
+    return str(period)[:4]
 
 
 def _nice_step(raw: float) -> float:

@@ -26,6 +26,7 @@ from journal.core.recalibration import (
 from journal.core.schema import DEFAULTS, parse_date
 from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, member_state
 from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
+from journal.digest import progress
 from journal.digest.markdown import split_sections
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing, figures
@@ -60,7 +61,8 @@ def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
     for c in checkins:
         for gid in {*c["metrics"], *(i["goal"] for i in c["commitments"] + c["outcomes"] if i["goal"])}:
             by_goal.setdefault(gid, []).append(c)
-    goals = [_goal(ctx, g, by_goal.get(gid, [])) for gid, g in goals_visible.items()]
+    judged = {m["id"]: m["periods"] for m in members}
+    goals = [_goal(ctx, g, by_goal.get(gid, []), judged) for gid, g in goals_visible.items()]
     for m in members:
         m["goals"] = [g["id"] for g in goals if m["id"] in g["owners"]]
     return {
@@ -241,9 +243,11 @@ def _prompts(ctx: _Context, r: MemberReport, own: list[dict[str, Any]], contract
     return prompts
 
 
-def _goal(ctx: _Context, goal: Goal, checkins: list[dict[str, Any]]) -> dict[str, Any]:
-    """A goal with its values, milestones and related commitments; `checkins` are those
-    that name the goal, newest first."""
+def _goal(ctx: _Context, goal: Goal, checkins: list[dict[str, Any]],
+          judged: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """A goal with its values, its life period by period, milestones and related
+    commitments; `checkins` are those that name the goal, newest first, and `judged` each
+    member's periods."""
     gid, today = goal.id, ctx.standing.now.date()
     owners = [o for o in goal.owners if o in ctx.names]
     measure = goal.measure
@@ -269,6 +273,9 @@ def _goal(ctx: _Context, goal: Goal, checkins: list[dict[str, Any]]) -> dict[str
                 if item["goal"] == gid:
                     related.append({"period": c["period"], "member": c["member"], "kind": kind,
                                     "text": item["commitment"], "status": item.get("status"), "note": item["note"]})
+    values = [{"period": p, "value": sum(v.values()), "members": dict(sorted(v.items()))}
+              for p, v in sorted(series.items())]
+    line = progress.timeline(values, [judged.get(o, []) for o in owners], goal.started, deadline)
     return {
         "id": gid,
         "title": goal.title,
@@ -279,8 +286,10 @@ def _goal(ctx: _Context, goal: Goal, checkins: list[dict[str, Any]]) -> dict[str
         "countdown": countdown(deadline, today) if deadline else None,
         "tags": list(goal.tags),
         "measure": {"metric": measure.metric, "per": measure.per, "target": measure.target} if measure else None,
-        "series": [{"period": p, "value": sum(v.values()), "members": dict(sorted(v.items()))}
-                   for p, v in sorted(series.items())],
+        "series": values,
+        "timeline": line,
+        "reading": progress.reading(line, measure.target if measure else None, measure.metric if measure else "",
+                                    measure.per if measure else None, milestones),
         "milestones": milestones,
         "related": related,
         "body": goal.body.strip(),

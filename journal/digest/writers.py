@@ -71,8 +71,16 @@ def environment(root: Path | None) -> SandboxedEnvironment:
                        period_title=period_title, status=lambda s: STATUS_LABEL.get(s, s),
                        mdtext=md_text, quote=md_quote)
     env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
-                       legend=charts.legend, countdown=countdown)
+                       legend=charts.legend, countdown=countdown, columns=columns)
     return env
+
+
+def columns(count: int) -> str:
+    """The card grid's class for `count` cards at desktop width: as many columns (up to
+    four) as leave no card alone on the last row."""
+    if count <= 3:
+        return f"cols-{max(1, count)}"
+    return next((f"cols-{c}" for c in (3, 2, 4) if count % c != 1), "cols-3")
 
 
 def _autoescape(name: str | None) -> bool:
@@ -121,7 +129,8 @@ def _pages(r: Rendering) -> list[Output]:
     brief_goals = [{k: g[k] for k in ("id", "title", "owners", "status", "deadline", "countdown", "measure")}
                    for g in goals]
     common = {"title": overview["title"], "now": overview["now"], "today": overview["today"],
-              "names": {m["id"]: m["name"] for m in members}, "goal_titles": {g["id"]: g["title"] for g in goals}}
+              "names": {m["id"]: m["name"] for m in members}, "goal_titles": {g["id"]: g["title"] for g in goals},
+              "goal_units": {g["id"]: g["measure"]["metric"] for g in goals if g["measure"]}}
     by_member: dict[str, list[dict[str, Any]]] = {}
     by_period: dict[str, list[dict[str, Any]]] = {}
     for c in overview["checkins"]:
@@ -135,7 +144,8 @@ def _pages(r: Rendering) -> list[Output]:
                               page=True))
 
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
-         upcoming=overview["upcoming"], goals=brief_goals)
+         upcoming=overview["upcoming"],
+         goals=[{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)])
     page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
          goals=brief_goals)
     for m in members:
@@ -165,10 +175,15 @@ def _member_charts(r: Rendering) -> list[Output]:
                               _chart(charts.heatmap, m["periods"], f"{m['name']}: check-ins")))
     for g in overview["goals"]:
         if g["measure"] is not None:
-            args = (g["series"], g["measure"]["target"], g["measure"]["metric"], g["title"])
-            outputs.append(Output(f"charts/goal-{g['id']}.svg", _key(r.base_key, "goal", *args),
-                                  _chart(charts.goal_chart, *args)))
+            drawn = _drawn(g)
+            outputs.append(Output(f"charts/goal-{g['id']}.svg", _key(r.base_key, "goal", drawn),
+                                  _chart(charts.goal_chart, drawn)))
     return outputs
+
+
+def _drawn(g: dict[str, Any]) -> dict[str, Any]:
+    """What a goal chart draws: its key hashes no more than this."""
+    return {k: g[k] for k in ("title", "measure", "timeline", "milestones")}
 
 
 def _site_charts(r: Rendering) -> list[Output]:

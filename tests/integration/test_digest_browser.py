@@ -133,3 +133,127 @@ def test_the_page_is_readable_on_a_phone_and_in_dark_mode(run, history: Path, br
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing wider than the screen
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(13, 17, 23)"
     context.close()
+
+
+# --- how the digest looks: phone and desktop, light and dark ------------------------------
+
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+# Seven weeks on from the history's NOW: bob's paused holiday weeks and everyone's missed
+# weeks are in the past, so every status has its place in the charts.
+LATER = "2027-01-12T12:00:00+00:00"
+MIN_CELL, MIN_TEXT = 12.0, 11.0
+
+# Measured in the page: horizontal overflow outside a scroll box, text and heatmap cells
+# below their minimum (SVG text at its rendered size: font size times the SVG's scale).
+_MEASURE = """([minCell, minText]) => {
+  const problems = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width) problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+  const inScroll = el => el.closest('.scroll') !== null;
+  for (const el of document.querySelectorAll('body *')) {
+    if (inScroll(el) || el.closest('.skip') || el.closest('details:not([open])')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 0.5) problems.push(`${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className} ends at ${box.right} > ${width}`);
+  }
+  for (const el of document.querySelectorAll('.scroll')) {
+    if (el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX !== 'auto') problems.push('a scroll box that does not scroll');
+    if (el.scrollWidth > el.clientWidth && !getComputedStyle(el).backgroundImage.includes('gradient')) problems.push('a scroll box without its cue');
+  }
+  const scale = el => { const svg = el.ownerSVGElement || el.closest('svg'); const vb = svg.viewBox.baseVal;
+                        return vb && vb.width ? svg.getBoundingClientRect().width / vb.width : 1; };
+  for (const el of document.querySelectorAll('svg text')) {
+    const size = parseFloat(getComputedStyle(el).fontSize) * scale(el);
+    if (size < minText - 0.01) problems.push(`svg text "${el.textContent}" at ${size.toFixed(1)} px`);
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || parent.closest('svg') || parent.closest('.skip')) continue;
+    if (!parent.getClientRects().length) continue;  // not rendered (a closed <details>)
+    const size = parseFloat(getComputedStyle(parent).fontSize);
+    if (size < minText - 0.01) problems.push(`text "${walker.currentNode.textContent.trim().slice(0, 30)}" at ${size} px`);
+  }
+  for (const el of document.querySelectorAll('svg.heatmap rect')) {
+    const box = el.getBoundingClientRect();
+    if (box.width < minCell - 0.01 || box.height < minCell - 0.01) problems.push(`heatmap cell ${box.width.toFixed(1)} × ${box.height.toFixed(1)} px`);
+  }
+  return problems;
+}"""
+
+
+def screenshot_folder(tmp_path: Path) -> Path:
+    """Where the screenshots go: $DIGEST_SCREENSHOTS when set (CI keeps it as a build
+    artifact), else the test's own temporary folder."""
+    folder = Path(os.environ.get("DIGEST_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("when", [NOW, LATER], ids=["now", "later"])
+def test_every_kind_of_page_fits_a_phone_and_a_desktop_in_both_schemes(run, history: Path, browser, tmp_path: Path,
+                                                                       when: str) -> None:
+    site = build(run, history, "--now", when, "--out", tmp_path / "site")
+    data = json.loads((site / "digest.json").read_text())
+    pages = ["index.html", "archive.html", *(f"members/{m['id']}.html" for m in data["members"]),
+             *(f"goals/{g['id']}.html" for g in data["goals"]), f"periods/{data['periods'][0]['period']}.html"]
+    shots = screenshot_folder(tmp_path)
+    tag = "now" if when == NOW else "later"
+    for size, viewport in VIEWPORTS.items():
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport=viewport, color_scheme=scheme)
+            page = context.new_page()
+            for rel in pages:
+                page.goto((site / rel).as_uri())
+                problems = page.evaluate(_MEASURE, [MIN_CELL, MIN_TEXT])
+                assert problems == [], f"{rel} at {size} ({scheme}): {problems[:8]}"
+                name = f"{tag}-{size}-{scheme}-{rel.replace('/', '-').removesuffix('.html')}.png"
+                page.screenshot(path=str(shots / name), full_page=True)
+            context.close()
+
+
+def test_every_period_of_a_goal_has_its_place_and_status_in_its_chart(run, history: Path, browser,
+                                                                      tmp_path: Path) -> None:
+    site = build(run, history, "--now", LATER, "--out", tmp_path / "site")
+    data = json.loads((site / "digest.json").read_text())
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    statuses = {m["id"]: {p["period"]: p["status"] for p in m["periods"]} for m in data["members"]}
+    seen: set[str] = set()
+    for goal in (g for g in data["goals"] if g["measure"]):
+        page.goto((site / f"goals/{goal['id']}.html").as_uri())
+        drawn = page.evaluate("""() => [...document.querySelectorAll('svg.chart g.pd')].map(
+            g => [g.getAttribute('class'), g.querySelector('title').textContent])""")
+        owner = goal["owners"][0]
+        first = min(p for p in statuses[owner] if p >= goal["timeline"][0]["period"])
+        expected = [p for p in sorted(statuses[owner]) if p >= first]
+        assert [t.split(":")[0] for _, t in drawn] == expected, goal["id"]
+        for (css, title), period in zip(drawn, expected, strict=True):
+            status = statuses[owner][period]
+            assert f"s-{status}" in css.split(), (period, css)
+            seen.add(status)
+        # The legend says what the marks mean, and the axes say in what.
+        labels = page.evaluate("() => [...document.querySelectorAll('svg.chart text')].map(t => t.textContent)")
+        for word in ("logged", "missed", "paused", "milestone", goal["measure"]["metric"]):
+            assert word in labels, (goal["id"], word, labels)
+    assert {"missed", "paused", "on_time"} <= seen  # bob's missed week and his holiday are drawn
+
+
+def test_the_overview_has_a_progress_chart_per_active_goal(run, history: Path, browser, tmp_path: Path) -> None:
+    site = build(run, history, "--out", tmp_path / "site")
+    data = json.loads((site / "digest.json").read_text())
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto((site / "index.html").as_uri())
+    active = [g for g in data["goals"] if g["status"] == "active"]
+    assert active
+    for goal in active:
+        card = page.locator(f"#goal-{goal['id']}")
+        assert card.locator("svg.chart.compact").count() == 1
+        assert card.locator(".reading").inner_text() == goal["reading"]
+    # berlin-half: 31 km in W47 against 30, then nothing yet in W48; strength: 2 sessions in W47.
+    readings = {g["id"]: g["reading"] for g in active}
+    assert readings["berlin-half"].startswith("At or above target 1 week running")
+    assert readings["strength"].startswith("At or above target 1 week running")
+    # Cards on one row at desktop width: none alone on a row of its own.
+    tops = page.evaluate("() => [...document.querySelectorAll('.cards')].map(c => [...c.children].map(e => e.getBoundingClientRect().top))")
+    for row in tops:
+        if len(row) > 1:
+            assert row.count(row[-1]) > 1, row
