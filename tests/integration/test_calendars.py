@@ -1,0 +1,103 @@
+"""Right answers under real Git and real calendars: verdicts follow the journal as it stood,
+shallow clones say what they cannot know."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.journals import CONTRACT, GOAL, checkin, git
+
+NOW = "2026-11-25T12:00:00+00:00"
+PACT = CONTRACT.replace("effective: 2026-09-07", "effective: 2026-11-09").replace(
+    "pauses:\n  - {member: bob, from: 2026-12-21, to: 2027-01-03, reason: family holidays}\n", "")
+
+
+def _config(alice: str, bob: str) -> str:
+    return ("title: Alice & Bob\nmembers:\n"
+            f"  alice: {{name: Alice Moreno, emails: [alice@example.org], timezone: {alice}}}\n"
+            f"  bob: {{name: Bob Okafor, emails: [bob@example.com], timezone: {bob}}}\n"
+            "digest: {commit: false}\n")
+
+
+def _two_weeks_each(commit) -> None:
+    """Alice (Tokyo) files first thing Monday her time, Bob (New York) Sunday evening his."""
+    commit({"journal.yaml": _config("Asia/Tokyo", "America/New_York"), "contracts/pact.md": PACT,
+            "goals/berlin-half.md": GOAL}, "2026-11-01T10:00:00+00:00")
+    for week, monday, sunday in (("2026-W46", "2026-11-09", "2026-11-15"), ("2026-W47", "2026-11-16", "2026-11-22")):
+        commit({f"checkins/2026/{week}-alice.md": checkin("alice", week)}, f"{monday}T02:00:00+09:00", "alice")
+        commit({f"checkins/2026/{week}-bob.md": checkin("bob", week)}, f"{sunday}T20:00:00-05:00", "bob")
+
+
+def _weeks(data: dict, member: str) -> dict[str, str]:
+    report = next(m for m in data["members"] if m["member"] == member)
+    return {p["period"]: p["status"] for p in report["periods"]}
+
+
+def test_closed_periods_keep_the_verdict_of_the_zones_in_force_when_they_closed(run, commit, tmp_path: Path) -> None:
+    _two_weeks_each(commit)
+    # Both move: in Los Angeles Alice's Monday 02:00 filings would be early, in Berlin Bob's late.
+    commit({"journal.yaml": _config("America/Los_Angeles", "Europe/Berlin")}, "2026-11-24T09:00:00+00:00")
+    repo = tmp_path / "repo"
+    for _ in range(2):  # the second run reads the history from its cache
+        data = json.loads(run("-C", repo, "streaks", "--json", "--now", NOW).out)
+        assert _weeks(data, "alice") == {"2026-W46": "on_time", "2026-W47": "on_time", "2026-W48": "pending"}
+        assert _weeks(data, "bob") == {"2026-W46": "on_time", "2026-W47": "on_time", "2026-W48": "pending"}
+        assert data["contracts"] == [{"contract": "pact", "pact_streak": 2}]
+    # The open week already follows the new zone.
+    status = json.loads(run("-C", repo, "status", "--json", "--now", NOW).out)
+    bob = next(m for m in status["members"] if m["member"] == "bob")
+    assert bob["due"] == "2026-11-29T21:00:00+01:00"
+
+
+def test_a_period_closing_after_the_move_is_judged_in_the_new_zone(run, commit, tmp_path: Path) -> None:
+    _two_weeks_each(commit)
+    commit({"journal.yaml": _config("America/Los_Angeles", "Europe/Berlin")}, "2026-11-24T09:00:00+00:00")
+    # Sunday 20:00 in New York is Monday 02:00 in Berlin: past Bob's due and grace there.
+    commit({"checkins/2026/2026-W48-bob.md": checkin("bob", "2026-W48")}, "2026-11-29T20:00:00-05:00", "bob")
+    data = json.loads(run("-C", tmp_path / "repo", "streaks", "--json", "--now", "2026-12-02T12:00:00+00:00").out)
+    assert _weeks(data, "bob")["2026-W48"] == "late"
+
+
+def test_a_shallow_clone_leaves_periods_before_the_cut_unknown_and_says_so(run, commit, tmp_path: Path) -> None:
+    _two_weeks_each(commit)
+    commit({"checkins/2026/2026-W48-alice.md": checkin("alice", "2026-W48")}, "2026-11-23T02:00:00+09:00", "alice")
+    commit({"checkins/2026/2026-W48-bob.md": checkin("bob", "2026-W48")}, "2026-11-24T20:00:00-05:00", "bob")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{tmp_path / 'repo'}", str(shallow))
+
+    full = json.loads(run("-C", tmp_path / "repo", "streaks", "--json", "--now", NOW).out)
+    assert full["shallow"] is None
+    assert _weeks(full, "bob") == {"2026-W46": "on_time", "2026-W47": "on_time", "2026-W48": "on_time"}
+
+    data = json.loads(run("-C", shallow, "streaks", "--json", "--now", NOW).out)
+    # Alice's W48 is in the commit the clone was cut at: when it was filed is unknown too.
+    assert _weeks(data, "alice") == {}
+    assert _weeks(data, "bob") == {"2026-W48": "on_time"}
+    for member in data["members"]:
+        assert member["owed"] == 0 and member["flags"] == []
+    assert "periods before 2026-11-23 are unknown" in data["shallow"]
+
+    text = run("-C", shallow, "streaks", "--now", NOW)
+    assert text.code == 0 and "history is shallow" in text.err
+    status = run("-C", shallow, "status", "--now", NOW)
+    assert "history is shallow" in status.err
+    assert json.loads(run("-C", shallow, "status", "--json", "--now", NOW).out)["shallow"] == data["shallow"]
+
+    out = tmp_path / "site"
+    assert run("-C", shallow, "digest", "--out", out, "--now", NOW).code == 0
+    for page in ("index.html", "members/alice.html", "DIGEST.md"):
+        assert "Incomplete history" in (out / page).read_text(encoding="utf-8"), page
+    assert "Incomplete history" not in (out / "digest.json").read_text(encoding="utf-8")
+    assert json.loads((out / "digest.json").read_text(encoding="utf-8"))["shallow"] == data["shallow"]
+
+
+def test_the_committed_digest_of_a_shallow_clone_says_so(run, commit, tmp_path: Path) -> None:
+    _two_weeks_each(commit)
+    commit({"journal.yaml": _config("Asia/Tokyo", "America/New_York").replace("{commit: false}", "{commit: digest}")},
+           "2026-11-24T09:00:00+00:00")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{tmp_path / 'repo'}", str(shallow))
+    assert run("-C", shallow, "digest", "--markdown-only", "--now", NOW).code == 0
+    readme = (shallow / "digest/README.md").read_text(encoding="utf-8")
+    assert "Incomplete history" in readme and "EUR" not in readme.split("## Where everyone stands")[1].split("##")[0]
