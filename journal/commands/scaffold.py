@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from journal.core import build_model, layout
+from journal.core import build_model, layout, periods
 from journal.core.build_model import members as members_of
 from journal.core.model import Cadence, Member
 from journal.core.rules import Journal, load_entries
@@ -193,16 +193,62 @@ def _write(root: Path, rel: str, text: str) -> Path:
     return path
 
 
-def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None, now: dt.datetime) -> Path:
+@dataclass(frozen=True)
+class NewCheckin:
+    """The check-in written, and a note for the user when it is not the one they may expect."""
+
+    path: Path
+    note: str = ""
+
+
+def _week_of(day: dt.date) -> str:
+    year, number, _ = day.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def _open_unfiled_previous(ctx: Context, member: str, current: str, cadence: str, now: dt.datetime) -> str | None:
+    """The period before `current` if it is still open (in its grace) and has no check-in yet."""
+    previous = periods.prev_key(current, cadence)
+    if any(p == previous for p, _ in ctx.journal.checkins.get(member, [])):
+        return None
+    begins = periods.key_start(previous, cadence)
+    tz = member_zone(ctx, member)
+    for c in build_model.contracts(ctx.journal).values():
+        if (c.usable and member in c.parties and c.cadence is not None and c.cadence.value == cadence
+                and c.due is not None and c.effective is not None and c.effective <= begins
+                and (c.until is None or begins <= c.until)):
+            if now < periods.make_period(previous, cadence, tz, c.due, c.grace).closes:
+                return previous
+    return None
+
+
+def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None,
+                now: dt.datetime) -> NewCheckin:
+    """Write `member`'s check-in for `week` or `date`, by default the period to file now:
+    the previous one while it is still open (in grace) and unfiled, else the current one."""
     ctx = load_context(root, member)
     member = resolve_member(ctx, member)
+    daily = _is_daily(ctx, member)
+    note = ""
+    if daily and week is not None:
+        raise JournalError(f"{member}'s contracts are daily: a check-in is for a day, not a week",
+                           hint=f"pass --date YYYY-MM-DD (a day of {week})")
+    if not daily and date is not None:
+        # A day-named file would count for nothing under a weekly contract: write its week.
+        week, note = _week_of(date), f"{member}'s contracts are weekly: writing the check-in of week {_week_of(date)}"
+        date = None
     if week is None and date is None:
         local = now.astimezone(member_zone(ctx, member)).date()
-        if _is_daily(ctx, member):
-            date = local
+        current = str(local) if daily else _week_of(local)
+        earlier = _open_unfiled_previous(ctx, member, current, periods.DAILY if daily else periods.WEEKLY, now)
+        if earlier is not None:
+            note = (f"{earlier} is still open and has no check-in: writing it "
+                    f"(for {current}, pass {'--date' if daily else '--week'} {current})")
+            current = earlier
+        if daily:
+            date = dt.date.fromisoformat(current)
         else:
-            year, number, _ = local.isocalendar()
-            week = f"{year}-W{number:02d}"
+            week = current
     period = week if week is not None else str(date)
     previous = ctx.journal.previous_checkin(member, period)
     carried = [{"commitment": c.commitment, "goal": c.goal if layout.is_slug(c.goal) else None}
@@ -211,7 +257,7 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
              for g in build_model.goals(ctx.journal).values()
              if member in g.owners and g.active and g.measure is not None]
     text = render(root, "checkin.md.j2", member=member, week=week, date=date, previous=carried, goals=goals)
-    return _write(root, layout.checkin_path(period, member), text)
+    return NewCheckin(_write(root, layout.checkin_path(period, member), text), note)
 
 
 def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, deadline: dt.date | None,
@@ -232,5 +278,8 @@ def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -
     for party in parties:
         if party not in ctx.members:
             raise UnknownMember(f"unknown member '{party}'")
-    text = render(root, "contract.md.j2", title=title, parties=parties, effective=monday(now.date()))
+    # The week that has begun for every party: in the zone where the date is latest, so no
+    # party's first week under the contract is one already over.
+    today = max(now.astimezone(member_zone(ctx, p)).date() for p in parties) if parties else now.date()
+    text = render(root, "contract.md.j2", title=title, parties=parties, effective=monday(today))
     return _write(root, f"{layout.CONTRACTS}/{slugify(title)}.md", text)

@@ -101,3 +101,50 @@ def test_the_committed_digest_of_a_shallow_clone_says_so(run, commit, tmp_path: 
     assert run("-C", shallow, "digest", "--markdown-only", "--now", NOW).code == 0
     readme = (shallow / "digest/README.md").read_text(encoding="utf-8")
     assert "Incomplete history" in readme and "EUR" not in readme.split("## Where everyone stands")[1].split("##")[0]
+
+
+# --- the calendar a member lives in ----------------------------------------------------------
+
+
+def test_new_checkin_during_grace_writes_the_open_unfiled_week(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    # Monday 05:00 in Berlin: Alice's week 48 (due Sunday 21:00, grace 12h) is open until 09:00.
+    monday_early = "2026-11-30T05:00:00+01:00"
+    result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--now", monday_early)
+    assert result.code == 0, result
+    assert result.out.strip().endswith("checkins/2026/2026-W48-alice.md")
+    assert "2026-W48 is still open" in result.err and "--week 2026-W49" in result.err
+    assert "week: 2026-W48" in (journal_dir / "checkins/2026/2026-W48-alice.md").read_text(encoding="utf-8")
+    # With week 48 filed, the next one is this week's.
+    again = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--now", monday_early)
+    assert again.out.strip().endswith("checkins/2026/2026-W49-alice.md") and again.err == ""
+    # After the grace, week 48 is over: Bob's current week is written with no word.
+    bob = run("-C", journal_dir, "new", "checkin", "--member", "bob", "--now", "2026-11-30T10:00:00-05:00")
+    assert bob.out.strip().endswith("checkins/2026/2026-W49-bob.md") and bob.err == ""
+
+
+def test_new_checkin_with_a_date_for_a_weekly_member_writes_that_week(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--date", "2026-11-30")
+    assert result.code == 0, result
+    assert result.out.strip().endswith("checkins/2026/2026-W49-alice.md")
+    assert "weekly" in result.err
+    assert not (journal_dir / "checkins/2026/2026-11-30-alice.md").exists()
+
+
+def test_a_week_the_year_lacks_is_named_as_out_of_range(run, journal_dir: Path) -> None:
+    result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2027-W53")
+    assert result.code != 0
+    assert "week 53 is out of range for 2027: 2027 has weeks W01 to W52" in result.err
+    assert "not an ISO week" not in result.err
+    assert "W53" not in run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W53").err
+
+
+def test_new_contract_starts_in_the_week_the_members_are_in(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    config = (journal_dir / "journal.yaml").read_text(encoding="utf-8")
+    (journal_dir / "journal.yaml").write_text(config.replace("Europe/Berlin", "Pacific/Auckland"), encoding="utf-8")
+    # Sunday 20:00 UTC is Monday 09:00 in Auckland: Alice's new week has begun.
+    result = run("-C", journal_dir, "new", "contract", "Reading pact", "--now", "2026-11-29T20:00:00+00:00")
+    assert result.code == 0, result
+    assert "effective: 2026-11-30" in (journal_dir / "contracts/reading-pact.md").read_text(encoding="utf-8")
