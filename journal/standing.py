@@ -111,9 +111,10 @@ def status_json(s: Standing) -> dict[str, Any]:
         member = s.members[r.member]
         p, state = member_state(r, s.now)
         entry: dict[str, Any] = {"member": r.member, "name": member.name, "period": p.period if p else None,
-                                 "state": STATE_LABEL[state]}
+                                 "state": STATE_LABEL[state], "timezone": member.tz.key}
         if p is not None and state is State.CHECKED_IN:
-            entry["at"] = iso(p.at)
+            # In the member's zone (not the committer's offset), with the verdict it got.
+            entry.update(at=iso(p.at.astimezone(member.tz)) if p.at else None, status=p.status)
         elif p is not None and state is State.DUE:
             entry.update(due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
         elif p is not None and state is State.OVERDUE:

@@ -53,9 +53,13 @@ def status(state: State, as_json: bool, now: str | None) -> int:
     if as_json:
         click.echo(safe_json(data))
     else:
+        from journal.commands.scaffold import machine_timezone
+
         warn(standing.warnings)
+        # The reader: the member whose email is git's user.email, else this machine's zone.
+        reader = standing.members[standing.me].tz.key if standing.me in standing.members else machine_timezone()
         for m in data["members"]:
-            click.echo(f"{clean(m['name'])} ({m['member']}), {m['period'] or '-'}: {state_text(m)}")
+            click.echo(f"{clean(m['name'])} ({m['member']}), {m['period'] or '-'}: {clean(state_text(m, reader))}")
             for c in m["commitments"]:
                 click.echo(f"    - {clean(c)}")
         if data["upcoming"]:

@@ -148,3 +148,20 @@ def test_new_contract_starts_in_the_week_the_members_are_in(run, journal_dir: Pa
     result = run("-C", journal_dir, "new", "contract", "Reading pact", "--now", "2026-11-29T20:00:00+00:00")
     assert result.code == 0, result
     assert "effective: 2026-11-30" in (journal_dir / "contracts/reading-pact.md").read_text(encoding="utf-8")
+
+
+def test_status_shows_a_checkin_in_the_members_zone_with_its_verdict(run, commit, tmp_path: Path) -> None:
+    _two_weeks_each(commit)
+    # Bob's laptop commits in UTC: 04:22 Monday UTC is 23:22 Sunday in New York, late.
+    commit({"checkins/2026/2026-W48-bob.md": checkin("bob", "2026-W48")}, "2026-11-30T04:22:00+00:00", "bob")
+    repo = tmp_path / "repo"
+    git(repo, "config", "user.email", "alice@example.org")  # Alice (Tokyo) reads it
+    result = run("-C", repo, "status", "--now", "2026-11-30T05:00:00+00:00")
+    assert "Bob Okafor (bob), 2026-W48: checked in late, 2026-11-29 23:22 America/New_York" in result.out
+    bob = next(m for m in json.loads(run("-C", repo, "status", "--json", "--now", "2026-11-30T05:00:00+00:00").out)
+               ["members"] if m["member"] == "bob")
+    assert bob["at"] == "2026-11-29T23:22:00-05:00" and bob["status"] == "late"
+    assert bob["timezone"] == "America/New_York"
+    git(repo, "config", "user.email", "bob@example.com")  # Bob reads his own line: no zone named
+    own = run("-C", repo, "status", "--now", "2026-11-30T05:00:00+00:00")
+    assert "Bob Okafor (bob), 2026-W48: checked in late, 2026-11-29 23:22\n" in own.out
