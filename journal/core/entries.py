@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from journal.core import problems as P
@@ -73,7 +73,10 @@ class Entry:
             if found is None:
                 break
             knode, vnode = found
-            mark_node = knode if (key and part == keypath[-1] and knode is not None) else vnode
+            # A value left blank (`status:`) has no text: its mark is where the next token
+            # starts, a line below. Its key is what the problem is about.
+            blank = isinstance(vnode, ScalarNode) and vnode.value == "" and vnode.start_mark.index == vnode.end_mark.index
+            mark_node = knode if ((key or blank) and part == keypath[-1] and knode is not None) else vnode
         mark = mark_node.start_mark
         return (self.yaml_line + mark.line, mark.column + 1)
 

@@ -165,3 +165,41 @@ def test_status_shows_a_checkin_in_the_members_zone_with_its_verdict(run, commit
     git(repo, "config", "user.email", "bob@example.com")  # Bob reads his own line: no zone named
     own = run("-C", repo, "status", "--now", "2026-11-30T05:00:00+00:00")
     assert "Bob Okafor (bob), 2026-W48: checked in late, 2026-11-29 23:22\n" in own.out
+
+
+# --- error positions -------------------------------------------------------------------------
+
+# Per kind of problem: a file, with ^ where the problem must be reported (key or value).
+POSITIONED = {
+    "required": ("checkins/2026/2026-W48-alice.md",
+                 "---\nmember: alice\nweek: 2026-W48\noutcomes:\n  - commitment: Three runs\n    goal: berlin-half\n"
+                 "    ^status:\n    note: \"\"\n  - commitment: Stretch\n    status: done\n"
+                 "commitments:\n  - {commitment: Three runs on Monday}\n---\n"),
+    "enum": ("checkins/2026/2026-W48-alice.md",
+             "---\nmember: alice\nweek: 2026-W48\noutcomes:\n  - commitment: Three runs\n    status: ^dunno\n"
+             "commitments: []\n---\n"),
+    "reference": ("checkins/2026/2026-W48-alice.md",
+                  "---\nmember: alice\nweek: 2026-W48\noutcomes: []\n"
+                  "commitments:\n  - commitment: Three runs on Monday\n    goal: ^nope\n---\n"),
+    "week": ("checkins/2026/2026-W48-alice.md",
+             "---\nmember: alice\nweek: ^2026-W60\noutcomes: []\ncommitments: []\n---\n"),
+    "vague": ("checkins/2026/2026-W48-alice.md",
+              "---\nmember: alice\nweek: 2026-W48\noutcomes: []\ncommitments:\n  - {commitment: ^Run more}\n---\n"),
+    "duplicate-key": ("checkins/2026/2026-W48-alice.md",
+                      "---\nmember: alice\nweek: 2026-W48\n^member: alice\noutcomes: []\ncommitments: []\n---\n"),
+    "date": ("goals/reading.md", "---\ntitle: Reading\nowner: alice\nstatus: active\nstarted: ^2026-13-01\n---\n"),
+}
+
+
+def test_every_problem_points_at_the_key_or_value_it_is_about(run, journal_dir: Path) -> None:
+    for code, (rel, marked) in POSITIONED.items():
+        before, _, _ = marked.partition("^")
+        line, column = before.count("\n") + 1, len(before.rpartition("\n")[2]) + 1
+        path = journal_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(marked.replace("^", ""), encoding="utf-8")
+        result = run("-C", journal_dir, "check")
+        reports = [r for r in result.out.splitlines() if r.startswith(f"{rel}:") and r.endswith(f"[{code}]")]
+        assert reports, (code, result.out)
+        assert reports[0].split(":")[1:3] == [str(line), str(column)], (code, reports[0], marked)
+        path.unlink()
