@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from journal.core import build_model, layout, periods
 from journal.core.build_model import members as members_of
+from journal.core.entries import EntryProblem, load_yaml
 from journal.core.model import Cadence, Member
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
@@ -73,9 +74,21 @@ def yaml_quote(value: Any) -> str:
     return escape_yaml_unsafe(text)
 
 
+def yaml_id(value: Any) -> str:
+    """An id as YAML that reads back as the same text: plain when it does (`alice`), quoted
+    when YAML would read the plain word as something else (`1e3`, `yes`, `null`, `0x1f`)."""
+    text = str(value)
+    try:
+        plain = load_yaml(f"{text}: {text}\n", 1)
+    except EntryProblem:
+        plain = None
+    return text if plain == {text: text} else yaml_quote(text)
+
+
 def _environment(root: Path | None) -> SandboxedEnvironment:
     env = sandboxed_environment(root, autoescape=False, keep_trailing_newline=True)
     env.filters["yaml"] = yaml_quote
+    env.filters["yamlid"] = yaml_id
     env.filters["yamlcomment"] = lambda v: " ".join(str(v).split())
     return env
 

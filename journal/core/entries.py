@@ -81,6 +81,39 @@ class Entry:
         return (self.yaml_line + mark.line, mark.column + 1)
 
 
+def raw_scalar(entry: Entry, keypath: KeyPath, *, key: bool = False) -> str:
+    """The text of the plain scalar at `keypath` as written (its key's with `key=True`), or
+    "" for anything else: what a message quotes when YAML read it as a number or boolean."""
+    line, column = entry.position(keypath, key=key)
+    lines = entry.yaml_text.split("\n")
+    index = line - entry.yaml_line
+    if not 0 <= index < len(lines):
+        return ""
+    found = _PLAIN_TOKEN.match(lines[index], column - 1)
+    return found.group(0) if found else ""
+
+
+_PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}:#'\"]+")
+
+
+def _same_key(knode: Node, part: object) -> bool:
+    """Whether a key YAML read as a number, boolean or null (`1e3:`, `null:`) is `part`."""
+    tag, text = str(getattr(knode, "tag", "")), str(knode.value)
+    if part is None:
+        return tag.endswith(":null")
+    if isinstance(part, bool):
+        return tag.endswith(":bool") and text.lower() in (("true", "yes", "on") if part else ("false", "no", "off"))
+    if str(part) == text:
+        return True
+    for read in (lambda t: int(t, 0), float):
+        try:
+            if read(text.replace("_", "")) == part:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def _composed(entry: Entry) -> Node | None:
     cache = entry.__dict__.setdefault("_node_cache", [])
     if not cache:
@@ -94,7 +127,7 @@ def _composed(entry: Entry) -> Node | None:
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
     if isinstance(node, MappingNode):
         for knode, vnode in node.value:
-            if knode.value == part or (not isinstance(part, str) and str(part) == knode.value):
+            if knode.value == part or (not isinstance(part, str) and _same_key(knode, part)):
                 return knode, vnode
     elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         return None, node.value[part]

@@ -203,3 +203,39 @@ def test_every_problem_points_at_the_key_or_value_it_is_about(run, journal_dir: 
         assert reports, (code, result.out)
         assert reports[0].split(":")[1:3] == [str(line), str(column)], (code, reports[0], marked)
         path.unlink()
+
+
+# --- ids YAML would read as something else ---------------------------------------------------
+
+ODD_IDS = ("1e3", "yes", "null", "0x1f", "123", "true", "2026-11-30")
+
+
+def test_ids_yaml_would_misread_are_written_so_they_read_back(run, tmp_path: Path) -> None:
+    target = tmp_path / "x"
+    members = [a for m in ("alice", *ODD_IDS) for a in ("--member", m)]
+    assert run("init", target, *members).code == 0
+    for member in ODD_IDS:
+        made = run("-C", target, "new", "checkin", "--member", member, "--now", "2026-12-02T10:00:00+00:00")
+        assert made.code == 0, made
+    assert run("-C", target, "new", "goal", "Read", "--owner", "1e3").code == 0
+    assert run("-C", target, "new", "contract", "Side pact", "--party", "null", "--party", "0x1f").code == 0
+    result = run("-C", target, "check")
+    assert result.code == 0, result
+    git(target, "add", "-A")
+    data = json.loads(run("-C", target, "streaks", "--json", "--now", "2026-12-02T10:00:00+00:00").out)
+    assert [m["member"] for m in data["members"]] == ["alice", *ODD_IDS]
+
+
+def test_a_hand_written_id_read_as_a_number_says_how_to_quote_it(run, journal_dir: Path) -> None:
+    (journal_dir / "goals/reading.md").write_text(
+        "---\ntitle: Reading\nowner: 1e3\nstatus: active\nstarted: 2026-11-30\n---\n", encoding="utf-8")
+    (journal_dir / "checkins/2026/2026-W48-alice.md").write_text(
+        "---\nmember: alice\nweek: 2026-W48\noutcomes: []\ncommitments:\n  - {commitment: Run 3 times, goal: 0x1f}\n---\n",
+        encoding="utf-8")
+    config = (journal_dir / "journal.yaml").read_text(encoding="utf-8")
+    (journal_dir / "journal.yaml").write_text(config.replace("  bob:", "  null:"), encoding="utf-8")
+    out = run("-C", journal_dir, "check").out
+    assert "goals/reading.md:3:8: error: owner: expected a member id or a list of them, found '1000.0' " \
+           "(YAML reads 1e3 as a number; to mean the text, quote it: \"1e3\")" in out
+    assert "(YAML reads 0x1f as a number; to mean the text, quote it: \"0x1f\")" in out
+    assert "journal.yaml:4:3: error: members key" in out and "(YAML reads null as null, no value; " in out
