@@ -29,11 +29,12 @@ def hooks_install(state: State, force: bool) -> int:
     Honours core.hooksPath. A hook that is already there is kept as <hook>.legacy and
     still runs first (its failure still blocks). Installing twice changes nothing.
     """
-    from journal.githooks.install import install
+    from journal.githooks.install import hooks_dir, install, repository
 
     changes = install(state.directory, force)
     for line in changes or ["hooks already installed; nothing changed"]:
         click.echo(line)
+    click.echo(f"hooks folder: {clean(str(hooks_dir(repository(state.directory))))} (git runs them for every worktree)")
     return EXIT_OK
 
 
@@ -52,9 +53,10 @@ def hooks_uninstall(state: State) -> int:
 @pass_state
 def hooks_status(state: State) -> int:
     """Show which hooks are installed, foreign or missing (exit 1 unless all are current)."""
-    from journal.githooks.install import status
+    from journal.githooks.install import hooks_dir, repository, status
 
     states = status(state.directory)
+    click.echo(f"hooks folder: {clean(str(hooks_dir(repository(state.directory))))} (git runs them for every worktree)")
     for s in states:
         note = (" (current)" if s.current else " (outdated: rerun `journal hooks install`)") if s.state == "ours" else ""
         legacy = f", runs {s.hook}.legacy first" if s.legacy else ""
