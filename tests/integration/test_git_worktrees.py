@@ -42,3 +42,22 @@ def test_hooks_installed_from_a_linked_worktree_guard_every_worktree(run, tmp_pa
         result = git(where, "commit", "-m", "broken", env=USER, check=False)
         assert result.returncode != 0, where
         assert "unknown key 'bogus'" in result.stdout + result.stderr
+
+
+def test_renaming_a_member_blocks_the_commit_while_their_checkins_name_them(run, tmp_path: Path) -> None:
+    repo = _journal(tmp_path / "j")
+    bob = checkin("bob", "2026-W47")
+    (repo / "checkins/2026/2026-W47-bob.md").write_text(bob, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "bob", env=USER)
+    assert run("-C", repo, "hooks", "install").code == 0
+    config = (repo / "journal.yaml").read_text(encoding="utf-8")
+    (repo / "journal.yaml").write_text(config.replace("  bob:", "  robert:"), encoding="utf-8")
+    git(repo, "add", "journal.yaml")
+    result = git(repo, "commit", "-m", "rename bob", env=USER, check=False)
+    assert result.returncode != 0
+    assert "checkins/2026/2026-W47-bob.md:2:9: error: unknown member 'bob'" in result.stdout + result.stderr
+    # A goal removed while a check-in still names it: blocked too.
+    git(repo, "reset", "-q", "--hard")
+    git(repo, "rm", "-q", "goals/berlin-half.md")
+    assert git(repo, "commit", "-m", "drop goal", env=USER, check=False).returncode != 0
