@@ -113,8 +113,16 @@ def init_journal(target: Path, members: list[str], title: str | None, now: dt.da
         raise JournalError(f"member id '{bad[0]}' is not a slug", hint="use lowercase letters, digits and dashes, e.g. alice")
     if len(set(members)) != len(members):
         raise JournalError("a member is listed twice")
+    outer = open_repository(target if target.exists() else target.parent)
+    if outer is not None and outer.workdir is not None and Path(outer.workdir).resolve() != target.resolve():
+        # The history walk, the hooks and the attributes all read the repository's top
+        # folder: a journal below it would be judged wrongly and not checked on commit.
+        raise JournalError(f"{target} is inside the Git repository at {Path(outer.workdir)}; "
+                           "a journal must be the top folder of its own repository",
+                           hint=f"create it outside that repository (e.g. `journal init ../{target.name}`) "
+                                "and link to it, or run `journal init` at the repository's top folder")
     target.mkdir(parents=True, exist_ok=True)
-    if open_repository(target) is None:
+    if outer is None:
         pygit2.init_repository(str(target), initial_head="main")
     zone = machine_timezone()
     # Whoever starts the journal is most likely its first member: their commits count

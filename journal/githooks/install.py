@@ -15,7 +15,7 @@ from journal.errors import JournalError
 from journal.store import resources
 from journal.store.workspace import require_repository
 
-HOOKS = ("pre-commit", "post-merge", "post-rewrite")
+HOOKS = ("pre-commit", "post-commit", "post-merge", "post-rewrite")
 MARKER = "# journal-hook:"
 
 

@@ -61,3 +61,42 @@ def test_renaming_a_member_blocks_the_commit_while_their_checkins_name_them(run,
     git(repo, "reset", "-q", "--hard")
     git(repo, "rm", "-q", "goals/berlin-half.md")
     assert git(repo, "commit", "-m", "drop goal", env=USER, check=False).returncode != 0
+
+
+def test_committing_one_path_leaves_the_digest_as_head_recorded_it(run, tmp_path: Path) -> None:
+    repo = tmp_path / "j"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for rel, text in {"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
+                      "checkins/2026/2026-W47-alice.md": checkin()}.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text, encoding="utf-8")
+    assert run("-C", repo, "hooks", "install").code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "start", env=USER)
+    (repo / W48).write_text(checkin("alice", "2026-W48"), encoding="utf-8")
+    git(repo, "add", W48)
+    # How JetBrains IDEs commit: only the named path, through a temporary index.
+    git(repo, "commit", "-q", "-m", "m", "--", W48, env=USER)
+    assert "digest/README.md" in git(repo, "show", "--name-only", "--format=", "HEAD").stdout
+    assert git(repo, "status", "--porcelain").stdout == ""
+    # HEAD's digest is the one made for HEAD's entries ...
+    recorded = git(repo, "show", "HEAD:digest/README.md").stdout
+    assert run("-C", repo, "digest", "--markdown-only", "--now", "2026-11-25T12:00:00+00:00").code == 0
+    # ... and an unrelated commit keeps it.
+    git(repo, "checkout", "-q", "--", "digest")
+    (repo / "notes.txt").write_text("n", encoding="utf-8")
+    git(repo, "add", "notes.txt")
+    git(repo, "commit", "-q", "-m", "notes", env=USER)
+    assert git(repo, "show", "HEAD:digest/README.md").stdout == recorded
+    assert git(repo, "status", "--porcelain").stdout == ""
+
+
+def test_init_refuses_a_journal_in_a_subfolder_of_a_repository(run, tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    git(team, "init", "-q", "-b", "main")
+    result = run("init", team / "accountability", "--member", "alice", "--hooks")
+    assert result.code != 0
+    assert "is inside the Git repository at" in result.err and "hint:" in result.err
+    assert not (team / "accountability").exists() and not (team / ".gitattributes").exists()
