@@ -20,7 +20,7 @@ def hooks() -> None:
     """Git hooks: check on commit, rebuild and report after a pull."""
 
 
-@hooks.command("install")
+@hooks.command("install", short_help="Install the shims git runs (commit, merge, rewrite).")
 @click.option("--force", is_flag=True, help="Replace an old <hook>.legacy if one is in the way.")
 @pass_state
 def hooks_install(state: State, force: bool) -> int:
