@@ -27,6 +27,7 @@ class Standing:
     warnings: tuple[str, ...]
     me: str | None  # the member whose email is git's user.email
     workspace: Workspace | None = None  # where it was computed from: for ids that name the journal
+    shallow: str = ""  # non-empty in a shallow clone: which periods are unknown, for every output
 
 
 def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
@@ -62,14 +63,18 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
         for (who, period), (at, email) in (pending or {}).items():
             if who == mid and period not in filings:
                 filings[period] = Filing(period, at, "staged", member.owns_email(email))
+        zones = [(at, build_model.zone(z[mid])) for at, z in (history.zones if history else ()) if mid in z]
         reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
-                                      build_model.outcomes(journal, mid), now))
+                                      build_model.outcomes(journal, mid), now, zones=zones,
+                                      cut=history.cut if history else None,
+                                      grafts=history.grafts if history else frozenset()))
     by_id = {r.member: r for r in reports}
     # With --member, only the pacts that member is a party to.
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms if only is None or only in t.parties)
     me = member_for_email(members, user_email(workspace.root, repo))
     shown = tuple(r for r in reports if only is None or r.member == only)
-    return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me, workspace)
+    shallow = history.warnings[0] if history is not None and history.cut is not None and history.warnings else ""
+    return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me, workspace, shallow)
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -94,6 +99,7 @@ def streaks_json(s: Standing) -> dict[str, Any]:
                          "due": iso(p.due), "flags": list(p.flags)} for p in r.periods],
         } for r in s.reports],
         "contracts": [{"contract": slug, "pact_streak": n} for slug, n in s.pacts],
+        "shallow": s.shallow or None,
         "warnings": list(s.warnings),
     }
 
@@ -106,9 +112,10 @@ def status_json(s: Standing) -> dict[str, Any]:
         member = s.members[r.member]
         p, state = member_state(r, s.now)
         entry: dict[str, Any] = {"member": r.member, "name": member.name, "period": p.period if p else None,
-                                 "state": STATE_LABEL[state]}
+                                 "state": STATE_LABEL[state], "timezone": member.tz.key}
         if p is not None and state is State.CHECKED_IN:
-            entry["at"] = iso(p.at)
+            # In the member's zone (not the committer's offset), with the verdict it got.
+            entry.update(at=iso(p.at.astimezone(member.tz)) if p.at else None, status=p.status)
         elif p is not None and state is State.DUE:
             entry.update(due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
         elif p is not None and state is State.OVERDUE:
@@ -119,4 +126,5 @@ def status_json(s: Standing) -> dict[str, Any]:
     today = s.now.date()
     soon = [{"date": str(u.day), "kind": u.kind, "title": u.title, "source": u.source}
             for u in upcoming(s.journal, today, days=14)]
-    return {"now": iso(s.now), "me": s.me, "members": people, "upcoming": soon, "warnings": list(s.warnings)}
+    return {"now": iso(s.now), "me": s.me, "members": people, "upcoming": soon, "shallow": s.shallow or None,
+            "warnings": list(s.warnings)}

@@ -98,7 +98,12 @@ def new_checkin(state: State, member: str | None, week: str | None, date: dt.dat
 
     if week and date:
         raise click.UsageError("give --week or --date, not both")
-    return _created(create(state.root(), member, week, date, parse_now(now)), edit)
+    from journal.core.problems import clean
+
+    made = create(state.root(), member, week, date, parse_now(now))
+    if made.note:
+        click.echo(f"note: {clean(made.note)}", err=True)
+    return _created(made.path, edit)
 
 
 @new.command("goal")

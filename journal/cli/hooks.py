@@ -20,20 +20,21 @@ def hooks() -> None:
     """Git hooks: check on commit, rebuild and report after a pull."""
 
 
-@hooks.command("install")
+@hooks.command("install", short_help="Install the shims git runs (commit, merge, rewrite).")
 @click.option("--force", is_flag=True, help="Replace an old <hook>.legacy if one is in the way.")
 @pass_state
 def hooks_install(state: State, force: bool) -> int:
-    """Install the pre-commit, post-merge and post-rewrite shims.
+    """Install the pre-commit, post-commit, post-merge and post-rewrite shims.
 
     Honours core.hooksPath. A hook that is already there is kept as <hook>.legacy and
     still runs first (its failure still blocks). Installing twice changes nothing.
     """
-    from journal.githooks.install import install
+    from journal.githooks.install import hooks_dir, install, repository
 
     changes = install(state.directory, force)
     for line in changes or ["hooks already installed; nothing changed"]:
         click.echo(line)
+    click.echo(f"hooks folder: {clean(str(hooks_dir(repository(state.directory))))} (git runs them for every worktree)")
     return EXIT_OK
 
 
@@ -52,9 +53,10 @@ def hooks_uninstall(state: State) -> int:
 @pass_state
 def hooks_status(state: State) -> int:
     """Show which hooks are installed, foreign or missing (exit 1 unless all are current)."""
-    from journal.githooks.install import status
+    from journal.githooks.install import hooks_dir, repository, status
 
     states = status(state.directory)
+    click.echo(f"hooks folder: {clean(str(hooks_dir(repository(state.directory))))} (git runs them for every worktree)")
     for s in states:
         note = (" (current)" if s.current else " (outdated: rerun `journal hooks install`)") if s.state == "ours" else ""
         legacy = f", runs {s.hook}.legacy first" if s.legacy else ""
@@ -64,7 +66,7 @@ def hooks_status(state: State) -> int:
 
 @hooks.command("run", context_settings={"ignore_unknown_options": True},
                short_help="What the installed shims run (git calls it).")
-@click.argument("hook", type=click.Choice(["pre-commit", "post-merge", "post-rewrite"]))
+@click.argument("hook", type=click.Choice(["pre-commit", "post-commit", "post-merge", "post-rewrite"]))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @now_option
 @pass_state
@@ -76,6 +78,8 @@ def hooks_run(state: State, hook: str, args: tuple[str, ...], now: str | None) -
     """
     if hook == "pre-commit":
         return _pre_commit(state)
+    if hook == "post-commit":
+        return _post_commit(state)
     if hook == "post-rewrite" and args[:1] != ("rebase",):
         return EXIT_OK  # an amend brings nothing from partners
     try:
@@ -96,6 +100,20 @@ def _pre_commit(state: State) -> int:
     from journal.githooks.precommit import run
 
     return run(str(state.directory), debug=click.get_current_context().find_root().params.get("debug", False))
+
+
+def _post_commit(state: State) -> int:
+    try:
+        from journal.githooks.postcommit import sync_digest
+        from journal.store.workspace import require_repository
+
+        changed = sync_digest(require_repository(state.directory))
+        if changed:
+            click.echo(f"journal: put the committed digest ({len(changed)} file(s)) in the index and working tree "
+                       "as this commit recorded it")
+    except Exception as exc:  # the commit already happened: report, never fail it
+        click.echo(f"journal: could not bring the digest in step after the commit: {clean(str(exc))}", err=True)
+    return EXIT_OK
 
 
 def _rebuild_after_pull(workspace: Workspace, now: dt.datetime) -> None:

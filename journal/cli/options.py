@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,11 +59,17 @@ def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> d
 
 
 def iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from journal.core.periods import weeks_in_year
     from journal.core.schema import valid_week
 
-    if value is not None and not valid_week(value):
-        raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www, e.g. 2026-W47")
-    return value
+    if value is None or valid_week(value):
+        return value
+    year, number = (int(value[:4]), int(value[6:])) if re.fullmatch(r"[0-9]{4}-W[0-9]{2}", value) else (0, 0)
+    if year:
+        # Well formed, but the year has no such week: say that, not "not an ISO week".
+        raise click.BadParameter(f"week {number} is out of range for {year}: "
+                                 f"{year} has weeks W01 to W{weeks_in_year(year):02d}")
+    raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www, e.g. 2026-W47")
 
 
 now_option = click.option("--now", "now", metavar="DATETIME",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
 
+from journal.core import build_model
 from journal.core.humanize import percent, span
 from journal.core.problems import clean
 from journal.core.states import STATE_LABEL, State
@@ -33,11 +35,11 @@ def streak_table(standing: Any) -> list[str]:
 HEAT = dict(zip(STATUSES, "#+x-.e", strict=True))
 
 
-def status_lines(data: dict[str, Any]) -> list[str]:
+def status_lines(data: dict[str, Any], reader: str = "UTC") -> list[str]:
     """The `journal status` lines; every field from the journal passes the terminal sanitiser."""
     lines = []
     for m in data["members"]:
-        lines.append(f"{clean(m['name'])} ({clean(m['member'])}), {clean(m['period'] or '-')}: {clean(state_text(m))}")
+        lines.append(f"{clean(m['name'])} ({clean(m['member'])}), {clean(m['period'] or '-')}: {clean(state_text(m, reader))}")
         lines += [f"    - {clean(c)}" for c in m["commitments"]]
     if data["upcoming"]:
         lines.append("coming up:")
@@ -46,14 +48,25 @@ def status_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def state_text(m: dict[str, Any]) -> str:
-    """One member's line of `journal status`, from an entry of standing.status_json."""
+def state_text(m: dict[str, Any], reader: str = "UTC") -> str:
+    """One member's line of `journal status`, from an entry of standing.status_json.
+
+    Times are the member's own (as the JSON gives them), followed by the zone's name when
+    the reader's clock (zone `reader`) would read differently at that moment."""
+    def shown(iso: str) -> str:
+        moment = dt.datetime.fromisoformat(iso)
+        text = iso[:16].replace("T", " ")
+        if moment.utcoffset() != moment.astimezone(build_model.zone(reader)).utcoffset():
+            text += f" {m.get('timezone') or moment.strftime('UTC%z')}"
+        return text
+
     if m["state"] == STATE_LABEL[State.CHECKED_IN]:
-        return f"checked in {m['at'][:16].replace('T', ' ')}"
+        verdict = {"late": "late, ", "on_time": "on time, "}.get(m.get("status", ""), "")
+        return f"checked in {verdict}{shown(m['at'])}" if m.get("at") else "checked in"
     if m["state"] == STATE_LABEL[State.DUE]:
-        return f"due in {span(m['seconds_left'])} ({m['due'][:16].replace('T', ' ')} their time)"
+        return f"due in {span(m['seconds_left'])} ({shown(m['due'])})"
     if m["state"] == STATE_LABEL[State.OVERDUE]:
-        return f"OVERDUE since {m['due'][:16].replace('T', ' ')} (counts as late until {m['grace_until'][:16].replace('T', ' ')})"
+        return f"OVERDUE since {shown(m['due'])} (counts as late until {shown(m['grace_until'])})"
     return str(m["state"])
 
 

@@ -53,8 +53,12 @@ def status(state: State, as_json: bool, now: str | None) -> int:
     if as_json:
         click.echo(safe_json(data))
     else:
+        from journal.commands.scaffold import machine_timezone
+
         warn(standing.warnings)
-        for line in status_lines(data):
+        # The reader: the member whose email is git's user.email, else this machine's zone.
+        reader = standing.members[standing.me].tz.key if standing.me in standing.members else machine_timezone()
+        for line in status_lines(data, reader):
             click.echo(line)
     mine = next((r for r in standing.reports if r.member == standing.me), None)
     return EXIT_OVERDUE if mine is not None and is_overdue(mine, standing.now) else EXIT_OK

@@ -14,8 +14,9 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from journal.core import build_model, layout
+from journal.core import build_model, layout, periods
 from journal.core.build_model import members as members_of
+from journal.core.entries import EntryProblem, load_yaml
 from journal.core.model import Cadence, Member
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
@@ -77,9 +78,21 @@ def yaml_quote(value: Any) -> str:
     return escape_yaml_unsafe(text)
 
 
+def yaml_id(value: Any) -> str:
+    """An id as YAML that reads back as the same text: plain when it does (`alice`), quoted
+    when YAML would read the plain word as something else (`1e3`, `yes`, `null`, `0x1f`)."""
+    text = str(value)
+    try:
+        plain = load_yaml(f"{text}: {text}\n", 1)
+    except EntryProblem:
+        plain = None
+    return text if plain == {text: text} else yaml_quote(text)
+
+
 def _environment(root: Path | None) -> SandboxedEnvironment:
     env = sandboxed_environment(root, autoescape=False, keep_trailing_newline=True)
     env.filters["yaml"] = yaml_quote
+    env.filters["yamlid"] = yaml_id
     env.filters["yamlcomment"] = lambda v: " ".join(str(v).split())
     return env
 
@@ -104,8 +117,16 @@ def init_journal(target: Path, members: list[str], title: str | None, now: dt.da
         raise JournalError(f"member id '{bad[0]}' is not a slug", hint="use lowercase letters, digits and dashes, e.g. alice")
     if len(set(members)) != len(members):
         raise JournalError("a member is listed twice")
+    outer = open_repository(target if target.exists() else target.parent)
+    if outer is not None and outer.workdir is not None and Path(outer.workdir).resolve() != target.resolve():
+        # The history walk, the hooks and the attributes all read the repository's top
+        # folder: a journal below it would be judged wrongly and not checked on commit.
+        raise JournalError(f"{target} is inside the Git repository at {Path(outer.workdir)}; "
+                           "a journal must be the top folder of its own repository",
+                           hint=f"create it outside that repository (e.g. `journal init ../{target.name}`) "
+                                "and link to it, or run `journal init` at the repository's top folder")
     target.mkdir(parents=True, exist_ok=True)
-    if open_repository(target) is None:
+    if outer is None:
         pygit2.init_repository(str(target), initial_head="main")
     zone = machine_timezone()
     # Whoever starts the journal is most likely its first member: their commits count
@@ -197,16 +218,62 @@ def _write(root: Path, rel: str, text: str) -> Path:
     return path
 
 
-def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None, now: dt.datetime) -> Path:
+@dataclass(frozen=True)
+class NewCheckin:
+    """The check-in written, and a note for the user when it is not the one they may expect."""
+
+    path: Path
+    note: str = ""
+
+
+def _week_of(day: dt.date) -> str:
+    year, number, _ = day.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def _open_unfiled_previous(ctx: Context, member: str, current: str, cadence: str, now: dt.datetime) -> str | None:
+    """The period before `current` if it is still open (in its grace) and has no check-in yet."""
+    previous = periods.prev_key(current, cadence)
+    if any(p == previous for p, _ in ctx.journal.checkins.get(member, [])):
+        return None
+    begins = periods.key_start(previous, cadence)
+    tz = member_zone(ctx, member)
+    for c in build_model.contracts(ctx.journal).values():
+        if (c.usable and member in c.parties and c.cadence is not None and c.cadence.value == cadence
+                and c.due is not None and c.effective is not None and c.effective <= begins
+                and (c.until is None or begins <= c.until)):
+            if now < periods.make_period(previous, cadence, tz, c.due, c.grace).closes:
+                return previous
+    return None
+
+
+def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None,
+                now: dt.datetime) -> NewCheckin:
+    """Write `member`'s check-in for `week` or `date`, by default the period to file now:
+    the previous one while it is still open (in grace) and unfiled, else the current one."""
     ctx = load_context(root, member)
     member = paths.require_slug(resolve_member(ctx, member), "member id")
+    daily = _is_daily(ctx, member)
+    note = ""
+    if daily and week is not None:
+        raise JournalError(f"{member}'s contracts are daily: a check-in is for a day, not a week",
+                           hint=f"pass --date YYYY-MM-DD (a day of {week})")
+    if not daily and date is not None:
+        # A day-named file would count for nothing under a weekly contract: write its week.
+        week, note = _week_of(date), f"{member}'s contracts are weekly: writing the check-in of week {_week_of(date)}"
+        date = None
     if week is None and date is None:
         local = now.astimezone(member_zone(ctx, member)).date()
-        if _is_daily(ctx, member):
-            date = local
+        current = str(local) if daily else _week_of(local)
+        earlier = _open_unfiled_previous(ctx, member, current, periods.DAILY if daily else periods.WEEKLY, now)
+        if earlier is not None:
+            note = (f"{earlier} is still open and has no check-in: writing it "
+                    f"(for {current}, pass {'--date' if daily else '--week'} {current})")
+            current = earlier
+        if daily:
+            date = dt.date.fromisoformat(current)
         else:
-            year, number, _ = local.isocalendar()
-            week = f"{year}-W{number:02d}"
+            week = current
     period = week if week is not None else str(date)
     previous = ctx.journal.previous_checkin(member, period)
     carried = [{"commitment": c.commitment, "goal": c.goal if layout.is_slug(c.goal) else None}
@@ -215,7 +282,7 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
              for g in build_model.goals(ctx.journal).values()
              if member in g.owners and g.active and g.measure is not None]
     text = render(root, "checkin.md.j2", member=member, week=week, date=date, previous=carried, goals=goals)
-    return _write(root, layout.checkin_path(period, member), text)
+    return NewCheckin(_write(root, layout.checkin_path(period, member), text), note)
 
 
 def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, deadline: dt.date | None,
@@ -236,5 +303,8 @@ def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -
     for party in parties:
         if party not in ctx.members:
             raise UnknownMember(f"unknown member '{party}'")
-    text = render(root, "contract.md.j2", title=title, parties=parties, effective=monday(now.date()))
+    # The week that has begun for every party: in the zone where the date is latest, so no
+    # party's first week under the contract is one already over.
+    today = max(now.astimezone(member_zone(ctx, p)).date() for p in parties) if parties else now.date()
+    text = render(root, "contract.md.j2", title=title, parties=parties, effective=monday(today))
     return _write(root, f"{layout.CONTRACTS}/{slugify(title)}.md", text)

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from journal.core import problems as P
@@ -74,9 +74,45 @@ class Entry:
             if found is None:
                 break
             knode, vnode = found
-            mark_node = knode if (key and part == keypath[-1] and knode is not None) else vnode
+            # A value left blank (`status:`) has no text: its mark is where the next token
+            # starts, a line below. Its key is what the problem is about.
+            blank = isinstance(vnode, ScalarNode) and vnode.value == "" and vnode.start_mark.index == vnode.end_mark.index
+            mark_node = knode if ((key or blank) and part == keypath[-1] and knode is not None) else vnode
         mark = mark_node.start_mark
         return (self.yaml_line + mark.line, mark.column + 1)
+
+
+def raw_scalar(entry: Entry, keypath: KeyPath, *, key: bool = False) -> str:
+    """The text of the plain scalar at `keypath` as written (its key's with `key=True`), or
+    "" for anything else: what a message quotes when YAML read it as a number or boolean."""
+    line, column = entry.position(keypath, key=key)
+    lines = entry.yaml_text.split("\n")
+    index = line - entry.yaml_line
+    if not 0 <= index < len(lines):
+        return ""
+    found = _PLAIN_TOKEN.match(lines[index], column - 1)
+    return found.group(0) if found else ""
+
+
+_PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}:#'\"]+")
+
+
+def _same_key(knode: Node, part: object) -> bool:
+    """Whether a key YAML read as a number, boolean or null (`1e3:`, `null:`) is `part`."""
+    tag, text = str(getattr(knode, "tag", "")), str(knode.value)
+    if part is None:
+        return tag.endswith(":null")
+    if isinstance(part, bool):
+        return tag.endswith(":bool") and text.lower() in (("true", "yes", "on") if part else ("false", "no", "off"))
+    if str(part) == text:
+        return True
+    for read in (lambda t: int(t, 0), float):
+        try:
+            if read(text.replace("_", "")) == part:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def _composed(entry: Entry) -> Node | None:
@@ -92,7 +128,7 @@ def _composed(entry: Entry) -> Node | None:
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
     if isinstance(node, MappingNode):
         for knode, vnode in node.value:
-            if knode.value == part or (not isinstance(part, str) and str(part) == knode.value):
+            if knode.value == part or (not isinstance(part, str) and _same_key(knode, part)):
                 return knode, vnode
     elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         return None, node.value[part]

@@ -11,7 +11,7 @@ from typing import Any
 
 from journal.core import layout, periods
 from journal.core import problems as P
-from journal.core.entries import Entry, KeyPath
+from journal.core.entries import Entry, KeyPath, raw_scalar
 from journal.core.problems import Problem
 
 STATUSES = ("done", "partial", "missed")
@@ -214,7 +214,8 @@ class Validator:
         name = field_name(path)
         if value is None:
             if spec.required:
-                self.problem(path, P.REQUIRED, self._required_message(spec, name))
+                accepts = _SCALARS[spec.kind][0] if spec.kind in _SCALARS else lambda v: v in spec.choices
+                self.problem(path, P.REQUIRED, self._required_message(spec, name) + self._misread(None, path, accepts=accepts))
             return
         if spec.kind == "mapping":
             if isinstance(value, dict):
@@ -237,6 +238,27 @@ class Validator:
         else:
             self.scalar(spec, value, path, name)
 
+    def _misread(self, value: Any, path: KeyPath, *, key: bool = False,
+                 accepts: Callable[[Any], bool] = lambda v: isinstance(v, str)) -> str:
+        """How to write it, when YAML read a plain word as a number, boolean or null that
+        quoted would be accepted (`1e3`, `yes`, `null`, `0x1f`, `2026-11-30` as an id)."""
+        if isinstance(value, bool):
+            kind = "a boolean"
+        elif value is None:
+            kind = "null, no value"
+        elif isinstance(value, (int, float)):
+            kind = "a number"
+        elif isinstance(value, (dt.date, dt.datetime)):
+            kind = "a date"
+        else:
+            return ""
+        raw = raw_scalar(self.entry, path, key=key)
+        if value is None and raw not in ("null", "Null", "NULL", "~"):
+            return ""  # left blank: nothing to quote
+        if not raw or not accepts(raw):
+            return ""
+        return f" (YAML reads {raw} as {kind}; to mean the text, quote it: \"{raw}\")"
+
     def _required_message(self, spec: Field, name: str) -> str:
         if spec.kind == "enum":
             return f"{name} is required: one of {', '.join(spec.choices)}"
@@ -246,7 +268,8 @@ class Validator:
     def scalar(self, spec: Field, value: Any, path: tuple[str | int, ...], name: str, *, key: bool = False) -> bool:
         accepts, expected, code = _SCALARS[spec.kind]
         if not accepts(value):
-            self.problem(path, code, f"{name}: expected {expected}, found {describe(value)}", key=key)
+            hint = self._misread(value, path, key=key, accepts=accepts)
+            self.problem(path, code, f"{name}: expected {expected}, found {describe(value)}{hint}", key=key)
             return False
         if spec.kind in _REF_KINDS:
             self.refs.append(Ref(spec.kind, value, path))
@@ -257,7 +280,9 @@ class Validator:
             self.scalar(_f("member"), value, path, name)
             return
         if not isinstance(value, list):
-            self.problem(path, P.TYPE, f"{name}: expected a list, found {describe(value)}")
+            hint = self._misread(value, path, accepts=layout.is_slug) if spec.kind == "members" else ""
+            expected = "a member id or a list of them" if hint else "a list"
+            self.problem(path, P.TYPE, f"{name}: expected {expected}, found {describe(value)}{hint}")
             return
         if spec.required and not value:
             self.problem(path, P.REQUIRED, f"{name} must list at least one item")
@@ -271,7 +296,8 @@ class Validator:
     def mapping(self, spec: Field, value: dict[Any, Any], path: tuple[str | int, ...]) -> None:
         for k in value:
             if not isinstance(k, str):
-                self.problem(path + (k,), P.TYPE, f"keys must be text, found {describe(k)}", key=True)
+                hint = self._misread(k, path + (k,), key=True)
+                self.problem(path + (k,), P.TYPE, f"keys must be text, found {describe(k)}{hint}", key=True)
             elif k not in spec.fields:
                 self.problem(path + (k,), P.SCHEMA, unknown_key_message(k, spec.fields), key=True)
         for k, sub in spec.fields.items():

@@ -148,8 +148,18 @@ def compute_member(
     filings: Mapping[str, Filing],
     outcomes: Mapping[str, Outcomes],
     now: datetime,
+    *,
+    zones: Sequence[tuple[datetime, ZoneInfo]] = (),
+    cut: datetime | None = None,
+    grafts: frozenset[str] = frozenset(),
 ) -> MemberReport:
-    """Every period of `member` since their first contract, judged as of `now`."""
+    """Every period of `member` since their first contract, judged as of `now`.
+
+    `zones` are the member's committed zones, oldest first (when each came in force): a
+    period closed by `now` is judged in the zone in force when it closed, an open one in
+    `tz`. With `cut` (a shallow history's start), periods whose filing may lie before the
+    cut, or was seen only in a commit the history was cut at (`grafts`), are unknown and
+    left out: neither missed, nor counted, nor owed."""
     now_utc = _utc(now)
     mine = sorted(
         (c for c in contracts if member in c.parties), key=lambda c: (c.effective, c.slug)
@@ -167,11 +177,14 @@ def compute_member(
             begins = key_start(key, cadence)
             in_force = [c for c, (a, b) in spans if a <= begins <= b]
             terms = in_force[0] if in_force else mine[0]
-            period = make_period(key, cadence, tz, terms.due, terms.grace)
+            zone = _zone_in_force(key, cadence, terms, tz, zones, now_utc)
+            period = make_period(key, cadence, zone, terms.due, terms.grace)
             filing = filings.get(key)
             if filing is not None and _utc(filing.at) > now_utc:
                 filing = None
-            statuses.append(_judge(period, filing, in_force, member, tz, now_utc))
+            if cut is not None and _unknown(period, filing, cut, grafts):
+                continue
+            statuses.append(_judge(period, filing, in_force, member, zone, now_utc))
             closed.append(now_utc >= _utc(period.closes))
 
     settled = [s for s, c in zip(statuses, closed, strict=True) if c and s.status != PAUSED]
@@ -239,6 +252,29 @@ def _combine(statuses: list[str]) -> str:
     if any(s in BREAKING for s in statuses):
         return MISSED
     return PENDING
+
+
+def _zone_in_force(key: str, cadence: str, terms: ContractTerms, tz: ZoneInfo,
+                   zones: Sequence[tuple[datetime, ZoneInfo]], now: datetime) -> ZoneInfo:
+    """The zone a period is judged in: the last committed one in force when it closed."""
+    if not zones or all(z == tz for _, z in zones):
+        return tz
+    chosen = zones[0][1]  # a period closed before the first version: the earliest known zone
+    for since, zone in zones:
+        if _utc(since) > _utc(make_period(key, cadence, zone, terms.due, terms.grace).closes):
+            break
+        chosen = zone
+    # Still open: today's settings (HEAD's, or the working tree's) apply.
+    closes = make_period(key, cadence, chosen, terms.due, terms.grace).closes
+    return chosen if _utc(closes) <= now else tz
+
+
+def _unknown(period: Period, filing: Filing | None, cut: datetime, grafts: frozenset[str]) -> bool:
+    # A file first seen in a cut commit may have been filed at any time before it; a
+    # period that closed before the cut without a filing may have one we cannot see.
+    if filing is not None:
+        return filing.commit in grafts
+    return _utc(period.closes) <= _utc(cut)
 
 
 def _span(contract: ContractTerms, tz: ZoneInfo, now: datetime) -> tuple[date, date] | None:

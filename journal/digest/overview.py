@@ -65,7 +65,10 @@ def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
     goals = [_goal(ctx, g, by_goal.get(gid, []), judged) for gid, g in goals_visible.items()]
     for m in members:
         m["goals"] = [g["id"] for g in goals if m["id"] in g["owners"]]
+    # Only a shallow clone's digest names what it cannot know (others stay as they were).
+    shallow = {"shallow": standing.shallow} if standing.shallow else {}
     return {
+        **shallow,
         "title": title or "Journal",
         "now": now.isoformat(),
         "today": today.isoformat(),

@@ -129,6 +129,7 @@ def _pages(r: Rendering) -> list[Output]:
     brief_goals = [{k: g[k] for k in ("id", "title", "owners", "status", "deadline", "countdown", "measure")}
                    for g in goals]
     common = {"title": overview["title"], "now": overview["now"], "today": overview["today"],
+              "shallow": overview.get("shallow"),
               "names": {m["id"]: m["name"] for m in members}, "goal_titles": {g["id"]: g["title"] for g in goals},
               "goal_units": {g["id"]: g["measure"]["metric"] for g in goals if g["measure"]}}
     by_member: dict[str, list[dict[str, Any]]] = {}
@@ -199,7 +200,7 @@ def _style(r: Rendering) -> list[Output]:
 
 def _markdown(template: str, r: Rendering, **extra: Any) -> bytes:
     overview = r.view.overview
-    context = {**overview, "names": {m["id"]: m["name"] for m in overview["members"]},
+    context = {"shallow": None, **overview, "names": {m["id"]: m["name"] for m in overview["members"]},
                "goal_titles": {g["id"]: g["title"] for g in overview["goals"]}, **extra}
     # Blank lines a section leaves at the end do not count: the file ends in one newline.
     return _renderer(r.env, template, context)().decode().rstrip("\n").encode() + b"\n"

@@ -15,7 +15,7 @@ from journal.errors import JournalError
 from journal.store import resources
 from journal.store.workspace import require_repository
 
-HOOKS = ("pre-commit", "post-merge", "post-rewrite")
+HOOKS = ("pre-commit", "post-commit", "post-merge", "post-rewrite")
 MARKER = "# journal-hook:"
 
 
@@ -33,11 +33,13 @@ def repository(start: Path) -> pygit2.Repository:
 
 
 def hooks_dir(repo: pygit2.Repository) -> Path:
-    """The folder git runs hooks from, honouring core.hooksPath."""
+    """The folder git runs hooks from, honouring core.hooksPath: by default the shared git
+    folder's `hooks/`, which git uses for every worktree (a linked worktree's own git folder
+    has a `hooks/` git never looks at)."""
     try:
         configured = repo.config["core.hooksPath"]
     except KeyError:
-        return Path(repo.path) / "hooks"
+        return common_dir(repo) / "hooks"
     path = Path(os.path.expanduser(str(configured)))
     if not path.is_absolute():
         # Git resolves a relative hooksPath against the working tree (the git dir if bare).

@@ -48,8 +48,12 @@ def check_staged(repo: pygit2.Repository) -> CheckResult:
     deltas = staged_changes(repo, index)
     tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
     changed = sorted(p for p, status in deltas.items() if status != "D")
-    if not changed:
+    if not changed and not any(layout.entry_kind(p) != "checkin" for p in deltas):
         return CheckResult([], 0)
+    if any(layout.entry_kind(p) != "checkin" for p in deltas):
+        # The roster, a contract or a goal changed (or went): entries nobody touched may
+        # now name a member or goal that is gone, so the whole staged journal is checked.
+        return _check_whole(repo, index)
 
     def present(paths: list[str], folder: str) -> set[str]:
         """`paths` from HEAD as the index has them: minus deletions, plus additions."""
@@ -77,6 +81,22 @@ def check_staged(repo: pygit2.Repository) -> CheckResult:
     entries, problems = load_blobs(repo, blobs, use_cache=False)
     goal_ids = {p.rpartition("/")[2].removesuffix(".md") for p in listed[layout.GOALS]}
     return check_entries(entries, problems + links, changed, changed, goal_ids)
+
+
+def _check_whole(repo: pygit2.Repository, index: pygit2.Index) -> CheckResult:
+    """Every journal file of the index, checked together (what `journal check` does)."""
+    blobs, links = [], []
+    for entry in index:
+        if layout.entry_kind(entry.path) is None:
+            continue
+        if entry.mode == _LINK:
+            links.append(Problem(entry.path, 1, 1, P.ERROR, P.SYMLINK, "symlinked entries are refused; commit the file itself"))
+        else:
+            blobs.append((entry.path, entry.id))
+    entries, problems = load_blobs(repo, blobs, use_cache=False)
+    paths = [path for path, _ in blobs]
+    goal_ids = {p.rpartition("/")[2].removesuffix(".md") for p in paths if layout.entry_kind(p) == "goal"}
+    return check_entries(entries, problems + links, paths, None, goal_ids)
 
 
 def _predecessor(tree: pygit2.Tree | None, present: Callable[[list[str], str], set[str]],

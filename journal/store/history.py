@@ -14,14 +14,14 @@ from typing import Any, cast
 import pygit2
 
 from journal.core import build_model
-from journal.core.entries import load_front_matter
-from journal.core.layout import CHECKINS, CONTRACTS, CheckinName, is_slug, parse_checkin_name
+from journal.core.entries import load_front_matter, load_yaml
+from journal.core.layout import CHECKINS, CONFIG, CONTRACTS, CheckinName, is_slug, parse_checkin_name
 from journal.store.atomic import write_replace
 from journal.store.local_state import read_json
 
 CACHE_FILE = "history.json"
 # Bump when what counts as a filing changes, so every old cache is rebuilt.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _CACHE_FORMAT = "journal-history"
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
 _ADDED = int(pygit2.enums.DeltaStatus.ADDED)
@@ -32,8 +32,10 @@ PauseKey = tuple[str, str, str, str]  # (contract slug, member, from, to)
 # Everything JSON can carry: author time, offset (minutes), commit, path, name, email.
 _Event = tuple[int, int, str, str, str, str]
 _Seen = tuple[int, int, str]  # author time, offset, commit
-_Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None]  # checkins/ and contracts/ tree ids
-_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...]]  # _Dirs, parents
+_Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None]  # checkins/, contracts/, journal.yaml
+_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...]]  # _Dirs, parents
+# A version of journal.yaml's zones: author time, offset, commit, member -> zone as written.
+_Zones = tuple[int, int, str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,11 @@ class History:
     filings: dict[Key, Filing]
     pauses: dict[PauseKey, datetime]  # when a pause first appeared in its contract
     warnings: tuple[str, ...]
+    # Every committed version of the members' zones, oldest first: (author time, member -> zone).
+    zones: tuple[tuple[datetime, dict[str, str]], ...] = ()
+    # A shallow clone: the oldest commit time kept, and the commits the history was cut at.
+    cut: datetime | None = None
+    grafts: frozenset[str] = frozenset()
 
 
 def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> History:
@@ -71,31 +78,32 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
     cache = cache_dir / CACHE_FILE if cache_dir is not None else None
     cached = _load_cache(cache, grafts) if cache is not None else None
     if cached is not None and cached[0] == str(head):
-        filings, pauses = cached[1], cached[2]
+        filings, pauses, zones = cached[1], cached[2], cached[3]
     else:
         base = None
         if cached is not None and _is_ancestor(repo, cached[0], head):
             base = cached
         with _fast_reads():
-            filings, pauses = _scan(repo, head, base)
+            filings, pauses, zones = _scan(repo, head, base)
         if cache is not None:
-            _save_cache(cache, str(head), grafts, filings, pauses)
-    return _history(repo, str(head), filings, pauses, grafts)
+            _save_cache(cache, str(head), grafts, filings, pauses, zones)
+    return _history(repo, str(head), filings, pauses, zones, grafts)
 
 
 def _scan(repo: pygit2.Repository, head: pygit2.Oid,
-          base: tuple[str, dict[Key, _Event], dict[PauseKey, _Seen]] | None
-          ) -> tuple[dict[Key, _Event], dict[PauseKey, _Seen]]:
+          base: tuple[str, dict[Key, _Event], dict[PauseKey, _Seen], dict[str, _Zones]] | None
+          ) -> tuple[dict[Key, _Event], dict[PauseKey, _Seen], dict[str, _Zones]]:
     """Walk the commits not yet in `base` and fold what they introduce into it."""
     filings = dict(base[1]) if base else {}
     pauses = dict(base[2]) if base else {}
+    zones = dict(base[3]) if base else {}
     nodes, changed = _walk_new(repo, head, base[0]) if base else _walk_all(repo, head)
     trees = _Trees(repo)
 
     def dirs(oid: pygit2.Oid) -> _Dirs | None:
         node = nodes.get(oid)
         if node is not None:
-            return node[0], node[1]
+            return node[0], node[1], node[2]
         # A parent outside the walk: one the cache covers (or, in a broken clone, none at all).
         commit = repo.get(oid)
         return _dirs(commit.tree) if isinstance(commit, pygit2.Commit) else None
@@ -107,8 +115,11 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
     added: list[tuple[pygit2.Oid, CheckinName, str, list[_Dirs]]] = []
     times: dict[CheckinName, int] = {}
     for oid in changed:
-        checkins, contracts, parent_ids = nodes[oid]
+        checkins, contracts, config, parent_ids = nodes[oid]
         parents = [d for d in map(dirs, parent_ids) if d is not None]
+        if config is not None and all(p[2] != config for p in parents):
+            # Verdicts of closed periods follow the zones in force when they closed.
+            zones[str(oid)] = (*_stamp(_commit(repo, oid)), str(oid), trees.zones_of(config))
         if checkins is not None and all(p[0] != checkins for p in parents):
             for found, path in trees.added(checkins, parents[0][0] if parents else None):
                 added.append((oid, found, path, parents))
@@ -128,7 +139,7 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
         commit = commits.get(oid) or commits.setdefault(oid, _commit(repo, oid))
         _keep_earliest(filings, (found.member, found.period),
                        (*_stamp(commit), str(oid), path, *_author(commit)))
-    return filings, pauses
+    return filings, pauses, zones
 
 
 def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
@@ -150,7 +161,7 @@ def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oi
             # A tuple of ids holds no containers, so the garbage collector stops tracking it.
             parents = tuple(commit.parent_ids)
             node = nodes[oid] = (*_dirs(commit.tree), parents)
-            if child is not None and nodes[child][:2] != node[:2]:
+            if child is not None and nodes[child][:3] != node[:3]:
                 changed.append(child)
             child = None
             if len(parents) == 1:
@@ -182,7 +193,11 @@ def _dirs(tree: pygit2.Tree) -> _Dirs:
         contracts = tree[CONTRACTS].id
     except KeyError:
         contracts = None
-    return checkins, contracts
+    try:
+        config = tree[CONFIG].id
+    except KeyError:
+        config = None
+    return checkins, contracts, config
 
 
 class _Trees:
@@ -254,6 +269,17 @@ class _Trees:
             found |= {(slug, *pause) for pause in self.pauses_of(blob)} - {(slug, *p) for p in before}
         return found
 
+    def zones_of(self, oid: pygit2.Oid) -> dict[str, str]:
+        """Member -> zone as journal.yaml blob `oid` writes them (members without one left out)."""
+        blob = self.repo.get(oid)
+        try:
+            data = load_yaml(blob.data.decode("utf-8"), 1) if isinstance(blob, pygit2.Blob) else None
+        except Exception:  # noqa: BLE001 - one unreadable old journal.yaml must not hide all history
+            return {}
+        roster = data.get("members") if isinstance(data, dict) else None
+        return {mid: info["timezone"] for mid, info in (roster.items() if isinstance(roster, dict) else ())
+                if isinstance(mid, str) and isinstance(info, dict) and isinstance(info.get("timezone"), str)}
+
     def _blobs(self, oid: pygit2.Oid | None) -> dict[str, pygit2.Oid]:
         tree = self.repo.get(oid) if oid is not None else None
         if not isinstance(tree, pygit2.Tree):
@@ -315,7 +341,7 @@ def _when(time: int, offset: int) -> datetime:
 
 
 def _history(repo: pygit2.Repository, head: str, filings: dict[Key, _Event],
-             pauses: dict[PauseKey, _Seen], grafts: list[str]) -> History:
+             pauses: dict[PauseKey, _Seen], zones: dict[str, _Zones], grafts: list[str]) -> History:
     # Authors go through .mailmap only now, so a changed .mailmap needs no new walk.
     mailmap = pygit2.Mailmap.from_repository(repo)
     result = {}
@@ -326,8 +352,9 @@ def _history(repo: pygit2.Repository, head: str, filings: dict[Key, _Event],
         except (ValueError, pygit2.GitError):
             pass  # a name libgit2 refuses (say, with a NUL in it) is shown as written
         result[key] = Filing(key[0], key[1], path, commit, _when(time, offset), name, email)
+    versions = tuple((_when(t, o), dict(z)) for t, o, _, z in sorted(zones.values(), key=lambda v: (v[0], v[2])))
     return History(head, result, {k: _when(*pauses[k][:2]) for k in sorted(pauses)},
-                   _shallow_warnings(repo, grafts))
+                   _shallow_warnings(repo, grafts), versions, _shallow_cut(repo, grafts), frozenset(grafts))
 
 
 def _shallow_grafts(repo: pygit2.Repository) -> list[str]:
@@ -344,24 +371,35 @@ def _shallow_grafts(repo: pygit2.Repository) -> list[str]:
         return []
 
 
-def _shallow_warnings(repo: pygit2.Repository, grafts: list[str]) -> tuple[str, ...]:
+def _shallow_cut(repo: pygit2.Repository, grafts: list[str]) -> datetime | None:
+    """When the kept history begins in a shallow clone (the newest commit it was cut at)."""
     if not repo.is_shallow:
-        return ()
+        return None
     commits = [c for c in map(repo.get, grafts) if isinstance(c, pygit2.Commit)]  # present ones
-    if not commits:
-        return ("history is incomplete (shallow clone)",)
-    oldest = min(_when(*_stamp(cast(pygit2.Commit, c))) for c in commits)
-    return (f"history before {oldest.date().isoformat()} is missing (shallow clone)",)
+    # Before the newest cut some line of history is missing, so nothing earlier is known.
+    return max((_when(*_stamp(cast(pygit2.Commit, c))) for c in commits), default=datetime.max.replace(tzinfo=UTC))
+
+
+def _shallow_warnings(repo: pygit2.Repository, grafts: list[str]) -> tuple[str, ...]:
+    cut = _shallow_cut(repo, grafts)
+    if cut is None:
+        return ()
+    if cut.year == datetime.max.year:
+        return ("history is shallow (a shallow clone): periods before it are unknown, not missed; "
+                "run `git fetch --unshallow` for the full record",)
+    return (f"history is shallow (a shallow clone): periods before {cut.date().isoformat()} are unknown, "
+            "not missed; run `git fetch --unshallow` for the full record",)
 
 
 def _load_cache(path: Path, grafts: list[str]
-                ) -> tuple[str, dict[Key, _Event], dict[PauseKey, _Seen]] | None:
+                ) -> tuple[str, dict[Key, _Event], dict[PauseKey, _Seen], dict[str, _Zones]] | None:
     """The cached walk, or None for anything but a well-formed cache of this very format."""
     raw = read_json(path)  # None for anything this machine cannot use: the walk is redone
     if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
             or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
             or not _is_commit_id(raw.get("head"))
-            or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)):
+            or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)
+            or not isinstance(raw.get("zones"), list)):
         return None
     filings: dict[Key, _Event] = {}
     for item in raw["filings"]:
@@ -376,7 +414,13 @@ def _load_cache(path: Path, grafts: list[str]
         if not (_shaped(item, "ssssiis") and _is_commit_id(item[6])):
             return None
         pauses[tuple(item[:4])] = tuple(item[4:])  # type: ignore[index]
-    return raw["head"], filings, pauses
+    zones: dict[str, _Zones] = {}
+    for item in raw["zones"]:
+        if not (isinstance(item, list) and len(item) == 4 and _shaped(item[:3], "iis") and _is_commit_id(item[2])
+                and isinstance(item[3], dict) and all(isinstance(v, str) for v in item[3].values())):
+            return None
+        zones[item[2]] = (item[0], item[1], item[2], item[3])
+    return raw["head"], filings, pauses, zones
 
 
 def _shaped(item: Any, kinds: str) -> bool:
@@ -391,11 +435,12 @@ def _is_commit_id(value: Any) -> bool:
 
 
 def _save_cache(path: Path, head: str, grafts: list[str], filings: dict[Key, _Event],
-                pauses: dict[PauseKey, _Seen]) -> None:
+                pauses: dict[PauseKey, _Seen], zones: dict[str, _Zones]) -> None:
     data = {
         "format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head, "shallow": grafts,
         "filings": [[*key, *event] for key, event in sorted(filings.items())],
         "pauses": [[*key, *seen] for key, seen in sorted(pauses.items())],
+        "zones": [[*version[:3], version[3]] for _, version in sorted(zones.items())],
     }
     try:
         write_replace(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

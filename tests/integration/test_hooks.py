@@ -121,11 +121,12 @@ def test_install_is_idempotent_and_status_reports(repo: Path, run) -> None:
     hooks = repo / ".git/hooks"
     before = {p.name: p.read_bytes() for p in hooks.iterdir()}
     result = run("-C", repo, "hooks", "install")
-    assert result.out == "hooks already installed; nothing changed\n"
+    assert result.out.splitlines()[0] == "hooks already installed; nothing changed"
+    assert result.out.splitlines()[1] == f"hooks folder: {hooks.resolve()} (git runs them for every worktree)"
     assert {p.name: p.read_bytes() for p in hooks.iterdir()} == before
     assert not any(name.endswith(".legacy") for name in before)
     status = run("-C", repo, "hooks", "status")
-    assert status.code == 0 and status.out.count("ours (current)") == 3
+    assert status.code == 0 and status.out.count("ours (current)") == 4
 
 
 def test_core_hooks_path_is_honoured(tmp_path: Path, run) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pygit2
@@ -83,9 +84,13 @@ def test_new_checkin_unknown_member_is_an_error(run, journal_dir: Path) -> None:
 
 
 def test_new_checkin_with_daily_date(run, journal_dir: Path) -> None:
+    (journal_dir / "contracts/daily.md").write_text(
+        "---\ntitle: Daily\nparties: [bob]\neffective: 2026-11-16\ncadence: daily\ndue: \"21:00\"\n---\n")
     result = run("-C", journal_dir, "new", "checkin", "--member", "bob", "--date", "2026-11-20")
-    assert result.code == 0
-    assert _yaml((journal_dir / "checkins/2026/2026-11-20-bob.md").read_text())["date"] == "2026-11-20" or True
+    assert result.code == 0, result
+    assert _yaml((journal_dir / "checkins/2026/2026-11-20-bob.md").read_text())["date"] == dt.date(2026, 11, 20)
+    weekly = run("-C", journal_dir, "new", "checkin", "--member", "bob", "--week", "2026-W48")
+    assert weekly.code != 0 and "--date" in weekly.err
 
 
 def test_new_goal_and_contract_are_valid_entries(run, journal_dir: Path) -> None:

@@ -76,7 +76,9 @@ def test_status_exits_with_the_overdue_code_when_you_are_overdue(run, history: P
     result = run("-C", history, "status", "--now", "2026-11-29T20:30:00+00:00")
     assert result.code == EXIT_OVERDUE == 4, result
     assert "Alice Moreno (alice), 2026-W48: OVERDUE since 2026-11-29 21:00" in result.out
-    assert "Bob Okafor (bob), 2026-W48: due in 5h 30m (2026-11-29 21:00 their time)" in result.out
+    # Alice reads it: her own times unnamed, Bob's named by his zone.
+    assert "(counts as late until 2026-11-30 09:00)" in result.out
+    assert "Bob Okafor (bob), 2026-W48: due in 5h 30m (2026-11-29 21:00 America/New_York)" in result.out
     assert "    - Three runs" in result.out
     git(history, "config", "user.email", "bob@example.com")
     assert run("-C", history, "status", "--now", "2026-11-29T20:30:00+00:00").code == 0
