@@ -26,16 +26,22 @@ def _temp_beside(path: Path, data: bytes, mode: int | None = None) -> Path:
         except FileExistsError:
             continue
     try:
-        with os.fdopen(fd, "wb") as fh:
-            if mode is not None:
-                os.fchmod(fh.fileno(), mode)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        fill(fd, data, mode)
     except BaseException:
         os.unlink(tmp)
         raise
     return tmp
+
+
+def fill(fd: int, data: bytes, mode: int | None = None) -> None:
+    """Write `data` to the freshly created file `fd` and close it, synced to disk; with
+    `mode`, the file gets exactly that mode (a replaced file's), else what the umask left."""
+    with os.fdopen(fd, "wb") as fh:
+        if mode is not None:
+            os.fchmod(fh.fileno(), mode)
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def write_new(path: Path, text: str) -> None:

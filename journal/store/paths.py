@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from journal.core import layout
 from journal.errors import JournalError
+from journal.store import atomic
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _HINT = "a partner may have committed it; look at it with `git log -p -- PATH` and remove it"
@@ -138,12 +139,7 @@ def _write_temp(folder: int, name: str, rel: str, data: bytes, mode: int | None 
     tmp = f".{name}.{secrets.token_hex(4)}.tmp"
     fd = _open_file(folder, tmp, rel, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            if mode is not None:
-                os.fchmod(fh.fileno(), mode)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        atomic.fill(fd, data, mode)
     except BaseException:
         os.unlink(tmp, dir_fd=folder)
         raise
