@@ -55,3 +55,22 @@ def test_regenerating_the_committed_digest_adds_jinja_only(tmp_path: Path) -> No
     # It did the whole job: the committed digest was regenerated and staged.
     staged = git(root, "diff", "--cached", "--name-only").stdout.split()
     assert "digest/README.md" in staged, (staged, result.stderr)
+
+
+def test_the_shim_starts_python_once_per_commit(tmp_path: Path) -> None:
+    # Every Python start is paid on every commit; asking Python whether journal is still
+    # importable before running it would double the start-up.
+    from journal.githooks.install import shim_text
+
+    root, env = _staged_checkin(tmp_path)
+    log = tmp_path / "starts.log"
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho "$*" >> {log}\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    hook = root / ".git/hooks/pre-commit"
+    hook.write_text(shim_text("pre-commit", str(python)))
+    hook.chmod(0o755)
+    result = subprocess.run(["git", "commit", "-q", "-m", "W48"], cwd=root, capture_output=True, text=True,
+                            env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().splitlines() == ["-m journal hooks run pre-commit"]
