@@ -244,7 +244,7 @@ def add_commit(repo: Path) -> None:
         + "M 100644 inline checkins/2030/2030-W01-alice.md\n"
         + _data("---\nmember: alice\nweek: 2030-W01\n---\n")
     )
-    _git(repo, "fast-import", "--quiet", input=stream.encode())
+    _git(repo, "fast-import", "--quiet", "--force", input=stream.encode())
 
 
 def _oldest_by_path(log: bytes) -> dict[str, str]:

@@ -14,7 +14,7 @@ from typing import Any, cast
 import pygit2
 
 from journal.core import build_model
-from journal.core.entries import load_front_matter
+from journal.core.entries import EntryProblem, load_front_matter, split_front_matter
 from journal.core.layout import CHECKINS, CONTRACTS, CheckinName, is_slug, parse_checkin_name
 from journal.store.atomic import write_replace
 
@@ -196,6 +196,7 @@ class _Trees:
         self.tree = lru_cache(maxsize=64)(self._tree)
         self.listing = lru_cache(maxsize=256)(self._listing)
         self.pauses_of = lru_cache(maxsize=256)(self._pauses_of)
+        self.by_front_matter: dict[str, frozenset[tuple[str, str, str]]] = {}
 
     def _tree(self, oid: pygit2.Oid | None) -> pygit2.Tree | None:
         tree = self.repo.get(oid) if oid is not None else None
@@ -264,12 +265,30 @@ class _Trees:
         blob = self.repo.get(oid)
         if not isinstance(blob, pygit2.Blob):
             return frozenset()
-        try:
-            data = load_front_matter(blob.data.decode("utf-8"))
-        except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
+        raw = blob.data
+        # Parsing YAML is what a busy history's walk would spend its time on, so a version
+        # is parsed only when its bytes can name pauses (the key written out, or spelled
+        # with escapes), and only once per distinct front matter: contracts are mostly
+        # edited below it.
+        if b"pauses" not in raw and b"\\" not in raw:
             return frozenset()
-        pauses = build_model.contract("", None, data=data if isinstance(data, dict) else {}).pauses
-        return frozenset((p.member, p.start.isoformat(), p.end.isoformat()) for p in pauses if is_slug(p.member))
+        try:
+            text = raw.decode("utf-8").replace("\r\n", "\n")
+            yaml_text = split_front_matter(text)[0]
+        except (UnicodeDecodeError, EntryProblem):
+            return frozenset()
+        if yaml_text not in self.by_front_matter:
+            self.by_front_matter[yaml_text] = _pauses_in(text)
+        return self.by_front_matter[yaml_text]
+
+
+def _pauses_in(text: str) -> frozenset[tuple[str, str, str]]:
+    try:
+        data = load_front_matter(text)
+    except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
+        return frozenset()
+    pauses = build_model.contract("", None, data=data if isinstance(data, dict) else {}).pauses
+    return frozenset((p.member, p.start.isoformat(), p.end.isoformat()) for p in pauses if is_slug(p.member))
 
 
 def _fold_pauses(pauses: dict[PauseKey, _Seen], commit: pygit2.Commit, found: set[PauseKey]) -> None:
