@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ CACHE_VERSION = 1
 _CACHE_FORMAT = "journal-history"
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
 _ADDED = int(pygit2.enums.DeltaStatus.ADDED)
+# Each tree entry is "<mode> <name>", a NUL byte and the object id (no name holds a NUL);
+# by id length, 20 bytes for SHA-1 and 32 for SHA-256 repositories.
+_OBJECT_IDS = {size: re.compile(rb"\x00.{%d}" % size, re.DOTALL) for size in (20, 32)}
 _LIST_AT_MOST = 64  # entries in a folder that Python lists itself; bigger ones are diffed
 
 Key = tuple[str, str]  # (member, period)
@@ -197,6 +201,7 @@ class _Trees:
         self.listing = lru_cache(maxsize=256)(self._listing)
         self.pauses_of = lru_cache(maxsize=256)(self._pauses_of)
         self.by_front_matter: dict[str, frozenset[tuple[str, str, str]]] = {}
+        self.names = lru_cache(maxsize=64)(self._names)
 
     def _tree(self, oid: pygit2.Oid | None) -> pygit2.Tree | None:
         tree = self.repo.get(oid) if oid is not None else None
@@ -211,6 +216,21 @@ class _Trees:
                 names.append(entry.name)
         return frozenset(cast(list[str], names)), cast(dict[str, pygit2.Oid], folders)
 
+    def _names(self, oid: pygit2.Oid | None) -> bytes | None:
+        """A folder's raw tree with the object ids cut out: modes and names, in git's order.
+
+        Equal for two versions exactly when they list the same names, so a commit that
+        only edits files is told apart without diffing; a folder holding folders gives
+        None, since a subfolder's name stays while its content changes."""
+        tree = self.tree(oid)
+        if tree is None:
+            return None
+        ids = _OBJECT_IDS.get(len(tree.id.raw))
+        if ids is None:
+            return None
+        listing = ids.sub(b"\0", tree.read_raw())
+        return None if listing.startswith(b"40000 ") or b"\x0040000 " in listing else listing
+
     def added(self, new: pygit2.Oid, old: pygit2.Oid | None) -> Iterator[tuple[CheckinName, str]]:
         """Check-ins in tree `new` at paths that tree `old` lacks, folder by folder."""
         todo = [(new, old, f"{CHECKINS}/")]
@@ -221,8 +241,10 @@ class _Trees:
                 continue
             old_tree = self.tree(old)
             if old_tree is not None and len(tree) > _LIST_AT_MOST:
-                diff = old_tree.diff_to_tree(tree)  # recurses, but big folders seldom nest
-                paths = sorted(d.new_file.path for d in diff.deltas if d.status == _ADDED)
+                listing = self.names(new) if len(tree) == len(old_tree) else None
+                if listing is not None and listing == self.names(old):
+                    continue  # only existing files edited (most commits): nothing can be new here
+                paths = _added_paths(old_tree, tree)
             else:
                 (names, folders), (old_names, old_folders) = self.listing(new), self.listing(old)
                 paths = sorted(names - old_names)
@@ -289,6 +311,11 @@ def _pauses_in(text: str) -> frozenset[tuple[str, str, str]]:
         return frozenset()
     pauses = build_model.contract("", None, data=data if isinstance(data, dict) else {}).pauses
     return frozenset((p.member, p.start.isoformat(), p.end.isoformat()) for p in pauses if is_slug(p.member))
+
+
+def _added_paths(old: pygit2.Tree, new: pygit2.Tree) -> list[str]:
+    """Paths in `new` that `old` lacks, by libgit2's diff (recurses, but big folders seldom nest)."""
+    return sorted(d.new_file.path for d in old.diff_to_tree(new).deltas if d.status == _ADDED)
 
 
 def _fold_pauses(pauses: dict[PauseKey, _Seen], commit: pygit2.Commit, found: set[PauseKey]) -> None:

@@ -284,6 +284,25 @@ def test_contract_front_matter_is_parsed_once_however_often_the_text_below_chang
     assert len(parsed) == 2  # pact's one front matter, and the escaped version of other
 
 
+def test_big_year_folder_edits_renames_and_adds_of_the_same_size(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Over 64 check-ins in a folder: a commit that only edits is told apart from one that
+    # swaps a name (same number of files) without a diff; the swap still files its new key.
+    weeks = [f"2026-W{w:02d}" for w in range(1, 45)]
+    first = {f"checkins/2026/{w}-{m}.md": f"{w} {m}" for w in weeks for m in ("alice", "bob")}
+    repo.commit(first, "2026-11-01T10:00:00+00:00")
+    diffs: list[int] = []
+    original = history._added_paths
+    monkeypatch.setattr(history, "_added_paths", lambda old, new: diffs.append(1) or original(old, new))
+    repo.commit({"checkins/2026/2026-W10-alice.md": "edited"}, "2026-11-02T10:00:00+00:00")
+    repo.git("mv", "checkins/2026/2026-W44-bob.md", "checkins/2026/2026-W45-bob.md")
+    renamed = repo.commit({}, "2026-11-03T10:00:00+00:00")
+    repo.commit({"checkins/2026/2026-W11-bob.md": "edited too"}, "2026-11-04T10:00:00+00:00")
+    found = repo.read().filings
+    assert found[("bob", "2026-W45")].commit == renamed
+    assert len(found) == 89  # 88 from the first commit, the renamed one's new key
+    assert len(diffs) == 1  # only the rename needed a diff
+
+
 def test_warm_run_after_a_new_commit_equals_a_cold_run(repo_with_two_filings: Repo, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
