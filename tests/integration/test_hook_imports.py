@@ -1,6 +1,7 @@
 """The pre-commit fast path (`python -m journal hooks run pre-commit`) stays free of click,
 Jinja and watchdog while it checks; regenerating the committed digest, a template since the
-digest pipeline has one view and many writers, adds Jinja and nothing else."""
+digest pipeline has one view and many writers, adds Jinja and nothing else: markdown-it
+only loads for sections that hold link syntax, icalendar only for the site's calendar."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.support.journals import AUTHORS, CONFIG, checkin, git, write_journal
 
 PROBE = """
 import atexit, runpy, sys
-heavy = ("click", "jinja2", "watchdog")
+heavy = ("click", "jinja2", "watchdog", "markdown_it", "icalendar")
 atexit.register(lambda: print("heavy:", sorted({m.split(".")[0] for m in sys.modules} & set(heavy)), file=sys.stderr))
 sys.argv = ["journal", "hooks", "run", "pre-commit"]
 runpy.run_module("journal", run_name="__main__")
