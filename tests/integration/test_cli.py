@@ -80,7 +80,7 @@ def test_unexpected_error_is_one_line_without_traceback(run, journal_dir: Path, 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("journal.core.rules.check_files", boom)
+    monkeypatch.setattr("journal.core.rules.check_entries", boom)
     result = run("-C", journal_dir, "check")
     assert result.code == 3
     assert result.err == ("Error: unexpected RuntimeError: disk on fire\n"
