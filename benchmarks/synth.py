@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+import subprocess
 from pathlib import Path
 
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney"]
@@ -51,3 +53,48 @@ def write(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def _data(text: str) -> str:
+    return f"data {len(text.encode())}\n{text}\n"
+
+
+def _commit(path: str, text: str, member: str, when: int, message: str) -> str:
+    return (f"commit refs/heads/main\nauthor {member} <{member}@example.org> {when} +0000\n"
+            f"committer {member} <{member}@example.org> {when} +0000\n" + _data(message)
+            + f"M 100644 inline {path}\n" + _data(text))
+
+
+def make_repository(root: Path, members: int = 10, years: int = 5) -> dict[str, str]:
+    """The synthetic journal with a history: setup first, then each check-in committed on
+    the Sunday morning of its week, so every period counts on time. Returns the files."""
+    files = journal_files(members=members, years=years)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    setup = int(dt.datetime(2021, 11, 20, tzinfo=dt.UTC).timestamp())
+    stream = [f"commit refs/heads/main\nauthor member-00 <member-00@example.org> {setup} +0000\n"
+              f"committer member-00 <member-00@example.org> {setup} +0000\n" + _data("setup")]
+    stream += [f"M 100644 inline {p}\n" + _data(t) for p, t in sorted(files.items()) if not p.startswith("checkins/")]
+    checkins = sorted((p for p in files if p.startswith("checkins/")), key=lambda p: (p.rsplit("/", 1)[1][:8], p))
+    for path in checkins:
+        m = re.search(r"(\d{4})-W(\d{2})-(member-\d\d)", path)
+        assert m is not None
+        sunday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 7)
+        when = int(dt.datetime(sunday.year, sunday.month, sunday.day, 6, tzinfo=dt.UTC).timestamp())
+        stream.append(_commit(path, files[path], m[3], when, f"check-in {m[0]}"))
+    subprocess.run(["git", "-C", str(root), "fast-import", "--quiet"], input="".join(stream).encode(), check=True)
+    subprocess.run(["git", "-C", str(root), "checkout", "-q", "-f", "main"], check=True)
+    return files
+
+
+def new_checkin(root: Path, member: str, n: int) -> str:
+    """Write check-in number n of `member` for a week after the synthetic history; its path."""
+    week = dt.date(2027, 1, 4) + dt.timedelta(weeks=n)
+    year, number, _ = week.isocalendar()
+    key = f"{year}-W{number:02d}"
+    rel = f"checkins/{year}/{key}-{member}.md"
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\nmember: {member}\nweek: {key}\noutcomes: []\nmetrics: {{{member}-goal-0: {20 + n % 9}}}\n"
+                    f"commitments:\n  - {{commitment: Run {n + 3} times, goal: {member}-goal-0}}\n---\n"
+                    f"## Wins\nWeek number {n}.\n", encoding="utf-8")
+    return rel

@@ -3,6 +3,7 @@
 # It runs a hook that was here before (kept as @HOOK@.legacy) first, then journal.
 hook=@HOOK@
 python=@PYTHON@
+package=@PACKAGE@
 here=$(dirname "$0")
 
 if [ -x "$here/$hook.legacy" ]; then
@@ -18,7 +19,9 @@ if [ "$hook" = post-commit ]; then
     git diff-tree --quiet --root --no-commit-id -r HEAD -- journal.yaml contracts goals checkins 2>/dev/null && exit 0
 fi
 
-if [ -x "$python" ] && "$python" -c "import journal" 2>/dev/null; then
+# Whether the interpreter still has journal is asked of the file system, not of a second
+# Python start: that would double what every commit pays.
+if [ -x "$python" ] && [ -f "$package/__main__.py" ]; then
     exec "$python" -m journal hooks run "$hook" "$@"
 elif command -v journal >/dev/null 2>&1; then
     exec journal hooks run "$hook" "$@"

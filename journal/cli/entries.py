@@ -148,8 +148,11 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     Exit 0 when clean (warnings allowed), 1 when errors are found (or warnings with
     --strict), 2 on a usage error.
     """
+    from journal.core import layout
     from journal.core import problems as P
-    from journal.core.rules import check_files
+    from journal.core.rules import check_entries
+    from journal.store.git import cache_dir, load_files
+    from journal.store.workspace import open_repository
     from journal.store.worktree import read_worktree, relative_to_root
 
     fmt = "json" if as_json else fmt
@@ -161,7 +164,11 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
         if missing:
             raise JournalError(f"not a journal entry: {missing[0]}",
                                hint="entries are journal.yaml, contracts/*.md, goals/*.md and checkins/<YYYY>/*.md")
-    result = check_files(files, only)
+    # Parses are reused from the cache under the git folder (keyed by blob id), as every
+    # other command does; a journal outside a repository is parsed afresh.
+    repo = open_repository(root)
+    entries, parse_problems = load_files(files, cache_dir(repo) if repo is not None else None)
+    result = check_entries(entries, parse_problems, [p for p in files if layout.entry_kind(p) is not None], only)
     found = P.sort_problems(result.problems + [p for p in read_problems if only is None or p.path in only])
     click.echo(P.format_json(found) if fmt == "json" else P.format_text(found), nl=False)
     click.echo(P.summary(found, result.entries + len(read_problems)), err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 WEEKLY = "weekly"
@@ -105,7 +106,16 @@ def weeks_in_year(iso_year: int) -> int:
 
 def parse_week(key: str) -> tuple[int, int]:
     """'2026-W47' -> (2026, 47); ValueError for weeks the ISO calendar lacks."""
-    m = _WEEK_KEY.match(key) if isinstance(key, str) else None
+    if not isinstance(key, str):
+        raise ValueError(f"invalid ISO week {key!r}: expected YYYY-Www, e.g. '2026-W47'")
+    return _parse_week(key)
+
+
+# A journal names the same few hundred periods tens of thousands of times (every report,
+# page and chart reads them), so the answers for text keys are remembered; errors are not.
+@lru_cache(maxsize=16384)
+def _parse_week(key: str) -> tuple[int, int]:
+    m = _WEEK_KEY.match(key)
     if m is None:
         raise ValueError(f"invalid ISO week {key!r}: expected YYYY-Www, e.g. '2026-W47'")
     year, week = int(m[1]), int(m[2])
@@ -144,6 +154,15 @@ def cadence_of(key: object) -> str | None:
 
     The one reader of period keys: file names, `week:`/`date:` fields, --week and every
     output go through it (ASCII digits only; see parse_week and parse_day)."""
+    return _cadence_of_text(key) if isinstance(key, str) else _cadence_of(key)
+
+
+@lru_cache(maxsize=16384)
+def _cadence_of_text(key: str) -> str | None:
+    return _cadence_of(key)
+
+
+def _cadence_of(key: object) -> str | None:
     for cadence, parse in ((WEEKLY, parse_week), (DAILY, parse_day)):
         try:
             parse(key)  # type: ignore[operator]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Iterable, Mapping
@@ -83,6 +84,7 @@ class Journal:
         self.goal_ids = set(self.goals) | set(goal_ids)
         for items in self.checkins.values():
             items.sort(key=lambda pe: pe[0])
+        self._by_cadence: dict[tuple[str, int], tuple[list[str], list[Entry]]] = {}
 
     def parties(self, contract: str) -> set[str]:
         entry = self.contracts.get(contract)
@@ -90,8 +92,17 @@ class Journal:
         return {p for p in parties if isinstance(p, str)} if isinstance(parties, list) else set()
 
     def previous_checkin(self, member: str, period: str) -> Entry | None:
-        earlier = [e for p, e in self.checkins.get(member, []) if p < period and len(p) == len(period)]
-        return earlier[-1] if earlier else None
+        """The member's latest check-in of the same cadence before `period`, or None.
+
+        A binary search over the member's sorted keys of that cadence (weeks and dates differ
+        in length), so checking every check-in stays O(n log n) rather than O(n²)."""
+        index = self._by_cadence.get((member, len(period)))
+        if index is None:
+            items = [(p, e) for p, e in self.checkins.get(member, []) if len(p) == len(period)]
+            index = self._by_cadence[(member, len(period))] = ([p for p, _ in items], [e for _, e in items])
+        keys, entries = index
+        at = bisect.bisect_left(keys, period)
+        return entries[at - 1] if at else None
 
 
 def check_files(files: Mapping[str, bytes], only: Iterable[str] | None = None) -> CheckResult:

@@ -4,16 +4,18 @@ escaped text for DIGEST.md, plus the body sections (Wins, Obstacles, …) of a c
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from journal.core.limits import MAX_MARKDOWN_CHARS, markdown_too_big
 from journal.core.text_safety import URL_INVISIBLE, for_markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Characters that start Markdown syntax anywhere in a line, and more at its start.
@@ -38,7 +40,12 @@ def is_safe_url(url: str) -> bool:
     return ":" not in head
 
 
+# markdown-it is imported on first use: the committed digest (what the pre-commit hook
+# writes) needs it only for sections that hold link syntax.
+@cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = is_safe_url  # type: ignore[method-assign]
@@ -63,10 +70,14 @@ def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any)
     return self.renderToken(tokens, idx, options, env)
 
 
-_MD = _parser()
-# Block structure only (headings, fences, code blocks): linear in the text, no inline rules.
-_BLOCKS = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-_BLOCKS.core.ruler.disable("inline")
+@cache
+def _blocks() -> MarkdownIt:
+    """Block structure only (headings, fences, code blocks): linear in the text, no inline rules."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.core.ruler.disable("inline")
+    return md
 
 
 @lru_cache(maxsize=16384)
@@ -74,12 +85,13 @@ def render_html(text: str, heading_level: int = 4) -> Markup:
     """Partner Markdown as HTML; headings start at `heading_level` so they sit under the page's."""
     if markdown_too_big(text):
         return Markup(f"<p>{escape(too_long(text))}</p>")
-    tokens = _MD.parse(for_markup(text))
+    md = _parser()
+    tokens = md.parse(for_markup(text))
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             level = min(6, int(token.tag[1]) - 1 + heading_level)
             token.tag = f"h{level}"
-    return Markup(_MD.renderer.render(tokens, _MD.options, {}))
+    return Markup(md.renderer.render(tokens, md.options, {}))
 
 
 def split_sections(body: str) -> list[tuple[str, str]]:
@@ -92,7 +104,7 @@ def split_sections(body: str) -> list[tuple[str, str]]:
     if markdown_too_big(body):
         return [("", too_long(body))]
     lines = body.split("\n")
-    tokens = _BLOCKS.parse(body)
+    tokens = _blocks().parse(body)
     starts: list[tuple[int, int, str]] = []  # (first line, line after, title)
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2") and token.map:
@@ -139,12 +151,21 @@ def md_quote(text: str, indent: str = "") -> str:
     return "\n".join(f"{indent}> {line}".rstrip() for line in md_block(text).splitlines())
 
 
-_PERMISSIVE = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-_PERMISSIVE.validateLink = lambda url: True  # type: ignore[method-assign]
+@cache
+def _permissive() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
 
 
 def _has_unsafe_target(text: str) -> bool:
-    for token in _PERMISSIVE.parse(text):
+    # A link or image needs `[` (inline, reference or image syntax) or `<` (an autolink);
+    # raw HTML is off and entities never make syntax, so text without either has none.
+    if "[" not in text and "<" not in text:
+        return False
+    for token in _permissive().parse(text):
         for child in [token, *(token.children or [])]:
             href, src = child.attrGet("href"), child.attrGet("src")
             if href is not None and not is_safe_url(str(href)):
@@ -166,7 +187,7 @@ def _escape_outside_fences(text: str) -> str:
     lines = text.split("\n")
     raw = [False] * len(lines)
     unclosed: str | None = None
-    for token in _BLOCKS.parse(text):
+    for token in _blocks().parse(text):
         if token.type in ("fence", "code_block") and token.map:
             start, end = token.map
             for n in range(start, min(end, len(lines))):

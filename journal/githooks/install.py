@@ -48,8 +48,12 @@ def hooks_dir(repo: pygit2.Repository) -> Path:
 
 
 def shim_text(hook: str, python: str = sys.executable) -> str:
+    """The shim for `hook`: runs journal with `python` while its package is where it is now."""
+    import journal
+
     template = (resources.hooks() / "shim.sh").read_text(encoding="utf-8")
-    return template.replace("@HOOK@", hook).replace("@PYTHON@", shlex.quote(python))
+    return (template.replace("@HOOK@", hook).replace("@PYTHON@", shlex.quote(python))
+            .replace("@PACKAGE@", shlex.quote(str(Path(journal.__file__).resolve().parent))))
 
 
 def _is_ours(path: Path) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -14,9 +15,10 @@ from typing import Any, cast
 import pygit2
 
 from journal.core import build_model
-from journal.core.entries import load_front_matter, load_yaml
+from journal.core.entries import EntryProblem, load_front_matter, load_yaml, split_front_matter
 from journal.core.layout import CHECKINS, CONFIG, CONTRACTS, CheckinName, is_slug, parse_checkin_name
 from journal.store.atomic import write_replace
+from journal.store.commits import author, shallow_cut, shallow_grafts, shallow_warnings, stamp, when
 from journal.store.local_state import read_json
 
 CACHE_FILE = "history.json"
@@ -25,6 +27,9 @@ CACHE_VERSION = 2
 _CACHE_FORMAT = "journal-history"
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
 _ADDED = int(pygit2.enums.DeltaStatus.ADDED)
+# Each tree entry is "<mode> <name>", a NUL byte and the object id (no name holds a NUL);
+# by id length, 20 bytes for SHA-1 and 32 for SHA-256 repositories.
+_OBJECT_IDS = {size: re.compile(rb"\x00.{%d}" % size, re.DOTALL) for size in (20, 32)}
 _LIST_AT_MOST = 64  # entries in a folder that Python lists itself; bigger ones are diffed
 
 Key = tuple[str, str]  # (member, period)
@@ -74,7 +79,7 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
     head = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).id
     if head is None:
         return History(None, {}, {}, ())
-    grafts = _shallow_grafts(repo)
+    grafts = shallow_grafts(repo)
     cache = cache_dir / CACHE_FILE if cache_dir is not None else None
     cached = _load_cache(cache, grafts) if cache is not None else None
     if cached is not None and cached[0] == str(head):
@@ -119,7 +124,7 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
         parents = [d for d in map(dirs, parent_ids) if d is not None]
         if config is not None and all(p[2] != config for p in parents):
             # Verdicts of closed periods follow the zones in force when they closed.
-            zones[str(oid)] = (*_stamp(_commit(repo, oid)), str(oid), trees.zones_of(config))
+            zones[str(oid)] = (*stamp(_commit(repo, oid)), str(oid), trees.zones_of(config))
         if checkins is not None and all(p[0] != checkins for p in parents):
             for found, path in trees.added(checkins, parents[0][0] if parents else None):
                 added.append((oid, found, path, parents))
@@ -138,7 +143,7 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
             continue
         commit = commits.get(oid) or commits.setdefault(oid, _commit(repo, oid))
         _keep_earliest(filings, (found.member, found.period),
-                       (*_stamp(commit), str(oid), path, *_author(commit)))
+                       (*stamp(commit), str(oid), path, *author(commit)))
     return filings, pauses, zones
 
 
@@ -212,6 +217,8 @@ class _Trees:
         self.tree = lru_cache(maxsize=64)(self._tree)
         self.listing = lru_cache(maxsize=256)(self._listing)
         self.pauses_of = lru_cache(maxsize=256)(self._pauses_of)
+        self.by_front_matter: dict[str, frozenset[tuple[str, str, str]]] = {}
+        self.names = lru_cache(maxsize=64)(self._names)
 
     def _tree(self, oid: pygit2.Oid | None) -> pygit2.Tree | None:
         tree = self.repo.get(oid) if oid is not None else None
@@ -226,6 +233,21 @@ class _Trees:
                 names.append(entry.name)
         return frozenset(cast(list[str], names)), cast(dict[str, pygit2.Oid], folders)
 
+    def _names(self, oid: pygit2.Oid | None) -> bytes | None:
+        """A folder's raw tree with the object ids cut out: modes and names, in git's order.
+
+        Equal for two versions exactly when they list the same names, so a commit that
+        only edits files is told apart without diffing; a folder holding folders gives
+        None, since a subfolder's name stays while its content changes."""
+        tree = self.tree(oid)
+        if tree is None:
+            return None
+        ids = _OBJECT_IDS.get(len(tree.id.raw))
+        if ids is None:
+            return None
+        listing = ids.sub(b"\0", tree.read_raw())
+        return None if listing.startswith(b"40000 ") or b"\x0040000 " in listing else listing
+
     def added(self, new: pygit2.Oid, old: pygit2.Oid | None) -> Iterator[tuple[CheckinName, str]]:
         """Check-ins in tree `new` at paths that tree `old` lacks, folder by folder."""
         todo = [(new, old, f"{CHECKINS}/")]
@@ -236,8 +258,10 @@ class _Trees:
                 continue
             old_tree = self.tree(old)
             if old_tree is not None and len(tree) > _LIST_AT_MOST:
-                diff = old_tree.diff_to_tree(tree)  # recurses, but big folders seldom nest
-                paths = sorted(d.new_file.path for d in diff.deltas if d.status == _ADDED)
+                listing = self.names(new) if len(tree) == len(old_tree) else None
+                if listing is not None and listing == self.names(old):
+                    continue  # only existing files edited (most commits): nothing can be new here
+                paths = _added_paths(old_tree, tree)
             else:
                 (names, folders), (old_names, old_folders) = self.listing(new), self.listing(old)
                 paths = sorted(names - old_names)
@@ -291,16 +315,39 @@ class _Trees:
         blob = self.repo.get(oid)
         if not isinstance(blob, pygit2.Blob):
             return frozenset()
-        try:
-            data = load_front_matter(blob.data.decode("utf-8"))
-        except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
+        raw = blob.data
+        # Parsing YAML is what a busy history's walk would spend its time on, so a version
+        # is parsed only when its bytes can name pauses (the key written out, or spelled
+        # with escapes), and only once per distinct front matter: contracts are mostly
+        # edited below it.
+        if b"pauses" not in raw and b"\\" not in raw:
             return frozenset()
-        pauses = build_model.contract("", None, data=data if isinstance(data, dict) else {}).pauses
-        return frozenset((p.member, p.start.isoformat(), p.end.isoformat()) for p in pauses if is_slug(p.member))
+        try:
+            text = raw.decode("utf-8").replace("\r\n", "\n")
+            yaml_text = split_front_matter(text)[0]
+        except (UnicodeDecodeError, EntryProblem):
+            return frozenset()
+        if yaml_text not in self.by_front_matter:
+            self.by_front_matter[yaml_text] = _pauses_in(text)
+        return self.by_front_matter[yaml_text]
+
+
+def _pauses_in(text: str) -> frozenset[tuple[str, str, str]]:
+    try:
+        data = load_front_matter(text)
+    except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
+        return frozenset()
+    pauses = build_model.contract("", None, data=data if isinstance(data, dict) else {}).pauses
+    return frozenset((p.member, p.start.isoformat(), p.end.isoformat()) for p in pauses if is_slug(p.member))
+
+
+def _added_paths(old: pygit2.Tree, new: pygit2.Tree) -> list[str]:
+    """Paths in `new` that `old` lacks, by libgit2's diff (recurses, but big folders seldom nest)."""
+    return sorted(d.new_file.path for d in old.diff_to_tree(new).deltas if d.status == _ADDED)
 
 
 def _fold_pauses(pauses: dict[PauseKey, _Seen], commit: pygit2.Commit, found: set[PauseKey]) -> None:
-    seen = (*_stamp(commit), str(commit.id))
+    seen = (*stamp(commit), str(commit.id))
     for key in found:
         if key not in pauses or (seen[0], seen[2]) < (pauses[key][0], pauses[key][2]):
             pauses[key] = seen
@@ -317,29 +364,6 @@ def _commit(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Commit:
     return cast(pygit2.Commit, repo[oid])
 
 
-def _stamp(commit: pygit2.Commit) -> tuple[int, int]:
-    return commit.author.time, commit.author.offset
-
-
-def _author(commit: pygit2.Commit) -> tuple[str, str]:
-    sig = commit.author
-    try:
-        return sig.name, sig.email
-    except (UnicodeDecodeError, LookupError):  # bytes that are not text in the declared encoding
-        return sig.raw_name.decode("utf-8", "replace"), sig.raw_email.decode("utf-8", "replace")
-
-
-def _when(time: int, offset: int) -> datetime:
-    # Git accepts offsets and times Python cannot represent; show those as UTC / the epoch.
-    try:
-        return datetime.fromtimestamp(time, timezone(timedelta(minutes=offset)))
-    except (ValueError, OverflowError, OSError):
-        try:
-            return datetime.fromtimestamp(time, UTC)
-        except (ValueError, OverflowError, OSError):
-            return datetime.fromtimestamp(0, UTC)
-
-
 def _history(repo: pygit2.Repository, head: str, filings: dict[Key, _Event],
              pauses: dict[PauseKey, _Seen], zones: dict[str, _Zones], grafts: list[str]) -> History:
     # Authors go through .mailmap only now, so a changed .mailmap needs no new walk.
@@ -351,44 +375,10 @@ def _history(repo: pygit2.Repository, head: str, filings: dict[Key, _Event],
             name, email = mailmap.resolve(name, email)
         except (ValueError, pygit2.GitError):
             pass  # a name libgit2 refuses (say, with a NUL in it) is shown as written
-        result[key] = Filing(key[0], key[1], path, commit, _when(time, offset), name, email)
-    versions = tuple((_when(t, o), dict(z)) for t, o, _, z in sorted(zones.values(), key=lambda v: (v[0], v[2])))
-    return History(head, result, {k: _when(*pauses[k][:2]) for k in sorted(pauses)},
-                   _shallow_warnings(repo, grafts), versions, _shallow_cut(repo, grafts), frozenset(grafts))
-
-
-def _shallow_grafts(repo: pygit2.Repository) -> list[str]:
-    """The commits a shallow clone cut the history at (Git lists them in `shallow`)."""
-    if not repo.is_shallow:
-        return []
-    gitdir = Path(repo.path)
-    common = gitdir / "commondir"  # a linked worktree keeps `shallow` in the main gitdir
-    if common.is_file():
-        gitdir = gitdir / common.read_text(encoding="utf-8").strip()
-    try:
-        return sorted(set((gitdir / "shallow").read_text(encoding="ascii").split()))
-    except (OSError, ValueError):
-        return []
-
-
-def _shallow_cut(repo: pygit2.Repository, grafts: list[str]) -> datetime | None:
-    """When the kept history begins in a shallow clone (the newest commit it was cut at)."""
-    if not repo.is_shallow:
-        return None
-    commits = [c for c in map(repo.get, grafts) if isinstance(c, pygit2.Commit)]  # present ones
-    # Before the newest cut some line of history is missing, so nothing earlier is known.
-    return max((_when(*_stamp(cast(pygit2.Commit, c))) for c in commits), default=datetime.max.replace(tzinfo=UTC))
-
-
-def _shallow_warnings(repo: pygit2.Repository, grafts: list[str]) -> tuple[str, ...]:
-    cut = _shallow_cut(repo, grafts)
-    if cut is None:
-        return ()
-    if cut.year == datetime.max.year:
-        return ("history is shallow (a shallow clone): periods before it are unknown, not missed; "
-                "run `git fetch --unshallow` for the full record",)
-    return (f"history is shallow (a shallow clone): periods before {cut.date().isoformat()} are unknown, "
-            "not missed; run `git fetch --unshallow` for the full record",)
+        result[key] = Filing(key[0], key[1], path, commit, when(time, offset), name, email)
+    versions = tuple((when(t, o), dict(z)) for t, o, _, z in sorted(zones.values(), key=lambda v: (v[0], v[2])))
+    return History(head, result, {k: when(*pauses[k][:2]) for k in sorted(pauses)},
+                   shallow_warnings(repo, grafts), versions, shallow_cut(repo, grafts), frozenset(grafts))
 
 
 def _load_cache(path: Path, grafts: list[str]

@@ -80,7 +80,7 @@ def test_unexpected_error_is_one_line_without_traceback(run, journal_dir: Path, 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("journal.core.rules.check_files", boom)
+    monkeypatch.setattr("journal.core.rules.check_entries", boom)
     result = run("-C", journal_dir, "check")
     assert result.code == 3
     assert result.err == ("Error: unexpected RuntimeError: disk on fire\n"
@@ -129,3 +129,23 @@ def test_check_refuses_a_week_in_arabic_indic_digits(run, journal_dir: Path) -> 
     assert f"{path}:2:1: error: check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md [path]" in result.out
     assert f"{path}:3:7: error: week: expected an ISO week YYYY-Www" in result.out
     assert "Traceback" not in result.out + result.err
+
+
+def test_check_reuses_the_parse_cache_and_ignores_a_corrupt_one(run, journal_dir: Path, monkeypatch) -> None:
+    import journal.core.rules
+    import journal.store.git
+    from tests.support.journals import git
+
+    git(journal_dir, "init", "-q")
+    first = run("-C", journal_dir, "check")
+    parsed: list[str] = []
+    for module in (journal.core.rules, journal.store.git):
+        original = module.read_entry
+        monkeypatch.setattr(module, "read_entry", lambda path, *a, _o=original: parsed.append(path) or _o(path, *a))
+    second = run("-C", journal_dir, "check")
+    assert (second.code, second.out, second.err) == (first.code, first.out, first.err) == (0, "", first.err)
+    assert parsed == []  # every entry came from the cache under the git folder
+    (journal_dir / ".git" / "journal" / "entries.json").write_text("{not json")
+    third = run("-C", journal_dir, "check")
+    assert (third.code, third.out, third.err) == (first.code, first.out, first.err)
+    assert len(parsed) == 4

@@ -317,6 +317,30 @@ def test_rebuild_renders_only_changed_pages_and_matches_a_fresh_build(run, histo
     assert site_files(history / "site") == site_files(fresh)
 
 
+def test_incremental_site_equals_a_full_build_after_each_of_a_series_of_commits(
+        run, history: Path, commit, tmp_path: Path) -> None:
+    # Each kind of change a week brings: a new check-in, an edited one, a contract's new
+    # pause, a goal's milestone done, a check-in removed. After every commit the site
+    # rebuilt from the previous one must be the bytes of a build from nothing.
+    build(run, history)
+    steps = [
+        ({path("alice", "2026-W48"): checkin("alice", "2026-W48", metrics={"berlin-half": 33})},
+         "2026-11-24T09:00:00+01:00"),
+        ({path("alice", "2026-W48"): checkin("alice", "2026-W48", metrics={"berlin-half": 35},
+                                             body="## Wins\nA [link](https://example.org/x).\n")},
+         "2026-11-24T10:00:00+01:00"),
+        ({"contracts/pact.md": PACT.replace("pauses:\n", "pauses:\n  - {member: alice, from: 2026-11-23, to: 2026-11-29}\n")},
+         "2026-11-24T11:00:00+01:00"),
+        ({"goals/berlin-half.md": BERLIN.replace("status: active", "status: achieved")}, "2026-11-24T12:00:00+01:00"),
+        ({path("bob", "2026-W46"): None}, "2026-11-24T13:00:00+01:00"),
+    ]
+    for n, (files, when) in enumerate(steps):
+        commit(files, when)
+        build(run, history)
+        fresh = build(run, history, "--out", tmp_path / f"fresh-{n}")
+        assert site_files(history / "site") == site_files(fresh), n
+
+
 def test_journal_templates_override_the_packaged_ones(run, history: Path) -> None:
     override = history / "templates/digest/index.html.j2"
     override.parent.mkdir(parents=True)

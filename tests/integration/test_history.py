@@ -265,6 +265,45 @@ def test_pause_is_dated_by_the_commit_that_first_announced_it(repo: Repo) -> Non
     }
 
 
+def test_contract_front_matter_is_parsed_once_however_often_the_text_below_changes(
+        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    holidays = "{member: bob, from: 2026-12-21, to: 2027-01-03, reason: family}"
+    repo.commit({"contracts/pact.md": _contract(holidays)}, "2026-11-01T10:00:00+01:00")
+    for n in range(5):  # edits below the front matter: the pauses cannot have changed
+        repo.commit({"contracts/pact.md": _contract(holidays) + f"Revision {n}.\n"}, f"2026-11-0{n + 2}T10:00:00+01:00")
+    # Versions that cannot name a pause, and one that names it only through an escape.
+    repo.commit({"contracts/other.md": "---\ntitle: Other\nparties: [alice]\n---\n"}, "2026-11-08T10:00:00+01:00")
+    repo.commit({"contracts/other.md": '---\ntitle: Other\n"\\x70auses": [{member: alice, from: 2027-03-01, '
+                                       'to: 2027-03-07}]\n---\n'}, "2026-11-09T10:00:00+01:00")
+    parsed: list[str] = []
+    original = history.load_front_matter
+    monkeypatch.setattr(history, "load_front_matter", lambda text: parsed.append(text) or original(text))
+    assert repo.read().pauses == {
+        ("pact", "bob", "2026-12-21", "2027-01-03"): datetime(2026, 11, 1, 10, 0, tzinfo=CEST),
+        ("other", "alice", "2027-03-01", "2027-03-07"): datetime(2026, 11, 9, 10, 0, tzinfo=CEST),
+    }
+    assert len(parsed) == 2  # pact's one front matter, and the escaped version of other
+
+
+def test_big_year_folder_edits_renames_and_adds_of_the_same_size(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Over 64 check-ins in a folder: a commit that only edits is told apart from one that
+    # swaps a name (same number of files) without a diff; the swap still files its new key.
+    weeks = [f"2026-W{w:02d}" for w in range(1, 45)]
+    first = {f"checkins/2026/{w}-{m}.md": f"{w} {m}" for w in weeks for m in ("alice", "bob")}
+    repo.commit(first, "2026-11-01T10:00:00+00:00")
+    diffs: list[int] = []
+    original = history._added_paths
+    monkeypatch.setattr(history, "_added_paths", lambda old, new: diffs.append(1) or original(old, new))
+    repo.commit({"checkins/2026/2026-W10-alice.md": "edited"}, "2026-11-02T10:00:00+00:00")
+    repo.git("mv", "checkins/2026/2026-W44-bob.md", "checkins/2026/2026-W45-bob.md")
+    renamed = repo.commit({}, "2026-11-03T10:00:00+00:00")
+    repo.commit({"checkins/2026/2026-W11-bob.md": "edited too"}, "2026-11-04T10:00:00+00:00")
+    found = repo.read().filings
+    assert found[("bob", "2026-W45")].commit == renamed
+    assert len(found) == 89  # 88 from the first commit, the renamed one's new key
+    assert len(diffs) == 1  # only the rename needed a diff
+
+
 def test_warm_run_after_a_new_commit_equals_a_cold_run(repo_with_two_filings: Repo, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"

@@ -1,6 +1,8 @@
 """The pre-commit fast path (`python -m journal hooks run pre-commit`) stays free of click,
 Jinja and watchdog while it checks; regenerating the committed digest, a template since the
-digest pipeline has one view and many writers, adds Jinja and nothing else."""
+digest pipeline has one view and many writers, adds Jinja, and markdown-it, which decides
+what in a partner's section is a heading or code before it is escaped for Markdown (the
+partner boundary: never a pattern of our own); icalendar loads only for the site's calendar."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from tests.support.journals import AUTHORS, CONFIG, checkin, git, write_journal
 
 PROBE = """
 import atexit, runpy, sys
-heavy = ("click", "jinja2", "watchdog")
+heavy = ("click", "jinja2", "watchdog", "markdown_it", "icalendar")
 atexit.register(lambda: print("heavy:", sorted({m.split(".")[0] for m in sys.modules} & set(heavy)), file=sys.stderr))
 sys.argv = ["journal", "hooks", "run", "pre-commit"]
 runpy.run_module("journal", run_name="__main__")
@@ -48,10 +50,29 @@ def test_the_pre_commit_check_imports_no_click_jinja_or_watchdog(tmp_path: Path)
     assert git(root, "diff", "--cached", "--name-only").stdout.split() == ["checkins/2026/2026-W48-alice.md"]
 
 
-def test_regenerating_the_committed_digest_adds_jinja_only(tmp_path: Path) -> None:
+def test_regenerating_the_committed_digest_adds_jinja_and_markdown_it_only(tmp_path: Path) -> None:
     root, env = _staged_checkin(tmp_path)
     result = _probe(root, env)
-    assert "heavy: ['jinja2']" in result.stderr
+    assert "heavy: ['jinja2', 'markdown_it']" in result.stderr
     # It did the whole job: the committed digest was regenerated and staged.
     staged = git(root, "diff", "--cached", "--name-only").stdout.split()
     assert "digest/README.md" in staged, (staged, result.stderr)
+
+
+def test_the_shim_starts_python_once_per_commit(tmp_path: Path) -> None:
+    # Every Python start is paid on every commit; asking Python whether journal is still
+    # importable before running it would double the start-up.
+    from journal.githooks.install import shim_text
+
+    root, env = _staged_checkin(tmp_path)
+    log = tmp_path / "starts.log"
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho "$*" >> {log}\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    hook = root / ".git/hooks/pre-commit"
+    hook.write_text(shim_text("pre-commit", str(python)))
+    hook.chmod(0o755)
+    result = subprocess.run(["git", "commit", "-q", "-m", "W48"], cwd=root, capture_output=True, text=True,
+                            env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().splitlines() == ["-m journal hooks run pre-commit"]

@@ -163,3 +163,19 @@ def test_a_date_in_non_ascii_digits_is_refused() -> None:
     path = "checkins/2026/2026-11-24-alice.md"
     day = w48(week="x").replace("week: x", "date: ٢٠٢٦-١١-٢٤")
     assert (path, 3, 7, "error", "date") in problems({path: day})
+
+
+def test_previous_checkin_is_the_latest_earlier_one_of_the_same_cadence() -> None:
+    from journal.core.rules import Journal, load_entries
+
+    weeks = ["2026-W40", "2026-W47", "2026-W44", "2026-W45", "2027-W01"]
+    files = {**BASE, **{f"checkins/{w[:4]}/{w}-alice.md": checkin(week=w) for w in weeks}}
+    entries, _ = load_entries({k: v.encode() for k, v in files.items()})
+    journal = Journal(entries)
+    found = {w: journal.previous_checkin("alice", w) for w in [*weeks, "2026-W01", "2026-W46", "2030-W01"]}
+    # The answer a plain scan over every check-in gives, for each of them.
+    for period, entry in found.items():
+        earlier = sorted(w for w in weeks if w < period)
+        assert (entry.data["week"] if entry else None) == (earlier[-1] if earlier else None), period
+    assert journal.previous_checkin("alice", "2026-11-20") is None  # a date never follows a week
+    assert journal.previous_checkin("bob", "2026-W47") is None

@@ -1,0 +1,82 @@
+"""Interleaved, whole-process timing shared by the benchmarks.
+
+The machine these run on is shared and noisy, so a case is never timed on its own: every
+round runs each case once, the floor among them, and the report gives the median of each
+case and the median of its per-round ratio to the floor (noise that slows a whole round
+slows the floor with it). Best-of-N would hide what a user pays, so it is not used.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FLOOR = [sys.executable, "-c", "import pygit2, ruamel.yaml"]
+FLOOR_LABEL = 'python -c "import pygit2, ruamel.yaml"'
+MIN_ROUNDS = 5
+
+
+def compile_installed() -> None:
+    """Compile journal/ to bytecode as pip does for an installed package.
+
+    An editable checkout (or PYTHONDONTWRITEBYTECODE) would otherwise leave each timed
+    process compiling the package again, which no installed user pays."""
+    import journal
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(journal.__file__).parent)], check=True)
+
+
+@dataclass
+class Case:
+    """One timed thing: `prepare` runs untimed before each timed `command` in a round."""
+
+    name: str
+    command: Sequence[str]
+    cwd: Path | None = None
+    prepare: Callable[[int], object] | None = None
+    after: Callable[[int], object] | None = None
+    env: dict[str, str] | None = None
+    ok: tuple[int, ...] = (0,)
+    target: str = ""
+    times: list[float] = field(default_factory=list)
+
+
+def run_rounds(cases: list[Case], rounds: int = MIN_ROUNDS, floor: Case | None = None) -> Case:
+    """Run every case once per round, the floor first in each; returns the floor case."""
+    floor = floor or Case("floor", FLOOR)
+    everything = [floor, *cases]
+    for r in range(max(rounds, MIN_ROUNDS)):
+        for case in everything:
+            if case.prepare is not None:
+                case.prepare(r)
+            env = {**os.environ, **(case.env or {})}
+            started = time.perf_counter()
+            result = subprocess.run(list(case.command), cwd=case.cwd, env=env, capture_output=True)
+            case.times.append(time.perf_counter() - started)
+            if result.returncode not in case.ok:
+                sys.exit(f"{case.name}: {' '.join(case.command)} exited {result.returncode}\n"
+                         f"{result.stdout.decode(errors='replace')[-1500:]}{result.stderr.decode(errors='replace')[-1500:]}")
+            if case.after is not None:
+                case.after(r)
+    return floor
+
+
+def ratio(case: Case, floor: Case) -> float:
+    """The median of the per-round ratios case / floor."""
+    return statistics.median(t / f for t, f in zip(case.times, floor.times, strict=True))
+
+
+def report(title: str, cases: list[Case], floor: Case, floor_label: str = FLOOR_LABEL) -> None:
+    """Print medians and ratios, one line per case."""
+    n = len(floor.times)
+    print(f"{title} — medians of {n} interleaved rounds, {os.cpu_count()} cores")
+    print(f"  {'floor: ' + floor_label:<58}{statistics.median(floor.times) * 1000:8.0f} ms")
+    for case in cases:
+        print(f"  {case.name:<58}{statistics.median(case.times) * 1000:8.0f} ms   "
+              f"{ratio(case, floor):5.2f} × floor   {case.target}")
