@@ -1,11 +1,11 @@
-"""When each check-in and each contract pause first entered the commit history."""
+"""When each check-in, reply and contract pause first entered the commit history."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -15,24 +15,35 @@ import pygit2
 
 from journal.core import build_model
 from journal.core.entries import load_front_matter
-from journal.core.layout import CHECKINS, CONTRACTS, CheckinName, is_slug, parse_checkin_name
+from journal.core.layout import (
+    CHECKINS,
+    CONTRACTS,
+    REPLIES,
+    CheckinName,
+    ReplyName,
+    is_slug,
+    parse_checkin_name,
+    parse_reply_name,
+)
 from journal.store.atomic import write_replace
 
 CACHE_FILE = "history.json"
 # Bump when what counts as a filing changes, so every old cache is rebuilt.
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: replies
 _CACHE_FORMAT = "journal-history"
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
 _ADDED = int(pygit2.enums.DeltaStatus.ADDED)
 _LIST_AT_MOST = 64  # entries in a folder that Python lists itself; bigger ones are diffed
 
 Key = tuple[str, str]  # (member, period)
+ReplyKey = tuple[str, str, str]  # (author, partner answered, period)
 PauseKey = tuple[str, str, str, str]  # (contract slug, member, from, to)
 # Everything JSON can carry: author time, offset (minutes), commit, path, name, email.
 _Event = tuple[int, int, str, str, str, str]
 _Seen = tuple[int, int, str]  # author time, offset, commit
-_Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None]  # checkins/ and contracts/ tree ids
-_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...]]  # _Dirs, parents
+_Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None]  # checkins/, contracts/, replies/ ids
+_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...]]  # _Dirs, parents
+_Found = tuple[dict[Key, _Event], dict[PauseKey, _Seen], dict[ReplyKey, _Event]]
 
 
 @dataclass(frozen=True)
@@ -49,13 +60,28 @@ class Filing:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """The commit that first brought `author`'s reply to `to`'s check-in for a period into the history."""
+
+    author: str
+    to: str
+    period: str
+    path: str
+    commit: str
+    at: datetime  # author time, in the author's own offset
+    author_name: str
+    author_email: str
+
+
+@dataclass(frozen=True)
 class History:
-    """What the commits reachable from `head` say about filings and pauses."""
+    """What the commits reachable from `head` say about filings, replies and pauses."""
 
     head: str | None
     filings: dict[Key, Filing]
     pauses: dict[PauseKey, datetime]  # when a pause first appeared in its contract
     warnings: tuple[str, ...]
+    replies: dict[ReplyKey, Answer] = field(default_factory=dict)
 
 
 def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> History:
@@ -70,31 +96,31 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
     cache = cache_dir / CACHE_FILE if cache_dir is not None else None
     cached = _load_cache(cache, grafts) if cache is not None else None
     if cached is not None and cached[0] == str(head):
-        filings, pauses = cached[1], cached[2]
+        found: _Found = cached[1:]  # type: ignore[assignment]
     else:
         base = None
         if cached is not None and _is_ancestor(repo, cached[0], head):
             base = cached
         with _fast_reads():
-            filings, pauses = _scan(repo, head, base)
+            found = _scan(repo, head, base)
         if cache is not None:
-            _save_cache(cache, str(head), grafts, filings, pauses)
-    return _history(repo, str(head), filings, pauses, grafts)
+            _save_cache(cache, str(head), grafts, found)
+    return _history(repo, str(head), found, grafts)
 
 
 def _scan(repo: pygit2.Repository, head: pygit2.Oid,
-          base: tuple[str, dict[Key, _Event], dict[PauseKey, _Seen]] | None
-          ) -> tuple[dict[Key, _Event], dict[PauseKey, _Seen]]:
+          base: tuple[str, dict[Key, _Event], dict[PauseKey, _Seen], dict[ReplyKey, _Event]] | None) -> _Found:
     """Walk the commits not yet in `base` and fold what they introduce into it."""
     filings = dict(base[1]) if base else {}
     pauses = dict(base[2]) if base else {}
+    replies = dict(base[3]) if base else {}
     nodes, changed = _walk_new(repo, head, base[0]) if base else _walk_all(repo, head)
     trees = _Trees(repo)
 
     def dirs(oid: pygit2.Oid) -> _Dirs | None:
         node = nodes.get(oid)
         if node is not None:
-            return node[0], node[1]
+            return node[0], node[1], node[2]
         # A parent outside the walk: one the cache covers (or, in a broken clone, none at all).
         commit = repo.get(oid)
         return _dirs(commit.tree) if isinstance(commit, pygit2.Commit) else None
@@ -103,15 +129,18 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
     # know is in none of that commit's parents: a parent holding it would be, or descend
     # from, another commit adding it. Only keys added more than once (moves, re-adds,
     # merges, copies) need the parents searched.
-    added: list[tuple[pygit2.Oid, CheckinName, str, list[_Dirs]]] = []
-    times: dict[CheckinName, int] = {}
+    # Replies are found the same way in replies/, at folder index 2 of _Dirs.
+    added: list[tuple[pygit2.Oid, CheckinName | ReplyName, str, list[_Dirs], int]] = []
+    times: dict[CheckinName | ReplyName, int] = {}
     for oid in changed:
-        checkins, contracts, parent_ids = nodes[oid]
+        *folders, parent_ids = nodes[oid]
+        checkins, contracts = folders[0], folders[1]
         parents = [d for d in map(dirs, parent_ids) if d is not None]
-        if checkins is not None and all(p[0] != checkins for p in parents):
-            for found, path in trees.added(checkins, parents[0][0] if parents else None):
-                added.append((oid, found, path, parents))
-                times[found] = times.get(found, 0) + 1
+        for at, top, parse in ((0, CHECKINS, parse_checkin_name), (2, REPLIES, parse_reply_name)):
+            if folders[at] is not None and all(p[at] != folders[at] for p in parents):
+                for found, path in trees.added(folders[at], parents[0][at] if parents else None, top, parse):
+                    added.append((oid, found, path, parents, at))
+                    times[found] = times.get(found, 0) + 1
         if contracts is not None and all(p[1] != contracts for p in parents):
             announced = trees.pauses_added(contracts, [p[1] for p in parents])
             if announced:
@@ -119,15 +148,21 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
     for member, period in filings:
         found = CheckinName(period, member)
         times[found] = times.get(found, 0) + 1
+    for author, to, period in replies:
+        again = ReplyName(period, author, to)
+        times[again] = times.get(again, 0) + 1
     commits: dict[pygit2.Oid, pygit2.Commit] = {}
-    for oid, found, path, parents in added:
+    for oid, found, path, parents, at in added:
         name = path.rpartition("/")[2]
-        if times[found] > 1 and any(trees.holds(p[0], name) for p in parents):
+        if times[found] > 1 and any(trees.holds(p[at], name) for p in parents):
             continue
         commit = commits.get(oid) or commits.setdefault(oid, _commit(repo, oid))
-        _keep_earliest(filings, (found.member, found.period),
-                       (*_stamp(commit), str(oid), path, *_author(commit)))
-    return filings, pauses
+        event = (*_stamp(commit), str(oid), path, *_author(commit))
+        if isinstance(found, ReplyName):
+            _keep_earliest(replies, (found.author, found.to, found.period), event)
+        else:
+            _keep_earliest(filings, (found.member, found.period), event)
+    return filings, pauses, replies
 
 
 def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
@@ -149,7 +184,7 @@ def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oi
             # A tuple of ids holds no containers, so the garbage collector stops tracking it.
             parents = tuple(commit.parent_ids)
             node = nodes[oid] = (*_dirs(commit.tree), parents)
-            if child is not None and nodes[child][:2] != node[:2]:
+            if child is not None and nodes[child][:3] != node[:3]:
                 changed.append(child)
             child = None
             if len(parents) == 1:
@@ -173,15 +208,13 @@ def _walk_new(repo: pygit2.Repository, head: pygit2.Oid, old: str) -> tuple[dict
 
 
 def _dirs(tree: pygit2.Tree) -> _Dirs:
-    try:
-        checkins = tree[CHECKINS].id
-    except KeyError:
-        checkins = None
-    try:
-        contracts = tree[CONTRACTS].id
-    except KeyError:
-        contracts = None
-    return checkins, contracts
+    def folder(name: str) -> pygit2.Oid | None:
+        try:
+            return tree[name].id
+        except KeyError:
+            return None
+
+    return folder(CHECKINS), folder(CONTRACTS), folder(REPLIES)
 
 
 class _Trees:
@@ -210,9 +243,10 @@ class _Trees:
                 names.append(entry.name)
         return frozenset(cast(list[str], names)), cast(dict[str, pygit2.Oid], folders)
 
-    def added(self, new: pygit2.Oid, old: pygit2.Oid | None) -> Iterator[tuple[CheckinName, str]]:
-        """Check-ins in tree `new` at paths that tree `old` lacks, folder by folder."""
-        todo = [(new, old, f"{CHECKINS}/")]
+    def added(self, new: pygit2.Oid, old: pygit2.Oid | None, top: str = CHECKINS,
+              parse: Callable[[str], Any] = parse_checkin_name) -> Iterator[tuple[Any, str]]:
+        """Entries (named as `parse` reads them) in tree `new` at paths that tree `old` lacks, folder by folder."""
+        todo = [(new, old, f"{top}/")]
         while todo:
             new, old, prefix = todo.pop()
             tree = self.tree(new) if new != old else None
@@ -227,7 +261,7 @@ class _Trees:
                 paths = sorted(names - old_names)
                 todo.extend((oid, old_folders.get(sub), f"{prefix}{sub}/") for sub, oid in folders.items())
             for path in paths:
-                found = parse_checkin_name(path)
+                found = parse(path)
                 if found is not None:
                     yield found, prefix + path
 
@@ -313,20 +347,22 @@ def _when(time: int, offset: int) -> datetime:
             return datetime.fromtimestamp(0, UTC)
 
 
-def _history(repo: pygit2.Repository, head: str, filings: dict[Key, _Event],
-             pauses: dict[PauseKey, _Seen], grafts: list[str]) -> History:
+def _history(repo: pygit2.Repository, head: str, found: _Found, grafts: list[str]) -> History:
     # Authors go through .mailmap only now, so a changed .mailmap needs no new walk.
     mailmap = pygit2.Mailmap.from_repository(repo)
-    result = {}
-    for key in sorted(filings):
-        time, offset, commit, path, name, email = filings[key]
+    filings, pauses, replies = found
+
+    def stamped(event: _Event) -> tuple[str, str, datetime, str, str]:
+        time, offset, commit, path, name, email = event
         try:
             name, email = mailmap.resolve(name, email)
         except (ValueError, pygit2.GitError):
             pass  # a name libgit2 refuses (say, with a NUL in it) is shown as written
-        result[key] = Filing(key[0], key[1], path, commit, _when(time, offset), name, email)
-    return History(head, result, {k: _when(*pauses[k][:2]) for k in sorted(pauses)},
-                   _shallow_warnings(repo, grafts))
+        return path, commit, _when(time, offset), name, email
+
+    return History(head, {k: Filing(*k, *stamped(filings[k])) for k in sorted(filings)},
+                   {k: _when(*pauses[k][:2]) for k in sorted(pauses)}, _shallow_warnings(repo, grafts),
+                   {k: Answer(*k, *stamped(replies[k])) for k in sorted(replies)})
 
 
 def _shallow_grafts(repo: pygit2.Repository) -> list[str]:
@@ -354,7 +390,7 @@ def _shallow_warnings(repo: pygit2.Repository, grafts: list[str]) -> tuple[str, 
 
 
 def _load_cache(path: Path, grafts: list[str]
-                ) -> tuple[str, dict[Key, _Event], dict[PauseKey, _Seen]] | None:
+                ) -> tuple[str, dict[Key, _Event], dict[PauseKey, _Seen], dict[ReplyKey, _Event]] | None:
     """The cached walk, or None for anything but a well-formed cache of this very format."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -363,7 +399,8 @@ def _load_cache(path: Path, grafts: list[str]
     if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
             or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
             or not _is_commit_id(raw.get("head"))
-            or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)):
+            or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)
+            or not isinstance(raw.get("replies"), list)):
         return None
     filings: dict[Key, _Event] = {}
     for item in raw["filings"]:
@@ -378,7 +415,14 @@ def _load_cache(path: Path, grafts: list[str]
         if not (_shaped(item, "ssssiis") and _is_commit_id(item[6])):
             return None
         pauses[tuple(item[:4])] = tuple(item[4:])  # type: ignore[index]
-    return raw["head"], filings, pauses
+    replies: dict[ReplyKey, _Event] = {}
+    for item in raw["replies"]:
+        if not (_shaped(item, "sssiissss") and _is_commit_id(item[5])):
+            return None
+        if parse_reply_name(f"{item[2]}-{item[0]}-to-{item[1]}.md") != ReplyName(item[2], item[0], item[1]):
+            return None
+        replies[(item[0], item[1], item[2])] = tuple(item[3:])  # type: ignore[assignment]
+    return raw["head"], filings, pauses, replies
 
 
 def _shaped(item: Any, kinds: str) -> bool:
@@ -392,12 +436,13 @@ def _is_commit_id(value: Any) -> bool:
             and all(c in "0123456789abcdef" for c in value))
 
 
-def _save_cache(path: Path, head: str, grafts: list[str], filings: dict[Key, _Event],
-                pauses: dict[PauseKey, _Seen]) -> None:
+def _save_cache(path: Path, head: str, grafts: list[str], found: _Found) -> None:
+    filings, pauses, replies = found
     data = {
         "format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head, "shallow": grafts,
         "filings": [[*key, *event] for key, event in sorted(filings.items())],
         "pauses": [[*key, *seen] for key, seen in sorted(pauses.items())],
+        "replies": [[*key, *event] for key, event in sorted(replies.items())],
     }
     try:
         write_replace(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
