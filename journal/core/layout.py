@@ -10,6 +10,8 @@ CONTRACTS = "contracts"
 GOALS = "goals"
 CHECKINS = "checkins"
 REPLIES = "replies"
+#: The folders that hold entries, in the order they are listed.
+FOLDERS = (CONTRACTS, GOALS, CHECKINS, REPLIES)
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 # ASCII digits only: `\d` would also take Arabic-Indic and other digits that the

@@ -22,7 +22,7 @@ from journal.errors import JournalError
 from journal.store.atomic import write_replace
 
 CACHE_VERSION = 1
-_TOPS = (layout.CONTRACTS, layout.GOALS, layout.CHECKINS)
+_TOPS = layout.FOLDERS
 
 
 def cache_dir(repo: pygit2.Repository) -> Path:

@@ -134,7 +134,7 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
     times: dict[CheckinName | ReplyName, int] = {}
     for oid in changed:
         *folders, parent_ids = nodes[oid]
-        checkins, contracts = folders[0], folders[1]
+        contracts = folders[1]
         parents = [d for d in map(dirs, parent_ids) if d is not None]
         for at, top, parse in ((0, CHECKINS, parse_checkin_name), (2, REPLIES, parse_reply_name)):
             if folders[at] is not None and all(p[at] != folders[at] for p in parents):
