@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from journal.core import build_model, layout
 from journal.core.build_model import members as members_of
-from journal.core.model import Cadence, Member
+from journal.core.model import Cadence, Member, OutcomeStatus
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
@@ -238,18 +238,18 @@ def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -
 
 #: Feedback is an observation and a question, never a verdict; the partner's `style` in
 #: the contract decides how direct the question is.
-PROMPTS = {
+PROMPTS: dict[str, dict[OutcomeStatus | None, str]] = {
     "tough-love": {
-        "missed": "I noticed '{c}' was missed. What got in the way, and what will you do differently this week?",
-        "partial": "I noticed '{c}' got partly done. What stopped the rest, and is the commitment still right?",
-        "done": "I noticed '{c}' is done. What made it work, and can you raise the bar?",
-        "none": "I noticed no outcomes this time. What is the one thing you will commit to?",
+        OutcomeStatus.MISSED: "I noticed '{c}' was missed. What got in the way, and what will you do differently this week?",
+        OutcomeStatus.PARTIAL: "I noticed '{c}' got partly done. What stopped the rest, and is the commitment still right?",
+        OutcomeStatus.DONE: "I noticed '{c}' is done. What made it work, and can you raise the bar?",
+        None: "I noticed no outcomes this time. What is the one thing you will commit to?",
     },
     "grace": {
-        "missed": "I noticed '{c}' did not happen. What would make it easier next time?",
-        "partial": "I noticed you made a start on '{c}'. What helped you get that far?",
-        "done": "I noticed '{c}' is done. How does that feel, and what would you like to keep?",
-        "none": "I noticed no outcomes this time. What would you like support with?",
+        OutcomeStatus.MISSED: "I noticed '{c}' did not happen. What would make it easier next time?",
+        OutcomeStatus.PARTIAL: "I noticed you made a start on '{c}'. What helped you get that far?",
+        OutcomeStatus.DONE: "I noticed '{c}' is done. How does that feel, and what would you like to keep?",
+        None: "I noticed no outcomes this time. What would you like support with?",
     },
 }
 
@@ -284,8 +284,8 @@ def new_reply(root: Path, to: str | None, week: str | None, now: dt.datetime, au
     record = build_model.checkin(checkin)
     style = next((c.style[to] for c in contracts.values() if to in c.parties and to in c.style), "grace")
     prompts = PROMPTS.get(style, PROMPTS["grace"])
-    asked = [prompts.get(o.status_text, prompts["partial"]).format(c=" ".join(o.commitment.split()))
-             for o in record.outcomes] or [prompts["none"]]
+    asked = [prompts[o.status if o.status is not None else OutcomeStatus.PARTIAL].format(c=" ".join(o.commitment.split()))
+             for o in record.outcomes] or [prompts[None]]
     text = render(root, "reply.md.j2", author=author, to=to, period=period, ask=record.ask,
                   outcomes=[{"commitment": o.commitment, "status": o.status_text} for o in record.outcomes],
                   prompts=asked)

@@ -6,6 +6,9 @@ Decisions, in one place:
   partner's reply into the history, measured from the commit that first brought the
   check-in: *in time* within `respond_within` (the shortest of those contracts), *late*
   after it, *unanswered* once the window closed with no reply, else *waiting*.
+* A journal expects replies from its first one on: check-ins whose window closed before the
+  first reply entered the history ask nothing of anyone, so a journal that never used
+  replies has no unanswered asks (and `status` no overdue reply).
 * Response times are instants: zones only change how a time is shown (a reply committed
   Monday 01:00 UTC is Sunday evening in New York, and just as fast).
 * A referee (`referee:` of a contract in force) judges outcomes: each outcome is
@@ -126,6 +129,7 @@ def judge(contracts: Mapping[str, Contract], checkins: Mapping[tuple[str, str], 
     for (author, to, period), posted in replies.items():
         if posted.at <= now:
             by_checkin.setdefault((to, period), []).append(posted)
+    first = min((p.at for found in by_checkin.values() for p in found), default=None)
     threads = []
     for (member, period), (record, filed) in sorted(checkins.items()):
         if filed > now:
@@ -138,11 +142,12 @@ def judge(contracts: Mapping[str, Contract], checkins: Mapping[tuple[str, str], 
         due = filed + window
         posted = sorted(by_checkin.get((member, period), []), key=lambda p: (p.at, p.commit))
         by_author = {p.reply.author: p for p in posted}
-        partners = sorted({p for c in terms for p in c.parties if p != member})
+        expected = first is not None and due >= first
+        partners = sorted({p for c in terms for p in c.parties if p != member}) if expected else []
         responses = tuple(_response(partner, by_author.get(partner), filed, due, now) for partner in partners)
         referee = next((c.referee for c in terms if c.referee is not None and c.referee != member), None)
         verdicts = _verdicts(len(record.outcomes), by_author.get(referee) if referee else None, due, now) \
-            if referee else ()
+            if referee and expected else ()
         threads.append(Thread(member, period, record.ask, filed, responses, tuple(posted), referee, verdicts))
     return Responses(tuple(threads), _responders(threads), _pact_streaks(contracts, threads))
 
