@@ -135,7 +135,7 @@ def _pages(r: Rendering) -> list[Output]:
                               page=True))
 
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
-         upcoming=overview["upcoming"], goals=brief_goals)
+         upcoming=overview["upcoming"], goals=brief_goals, unanswered=overview.get("unanswered", []))
     page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
          goals=brief_goals)
     for m in members:

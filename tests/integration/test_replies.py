@@ -206,3 +206,50 @@ def test_replies_share_a_contract(run, commit, history: Path) -> None:
     path.write_text(reply("dave", "alice", "2026-W45")[1].replace("author: dave", "author: dave"))
     result = run("-C", history, "check", path)
     assert result.code == EXIT_PROBLEMS and "'dave' and 'alice' share no contract" in result.out
+
+
+def test_digest_shows_threads_unanswered_asks_figures_and_feed(run, history: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run("-C", history, "digest", "--out", out, "--now", "2026-11-23T12:00:00+00:00")
+    assert result.code == EXIT_OK, result
+    data = json.loads((out / "digest.json").read_text())
+    alice = next(c for c in data["checkins"] if (c["member"], c["period"]) == ("alice", "2026-W45"))
+    assert [r["author"] for r in alice["thread"]["replies"]] == ["bob", "carol"]
+    assert alice["thread"]["verdicts"] == ["disputed", "confirmed"]
+    assert [(u["member"], u["period"], u["overdue"]) for u in data["unanswered"]] == [
+        ("bob", "2026-W46", False), ("alice", "2026-W46", True)]
+    bob = next(m for m in data["members"] if m["id"] == "bob")
+    assert bob["responses"]["answered_in_time_rate"] == 0.5
+    page = (out / "members/alice.html").read_text()
+    assert "Replies" in page and "(referee)" in page and "Yes, Tuesday." in page
+    assert "Answered in time" in (out / "members/bob.html").read_text()
+    assert "Unanswered asks" in (out / "index.html").read_text()
+    feed = (out / "feed.xml").read_text()
+    assert "bob answered alice&apos;s 2026-W45 check-in" in feed or "bob answered alice's 2026-W45 check-in" in feed
+
+
+def test_private_replies_and_fields_stay_out_of_the_digest(run, commit, history: Path, tmp_path: Path) -> None:
+    path, text = reply("alice", "bob", "2026-W46", extra="private: true\n")
+    commit({path: text, "journal.yaml": CONFIG3.replace("private: [energy]", "private: [energy, answer]")},
+           "2026-11-22T18:00:00+00:00", "alice")
+    out = tmp_path / "site"
+    assert run("-C", history, "digest", "--out", out, "--now", "2026-11-23T12:00:00+00:00").code == EXIT_OK
+    data = (out / "digest.json").read_text()
+    assert "Yes, Tuesday." not in data and "Yes, Tuesday." not in (out / "feed.xml").read_text()
+    parsed = json.loads(data)
+    bob46 = next(c for c in parsed["checkins"] if (c["member"], c["period"]) == ("bob", "2026-W46"))
+    assert bob46["thread"]["replies"] == []
+    # The private reply still counts in streaks: it was answered, in time.
+    streaks = _json(run, history)
+    states = {(t["member"], t["period"]): {r["partner"]: r["state"] for r in t["responses"]} for t in streaks["threads"]}
+    assert states[("bob", "2026-W46")] == {"alice": "in_time"}
+
+
+def test_post_merge_summary_reports_a_reply(run, commit, history: Path) -> None:
+    git(history, "config", "user.email", "bob@example.com")
+    before = git(history, "rev-parse", "HEAD").stdout.strip()
+    commit(dict([reply("alice", "bob", "2026-W46", verdicts=("confirmed", "confirmed"))]),
+           "2026-11-23T09:00:00+01:00", "alice")
+    git(history, "update-ref", "ORIG_HEAD", before)
+    result = run("-C", history, "hooks", "run", "post-merge", "0", "--now", "2026-11-23T12:00+00:00")
+    assert "alice answered your 2026-W46 ask; confirmed 2 of 2" in result.out + result.err, result
