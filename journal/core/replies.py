@@ -204,8 +204,8 @@ def _pact_streaks(contracts: Mapping[str, Contract], threads: list[Thread]) -> d
             states = by_period[period]
             if any(s in (LATE, UNANSWERED) for s in states):
                 run = 0
-            elif all(s == IN_TIME for s in states):
-                run += 1
+            elif states and all(s == IN_TIME for s in states):
+                run += 1  # a period that asked nothing of anyone (before replies began) is skipped
         streaks[slug] = run
     return streaks
 
