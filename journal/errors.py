@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from journal.exitcodes import EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_UNEXPECTED
+from journal.exitcodes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_UNEXPECTED
 
 
 class JournalError(Exception):
@@ -66,6 +66,14 @@ def error_boundary(action: Callable[[], int], *, debug: bool = False,
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Not an error of ours: whoever read the output stopped. Point stdout at /dev/null so
+        # the interpreter's final flush does not fail again, and say nothing.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except JournalError as exc:
         show_error(str(exc), exc.hint)
         return EXIT_PROBLEMS
@@ -74,8 +82,23 @@ def error_boundary(action: Callable[[], int], *, debug: bool = False,
             raise
         show_error(_machine_fault(exc), "check free space and permissions, then run the command again")
         return EXIT_PROBLEMS
+    except ValueError as exc:
+        if debug or not _is_nul_in_name(exc):
+            return _unexpected(exc, debug, unexpected_hint)
+        show_error("a file or folder name contains a NUL character, which no file system allows",
+                   "check the path given on the command line and in journal.yaml")
+        return EXIT_PROBLEMS
     except Exception as exc:  # noqa: BLE001 - the boundary: no traceback for users unless --debug
-        if debug:
-            raise
-        show_error(f"unexpected {type(exc).__name__}: {exc}", unexpected_hint)
-        return EXIT_UNEXPECTED
+        return _unexpected(exc, debug, unexpected_hint)
+
+
+def _is_nul_in_name(exc: ValueError) -> bool:
+    # What os and pathlib raise for a path with a NUL in it: a fault of the input, not a bug.
+    return "null byte" in str(exc) or "null character" in str(exc)
+
+
+def _unexpected(exc: Exception, debug: bool, unexpected_hint: str) -> int:
+    if debug:
+        raise exc
+    show_error(f"unexpected {type(exc).__name__}: {exc}", unexpected_hint)
+    return EXIT_UNEXPECTED

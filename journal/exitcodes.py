@@ -13,3 +13,5 @@ EXIT_UNEXPECTED = 3
 EXIT_OVERDUE = 4
 #: Interrupted with Ctrl-C.
 EXIT_INTERRUPTED = 130
+#: The reader of the output went away (`journal status | head -1`): 128 + SIGPIPE, as a shell reports it.
+EXIT_BROKEN_PIPE = 141

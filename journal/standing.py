@@ -72,7 +72,8 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
         reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
                                       outcomes, now))
     by_id = {r.member: r for r in reports}
-    pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms)
+    # With --member, only the pacts that member is a party to.
+    pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms if only is None or only in t.parties)
     me = member_for_email(members, user_email(workspace.root, repo))
     shown = tuple(r for r in reports if only is None or r.member == only)
     return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me, workspace, responses)

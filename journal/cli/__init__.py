@@ -13,9 +13,10 @@ from journal.cli import entries as _entries
 from journal.cli import hooks as _hooks
 from journal.cli import live as _live
 from journal.cli import standing as _standing
+from journal.cli import templates as _templates
 from journal.cli.options import State
 from journal.errors import error_boundary
-from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from journal.exitcodes import EXIT_BROKEN_PIPE, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,7 +37,7 @@ def cli(ctx: click.Context, directory: Path, debug: bool) -> None:
 
 
 
-for _module in (_entries, _standing, _digest, _hooks, _live):
+for _module in (_entries, _standing, _digest, _hooks, _live, _templates):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
@@ -61,4 +62,10 @@ def _invoke(args: list[str]) -> int:
         return EXIT_PROBLEMS
     except click.exceptions.Abort:
         raise KeyboardInterrupt from None
+    except SystemExit:
+        # click answers EPIPE (`journal status | head -1`) by pacifying stdout and exiting 1,
+        # which would read as "problems found": report it as the broken pipe it is.
+        if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            return EXIT_BROKEN_PIPE
+        raise
     return result if isinstance(result, int) else EXIT_OK

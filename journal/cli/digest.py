@@ -8,6 +8,7 @@ import click
 
 from journal.cli.options import State, now_option, parse_now, pass_state
 from journal.cli.output import streak_table, warn
+from journal.core.problems import clean
 from journal.exitcodes import EXIT_OK
 
 
@@ -28,9 +29,9 @@ def publish_command(state: State, branch: str | None, message: str | None, now: 
 
     result = publish_digest(state.workspace(), parse_now(now), branch, message)
     if result.changed:
-        click.echo(f"published {result.files} files to {result.branch}: {result.commit}")
+        click.echo(f"published {result.files} files to {clean(result.branch)}: {result.commit}")
     else:
-        click.echo(f"nothing changed: {result.branch} already holds this site ({result.commit})")
+        click.echo(f"nothing changed: {clean(result.branch)} already holds this site ({result.commit})")
     return EXIT_OK
 
 
@@ -59,8 +60,8 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
             click.echo("the committed digest is off (digest.commit: false in journal.yaml)")
         else:
             changed = len(regenerated.written) + len(regenerated.removed)
-            click.echo(f"{regenerated.folder}/: {changed} file(s) changed" if changed
-                       else f"{regenerated.folder}/: up to date")
+            click.echo(f"{clean(regenerated.folder)}/: {changed} file(s) changed" if changed
+                       else f"{clean(regenerated.folder)}/: up to date")
         return EXIT_OK
     from journal.digest.build import build_digest
 

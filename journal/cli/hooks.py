@@ -110,7 +110,7 @@ def _rebuild_after_pull(workspace: Workspace, now: dt.datetime) -> None:
     # same commit regenerate the same bytes.
     result = regenerate(workspace, head_time(workspace) or now)
     if result.written or result.removed:
-        click.echo(f"journal: regenerated {result.folder}/ for the merged state; it goes with your next commit")
+        click.echo(f"journal: regenerated {clean(result.folder)}/ for the merged state; it goes with your next commit")
 
 
 COMMANDS = (hooks,)

@@ -16,18 +16,40 @@ def streak_table(standing: Any) -> list[str]:
     """The `journal streaks` table, a heatmap line per member and the pact streaks."""
     rows = [("member", "current", "longest", "score", "on-time", "completion", "owed", "flags")]
     for r in standing.reports:
-        rows.append((r.member, str(r.current), str(r.longest), f"{r.score:.1f}", percent(r.on_time_rate),
-                     percent(r.completion), f"{r.owed:g}", ", ".join(r.flags) or "-"))
+        # Every cell through the one terminal sanitiser: ids and flags come from partners' commits.
+        rows.append(tuple(clean(cell) for cell in (
+            r.member, r.current, r.longest, f"{r.score:.1f}", percent(r.on_time_rate),
+            percent(r.completion), f"{r.owed:g}", ", ".join(r.flags) or "-")))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.append("")
-    lines += [f"{r.member.ljust(widths[0])}  {''.join(HEAT[p.status] for p in r.periods)}" for r in standing.reports]
-    lines += [f"pact streak of {slug}: {n}" for slug, n in standing.pacts]
+    lines += [f"{clean(r.member).ljust(widths[0])}  {''.join(HEAT[p.status] for p in r.periods)}"
+              for r in standing.reports]
+    lines += [f"pact streak of {clean(slug)}: {n}" for slug, n in standing.pacts]
     return lines
 
 
 #: One heatmap mark per period status, in core/streaks.STATUSES order.
 HEAT = dict(zip(STATUSES, "#+x-.e", strict=True))
+
+
+def status_lines(data: dict[str, Any]) -> list[str]:
+    """The `journal status` lines; every field from the journal passes the terminal sanitiser."""
+    lines = []
+    for m in data["members"]:
+        lines.append(f"{clean(m['name'])} ({clean(m['member'])}), {clean(m['period'] or '-')}: {clean(state_text(m))}")
+        lines += [f"    - {clean(c)}" for c in m["commitments"]]
+    if data["upcoming"]:
+        lines.append("coming up:")
+        lines += [f"  {clean(u['date'])}  {clean(u['kind'])}: {clean(u['title'])} ({clean(u['source'])})"
+                  for u in data["upcoming"]]
+    if data.get("waiting_for_your_reply"):
+        lines.append("waiting for your reply:")
+        for w in data["waiting_for_your_reply"]:
+            when = "overdue since" if w["overdue"] else "due"
+            ask = f": {clean(w['ask'])}" if w["ask"] else ""
+            lines.append(f"  {clean(w['member'])}, {clean(w['period'])} ({when} {clean(w['due'])}){ask}")
+    return lines
 
 
 def state_text(m: dict[str, Any]) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from journal.cli.options import State, now_option, parse_now, pass_state
-from journal.cli.output import state_text, streak_table, warn
-from journal.core.problems import clean, safe_json
+from journal.cli.output import status_lines, streak_table, warn
+from journal.core.problems import safe_json
 from journal.exitcodes import EXIT_OK, EXIT_OVERDUE
 
 
@@ -55,20 +55,8 @@ def status(state: State, as_json: bool, now: str | None) -> int:
         click.echo(safe_json(data))
     else:
         warn(standing.warnings)
-        for m in data["members"]:
-            click.echo(f"{clean(m['name'])} ({m['member']}), {m['period'] or '-'}: {state_text(m)}")
-            for c in m["commitments"]:
-                click.echo(f"    - {clean(c)}")
-        if data["upcoming"]:
-            click.echo("coming up:")
-            for u in data["upcoming"]:
-                click.echo(f"  {u['date']}  {u['kind']}: {clean(u['title'])} ({u['source']})")
-        if data["waiting_for_your_reply"]:
-            click.echo("waiting for your reply:")
-            for w in data["waiting_for_your_reply"]:
-                when = "overdue since" if w["overdue"] else "due"
-                ask = f": {clean(w['ask'])}" if w["ask"] else ""
-                click.echo(f"  {w['member']}, {w['period']} ({when} {w['due']}){ask}")
+        for line in status_lines(data):
+            click.echo(line)
     mine = next((r for r in standing.reports if r.member == standing.me), None)
     late_reply = any(w["overdue"] for w in data["waiting_for_your_reply"])
     return EXIT_OVERDUE if late_reply or (mine is not None and is_overdue(mine, standing.now)) else EXIT_OK

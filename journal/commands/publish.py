@@ -13,6 +13,7 @@ import pygit2
 
 from journal.core import build_model
 from journal.errors import JournalError
+from journal.store.site_branch import require_site_branch
 from journal.store.workspace import Workspace, require_repository, workspace_of
 
 DEFAULT_BRANCH = "gh-pages"
@@ -77,6 +78,8 @@ def publish(start: Path, site: Path, branch: str = DEFAULT_BRANCH, message: str 
         raise JournalError(f"the site folder {site} is empty", hint="build it first with `journal digest`")
     ref = _lookup(repo, ref_name)
     parent = _tip(ref, branch) if ref is not None else None
+    if parent is not None:
+        require_site_branch(parent, branch)  # never replace a branch holding the journal or anything else
     if parent is not None and parent.tree_id == tree:
         return PublishResult(str(parent.id), branch, files, changed=False)
     signature = _signature(repo, now or dt.datetime.now(dt.UTC))

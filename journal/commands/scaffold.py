@@ -20,6 +20,7 @@ from journal.core.model import Cadence, Member, OutcomeStatus
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
+from journal.store import paths
 from journal.store.atomic import write_new
 from journal.store.identity import member_for_email, user_email
 from journal.store.templating import sandboxed_environment
@@ -30,6 +31,9 @@ GITIGNORE = """# journal build output and caches
 /site/
 /.site.*
 .journal-cache/
+# what a killed `journal new` or build leaves beside the file it was writing
+.*.tmp
+*.md.tmp
 __pycache__/
 *.swp
 *~
@@ -167,7 +171,7 @@ def resolve_member(ctx: Context, member: str | None) -> str:
         member = member_for_email(ctx.members, email)
         if member is None:
             raise UnknownMember(f"no member has the email '{email}'" if email else "cannot tell who you are",
-                                hint="pass --member ID, or add your git user.email to your member's emails in journal.yaml")
+                                hint="pass --member ID (--owner ID for a goal), or add your git user.email to your member's emails in journal.yaml")
     if member not in ctx.members:
         raise UnknownMember(f"unknown member '{member}'")
     return member
@@ -187,7 +191,7 @@ def _write(root: Path, rel: str, text: str) -> Path:
     ensure_idle(root)
     path = root / rel
     try:
-        write_new(path, text)
+        paths.write_new(root, rel, text)
     except FileExistsError:
         raise EntryExists(f"{rel} already exists; nothing written") from None
     return path
@@ -195,7 +199,7 @@ def _write(root: Path, rel: str, text: str) -> Path:
 
 def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None, now: dt.datetime) -> Path:
     ctx = load_context(root, member)
-    member = resolve_member(ctx, member)
+    member = paths.require_slug(resolve_member(ctx, member), "member id")
     if week is None and date is None:
         local = now.astimezone(member_zone(ctx, member)).date()
         if _is_daily(ctx, member):
@@ -289,4 +293,5 @@ def new_reply(root: Path, to: str | None, week: str | None, now: dt.datetime, au
     text = render(root, "reply.md.j2", author=author, to=to, period=period, ask=record.ask,
                   outcomes=[{"commitment": o.commitment, "status": o.status_text} for o in record.outcomes],
                   prompts=asked)
-    return _write(root, layout.reply_path(period, author, to), text)
+    rel = layout.reply_path(period, paths.require_slug(author, "member id"), paths.require_slug(to, "member id"))
+    return _write(root, rel, text)

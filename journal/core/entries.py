@@ -21,6 +21,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from journal.core import problems as P
+from journal.core.limits import yaml_nesting_line
 from journal.core.problems import Problem
 from journal.core.text_safety import YAML_FORBIDDEN
 
@@ -142,6 +143,9 @@ def split_front_matter(text: str) -> tuple[str, int, str, int]:
 
 def load_yaml(text: str, first_line: int) -> Any:
     """Parse YAML safely: no object-building tags, no aliases, no duplicate keys."""
+    deep = yaml_nesting_line(text)  # before any parser: the C loader recurses without a limit
+    if deep is not None:
+        raise EntryProblem(first_line + deep, 1, P.SYNTAX, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
     if "*" in text or "&" in text:
         try:
             for event in _FAST.parse(text):

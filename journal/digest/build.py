@@ -25,6 +25,9 @@ from journal.digest.view import build_view
 from journal.digest.writers import SITE, render_outputs
 from journal.errors import JournalError
 from journal.standing import Standing, compute_standing
+from journal.store import local_state, paths
+from journal.store.atomic import write_replace
+from journal.store.local_state import read_json
 from journal.store.workspace import Workspace, workspace_of
 
 MANIFEST = ".digest-manifest.json"
@@ -70,6 +73,9 @@ def configured_out(standing: Standing) -> Path:
 def _target(standing: Standing, out: Path | None) -> Path:
     target = Path(os.path.abspath(out if out is not None else configured_out(standing)))
     root = standing.root.resolve()
+    if out is None:
+        # A partner can commit the configured folder as a symlink: never build through one.
+        paths.require_no_link(standing.root, PurePosixPath(target.relative_to(Path(os.path.abspath(standing.root)))).as_posix())
     real = target.resolve()
     if out is None and not real.is_relative_to(root):
         raise JournalError(f"digest.out in journal.yaml leads to {real}, outside the repository",
@@ -208,7 +214,8 @@ def write_site(target: Path, standing: Standing) -> BuildResult:
     The caller holds the lock."""
     outputs = render_outputs(build_view(standing), SITE)
     _recover(target)
-    previous = _read_manifest(target)
+    record = local_state.site_manifest_file(standing.root, target)
+    previous = _read_manifest(target, record)
     scratch = target.parent / f".{target.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
     rendered = 0
     try:
@@ -227,7 +234,11 @@ def write_site(target: Path, standing: Standing) -> BuildResult:
             dest.write_bytes(item.make())
             rendered += item.page
         (scratch / MANIFEST).write_text(json.dumps({"format": 1, "outputs": manifest}, sort_keys=True, indent=0))
+        trusted = {path: [key, local_state.file_hash(scratch / path)] for path, key in manifest.items()}
         _swap(scratch, target)
+        if record is not None:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            write_replace(record, json.dumps({"format": 2, "outputs": trusted}, sort_keys=True))
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -248,13 +259,20 @@ def _reuse(old: Path, new: Path) -> bool:
     return True
 
 
-def _read_manifest(target: Path) -> dict[str, str]:
-    try:
-        data = json.loads((target / MANIFEST).read_text())
-        outputs = data["outputs"] if data.get("format") == 1 else {}
-        return {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+def _read_manifest(target: Path, record: Path | None) -> dict[str, str]:
+    """Output path -> input key of the pages in `target` that may be reused.
+
+    Only this machine's record (under the git dir) counts, never the manifest inside the
+    site folder, which a partner can force-add; and a file is reused only if its bytes are
+    still the ones recorded, so a page swapped in by anyone is rendered again."""
+    data = read_json(record) if record is not None else None
+    outputs = data.get("outputs") if isinstance(data, dict) and data.get("format") == 2 else None
+    if not isinstance(outputs, dict):
         return {}
+    return {path: entry[0] for path, entry in outputs.items()
+            if isinstance(path, str) and isinstance(entry, list) and len(entry) == 2
+            and isinstance(entry[0], str) and entry[1] is not None
+            and local_state.file_hash(target / path) == entry[1]}
 
 
 def _swap(scratch: Path, target: Path) -> None:

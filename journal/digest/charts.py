@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from journal.core.states import STATUS_LABEL
+from journal.core.text_safety import for_xml
 
 CELL, GAP = 14, 3
 # Marks inside a 14 × 14 cell: a tick, a clock hand, a cross, a bar, nothing, a dot.
@@ -39,6 +40,11 @@ svg{font:11px system-ui,sans-serif;color:#1f2328}
 """
 
 
+def _xml(text: Any) -> Markup:
+    """Partner text for SVG: what XML 1.0 forbids removed (text_safety.for_xml), then escaped."""
+    return escape(for_xml(text))
+
+
 def _svg(width: float, height: float, label: str, body: str, css_class: str, standalone: bool,
          stretch: bool = False) -> Markup:
     size = f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}"'
@@ -48,9 +54,9 @@ def _svg(width: float, height: float, label: str, body: str, css_class: str, sta
         # An SVG file is named by its <title>: the Nu Html Checker's SVG schema refuses
         # aria-label on <svg>, which only inline SVG in HTML allows.
         return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" {size} role="img">'
-                      f'<title>{escape(label)}</title>'
+                      f'<title>{_xml(label)}</title>'
                       f'<style>{_STANDALONE_CSS.strip()}</style>{body}</svg>\n')
-    return Markup(f'<svg class="{css_class}" {size} role="img" aria-label="{escape(label)}">{body}</svg>')
+    return Markup(f'<svg class="{css_class}" {size} role="img" aria-label="{_xml(label)}">{body}</svg>')
 
 
 def _n(value: float) -> str:
@@ -83,13 +89,13 @@ def heatmap(periods: Sequence[Mapping[str, Any]], name: str, *, strip: bool = Fa
     for r, row in enumerate(sorted(rows)):
         y = top + r * (CELL + GAP)
         if row:
-            parts.append(f'<text class="lbl" x="0" y="{_n(y + 11)}">{escape(row)}</text>')
+            parts.append(f'<text class="lbl" x="0" y="{_n(y + 11)}">{_xml(row)}</text>')
         for col, p in sorted(rows[row].items()):
             x = left + col * (CELL + GAP)
             status = str(p["status"])
             parts.append(
-                f'<g transform="translate({_n(x)} {_n(y)})"><title>{escape(p["label"])}</title>'
-                f'<rect class="c-{escape(status)}" width="{CELL}" height="{CELL}" rx="2"/>{_MARK.get(status, "")}</g>')
+                f'<g transform="translate({_n(x)} {_n(y)})"><title>{_xml(p["label"])}</title>'
+                f'<rect class="c-{_xml(status)}" width="{CELL}" height="{CELL}" rx="2"/>{_MARK.get(status, "")}</g>')
     counts: dict[str, int] = {}
     for p in periods:
         counts[str(p["status"])] = counts.get(str(p["status"]), 0) + 1
@@ -151,7 +157,7 @@ def goal_chart(series: Sequence[Mapping[str, Any]], target: float | None, unit: 
         h = max(0.0, value / ceiling * plot_h)
         hit = target is not None and value >= target
         tip = f"{p['period']}: {_n(value)} {unit}" + (f" (target {_n(target)})" if target is not None else "")
-        parts.append(f'<g><title>{escape(tip)}</title><rect class="bar{" hit" if hit else ""}" x="{_n(left + i * slot + slot * 0.1)}" '
+        parts.append(f'<g><title>{_xml(tip)}</title><rect class="bar{" hit" if hit else ""}" x="{_n(left + i * slot + slot * 0.1)}" '
                      f'y="{_n(top + plot_h - h)}" width="{_n(max(slot * 0.8, 0.5))}" height="{_n(h)}"/></g>')
     if series:
         ticks = sorted({0, len(series) - 1, *range(0, len(series), max(1, math.ceil(len(series) / 6)))})
@@ -160,7 +166,7 @@ def goal_chart(series: Sequence[Mapping[str, Any]], target: float | None, unit: 
                 continue  # too close to the last label
             x = left + i * slot + slot / 2
             parts.append(f'<text class="lbl" x="{_n(x)}" y="{_n(height - 10)}" text-anchor="middle">'
-                         f'{escape(p_short(series[i]["period"]))}</text>')
+                         f'{_xml(p_short(series[i]["period"]))}</text>')
     if target is not None:
         y = top + plot_h - target / ceiling * plot_h
         parts.append(f'<line class="target" x1="{_n(left)}" x2="{_n(width - right)}" y1="{_n(y)}" y2="{_n(y)}"/>')

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from journal.core import build_model, layout
 from journal.core.schema import DEFAULTS
 from journal.errors import JournalError
-from journal.store.atomic import write_replace
+from journal.store import paths
 
 if TYPE_CHECKING:  # the pre-commit hook imports this module on its fast path
     from journal.standing import Standing
@@ -70,19 +70,23 @@ def write(root: Path, where: str, files: Mapping[str, bytes]) -> tuple[list[str]
     Only files the digest generates are ever removed, so anything a partner keeps in the
     folder by hand survives."""
     written, removed = [], []
+    # Every path goes through store.paths: a partner can commit the folder (or a file in
+    # it) as a symlink, and the hook must not write or delete through it.
+    paths.require_no_link(root, where)
     for rel, data in files.items():
-        path = root / rel
-        if not path.is_file() or path.read_bytes() != data:
-            write_replace(path, data)
+        try:
+            same = paths.read_bytes(root, rel) == data
+        except (FileNotFoundError, NotADirectoryError):
+            same = False
+        if not same:
+            paths.write_replace(root, rel, data)
             written.append(rel)
-    base = root / where
-    if base.is_dir():
-        for path in sorted(base.rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            inner = path.relative_to(base).as_posix()
-            if path.is_file() and not path.is_symlink() and _GENERATED.match(inner) and rel not in files:
-                path.unlink()
-                removed.append(rel)
+    prefix = f"{where}/"
+    for rel in paths.walk_files(root, where):
+        inner = rel[len(prefix):]
+        if _GENERATED.match(inner) and rel not in files:
+            paths.unlink(root, rel)
+            removed.append(rel)
     return written, removed
 
 

@@ -12,11 +12,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from journal.core.limits import MAX_MARKDOWN_CHARS, markdown_too_big
 from journal.core.text_safety import URL_INVISIBLE, for_markup
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*\Z")
-_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 # Characters that start Markdown syntax anywhere in a line, and more at its start.
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
 _MD_LEADING = re.compile(r"\A([#+\-=>]|\d+[.)])")
@@ -65,11 +64,16 @@ def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any)
 
 
 _MD = _parser()
+# Block structure only (headings, fences, code blocks): linear in the text, no inline rules.
+_BLOCKS = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_BLOCKS.core.ruler.disable("inline")
 
 
 @lru_cache(maxsize=16384)
 def render_html(text: str, heading_level: int = 4) -> Markup:
     """Partner Markdown as HTML; headings start at `heading_level` so they sit under the page's."""
+    if markdown_too_big(text):
+        return Markup(f"<p>{escape(too_long(text))}</p>")
     tokens = _MD.parse(for_markup(text))
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
@@ -79,22 +83,32 @@ def render_html(text: str, heading_level: int = 4) -> Markup:
 
 
 def split_sections(body: str) -> list[tuple[str, str]]:
-    """A check-in body as (heading, text) pairs, text before any heading under ""."""
-    sections: list[tuple[str, list[str]]] = [("", [])]
-    fence: str | None = None
-    for line in body.splitlines():
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1) == fence:
-                fence = None
-        elif opened:
-            fence = opened.group(1)
-        elif (heading := _HEADING.match(line)) and len(heading.group(1)) <= 2:
-            sections.append((heading.group(2).strip(), []))
-            continue
-        sections[-1][1].append(line)
-    return [(title, "\n".join(lines).strip("\n")) for title, lines in sections
-            if title or "\n".join(lines).strip()]
+    """A check-in body as (heading, text) pairs, text before any heading under "".
+
+    What is a heading (level 1 or 2, at the top level) is decided by markdown-it's block
+    parser, the same rules a Git host renders with: an indented `  ## Reflection` or a
+    setext heading starts a section, a `##` inside fenced code does not. A body too long
+    to parse is one section holding only a notice, so nothing private can slip through."""
+    if markdown_too_big(body):
+        return [("", too_long(body))]
+    lines = body.split("\n")
+    tokens = _BLOCKS.parse(body)
+    starts: list[tuple[int, int, str]] = []  # (first line, line after, title)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2") and token.map:
+            starts.append((token.map[0], token.map[1], " ".join(tokens[i + 1].content.split())))
+    sections: list[tuple[str, list[str]]] = [("", lines[: starts[0][0] if starts else len(lines)])]
+    for n, (_, after, title) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        sections.append((title, lines[after:end]))
+    return [(title, "\n".join(chunk).strip("\n")) for title, chunk in sections
+            if title or "\n".join(chunk).strip()]
+
+
+def too_long(text: str) -> str:
+    """What the digest shows instead of Markdown too long to parse quickly."""
+    return (f"({len(text) // 1024} KiB of text, longer than the digest shows "
+            f"({MAX_MARKDOWN_CHARS // 1024} KiB); read it in the journal)")
 
 
 def md_text(value: Any) -> str:
@@ -113,6 +127,8 @@ def md_block(text: str) -> str:
     with a link or image whose target is unsafe (or an image that would load from
     elsewhere) is shown as escaped text, line by line."""
     text = for_markup(text).strip("\n")
+    if markdown_too_big(text):
+        return md_text(too_long(text))
     if _has_unsafe_target(text):
         return "  \n".join(md_text(line) for line in text.splitlines() if line.strip())
     return _escape_outside_fences(text)
@@ -143,20 +159,24 @@ def _is_remote(url: str) -> bool:
 
 
 def _escape_outside_fences(text: str) -> str:
-    # Inside fenced code every renderer shows `<` as it is; elsewhere, including inline
-    # code, `&lt;` is the safe spelling (inside a code span it shows as typed: harmless).
-    out: list[str] = []
-    fence: str | None = None
-    for line in text.splitlines():
-        opened = _FENCE.match(line)
-        if fence is None and opened:
-            fence = opened.group(1)
-        elif fence is not None and opened and opened.group(1)[0] == fence[0] \
-                and len(opened.group(1)) >= len(fence) and not line.strip()[len(opened.group(1)):].strip():
-            fence = None
-        elif fence is None:
-            line = line.replace("<", "&lt;")
-        out.append(line)
-    if fence is not None:
-        out.append(fence)  # close a fence left open, so it cannot swallow what follows
+    # Inside code blocks (fenced or indented) every renderer shows `<` as it is; elsewhere,
+    # including inline code, `&lt;` is the safe spelling (inside a code span it shows as
+    # typed: harmless). Which lines are code is markdown-it's decision, never a pattern
+    # of ours: "```x`" is no fence (a backtick fence's info string has no backticks).
+    lines = text.split("\n")
+    raw = [False] * len(lines)
+    unclosed: str | None = None
+    for token in _BLOCKS.parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            start, end = token.map
+            for n in range(start, min(end, len(lines))):
+                raw[n] = True
+            if token.type == "fence":
+                raw[start] = False  # the opening line is not code: its info string is rendered
+                last = lines[end - 1].strip() if end - 1 > start else ""
+                closed = bool(last) and set(last) == {token.markup[0]} and len(last) >= len(token.markup)
+                unclosed = None if closed or end < len(lines) else token.markup
+    out = [line if raw[n] else line.replace("<", "&lt;") for n, line in enumerate(lines)]
+    if unclosed is not None:
+        out.append(unclosed)  # close a fence left open, so it cannot swallow what follows
     return "\n".join(out)

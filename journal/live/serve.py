@@ -187,6 +187,8 @@ class SiteServer(ThreadingHTTPServer):
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.port}/"
         names = {"127.0.0.1", "localhost", "[::1]", shown.lower()}
+        if not self.loopback:
+            names |= _machine_names(host)  # still a fixed list: a rebound foreign name is refused
         self.hosts = {f"{n}:{self.port}" for n in names} | ({n for n in names} if self.port == 80 else set())
 
     def server_bind(self) -> None:
@@ -205,6 +207,30 @@ class SiteServer(ThreadingHTTPServer):
         self.builds.close()
         self.shutdown()
         self.server_close()
+
+
+def _machine_names(host: str) -> set[str]:
+    """The names and addresses a browser may use to reach this machine, for the Host check
+    when serving on a non-loopback address (0.0.0.0 included): the host name, its fully
+    qualified name, the addresses they resolve to, and the address of the default route."""
+    found: set[str] = set()
+    name = socket.gethostname()
+    found |= {name, name.split(".")[0]}
+    try:
+        for info in socket.getaddrinfo(name, None):
+            found.add(str(info[4][0]))
+    except OSError:
+        pass
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as udp:
+                udp.connect((probe, 9))  # no packet is sent: this only picks the outgoing address
+                found.add(str(udp.getsockname()[0]))
+        except OSError:
+            pass
+    if host not in ("0.0.0.0", "::"):
+        found.add(host)
+    return {f"[{n}]" if ":" in n else n for n in (x.lower() for x in found if x)}
 
 
 def _is_loopback(host: str) -> bool:
@@ -232,7 +258,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         host = (self.headers.get("Host") or "").lower()
-        if self.server.loopback and host and host not in self.server.hosts:
+        if host and host not in self.server.hosts:
             # Another site's page reaching this server through DNS rebinding: refuse it.
             return self._send(HTTPStatus.FORBIDDEN, b"unexpected Host header\n", "text/plain", body)
         url = urlsplit(self.path)

@@ -20,6 +20,7 @@ from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
 from journal.errors import JournalError
 from journal.store.atomic import write_replace
+from journal.store.local_state import read_json
 
 CACHE_VERSION = 1
 _TOPS = layout.FOLDERS
@@ -120,10 +121,7 @@ class EntryCache:
     def _load(self) -> dict[str, list[Any]]:
         if self.file is None:
             return {}
-        try:
-            raw = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        raw = read_json(self.file)  # None for anything this machine cannot use: rebuilt
         if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION or not isinstance(raw.get("entries"), dict):
             return {}
         items = raw["entries"]

@@ -26,6 +26,7 @@ from journal.core.layout import (
     parse_reply_name,
 )
 from journal.store.atomic import write_replace
+from journal.store.local_state import read_json
 
 CACHE_FILE = "history.json"
 # Bump when what counts as a filing changes, so every old cache is rebuilt.
@@ -392,10 +393,7 @@ def _shallow_warnings(repo: pygit2.Repository, grafts: list[str]) -> tuple[str, 
 def _load_cache(path: Path, grafts: list[str]
                 ) -> tuple[str, dict[Key, _Event], dict[PauseKey, _Seen], dict[ReplyKey, _Event]] | None:
     """The cached walk, or None for anything but a well-formed cache of this very format."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    raw = read_json(path)  # None for anything this machine cannot use: the walk is redone
     if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
             or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
             or not _is_commit_id(raw.get("head"))

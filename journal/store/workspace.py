@@ -18,6 +18,7 @@ import pygit2
 from journal.core.rules import Journal
 from journal.errors import JournalError, NotAJournal, NotARepository
 from journal.store import git as gitfiles
+from journal.store import paths
 
 if TYPE_CHECKING:
     from journal.core.entries import Entry
@@ -160,6 +161,8 @@ class Workspace:
             entries, _ = gitfiles.load_files(files, self.cache_dir)
         journal = Journal(entries)
         if journal.config is None:
+            if source == "worktree" and paths.kind(root, "journal.yaml") is None:
+                raise NotAJournal(f"no journal.yaml in {root}")
             raise JournalError(f"no readable journal.yaml in the {source} of {root}",
                                hint="run `journal check` to see what is wrong with it")
         warnings = ("no commits yet: nothing counts until check-ins are committed",) \

@@ -9,6 +9,7 @@ from journal.core import layout
 from journal.core import problems as P
 from journal.core.problems import Problem
 from journal.errors import JournalError, NotAJournal
+from journal.store import paths as guarded
 
 
 def find_root(start: Path) -> Path:
@@ -40,20 +41,15 @@ def journal_paths(root: Path) -> list[str]:
 
 
 def read_worktree(root: Path, paths: list[str] | None = None) -> tuple[dict[str, bytes], list[Problem]]:
-    """Bytes of the journal files; a symlink leading out of the journal is refused, not read."""
+    """Bytes of the journal files, read through store.paths: a symlink is refused, not read."""
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    resolved_root = root.resolve()
     for path in journal_paths(root) if paths is None else paths:
-        full = root / path
-        if full.is_symlink():
-            target = full.resolve()
-            if not target.is_relative_to(resolved_root):
-                problems.append(Problem(path, 1, 1, P.ERROR, P.SYMLINK,
-                                        "symlink pointing outside the journal is refused"))
-                continue
         try:
-            files[path] = full.read_bytes()
+            files[path] = guarded.read_bytes(root, path)
+        except guarded.UnsafePath:
+            problems.append(Problem(path, 1, 1, P.ERROR, P.SYMLINK,
+                                    "symlinked entries are refused; commit the file itself"))
         except OSError as exc:
             problems.append(Problem(path, 1, 1, P.ERROR, P.ENCODING, f"cannot read file: {exc.strerror}"))
     return files, problems

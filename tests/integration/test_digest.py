@@ -322,6 +322,7 @@ def test_journal_templates_override_the_packaged_ones(run, history: Path) -> Non
     override.parent.mkdir(parents=True)
     override.write_text('{% extends "digest/base.html.j2" %}{% block title %}Ours{% endblock %}'
                         '{% block main %}<h1>{{ title }}</h1><p>{{ members|length }} of us</p>{% endblock %}\n')
+    assert run("-C", history, "templates", "trust").code == 0
     index = (build(run, history) / "index.html").read_text()
     assert "<p>2 of us</p>" in index and "<title>Ours · " in index
 
@@ -330,6 +331,7 @@ def test_a_template_cannot_reach_python_internals(run, history: Path) -> None:
     override = history / "templates/digest/archive.html.j2"
     override.parent.mkdir(parents=True)
     override.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    assert run("-C", history, "templates", "trust").code == 0
     result = run("-C", history, "digest", "--now", NOW)
     assert result.code == 1 and "digest template" in result.err and "unsafe" in result.err
 

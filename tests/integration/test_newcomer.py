@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import click
 
 from journal.cli import cli
-from tests.support.journals import checkin
+from journal.exitcodes import EXIT_BROKEN_PIPE
+from tests.support.journals import CONTRACT, checkin, git, write_journal
 
 
 def _groups(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Group]]:
@@ -49,3 +53,32 @@ def test_a_colon_inside_a_flow_mapping_hints_to_quote(run, journal_dir: Path) ->
     # The same colon in the block form is fine, and quoting fixes the flow form.
     path.write_text(checkin(week="2026-W48", commitments='\n  - {commitment: "Note: stretch first", goal: berlin-half}'))
     assert "must be quoted" not in run("-C", journal_dir, "check", path).out
+
+
+def test_a_repository_without_a_journal_says_to_init(run, tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    for command in ("status", "streaks", "digest"):
+        result = run("-C", tmp_path, command)
+        assert result.code == 1, result
+        assert result.err.startswith("Error: no journal.yaml in ") and "journal init" in result.err
+
+
+def test_a_closed_pipe_is_its_own_exit_code_not_problems_found(tmp_path: Path) -> None:
+    # `journal streaks | true`: the reader is gone before the first line is written.
+    root = write_journal(tmp_path / "j")
+    git(root, "init", "-q")
+    result = subprocess.run(f"{shlex.quote(sys.executable)} -m journal -C {shlex.quote(str(root))} streaks "
+                            "--now 2026-11-25T12:00Z | true; echo ${PIPESTATUS[0]}",
+                            shell=True, executable="/bin/bash", capture_output=True, text=True)
+    assert result.stdout.strip() == str(EXIT_BROKEN_PIPE) == "141", result
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
+
+
+def test_streaks_for_one_member_lists_only_their_pacts(run, tmp_path: Path) -> None:
+    other = CONTRACT.replace("parties: [alice, bob]", "parties: [alice]")
+    root = write_journal(tmp_path / "j", {"contracts/solo.md": other})
+    git(root, "init", "-q")
+    assert "pact streak of solo" in run("-C", root, "streaks", "--now", "2026-11-25T12:00Z").out
+    result = run("-C", root, "streaks", "--member", "bob", "--now", "2026-11-25T12:00Z")
+    assert result.code == 0, result
+    assert "pact streak of pact" in result.out and "solo" not in result.out

@@ -253,3 +253,17 @@ def test_post_merge_summary_reports_a_reply(run, commit, history: Path) -> None:
     git(history, "update-ref", "ORIG_HEAD", before)
     result = run("-C", history, "hooks", "run", "post-merge", "0", "--now", "2026-11-23T12:00+00:00")
     assert "alice answered your 2026-W46 ask; confirmed 2 of 2" in result.out + result.err, result
+
+
+def test_pre_commit_hook_checks_a_reply_against_the_checkin_it_answers(run, commit, history: Path) -> None:
+    assert run("-C", history, "hooks", "install").code == EXIT_OK
+    # Only the reply is staged: the hook must still read alice's check-in to count its outcomes.
+    commit(dict([reply("bob", "alice", "2026-W46")]), "2026-11-16T09:00:00-05:00", "bob")
+    bad = history / "replies/2026/2026-W45-bob-to-alice.md"
+    bad.write_text(reply("bob", "alice", "2026-W45", verdicts=("confirmed",))[1])
+    git(history, "add", str(bad))
+    refused = git(history, "commit", "-q", "-m", "reply", check=False,
+                  env={"GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com",
+                       "GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"})
+    assert refused.returncode != 0, refused
+    assert "1 verdict(s) for 2 outcome(s)" in refused.stdout + refused.stderr

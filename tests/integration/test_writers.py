@@ -26,6 +26,7 @@ def test_digest_md_and_the_committed_readme_render_from_one_overridable_template
     override.parent.mkdir(parents=True)
     override.write_text("# {{ title|mdtext }}\n\nOURS{% block note %}{% endblock %}, "
                         "{{ members|length }} members\n\n\n")
+    assert run("-C", history, "templates", "trust").code == 0  # overrides are code: trusted first
     site = build(run, history)
     assert (site / "DIGEST.md").read_text() == "# Alice & Bob — spring half marathon\n\nOURS, 2 members\n"
     assert run("-C", history, "digest", "--markdown-only", "--now", NOW).code == 0

@@ -88,7 +88,7 @@ def test_one_home_for_outcome_values_and_the_jinja_environment() -> None:
         calls, table = _calls_and_tables(path)
         if table:
             value_tables.append(rel)
-        if {"SandboxedEnvironment", "Environment"} & set(calls):
+        if {"SandboxedEnvironment", "Environment", "LimitedSandbox"} & set(calls):
             environments.append(rel)
     assert value_tables == ["core/recalibration.py"]
     assert environments == ["store/templating.py"]

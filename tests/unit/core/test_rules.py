@@ -139,7 +139,7 @@ def test_symlink_out_of_the_journal_is_refused(run, journal_dir: Path, tmp_path:
     (journal_dir / W48).symlink_to(secret)
     result = run("-C", journal_dir, "check")
     assert result.code == 1
-    assert result.out == f"{W48}:1:1: error: symlink pointing outside the journal is refused [symlink]\n"
+    assert result.out == f"{W48}:1:1: error: symlinked entries are refused; commit the file itself [symlink]\n"
 
 
 ARABIC_WEEK = "٢٠٢٦-W٤٨"  # 2026-W48 in Arabic-Indic digits

@@ -1,0 +1,53 @@
+"""State this machine keeps for itself, under the git dir where no partner's commit reaches.
+
+Caches and the site's manifest are trusted only when this machine wrote them: they live
+in `<git dir>/journal/`, never in the work tree (a partner can force-add any file there),
+and are read with `read_json`, which treats anything unreadable, too large or nested
+too deeply as absent, so the caller rebuilds instead of crashing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pygit2
+
+MAX_STATE_BYTES = 256 * 1024 * 1024
+
+
+def state_dir(start: Path) -> Path | None:
+    """`<git dir>/journal` of the repository holding `start`, or None outside a repository."""
+    found = pygit2.discover_repository(str(start))
+    return None if found is None else Path(found) / "journal"
+
+
+def read_json(path: Path) -> Any | None:
+    """The JSON in `path`, or None when it is missing, unreadable, huge or nested too deeply."""
+    try:
+        if path.stat().st_size > MAX_STATE_BYTES:
+            return None
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def site_manifest_file(start: Path, target: Path) -> Path | None:
+    """Where this machine records what it built into the site folder `target`."""
+    folder = state_dir(start)
+    if folder is None:
+        return None
+    name = hashlib.sha256(str(target.resolve()).encode()).hexdigest()[:24]
+    return folder / "sites" / f"{name}.json"
+
+
+def file_hash(path: Path) -> str | None:
+    """sha256 of the bytes at `path` (not following a symlink), or None if it is not a regular file."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,328 @@
+"""Partner M commits (even with --no-verify); the victim pulls and runs the README's commands.
+
+Each test is one example of issue 13's kinds: real clones, real pulls, real hooks, and
+assertions on the files outside the journal, on what is published and on the bytes printed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.hostile import VICTIM, shared_journal, snapshot
+from tests.support.journals import CONFIG, git
+
+SECRET = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-of-the-victim\n"
+
+
+@pytest.fixture
+def shared(tmp_path: Path, run):
+    return shared_journal(tmp_path / "work", run)
+
+
+# --- kind 1: symlinks and paths lead outside the journal -------------------------------------
+
+
+def test_gitattributes_symlink_is_not_appended_to(shared, run) -> None:
+    outside = shared.base.parent / "shell-startup"
+    outside.write_text("echo hi\n")
+    shared.partner_commits({}, links={".gitattributes": "../../shell-startup"})
+    shared.victim_pulls()
+    git(shared.victim, "config", "--unset", "merge.journal-digest.driver")  # so install has work to do
+    result = run("-C", shared.victim, "hooks", "install")
+    assert outside.read_text() == "echo hi\n"
+    # The merge rule goes to the repository's own info/attributes, which no one commits,
+    # so a committed .gitattributes (a symlink or not) is never written to.
+    assert result.code == 0 and "Traceback" not in result.err, result
+    common = Path(git(shared.victim, "rev-parse", "--git-common-dir").stdout.strip())
+    common = common if common.is_absolute() else shared.victim / common
+    assert "merge=journal-digest" in (common / "info" / "attributes").read_text()
+    assert (shared.victim / ".gitattributes").is_symlink()
+
+
+def test_committed_digest_folder_symlink_does_not_touch_a_sibling_project(shared) -> None:
+    sibling = shared.base / "project"
+    (sibling / "charts").mkdir(parents=True)
+    (sibling / "README.md").write_text("# my other project\n")
+    (sibling / "charts/legend.svg").write_text("<svg>mine</svg>")
+    (sibling / "charts/heatmap-zed.svg").write_text("<svg>mine too</svg>")
+    before = snapshot(sibling)
+    shared.partner_commits({"journal.yaml": CONFIG.replace("digest: {", "digest: {commit: notes, ")},
+                           links={"notes": "../project"})
+    out = shared.victim_pulls()
+    assert snapshot(sibling) == before
+    assert "symlink" in out
+
+
+def test_symlinked_digest_template_does_not_publish_a_private_key(shared, run) -> None:
+    key = shared.base / "id_ed25519"
+    key.write_text(SECRET)
+    shared.partner_commits({}, links={"templates/digest/style.css": "../../../id_ed25519"})
+    shared.victim_pulls()
+    result = run("-C", shared.victim, "digest")
+    assert result.code == 0, result.err
+    site = snapshot(shared.victim / "site")
+    assert all(b"secret-of-the-victim" not in data for data in site.values())
+    assert site["style.css"]  # the built-in style instead
+
+
+def test_symlinked_entry_template_does_not_copy_a_private_key_into_a_checkin(shared, run) -> None:
+    key = shared.base / "id_ed25519"
+    key.write_text(SECRET)
+    shared.partner_commits({}, links={"templates/entries/checkin.md.j2": "../../../id_ed25519"})
+    shared.victim_pulls()
+    result = run("-C", shared.victim, "new", "checkin", "--member", "alice", "--week", "2026-W49")
+    assert result.code == 0, result.err
+    written = (shared.victim / "checkins/2026/2026-W49-alice.md").read_text()
+    assert "secret-of-the-victim" not in written and "member: alice" in written
+
+
+def test_member_id_climbing_out_of_the_repository_creates_nothing_outside(shared, run) -> None:
+    evil = "../../../../../../escaped"
+    config = CONFIG.replace("members:\n", "members:\n  \"" + evil + "\": {name: M, emails: [alice@example.org], "
+                            "timezone: UTC}\n").replace("emails: [alice@example.org], timezone: Europe",
+                                                        "emails: [nobody@example.org], timezone: Europe")
+    shared.partner_commits({"journal.yaml": config})
+    shared.victim_pulls()
+    git(shared.victim, "config", "user.email", "alice@example.org")
+    before = snapshot(shared.base.parent)
+    result = run("-C", shared.victim, "new", "checkin", "--week", "2026-W49")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "is not a slug" in result.err
+    assert snapshot(shared.base.parent) == before
+    assert not list(shared.base.parent.rglob("*escaped*"))
+
+
+# --- kind 3: inputs that exhaust the parsers -------------------------------------------------
+
+DEEP_YAML = ("---\nmember: bob\nweek: 2026-W48\noutcomes: []\ncommitments: " + "[" * 30_000 + "]" * 30_000
+             + "\n---\n## Wins\nx\n")
+BRACKET_BODY = "---\nmember: bob\nweek: 2026-W48\noutcomes: []\n---\n## Wins\n" + "[" * 1_000_000 + "\n"
+QUICK = 60  # seconds for a whole command on this entry; the unguarded parsers crash or take minutes
+
+
+def journal_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "journal", *args], cwd=cwd, text=True, capture_output=True,
+                          timeout=QUICK, env={**os.environ, **VICTIM})
+
+
+@pytest.mark.parametrize("entry", [DEEP_YAML, BRACKET_BODY], ids=["nested-front-matter", "million-brackets"])
+def test_entries_that_exhaust_parsers_are_refused_fast_everywhere(shared, entry: str) -> None:
+    shared.partner_commits({"checkins/2026/2026-W48-bob.md": entry})
+    # post-merge hook: summary and rebuild after the real pull, bounded by the timeout
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=shared.victim, text=True,
+                            capture_output=True, timeout=QUICK, env={**os.environ, **VICTIM})
+    assert pulled.returncode == 0 and "Traceback" not in pulled.stderr + pulled.stdout
+    for args in (["check"], ["digest"], ["status"], ["streaks"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 1, 4), (args, result.returncode, result.stderr[-500:])  # 4: overdue
+        assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    if entry is DEEP_YAML:
+        assert "2026-W48-bob.md:5:1: error: invalid YAML: nested more than 16 levels deep" in journal_cli(
+            shared.victim, "check").stdout
+    # pre-commit hook: the victim's own next commit regenerates the committed digest
+    (shared.victim / "checkins/2026/2026-W48-alice.md").write_text(
+        (shared.victim / "checkins/2026/2026-W47-alice.md").read_text().replace("2026-W47", "2026-W48"))
+    git(shared.victim, "add", "-A")
+    committed = subprocess.run(["git", "commit", "-q", "-m", "mine"], cwd=shared.victim, text=True,
+                               capture_output=True, timeout=QUICK, env={**os.environ, **VICTIM})
+    assert "Traceback" not in committed.stderr + committed.stdout
+    assert committed.returncode in (0, 1)
+    assert -signal.SIGSEGV not in (committed.returncode, pulled.returncode)
+
+
+def test_a_long_body_is_shown_as_a_notice_not_parsed(shared, run) -> None:
+    shared.partner_commits({"checkins/2026/2026-W48-bob.md": BRACKET_BODY.replace("[" * 1_000_000, "x" * 40_000)})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    site = b"".join(snapshot(shared.victim / "site").values())
+    assert b"xxxxxxxxxx" not in site and b"longer than the digest shows" in site
+
+
+# --- kind 4: markup that escapes the Markdown digests ------------------------------------------
+
+HIDDEN_FENCE = ("---\nmember: bob\nweek: 2026-W48\noutcomes: []\n---\n## Wins\n```x`\n"
+                "<img src=x onerror=alert(1)>\n\n  ## Reflection\nmy secret reflection\n")
+
+
+def test_a_fake_fence_and_an_indented_private_heading_do_not_escape_the_markdown_digests(shared, run) -> None:
+    shared.partner_commits({"journal.yaml": CONFIG.replace("private: [energy]", "private: [energy, reflection]"),
+                            "checkins/2026/2026-W48-bob.md": HIDDEN_FENCE})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    for produced in (shared.victim / "digest/README.md", shared.victim / "site/DIGEST.md"):
+        text = produced.read_text()
+        assert "&lt;img src=x onerror" in text and "<img" not in text, produced
+        assert "secret reflection" not in text, produced
+    site = b"".join(snapshot(shared.victim / "site").values())
+    assert b"secret reflection" not in site and b"<img src=x" not in site
+
+
+# --- kind 5: control characters reach terminals and XML ----------------------------------------
+
+
+def test_control_sequences_in_ids_and_names_reach_no_terminal_and_no_svg(shared, run) -> None:
+    # Written with YAML's own escapes: the raw bytes would be refused by the YAML reader itself.
+    config = CONFIG.replace("bob: {name: Bob Okafor,",
+                            '"bob\\e]52;c;ZWNobyBwd25lZA==\\a": {name: "Bob\\nalice: OVERDUE\\a",')
+    shared.partner_commits({"journal.yaml": config})
+    pulled = shared.victim_pulls()
+    outputs = [pulled]
+    for args in (["check"], ["status"], ["streaks"], ["digest"]):
+        result = run("-C", shared.victim, *args)
+        assert "Traceback" not in result.err
+        outputs += [result.out, result.err]
+    for out in outputs:
+        assert "\x1b" not in out and "\x07" not in out
+        assert not any(line.startswith("alice: OVERDUE") for line in out.splitlines())
+
+
+def test_a_control_character_in_a_name_leaves_the_svg_charts_valid_xml(shared, run) -> None:
+    import xml.etree.ElementTree as ET
+
+    shared.partner_commits({"journal.yaml": CONFIG.replace("name: Bob Okafor", 'name: "Bob\\x01\\x1b[31m"')})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    charts = [*(shared.victim / "site/charts").glob("*.svg"), *(shared.victim / "digest/charts").glob("*.svg")]
+    assert charts
+    for chart in charts:
+        ET.fromstring(chart.read_bytes())  # well-formed XML: no control characters
+
+
+# --- kind 2: committed settings that act on the victim's machine -------------------------------
+
+
+def test_digest_branch_main_does_not_let_publish_replace_the_journal(shared, run) -> None:
+    shared.partner_commits({"journal.yaml": CONFIG.replace("branch: gh-pages", "branch: main")})
+    shared.victim_pulls()
+    git(shared.victim, "switch", "-q", "-c", "drafts")
+    main_before = git(shared.victim, "rev-parse", "main").stdout
+    result = run("-C", shared.victim, "publish")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "refusing to publish to 'main': it holds journal content" in result.err
+    assert git(shared.victim, "rev-parse", "main").stdout == main_before
+
+
+OVERRIDE = '{% extends "digest/base.html.j2" %}{% block main %}<p>M was here</p>{% endblock %}\n'
+HANG = ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+        '{% extends "digest/base.html.j2" %}\n')
+
+
+def test_partner_template_overrides_are_used_only_after_local_trust(shared, run) -> None:
+    shared.partner_commits({"templates/digest/index.html.j2": OVERRIDE})
+    shared.victim_pulls()
+    result = run("-C", shared.victim, "digest")
+    assert result.code == 0 and "has not trusted" in result.err
+    assert "M was here" not in (shared.victim / "site/index.html").read_text()
+    assert run("-C", shared.victim, "templates", "status").code == 1
+    assert run("-C", shared.victim, "templates", "trust").code == 0
+    assert run("-C", shared.victim, "templates", "status").code == 0
+    assert run("-C", shared.victim, "digest").code == 0
+    assert "M was here" in (shared.victim / "site/index.html").read_text()
+    # A change to any override needs trusting again.
+    shared.partner_commits({"templates/digest/index.html.j2": OVERRIDE.replace("M was here", "M again")})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    assert "M again" not in (shared.victim / "site/index.html").read_text()
+
+
+def test_a_trusted_override_still_cannot_loop_for_hours(shared, run) -> None:
+    shared.partner_commits({"templates/digest/index.html.j2": HANG})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "templates", "trust").code == 0
+    result = journal_cli(shared.victim, "digest")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "range() of 100,000 items" in result.stderr
+
+
+# --- kind 6: files in the repository trusted as our own state -----------------------------------
+
+EVIL_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
+
+
+def test_a_force_added_site_manifest_is_not_trusted(shared, run) -> None:
+    # M builds a real site, swaps in a hostile legend and commits the folder with its manifest.
+    assert run("-C", shared.partner, "digest").code == 0
+    (shared.partner / "site/charts/legend.svg").write_text(EVIL_SVG)
+    shared.partner_commits({})  # `add -Af` force-adds the ignored site/
+    assert "site/.digest-manifest.json" in git(shared.partner, "ls-files", "site").stdout
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "publish").code == 0
+    assert "<script>" not in (shared.victim / "site/charts/legend.svg").read_text()
+    published = git(shared.victim, "show", "gh-pages:charts/legend.svg").stdout
+    assert "<script>" not in published and "<svg" in published
+
+
+@pytest.mark.parametrize("cache", ["entries.json", "history.json"])
+def test_a_deeply_nested_cache_is_ignored_and_rebuilt(shared, run, cache: str) -> None:
+    assert run("-C", shared.victim, "streaks").code == 0  # writes the caches
+    folder = shared.victim / ".git/journal"
+    target = next(iter(folder.glob(cache)), folder / cache)
+    target.write_text("[" * 100_000 + "]" * 100_000)
+    for args in (["streaks"], ["check"], ["status"]):
+        result = run("-C", shared.victim, *args)
+        assert result.code in (0, 4) and "Traceback" not in result.err and "unexpected" not in result.err, result
+
+
+# --- kind 8: faults of the machine and leftovers of killed runs ----------------------------------
+
+
+def test_leftovers_of_killed_runs_are_ignored_by_init_and_demo(run, tmp_path: Path) -> None:
+    from journal.commands.scaffold import GITIGNORE
+    from tests.support.journals import PROJECT
+
+    assert (PROJECT / "example-repo/.gitignore").read_text() == GITIGNORE
+    root = tmp_path / "j"
+    assert run("init", root, "--member", "alice", "--member", "bob").code == 0
+    for leftover in ("checkins/2026/.2026-W48-alice.md.3f2a9c1d.tmp", "checkins/2026/2026-W48-alice.md.tmp",
+                     ".site.new-4242-abcd/index.html", ".site.old-4242-abcd/index.html", "site/index.html"):
+        (root / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (root / leftover).write_text("half")
+    status = git(root, "status", "--porcelain", "--untracked-files=all").stdout
+    assert ".tmp" not in status and ".site." not in status and "site/" not in status
+
+
+def test_a_name_with_a_nul_is_an_error_not_a_crash(run, tmp_path: Path) -> None:
+    result = run("init", tmp_path / "j\x00x", "--member", "alice")
+    assert result.code in (1, 2) and "Traceback" not in result.err and "unexpected" not in result.err
+
+
+# --- kind 7: serving on every address keeps the Host check ---------------------------------------
+
+
+def test_serving_on_all_addresses_still_refuses_a_foreign_host_header(tmp_path: Path) -> None:
+    import http.client
+    import socket
+    import threading
+
+    from journal.live.serve import SiteServer
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>Overview</p>")
+    server = SiteServer("0.0.0.0", 0)
+    server.built(site)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+
+    def status(host: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+        try:
+            conn.putrequest("GET", "/", skip_host=True)
+            conn.putheader("Host", host)
+            conn.endheaders()
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
+    try:
+        assert status(f"attacker.example:{server.port}") == 403  # a rebound name
+        assert status(f"127.0.0.1:{server.port}") == 200
+        assert status(f"{socket.gethostname().lower()}:{server.port}") == 200
+    finally:
+        server.close()
