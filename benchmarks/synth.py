@@ -47,6 +47,30 @@ def journal_files(members: int = 10, years: int = 5, start: dt.date = dt.date(20
     return files
 
 
+def reply_files(files: dict[str, str], partners: int = 5) -> dict[str, str]:
+    """path -> text of a reply to every check-in in `files` from each of the member's next
+    `partners` members in the roster (10 members x 5 years x 5: ~13,000 replies)."""
+    from journal.core import layout
+
+    rng = random.Random(7)
+    ids = sorted({name.member for p in files if (name := layout.parse_checkin_name(p)) and p.startswith("checkins/")})
+    found = {}
+    for path in sorted(files):
+        name = layout.parse_checkin_name(path)
+        if name is None or not path.startswith("checkins/"):
+            continue
+        outcomes = files[path].count("status:")
+        at = ids.index(name.member)
+        for k in range(1, partners + 1):
+            author = ids[(at + k) % len(ids)]
+            verdicts = "".join(f"\n  - {{verdict: {rng.choice(['confirmed', 'confirmed', 'disputed'])}, note: seen}}"
+                               for _ in range(outcomes))
+            found[layout.reply_path(name.period, author, name.member)] = (
+                f"---\nauthor: {author}\nto: {name.member}\nperiod: {name.period}\nanswer: Keep going.\n"
+                f"verdicts:{verdicts or ' []'}\n---\nI noticed the runs. What made them work?\n")
+    return found
+
+
 def write(root: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
         path = root / rel

@@ -12,7 +12,7 @@ fi
 
 if [ "$hook" = pre-commit ]; then
     # Fast path: nothing of the journal is staged, so there is nothing to check.
-    git diff --cached --quiet --no-ext-diff -- journal.yaml contracts goals checkins 2>/dev/null && exit 0
+    git diff --cached --quiet --no-ext-diff -- @PATHS@ 2>/dev/null && exit 0
 fi
 if [ "$hook" = post-commit ]; then
     # Fast path: a commit that left the journal alone regenerated no digest.

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.core import build_model, model
+from journal.core.replies import RESPONSE_LABEL, Posted, Responses, judge, waiting_on
 from journal.core.rules import Journal
 from journal.core.states import STATE_LABEL, State, member_state
 from journal.core.streaks import Filing, MemberReport, compute_member, pact_streak
@@ -28,6 +29,7 @@ class Standing:
     me: str | None  # the member whose email is git's user.email
     workspace: Workspace | None = None  # where it was computed from: for ids that name the journal
     shallow: str = ""  # non-empty in a shallow clone: which periods are unknown, for every output
+    responses: Responses = Responses((), {}, {})  # replies, judged from the history
 
 
 def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
@@ -53,6 +55,8 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     history = workspace.history()
     terms, skipped = build_model.contract_terms(journal, history.pauses if history else {})
     warnings += skipped + list(history.warnings if history else [])
+    responses = _responses(journal, history, now)
+    disputed = responses.disputed()
     reports = []
     for mid, member in members.items():
         filings = {}
@@ -63,9 +67,12 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
         for (who, period), (at, email) in (pending or {}).items():
             if who == mid and period not in filings:
                 filings[period] = Filing(period, at, "staged", member.owns_email(email))
+        outcomes = {period: tuple((text, "missed" if i in disputed.get((mid, period), ()) else status)
+                                  for i, (text, status) in enumerate(found))
+                     for period, found in build_model.outcomes(journal, mid).items()}
         zones = [(at, build_model.zone(z[mid])) for at, z in (history.zones if history else ()) if mid in z]
         reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
-                                      build_model.outcomes(journal, mid), now, zones=zones,
+                                      outcomes, now, zones=zones,
                                       cut=history.cut if history else None,
                                       grafts=history.grafts if history else frozenset()))
     by_id = {r.member: r for r in reports}
@@ -74,7 +81,62 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     me = member_for_email(members, user_email(workspace.root, repo))
     shown = tuple(r for r in reports if only is None or r.member == only)
     shallow = history.warnings[0] if history is not None and history.cut is not None and history.warnings else ""
-    return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me, workspace, shallow)
+    return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me, workspace,
+                    shallow=shallow, responses=responses)
+
+
+def _responses(journal: Journal, history: Any, now: dt.datetime) -> Responses:
+    """Threads and responder figures from the committed check-ins and replies (see core/replies);
+    an entry the history brought but the journal no longer holds has nothing to show."""
+    if history is None:
+        return Responses((), {}, {})
+    checkins = {}
+    for (member, period), f in history.filings.items():
+        entry = journal.checkin(member, period)
+        if entry is not None:
+            checkins[(member, period)] = (build_model.checkin(entry), f.at)
+    replies = {}
+    for (author, to, period), a in history.replies.items():
+        entry = journal.replies.get((period, to, author))
+        if entry is not None:
+            replies[(author, to, period)] = Posted(build_model.reply(entry), a.at, a.commit)
+    return judge(build_model.contracts(journal), checkins, replies, now)
+
+
+def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:
+    """Your partners' latest asks you have not answered: (partner, period, ask, due, overdue)."""
+    if s.me is None:
+        return []
+    latest = {member: items[-1][0] for member, items in s.journal.checkins.items() if items}
+    return [{"member": t.member, "period": t.period, "ask": t.ask,
+             "due": iso(r.due.astimezone(s.members[s.me].tz)) if s.me in s.members else iso(r.due),
+             "overdue": r.state != "waiting"}
+            for t, r in waiting_on(s.responses, s.me, latest)]
+
+
+def responses_json(s: Standing) -> dict[str, Any]:
+    """Threads, responder figures and pact reply streaks, as `streaks --json` and digest.json carry them."""
+    def zoned(moment: dt.datetime, who: str | None) -> str | None:
+        member = s.members.get(who or "")
+        return iso(moment.astimezone(member.tz) if member is not None else moment)
+
+    return {
+        "responders": {m: f.as_json() for m, f in s.responses.responders.items()},
+        "pact_reply_streaks": dict(s.responses.pact_streaks),
+        "threads": [{
+            "member": t.member, "period": t.period, "ask": t.ask, "filed": zoned(t.filed, t.member),
+            "referee": t.referee, "verdicts": list(t.verdicts),
+            "responses": [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
+                           "due": zoned(r.due, r.partner),
+                           "at": zoned(r.posted.at, r.partner) if r.posted else None,
+                           "commit": r.posted.commit if r.posted else None} for r in t.responses],
+            "replies": [{"author": p.reply.author, "at": zoned(p.at, p.reply.author), "commit": p.commit,
+                         "answer": p.reply.answer, "kudos": p.reply.kudos,
+                         "verdicts": [{"verdict": v.verdict.value if v.verdict else None, "note": v.note}
+                                      for v in p.reply.verdicts],
+                         "body": p.reply.body} for p in t.replies],
+        } for t in s.responses.threads],
+    }
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -100,6 +162,7 @@ def streaks_json(s: Standing) -> dict[str, Any]:
         } for r in s.reports],
         "contracts": [{"contract": slug, "pact_streak": n} for slug, n in s.pacts],
         "shallow": s.shallow or None,
+        "responses": responses_json(s),
         "warnings": list(s.warnings),
     }
 
@@ -127,4 +190,4 @@ def status_json(s: Standing) -> dict[str, Any]:
     soon = [{"date": str(u.day), "kind": u.kind, "title": u.title, "source": u.source}
             for u in upcoming(s.journal, today, days=14)]
     return {"now": iso(s.now), "me": s.me, "members": people, "upcoming": soon, "shallow": s.shallow or None,
-            "warnings": list(s.warnings)}
+            "waiting_for_your_reply": waiting_for_reply(s), "warnings": list(s.warnings)}

@@ -106,6 +106,25 @@ def new_checkin(state: State, member: str | None, week: str | None, date: dt.dat
     return _created(made.path, edit)
 
 
+@new.command("reply", short_help="Answer a partner's check-in: verdicts, the ask, feedback.")
+@click.option("--to", metavar="ID", help="Whose check-in (default: the one partner whose latest check-in awaits you).")
+@click.option("--week", callback=iso_week, metavar="YYYY-Www", help="The check-in's period (default: their latest).")
+@click.option("--member", metavar="ID", help="Who replies (default: the member with your git user.email).")
+@edit_option
+@now_option
+@pass_state
+def new_reply(state: State, to: str | None, week: str | None, member: str | None, edit: bool, now: str | None) -> int:
+    """Write replies/<YYYY>/<period>-<you>-to-<partner>.md, your answer to a partner's check-in.
+
+    Lists the partner's outcomes as verdict slots (confirmed or disputed), quotes their
+    ask, and leaves feedback prompts phrased as an observation and a question, in the
+    style the contract names for them (tough-love or grace).
+    """
+    from journal.commands.scaffold import new_reply as create
+
+    return _created(create(state.root(), to, week, parse_now(now), member), edit)
+
+
 @new.command("goal")
 @click.argument("title")
 @click.option("--id", "goal_id", metavar="ID", help="The goal's id (default: made from the title).")
@@ -163,7 +182,8 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
         missing = [p for p in only if p not in files and not any(rp.path == p for rp in read_problems)]
         if missing:
             raise JournalError(f"not a journal entry: {missing[0]}",
-                               hint="entries are journal.yaml, contracts/*.md, goals/*.md and checkins/<YYYY>/*.md")
+                               hint="entries are journal.yaml, contracts/*.md, goals/*.md, checkins/<YYYY>/*.md "
+                                    "and replies/<YYYY>/*.md")
     # Parses are reused from the cache under the git folder (keyed by blob id), as every
     # other command does; a journal outside a repository is parsed afresh.
     repo = open_repository(root)

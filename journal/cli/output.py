@@ -45,6 +45,12 @@ def status_lines(data: dict[str, Any], reader: str = "UTC") -> list[str]:
         lines.append("coming up:")
         lines += [f"  {clean(u['date'])}  {clean(u['kind'])}: {clean(u['title'])} ({clean(u['source'])})"
                   for u in data["upcoming"]]
+    if data.get("waiting_for_your_reply"):
+        lines.append("waiting for your reply:")
+        for w in data["waiting_for_your_reply"]:
+            when = "overdue since" if w["overdue"] else "due"
+            ask = f": {clean(w['ask'])}" if w["ask"] else ""
+            lines.append(f"  {clean(w['member'])}, {clean(w['period'])} ({when} {clean(w['due'])}){ask}")
     return lines
 
 

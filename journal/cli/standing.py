@@ -42,8 +42,9 @@ def status(state: State, as_json: bool, now: str | None) -> int:
     """This period for everyone: checked in, due in how long, or overdue.
 
     Also lists the commitments each member made for this period and what is due in the
-    next two weeks. Exits 4 when you (the member whose email is git's user.email) are
-    overdue, so a cron job or a shell prompt can remind you.
+    next two weeks, and the partners' asks waiting for your reply. Exits 4 when you (the
+    member whose email is git's user.email) are overdue with your check-in or with a reply,
+    so a cron job or a shell prompt can remind you.
     """
     from journal.core.states import is_overdue
     from journal.standing import compute_standing, status_json
@@ -61,7 +62,8 @@ def status(state: State, as_json: bool, now: str | None) -> int:
         for line in status_lines(data, reader):
             click.echo(line)
     mine = next((r for r in standing.reports if r.member == standing.me), None)
-    return EXIT_OVERDUE if mine is not None and is_overdue(mine, standing.now) else EXIT_OK
+    late_reply = any(w["overdue"] for w in data["waiting_for_your_reply"])
+    return EXIT_OVERDUE if late_reply or (mine is not None and is_overdue(mine, standing.now)) else EXIT_OK
 
 
 COMMANDS = (streaks, status,)

@@ -209,11 +209,14 @@ def shift_text(text: str, weeks: int) -> str:
 
 
 def shift_path(path: str, weeks: int) -> str:
-    """A path with its dates moved; a check-in also moves to the folder of its new year."""
+    """A path with its dates moved; a check-in or reply also moves to the folder of its new year."""
     moved = shift_text(path, weeks)
     name = layout.parse_checkin_name(moved)
     if name is not None and moved.startswith(f"{layout.CHECKINS}/"):
         return layout.checkin_path(name.period, name.member)
+    said = layout.parse_reply_name(moved)
+    if said is not None and moved.startswith(f"{layout.REPLIES}/"):
+        return layout.reply_path(said.period, said.author, said.to)
     return moved
 
 

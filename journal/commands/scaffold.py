@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from journal.core import build_model, layout, periods
 from journal.core.build_model import members as members_of
 from journal.core.entries import EntryProblem, load_yaml
-from journal.core.model import Cadence, Member
+from journal.core.model import Cadence, Member, OutcomeStatus
 from journal.core.rules import Journal, load_entries
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
@@ -308,3 +308,60 @@ def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -
     today = max(now.astimezone(member_zone(ctx, p)).date() for p in parties) if parties else now.date()
     text = render(root, "contract.md.j2", title=title, parties=parties, effective=monday(today))
     return _write(root, f"{layout.CONTRACTS}/{slugify(title)}.md", text)
+
+
+#: Feedback is an observation and a question, never a verdict; the partner's `style` in
+#: the contract decides how direct the question is.
+PROMPTS: dict[str, dict[OutcomeStatus | None, str]] = {
+    "tough-love": {
+        OutcomeStatus.MISSED: "I noticed '{c}' was missed. What got in the way, and what will you do differently this week?",
+        OutcomeStatus.PARTIAL: "I noticed '{c}' got partly done. What stopped the rest, and is the commitment still right?",
+        OutcomeStatus.DONE: "I noticed '{c}' is done. What made it work, and can you raise the bar?",
+        None: "I noticed no outcomes this time. What is the one thing you will commit to?",
+    },
+    "grace": {
+        OutcomeStatus.MISSED: "I noticed '{c}' did not happen. What would make it easier next time?",
+        OutcomeStatus.PARTIAL: "I noticed you made a start on '{c}'. What helped you get that far?",
+        OutcomeStatus.DONE: "I noticed '{c}' is done. How does that feel, and what would you like to keep?",
+        None: "I noticed no outcomes this time. What would you like support with?",
+    },
+}
+
+
+def new_reply(root: Path, to: str | None, week: str | None, now: dt.datetime, author: str | None = None) -> Path:
+    """Write your reply to a partner's check-in (default: the one partner whose latest check-in
+    you have not answered), with verdict slots, the ask quoted and feedback prompts."""
+    ctx = load_context(root)
+    author = resolve_member(ctx, author)
+    contracts = build_model.contracts(ctx.journal)
+    partners = sorted({p for c in contracts.values() if author in c.parties or c.referee == author
+                       for p in c.parties if p != author})
+    if to is None:
+        open_asks = [p for p in partners if (items := ctx.journal.checkins.get(p))
+                     and (week or items[-1][0], p, author) not in ctx.journal.replies
+                     and ctx.journal.checkin(p, week or items[-1][0]) is not None]
+        if len(open_asks) != 1:
+            raise JournalError("cannot tell whose check-in to answer" if open_asks or partners
+                               else f"'{author}' has no partner in any contract",
+                               hint=f"pass --to ID (your partners: {', '.join(partners) or 'none'})")
+        to = open_asks[0]
+    if to not in ctx.members:
+        raise UnknownMember(f"unknown member '{to}'")
+    if to == author:
+        raise JournalError("a reply answers a partner's check-in, not your own", hint="pass --to with a partner's id")
+    items = ctx.journal.checkins.get(to, [])
+    period = week or (items[-1][0] if items else None)
+    checkin = ctx.journal.checkin(to, period) if period else None
+    if period is None or checkin is None:
+        raise JournalError(f"'{to}' has no check-in{f' for {period}' if period else ''} to answer",
+                           hint="reply once their check-in is in the journal (`git pull`)")
+    record = build_model.checkin(checkin)
+    style = next((c.style[to] for c in contracts.values() if to in c.parties and to in c.style), "grace")
+    prompts = PROMPTS.get(style, PROMPTS["grace"])
+    asked = [prompts[o.status if o.status is not None else OutcomeStatus.PARTIAL].format(c=" ".join(o.commitment.split()))
+             for o in record.outcomes] or [prompts[None]]
+    text = render(root, "reply.md.j2", author=author, to=to, period=period, ask=record.ask,
+                  outcomes=[{"commitment": o.commitment, "status": o.status_text} for o in record.outcomes],
+                  prompts=asked)
+    rel = layout.reply_path(period, paths.require_slug(author, "member id"), paths.require_slug(to, "member id"))
+    return _write(root, rel, text)

@@ -33,7 +33,10 @@ from journal.core.model import (
     Outcome,
     OutcomeStatus,
     Pause,
+    Reply,
     Stakes,
+    Verdict,
+    VerdictItem,
     stem,
 )
 from journal.core.rules import Journal
@@ -161,6 +164,9 @@ def contract(slug: str, entry: Entry | None, hidden: frozenset[str] = NO_FIELDS,
         private=data.get("private") is True,
         cadence_text=text(data.get("cadence")),
         review_every_text=text(data.get("review_every")),
+        respond_within=_duration(data.get("respond_within"), periods.parse_duration(
+            defaults[f"respond_within.{(cadence or Cadence.WEEKLY).value}"])) or dt.timedelta(0),
+        referee=data.get("referee") if layout.is_slug(data.get("referee")) else None,
     )
 
 
@@ -227,6 +233,26 @@ def checkin(entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
     )
 
 
+def reply(entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
+          data: Mapping[str, Any] | None = None, path: str = "") -> Reply:
+    """A reply as a record; `hidden` fields (the digest's private list) read as absent."""
+    data = _public(entry.data if entry is not None else (data or {}), hidden)
+    period, kudos = data.get("period"), data.get("kudos")
+    return Reply(
+        path=entry.path if entry is not None else path,
+        author=data.get("author") if layout.is_slug(data.get("author")) else None,
+        to=data.get("to") if layout.is_slug(data.get("to")) else None,
+        period=period if periods.cadence_of(period) is not None else None,
+        answer=text(data.get("answer")) or None,
+        kudos=kudos if isinstance(kudos, int) and not isinstance(kudos, bool) and kudos >= 1
+        else (text(kudos) or None),
+        verdicts=tuple(VerdictItem(_enum(Verdict, v.get("verdict")), text(v.get("note")))
+                       for v in mappings(data.get("verdicts"))),
+        private=data.get("private") is True,
+        body=entry.body if entry is not None else "",
+    )
+
+
 def is_private(entry: Entry | None) -> bool:
     """`private: true`: the entry is never published (a missing entry counts as private)."""
     return entry is None or entry.data.get("private") is True
@@ -266,6 +292,11 @@ def goals(journal: Journal, hidden: frozenset[str] = NO_FIELDS) -> dict[str, Goa
 def checkins(journal: Journal, member: str, hidden: frozenset[str] = NO_FIELDS) -> list[Checkin]:
     """A member's check-ins, oldest period first."""
     return [checkin(entry, hidden) for _, entry in journal.checkins.get(member, [])]
+
+
+def replies(journal: Journal, hidden: frozenset[str] = NO_FIELDS) -> list[Reply]:
+    """Every reply whose file name can be read, by (period, partner, author)."""
+    return [reply(entry, hidden) for _, entry in sorted(journal.replies.items())]
 
 
 def contract_terms(journal: Journal, announced: Mapping[PauseKey, dt.datetime]) -> tuple[list[ContractTerms], list[str]]:

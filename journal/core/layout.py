@@ -9,6 +9,9 @@ CONFIG = "journal.yaml"
 CONTRACTS = "contracts"
 GOALS = "goals"
 CHECKINS = "checkins"
+REPLIES = "replies"
+#: The folders that hold entries, in the order they are listed.
+FOLDERS = (CONTRACTS, GOALS, CHECKINS, REPLIES)
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 # ASCII digits only: `\d` would also take Arabic-Indic and other digits that the
@@ -16,10 +19,21 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _CHECKIN_NAME = re.compile(r"(?P<period>[0-9]{4}-W[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<member>[a-z0-9][a-z0-9-]*)\.md\Z")
 
 
+_REPLY_NAME = re.compile(r"(?P<period>[0-9]{4}-W[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2})"
+                         r"-(?P<author>[a-z0-9][a-z0-9-]*)-to-(?P<to>[a-z0-9][a-z0-9-]*)\.md\Z")
+
+
 @dataclass(frozen=True)
 class CheckinName:
     period: str
     member: str
+
+
+@dataclass(frozen=True)
+class ReplyName:
+    period: str
+    author: str
+    to: str
 
 
 def is_slug(value: object) -> bool:
@@ -34,6 +48,23 @@ def parse_checkin_name(name: str) -> CheckinName | None:
     return CheckinName(m["period"], m["member"])
 
 
+def parse_reply_name(name: str) -> ReplyName | None:
+    """`2026-W47-bob-to-alice.md` -> (2026-W47, bob, alice): one file per author, partner and period.
+
+    Member ids may hold dashes, so the split is on the last `-to-`; an id ending in `-to`
+    therefore cannot write replies (the checker says so)."""
+    base = name.rpartition("/")[2]
+    m = _REPLY_NAME.match(base)
+    if m is None:
+        return None
+    head, _, to = base.removesuffix(".md").rpartition("-to-")
+    period = m["period"]
+    author = head[len(period) + 1:]
+    if not SLUG.match(author) or not SLUG.match(to):
+        return None
+    return ReplyName(period, author, to)
+
+
 def entry_kind(path: str) -> str | None:
     """The kind of journal file at a repository-relative POSIX path, or None if not ours."""
     # Plain string work: this runs for every file of every tree and index the tool reads.
@@ -46,6 +77,8 @@ def entry_kind(path: str) -> str | None:
         return None
     if top == CHECKINS:
         return "checkin"
+    if top == REPLIES:
+        return "reply"
     if "/" in rest:
         return None
     if top == CONTRACTS:
@@ -57,3 +90,7 @@ def entry_kind(path: str) -> str | None:
 
 def checkin_path(period: str, member: str) -> str:
     return f"{CHECKINS}/{period[:4]}/{period}-{member}.md"
+
+
+def reply_path(period: str, author: str, to: str) -> str:
+    return f"{REPLIES}/{period[:4]}/{period}-{author}-to-{to}.md"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-from journal.core.periods import Due
+from journal.core.periods import Due, parse_duration
 from journal.core.schema import DEFAULTS
 
 
@@ -22,6 +22,7 @@ class EntryKind(StrEnum):
     CONTRACT = "contract"
     GOAL = "goal"
     CHECKIN = "checkin"
+    REPLY = "reply"
 
 
 class Cadence(StrEnum):
@@ -33,6 +34,11 @@ class OutcomeStatus(StrEnum):
     DONE = "done"
     PARTIAL = "partial"
     MISSED = "missed"
+
+
+class Verdict(StrEnum):
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
 
 
 class GoalStatus(StrEnum):
@@ -107,6 +113,9 @@ class Contract:
     private: bool = False
     cadence_text: str = ""  # as written (the digest shows it); "" when absent
     review_every_text: str = ""  # as written (the calendar quotes it)
+    respond_within: dt.timedelta = field(  # defaulted by cadence (schema DEFAULTS)
+        default_factory=lambda: parse_duration(DEFAULTS["contract"]["respond_within.weekly"]))
+    referee: str | None = None  # the member whose verdicts count (a party or not)
 
     @property
     def usable(self) -> bool:
@@ -179,6 +188,29 @@ class Checkin:
     commitments: tuple[Commitment, ...]
     energy: int | None
     ask: str | None  # None when absent or empty
+    private: bool
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class VerdictItem:
+    """One verdict on the partner's outcome at the same position in their check-in."""
+
+    verdict: Verdict | None  # None: unknown (not counted)
+    note: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A partner's answer to one check-in: `author` answers `to`'s check-in for `period`."""
+
+    path: str
+    author: str | None
+    to: str | None
+    period: str | None  # a key core/periods can read, else None
+    answer: str | None
+    kudos: str | int | None  # a win's text, or an outcome's number counted from 1
+    verdicts: tuple[VerdictItem, ...]
     private: bool
     body: str = ""
 

@@ -69,6 +69,8 @@ class Journal:
         self.goals: dict[str, Entry] = {}
         self.contracts: dict[str, Entry] = {}
         self.checkins: dict[str, list[tuple[str, Entry]]] = {}
+        # (period, partner answered, author) -> reply, for replies whose front matter names all three.
+        self.replies: dict[tuple[str, str, str], Entry] = {}
         for path, entry in entries.items():
             stem = path.rpartition("/")[2].removesuffix(".md")
             if entry.kind == "goal":
@@ -81,6 +83,10 @@ class Journal:
                 # outcomes, the digest) can then do period arithmetic on the keys.
                 if isinstance(member, str) and periods.cadence_of(period) is not None:
                     self.checkins.setdefault(member, []).append((period, entry))
+            elif entry.kind == "reply":
+                author, to, period = entry.data.get("author"), entry.data.get("to"), entry.data.get("period")
+                if layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
+                    self.replies[(period, to, author)] = entry
         self.goal_ids = set(self.goals) | set(goal_ids)
         for items in self.checkins.values():
             items.sort(key=lambda pe: pe[0])
@@ -90,6 +96,10 @@ class Journal:
         entry = self.contracts.get(contract)
         parties = entry.data.get("parties") if entry else None
         return {p for p in parties if isinstance(p, str)} if isinstance(parties, list) else set()
+
+    def checkin(self, member: str, period: str) -> Entry | None:
+        """The member's check-in for `period`, if there is one."""
+        return next((e for p, e in self.checkins.get(member, []) if p == period), None)
 
     def previous_checkin(self, member: str, period: str) -> Entry | None:
         """The member's latest check-in of the same cadence before `period`, or None.
@@ -140,6 +150,8 @@ def check_entry(entry: Entry, journal: Journal) -> list[Problem]:
         _goal_rules(out)
     elif entry.kind == "contract":
         _contract_rules(out)
+    elif entry.kind == "reply":
+        _reply_rules(out, journal)
     if entry.kind in ("goal", "contract"):
         stem = PurePosixPath(entry.path).stem
         if not layout.is_slug(stem):
@@ -194,6 +206,46 @@ def _checkin_rules(out: _Out, journal: Journal) -> None:
     elif contract is None and journal.contracts and not any(member in journal.parties(c) for c in journal.contracts):
         out.add(("member",), P.PARTY, f"'{member}' is not a party to any contract; add them to a contract's parties")
     _commitment_rules(out, journal, member, period)
+
+
+def _reply_rules(out: _Out, journal: Journal) -> None:
+    """The file name agrees, the two members differ and share a contract, the check-in exists,
+    verdicts line up with its outcomes and kudos names one of them."""
+    data, path = out.entry.data, out.entry.path
+    author, to, period = data.get("author"), data.get("to"), data.get("period")
+    readable = layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None
+    name = layout.parse_reply_name(path)
+    if name is None:
+        out.add((), P.PATH, "reply file name must be <YYYY-Www or YYYY-MM-DD>-<author>-to-<member>.md")
+    elif readable:
+        for field, said in (("period", name.period), ("author", name.author), ("to", name.to)):
+            if said != data[field]:
+                out.add((field,), P.PATH, f"file name says {field} '{said}' but the entry says '{data[field]}'")
+        if (name.period, name.author, name.to) == (period, author, to) and path != layout.reply_path(period, author, to):
+            out.add((), P.PATH, f"reply belongs at {layout.reply_path(period, author, to)}")
+    if not readable or author not in journal.members or to not in journal.members:
+        return  # the schema or the member references already say what is wrong
+    if author == to:
+        out.add(("to",), P.PARTY, "a reply answers a partner's check-in, not your own")
+        return
+    shared = [c for c in journal.contracts if to in journal.parties(c)
+              and (author in journal.parties(c) or journal.contracts[c].data.get("referee") == author)]
+    if journal.contracts and not shared:
+        out.add(("to",), P.PARTY, f"'{author}' and '{to}' share no contract (as parties, or '{author}' as its referee)")
+    checkin = journal.checkin(to, period)
+    if checkin is None:
+        out.add(("period",), P.REFERENCE, f"'{to}' has no check-in for {period}; "
+                f"a reply belongs next to {layout.checkin_path(period, to)}")
+        return
+    outcomes = checkin.data.get("outcomes")
+    outcomes = [o for o in outcomes if isinstance(o, dict)] if isinstance(outcomes, list) else []
+    verdicts = data.get("verdicts")
+    if isinstance(verdicts, list) and len(verdicts) != len(outcomes):
+        out.add(("verdicts",), P.OUTCOME, f"{len(verdicts)} verdict(s) for {len(outcomes)} outcome(s) in "
+                f"{PurePosixPath(checkin.path).name}: give one per outcome, in the same order")
+    kudos = data.get("kudos")
+    if isinstance(kudos, int) and not isinstance(kudos, bool) and kudos > len(outcomes):
+        out.add(("kudos",), P.OUTCOME, f"kudos names outcome {kudos}, but the check-in has {len(outcomes)}")
 
 
 def _commitment_rules(out: _Out, journal: Journal, member: str, period: Any) -> None:

@@ -69,6 +69,8 @@ CONTRACT = _m(
     notice=_f("duration"),
     pauses=_f("list", item=_m(member=_f("member", **REQ), _from=_f("date", **REQ), to=_f("date", **REQ), reason=_f("text"))),
     private=_f("bool"),
+    respond_within=_f("duration"),
+    referee=_f("member"),
 )
 
 GOAL = _m(
@@ -98,13 +100,28 @@ CHECKIN = _m(
     private=_f("bool"),
 )
 
-SPECS = {"config": CONFIG, "contract": CONTRACT, "goal": GOAL, "checkin": CHECKIN}
+VERDICTS = ("confirmed", "disputed")
+
+REPLY = _m(
+    author=_f("member", **REQ),
+    to=_f("member", **REQ),
+    period=_f("period", **REQ),
+    answer=_f("text"),
+    kudos=_f("kudos"),
+    verdicts=_f("list", item=_m(verdict=_f("enum", required=True, choices=VERDICTS), note=_f("text"))),
+    private=_f("bool"),
+)
+
+SPECS = {"config": CONFIG, "contract": CONTRACT, "goal": GOAL, "checkin": CHECKIN, "reply": REPLY}
 
 #: What an optional field means when it is left out (core/build_model applies these).
 DEFAULTS: dict[str, dict[str, Any]] = {
     "config": {"timezone": "UTC", "digest.commit": "digest"},
     "contract": {"cadence": periods.WEEKLY, "due.weekly": "sunday 21:00", "due.daily": "21:00",
-                 "grace": "0h", "notice": "7 days", "stakes.per_miss": 0.0},
+                 "grace": "0h", "notice": "7 days", "stakes.per_miss": 0.0,
+                 # A partner answers within a fraction of the cadence: a weekly check-in by
+                 # Tuesday night, a daily one the same evening.
+                 "respond_within.weekly": "2 days", "respond_within.daily": "12h"},
     "goal": {"status": "active"},
 }
 
@@ -167,6 +184,10 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "number": (_is_number, "a number", P.TYPE),
     "bool": (lambda v: isinstance(v, bool), "true or false", P.TYPE),
     "date": (lambda v: parse_date(v) is not None, "a date YYYY-MM-DD", P.DATE),
+    "period": (lambda v: periods.cadence_of(v) is not None, "a period YYYY-Www or YYYY-MM-DD", P.WEEK),
+    "kudos": (lambda v: (isinstance(v, str) and bool(v.strip())) or (isinstance(v, int) and not isinstance(v, bool)
+                                                                      and v >= 1),
+              "a win's text or its outcome number (1 for the first)", P.TYPE),
     "week": (valid_week, "an ISO week YYYY-Www (01-52, or 53 in long years)", P.WEEK),
     "slug": (layout.is_slug, "an id of lowercase letters, digits and dashes", P.SLUG),
     "member": (layout.is_slug, "a member id", P.SLUG),

@@ -33,7 +33,7 @@ from journal.store.workspace import Workspace, workspace_of
 MANIFEST = ".digest-manifest.json"
 DEFAULT_OUT = "site"
 STALE_LOCK_SECONDS = 600.0
-_PROTECTED = (".git", layout.CHECKINS, layout.GOALS, layout.CONTRACTS, "templates")
+_PROTECTED = (".git", *layout.FOLDERS, "templates")
 
 
 @dataclass(frozen=True)

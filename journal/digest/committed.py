@@ -44,7 +44,7 @@ def folder_of(config_data: Mapping[str, Any]) -> str | None:
     text = value.strip().strip("/") or DEFAULT_FOLDER
     parts = PurePosixPath(text).parts
     if PurePosixPath(text).is_absolute() or ".." in parts or "\\" in text or parts[0] in (
-            ".git", layout.CHECKINS, layout.GOALS, layout.CONTRACTS, "templates"):
+            ".git", *layout.FOLDERS, "templates"):
         raise JournalError(f"digest.commit in journal.yaml is '{text}', which is not a folder of its own",
                            hint="use a folder inside the journal such as digest, or false to turn it off")
     return text

@@ -62,7 +62,8 @@ def page_link(folder: str, name: str) -> str:
 def feed_items(standing: Standing, private: PrivacyRules) -> list[FeedItem]:
     """Every item of the feed, newest first."""
     space = journal_namespace(standing)
-    items = _checkin_items(standing, private, space) + _milestone_items(standing, private, space)
+    items = (_checkin_items(standing, private, space) + _milestone_items(standing, private, space)
+             + _reply_items(standing, space))
     return sorted(items, key=lambda i: (-i.updated.timestamp(), i.id))
 
 
@@ -144,6 +145,32 @@ def _checkin_summary(checkin: Checkin) -> str:
     if checkin.ask is not None and checkin.ask.strip():
         lines.append(f"Ask: {plain_text(checkin.ask, one_line=True)}")
     return "\n".join(lines)
+
+
+def _reply_items(standing: Standing, space: uuid.UUID) -> list[FeedItem]:
+    """A reply per entry, at the commit that first brought it; the digest's view has already
+    left private replies (and replies to private check-ins) out."""
+    items = []
+    for thread in standing.responses.threads:
+        for posted in thread.replies:
+            reply, author = posted.reply, posted.reply.author or ""
+            lines = [f"Answer: {plain_text(reply.answer, one_line=True)}"] if reply.answer else []
+            if reply.kudos:
+                lines.append(f"Kudos: {plain_text(reply.kudos, one_line=True)}")
+            lines += [f"- outcome {n}: {v.verdict.value if v.verdict else '?'}"
+                      + (f" ({plain_text(v.note, one_line=True)})" if v.note else "")
+                      for n, v in enumerate(reply.verdicts, 1)]
+            if reply.body.strip():
+                lines.append(plain_text(reply.body))
+            items.append(FeedItem(
+                updated=posted.at,
+                id=content_id(space, "reply", author, thread.member, thread.period),
+                title=plain_text(f"{author} answered {thread.member}'s {thread.period} check-in", one_line=True),
+                link=f"{page_link('members', thread.member)}#{quote(f'{thread.member}-{thread.period}', safe='')}",
+                authors=(_name(standing, author),),
+                summary="\n".join(lines),
+            ))
+    return items
 
 
 def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[FeedItem]:

@@ -15,6 +15,7 @@ from journal.core.entries import Entry
 from journal.core.rules import Journal
 from journal.digest.overview import build_overview
 from journal.digest.privacy import PrivacyRules
+from journal.digest.threads import add_threads, public_responses
 from journal.standing import Standing
 
 # Keys of the overview's check-ins and members that carry a check-in field of the same name.
@@ -34,8 +35,10 @@ def build_view(standing: Standing) -> DigestView:
     """The digest's view of `standing`, with `private: true` entries and `digest.private`
     fields left out of everything it holds."""
     private = PrivacyRules.from_journal(standing.journal)
-    public = replace(standing, journal=_public_journal(standing.journal, private))
+    journal = _public_journal(standing.journal, private)
+    public = replace(standing, journal=journal, responses=public_responses(standing.responses, journal))
     overview = build_overview(public, private)
+    add_threads(overview, public)
     hidden = private.fields & _FIELD_KEYS
     if hidden:
         # A field withheld leaves no trace, its name included (not even `"energy": null`).

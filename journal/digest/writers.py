@@ -146,7 +146,8 @@ def _pages(r: Rendering) -> list[Output]:
 
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
          upcoming=overview["upcoming"],
-         goals=[{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)])
+         goals=[{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)],
+         unanswered=overview.get("unanswered", []))
     page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
          goals=brief_goals)
     for m in members:

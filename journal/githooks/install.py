@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pygit2
 
+from journal.core import layout
 from journal.errors import JournalError
 from journal.store import resources
 from journal.store.workspace import require_repository
@@ -52,8 +53,11 @@ def shim_text(hook: str, python: str = sys.executable) -> str:
     import journal
 
     template = (resources.hooks() / "shim.sh").read_text(encoding="utf-8")
+    # The fast path's pathspec: every place an entry can live (core/layout lists them once).
+    pathspec = " ".join((layout.CONFIG, *layout.FOLDERS))
     return (template.replace("@HOOK@", hook).replace("@PYTHON@", shlex.quote(python))
-            .replace("@PACKAGE@", shlex.quote(str(Path(journal.__file__).resolve().parent))))
+            .replace("@PACKAGE@", shlex.quote(str(Path(journal.__file__).resolve().parent)))
+            .replace("@PATHS@", pathspec))
 
 
 def _is_ours(path: Path) -> bool:

@@ -9,7 +9,7 @@ import pygit2
 
 from journal.core import build_model, layout
 from journal.core.entries import load_front_matter
-from journal.core.model import OutcomeStatus, stem
+from journal.core.model import OutcomeStatus, Reply, Verdict, stem
 from journal.core.states import STATE_LABEL, State, member_state
 from journal.errors import NotARepository
 from journal.standing import Standing
@@ -55,6 +55,8 @@ def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[s
             done = sum(o.status is OutcomeStatus.DONE for o in outcomes)
             report = f"{done} of {len(outcomes)} commitments done" if outcomes else "no commitments to report on"
             lines.append(f"{name.member} checked in for {name.period}: {report}, streak {streak.get(name.member, 0)}")
+        elif kind == "reply" and status == "A" and (said := layout.parse_reply_name(path)):
+            lines.append(_reply_line(standing, said, build_model.reply(None, data=_data(repo, new_id))))
         elif kind == "goal":
             old, new = (build_model.goal(stem(path), None, data=_data(repo, oid)) for oid in (old_id, new_id))
             before = {m.title for m in old.milestones if m.done}
@@ -67,6 +69,20 @@ def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[s
         if state is State.OVERDUE:
             lines.append(f"{r.member} is {STATE_LABEL[state]} for {p.period if p else 'this period'}")
     return lines
+
+
+def _reply_line(standing: Standing, said: layout.ReplyName, reply: Reply) -> str:
+    """"bob answered your 2026-W48 ask; confirmed 3 of 3" (the file name says who and when)."""
+    whose = "your" if said.to == standing.me else f"{said.to}'s"
+    thing = "ask" if reply.answer else "check-in"
+    line = f"{said.author} answered {whose} {said.period} {thing}"
+    if reply.verdicts:
+        confirmed = sum(v.verdict is Verdict.CONFIRMED for v in reply.verdicts)
+        disputed = sum(v.verdict is Verdict.DISPUTED for v in reply.verdicts)
+        line += f"; confirmed {confirmed} of {len(reply.verdicts)}" + (f", disputed {disputed}" if disputed else "")
+    if reply.kudos:
+        line += "; kudos!"
+    return line
 
 
 def after_pull(workspace: Workspace, now: dt.datetime, old_rev: str = "ORIG_HEAD") -> tuple[list[str], bool]:

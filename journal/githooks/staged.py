@@ -67,6 +67,9 @@ def check_staged(repo: pygit2.Repository) -> CheckResult:
         name = layout.parse_checkin_name(path) if layout.entry_kind(path) == "checkin" else None
         if name is not None:
             needed |= _predecessor(tree, present, name)
+        said = layout.parse_reply_name(path) if layout.entry_kind(path) == "reply" else None
+        if said is not None:
+            needed.add(layout.checkin_path(said.period, said.to))  # a reply's rules read the check-in it answers
     blobs, links = [], []
     for path in sorted(needed):
         try:

@@ -29,7 +29,7 @@ from journal.store.worktree import journal_paths, read_worktree
 
 QUIET = 0.1  # seconds without events that end a burst: editors save in a few ms
 MAX_WAIT = 2.0  # a burst that never goes quiet is still handled after this long
-TOPS = (layout.CONTRACTS, layout.GOALS, layout.CHECKINS, "templates")
+TOPS = (*layout.FOLDERS, "templates")
 
 ENTRY, TREE, TEMPLATE, HISTORY = "entry", "tree", "template", "history"
 

@@ -23,7 +23,7 @@ from journal.store.atomic import write_replace
 from journal.store.local_state import read_json
 
 CACHE_VERSION = 1
-_TOPS = (layout.CONTRACTS, layout.GOALS, layout.CHECKINS)
+_TOPS = layout.FOLDERS
 
 
 def cache_dir(repo: pygit2.Repository) -> Path:

@@ -1,12 +1,11 @@
-"""When each check-in and each contract pause first entered the commit history."""
+"""When each check-in, reply and contract pause first entered the commit history."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -16,15 +15,31 @@ import pygit2
 
 from journal.core import build_model
 from journal.core.entries import EntryProblem, load_front_matter, load_yaml, split_front_matter
-from journal.core.layout import CHECKINS, CONFIG, CONTRACTS, CheckinName, is_slug, parse_checkin_name
-from journal.store.atomic import write_replace
+from journal.core.layout import (
+    CHECKINS,
+    CONFIG,
+    CONTRACTS,
+    REPLIES,
+    CheckinName,
+    ReplyName,
+    is_slug,
+    parse_checkin_name,
+    parse_reply_name,
+)
 from journal.store.commits import author, shallow_cut, shallow_grafts, shallow_warnings, stamp, when
-from journal.store.local_state import read_json
+from journal.store.history_cache import (
+    CACHE_FILE,
+    Event,
+    Found,
+    Key,
+    PauseKey,
+    ReplyKey,
+    Seen,
+    Zones,
+    load_cache,
+    save_cache,
+)
 
-CACHE_FILE = "history.json"
-# Bump when what counts as a filing changes, so every old cache is rebuilt.
-CACHE_VERSION = 2
-_CACHE_FORMAT = "journal-history"
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
 _ADDED = int(pygit2.enums.DeltaStatus.ADDED)
 # Each tree entry is "<mode> <name>", a NUL byte and the object id (no name holds a NUL);
@@ -32,15 +47,9 @@ _ADDED = int(pygit2.enums.DeltaStatus.ADDED)
 _OBJECT_IDS = {size: re.compile(rb"\x00.{%d}" % size, re.DOTALL) for size in (20, 32)}
 _LIST_AT_MOST = 64  # entries in a folder that Python lists itself; bigger ones are diffed
 
-Key = tuple[str, str]  # (member, period)
-PauseKey = tuple[str, str, str, str]  # (contract slug, member, from, to)
-# Everything JSON can carry: author time, offset (minutes), commit, path, name, email.
-_Event = tuple[int, int, str, str, str, str]
-_Seen = tuple[int, int, str]  # author time, offset, commit
-_Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None]  # checkins/, contracts/, journal.yaml
-_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...]]  # _Dirs, parents
-# A version of journal.yaml's zones: author time, offset, commit, member -> zone as written.
-_Zones = tuple[int, int, str, dict[str, str]]
+# checkins/, contracts/, journal.yaml, replies/
+_Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None]
+_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...]]  # _Dirs, parents
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,20 @@ class Filing:
     """The commit that first brought a member's check-in for a period into the history."""
 
     member: str
+    period: str
+    path: str
+    commit: str
+    at: datetime  # author time, in the author's own offset
+    author_name: str
+    author_email: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The commit that first brought `author`'s reply to `to`'s check-in for a period into the history."""
+
+    author: str
+    to: str
     period: str
     path: str
     commit: str
@@ -69,6 +92,7 @@ class History:
     # A shallow clone: the oldest commit time kept, and the commits the history was cut at.
     cut: datetime | None = None
     grafts: frozenset[str] = frozenset()
+    replies: dict[ReplyKey, Answer] = field(default_factory=dict)
 
 
 def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> History:
@@ -81,34 +105,35 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
         return History(None, {}, {}, ())
     grafts = shallow_grafts(repo)
     cache = cache_dir / CACHE_FILE if cache_dir is not None else None
-    cached = _load_cache(cache, grafts) if cache is not None else None
+    cached = load_cache(cache, grafts) if cache is not None else None
     if cached is not None and cached[0] == str(head):
-        filings, pauses, zones = cached[1], cached[2], cached[3]
+        found: Found = cached[1:]  # type: ignore[assignment]
     else:
         base = None
         if cached is not None and _is_ancestor(repo, cached[0], head):
             base = cached
         with _fast_reads():
-            filings, pauses, zones = _scan(repo, head, base)
+            found = _scan(repo, head, base)
         if cache is not None:
-            _save_cache(cache, str(head), grafts, filings, pauses, zones)
-    return _history(repo, str(head), filings, pauses, zones, grafts)
+            save_cache(cache, str(head), grafts, found)
+    return _history(repo, str(head), found, grafts)
 
 
 def _scan(repo: pygit2.Repository, head: pygit2.Oid,
-          base: tuple[str, dict[Key, _Event], dict[PauseKey, _Seen], dict[str, _Zones]] | None
-          ) -> tuple[dict[Key, _Event], dict[PauseKey, _Seen], dict[str, _Zones]]:
+          base: tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event]] | None
+          ) -> Found:
     """Walk the commits not yet in `base` and fold what they introduce into it."""
     filings = dict(base[1]) if base else {}
     pauses = dict(base[2]) if base else {}
     zones = dict(base[3]) if base else {}
+    replies = dict(base[4]) if base else {}
     nodes, changed = _walk_new(repo, head, base[0]) if base else _walk_all(repo, head)
     trees = _Trees(repo)
 
     def dirs(oid: pygit2.Oid) -> _Dirs | None:
         node = nodes.get(oid)
         if node is not None:
-            return node[0], node[1], node[2]
+            return node[0], node[1], node[2], node[3]
         # A parent outside the walk: one the cache covers (or, in a broken clone, none at all).
         commit = repo.get(oid)
         return _dirs(commit.tree) if isinstance(commit, pygit2.Commit) else None
@@ -117,18 +142,21 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
     # know is in none of that commit's parents: a parent holding it would be, or descend
     # from, another commit adding it. Only keys added more than once (moves, re-adds,
     # merges, copies) need the parents searched.
-    added: list[tuple[pygit2.Oid, CheckinName, str, list[_Dirs]]] = []
-    times: dict[CheckinName, int] = {}
+    # Replies are found the same way in replies/, at folder index 3 of _Dirs.
+    added: list[tuple[pygit2.Oid, CheckinName | ReplyName, str, list[_Dirs], int]] = []
+    times: dict[CheckinName | ReplyName, int] = {}
     for oid in changed:
-        checkins, contracts, config, parent_ids = nodes[oid]
+        *folders, parent_ids = nodes[oid]
+        contracts, config = folders[1], folders[2]
         parents = [d for d in map(dirs, parent_ids) if d is not None]
         if config is not None and all(p[2] != config for p in parents):
             # Verdicts of closed periods follow the zones in force when they closed.
             zones[str(oid)] = (*stamp(_commit(repo, oid)), str(oid), trees.zones_of(config))
-        if checkins is not None and all(p[0] != checkins for p in parents):
-            for found, path in trees.added(checkins, parents[0][0] if parents else None):
-                added.append((oid, found, path, parents))
-                times[found] = times.get(found, 0) + 1
+        for at, top, parse in ((0, CHECKINS, parse_checkin_name), (3, REPLIES, parse_reply_name)):
+            if folders[at] is not None and all(p[at] != folders[at] for p in parents):
+                for found, path in trees.added(folders[at], parents[0][at] if parents else None, top, parse):
+                    added.append((oid, found, path, parents, at))
+                    times[found] = times.get(found, 0) + 1
         if contracts is not None and all(p[1] != contracts for p in parents):
             announced = trees.pauses_added(contracts, [p[1] for p in parents])
             if announced:
@@ -136,15 +164,21 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
     for member, period in filings:
         found = CheckinName(period, member)
         times[found] = times.get(found, 0) + 1
+    for writer, to, period in replies:
+        again = ReplyName(period, writer, to)
+        times[again] = times.get(again, 0) + 1
     commits: dict[pygit2.Oid, pygit2.Commit] = {}
-    for oid, found, path, parents in added:
+    for oid, found, path, parents, at in added:
         name = path.rpartition("/")[2]
-        if times[found] > 1 and any(trees.holds(p[0], name) for p in parents):
+        if times[found] > 1 and any(trees.holds(p[at], name) for p in parents):
             continue
         commit = commits.get(oid) or commits.setdefault(oid, _commit(repo, oid))
-        _keep_earliest(filings, (found.member, found.period),
-                       (*stamp(commit), str(oid), path, *author(commit)))
-    return filings, pauses, zones
+        event = (*stamp(commit), str(oid), path, *author(commit))
+        if isinstance(found, ReplyName):
+            _keep_earliest(replies, (found.author, found.to, found.period), event)
+        else:
+            _keep_earliest(filings, (found.member, found.period), event)
+    return filings, pauses, zones, replies
 
 
 def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
@@ -166,7 +200,7 @@ def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oi
             # A tuple of ids holds no containers, so the garbage collector stops tracking it.
             parents = tuple(commit.parent_ids)
             node = nodes[oid] = (*_dirs(commit.tree), parents)
-            if child is not None and nodes[child][:3] != node[:3]:
+            if child is not None and nodes[child][:4] != node[:4]:
                 changed.append(child)
             child = None
             if len(parents) == 1:
@@ -202,7 +236,11 @@ def _dirs(tree: pygit2.Tree) -> _Dirs:
         config = tree[CONFIG].id
     except KeyError:
         config = None
-    return checkins, contracts, config
+    try:
+        replies = tree[REPLIES].id
+    except KeyError:
+        replies = None
+    return checkins, contracts, config, replies
 
 
 class _Trees:
@@ -248,9 +286,10 @@ class _Trees:
         listing = ids.sub(b"\0", tree.read_raw())
         return None if listing.startswith(b"40000 ") or b"\x0040000 " in listing else listing
 
-    def added(self, new: pygit2.Oid, old: pygit2.Oid | None) -> Iterator[tuple[CheckinName, str]]:
-        """Check-ins in tree `new` at paths that tree `old` lacks, folder by folder."""
-        todo = [(new, old, f"{CHECKINS}/")]
+    def added(self, new: pygit2.Oid, old: pygit2.Oid | None, top: str = CHECKINS,
+              parse: Callable[[str], Any] = parse_checkin_name) -> Iterator[tuple[Any, str]]:
+        """Entries (named as `parse` reads them) in tree `new` at paths that tree `old` lacks, folder by folder."""
+        todo = [(new, old, f"{top}/")]
         while todo:
             new, old, prefix = todo.pop()
             tree = self.tree(new) if new != old else None
@@ -267,7 +306,7 @@ class _Trees:
                 paths = sorted(names - old_names)
                 todo.extend((oid, old_folders.get(sub), f"{prefix}{sub}/") for sub, oid in folders.items())
             for path in paths:
-                found = parse_checkin_name(path)
+                found = parse(path)
                 if found is not None:
                     yield found, prefix + path
 
@@ -346,14 +385,14 @@ def _added_paths(old: pygit2.Tree, new: pygit2.Tree) -> list[str]:
     return sorted(d.new_file.path for d in old.diff_to_tree(new).deltas if d.status == _ADDED)
 
 
-def _fold_pauses(pauses: dict[PauseKey, _Seen], commit: pygit2.Commit, found: set[PauseKey]) -> None:
+def _fold_pauses(pauses: dict[PauseKey, Seen], commit: pygit2.Commit, found: set[PauseKey]) -> None:
     seen = (*stamp(commit), str(commit.id))
     for key in found:
         if key not in pauses or (seen[0], seen[2]) < (pauses[key][0], pauses[key][2]):
             pauses[key] = seen
 
 
-def _keep_earliest(filings: dict[Key, _Event], key: Key, event: _Event) -> None:
+def _keep_earliest(filings: dict[Key, Event], key: Key, event: Event) -> None:
     # Ties on time go to the smaller commit id and path, so any walk order gives one answer.
     old = filings.get(key)
     if old is None or (event[0], event[2], event[3]) < (old[0], old[2], old[3]):
@@ -364,78 +403,24 @@ def _commit(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Commit:
     return cast(pygit2.Commit, repo[oid])
 
 
-def _history(repo: pygit2.Repository, head: str, filings: dict[Key, _Event],
-             pauses: dict[PauseKey, _Seen], zones: dict[str, _Zones], grafts: list[str]) -> History:
+def _history(repo: pygit2.Repository, head: str, found: Found, grafts: list[str]) -> History:
     # Authors go through .mailmap only now, so a changed .mailmap needs no new walk.
     mailmap = pygit2.Mailmap.from_repository(repo)
-    result = {}
-    for key in sorted(filings):
-        time, offset, commit, path, name, email = filings[key]
+    filings, pauses, zones, replies = found
+
+    def stamped(event: Event) -> tuple[str, str, datetime, str, str]:
+        time, offset, commit, path, name, email = event
         try:
             name, email = mailmap.resolve(name, email)
         except (ValueError, pygit2.GitError):
             pass  # a name libgit2 refuses (say, with a NUL in it) is shown as written
-        result[key] = Filing(key[0], key[1], path, commit, when(time, offset), name, email)
+        return path, commit, when(time, offset), name, email
+
     versions = tuple((when(t, o), dict(z)) for t, o, _, z in sorted(zones.values(), key=lambda v: (v[0], v[2])))
-    return History(head, result, {k: when(*pauses[k][:2]) for k in sorted(pauses)},
-                   shallow_warnings(repo, grafts), versions, shallow_cut(repo, grafts), frozenset(grafts))
-
-
-def _load_cache(path: Path, grafts: list[str]
-                ) -> tuple[str, dict[Key, _Event], dict[PauseKey, _Seen], dict[str, _Zones]] | None:
-    """The cached walk, or None for anything but a well-formed cache of this very format."""
-    raw = read_json(path)  # None for anything this machine cannot use: the walk is redone
-    if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
-            or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
-            or not _is_commit_id(raw.get("head"))
-            or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)
-            or not isinstance(raw.get("zones"), list)):
-        return None
-    filings: dict[Key, _Event] = {}
-    for item in raw["filings"]:
-        if not (_shaped(item, "ssiissss") and _is_commit_id(item[4])):
-            return None
-        found = parse_checkin_name(f"{item[1]}-{item[0]}.md")
-        if found is None or (found.member, found.period) != (item[0], item[1]):
-            return None
-        filings[(item[0], item[1])] = tuple(item[2:])  # type: ignore[assignment]
-    pauses: dict[PauseKey, _Seen] = {}
-    for item in raw["pauses"]:
-        if not (_shaped(item, "ssssiis") and _is_commit_id(item[6])):
-            return None
-        pauses[tuple(item[:4])] = tuple(item[4:])  # type: ignore[index]
-    zones: dict[str, _Zones] = {}
-    for item in raw["zones"]:
-        if not (isinstance(item, list) and len(item) == 4 and _shaped(item[:3], "iis") and _is_commit_id(item[2])
-                and isinstance(item[3], dict) and all(isinstance(v, str) for v in item[3].values())):
-            return None
-        zones[item[2]] = (item[0], item[1], item[2], item[3])
-    return raw["head"], filings, pauses, zones
-
-
-def _shaped(item: Any, kinds: str) -> bool:
-    types = {"s": str, "i": int}
-    return (isinstance(item, list) and len(item) == len(kinds)
-            and all(type(v) is types[k] for v, k in zip(item, kinds)))
-
-
-def _is_commit_id(value: Any) -> bool:
-    return (isinstance(value, str) and len(value) in (40, 64)
-            and all(c in "0123456789abcdef" for c in value))
-
-
-def _save_cache(path: Path, head: str, grafts: list[str], filings: dict[Key, _Event],
-                pauses: dict[PauseKey, _Seen], zones: dict[str, _Zones]) -> None:
-    data = {
-        "format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head, "shallow": grafts,
-        "filings": [[*key, *event] for key, event in sorted(filings.items())],
-        "pauses": [[*key, *seen] for key, seen in sorted(pauses.items())],
-        "zones": [[*version[:3], version[3]] for _, version in sorted(zones.items())],
-    }
-    try:
-        write_replace(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    except OSError:
-        pass  # a read-only repository still answers, just more slowly next time
+    return History(head, {k: Filing(*k, *stamped(filings[k])) for k in sorted(filings)},
+                   {k: when(*pauses[k][:2]) for k in sorted(pauses)},
+                   shallow_warnings(repo, grafts), versions, shallow_cut(repo, grafts), frozenset(grafts),
+                   {k: Answer(*k, *stamped(replies[k])) for k in sorted(replies)})
 
 
 def _is_ancestor(repo: pygit2.Repository, old: str, head: pygit2.Oid) -> bool:

@@ -21,7 +21,7 @@ def _journal_content(tree: pygit2.Tree) -> list[str]:
     """Top-level names of `tree` that are journal content: journal.yaml, or an entry folder
     holding Markdown (a site has goals/*.html pages, never goals/*.md)."""
     found = [layout.CONFIG] if layout.CONFIG in tree else []
-    for top in (layout.CHECKINS, layout.GOALS, layout.CONTRACTS):
+    for top in layout.FOLDERS:
         if top in tree and isinstance(tree[top], pygit2.Tree) and _holds_markdown(tree[top], depth=2):
             found.append(top)
     return found

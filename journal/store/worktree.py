@@ -24,7 +24,7 @@ def find_root(start: Path) -> Path:
 def journal_paths(root: Path) -> list[str]:
     """Repository-relative POSIX paths of every journal file, sorted."""
     found = [layout.CONFIG] if (root / layout.CONFIG).exists() else []
-    for top in (layout.CONTRACTS, layout.GOALS, layout.CHECKINS):
+    for top in layout.FOLDERS:
         base = root / top
         if not base.is_dir():
             continue

@@ -125,6 +125,16 @@ def test_wheel_demo_streaks_match_the_scripts_expectations(wheel_demo) -> None:
             assert got[member][key] == (pytest.approx(value, abs=1e-4) if isinstance(value, float) else value), \
                 f"{member}.{key}"
     assert {c["contract"]: c["pact_streak"] for c in data["contracts"]} == EXPECT["contracts"]
+    responders = data["responses"]["responders"]
+    for member, want in EXPECT["responders"].items():
+        got_counts = {**responders[member]["counts"], "answered_in_time_rate": responders[member]["answered_in_time_rate"]}
+        assert {k: got_counts[k] for k in want} == want, member
+    assert data["responses"]["pact_reply_streaks"] == EXPECT["reply_streaks"]
+    threads = {(t["member"], t["period"]): t for t in data["responses"]["threads"]}
+    alice_w52 = next(t for (m, p), t in threads.items() if m == "alice" and p == max(p for m2, p in threads if m2 == m))
+    assert [r["state"] for r in alice_w52["responses"] if r["partner"] == "bob"] == ["unanswered"]
+    assert any("disputed" in t["verdicts"] for t in threads.values())
+    assert any(r["kudos"] for t in threads.values() for r in t["replies"])
 
 
 def test_wheel_demo_installs_the_hooks_and_builds_the_digest(wheel_demo) -> None:
@@ -148,7 +158,7 @@ def test_demo_prints_the_streak_table_and_the_digest(run, tmp_path: Path) -> Non
         "alice   16       16       100.0  94 %     89 %        0     review-due",
         "bob     8        8        95.7   93 %     30 %        5     recalibrate, review-due",
         "carol   8        8        100.0  100 %    88 %        0     -",
-        "dan     8        8        100.0  88 %     88 %        0     committed-by-other",
+        "dan     8        8        100.0  88 %     75 %        0     committed-by-other",
         "",
         "alice   ####+###########.",
         "bob     ######x####-####.",

@@ -1,0 +1,217 @@
+"""Pure reply arithmetic: check-ins and the replies the history brought -> threads and figures.
+
+Decisions, in one place:
+* A check-in is asked of every other party of the contracts in force for its period (its
+  own `contract:` when it names one). It is answered by the commit that first brought the
+  partner's reply into the history, measured from the commit that first brought the
+  check-in: *in time* within `respond_within` (the shortest of those contracts), *late*
+  after it, *unanswered* once the window closed with no reply, else *waiting*.
+* A journal expects replies from its first one on: check-ins whose window closed before the
+  first reply entered the history ask nothing of anyone, so a journal that never used
+  replies has no unanswered asks (and `status` no overdue reply).
+* Response times are instants: zones only change how a time is shown (a reply committed
+  Monday 01:00 UTC is Sunday evening in New York, and just as fast).
+* A referee (`referee:` of a contract in force) judges outcomes: each outcome is
+  `confirmed` or `disputed` by the referee's verdict, or `unverified` when no verdict came
+  within the window. Disputed outcomes count as missed for completion. Without a referee,
+  verdicts are shown and change no figure.
+* The pact reply streak runs over the periods in which a party checked in: a period counts
+  when every answer it needed came in time, breaks on a late or missing one, and waits
+  (is skipped) while answers are still due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from journal.core import periods
+from journal.core.model import Checkin, Contract, Reply, Verdict
+
+IN_TIME = "in_time"
+LATE = "late"
+UNANSWERED = "unanswered"
+WAITING = "waiting"
+RESPONSE_STATES = (IN_TIME, LATE, UNANSWERED, WAITING)
+#: How `status`, the hooks and the digest word a response state.
+RESPONSE_LABEL = {IN_TIME: "answered in time", LATE: "answered late", UNANSWERED: "unanswered",
+                  WAITING: "waiting for a reply"}
+
+CONFIRMED, DISPUTED, UNVERIFIED = Verdict.CONFIRMED.value, Verdict.DISPUTED.value, "unverified"
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A reply as the history first brought it."""
+
+    reply: Reply
+    at: dt.datetime  # author time, with the author's own offset
+    commit: str
+
+
+@dataclass(frozen=True)
+class Response:
+    """What one partner did about one check-in."""
+
+    partner: str
+    state: str  # one of RESPONSE_STATES
+    asked: dt.datetime  # when the check-in entered the history
+    due: dt.datetime
+    posted: Posted | None  # the reply, when it is in the history by `now`
+
+    @property
+    def took(self) -> dt.timedelta | None:
+        """How long after the check-in the reply came (None while there is none); a reply
+        committed together with the check-in took no time."""
+        return None if self.posted is None else max(self.posted.at - self.asked, dt.timedelta(0))
+
+
+@dataclass(frozen=True)
+class Thread:
+    """One check-in with its replies: the digest's thread and `status`'s waiting list."""
+
+    member: str
+    period: str
+    ask: str | None
+    filed: dt.datetime
+    responses: tuple[Response, ...]
+    replies: tuple[Posted, ...]  # every reply in the history, partners' and others', by time
+    referee: str | None
+    verdicts: tuple[str, ...]  # per outcome under a referee: confirmed | disputed | unverified; () without
+
+
+@dataclass(frozen=True)
+class ResponderFigures:
+    """A member as a responder: the relationship figure beside the outcome figures."""
+
+    member: str
+    counts: Mapping[str, int]
+    in_time_rate: float | None  # of the settled asks (in time, late, unanswered); None without any
+    median_response: dt.timedelta | None
+
+    def as_json(self) -> dict[str, object]:
+        """The figures as `streaks --json` and digest.json carry them (hours to one decimal)."""
+        median = self.median_response
+        return {"counts": dict(self.counts), "answered_in_time_rate": self.in_time_rate,
+                "median_response_hours": None if median is None else round(median.total_seconds() / 3600, 1)}
+
+
+@dataclass(frozen=True)
+class Responses:
+    threads: tuple[Thread, ...]
+    responders: Mapping[str, ResponderFigures]
+    pact_streaks: Mapping[str, int]  # contract slug -> current run of periods answered in time
+
+    def disputed(self) -> dict[tuple[str, str], frozenset[int]]:
+        """(member, period) -> indexes of outcomes the referee disputed."""
+        return {(t.member, t.period): frozenset(i for i, v in enumerate(t.verdicts) if v == DISPUTED)
+                for t in self.threads if DISPUTED in t.verdicts}
+
+
+def _in_force(contract: Contract, member: str, period: str) -> bool:
+    cadence = periods.cadence_of(period)
+    if not contract.usable or member not in contract.parties or contract.cadence is None \
+            or contract.cadence.value != cadence or contract.effective is None:
+        return False
+    begins = periods.key_start(period, cadence)
+    first = periods.key_start(periods.date_key(contract.effective, cadence), cadence)
+    return first <= begins and (contract.until is None or begins <= contract.until)
+
+
+def judge(contracts: Mapping[str, Contract], checkins: Mapping[tuple[str, str], tuple[Checkin, dt.datetime]],
+          replies: Mapping[tuple[str, str, str], Posted], now: dt.datetime) -> Responses:
+    """Every committed check-in's thread as of `now`; `checkins` maps (member, period) to the
+    record and the time its check-in first entered the history, `replies` (author, to, period)
+    to the reply as the history first brought it. Nothing after `now` is seen."""
+    by_checkin: dict[tuple[str, str], list[Posted]] = {}
+    for (author, to, period), posted in replies.items():
+        if posted.at <= now:
+            by_checkin.setdefault((to, period), []).append(posted)
+    first = min((p.at for found in by_checkin.values() for p in found), default=None)
+    threads = []
+    for (member, period), (record, filed) in sorted(checkins.items()):
+        if filed > now:
+            continue
+        terms = [c for slug, c in sorted(contracts.items())
+                 if _in_force(c, member, period) and (record.contract is None or record.contract == slug)]
+        if not terms:
+            continue
+        window = min(c.respond_within for c in terms)
+        due = filed + window
+        posted = sorted(by_checkin.get((member, period), []), key=lambda p: (p.at, p.commit))
+        by_author = {p.reply.author: p for p in posted}
+        expected = first is not None and due >= first
+        partners = sorted({p for c in terms for p in c.parties if p != member}) if expected else []
+        responses = tuple(_response(partner, by_author.get(partner), filed, due, now) for partner in partners)
+        referee = next((c.referee for c in terms if c.referee is not None and c.referee != member), None)
+        verdicts = _verdicts(len(record.outcomes), by_author.get(referee) if referee else None, due, now) \
+            if referee and expected else ()
+        threads.append(Thread(member, period, record.ask, filed, responses, tuple(posted), referee, verdicts))
+    return Responses(tuple(threads), _responders(threads), _pact_streaks(contracts, threads))
+
+
+def _response(partner: str, posted: Posted | None, asked: dt.datetime, due: dt.datetime,
+              now: dt.datetime) -> Response:
+    if posted is not None:
+        state = IN_TIME if posted.at <= due else LATE
+    else:
+        state = UNANSWERED if now >= due else WAITING
+    return Response(partner, state, asked, due, posted)
+
+
+def _verdicts(outcomes: int, posted: Posted | None, due: dt.datetime, now: dt.datetime) -> tuple[str, ...]:
+    given = posted.reply.verdicts if posted is not None else ()
+    found = []
+    for i in range(outcomes):
+        verdict = given[i].verdict if i < len(given) else None
+        if verdict is not None and posted is not None and (verdict is Verdict.DISPUTED or posted.at <= due):
+            found.append(verdict.value)  # a dispute counts whenever it comes; a confirmation only in time
+        else:
+            found.append(UNVERIFIED if now >= due or verdict is not None else "")
+    return tuple(found)
+
+
+def _responders(threads: list[Thread]) -> dict[str, ResponderFigures]:
+    counts: dict[str, dict[str, int]] = {}
+    took: dict[str, list[dt.timedelta]] = {}
+    for thread in threads:
+        for r in thread.responses:
+            mine = counts.setdefault(r.partner, dict.fromkeys(RESPONSE_STATES, 0))
+            mine[r.state] += 1
+            if r.took is not None:
+                took.setdefault(r.partner, []).append(r.took)
+    figures = {}
+    for member, c in sorted(counts.items()):
+        settled = c[IN_TIME] + c[LATE] + c[UNANSWERED]
+        times = took.get(member)
+        figures[member] = ResponderFigures(member, c, c[IN_TIME] / settled if settled else None,
+                                           statistics.median(times) if times else None)
+    return figures
+
+
+def _pact_streaks(contracts: Mapping[str, Contract], threads: list[Thread]) -> dict[str, int]:
+    streaks = {}
+    for slug, contract in sorted(contracts.items()):
+        run = 0
+        by_period: dict[str, list[str]] = {}
+        for thread in threads:
+            if thread.member in contract.parties and _in_force(contract, thread.member, thread.period):
+                by_period.setdefault(thread.period, []).extend(
+                    r.state for r in thread.responses if r.partner in contract.parties)
+        for period in sorted(by_period):
+            states = by_period[period]
+            if any(s in (LATE, UNANSWERED) for s in states):
+                run = 0
+            elif states and all(s == IN_TIME for s in states):
+                run += 1  # a period that asked nothing of anyone (before replies began) is skipped
+        streaks[slug] = run
+    return streaks
+
+
+def waiting_on(responses: Responses, me: str, latest: Mapping[str, str]) -> list[tuple[Thread, Response]]:
+    """The asks `me` has not answered yet, among each partner's latest check-in (`latest`:
+    member -> their latest committed period); older asks stay unanswered in the figures."""
+    return [(t, r) for t in responses.threads if latest.get(t.member) == t.period
+            for r in t.responses if r.partner == me and r.state in (WAITING, UNANSWERED)]

@@ -1,0 +1,80 @@
+"""Replies in the digest: each check-in's thread, unanswered asks, responder figures.
+
+The view (digest/view.py) has already left private replies out and dropped the fields
+named in `digest.private`, so this only arranges what is there. A journal without any
+reply gains no keys at all: its digest is exactly what it was before replies existed."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from journal.core import build_model
+from journal.core.replies import RESPONSE_LABEL, UNANSWERED, WAITING, Posted, Responses, Thread
+from journal.core.rules import Journal
+from journal.standing import Standing
+
+UNANSWERED_SHOWN = 10  # the overview lists the most recent asks still open
+
+
+def public_responses(responses: Responses, journal: Journal) -> Responses:
+    """`responses` over the public journal: threads of check-ins it no longer holds are gone,
+    replies it no longer holds are gone, and every record is read again from the public
+    entries (so a field named in `digest.private` is gone from replies and asks too)."""
+    def public(posted: Posted) -> Posted | None:
+        r = posted.reply
+        entry = journal.replies.get((r.period or "", r.to or "", r.author or ""))
+        return dataclasses.replace(posted, reply=build_model.reply(entry)) if entry is not None else None
+
+    threads = []
+    for t in responses.threads:
+        entry = journal.checkin(t.member, t.period)
+        if entry is None:
+            continue
+        shown = tuple(p for p in map(public, t.replies) if p is not None)
+        answers = tuple(dataclasses.replace(r, posted=public(r.posted) if r.posted else None) for r in t.responses)
+        threads.append(dataclasses.replace(t, ask=build_model.checkin(entry).ask, replies=shown, responses=answers))
+    return dataclasses.replace(responses, threads=tuple(threads))
+
+
+def add_threads(overview: dict[str, Any], standing: Standing) -> None:
+    """Put threads on the overview's check-ins, figures on its members, and its open asks."""
+    threads = {(t.member, t.period): t for t in standing.responses.threads}
+    if not any(t.replies for t in threads.values()):
+        return
+    zones = {mid: m.tz for mid, m in standing.members.items()}
+    for c in overview["checkins"]:
+        thread = threads.get((c["member"], c["period"]))
+        if thread is not None:
+            c["thread"] = _thread(thread, zones)
+    for m in overview["members"]:
+        figures = standing.responses.responders.get(m["id"])
+        if figures is not None:
+            m["responses"] = figures.as_json()
+    listed = {(c["member"], c["period"]) for c in overview["checkins"]}
+    open_asks = [{"member": t.member, "period": t.period, "ask": t.ask,
+                  "partners": [r.partner for r in t.responses if r.state in (UNANSWERED, WAITING)],
+                  "overdue": any(r.state == UNANSWERED for r in t.responses)}
+                 for t in sorted(threads.values(), key=lambda t: t.filed, reverse=True)
+                 if t.ask and (t.member, t.period) in listed
+                 and any(r.state in (UNANSWERED, WAITING) for r in t.responses)]
+    overview["unanswered"] = open_asks[:UNANSWERED_SHOWN]
+    overview["pact_reply_streaks"] = dict(standing.responses.pact_streaks)
+
+
+def _thread(t: Thread, zones: dict[str, Any]) -> dict[str, Any]:
+    def local(moment: Any, who: str | None) -> str:
+        zone = zones.get(who or "")
+        return (moment.astimezone(zone) if zone is not None else moment).isoformat(timespec="minutes")
+
+    return {
+        "referee": t.referee,
+        "verdicts": list(t.verdicts),
+        "responses": [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
+                       "at": local(r.posted.at, r.partner) if r.posted else None} for r in t.responses],
+        "replies": [{"author": p.reply.author, "at": local(p.at, p.reply.author), "answer": p.reply.answer,
+                     "kudos": p.reply.kudos,
+                     "verdicts": [{"verdict": v.verdict.value if v.verdict else None, "note": v.note}
+                                  for v in p.reply.verdicts],
+                     "body": p.reply.body.strip()} for p in t.replies],
+    }

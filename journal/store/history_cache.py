@@ -1,0 +1,94 @@
+"""The history walk's cache under the git folder: its JSON shape, validated on load, written whole.
+
+Anything this machine cannot use (another format or version, another shallow cut, a
+value of the wrong shape) reads as no cache at all, and the walk is redone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from journal.core.layout import ReplyName, parse_checkin_name, parse_reply_name
+from journal.store.atomic import write_replace
+from journal.store.local_state import read_json
+
+CACHE_FILE = "history.json"
+# Bump when what counts as a filing changes, so every old cache is rebuilt.
+CACHE_VERSION = 3  # 2: zones in force; 3: replies
+_CACHE_FORMAT = "journal-history"
+
+Key = tuple[str, str]  # (member, period)
+ReplyKey = tuple[str, str, str]  # (author, partner answered, period)
+PauseKey = tuple[str, str, str, str]  # (contract slug, member, from, to)
+# Everything JSON can carry: author time, offset (minutes), commit, path, name, email.
+Event = tuple[int, int, str, str, str, str]
+Seen = tuple[int, int, str]  # author time, offset, commit
+# A version of journal.yaml's zones: author time, offset, commit, member -> zone as written.
+Zones = tuple[int, int, str, dict[str, str]]
+Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event]]
+
+
+def load_cache(path: Path, grafts: list[str]
+                ) -> tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event]] | None:
+    """The cached walk, or None for anything but a well-formed cache of this very format."""
+    raw = read_json(path)  # None for anything this machine cannot use: the walk is redone
+    if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
+            or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
+            or not is_commit_id(raw.get("head"))
+            or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)
+            or not isinstance(raw.get("zones"), list) or not isinstance(raw.get("replies"), list)):
+        return None
+    filings: dict[Key, Event] = {}
+    for item in raw["filings"]:
+        if not (_shaped(item, "ssiissss") and is_commit_id(item[4])):
+            return None
+        found = parse_checkin_name(f"{item[1]}-{item[0]}.md")
+        if found is None or (found.member, found.period) != (item[0], item[1]):
+            return None
+        filings[(item[0], item[1])] = tuple(item[2:])  # type: ignore[assignment]
+    pauses: dict[PauseKey, Seen] = {}
+    for item in raw["pauses"]:
+        if not (_shaped(item, "ssssiis") and is_commit_id(item[6])):
+            return None
+        pauses[tuple(item[:4])] = tuple(item[4:])  # type: ignore[index]
+    zones: dict[str, Zones] = {}
+    for item in raw["zones"]:
+        if not (isinstance(item, list) and len(item) == 4 and _shaped(item[:3], "iis") and is_commit_id(item[2])
+                and isinstance(item[3], dict) and all(isinstance(v, str) for v in item[3].values())):
+            return None
+        zones[item[2]] = (item[0], item[1], item[2], item[3])
+    replies: dict[ReplyKey, Event] = {}
+    for item in raw["replies"]:
+        if not (_shaped(item, "sssiissss") and is_commit_id(item[5])):
+            return None
+        if parse_reply_name(f"{item[2]}-{item[0]}-to-{item[1]}.md") != ReplyName(item[2], item[0], item[1]):
+            return None
+        replies[(item[0], item[1], item[2])] = tuple(item[3:])  # type: ignore[assignment]
+    return raw["head"], filings, pauses, zones, replies
+
+
+def _shaped(item: Any, kinds: str) -> bool:
+    types = {"s": str, "i": int}
+    return (isinstance(item, list) and len(item) == len(kinds)
+            and all(type(v) is types[k] for v, k in zip(item, kinds)))
+
+
+def is_commit_id(value: Any) -> bool:
+    return (isinstance(value, str) and len(value) in (40, 64)
+            and all(c in "0123456789abcdef" for c in value))
+
+
+def save_cache(path: Path, head: str, grafts: list[str], found: Found) -> None:
+    filings, pauses, zones, replies = found
+    data = {
+        "format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head, "shallow": grafts,
+        "filings": [[*key, *event] for key, event in sorted(filings.items())],
+        "pauses": [[*key, *seen] for key, seen in sorted(pauses.items())],
+        "zones": [[*version[:3], version[3]] for _, version in sorted(zones.items())],
+        "replies": [[*key, *event] for key, event in sorted(replies.items())],
+    }
+    try:
+        write_replace(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    except OSError:
+        pass  # a read-only repository still answers, just more slowly next time

@@ -1,0 +1,269 @@
+"""Replies over real, scripted git histories: checked, created, judged and shown by the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from journal.exitcodes import EXIT_OK, EXIT_OVERDUE, EXIT_PROBLEMS
+from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
+
+CONFIG3 = CONFIG.replace(
+    "digest:", "  carol: {name: Carol, emails: [carol@example.net], timezone: Europe/London}\ndigest:")
+PACT = CONTRACT.replace("effective: 2026-09-07", "effective: 2026-11-02").replace(
+    "review_every: 4 weeks", "review_every: 4 weeks\nrespond_within: 2 days\nreferee: carol")
+OUTCOMES = "\n  - {commitment: Three runs, goal: berlin-half, status: done}\n  - {commitment: Stretch daily, status: missed}"
+
+
+def ci(member: str, week: str, ask: str = "Ask me about the long run") -> tuple[str, str]:
+    return (f"checkins/2026/{week}-{member}.md",
+            checkin(member, week, outcomes=OUTCOMES, extra=f"ask: {ask}\n"))
+
+
+def reply(author: str, to: str, week: str, *, verdicts: tuple[str, ...] = ("confirmed", "confirmed"),
+          extra: str = "") -> tuple[str, str]:
+    items = "".join(f"\n  - {{verdict: {v}, note: seen}}" for v in verdicts)
+    return (f"replies/2026/{week}-{author}-to-{to}.md",
+            f"---\nauthor: {author}\nto: {to}\nperiod: {week}\nanswer: Yes, Tuesday.\n"
+            f"verdicts:{items or ' []'}\n{extra}---\nI noticed the runs. What made them work?\n")
+
+
+@pytest.fixture
+def history(commit, tmp_path: Path) -> Path:
+    commit({"journal.yaml": CONFIG3, "contracts/pact.md": PACT, "goals/berlin-half.md": GOAL},
+           "2026-10-20T10:00:00+02:00")
+    # W45: alice checks in Sunday evening; bob answers Monday 01:00 UTC (Sunday evening in New York).
+    commit(dict([ci("alice", "2026-W45")]), "2026-11-08T18:00:00+01:00", "alice")
+    commit(dict([ci("bob", "2026-W45")]), "2026-11-08T19:00:00-05:00", "bob")
+    commit(dict([reply("bob", "alice", "2026-W45")]), "2026-11-08T20:00:00-05:00", "bob")
+    # Alice answers bob three days later: late. Carol, the referee, disputes alice's "done" run.
+    commit(dict([reply("alice", "bob", "2026-W45")]), "2026-11-12T09:00:00+01:00", "alice")
+    commit(dict([reply("carol", "alice", "2026-W45", verdicts=("disputed", "confirmed"))]),
+           "2026-11-09T09:00:00+00:00", "carol")
+    # W46: alice checks in, nobody answers; bob's check-in waits for alice.
+    commit(dict([ci("alice", "2026-W46", "Check my Sunday plan")]), "2026-11-15T18:00:00+01:00", "alice")
+    commit(dict([ci("bob", "2026-W46", "Push me on sleep")]), "2026-11-22T10:00:00-05:00", "bob")
+    return tmp_path / "repo"
+
+
+def _json(run, repo: Path, now: str = "2026-11-23T12:00:00+00:00") -> dict:
+    result = run("-C", repo, "streaks", "--json", "--now", now)
+    assert result.code == EXIT_OK, result
+    return json.loads(result.out)["responses"]
+
+
+def test_replies_check_clean(run, history: Path) -> None:
+    result = run("-C", history, "check")
+    assert result.code == EXIT_OK, result
+
+
+def test_answered_in_time_late_and_unanswered_per_partner(run, history: Path) -> None:
+    data = _json(run, history)
+    states = {(t["member"], t["period"]): {r["partner"]: r["state"] for r in t["responses"]} for t in data["threads"]}
+    assert states[("alice", "2026-W45")] == {"bob": "in_time"}
+    assert states[("bob", "2026-W45")] == {"alice": "late"}
+    assert states[("alice", "2026-W46")] == {"bob": "unanswered"}
+    assert states[("bob", "2026-W46")] == {"alice": "waiting"}
+    assert data["responders"]["bob"]["answered_in_time_rate"] == 0.5
+    assert data["responders"]["alice"]["answered_in_time_rate"] == 0.0
+    # alice checked in Sunday 17:00 UTC; bob answered Monday 01:00 UTC: eight hours.
+    assert data["responders"]["bob"]["median_response_hours"] == 8.0
+    assert data["pact_reply_streaks"] == {"pact": 0}
+
+
+def test_a_reply_committed_monday_utc_is_shown_sunday_in_new_york(run, history: Path) -> None:
+    data = _json(run, history)
+    thread = next(t for t in data["threads"] if (t["member"], t["period"]) == ("alice", "2026-W45"))
+    at = thread["responses"][0]["at"]
+    assert at.startswith("2026-11-08T20:00:00-05:00")  # Monday 01:00 UTC, Sunday in New York
+
+
+def test_referee_dispute_counts_as_missed_for_completion(run, history: Path) -> None:
+    data = _json(run, history)
+    thread = next(t for t in data["threads"] if (t["member"], t["period"]) == ("alice", "2026-W45"))
+    assert thread["referee"] == "carol"
+    assert thread["verdicts"] == ["disputed", "confirmed"]
+    unverified = next(t for t in data["threads"] if (t["member"], t["period"]) == ("alice", "2026-W46"))
+    assert unverified["verdicts"] == ["unverified", "unverified"]
+    streaks = json.loads(run("-C", history, "streaks", "--json", "--now", "2026-11-23T12:00:00+00:00").out)
+    alice = next(m for m in streaks["members"] if m["member"] == "alice")
+    # W45: done but disputed (so missed) + missed; W46: done + missed -> 1 of 4.
+    assert alice["completion"] == 0.25
+
+
+def test_without_referee_verdicts_change_no_figure(run, commit, history: Path) -> None:
+    before = json.loads(run("-C", history, "streaks", "--json", "--now", "2026-11-23T12:00:00+00:00").out)
+    commit({"contracts/pact.md": PACT.replace("referee: carol\n", "")}, "2026-11-22T11:00:00+00:00")
+    after = json.loads(run("-C", history, "streaks", "--json", "--now", "2026-11-23T12:00:00+00:00").out)
+    alice_before = next(m for m in before["members"] if m["member"] == "alice")
+    alice_after = next(m for m in after["members"] if m["member"] == "alice")
+    assert alice_after["completion"] > alice_before["completion"]
+    thread = next(t for t in after["responses"]["threads"] if t["period"] == "2026-W45" and t["member"] == "alice")
+    assert thread["referee"] is None and thread["verdicts"] == []
+    assert {r["author"] for r in thread["replies"]} == {"bob", "carol"}  # still shown
+
+
+def test_status_waits_for_your_reply_and_exits_overdue(run, history: Path) -> None:
+    git(history, "config", "user.email", "alice@example.org")
+    # Bob's W46 check-in came Sunday 15:00 UTC; by Monday noon alice is still in time.
+    result = run("-C", history, "status", "--now", "2026-11-23T12:00:00+00:00")
+    assert "waiting for your reply:" in result.out
+    assert "bob, 2026-W46 (due 2026-11-24T16:00:00+01:00): Push me on sleep" in result.out
+    # Two days later her reply is overdue: exit 4, and so says the JSON.
+    result = run("-C", history, "status", "--json", "--now", "2026-11-25T12:00:00+00:00")
+    assert result.code == EXIT_OVERDUE, result
+    waiting = json.loads(result.out)["waiting_for_your_reply"]
+    assert waiting == [{"member": "bob", "period": "2026-W46", "ask": "Push me on sleep",
+                        "due": "2026-11-24T16:00:00+01:00", "overdue": True}]
+
+
+def test_a_moved_checkin_keeps_its_thread(run, commit, history: Path) -> None:
+    before = _json(run, history)
+    git(history, "mv", "checkins/2026/2026-W45-alice.md", "checkins/2026-W45-alice.md")
+    commit({}, "2026-11-20T10:00:00+01:00", "alice", message="move")
+    git(history, "mv", "checkins/2026-W45-alice.md", "checkins/2026/2026-W45-alice.md")
+    commit({}, "2026-11-20T11:00:00+01:00", "alice", message="move back")
+    assert _json(run, history)["threads"] == before["threads"]
+
+
+def test_a_reply_merged_from_a_branch_counts_at_its_own_commit(run, commit, history: Path) -> None:
+    git(history, "checkout", "-q", "-b", "bob-side")
+    commit(dict([reply("bob", "alice", "2026-W46")]), "2026-11-16T09:00:00-05:00", "bob")
+    git(history, "checkout", "-q", "main")
+    commit({"notes.txt": "x"}, "2026-11-22T12:00:00+00:00", "alice")
+    git(history, "merge", "-q", "--no-ff", "-m", "merge", "bob-side",
+        env={"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org", "GIT_COMMITTER_NAME": "Alice",
+             "GIT_COMMITTER_EMAIL": "alice@example.org", "GIT_AUTHOR_DATE": "2026-11-23T09:00:00+00:00",
+             "GIT_COMMITTER_DATE": "2026-11-23T09:00:00+00:00"})
+    data = _json(run, history, "2026-11-23T12:00:00+00:00")
+    thread = next(t for t in data["threads"] if (t["member"], t["period"]) == ("alice", "2026-W46"))
+    assert thread["responses"][0]["state"] == "in_time"
+
+
+def test_new_reply_prefills_verdicts_ask_and_style_prompts(run, history: Path) -> None:
+    git(history, "config", "user.email", "alice@example.org")
+    result = run("-C", history, "new", "reply", "--now", "2026-11-23T12:00:00+00:00")
+    assert result.code == EXIT_OK, result
+    path = history / "replies/2026/2026-W46-alice-to-bob.md"
+    text = path.read_text()
+    assert "# bob asked: Push me on sleep" in text
+    assert text.count("- verdict:") == 2
+    # bob's style is grace: observation + a gentle question.
+    assert "I noticed 'Stretch daily' did not happen. What would make it easier next time?" in text
+    # The slots are for the partner to fill: check says where.
+    result = run("-C", history, "check", path)
+    assert result.code == EXIT_PROBLEMS
+    assert "replies/2026/2026-W46-alice-to-bob.md:" in result.out and "verdicts[1].verdict is required" in result.out
+    text = text.replace("  - verdict: ", "  - verdict: confirmed", 2)
+    path.write_text(text.replace("- verdict:                     #", "- verdict: confirmed #"))
+    assert run("-C", history, "check", path).code == EXIT_OK
+
+
+def test_new_reply_tough_love_and_refusals(run, history: Path) -> None:
+    git(history, "config", "user.email", "bob@example.com")
+    result = run("-C", history, "new", "reply", "--to", "alice", "--week", "2026-W46")
+    assert result.code == EXIT_OK, result
+    text = (history / "replies/2026/2026-W46-bob-to-alice.md").read_text()
+    assert "What got in the way, and what will you do differently this week?" in text
+    again = run("-C", history, "new", "reply", "--to", "alice", "--week", "2026-W46")
+    assert again.code == EXIT_PROBLEMS and "already exists" in again.err
+    none = run("-C", history, "new", "reply", "--to", "alice", "--week", "2026-W40")
+    assert none.code == EXIT_PROBLEMS and "has no check-in for 2026-W40" in none.err and "hint:" in none.err
+    assert "Traceback" not in none.err
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("2026-W45-bob-to-alice.md", reply("bob", "bob", "2026-W45")[1], "not your own"),
+    ("2026-W45-bob-to-alice.md", reply("bob", "alice", "2026-W44")[1], "file name says period '2026-W45'"),
+    ("2026-W44-bob-to-alice.md", reply("bob", "alice", "2026-W44")[1], "'alice' has no check-in for 2026-W44"),
+    ("2026-W45-bob-to-alice.md", reply("bob", "alice", "2026-W45", verdicts=("confirmed",))[1],
+     "1 verdict(s) for 2 outcome(s)"),
+    ("2026-W45-bob-to-alice.md", reply("bob", "alice", "2026-W45", extra="kudos: 3\n")[1],
+     "kudos names outcome 3"),
+    ("2026-W45-bob-to-alice.md", reply("bob", "alice", "2026-W45", verdicts=("maybe", "confirmed"))[1],
+     "expected one of confirmed, disputed"),
+    ("2026-W45-bob-to-alice.md", reply("bob", "dave", "2026-W45")[1], "unknown member 'dave'"),
+    ("bob-to-alice.md", reply("bob", "alice", "2026-W45")[1], "reply file name must be"),
+])
+def test_reply_rules_point_at_the_line(run, commit, history: Path, name: str, text: str, message: str) -> None:
+    path = history / "replies/2026" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.iterdir():
+        old.unlink()
+    path.write_text(text)
+    result = run("-C", history, "check", path)
+    assert result.code == EXIT_PROBLEMS, result
+    assert f"replies/2026/{name}:" in result.out and message in result.out, result.out
+    line = result.out.split(f"{name}:", 1)[1].split(":")[0]
+    assert line.isdigit()
+
+
+def test_replies_share_a_contract(run, commit, history: Path) -> None:
+    commit({"journal.yaml": CONFIG3.replace("digest:", "  dave: {name: Dave}\ndigest:")}, "2026-11-22T13:00:00+00:00")
+    path = history / "replies/2026/2026-W45-dave-to-alice.md"
+    path.write_text(reply("dave", "alice", "2026-W45")[1].replace("author: dave", "author: dave"))
+    result = run("-C", history, "check", path)
+    assert result.code == EXIT_PROBLEMS and "'dave' and 'alice' share no contract" in result.out
+
+
+def test_digest_shows_threads_unanswered_asks_figures_and_feed(run, history: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run("-C", history, "digest", "--out", out, "--now", "2026-11-23T12:00:00+00:00")
+    assert result.code == EXIT_OK, result
+    data = json.loads((out / "digest.json").read_text())
+    alice = next(c for c in data["checkins"] if (c["member"], c["period"]) == ("alice", "2026-W45"))
+    assert [r["author"] for r in alice["thread"]["replies"]] == ["bob", "carol"]
+    assert alice["thread"]["verdicts"] == ["disputed", "confirmed"]
+    assert [(u["member"], u["period"], u["overdue"]) for u in data["unanswered"]] == [
+        ("bob", "2026-W46", False), ("alice", "2026-W46", True)]
+    bob = next(m for m in data["members"] if m["id"] == "bob")
+    assert bob["responses"]["answered_in_time_rate"] == 0.5
+    page = (out / "members/alice.html").read_text()
+    assert "Replies" in page and "(referee)" in page and "Yes, Tuesday." in page
+    assert "Answered in time" in (out / "members/bob.html").read_text()
+    assert "Unanswered asks" in (out / "index.html").read_text()
+    feed = (out / "feed.xml").read_text()
+    assert "bob answered alice&apos;s 2026-W45 check-in" in feed or "bob answered alice's 2026-W45 check-in" in feed
+
+
+def test_private_replies_and_fields_stay_out_of_the_digest(run, commit, history: Path, tmp_path: Path) -> None:
+    path, text = reply("alice", "bob", "2026-W46", extra="private: true\n")
+    commit({path: text, "journal.yaml": CONFIG3.replace("private: [energy]", "private: [energy, answer]")},
+           "2026-11-22T18:00:00+00:00", "alice")
+    out = tmp_path / "site"
+    assert run("-C", history, "digest", "--out", out, "--now", "2026-11-23T12:00:00+00:00").code == EXIT_OK
+    data = (out / "digest.json").read_text()
+    assert "Yes, Tuesday." not in data and "Yes, Tuesday." not in (out / "feed.xml").read_text()
+    parsed = json.loads(data)
+    bob46 = next(c for c in parsed["checkins"] if (c["member"], c["period"]) == ("bob", "2026-W46"))
+    assert bob46["thread"]["replies"] == []
+    # The private reply still counts in streaks: it was answered, in time.
+    streaks = _json(run, history)
+    states = {(t["member"], t["period"]): {r["partner"]: r["state"] for r in t["responses"]} for t in streaks["threads"]}
+    assert states[("bob", "2026-W46")] == {"alice": "in_time"}
+
+
+def test_post_merge_summary_reports_a_reply(run, commit, history: Path) -> None:
+    git(history, "config", "user.email", "bob@example.com")
+    before = git(history, "rev-parse", "HEAD").stdout.strip()
+    commit(dict([reply("alice", "bob", "2026-W46", verdicts=("confirmed", "confirmed"))]),
+           "2026-11-23T09:00:00+01:00", "alice")
+    git(history, "update-ref", "ORIG_HEAD", before)
+    result = run("-C", history, "hooks", "run", "post-merge", "0", "--now", "2026-11-23T12:00+00:00")
+    assert "alice answered your 2026-W46 ask; confirmed 2 of 2" in result.out + result.err, result
+
+
+def test_pre_commit_hook_checks_a_reply_against_the_checkin_it_answers(run, commit, history: Path) -> None:
+    assert run("-C", history, "hooks", "install").code == EXIT_OK
+    # Only the reply is staged: the hook must still read alice's check-in to count its outcomes.
+    commit(dict([reply("bob", "alice", "2026-W46")]), "2026-11-16T09:00:00-05:00", "bob")
+    bad = history / "replies/2026/2026-W45-bob-to-alice.md"
+    bad.write_text(reply("bob", "alice", "2026-W45", verdicts=("confirmed",))[1])
+    git(history, "add", str(bad))
+    refused = git(history, "commit", "-q", "-m", "reply", check=False,
+                  env={"GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com",
+                       "GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"})
+    assert refused.returncode != 0, refused
+    assert "1 verdict(s) for 2 outcome(s)" in refused.stdout + refused.stderr
