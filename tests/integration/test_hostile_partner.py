@@ -326,3 +326,26 @@ def test_serving_on_all_addresses_still_refuses_a_foreign_host_header(tmp_path: 
         assert status(f"{socket.gethostname().lower()}:{server.port}") == 200
     finally:
         server.close()
+
+
+# --- review 2: build state, cadences, dates, refs, markup, folders, numbers ---------------------
+
+
+def test_a_committed_site_lock_neither_blocks_nor_exhausts_the_build(shared, tmp_path: Path) -> None:
+    import json
+    import time
+
+    from journal.digest.build import BuildLock
+
+    foreign = json.dumps({"pid": 1, "host": "elsewhere", "started": time.time(), "token": "m"})
+    for files, links in (({".site.lock": foreign}, {}), ({".site.lock": None}, {".site.lock": "/dev/zero"})):
+        shared.partner_commits(files, links=links)
+        shared.victim_pulls()
+        started = time.monotonic()
+        result = journal_cli(shared.victim, "digest")
+        assert result.returncode == 0, result.stderr
+        assert time.monotonic() - started < QUICK / 2
+    # Outside a repository the lock sits beside the folder: a link there is read bounded, never followed.
+    (tmp_path / ".site.lock").symlink_to("/dev/zero")
+    with BuildLock(tmp_path / "site", timeout=10, stale_after=0):
+        pass
