@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.hostile import VICTIM, shared_journal, snapshot
-from tests.support.journals import CONFIG, git
+from tests.support.journals import CONFIG, CONTRACT, git
 
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-of-the-victim\n"
 
@@ -349,3 +349,17 @@ def test_a_committed_site_lock_neither_blocks_nor_exhausts_the_build(shared, tmp
     (tmp_path / ".site.lock").symlink_to("/dev/zero")
     with BuildLock(tmp_path / "site", timeout=10, stale_after=0):
         pass
+
+
+def test_a_daily_contract_beside_weekly_ones_is_judged_on_its_own_days(shared) -> None:
+    daily = CONTRACT.replace("cadence: weekly", "cadence: daily").replace("due: sunday 21:00", "due: '21:00'")
+    shared.partner_commits({"contracts/daily.md": daily.replace("effective: 2026-09-07", "effective: 2026-11-02")})
+    pulled = shared.victim_pulls()
+    assert "Traceback" not in pulled and "invalid date" not in pulled
+    for args in (["check"], ["status"], ["streaks"], ["digest"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 4), (args, result.stderr[-800:])
+        assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    # The member's periods stay weekly (their earliest contract): so does their next check-in.
+    made = journal_cli(shared.victim, "new", "checkin", "--member", "alice")
+    assert made.returncode == 0 and "-W" in made.stdout + made.stderr, made
