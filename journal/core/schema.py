@@ -110,9 +110,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A `date` as given, or a YYYY-MM-DD text (ASCII digits) as a date; None otherwise."""
+    """A `date` as given, or a YYYY-MM-DD text (ASCII digits) as a date; None otherwise,
+    and None for a date outside periods.DATE_RANGE (year 0002 would make every walk over
+    the periods take minutes, year 0001 overflow)."""
     if isinstance(value, dt.date):
-        return value
+        return value if periods.in_range(value) else None
     try:
         return periods.parse_day(value)
     except ValueError:
@@ -166,8 +168,9 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5, "a whole number from 1 to 5", P.TYPE),
     "number": (_is_number, "a number", P.TYPE),
     "bool": (lambda v: isinstance(v, bool), "true or false", P.TYPE),
-    "date": (lambda v: parse_date(v) is not None, "a date YYYY-MM-DD", P.DATE),
-    "week": (valid_week, "an ISO week YYYY-Www (01-52, or 53 in long years)", P.WEEK),
+    "date": (lambda v: parse_date(v) is not None, f"a date YYYY-MM-DD from {periods.DATE_RANGE}", P.DATE),
+    "week": (valid_week, f"an ISO week YYYY-Www (01-52, or 53 in long years; years {periods.FIRST_YEAR} to {periods.LAST_YEAR})",
+             P.WEEK),
     "slug": (layout.is_slug, "an id of lowercase letters, digits and dashes", P.SLUG),
     "member": (layout.is_slug, "a member id", P.SLUG),
     "goal": (layout.is_slug, "a goal id", P.SLUG),

@@ -363,3 +363,34 @@ def test_a_daily_contract_beside_weekly_ones_is_judged_on_its_own_days(shared) -
     # The member's periods stay weekly (their earliest contract): so does their next check-in.
     made = journal_cli(shared.victim, "new", "checkin", "--member", "alice")
     assert made.returncode == 0 and "-W" in made.stdout + made.stderr, made
+
+
+@pytest.mark.parametrize("effective, cadence", [("0002-01-01", "weekly"), ("0001-01-01", "daily")])
+def test_dates_of_year_one_are_refused_with_the_range(shared, effective: str, cadence: str) -> None:
+    import time
+
+    contract = CONTRACT.replace("effective: 2026-09-07", f"effective: {effective}").replace(
+        "cadence: weekly", f"cadence: {cadence}").replace("due: sunday 21:00", "due: '21:00'" if cadence == "daily"
+                                                          else "due: sunday 21:00")
+    shared.partner_commits({"contracts/pact.md": contract})
+    started = time.monotonic()
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=shared.victim, text=True,
+                            capture_output=True, timeout=QUICK, env={**os.environ, **VICTIM})
+    assert pulled.returncode == 0 and "Traceback" not in pulled.stderr + pulled.stdout
+    checked = journal_cli(shared.victim, "check")
+    assert checked.returncode == 1
+    assert "contracts/pact.md:4:12: error: effective: expected a date YYYY-MM-DD from 1970-01-01 to 2999-12-31" \
+        in checked.stdout, checked.stdout
+    for args in (["status"], ["streaks"], ["digest"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 1, 4) and "Traceback" not in result.stderr, (args, result.stderr[-500:])
+    assert time.monotonic() - started < QUICK
+
+
+@pytest.mark.parametrize("args", [["status", "--now", "0001-01-01"], ["streaks", "--now", "9999-12-31T23:59"],
+                                  ["new", "checkin", "--member", "alice", "--date", "0001-01-01"],
+                                  ["new", "checkin", "--member", "alice", "--week", "0001-W01"]])
+def test_dates_on_the_command_line_are_bounded_too(shared, args: list[str]) -> None:
+    result = journal_cli(shared.victim, *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "1970" in result.stderr and "2999" in result.stderr
