@@ -394,3 +394,16 @@ def test_dates_on_the_command_line_are_bounded_too(shared, args: list[str]) -> N
     result = journal_cli(shared.victim, *args)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "1970" in result.stderr and "2999" in result.stderr
+
+
+@pytest.mark.parametrize("branch", ["origin/main", "HEAD", "refs/heads/x", "v1", "origin", "origin/later"])
+def test_digest_branch_never_shadows_another_ref(shared, run, branch: str) -> None:
+    git(shared.victim, "tag", "v1")
+    shared.partner_commits({"journal.yaml": CONFIG.replace("branch: gh-pages", f"branch: {branch}")})
+    shared.victim_pulls()
+    before = git(shared.victim, "for-each-ref", "--format=%(refname) %(objectname)").stdout
+    for args in (["publish"], ["publish", "--branch", branch]):
+        result = run("-C", shared.victim, *args)
+        assert result.code == 1 and "Traceback" not in result.err, result
+        assert f"refusing to publish to '{branch}'" in result.err and "hint:" in result.err
+    assert git(shared.victim, "for-each-ref", "--format=%(refname) %(objectname)").stdout == before
