@@ -7,6 +7,7 @@ assertions on the files outside the journal, on what is published and on the byt
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.hostile import VICTIM, shared_journal, snapshot
-from tests.support.journals import CONFIG, CONTRACT, git
+from tests.support.journals import CONFIG, CONTRACT, GOAL, git
 
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-of-the-victim\n"
 
@@ -407,3 +408,25 @@ def test_digest_branch_never_shadows_another_ref(shared, run, branch: str) -> No
         assert result.code == 1 and "Traceback" not in result.err, result
         assert f"refusing to publish to '{branch}'" in result.err and "hint:" in result.err
     assert git(shared.victim, "for-each-ref", "--format=%(refname) %(objectname)").stdout == before
+
+
+RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_controls_and_bidi_overrides_reach_no_page_and_no_json(shared, run) -> None:
+    evil = "\\e]52;c;ZWNobw==\\a\\u202Eevil\\x85"  # YAML escapes: ESC, OSC 52, BEL, RLO, NEL
+    goal = GOAL.replace("title: Berlin half marathon under 2:00", f'title: "Berlin{evil}"').replace(
+        "title: First 15 km long run", f'title: "Long{evil}"')
+    entry = ("---\nmember: bob\nweek: 2026-W48\n"
+             f'outcomes:\n  - {{commitment: "Run{evil}", status: done, note: "n{evil}"}}\n'
+             f'commitments:\n  - {{commitment: "Swim{evil}"}}\nask: "help{evil}"\n---\n## Wins\nx\n')
+    shared.partner_commits({"goals/berlin-half.md": goal, "checkins/2026/2026-W48-bob.md": entry})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    site = snapshot(shared.victim / "site")
+    checked = [path for path in site if path.endswith((".html", ".json", ".md", ".xml", ".ics", ".svg"))]
+    assert "digest.json" in checked and "index.html" in checked
+    for path in checked:
+        text = site[path].decode()
+        assert not RAW_CONTROL.search(text), (path, RAW_CONTROL.findall(text))
+    assert "evil" in site["digest.json"].decode()
