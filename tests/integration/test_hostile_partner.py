@@ -430,3 +430,25 @@ def test_controls_and_bidi_overrides_reach_no_page_and_no_json(shared, run) -> N
         text = site[path].decode()
         assert not RAW_CONTROL.search(text), (path, RAW_CONTROL.findall(text))
     assert "evil" in site["digest.json"].decode()
+
+
+@pytest.mark.parametrize("rel, target", [("checkins", "/"), ("goals", "../.."), ("checkins/2027", "/")])
+def test_a_symlinked_entry_folder_is_one_problem_never_walked(shared, rel: str, target: str) -> None:
+    import time
+
+    import shutil
+
+    if (shared.partner / rel).exists():
+        git(shared.partner, "rm", "-rq", rel)
+        shutil.rmtree(shared.partner / rel, ignore_errors=True)
+    shared.partner_commits({}, links={rel: target})
+    started = time.monotonic()
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=shared.victim, text=True,
+                            capture_output=True, timeout=QUICK, env={**os.environ, **VICTIM})
+    assert pulled.returncode == 0 and "Traceback" not in pulled.stderr + pulled.stdout
+    result = journal_cli(shared.victim, "check")
+    assert result.returncode == 1
+    assert f"{rel}:1:1: error: a symlinked folder is refused" in result.stdout, result.stdout
+    assert "etc" not in result.stdout and "usr" not in result.stdout and "victim" not in result.stdout
+    assert journal_cli(shared.victim, "digest").returncode in (0, 1)
+    assert time.monotonic() - started < QUICK
