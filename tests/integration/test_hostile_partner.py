@@ -6,11 +6,14 @@ assertions on the files outside the journal, on what is published and on the byt
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -333,9 +336,6 @@ def test_serving_on_all_addresses_still_refuses_a_foreign_host_header(tmp_path: 
 
 
 def test_a_committed_site_lock_neither_blocks_nor_exhausts_the_build(shared, tmp_path: Path) -> None:
-    import json
-    import time
-
     from journal.digest.build import BuildLock
 
     foreign = json.dumps({"pid": 1, "host": "elsewhere", "started": time.time(), "token": "m"})
@@ -368,8 +368,6 @@ def test_a_daily_contract_beside_weekly_ones_is_judged_on_its_own_days(shared) -
 
 @pytest.mark.parametrize("effective, cadence", [("0002-01-01", "weekly"), ("0001-01-01", "daily")])
 def test_dates_of_year_one_are_refused_with_the_range(shared, effective: str, cadence: str) -> None:
-    import time
-
     contract = CONTRACT.replace("effective: 2026-09-07", f"effective: {effective}").replace(
         "cadence: weekly", f"cadence: {cadence}").replace("due: sunday 21:00", "due: '21:00'" if cadence == "daily"
                                                           else "due: sunday 21:00")
@@ -434,10 +432,6 @@ def test_controls_and_bidi_overrides_reach_no_page_and_no_json(shared, run) -> N
 
 @pytest.mark.parametrize("rel, target", [("checkins", "/"), ("goals", "../.."), ("checkins/2027", "/")])
 def test_a_symlinked_entry_folder_is_one_problem_never_walked(shared, rel: str, target: str) -> None:
-    import time
-
-    import shutil
-
     if (shared.partner / rel).exists():
         git(shared.partner, "rm", "-rq", rel)
         shutil.rmtree(shared.partner / rel, ignore_errors=True)
