@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -157,8 +158,24 @@ def _timezone_ok(value: Any) -> bool:
     return True
 
 
+#: The largest size of a target, metric or stake: far beyond any real one, far from where
+#: float sums and chart scales lose their digits or overflow.
+MAX_NUMBER = 1e12
+
+
+def parse_number(value: Any) -> float | None:
+    """A number as a float; None for anything else, and for inf, nan (YAML reads 1e400 as
+    inf, .nan as nan) or a size above MAX_NUMBER, which break the charts' and sums' arithmetic."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:  # before float(), which overflows
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= MAX_NUMBER else None
+
+
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return parse_number(v) is not None
 
 
 _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
@@ -166,7 +183,7 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "text": (lambda v: isinstance(v, str), "text", P.TYPE),
     "text-or-false": (lambda v: isinstance(v, str) or v is False, "a folder name or false", P.TYPE),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5, "a whole number from 1 to 5", P.TYPE),
-    "number": (_is_number, "a number", P.TYPE),
+    "number": (_is_number, "a number from -1e12 to 1e12", P.TYPE),
     "bool": (lambda v: isinstance(v, bool), "true or false", P.TYPE),
     "date": (lambda v: parse_date(v) is not None, f"a date YYYY-MM-DD from {periods.DATE_RANGE}", P.DATE),
     "week": (valid_week, f"an ISO week YYYY-Www (01-52, or 53 in long years; years {periods.FIRST_YEAR} to {periods.LAST_YEAR})",

@@ -446,3 +446,22 @@ def test_a_symlinked_entry_folder_is_one_problem_never_walked(shared, rel: str, 
     assert "etc" not in result.stdout and "usr" not in result.stdout and "victim" not in result.stdout
     assert journal_cli(shared.victim, "digest").returncode in (0, 1)
     assert time.monotonic() - started < QUICK
+
+
+def test_non_finite_and_huge_numbers_are_refused_and_never_reach_the_charts(shared) -> None:
+    shared.partner_commits({
+        "goals/berlin-half.md": GOAL.replace("target: 30", "target: 1e400"),
+        "contracts/pact.md": CONTRACT.replace("per_miss: 5", "per_miss: .inf"),
+        "checkins/2026/2026-W48-bob.md": "---\nmember: bob\nweek: 2026-W48\noutcomes: []\nmetrics: {berlin-half: .nan}\n"
+                                         "---\n## Wins\nx\n",
+        "checkins/2026/2026-W49-bob.md": "---\nmember: bob\nweek: 2026-W49\noutcomes: []\n"
+                                         f"metrics: {{berlin-half: 1{'0' * 400}}}\n---\n## Wins\nx\n"})
+    pulled = shared.victim_pulls()
+    assert "Traceback" not in pulled and "OverflowError" not in pulled
+    checked = journal_cli(shared.victim, "check")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    for where in ("goals/berlin-half.md:7:", "contracts/pact.md:10:", "2026-W48-bob.md:5:", "2026-W49-bob.md:5:"):
+        assert where in checked.stdout and "a number from -1e12 to 1e12" in checked.stdout, (where, checked.stdout)
+    for args in (["status"], ["streaks"], ["digest"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 4) and "Traceback" not in result.stderr, (args, result.stderr[-500:])
