@@ -53,7 +53,7 @@ CONFIG = _m(
     title=_f("text", **REQ),
     members=_f("map", required=True, key=_f("slug"), item=_m(
         name=_f("text", **REQ), emails=_f("list", item=_f("email")), timezone=_f("timezone"))),
-    digest=_m(out=_f("text"), branch=_f("text"), private=_f("list", item=_f("text")), commit=_f("text-or-false")),
+    digest=_m(out=_f("folder"), branch=_f("text"), private=_f("list", item=_f("text")), commit=_f("folder-or-false")),
 )
 
 CONTRACT = _m(
@@ -178,10 +178,13 @@ def _is_number(v: Any) -> bool:
     return parse_number(v) is not None
 
 
+_FOLDER = "a folder of its own inside the journal (not empty, ., .., absolute, .git or an entry folder)"
 _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     # kind: (accepts, what is expected, problem code)
     "text": (lambda v: isinstance(v, str), "text", P.TYPE),
-    "text-or-false": (lambda v: isinstance(v, str) or v is False, "a folder name or false", P.TYPE),
+    "folder": (lambda v: isinstance(v, str) and layout.folder_problem(v) is None, _FOLDER, P.TYPE),
+    "folder-or-false": (lambda v: v is False or (isinstance(v, str) and layout.folder_problem(v) is None),
+                        f"{_FOLDER}, or false", P.TYPE),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5, "a whole number from 1 to 5", P.TYPE),
     "number": (_is_number, "a number from -1e12 to 1e12", P.TYPE),
     "bool": (lambda v: isinstance(v, bool), "true or false", P.TYPE),

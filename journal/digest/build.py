@@ -17,7 +17,7 @@ import shutil
 import socket
 import time
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Self
 
 from journal.core import build_model, layout
@@ -33,7 +33,7 @@ from journal.store.workspace import Workspace, workspace_of
 MANIFEST = ".digest-manifest.json"
 DEFAULT_OUT = "site"
 STALE_LOCK_SECONDS = 600.0
-_PROTECTED = (".git", layout.CHECKINS, layout.GOALS, layout.CONTRACTS, "templates")
+_PROTECTED = layout.RESERVED_TOPS
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,10 @@ def build_digest(start: Workspace | Path, now: dt.datetime, out: Path | None = N
 def configured_out(standing: Standing) -> Path:
     """`digest.out` from journal.yaml (default `site`), which must stay inside the journal."""
     text = build_model.journal_config(standing.journal).digest.out
-    text = text if text is not None and text.strip() else DEFAULT_OUT
-    posix, windows = PurePosixPath(text), PureWindowsPath(text)
-    if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in posix.parts or ".." in windows.parts:
-        raise JournalError(f"digest.out in journal.yaml is '{text}', which leaves the repository",
+    text = DEFAULT_OUT if text is None else text.strip().rstrip("/")
+    problem = layout.folder_problem(text)
+    if problem is not None:
+        raise JournalError(f"digest.out in journal.yaml is '{text}', {problem}",
                            hint="use a folder inside the journal (e.g. site), or give --out on the command line")
     return standing.root / text
 

@@ -465,3 +465,33 @@ def test_non_finite_and_huge_numbers_are_refused_and_never_reach_the_charts(shar
     for args in (["status"], ["streaks"], ["digest"]):
         result = journal_cli(shared.victim, *args)
         assert result.returncode in (0, 4) and "Traceback" not in result.stderr, (args, result.stderr[-500:])
+
+
+@pytest.mark.parametrize("key, value", [("commit", "."), ("commit", '""'), ("commit", ".."), ("commit", "/etc"),
+                                        ("commit", "checkins"), ("out", "."), ("out", ".git"), ("out", '""')])
+def test_digest_folders_that_are_no_folder_of_their_own_are_refused(shared, run, key: str, value: str) -> None:
+    shared.partner_commits({"journal.yaml": CONFIG.replace("digest: {", f"digest: {{{key}: {value}, ")
+                            .replace("out: site, ", "" if key == "out" else "out: site, ")})
+    pulled = shared.victim_pulls()
+    assert "tuple index" not in pulled and "Traceback" not in pulled, pulled
+    checked = run("-C", shared.victim, "check")
+    assert checked.code == 1 and "journal.yaml:5:" in checked.out and f"digest.{key}: expected a folder of its own" \
+        in checked.out, checked
+    if key == "commit":  # the post-merge hook regenerates the committed digest: it says why it cannot
+        assert "digest.commit in journal.yaml is" in pulled, pulled
+    built = run("-C", shared.victim, "digest", *(["--markdown-only"] if key == "commit" else []))
+    assert built.code == 1 and f"Error: digest.{key} in journal.yaml is" in built.err and "hint:" in built.err, built
+    assert "Traceback" not in built.err
+
+
+HIDDEN_HEADINGS = ("---\nmember: bob\nweek: 2026-W48\noutcomes: []\n---\n## Wins\nran\n## *Reflection*\nsecret one\n"
+                   "## Refl&#101;ction\nsecret two\n##   REFLECTION  \nsecret three\n## <b>Reflection</b>\nsecret four\n")
+
+
+def test_a_private_section_is_hidden_however_its_heading_is_spelled(shared, run) -> None:
+    shared.partner_commits({"journal.yaml": CONFIG.replace("private: [energy]", "private: [energy, reflection]"),
+                            "checkins/2026/2026-W48-bob.md": HIDDEN_HEADINGS})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    produced = b"".join([*snapshot(shared.victim / "site").values(), (shared.victim / "digest/README.md").read_bytes()])
+    assert b"secret" not in produced and b"ran" in produced
