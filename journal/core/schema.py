@@ -117,14 +117,15 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value if periods.in_range(value) else None
     try:
-        return periods.parse_day(value)
+        day = periods.parse_day(value)
     except ValueError:
         return None
+    return day if periods.in_range(day) else None
 
 
 def valid_week(value: Any) -> bool:
     """True for an ISO week key the period arithmetic can use (see periods.parse_week)."""
-    return periods.cadence_of(value) == periods.WEEKLY
+    return periods.cadence_of(value) == periods.WEEKLY and periods.FIRST_YEAR <= int(value[:4]) <= periods.LAST_YEAR
 
 
 def _parses(parse: Callable[[str], Any]) -> Callable[[Any], bool]:
