@@ -46,30 +46,39 @@ def parse_now(value: str | None) -> dt.datetime:
     except ValueError:
         raise click.BadParameter(f"'{value}' is not an ISO date or datetime, e.g. 2026-11-22T18:00+01:00",
                                  param_hint="--now") from None
+    from journal.core.periods import DATE_RANGE, in_range
+
+    if not in_range(moment.date()):
+        raise click.BadParameter(f"'{value}' lies outside {DATE_RANGE}", param_hint="--now")
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from journal.core.periods import DATE_RANGE, in_range
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD") from None
+    if not in_range(day):
+        raise click.BadParameter(f"'{value}' lies outside {DATE_RANGE}")
+    return day
 
 
 def iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from journal.core.periods import weeks_in_year
+    from journal.core.periods import FIRST_YEAR, LAST_YEAR, weeks_in_year
     from journal.core.schema import valid_week
 
     if value is None or valid_week(value):
         return value
     year, number = (int(value[:4]), int(value[6:])) if re.fullmatch(r"[0-9]{4}-W[0-9]{2}", value) else (0, 0)
-    if year:
+    if FIRST_YEAR <= year <= LAST_YEAR:
         # Well formed, but the year has no such week: say that, not "not an ISO week".
         raise click.BadParameter(f"week {number} is out of range for {year}: "
                                  f"{year} has weeks W01 to W{weeks_in_year(year):02d}")
-    raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www, e.g. 2026-W47")
+    raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2026-W47")
 
 
 now_option = click.option("--now", "now", metavar="DATETIME",

@@ -105,6 +105,20 @@ def _check_branch(repo: pygit2.Repository, branch: str) -> str:
     ref_name = f"refs/heads/{branch}"
     if not branch or branch.startswith("-") or not pygit2.reference_is_valid_name(ref_name):
         raise JournalError(f"invalid branch name '{branch}'", hint="use a plain branch name such as gh-pages")
+    if branch == "HEAD" or branch.endswith("_HEAD") or branch.startswith("refs/"):
+        raise JournalError(f"refusing to publish to '{branch}': git reads that name as something else than a branch",
+                           hint="use a plain branch name such as gh-pages (check digest.branch in journal.yaml)")
+    # git resolves a short name through refs/<name>, refs/tags/ and refs/remotes/ too: a branch
+    # another ref already answers to would shadow it (or be shadowed) in every later command.
+    shadowed = [ref for ref in (f"refs/{branch}", f"refs/tags/{branch}", f"refs/remotes/{branch}",
+                                f"refs/remotes/{branch}/HEAD") if _lookup(repo, ref) is not None]
+    remote = branch.split("/", 1)[0]
+    if not shadowed and remote in {r.name for r in repo.remotes}:
+        shadowed = [f"refs/remotes/{branch}"]  # the next fetch may create it
+    if shadowed:
+        raise JournalError(f"refusing to publish to '{branch}': the name already means {shadowed[0]}",
+                           hint="use a branch name no tag or remote branch has, such as gh-pages "
+                                "(check digest.branch in journal.yaml)")
     if _head_target(repo) == ref_name:
         raise JournalError(f"refusing to publish to '{branch}': it is the branch HEAD points at",
                            hint="publishing replaces the branch's whole tree; choose another --branch")

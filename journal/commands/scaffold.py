@@ -203,7 +203,11 @@ def member_zone(ctx: Context, member: str) -> zoneinfo.ZoneInfo:
 
 
 def _is_daily(ctx: Context, member: str) -> bool:
-    return any(member in c.parties and c.cadence is Cadence.DAILY for c in build_model.contracts(ctx.journal).values())
+    # A member's periods follow their earliest contract's cadence (see core.streaks), so a
+    # later daily contract beside weekly ones must not turn their next check-in daily.
+    mine = sorted((c.effective, slug, c.cadence) for slug, c in build_model.contracts(ctx.journal).items()
+                  if member in c.parties and c.usable)
+    return bool(mine) and mine[0][2] is Cadence.DAILY
 
 
 def _write(root: Path, rel: str, text: str) -> Path:

@@ -40,7 +40,7 @@ from journal.core.model import (
     stem,
 )
 from journal.core.rules import Journal
-from journal.core.schema import DEFAULTS, parse_date
+from journal.core.schema import DEFAULTS, parse_date, parse_number
 from journal.core.streaks import ContractTerms
 from journal.core.streaks import Pause as StreakPause
 
@@ -60,9 +60,8 @@ def text(value: Any) -> str:
 
 
 def number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
+    """A finite number of sane size (see schema.parse_number); None otherwise."""
+    return parse_number(value)
 
 
 def texts(value: Any) -> tuple[str, ...]:

@@ -193,11 +193,11 @@ def load_yaml(text: str, first_line: int) -> Any:
     try:
         value = _FAST.load(text)
     except DuplicateKeyError as exc:
-        raise _marked(exc, first_line, P.DUPLICATE_KEY, _duplicate_message(exc)) from None
+        raise _marked(exc, first_line, P.DUPLICATE_KEY, _duplicate_message(exc), text) from None
     except ConstructorError as exc:
         code = P.YAML_TAG if "tag" in str(exc.problem) else P.SYNTAX
         message = f"YAML tag refused: {exc.problem}" if code == P.YAML_TAG else f"invalid YAML: {exc.problem}"
-        raise _marked(exc, first_line, code, message) from None
+        raise _marked(exc, first_line, code, message, text) from None
     except MarkedYAMLError as exc:
         message = f"invalid YAML: {exc.problem}" + (f" ({exc.context})" if exc.context else "")
         mark = exc.problem_mark
@@ -206,7 +206,7 @@ def load_yaml(text: str, first_line: int) -> Any:
         elif mark is not None and _in_flow(text, mark.index, exc):
             message += ('; inside {…} or […] a value holding ": " or "," must be quoted, '
                         'e.g. {commitment: "Note: three runs, one long"}')
-        raise _marked(exc, first_line, P.SYNTAX, message) from None
+        raise _marked(exc, first_line, P.SYNTAX, message, text) from None
     except ReaderError:
         # The C reader's position is not a character offset: find the character ourselves.
         m = YAML_FORBIDDEN.search(text)
@@ -254,11 +254,23 @@ def _duplicate_message(exc: DuplicateKeyError) -> str:
     return f"duplicate key '{m.group(1)}'" if m else "duplicate key"
 
 
-def _marked(exc: MarkedYAMLError, first_line: int, code: str, message: str) -> EntryProblem:
+def _marked(exc: MarkedYAMLError, first_line: int, code: str, message: str, text: str) -> EntryProblem:
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
         return EntryProblem(first_line, 1, code, message)
-    return EntryProblem(first_line + mark.line, mark.column + 1, code, message)
+    line, column = mark.line, mark.column
+    if any(c in text for c in _YAML_ONLY_BREAKS) and 0 <= mark.index <= len(text):
+        # YAML also breaks lines at NEL, LS and PS; editors and our positions count line
+        # feeds only, so count from the character offset instead.
+        before = text[: mark.index]
+        line, column = before.count("\n"), mark.index - (before.rfind("\n") + 1)
+    lines = text.split("\n")
+    line = min(line, len(lines) - 1)  # the mark never points past the text it read
+    column = min(column, len(lines[line]))
+    return EntryProblem(first_line + line, column + 1, code, message)
+
+
+_YAML_ONLY_BREAKS = "\x85\u2028\u2029"
 
 
 def parse(path: str, kind: str, data: bytes) -> Entry:

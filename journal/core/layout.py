@@ -36,6 +36,27 @@ class ReplyName:
     to: str
 
 
+#: Top-level names a folder of generated files (digest.out, digest.commit) must not take.
+RESERVED_TOPS = (".git", *FOLDERS, "templates")
+
+
+def folder_problem(text: str) -> str | None:
+    """Why `text` is no folder of its own inside the journal for generated files, or None.
+
+    One judgement for `digest.out` and `digest.commit`, in `journal check` and in the
+    builders: empty, `.`, `..` (anywhere), absolute (POSIX or Windows) and names of the
+    journal's own folders are refused."""
+    stripped = text.strip().rstrip("/")
+    if "\\" in stripped or ":" in stripped[:3] or stripped.startswith("/") or ".." in stripped.split("/"):
+        return "which leaves the repository"
+    parts = [p for p in stripped.split("/") if p not in ("", ".")]
+    if not parts:
+        return "which is the journal itself, not a folder of its own"
+    if parts[0].lower() in RESERVED_TOPS:
+        return "which belongs to the journal, not a folder of its own"
+    return None
+
+
 def is_slug(value: object) -> bool:
     return isinstance(value, str) and SLUG.match(value) is not None
 

@@ -12,6 +12,14 @@ WEEKLY = "weekly"
 DAILY = "daily"
 CADENCES = (WEEKLY, DAILY)
 
+#: Every date a journal may name: wide enough for any real pact, narrow enough that walking
+#: the periods from one end to the other stays quick and never overflows the calendar.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+DATE_RANGE = f"{FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+# Period keys computed from those dates may name a year one beyond (2999-12-31 lies in
+# 3000-W01, a zone ahead of UTC reaches 3000-01-01): the key readers allow that margin.
+_KEY_YEARS = (FIRST_YEAR - 1, LAST_YEAR + 1)
+
 # Digits spelled [0-9], not \d: \d also matches other scripts' digits, which int()
 # would quietly accept, giving two spellings of one key.
 _WEEK_KEY = re.compile(r"([0-9]{4})-W([0-9]{2})\Z")
@@ -119,8 +127,8 @@ def _parse_week(key: str) -> tuple[int, int]:
     if m is None:
         raise ValueError(f"invalid ISO week {key!r}: expected YYYY-Www, e.g. '2026-W47'")
     year, week = int(m[1]), int(m[2])
-    if year < 1:
-        raise ValueError(f"invalid ISO week {key!r}: year out of range")
+    if not _KEY_YEARS[0] <= year <= _KEY_YEARS[1]:
+        raise ValueError(f"invalid ISO week {key!r}: the year must lie in {FIRST_YEAR} to {LAST_YEAR}")
     last = weeks_in_year(year)
     if not 1 <= week <= last:
         raise ValueError(f"invalid ISO week {key!r}: {year} has weeks W01 to W{last:02d}")
@@ -132,9 +140,17 @@ def parse_day(key: str) -> date:
     if not isinstance(key, str) or _DAY_KEY.match(key) is None:
         raise ValueError(f"invalid date {key!r}: expected YYYY-MM-DD, e.g. '2026-11-20'")
     try:
-        return date.fromisoformat(key)
+        day = date.fromisoformat(key)
     except ValueError:
         raise ValueError(f"invalid date {key!r}: no such day") from None
+    if not _KEY_YEARS[0] <= day.year <= _KEY_YEARS[1]:
+        raise ValueError(f"invalid date {key!r}: outside {DATE_RANGE}")
+    return day
+
+
+def in_range(day: date) -> bool:
+    """Whether `day` lies in the years a journal may name (FIRST_YEAR to LAST_YEAR)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def week_start(key: str) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -52,7 +53,7 @@ CONFIG = _m(
     title=_f("text", **REQ),
     members=_f("map", required=True, key=_f("slug"), item=_m(
         name=_f("text", **REQ), emails=_f("list", item=_f("email")), timezone=_f("timezone"))),
-    digest=_m(out=_f("text"), branch=_f("text"), private=_f("list", item=_f("text")), commit=_f("text-or-false")),
+    digest=_m(out=_f("folder"), branch=_f("text"), private=_f("list", item=_f("text")), commit=_f("folder-or-false")),
 )
 
 CONTRACT = _m(
@@ -127,18 +128,21 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A `date` as given, or a YYYY-MM-DD text (ASCII digits) as a date; None otherwise."""
+    """A `date` as given, or a YYYY-MM-DD text (ASCII digits) as a date; None otherwise,
+    and None for a date outside periods.DATE_RANGE (year 0002 would make every walk over
+    the periods take minutes, year 0001 overflow)."""
     if isinstance(value, dt.date):
-        return value
+        return value if periods.in_range(value) else None
     try:
-        return periods.parse_day(value)
+        day = periods.parse_day(value)
     except ValueError:
         return None
+    return day if periods.in_range(day) else None
 
 
 def valid_week(value: Any) -> bool:
     """True for an ISO week key the period arithmetic can use (see periods.parse_week)."""
-    return periods.cadence_of(value) == periods.WEEKLY
+    return periods.cadence_of(value) == periods.WEEKLY and periods.FIRST_YEAR <= int(value[:4]) <= periods.LAST_YEAR
 
 
 def _parses(parse: Callable[[str], Any]) -> Callable[[Any], bool]:
@@ -172,23 +176,43 @@ def _timezone_ok(value: Any) -> bool:
     return True
 
 
+#: The largest size of a target, metric or stake: far beyond any real one, far from where
+#: float sums and chart scales lose their digits or overflow.
+MAX_NUMBER = 1e12
+
+
+def parse_number(value: Any) -> float | None:
+    """A number as a float; None for anything else, and for inf, nan (YAML reads 1e400 as
+    inf, .nan as nan) or a size above MAX_NUMBER, which break the charts' and sums' arithmetic."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:  # before float(), which overflows
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= MAX_NUMBER else None
+
+
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return parse_number(v) is not None
 
 
+_FOLDER = "a folder of its own inside the journal (not empty, ., .., absolute, .git or an entry folder)"
 _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     # kind: (accepts, what is expected, problem code)
     "text": (lambda v: isinstance(v, str), "text", P.TYPE),
-    "text-or-false": (lambda v: isinstance(v, str) or v is False, "a folder name or false", P.TYPE),
+    "folder": (lambda v: isinstance(v, str) and layout.folder_problem(v) is None, _FOLDER, P.TYPE),
+    "folder-or-false": (lambda v: v is False or (isinstance(v, str) and layout.folder_problem(v) is None),
+                        f"{_FOLDER}, or false", P.TYPE),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5, "a whole number from 1 to 5", P.TYPE),
-    "number": (_is_number, "a number", P.TYPE),
+    "number": (_is_number, "a number from -1e12 to 1e12", P.TYPE),
     "bool": (lambda v: isinstance(v, bool), "true or false", P.TYPE),
-    "date": (lambda v: parse_date(v) is not None, "a date YYYY-MM-DD", P.DATE),
+    "date": (lambda v: parse_date(v) is not None, f"a date YYYY-MM-DD from {periods.DATE_RANGE}", P.DATE),
+    "week": (valid_week, f"an ISO week YYYY-Www (01-52, or 53 in long years; years {periods.FIRST_YEAR} to {periods.LAST_YEAR})",
+             P.WEEK),
     "period": (lambda v: periods.cadence_of(v) is not None, "a period YYYY-Www or YYYY-MM-DD", P.WEEK),
     "kudos": (lambda v: (isinstance(v, str) and bool(v.strip())) or (isinstance(v, int) and not isinstance(v, bool)
                                                                       and v >= 1),
               "a win's text or its outcome number (1 for the first)", P.TYPE),
-    "week": (valid_week, "an ISO week YYYY-Www (01-52, or 53 in long years)", P.WEEK),
     "slug": (layout.is_slug, "an id of lowercase letters, digits and dashes", P.SLUG),
     "member": (layout.is_slug, "a member id", P.SLUG),
     "goal": (layout.is_slug, "a goal id", P.SLUG),

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from journal.core.periods import (
     Due,
     Period,
+    cadence_of,
     date_key,
     key_start,
     keys_between,
@@ -234,6 +235,10 @@ def pact_streak(contract: ContractTerms, reports: Mapping[str, MemberReport]) ->
     }
     combined = []
     for status in reports[contract.parties[0]].periods:
+        if cadence_of(status.period) != cadence:
+            # The member's periods follow their earliest contract's cadence; a contract of
+            # another cadence has no periods of its own here, and its keys are not ours.
+            continue
         begins = key_start(status.period, cadence)
         if begins < first or (last is not None and begins > last):
             continue

@@ -76,5 +76,10 @@ def escape_yaml_unsafe(text: str) -> str:
 def safe_json(data: object) -> str:
     """Indented JSON for a terminal or a pipe: non-ASCII text stays readable, and the C1 and
     bidi controls and line separators that JSON would leave raw are escaped as `\\uXXXX`."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return escape_json_raw(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def escape_json_raw(text: str) -> str:
+    """JSON text (from json.dumps(ensure_ascii=False)) with the C1 and bidi controls and line
+    separators it leaves raw written as `\\uXXXX`: the same data, nothing a viewer reorders."""
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

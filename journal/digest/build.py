@@ -1,8 +1,8 @@
 """`journal digest`: the journal's standing -> a static site, written whole or not at all.
 
 What the site holds comes from the writers in journal.digest.writers, over one view
-of the journal (journal.digest.view). The site is built in a sibling folder and swapped into place, under a lock file beside
-it, so a reader or a second build never sees half a site. Each page's inputs are hashed
+of the journal (journal.digest.view). The site is built in a sibling folder and swapped into place, under a lock file kept
+under the git dir, so a reader or a second build never sees half a site. Each page's inputs are hashed
 into a manifest kept with the site; a rebuild renders only the pages whose inputs
 changed and hard-links the rest from the previous site.
 """
@@ -17,7 +17,7 @@ import shutil
 import socket
 import time
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Self
 
 from journal.core import build_model, layout
@@ -33,7 +33,7 @@ from journal.store.workspace import Workspace, workspace_of
 MANIFEST = ".digest-manifest.json"
 DEFAULT_OUT = "site"
 STALE_LOCK_SECONDS = 600.0
-_PROTECTED = (".git", *layout.FOLDERS, "templates")
+_PROTECTED = layout.RESERVED_TOPS
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,10 @@ def build_digest(start: Workspace | Path, now: dt.datetime, out: Path | None = N
 def configured_out(standing: Standing) -> Path:
     """`digest.out` from journal.yaml (default `site`), which must stay inside the journal."""
     text = build_model.journal_config(standing.journal).digest.out
-    text = text if text is not None and text.strip() else DEFAULT_OUT
-    posix, windows = PurePosixPath(text), PureWindowsPath(text)
-    if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in posix.parts or ".." in windows.parts:
-        raise JournalError(f"digest.out in journal.yaml is '{text}', which leaves the repository",
+    text = DEFAULT_OUT if text is None else text.strip().rstrip("/")
+    problem = layout.folder_problem(text)
+    if problem is not None:
+        raise JournalError(f"digest.out in journal.yaml is '{text}', {problem}",
                            hint="use a folder inside the journal (e.g. site), or give --out on the command line")
     return standing.root / text
 
@@ -96,14 +96,15 @@ def _target(standing: Standing, out: Path | None) -> Path:
 
 
 class BuildLock:
-    """A lock file beside the output folder holding the builder's PID, host and start time.
+    """A lock file holding the builder's PID, host and start time, under the git dir
+    (beside the output folder only outside a repository; see local_state.site_lock_file).
 
     A second build waits for the first; a lock left by a build that was killed (its
     process is gone, or the lock is older than `stale_after`) is taken over."""
 
     def __init__(self, target: Path, *, timeout: float = 120.0, stale_after: float = STALE_LOCK_SECONDS,
                  poll: float = 0.05) -> None:
-        self.path = target.parent / f".{target.name}.lock"
+        self.path = local_state.site_lock_file(target)
         self.timeout, self.stale_after, self.poll = timeout, stale_after, poll
         self.waited = False
         self._token = ""
@@ -148,8 +149,8 @@ class BuildLock:
 
     def _read(self) -> dict[str, Any] | None:
         try:
-            data = json.loads(self.path.read_bytes() or b"{}")
-            age = time.time() - self.path.stat().st_mtime
+            data = json.loads(local_state.read_small(self.path) or b"{}")
+            age = time.time() - self.path.lstat().st_mtime
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
@@ -161,7 +162,7 @@ class BuildLock:
 
     def _age(self) -> float:
         try:
-            return time.time() - self.path.stat().st_mtime
+            return time.time() - self.path.lstat().st_mtime
         except OSError:
             return 0.0
 
@@ -183,7 +184,7 @@ class BuildLock:
         except FileNotFoundError:
             return
         try:
-            moved = json.loads(aside.read_bytes() or b"{}")
+            moved = json.loads(local_state.read_small(aside) or b"{}")
         except (OSError, ValueError):
             moved = {}
         if isinstance(moved, dict) and moved.get("token") != holder.get("token"):

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journal.core import build_model, layout
@@ -41,12 +41,12 @@ def folder_of(config_data: Mapping[str, Any]) -> str | None:
     value = build_model.config(config_data).digest.commit
     if value is None:
         return None
-    text = value.strip().strip("/") or DEFAULT_FOLDER
-    parts = PurePosixPath(text).parts
-    if PurePosixPath(text).is_absolute() or ".." in parts or "\\" in text or parts[0] in (
-            ".git", *layout.FOLDERS, "templates"):
-        raise JournalError(f"digest.commit in journal.yaml is '{text}', which is not a folder of its own",
+    text = value.strip().rstrip("/")
+    problem = layout.folder_problem(text)
+    if problem is not None:
+        raise JournalError(f"digest.commit in journal.yaml is '{text}', {problem}",
                            hint="use a folder inside the journal such as digest, or false to turn it off")
+    text = "/".join(p for p in text.split("/") if p not in ("", "."))
     return text
 
 

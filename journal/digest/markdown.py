@@ -80,6 +80,14 @@ def _blocks() -> MarkdownIt:
     return md
 
 
+@cache
+def _inline() -> MarkdownIt:
+    """Inline rules only, HTML recognised (so a tag is dropped from a heading's plain text)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["strikethrough"])
+
+
 @lru_cache(maxsize=16384)
 def render_html(text: str, heading_level: int = 4) -> Markup:
     """Partner Markdown as HTML; headings start at `heading_level` so they sit under the page's."""
@@ -108,13 +116,41 @@ def split_sections(body: str) -> list[tuple[str, str]]:
     starts: list[tuple[int, int, str]] = []  # (first line, line after, title)
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2") and token.map:
-            starts.append((token.map[0], token.map[1], " ".join(tokens[i + 1].content.split())))
+            starts.append((token.map[0], token.map[1], heading_text(tokens[i + 1].content)))
     sections: list[tuple[str, list[str]]] = [("", lines[: starts[0][0] if starts else len(lines)])]
     for n, (_, after, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         sections.append((title, lines[after:end]))
     return [(title, "\n".join(chunk).strip("\n")) for title, chunk in sections
             if title or "\n".join(chunk).strip()]
+
+
+def heading_text(source: str) -> str:
+    """A heading's plain text as a reader sees it: emphasis, code marks, links and tags
+    dropped, entities decoded (`## *Refl&#101;ction*` -> `Reflection`), whitespace folded.
+
+    Section titles are compared with `digest.private` in this form, so no spelling of a
+    private heading that renders the same can slip past it."""
+    parts: list[str] = []
+
+    def collect(children: list[Token]) -> None:
+        for child in children:
+            if child.type in ("text", "text_special", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+            elif child.children:
+                collect(child.children)
+
+    for token in _inline().parseInline(for_markup(source)):
+        collect(token.children or [])
+    return " ".join("".join(parts).split())
+
+
+def section_key(title: str) -> str:
+    """How a section title (plain text from split_sections) or a `digest.private` name is
+    matched: case and whitespace folded."""
+    return " ".join(title.split()).casefold()
 
 
 def too_long(text: str) -> str:

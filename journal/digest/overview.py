@@ -27,7 +27,7 @@ from journal.core.schema import DEFAULTS, parse_date
 from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, member_state
 from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
 from journal.digest import progress
-from journal.digest.markdown import split_sections
+from journal.digest.markdown import section_key, split_sections
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing, figures
 
@@ -85,7 +85,7 @@ def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
 class _Context:
     def __init__(self, standing: Standing, private: PrivacyRules, goals: set[str], names: dict[str, str]) -> None:
         self.standing, self.private, self.goals, self.names = standing, private, goals, names
-        self.hidden_sections = {f.casefold() for f in private.fields}
+        self.hidden_sections = {section_key(f) for f in private.fields}
 
     def checkins_of(self, report: MemberReport) -> list[dict[str, Any]]:
         member = self.standing.members[report.member]
@@ -111,7 +111,7 @@ class _Context:
                        for i in c.commitments]
         values = {g: v for g, v in sorted(c.metrics.items()) if self.goal_ref(g)}
         sections = [{"title": title, "text": text} for title, text in split_sections(c.body)
-                    if title.casefold() not in self.hidden_sections and text.strip()]
+                    if section_key(title) not in self.hidden_sections and text.strip()]
         return {
             "member": member,
             "period": period,

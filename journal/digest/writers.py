@@ -67,12 +67,21 @@ def environment(root: Path | None) -> SandboxedEnvironment:
     A journal's templates come from partners' commits, so they render sandboxed. HTML
     templates are autoescaped; Markdown ones (*.md.j2) escape with |mdtext and |quote."""
     env = sandboxed_environment(root, autoescape=_autoescape)
+    # Every value a template prints passes here first: partner text reaches no page with a
+    # control or bidi override, whichever template (ours or a trusted override) prints it.
+    env.finalize = _finalize
     env.filters.update(md=render_html, pct=percent, num=_num, when=human_time, moment=human_moment, day=human_date,
                        period_title=period_title, status=lambda s: STATUS_LABEL.get(s, s),
                        mdtext=md_text, quote=md_quote)
     env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
                        legend=charts.legend, countdown=countdown, columns=columns)
     return env
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value  # made by a filter or chart that already sanitised its text
+    return text_safety.for_markup(value) if isinstance(value, str) else value
 
 
 def columns(count: int) -> str:
@@ -265,4 +274,4 @@ def dump_json(data: Any) -> bytes:
     browser sniffing the file finds no tag in it)."""
     # No indent: indenting forces json's pure-Python encoder, ten times slower.
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return (text + "\n").replace("<", "\\u003c").encode()
+    return text_safety.escape_json_raw(text + "\n").replace("<", "\\u003c").encode()

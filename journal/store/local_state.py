@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,39 @@ def site_manifest_file(start: Path, target: Path) -> Path | None:
         return None
     name = hashlib.sha256(str(target.resolve()).encode()).hexdigest()[:24]
     return folder / "sites" / f"{name}.json"
+
+
+def site_lock_file(target: Path) -> Path:
+    """Where a build of the site folder `target` keeps its lock.
+
+    Under the git dir when `target` is in a repository, so a `.site.lock` a partner commits
+    into the work tree is not ours and neither blocks nor feeds a build; beside the folder
+    only when there is no repository at all."""
+    anchor = target.parent
+    while not anchor.exists() and anchor != anchor.parent:
+        anchor = anchor.parent
+    folder = state_dir(anchor)
+    if folder is None:
+        return target.parent / f".{target.name}.lock"
+    name = hashlib.sha256(str(Path(os.path.abspath(target))).encode()).hexdigest()[:24]
+    return folder / "locks" / f"{name}.lock"
+
+
+def read_small(path: Path, limit: int = 4096) -> bytes:
+    """At most `limit` bytes of the regular file `path`, never through a symlink.
+
+    Raises FileNotFoundError when it is missing and OSError when it is a link, a device or
+    a folder, so a hostile file can neither block on nor exhaust memory of the reader."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    if path.is_symlink():
+        raise OSError(f"{path} is a symlink")
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return os.read(fd, limit)
+    finally:
+        os.close(fd)
 
 
 def file_hash(path: Path) -> str | None:

@@ -22,15 +22,23 @@ def find_root(start: Path) -> Path:
 
 
 def journal_paths(root: Path) -> list[str]:
-    """Repository-relative POSIX paths of every journal file, sorted."""
+    """Repository-relative POSIX paths of every journal file, sorted.
+
+    A symlinked entry folder (at any level) is listed as itself and never walked: a
+    partner can commit `checkins` as a link to `/`, and walking it would list the whole
+    disk. read_worktree reports it as one problem."""
     found = [layout.CONFIG] if (root / layout.CONFIG).exists() else []
     for top in layout.FOLDERS:
-        base = root / top
-        if not base.is_dir():
+        what = guarded.kind(root, top)
+        if what == "link":
+            found.append(top)
+        if what != "folder":
             continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for dirpath, dirnames, filenames in os.walk(root / top):  # os.walk never follows a link itself
             rel = Path(dirpath).relative_to(root).as_posix()
+            visible = sorted(d for d in dirnames if not d.startswith("."))
+            found.extend(f"{rel}/{d}" for d in visible if os.path.islink(os.path.join(dirpath, d)))
+            dirnames[:] = [d for d in visible if not os.path.islink(os.path.join(dirpath, d))]
             for name in filenames:
                 if name.startswith("."):
                     continue  # editor droppings: vim swap files, Emacs .# locks, save-by-rename temps
@@ -48,8 +56,10 @@ def read_worktree(root: Path, paths: list[str] | None = None) -> tuple[dict[str,
         try:
             files[path] = guarded.read_bytes(root, path)
         except guarded.UnsafePath:
+            folder = path != layout.CONFIG and not path.endswith(".md")  # listed by journal_paths as a link
             problems.append(Problem(path, 1, 1, P.ERROR, P.SYMLINK,
-                                    "symlinked entries are refused; commit the file itself"))
+                                    "a symlinked folder is refused, never followed; commit the folder itself"
+                                    if folder else "symlinked entries are refused; commit the file itself"))
         except OSError as exc:
             problems.append(Problem(path, 1, 1, P.ERROR, P.ENCODING, f"cannot read file: {exc.strerror}"))
     return files, problems

@@ -435,7 +435,7 @@ def test_a_killed_build_leaves_the_site_and_its_lock_is_taken_over(run, history:
                             cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)})
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"writing"
-        assert (history / ".site.lock").is_file()
+        assert BuildLock(history / "site").path.is_file() and not (history / ".site.lock").exists()
         assert list(history.glob(".site.new-*"))  # half-written, beside the site
     finally:
         proc.kill()
@@ -485,7 +485,7 @@ def test_a_second_build_waits_for_the_first(run, history: Path) -> None:
     holder.wait()
     assert result.code == 0, result
     assert waited >= 1.0
-    assert not (history / ".site.lock").exists()
+    assert not BuildLock(history / "site").path.exists()
 
 
 def test_a_lock_held_too_long_is_an_error_naming_the_holder(tmp_path: Path) -> None:

@@ -6,16 +6,20 @@ assertions on the files outside the journal, on what is published and on the byt
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.hostile import VICTIM, shared_journal, snapshot
-from tests.support.journals import CONFIG, git
+from tests.support.journals import CONFIG, CONTRACT, GOAL, git
 
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-of-the-victim\n"
 
@@ -326,3 +330,168 @@ def test_serving_on_all_addresses_still_refuses_a_foreign_host_header(tmp_path: 
         assert status(f"{socket.gethostname().lower()}:{server.port}") == 200
     finally:
         server.close()
+
+
+# --- review 2: build state, cadences, dates, refs, markup, folders, numbers ---------------------
+
+
+def test_a_committed_site_lock_neither_blocks_nor_exhausts_the_build(shared, tmp_path: Path) -> None:
+    from journal.digest.build import BuildLock
+
+    foreign = json.dumps({"pid": 1, "host": "elsewhere", "started": time.time(), "token": "m"})
+    for files, links in (({".site.lock": foreign}, {}), ({".site.lock": None}, {".site.lock": "/dev/zero"})):
+        shared.partner_commits(files, links=links)
+        shared.victim_pulls()
+        started = time.monotonic()
+        result = journal_cli(shared.victim, "digest")
+        assert result.returncode == 0, result.stderr
+        assert time.monotonic() - started < QUICK / 2
+    # Outside a repository the lock sits beside the folder: a link there is read bounded, never followed.
+    (tmp_path / ".site.lock").symlink_to("/dev/zero")
+    with BuildLock(tmp_path / "site", timeout=10, stale_after=0):
+        pass
+
+
+def test_a_daily_contract_beside_weekly_ones_is_judged_on_its_own_days(shared) -> None:
+    daily = CONTRACT.replace("cadence: weekly", "cadence: daily").replace("due: sunday 21:00", "due: '21:00'")
+    shared.partner_commits({"contracts/daily.md": daily.replace("effective: 2026-09-07", "effective: 2026-11-02")})
+    pulled = shared.victim_pulls()
+    assert "Traceback" not in pulled and "invalid date" not in pulled
+    for args in (["check"], ["status"], ["streaks"], ["digest"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 4), (args, result.stderr[-800:])
+        assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    # The member's periods stay weekly (their earliest contract): so does their next check-in.
+    made = journal_cli(shared.victim, "new", "checkin", "--member", "alice")
+    assert made.returncode == 0 and "-W" in made.stdout + made.stderr, made
+
+
+@pytest.mark.parametrize("effective, cadence", [("0002-01-01", "weekly"), ("0001-01-01", "daily")])
+def test_dates_of_year_one_are_refused_with_the_range(shared, effective: str, cadence: str) -> None:
+    contract = CONTRACT.replace("effective: 2026-09-07", f"effective: {effective}").replace(
+        "cadence: weekly", f"cadence: {cadence}").replace("due: sunday 21:00", "due: '21:00'" if cadence == "daily"
+                                                          else "due: sunday 21:00")
+    shared.partner_commits({"contracts/pact.md": contract})
+    started = time.monotonic()
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=shared.victim, text=True,
+                            capture_output=True, timeout=QUICK, env={**os.environ, **VICTIM})
+    assert pulled.returncode == 0 and "Traceback" not in pulled.stderr + pulled.stdout
+    checked = journal_cli(shared.victim, "check")
+    assert checked.returncode == 1
+    assert "contracts/pact.md:4:12: error: effective: expected a date YYYY-MM-DD from 1970-01-01 to 2999-12-31" \
+        in checked.stdout, checked.stdout
+    for args in (["status"], ["streaks"], ["digest"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 1, 4) and "Traceback" not in result.stderr, (args, result.stderr[-500:])
+    assert time.monotonic() - started < QUICK
+
+
+@pytest.mark.parametrize("args", [["status", "--now", "0001-01-01"], ["streaks", "--now", "9999-12-31T23:59"],
+                                  ["new", "checkin", "--member", "alice", "--date", "0001-01-01"],
+                                  ["new", "checkin", "--member", "alice", "--week", "0001-W01"]])
+def test_dates_on_the_command_line_are_bounded_too(shared, args: list[str]) -> None:
+    result = journal_cli(shared.victim, *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "1970" in result.stderr and "2999" in result.stderr
+
+
+@pytest.mark.parametrize("branch", ["origin/main", "HEAD", "refs/heads/x", "v1", "origin", "origin/later"])
+def test_digest_branch_never_shadows_another_ref(shared, run, branch: str) -> None:
+    git(shared.victim, "tag", "v1")
+    shared.partner_commits({"journal.yaml": CONFIG.replace("branch: gh-pages", f"branch: {branch}")})
+    shared.victim_pulls()
+    before = git(shared.victim, "for-each-ref", "--format=%(refname) %(objectname)").stdout
+    for args in (["publish"], ["publish", "--branch", branch]):
+        result = run("-C", shared.victim, *args)
+        assert result.code == 1 and "Traceback" not in result.err, result
+        assert f"refusing to publish to '{branch}'" in result.err and "hint:" in result.err
+    assert git(shared.victim, "for-each-ref", "--format=%(refname) %(objectname)").stdout == before
+
+
+RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_controls_and_bidi_overrides_reach_no_page_and_no_json(shared, run) -> None:
+    evil = "\\e]52;c;ZWNobw==\\a\\u202Eevil\\x85"  # YAML escapes: ESC, OSC 52, BEL, RLO, NEL
+    goal = GOAL.replace("title: Berlin half marathon under 2:00", f'title: "Berlin{evil}"').replace(
+        "title: First 15 km long run", f'title: "Long{evil}"')
+    entry = ("---\nmember: bob\nweek: 2026-W48\n"
+             f'outcomes:\n  - {{commitment: "Run{evil}", status: done, note: "n{evil}"}}\n'
+             f'commitments:\n  - {{commitment: "Swim{evil}"}}\nask: "help{evil}"\n---\n## Wins\nx\n')
+    shared.partner_commits({"goals/berlin-half.md": goal, "checkins/2026/2026-W48-bob.md": entry})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    site = snapshot(shared.victim / "site")
+    checked = [path for path in site if path.endswith((".html", ".json", ".md", ".xml", ".ics", ".svg"))]
+    assert "digest.json" in checked and "index.html" in checked
+    for path in checked:
+        text = site[path].decode()
+        assert not RAW_CONTROL.search(text), (path, RAW_CONTROL.findall(text))
+    assert "evil" in site["digest.json"].decode()
+
+
+@pytest.mark.parametrize("rel, target", [("checkins", "/"), ("goals", "../.."), ("checkins/2027", "/")])
+def test_a_symlinked_entry_folder_is_one_problem_never_walked(shared, rel: str, target: str) -> None:
+    if (shared.partner / rel).exists():
+        git(shared.partner, "rm", "-rq", rel)
+        shutil.rmtree(shared.partner / rel, ignore_errors=True)
+    shared.partner_commits({}, links={rel: target})
+    started = time.monotonic()
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=shared.victim, text=True,
+                            capture_output=True, timeout=QUICK, env={**os.environ, **VICTIM})
+    assert pulled.returncode == 0 and "Traceback" not in pulled.stderr + pulled.stdout
+    result = journal_cli(shared.victim, "check")
+    assert result.returncode == 1
+    assert f"{rel}:1:1: error: a symlinked folder is refused" in result.stdout, result.stdout
+    assert "etc" not in result.stdout and "usr" not in result.stdout and "victim" not in result.stdout
+    assert journal_cli(shared.victim, "digest").returncode in (0, 1)
+    assert time.monotonic() - started < QUICK
+
+
+def test_non_finite_and_huge_numbers_are_refused_and_never_reach_the_charts(shared) -> None:
+    shared.partner_commits({
+        "goals/berlin-half.md": GOAL.replace("target: 30", "target: 1e400"),
+        "contracts/pact.md": CONTRACT.replace("per_miss: 5", "per_miss: .inf"),
+        "checkins/2026/2026-W48-bob.md": "---\nmember: bob\nweek: 2026-W48\noutcomes: []\nmetrics: {berlin-half: .nan}\n"
+                                         "---\n## Wins\nx\n",
+        "checkins/2026/2026-W49-bob.md": "---\nmember: bob\nweek: 2026-W49\noutcomes: []\n"
+                                         f"metrics: {{berlin-half: 1{'0' * 400}}}\n---\n## Wins\nx\n"})
+    pulled = shared.victim_pulls()
+    assert "Traceback" not in pulled and "OverflowError" not in pulled
+    checked = journal_cli(shared.victim, "check")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    for where in ("goals/berlin-half.md:7:", "contracts/pact.md:10:", "2026-W48-bob.md:5:", "2026-W49-bob.md:5:"):
+        assert where in checked.stdout and "a number from -1e12 to 1e12" in checked.stdout, (where, checked.stdout)
+    for args in (["status"], ["streaks"], ["digest"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 4) and "Traceback" not in result.stderr, (args, result.stderr[-500:])
+
+
+@pytest.mark.parametrize("key, value", [("commit", "."), ("commit", '""'), ("commit", ".."), ("commit", "/etc"),
+                                        ("commit", "checkins"), ("out", "."), ("out", ".git"), ("out", '""')])
+def test_digest_folders_that_are_no_folder_of_their_own_are_refused(shared, run, key: str, value: str) -> None:
+    shared.partner_commits({"journal.yaml": CONFIG.replace("digest: {", f"digest: {{{key}: {value}, ")
+                            .replace("out: site, ", "" if key == "out" else "out: site, ")})
+    pulled = shared.victim_pulls()
+    assert "tuple index" not in pulled and "Traceback" not in pulled, pulled
+    checked = run("-C", shared.victim, "check")
+    assert checked.code == 1 and "journal.yaml:5:" in checked.out and f"digest.{key}: expected a folder of its own" \
+        in checked.out, checked
+    if key == "commit":  # the post-merge hook regenerates the committed digest: it says why it cannot
+        assert "digest.commit in journal.yaml is" in pulled, pulled
+    built = run("-C", shared.victim, "digest", *(["--markdown-only"] if key == "commit" else []))
+    assert built.code == 1 and f"Error: digest.{key} in journal.yaml is" in built.err and "hint:" in built.err, built
+    assert "Traceback" not in built.err
+
+
+HIDDEN_HEADINGS = ("---\nmember: bob\nweek: 2026-W48\noutcomes: []\n---\n## Wins\nran\n## *Reflection*\nsecret one\n"
+                   "## Refl&#101;ction\nsecret two\n##   REFLECTION  \nsecret three\n## <b>Reflection</b>\nsecret four\n")
+
+
+def test_a_private_section_is_hidden_however_its_heading_is_spelled(shared, run) -> None:
+    shared.partner_commits({"journal.yaml": CONFIG.replace("private: [energy]", "private: [energy, reflection]"),
+                            "checkins/2026/2026-W48-bob.md": HIDDEN_HEADINGS})
+    shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0
+    produced = b"".join([*snapshot(shared.victim / "site").values(), (shared.victim / "digest/README.md").read_bytes()])
+    assert b"secret" not in produced and b"ran" in produced

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from journal.core.entries import read_entry
@@ -73,6 +73,8 @@ def test_arbitrary_text_never_raises(text: str) -> None:
 
 @FUZZ
 @given(st.dictionaries(keys, structured, max_size=8))
+# Found by this test: YAML breaks lines at NEL (U+0085) too, so its positions ran past ours.
+@example(data={"0\x850000": None})
 def test_structured_but_wrong_front_matter_never_raises(data: dict) -> None:
     text = "---" + _render(data) + "\n---\n## Wins\n"
     check_one(text.encode("utf-8", "surrogatepass"))

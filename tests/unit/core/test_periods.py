@@ -230,3 +230,18 @@ def test_daily_periods_between_count_each_local_day():
     )
     assert [p.key for p in periods] == ["2026-03-28", "2026-03-29", "2026-03-30"]
     assert periods[1].end.astimezone(UTC) - periods[1].start.astimezone(UTC) == timedelta(hours=23)
+
+
+def test_dates_are_bounded_but_keys_at_the_edges_still_work() -> None:
+    from journal.core.schema import parse_date, valid_week
+
+    assert parse_date("0002-01-01") is None and parse_date(date(1, 1, 1)) is None and parse_date("3000-01-01") is None
+    assert parse_date("1970-01-01") == date(1970, 1, 1) and parse_date(date(2999, 12, 31)) == date(2999, 12, 31)
+    assert not valid_week("0001-W01") and not valid_week("3000-W01") and valid_week("2999-W52")
+    with pytest.raises(ValueError, match="1970 to 2999"):
+        parse_week("0002-W01")
+    # 2999-12-31 lies in ISO week 3000-W01; a zone ahead of UTC is already in 3000.
+    last = period_key(datetime(2999, 12, 31, 23, 59, tzinfo=UTC), "weekly", UTC)
+    assert last == "3000-W01" and key_start(next_key(last, "weekly"), "weekly") == date(3000, 1, 6)
+    assert period_key(datetime(2999, 12, 31, 23, 59, tzinfo=UTC), "daily", ZoneInfo("Pacific/Kiritimati")) == "3000-01-01"
+    assert prev_key("1970-W01", "weekly") == "1969-W52"
