@@ -84,8 +84,10 @@ def test_new_checkin_unknown_member_is_an_error(run, journal_dir: Path) -> None:
 
 
 def test_new_checkin_with_daily_date(run, journal_dir: Path) -> None:
+    # A member's periods follow their earliest contract (as streaks judge them): a daily
+    # one that began before the weekly pact makes bob's check-ins daily.
     (journal_dir / "contracts/daily.md").write_text(
-        "---\ntitle: Daily\nparties: [bob]\neffective: 2026-11-16\ncadence: daily\ndue: \"21:00\"\n---\n")
+        "---\ntitle: Daily\nparties: [bob]\neffective: 2026-09-01\ncadence: daily\ndue: \"21:00\"\n---\n")
     result = run("-C", journal_dir, "new", "checkin", "--member", "bob", "--date", "2026-11-20")
     assert result.code == 0, result
     assert _yaml((journal_dir / "checkins/2026/2026-11-20-bob.md").read_text())["date"] == dt.date(2026, 11, 20)
