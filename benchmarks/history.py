@@ -74,20 +74,12 @@ def _stream(commits: int) -> Iterator[str]:
         files: list[tuple[str, str]] = []
         merge_from = None
         if i == 0:
-            roster = "".join(f"  {m}: {{name: {n}, emails: [{m}@example.org], timezone: UTC}}\n"
-                             for m, n, _ in MEMBERS)
-            files.append(("journal.yaml", f"title: Bench\nmembers:\n{roster}"))
-            for c in range(3):
-                files.append((f"contracts/pact-{c}.md", _contract(c, 0)))
-            for m, _, _ in MEMBERS:
-                files.append((f"goals/{m}-goal.md", f"---\ntitle: {m}\nowner: {m}\n---\n"))
+            files += _first_files()
         if rest == 0 and slot < len(checkins):
             week, who = checkins[slot]
             member, name, offset = MEMBERS[who]
-            iso = (START.date() + timedelta(weeks=week)).isocalendar()
-            period = f"{iso.year}-W{iso.week:02d}"
-            path = f"checkins/{iso.year}/{period}-{member}.md"
-            files.append((path, f"---\nmember: {member}\nweek: {period}\n---\n## Wins\n{i}\n"))
+            files.append(_checkin(week, member, i))
+            period = files[-1][0].rpartition("/")[2][:8]
             if slot % 20 == 7:
                 # A partner who pulled before pushing: the check-in sits on a side branch
                 # and a merge commit joins it to main a moment later.
@@ -139,20 +131,12 @@ def _busy_stream(commits: int) -> Iterator[str]:
         member, name, offset = MEMBERS[who]
         files: list[tuple[str, str]] = []
         if i == 0:
-            roster = "".join(f"  {m}: {{name: {n}, emails: [{m}@example.org], timezone: UTC}}\n"
-                             for m, n, _ in MEMBERS)
-            files.append(("journal.yaml", f"title: Bench\nmembers:\n{roster}"))
-            for c in range(3):
-                files.append((f"contracts/pact-{c}.md", _contract(c, 0)))
-            for m, _, _ in MEMBERS:
-                files.append((f"goals/{m}-goal.md", f"---\ntitle: {m}\nowner: {m}\n---\n"))
+            files += _first_files()
         if rest == 0 and slot < len(checkins):
             week, who = checkins[slot]
             member, name, offset = MEMBERS[who]
-            iso = (START.date() + timedelta(weeks=week)).isocalendar()
-            period = f"{iso.year}-W{iso.week:02d}"
-            latest[who] = f"checkins/{iso.year}/{period}-{member}.md"
-            files.append((latest[who], f"---\nmember: {member}\nweek: {period}\n---\n## Wins\n{i}\n"))
+            latest[who], text = _checkin(week, member, i)
+            files.append((latest[who], text))
         elif i % 10 == 3:
             contract_edits += 1
             c = contract_edits % 3
@@ -185,6 +169,22 @@ def _busy_stream(commits: int) -> Iterator[str]:
         for p, text in files:
             yield f"M 100644 inline {p}\n" + _data(text)
     yield f"reset {BASE_REF}\nfrom refs/heads/main\n\n"
+
+
+def _first_files() -> list[tuple[str, str]]:
+    """What the first commit of either history shape holds: roster, three contracts, a goal each."""
+    roster = "".join(f"  {m}: {{name: {n}, emails: [{m}@example.org], timezone: UTC}}\n" for m, n, _ in MEMBERS)
+    files = [("journal.yaml", f"title: Bench\nmembers:\n{roster}")]
+    files += [(f"contracts/pact-{c}.md", _contract(c, 0)) for c in range(3)]
+    files += [(f"goals/{m}-goal.md", f"---\ntitle: {m}\nowner: {m}\n---\n") for m, _, _ in MEMBERS]
+    return files
+
+
+def _checkin(week: int, member: str, i: int) -> tuple[str, str]:
+    """A check-in `week` weeks after START, by `member`, for commit number `i`."""
+    iso = (START.date() + timedelta(weeks=week)).isocalendar()
+    period = f"{iso.year}-W{iso.week:02d}"
+    return f"checkins/{iso.year}/{period}-{member}.md", f"---\nmember: {member}\nweek: {period}\n---\n## Wins\n{i}\n"
 
 
 def _contract(n: int, edits: int, note: int = 0) -> str:
