@@ -32,6 +32,7 @@ import pygit2  # noqa: E402 - after the sys.path line above
 from journal.store.history import read_history  # noqa: E402
 
 sys.path.insert(0, str(HERE))
+from synth import fast_import  # noqa: E402
 from timing import FLOOR, Case, compile_installed, report, run_rounds  # noqa: E402
 
 MEMBERS = [
@@ -213,20 +214,7 @@ def build(repo: Path, commits: int, shape: str) -> None:
     repo.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(repo)], check=True)
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        ["git", "-C", str(repo), "fast-import", "--quiet"], stdin=subprocess.PIPE
-    )
-    assert proc.stdin is not None
-    buf: list[str] = []
-    for chunk in (_busy_stream if shape == "busy" else _stream)(commits):
-        buf.append(chunk)
-        if len(buf) >= 4096:
-            proc.stdin.write("".join(buf).encode())
-            buf.clear()
-    proc.stdin.write("".join(buf).encode())
-    proc.stdin.close()
-    if proc.wait() != 0:
-        raise SystemExit("git fast-import failed")
+    fast_import(repo, (_busy_stream if shape == "busy" else _stream)(commits))
     subprocess.run(["git", "-C", str(repo), "update-ref", "-d", "refs/heads/side"], stderr=subprocess.DEVNULL)
     stamp.write_text(wanted)
     print(f"built {commits:,} {shape} commits in {time.perf_counter() - started:.1f} s: {repo}")

@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from scale import measure  # noqa: E402
-from synth import journal_files, reply_files  # noqa: E402
+from synth import fast_import, journal_files, reply_files  # noqa: E402
 
 START = dt.date(2021, 11, 29)
 
@@ -61,13 +61,7 @@ def build(repo: Path, with_replies: bool) -> None:
                    f"committer M <{who}@example.org> {when + i % 50} +0000\n" + _data(path)
                    + f"M 100644 inline {path}\n" + _data(text))
 
-    proc = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet"], stdin=subprocess.PIPE)
-    assert proc.stdin is not None
-    for chunk in stream():
-        proc.stdin.write(chunk.encode())
-    proc.stdin.close()
-    if proc.wait() != 0:
-        sys.exit("fast-import failed")
+    fast_import(repo, stream())
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-f", "main"], check=True)
     (repo / ".built").write_text("")
 

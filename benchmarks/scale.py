@@ -17,7 +17,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from synth import journal_files  # noqa: E402
+from synth import fast_import, journal_files  # noqa: E402
 
 START = dt.date(2016, 11, 28)
 
@@ -67,13 +67,7 @@ def build(repo: Path, members: int, years: int, commits: int) -> None:
                    f"committer M <{member}@example.org> {int(due) + i % 50} +0000\n" + _data(f"{member} {week}")
                    + f"M 100644 inline {path}\n" + _data(files[path]))
 
-    proc = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet"], stdin=subprocess.PIPE)
-    assert proc.stdin is not None
-    for chunk in stream():
-        proc.stdin.write(chunk.encode())
-    proc.stdin.close()
-    if proc.wait() != 0:
-        sys.exit("fast-import failed")
+    fast_import(repo, stream())
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-f", "main"], check=True)
     marker.write_text("")
 
