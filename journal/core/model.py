@@ -10,42 +10,11 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import PurePosixPath
 
+from journal.core.enums import Cadence, GoalStatus, OutcomeStatus, Verdict
 from journal.core.periods import Due, parse_duration
 from journal.core.schema import DEFAULTS
-
-
-class EntryKind(StrEnum):
-    CONFIG = "config"
-    CONTRACT = "contract"
-    GOAL = "goal"
-    CHECKIN = "checkin"
-    REPLY = "reply"
-
-
-class Cadence(StrEnum):
-    WEEKLY = "weekly"
-    DAILY = "daily"
-
-
-class OutcomeStatus(StrEnum):
-    DONE = "done"
-    PARTIAL = "partial"
-    MISSED = "missed"
-
-
-class Verdict(StrEnum):
-    CONFIRMED = "confirmed"
-    DISPUTED = "disputed"
-
-
-class GoalStatus(StrEnum):
-    ACTIVE = "active"
-    ACHIEVED = "achieved"
-    PAUSED = "paused"
-    DROPPED = "dropped"
 
 
 @dataclass(frozen=True)

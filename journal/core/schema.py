@@ -13,9 +13,10 @@ from typing import Any
 from journal.core import layout, periods
 from journal.core import problems as P
 from journal.core.entries import Entry, KeyPath, raw_scalar
+from journal.core.enums import Cadence, GoalStatus, OutcomeStatus, Verdict
 from journal.core.problems import Problem
 
-STATUSES = ("done", "partial", "missed")
+STATUSES = tuple(OutcomeStatus)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\Z")
 
 
@@ -61,7 +62,7 @@ CONTRACT = _m(
     parties=_f("list", required=True, item=_f("member")),
     effective=_f("date", **REQ),
     until=_f("date"),
-    cadence=_f("enum", choices=("weekly", "daily")),
+    cadence=_f("enum", choices=tuple(Cadence)),
     due=_f("due"),
     grace=_f("duration"),
     style=_f("map", key=_f("member"), item=_f("enum", choices=("tough-love", "grace"))),
@@ -77,7 +78,7 @@ CONTRACT = _m(
 GOAL = _m(
     title=_f("text", **REQ),
     owner=_f("members", **REQ),
-    status=_f("enum", required=True, choices=("active", "achieved", "paused", "dropped")),
+    status=_f("enum", required=True, choices=tuple(GoalStatus)),
     started=_f("date"),
     deadline=_f("date"),
     measure=_m(metric=_f("text", **REQ), per=_f("enum", choices=("week", "day")), target=_f("number")),
@@ -101,7 +102,7 @@ CHECKIN = _m(
     private=_f("bool"),
 )
 
-VERDICTS = ("confirmed", "disputed")
+VERDICTS = tuple(Verdict)
 
 REPLY = _m(
     author=_f("member", **REQ),
