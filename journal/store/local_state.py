@@ -15,15 +15,15 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import pygit2
+from journal.store.repository import git_dir
 
 MAX_STATE_BYTES = 256 * 1024 * 1024
 
 
 def state_dir(start: Path) -> Path | None:
     """`<git dir>/journal` of the repository holding `start`, or None outside a repository."""
-    found = pygit2.discover_repository(str(start))
-    return None if found is None else Path(found) / "journal"
+    found = git_dir(start)
+    return None if found is None else found / "journal"
 
 
 def read_json(path: Path) -> Any | None:

@@ -14,9 +14,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-import pygit2
-
-from journal.store import paths
+from journal.store import local_state, paths
 from journal.store.atomic import write_replace
 
 FOLDER = "templates"
@@ -37,8 +35,8 @@ def overrides_hash(root: Path) -> str | None:
 
 
 def _record(root: Path) -> Path | None:
-    git_dir = pygit2.discover_repository(str(root))
-    return None if git_dir is None else Path(git_dir) / "journal" / "trusted-templates"
+    folder = local_state.state_dir(root)
+    return None if folder is None else folder / "trusted-templates"
 
 
 def state(root: Path) -> str:

@@ -19,18 +19,13 @@ from journal.core.rules import Journal
 from journal.errors import JournalError, NotAJournal, NotARepository
 from journal.store import git as gitfiles
 from journal.store import paths
+from journal.store.repository import open_repository
 
 if TYPE_CHECKING:
     from journal.core.entries import Entry
     from journal.store.history import History
 
 SOURCES = ("auto", "worktree", "head", "index")
-
-
-def open_repository(start: Path) -> pygit2.Repository | None:
-    """The Git repository at or above `start`, or None: the one place that discovers it."""
-    path = pygit2.discover_repository(str(start))
-    return pygit2.Repository(path) if path else None
 
 
 def require_repository(start: Path) -> pygit2.Repository:
