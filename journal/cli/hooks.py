@@ -74,7 +74,8 @@ def hooks_run(state: State, hook: str, args: tuple[str, ...], now: str | None) -
     """What the installed shims run (git calls them; you rarely need to).
 
     pre-commit checks the staged journal files and blocks on errors. post-merge and
-    post-rewrite rebuild the digest and print what partners did; they never fail.
+    post-rewrite rebuild the site, give a merge or rebase its own digest and print what
+    partners did; they never fail.
     """
     if hook == "pre-commit":
         return _pre_commit(state)
@@ -90,7 +91,7 @@ def hooks_run(state: State, hook: str, args: tuple[str, ...], now: str | None) -
         for line in lines:
             click.echo(f"journal: {clean(line)}")
         if changed:
-            _rebuild_after_pull(workspace, parse_now(now))
+            _rebuild_after_pull(workspace, parse_now(now), made_here=hook == "post-rewrite" or _merged(workspace))
     except Exception as exc:  # the pull already happened: report, never fail it
         click.echo(f"journal: could not summarise or rebuild after {hook}: {clean(str(exc))}", err=True)
     return EXIT_OK
@@ -116,19 +117,32 @@ def _post_commit(state: State) -> int:
     return EXIT_OK
 
 
-def _rebuild_after_pull(workspace: Workspace, now: dt.datetime) -> None:
-    # One workspace for the summary, the site and the committed digest: the journal is
-    # read and the history walked once, not once per step.
+def _merged(workspace: Workspace) -> bool:
+    from journal.githooks.merging import just_merged
+
+    return workspace.repo is not None and just_merged(workspace.repo)
+
+
+def _rebuild_after_pull(workspace: Workspace, now: dt.datetime, made_here: bool) -> None:
+    # One workspace for the summary, the site and the digest check: the journal is read
+    # and the history walked once, not once per step. The committed digest is never left
+    # modified in the working tree (the next pull would stop on it): a merge or rebase just
+    # made here gets it in its commit (githooks/merging); a fast-forward brings the one its
+    # author's pre-commit hook made, which is only checked.
     from journal.digest.build import build_digest
-    from journal.digest.committed import regenerate
-    from journal.githooks.pulled import head_time
+    from journal.githooks.merging import refresh_head_digest
+    from journal.githooks.pulled import stale_digest
 
     build_digest(workspace, now=now)
-    # The committed digest of a merge is dated by the merge, so partners who end on the
-    # same commit regenerate the same bytes.
-    result = regenerate(workspace, head_time(workspace) or now)
-    if result.written or result.removed:
-        click.echo(f"journal: regenerated {clean(result.folder)}/ for the merged state; it goes with your next commit")
+    if made_here:
+        changed = refresh_head_digest(workspace)
+        if changed:
+            click.echo(f"journal: regenerated {len(changed)} digest file(s) in the new commit for its merged state")
+        if changed is not None:
+            return
+    note = stale_digest(workspace)
+    if note:
+        click.echo(f"journal: {clean(note)}")
 
 
 COMMANDS = (hooks,)

@@ -30,7 +30,9 @@ from journal.core.recalibration import (
 # Decisions beyond the design page, in one place:
 # * A period is judged by the first filing of its check-in: `early` (before the period
 #   began), `on_time` (by due), `late` (by due + grace), else `missed`. Such a verdict is
-#   final the moment the filing exists, so it counts even while the period is still open.
+#   final the moment the filing exists, so it counts even while the period is still open:
+#   in the streak, and in the score and on-time rate (which otherwise wait for a period to
+#   close, so that a week in progress weighs nothing until it is missed or filed).
 # * Filings and outcomes whose author time lies after `now` are not seen yet: a report
 #   "as of" a past `--now` shows what was known then.
 # * Streaks are read from statuses alone: on_time/late extend, missed/early break,
@@ -53,6 +55,7 @@ EARLY = "early"
 STATUSES = (ON_TIME, LATE, MISSED, PAUSED, PENDING, EARLY)
 COUNTED = frozenset({ON_TIME, LATE})
 BREAKING = frozenset({MISSED, EARLY})
+FINAL = frozenset({ON_TIME, LATE, EARLY})  # verdicts a filing settles before the period closes
 
 HALF_LIFE = 6  # periods after which an old result weighs half as much in the score
 ALPHA = 1 - 0.5 ** (1 / HALF_LIFE)
@@ -188,7 +191,10 @@ def compute_member(
             statuses.append(_judge(period, filing, in_force, member, zone, now_utc))
             closed.append(now_utc >= _utc(period.closes))
 
-    settled = [s for s, c in zip(statuses, closed, strict=True) if c and s.status != PAUSED]
+    # Filed periods are settled at once: the rates must not change hours after a check-in
+    # when its grace runs out (a Sunday check-in would count only from Monday morning).
+    settled = [s for s, c in zip(statuses, closed, strict=True)
+               if s.status != PAUSED and (c or s.status in FINAL)]
     current, longest = streak_lengths(s.status for s in statuses)
     counts = Counter(s.status for s in statuses)
     owed = sum(
@@ -201,7 +207,7 @@ def compute_member(
     flags = {flag for s in statuses for flag in s.flags if flag != LATE}
     if needs_recalibration(checkins):
         flags.add("recalibrate")
-    if spans and _review_due(spans, period_key(now, cadence, tz), cadence):
+    if spans and _review_due(spans, _acting_period(statuses, now_utc) or period_key(now, cadence, tz), cadence):
         flags.add("review-due")
     if len(settled) >= LATE_RUN and all(s.status == LATE for s in settled[-LATE_RUN:]):
         flags.add("late-streak")
@@ -374,6 +380,12 @@ def _checkins_with_outcomes(
         if completion(status for _, status in outcomes[key]) is not None:
             checkins.append(outcomes[key])
     return checkins
+
+
+def _acting_period(statuses: Sequence[PeriodStatus], now: datetime) -> str | None:
+    """An open period past its due time that still waits for a check-in: the one the member
+    acts on (as core/states.current_period picks it), though their calendar has moved on."""
+    return next((s.period for s in statuses if s.status == PENDING and _utc(s.due) <= now), None)
 
 
 def _review_due(

@@ -36,8 +36,8 @@ def sync_digest(repo: pygit2.Repository) -> list[str]:
         return []
     if where is None:
         return []
-    ours = _files(repo, head.tree, where)
-    before = [_files(repo, p.tree, where) for p in head.parents]
+    ours = generated_files(repo, head.tree, where)
+    before = [generated_files(repo, p.tree, where) for p in head.parents]
     if before and all(b == ours for b in before):
         return []  # this commit did not change the digest
     root, index, changed = Path(repo.workdir), repo.index, []
@@ -68,7 +68,7 @@ def sync_digest(repo: pygit2.Repository) -> list[str]:
     return sorted(changed)
 
 
-def _files(repo: pygit2.Repository, tree: pygit2.Tree, where: str) -> dict[str, pygit2.Oid]:
+def generated_files(repo: pygit2.Repository, tree: pygit2.Tree, where: str) -> dict[str, pygit2.Oid]:
     """Path -> blob id of the generated files under `where` in `tree`."""
     try:
         sub = tree[where]

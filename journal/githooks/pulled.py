@@ -106,3 +106,42 @@ def head_time(workspace: Workspace) -> dt.datetime | None:
         return None
     c = repo.head.peel(pygit2.Commit)
     return dt.datetime.fromtimestamp(c.commit_time, dt.timezone(dt.timedelta(minutes=c.commit_time_offset)))
+
+
+_AS_OF = b"Progress digest as of "
+
+
+def stale_digest(workspace: Workspace) -> str | None:
+    """A note when the committed digest in HEAD is not what HEAD's entries give, else None.
+
+    Only a note: the hooks after a pull never write the digest (a modified digest/ would
+    stop the next pull). HEAD's digest was regenerated when HEAD was committed, so it is
+    compared with one regenerated for HEAD at HEAD's commit time; its "as of" line, which
+    only says when and in which zone the committer's hook ran, is left out of the comparison."""
+    from journal.digest import committed
+    from journal.standing import compute_standing
+
+    repo, when = workspace.repo, head_time(workspace)
+    if repo is None or when is None:
+        return None
+    where = committed.folder(workspace.snapshot("head").journal)
+    if where is None:
+        return None
+    wanted = committed.render(compute_standing(workspace, when, source="head"), where)
+    tree = repo.head.peel(pygit2.Commit).tree
+    held = {}
+    for rel in wanted:
+        try:
+            held[rel] = repo[tree[rel].id].read_raw()
+        except KeyError:
+            continue
+    if {rel: _without_as_of(data) for rel, data in held.items()} == \
+            {rel: _without_as_of(data) for rel, data in wanted.items()}:
+        return None
+    return (f"{where}/ in HEAD is not up to date with HEAD's entries (committed without journal's hooks, or "
+            f"rebased); your next journal commit updates it, or run `journal digest --markdown-only` and commit "
+            f"{where}/")
+
+
+def _without_as_of(data: bytes) -> bytes:
+    return b"\n".join(line for line in data.split(b"\n") if not line.startswith(_AS_OF))

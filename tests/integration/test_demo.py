@@ -162,8 +162,8 @@ def test_demo_prints_the_streak_table_and_the_digest(run, tmp_path: Path) -> Non
         "",
         "alice   ####+###########.",
         "bob     ######x####-####.",
-        "carol   ########.",
-        "dan     ####+###.",
+        "carol   ########-",
+        "dan     ####+###-",
         "pact streak of half-marathon: 8",
         "pact streak of work-circle: 8",
         "",
@@ -225,3 +225,71 @@ def test_example_checks_clean_in_the_source_tree(run) -> None:
     result = run("-C", EXAMPLE, "check")
     assert result.code == 0, result
     assert result.out.count("warning:") == 1 and "[vague]" in result.out
+
+
+ZONES = {member: ZoneInfo(m["timezone"]) for member, m in ROSTER.items()}
+SYMBOL = {"on_time": "#", "late": "+", "missed": "x", "paused": "-", "pending": ".", "early": "e"}
+# The README's rows up to the newest week; after it, only the week in progress.
+HISTORY = {"alice": "####+###########", "bob": "######x####-####", "carol": "########", "dan": "####+###"}
+
+
+def _any_hour_instants(monday: dt.datetime, every: int) -> list[dt.datetime]:
+    """Every `every` hours of the week from `monday` (UTC), plus every hour from Sunday 16:00
+    to Monday 05:00 in each member's zone: when deadlines pass and the zones disagree on the week."""
+    found = {monday + dt.timedelta(hours=h) for h in range(0, 7 * 24, every)}
+    sunday = (monday + dt.timedelta(days=6)).date()
+    for zone in set(ZONES.values()):
+        start = dt.datetime.combine(sunday, dt.time(16), zone)
+        found |= {(start + dt.timedelta(hours=h)).astimezone(dt.UTC) for h in range(14)}
+    return sorted(found)
+
+
+# The weeks: a winter week, and one in March when New York has summer time and Europe not yet.
+@pytest.mark.parametrize("monday", ["2027-02-08T00:00:00+00:00", "2027-03-15T00:00:00+00:00"])
+def test_the_demo_tells_the_same_story_at_any_hour(run, tmp_path: Path, monday: str) -> None:
+    """`journal demo` run at any hour of a week, then `journal streaks --json` and `journal
+    status --json` at that hour: the figures README promises, the same every time."""
+    every = 3 if monday.startswith("2027-02") else 6
+    demos: dict[int, Path] = {}
+    for now in _any_hour_instants(dt.datetime.fromisoformat(monday), every):
+        weeks = shift_weeks(SCRIPT["anchor"], now, ZONES.values())
+        if weeks not in demos:
+            # The replay depends on the hour only through the whole weeks it moves the
+            # script by (shift_weeks): one real `journal demo` per shift, at its first hour.
+            made = run("-C", tmp_path, "demo", f"demo{weeks}", "--now", now.isoformat())
+            assert made.code == 0, made
+            demos[weeks] = tmp_path / f"demo{weeks}"
+        repo = demos[weeks]
+        label = f"{now:%a %Y-%m-%d %H:%M} UTC"
+        result = run("-C", repo, "streaks", "--json", "--now", now.isoformat())
+        assert result.code == 0, (label, result)
+        data = json.loads(result.out)
+        got = {m["member"]: m for m in data["members"]}
+        for member, want in EXPECT["members"].items():
+            for key, value in want.items():
+                if key == "counts":
+                    # Only the week in progress (pending, or paused by the holiday break) may
+                    # differ: in the hours Europe has begun a new week and New York has not.
+                    settled = {k: v for k, v in value.items() if k not in ("pending", "paused")}
+                    assert {k: got[member]["counts"][k] for k in settled} == settled, (label, member)
+                    continue
+                expected = pytest.approx(value, abs=1e-4) if isinstance(value, float) else value
+                assert got[member][key] == expected, (label, member, key)
+            anchor = shift_text(SCRIPT["anchor"], weeks)
+            shown = [(p["period"], SYMBOL[p["status"]]) for p in got[member]["periods"]]
+            assert "".join(s for key, s in shown if key <= anchor) == HISTORY[member], (label, member)
+            # After it, the week in progress: pending, or paused by the work circle's holiday break.
+            after = {s for key, s in shown if key > anchor}
+            assert after == ({"-"} if member in ("carol", "dan") else {"."}), (label, member, after)
+        assert {c["contract"]: c["pact_streak"] for c in data["contracts"]} == EXPECT["contracts"], label
+        responders = data["responses"]["responders"]
+        for member, want in EXPECT["responders"].items():
+            counts = {**responders[member]["counts"], "answered_in_time_rate": responders[member]["answered_in_time_rate"]}
+            assert {k: counts[k] for k in want} == want, (label, member)
+            assert counts["waiting"] == 0, (label, member)
+        assert data["responses"]["pact_reply_streaks"] == EXPECT["reply_streaks"], label
+        status = run("-C", repo, "status", "--json", "--now", now.isoformat())
+        state = json.loads(status.out)
+        assert state["waiting_for_your_reply"] == [], label
+        assert {m["member"]: m["state"] for m in state["members"] if m["member"] in ("carol", "dan")} == \
+            {"carol": "paused", "dan": "paused"}, label

@@ -49,7 +49,7 @@ def test_gitattributes_symlink_is_not_appended_to(shared, run) -> None:
     assert (shared.victim / ".gitattributes").is_symlink()
 
 
-def test_committed_digest_folder_symlink_does_not_touch_a_sibling_project(shared) -> None:
+def test_committed_digest_folder_symlink_does_not_touch_a_sibling_project(shared, run) -> None:
     sibling = shared.base / "project"
     (sibling / "charts").mkdir(parents=True)
     (sibling / "README.md").write_text("# my other project\n")
@@ -60,7 +60,10 @@ def test_committed_digest_folder_symlink_does_not_touch_a_sibling_project(shared
                            links={"notes": "../project"})
     out = shared.victim_pulls()
     assert snapshot(sibling) == before
-    assert "symlink" in out
+    assert "not up to date" in out  # the hooks after a pull only check the digest, never write it
+    result = run("-C", shared.victim, "digest", "--markdown-only")
+    assert snapshot(sibling) == before
+    assert result.code != 0 and "symlink" in result.err, result
 
 
 def test_symlinked_digest_template_does_not_publish_a_private_key(shared, run) -> None:
@@ -159,6 +162,7 @@ def test_a_fake_fence_and_an_indented_private_heading_do_not_escape_the_markdown
                             "checkins/2026/2026-W48-bob.md": HIDDEN_FENCE})
     shared.victim_pulls()
     assert run("-C", shared.victim, "digest").code == 0
+    assert run("-C", shared.victim, "digest", "--markdown-only").code == 0
     for produced in (shared.victim / "digest/README.md", shared.victim / "site/DIGEST.md"):
         text = produced.read_text()
         assert "&lt;img src=x onerror" in text and "<img" not in text, produced
@@ -493,5 +497,6 @@ def test_a_private_section_is_hidden_however_its_heading_is_spelled(shared, run)
                             "checkins/2026/2026-W48-bob.md": HIDDEN_HEADINGS})
     shared.victim_pulls()
     assert run("-C", shared.victim, "digest").code == 0
+    assert run("-C", shared.victim, "digest", "--markdown-only").code == 0
     produced = b"".join([*snapshot(shared.victim / "site").values(), (shared.victim / "digest/README.md").read_bytes()])
     assert b"secret" not in produced and b"ran" in produced
