@@ -15,8 +15,11 @@ if [ "$hook" = pre-commit ]; then
     git diff --cached --quiet --no-ext-diff -- @PATHS@ 2>/dev/null && exit 0
 fi
 if [ "$hook" = post-commit ]; then
-    # Fast path: a commit that left the journal alone regenerated no digest.
-    git diff-tree --quiet --root --no-commit-id -r HEAD -- journal.yaml contracts goals checkins 2>/dev/null && exit 0
+    # Fast path: a commit that left the journal alone regenerated no digest. Not for a
+    # merge: diff-tree shows it no changes, and its digest must know both sides' entries.
+    if ! git rev-parse -q --verify HEAD^2 >/dev/null 2>&1; then
+        git diff-tree --quiet --root --no-commit-id -r HEAD -- @PATHS@ 2>/dev/null && exit 0
+    fi
 fi
 
 # Whether the interpreter still has journal is asked of the file system, not of a second

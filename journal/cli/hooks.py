@@ -108,10 +108,18 @@ def _post_commit(state: State) -> int:
         from journal.githooks.postcommit import sync_digest
         from journal.store.workspace import require_repository
 
-        changed = sync_digest(require_repository(state.directory))
+        repo = require_repository(state.directory)
+        changed = sync_digest(repo)
         if changed:
             click.echo(f"journal: put the committed digest ({len(changed)} file(s)) in the index and working tree "
                        "as this commit recorded it")
+        from journal.githooks.merging import is_merge, refresh_head_digest
+
+        # A merge committed by hand (after a conflict, or --no-commit): the pre-commit hook
+        # saw only this side's history, so the merge gets the digest of both sides.
+        if is_merge(repo):
+            if refresh_head_digest(state.workspace()):
+                click.echo("journal: regenerated the digest in the new commit for its merged state")
     except Exception as exc:  # the commit already happened: report, never fail it
         click.echo(f"journal: could not bring the digest in step after the commit: {clean(str(exc))}", err=True)
     return EXIT_OK

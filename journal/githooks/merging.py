@@ -35,6 +35,11 @@ def just_merged(repo: pygit2.Repository) -> bool:
     return len(head.parent_ids) >= 2 and head.parent_ids[0] == before
 
 
+def is_merge(repo: pygit2.Repository) -> bool:
+    """Whether HEAD is a merge commit."""
+    return not repo.head_is_unborn and len(repo.head.peel(pygit2.Commit).parent_ids) >= 2
+
+
 def refresh_head_digest(workspace: Workspace) -> list[str] | None:
     """Replace HEAD by the same commit with its committed digest regenerated for it.
 

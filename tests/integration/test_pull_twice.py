@@ -152,3 +152,26 @@ def test_merging_and_checking_out_branches_leaves_nothing_modified(origin: Path,
     assert git(bob, "status", "--porcelain").stdout == ""
     git(bob, "checkout", "-q", "main")
     assert git(bob, "status", "--porcelain").stdout == ""
+
+
+def test_a_merge_committed_after_a_conflict_carries_both_sides_digest(origin: Path, tmp_path: Path, run) -> None:
+    alice, bob = clone(origin, tmp_path / "alice", run), clone(origin, tmp_path / "bob", run)
+    commit(alice, {"checkins/2026/2026-W47-alice.md": checkin(), "goals/berlin-half.md": GOAL.replace("Berlin", "Hamburg", 1)},
+           at("2026-11-22T10:00:00+01:00", ALICE))
+    git(alice, "push", "-q", "origin", "main")
+    commit(bob, {"checkins/2026/2026-W47-bob.md": checkin("bob"), "goals/berlin-half.md": GOAL.replace("Berlin", "Boston", 1)},
+           at("2026-11-22T12:00:00-05:00", BOB))
+    stopped = git(bob, "pull", "origin", "main", env=BOB, check=False)
+    assert "CONFLICT (content): Merge conflict in goals/berlin-half.md" in stopped.stdout + stopped.stderr
+    git(bob, "checkout", "--theirs", "goals/berlin-half.md")
+    git(bob, "add", "goals/berlin-half.md")
+    made = git(bob, "commit", "--no-edit", env=at("2026-11-22T12:30:00-05:00", BOB), check=False)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "for its merged state" in made.stdout + made.stderr
+    assert_clean_and_current(bob, run)
+    text = git(bob, "show", "HEAD:digest/README.md").stdout
+    alice_row = next(line for line in text.splitlines() if line.startswith("| Alice Moreno |"))
+    # Alice's check-in counts as hers, filed when she committed it, not as Bob's at the merge.
+    assert alice_row.split("|")[2].strip() == "1" and "committed-by-other" not in alice_row, alice_row
+    pull(bob, BOB)
+    assert git(bob, "status", "--porcelain").stdout == ""
