@@ -117,7 +117,8 @@ def stale_digest(workspace: Workspace) -> str | None:
     Only a note: the hooks after a pull never write the digest (a modified digest/ would
     stop the next pull). HEAD's digest was regenerated when HEAD was committed, so it is
     compared with one regenerated for HEAD at HEAD's commit time; its "as of" line, which
-    only says when and in which zone the committer's hook ran, is left out of the comparison."""
+    only says when and in which zone the committer's hook ran, is left out of the comparison.
+    The check reads blobs, never the working tree, so a partner's symlink leads nowhere."""
     from journal.digest import committed
     from journal.standing import compute_standing
 
@@ -127,17 +128,20 @@ def stale_digest(workspace: Workspace) -> str | None:
     where = committed.folder(workspace.snapshot("head").journal)
     if where is None:
         return None
-    wanted = committed.render(compute_standing(workspace, when, source="head"), where)
     tree = repo.head.peel(pygit2.Commit).tree
-    held = {}
-    for rel in wanted:
-        try:
-            held[rel] = repo[tree[rel].id].read_raw()
-        except KeyError:
-            continue
-    if {rel: _without_as_of(data) for rel, data in held.items()} == \
-            {rel: _without_as_of(data) for rel, data in wanted.items()}:
-        return None
+    # The pre-commit hook dates the digest by GIT_COMMITTER_DATE, else by the clock in UTC:
+    # dates shown in UTC can fall on another day than in the committer's offset.
+    for moment in [when.astimezone(dt.UTC)] + ([when] if when.utcoffset() else []):
+        wanted = committed.render(compute_standing(workspace, moment, source="head"), where)
+        held = {}
+        for rel in wanted:
+            try:
+                held[rel] = repo[tree[rel].id].read_raw()
+            except KeyError:
+                continue
+        if {rel: _without_as_of(data) for rel, data in held.items()} == \
+                {rel: _without_as_of(data) for rel, data in wanted.items()}:
+            return None
     return (f"{where}/ in HEAD is not up to date with HEAD's entries (committed without journal's hooks, or "
             f"rebased); your next journal commit updates it, or run `journal digest --markdown-only` and commit "
             f"{where}/")
