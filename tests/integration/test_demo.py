@@ -251,6 +251,7 @@ def test_the_demo_tells_the_same_story_at_any_hour(run, tmp_path: Path, monday: 
     status --json` at that hour: the figures README promises, the same every time."""
     every = 3 if monday.startswith("2027-02") else 6
     demos: dict[int, Path] = {}
+    threads = set()  # every thread's answers and referee verdicts, as one story per hour
     for now in _any_hour_instants(dt.datetime.fromisoformat(monday), every):
         weeks = shift_weeks(SCRIPT["anchor"], now, ZONES.values())
         if weeks not in demos:
@@ -288,8 +289,13 @@ def test_the_demo_tells_the_same_story_at_any_hour(run, tmp_path: Path, monday: 
             assert {k: counts[k] for k in want} == want, (label, member)
             assert counts["waiting"] == 0, (label, member)
         assert data["responses"]["pact_reply_streaks"] == EXPECT["reply_streaks"], label
+        told = [(t["member"], [(r["partner"], r["state"]) for r in t["responses"]], t["verdicts"])
+                for t in data["responses"]["threads"]]
+        assert not any("" in verdicts for _, _, verdicts in told), label  # no verdict still awaited
+        threads.add(json.dumps(told))
         status = run("-C", repo, "status", "--json", "--now", now.isoformat())
         state = json.loads(status.out)
         assert state["waiting_for_your_reply"] == [], label
         assert {m["member"]: m["state"] for m in state["members"] if m["member"] in ("carol", "dan")} == \
             {"carol": "paused", "dan": "paused"}, label
+    assert len(threads) == 1
