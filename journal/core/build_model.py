@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from journal.core import layout, periods
@@ -348,7 +349,9 @@ def terms_in_force(today: list[ContractTerms], versions: Mapping[str, tuple[tupl
     unusable version leaves the one before in force. Empty when nothing was committed."""
     timelines: dict[str, list[tuple[dt.datetime | None, ContractTerms]]] = {}
     for t in today:
-        usable = [(at, _terms(t.slug, c, t.pauses)) for at, c in versions.get(t.slug, ()) if c.usable]
+        # Pauses and review dates are today's (review-due is a flag of the current period).
+        usable = [(at, replace(_terms(t.slug, c, t.pauses), review_every=t.review_every))
+                  for at, c in versions.get(t.slug, ()) if c.usable]
         timelines[t.slug] = usable or [(None, t)]
     if not any(at is not None for timeline in timelines.values() for at, _ in timeline):
         return []
