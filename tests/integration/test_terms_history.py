@@ -96,6 +96,12 @@ def test_a_cadence_change_keeps_the_weeks_before_it_weekly(run, commit, tmp_path
     assert _member(data, "alice")["current"] == 4
     assert list(_weeks(data, "bob"))[:2] == ["2026-W46", "2026-W47"]
     assert set(_weeks(data, "bob").values()) - {"on_time", "missed", "pending"} == set()
+    # Weeks and days side by side in one member's record: every report shows them.
+    repo, now = tmp_path / "repo", "2026-11-27T12:00:00+09:00"
+    assert run("-C", repo, "streaks", "--now", now).code == 0
+    assert run("-C", repo, "status", "--json", "--now", now).code == 0
+    result = run("-C", repo, "digest", "--out", tmp_path / "site", "--now", now)
+    assert result.code == 0, result.err
 
 
 def test_misses_owe_the_stakes_in_force_when_they_closed(run, commit, tmp_path: Path) -> None:
@@ -148,3 +154,19 @@ def test_a_renamed_contract_keeps_its_history_and_its_pauses(run, commit, tmp_pa
     # The pause was announced a month ahead, under the old name: it still counts.
     assert weeks["2026-W49"] == "paused"
     assert "pause-without-notice" not in _member(data, "bob")["flags"]
+
+
+def test_the_cache_keeps_each_version_and_one_it_cannot_read_is_rebuilt(run, commit, tmp_path: Path) -> None:
+    _two_weeks_each(commit)
+    commit({"contracts/pact.md": PACT.replace("grace: 12h", "grace: 0h")}, "2026-11-24T09:00:00+00:00")
+    commit({"contracts/pact.md": PACT.replace("grace: 12h", "grace: 0h") + "Signed.\n"}, "2026-11-24T10:00:00+00:00")
+    first = _streaks(run, tmp_path)
+    cache = tmp_path / "repo/.git/journal/history.json"
+    saved = json.loads(cache.read_text(encoding="utf-8"))
+    # The first version and the grace change; an edit below the front matter is no new version.
+    assert [json.loads(t[4]).get("grace") for t in saved["terms"]] in (["12h", "0h"], ["0h", "12h"])
+    saved["terms"][0][4] = "{not json"
+    cache.write_text(json.dumps(saved), encoding="utf-8")
+    assert _streaks(run, tmp_path) == first
+    rebuilt = json.loads(cache.read_text(encoding="utf-8"))["terms"]
+    assert sorted(json.loads(t[4])["grace"] for t in rebuilt) == ["0h", "12h"]
