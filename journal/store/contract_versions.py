@@ -26,8 +26,10 @@ class ContractVersions:
 
     def __init__(self, repo: pygit2.Repository) -> None:
         self.repo = repo
+        self.read = lru_cache(maxsize=256)(self._read)
         self.terms_of = lru_cache(maxsize=256)(self._terms_of)
         self.by_front_matter: dict[str, str | None] = {}
+        self.parsed: dict[str, dict[str, Any] | None] = {}
 
     def changed(self, tree: dict[str, pygit2.Oid], parents: list[dict[str, pygit2.Oid]]) -> list[tuple[str, str, str]]:
         """(slug, terms, slug it was renamed from or "") for each contract file in `tree` whose
@@ -52,30 +54,39 @@ class ContractVersions:
             found.append((name[: -len(".md")], version, renamed_from[: -len(".md")]))
         return found
 
-    def _terms_of(self, oid: pygit2.Oid) -> str | None:
-        """A contract version's verdict terms as canonical JSON; None if it cannot be read."""
+    def _read(self, oid: pygit2.Oid) -> tuple[bytes, str, str] | None:
+        """A contract blob's bytes, its text and its front matter's text; None if unreadable."""
         blob = self.repo.get(oid)
         if not isinstance(blob, pygit2.Blob):
             return None
+        raw = blob.data
         try:
-            text = blob.data.decode("utf-8").replace("\r\n", "\n")
-            yaml_text = split_front_matter(text)[0]
+            text = raw.decode("utf-8").replace("\r\n", "\n")
+            return raw, text, split_front_matter(text)[0]
         except (UnicodeDecodeError, EntryProblem):
             return None
+
+    def data(self, yaml_text: str, text: str) -> dict[str, Any] | None:
+        """The front matter `yaml_text` of `text`, parsed once; None if it is no mapping."""
+        if yaml_text not in self.parsed:
+            try:
+                data = load_front_matter(text)
+            except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
+                data = None
+            self.parsed[yaml_text] = data if isinstance(data, dict) else None
+        return self.parsed[yaml_text]
+
+    def _terms_of(self, oid: pygit2.Oid) -> str | None:
+        """A contract version's verdict terms as canonical JSON; None if it cannot be read."""
+        read = self.read(oid)
+        if read is None:
+            return None
+        _, text, yaml_text = read
         if yaml_text not in self.by_front_matter:
-            self.by_front_matter[yaml_text] = _terms_in(text)
+            data = self.data(yaml_text, text)
+            self.by_front_matter[yaml_text] = None if data is None else json.dumps(
+                _plain(build_model.terms_fields(data)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return self.by_front_matter[yaml_text]
-
-
-def _terms_in(text: str) -> str | None:
-    try:
-        data = load_front_matter(text)
-    except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
-        return None
-    if not isinstance(data, dict):
-        return None
-    return json.dumps(_plain(build_model.terms_fields(data)), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
 
 
 def _plain(value: Any) -> Any:

@@ -14,7 +14,7 @@ from typing import Any, cast
 import pygit2
 
 from journal.core import build_model
-from journal.core.entries import EntryProblem, load_front_matter, load_yaml, split_front_matter
+from journal.core.entries import load_yaml
 from journal.core.layout import (
     CHECKINS,
     CONFIG,
@@ -371,30 +371,21 @@ class _Trees:
                 and e.name is not None and e.name.endswith(".md") and is_slug(e.name[:-3])}
 
     def _pauses_of(self, oid: pygit2.Oid) -> frozenset[tuple[str, str, str]]:
-        blob = self.repo.get(oid)
-        if not isinstance(blob, pygit2.Blob):
-            return frozenset()
-        raw = blob.data
         # Parsing YAML is what a busy history's walk would spend its time on, so a version
         # is parsed only when its bytes can name pauses (the key written out, or spelled
         # with escapes), and only once per distinct front matter: contracts are mostly
-        # edited below it.
-        if b"pauses" not in raw and b"\\" not in raw:
+        # edited below it. The contract's terms are read from the same parse.
+        read = self.versions.read(oid)
+        if read is None or (b"pauses" not in read[0] and b"\\" not in read[0]):
             return frozenset()
-        try:
-            text = raw.decode("utf-8").replace("\r\n", "\n")
-            yaml_text = split_front_matter(text)[0]
-        except (UnicodeDecodeError, EntryProblem):
-            return frozenset()
+        _, text, yaml_text = read
         if yaml_text not in self.by_front_matter:
-            self.by_front_matter[yaml_text] = _pauses_in(text)
+            self.by_front_matter[yaml_text] = _pauses_in(self.versions.data(yaml_text, text))
         return self.by_front_matter[yaml_text]
 
 
-def _pauses_in(text: str) -> frozenset[tuple[str, str, str]]:
-    try:
-        data = load_front_matter(text)
-    except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
+def _pauses_in(data: dict[str, Any] | None) -> frozenset[tuple[str, str, str]]:
+    if data is None:
         return frozenset()
     pauses = build_model.contract("", None, data=data if isinstance(data, dict) else {}).pauses
     return frozenset((p.member, p.start.isoformat(), p.end.isoformat()) for p in pauses if is_slug(p.member))
