@@ -39,6 +39,10 @@ from journal.core.recalibration import (
 # * Contracts whose cadence differs from the member's earliest contract are ignored for
 #   that member; periods between contracts (or in none) are paused and take their due
 #   time from the member's earliest contract.
+# * A closed period is judged by the contracts as committed when it closed (TermsInForce),
+#   an open one by today's. When a member's cadence changes, the period open at the change
+#   and the new cadence's periods that closed before it are not judged: neither set of
+#   terms asked for them.
 # * Rates (on_time_rate, completion) are fractions 0..1, unrounded; score is 0..100 to one
 #   decimal; owed is rounded to cents. Unknown outcome statuses are ignored.
 # * "recalibrate" looks at the most recent check-ins only: the last 3 with outcomes all
@@ -253,10 +257,10 @@ def _judge_regime(
         return
     first = min(span[0] for _, span in spans)
     last = max(span[1] for _, span in spans)
-    if since is not None:  # only periods that can close from `since` on (a day's slack for zones)
+    if since is not None:  # only periods that can close from `since` on (two days' slack for zones)
         slack = period_days(cadence) + max(c.grace for c in mine) + timedelta(days=2)
         first = max(first, (since - slack).date())
-    if after is not None and after[0] is not None:  # a period starting after the next set came is its
+    if after is not None and after[0] is not None:  # one starting after the next set came closes under it
         last = min(last, after[0].date() + timedelta(days=2))
     for key in keys_between(date_key(first, cadence), date_key(last, cadence), cadence):
         begins = key_start(key, cadence)
