@@ -54,6 +54,8 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
         raise JournalError(f"unknown member '{only}'", hint="members are listed under `members:` in journal.yaml")
     history = workspace.history()
     terms, skipped = build_model.contract_terms(journal, history.pauses if history else {})
+    # Closed periods keep the terms committed when they closed; open ones follow `terms`.
+    in_force = build_model.terms_in_force(terms, history.contracts if history else {})
     warnings += skipped + list(history.warnings if history else [])
     responses = _responses(journal, history, now)
     disputed = responses.disputed()
@@ -74,7 +76,7 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
         reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
                                       outcomes, now, zones=zones,
                                       cut=history.cut if history else None,
-                                      grafts=history.grafts if history else frozenset()))
+                                      grafts=history.grafts if history else frozenset(), terms=in_force))
     by_id = {r.member: r for r in reports}
     # With --member, only the pacts that member is a party to.
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms if only is None or only in t.parties)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from journal.core import layout, periods
@@ -41,7 +42,7 @@ from journal.core.model import (
 )
 from journal.core.rules import Journal
 from journal.core.schema import DEFAULTS, parse_date, parse_number
-from journal.core.streaks import ContractTerms
+from journal.core.streaks import ContractTerms, TermsInForce
 from journal.core.streaks import Pause as StreakPause
 
 E = TypeVar("E")
@@ -309,15 +310,64 @@ def contract_terms(journal: Journal, announced: Mapping[PauseKey, dt.datetime]) 
         if c.due is None:
             warnings.append(f"{c.path}: skipped (invalid due; run `journal check`)")
             continue
-        terms.append(ContractTerms(
-            slug=slug, parties=c.parties, effective=c.effective, until=c.until, cadence=c.cadence.value,
-            due=c.due, grace=c.grace, notice=c.notice,
-            per_miss=c.stakes.per_miss or 0.0 if c.stakes is not None else 0.0,
-            review_every=c.review_every,
-            pauses=tuple(StreakPause(p.member, p.start, p.end, announced.get((slug, p.member, str(p.start), str(p.end))),
-                                     p.reason) for p in c.pauses),
-        ))
+        pauses = tuple(StreakPause(p.member, p.start, p.end, announced.get((slug, p.member, str(p.start), str(p.end))),
+                                   p.reason) for p in c.pauses)
+        terms.append(_terms(slug, c, pauses))
     return terms, warnings
+
+
+def _terms(slug: str, c: Contract, pauses: tuple[StreakPause, ...]) -> ContractTerms:
+    assert c.effective is not None and c.cadence is not None and c.due is not None  # callers check c.usable
+    return ContractTerms(
+        slug=slug, parties=c.parties, effective=c.effective, until=c.until, cadence=c.cadence.value,
+        due=c.due, grace=c.grace, notice=c.notice,
+        per_miss=c.stakes.per_miss or 0.0 if c.stakes is not None else 0.0,
+        review_every=c.review_every, pauses=pauses,
+    )
+
+
+# What of a contract decides verdicts and stakes: the history keeps each committed version
+# of these (pauses are read from today's contract, with the time each was announced).
+TERMS_FIELDS = ("parties", "effective", "until", "cadence", "due", "grace", "notice", "stakes")
+
+
+def terms_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The verdict terms of a contract's front matter, as written (of `stakes` only `per_miss`)."""
+    found = {key: data[key] for key in TERMS_FIELDS if key in data}
+    if "stakes" in found:
+        stakes = found["stakes"]
+        found["stakes"] = {"per_miss": stakes.get("per_miss")} if isinstance(stakes, dict) and stakes else None
+    return found
+
+
+def terms_in_force(today: list[ContractTerms], versions: Mapping[str, tuple[tuple[dt.datetime, Contract], ...]]
+                   ) -> list[TermsInForce]:
+    """Today's contracts through their committed history, oldest first (see streaks.TermsInForce).
+
+    `versions` holds each contract's committed terms by slug, oldest first, from the author
+    time it came in. A contract's first version also stands for the time before it; an
+    unusable version leaves the one before in force. Empty when nothing was committed."""
+    timelines: dict[str, list[tuple[dt.datetime | None, ContractTerms]]] = {}
+    for t in today:
+        # Pauses and review dates are today's (review-due is a flag of the current period).
+        usable = [(at, replace(_terms(t.slug, c, t.pauses), review_every=t.review_every))
+                  for at, c in versions.get(t.slug, ()) if c.usable]
+        timelines[t.slug] = usable or [(None, t)]
+    if not any(at is not None for timeline in timelines.values() for at, _ in timeline):
+        return []
+    instants = sorted({at.astimezone(dt.UTC) for timeline in timelines.values() for at, _ in timeline[1:]
+                       if at is not None})
+    found = []
+    for since in [None, *instants]:
+        in_force = []
+        for timeline in timelines.values():
+            chosen = timeline[0][1]
+            for at, terms in timeline[1:]:
+                if at is not None and since is not None and at <= since:
+                    chosen = terms
+            in_force.append(chosen)
+        found.append(TermsInForce(since, tuple(in_force)))
+    return found
 
 
 def outcomes(journal: Journal, member: str) -> dict[str, tuple[tuple[str, str], ...]]:

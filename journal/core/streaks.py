@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -41,6 +41,10 @@ from journal.core.recalibration import (
 # * Contracts whose cadence differs from the member's earliest contract are ignored for
 #   that member; periods between contracts (or in none) are paused and take their due
 #   time from the member's earliest contract.
+# * A closed period is judged by the contracts as committed when it closed (TermsInForce),
+#   an open one by today's. When a member's cadence changes, the period open at the change
+#   and the new cadence's periods that closed before it are not judged: neither set of
+#   terms asked for them.
 # * Rates (on_time_rate, completion) are fractions 0..1, unrounded; score is 0..100 to one
 #   decimal; owed is rounded to cents. Unknown outcome statuses are ignored.
 # * "recalibrate" looks at the most recent check-ins only: the last 3 with outcomes all
@@ -89,6 +93,14 @@ class ContractTerms:
 
 
 @dataclass(frozen=True)
+class TermsInForce:
+    """The contracts as committed from `since` (author time) on; None: since before any history."""
+
+    since: datetime | None
+    contracts: tuple[ContractTerms, ...]
+
+
+@dataclass(frozen=True)
 class Filing:
     """The commit that first brought a member's check-in for `period` into history."""
 
@@ -108,6 +120,8 @@ class PeriodStatus:
     start: datetime
     due: datetime
     closes: datetime
+    # The contracts the period was judged under: (slug, its parties then).
+    contracts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,40 +170,28 @@ def compute_member(
     zones: Sequence[tuple[datetime, ZoneInfo]] = (),
     cut: datetime | None = None,
     grafts: frozenset[str] = frozenset(),
+    terms: Sequence[TermsInForce] = (),
 ) -> MemberReport:
     """Every period of `member` since their first contract, judged as of `now`.
 
     `zones` are the member's committed zones, oldest first (when each came in force): a
     period closed by `now` is judged in the zone in force when it closed, an open one in
-    `tz`. With `cut` (a shallow history's start), periods whose filing may lie before the
-    cut, or was seen only in a commit the history was cut at (`grafts`), are unknown and
-    left out: neither missed, nor counted, nor owed."""
+    `tz`. `terms` are the committed sets of contracts, oldest first (see TermsInForce): a
+    closed period is judged by the set in force when it closed, an open one by `contracts`
+    (today's); without `terms`, `contracts` judge every period. With `cut` (a shallow
+    history's start), periods whose filing may lie before the cut, or was seen only in a
+    commit the history was cut at (`grafts`), are unknown and left out: neither missed,
+    nor counted, nor owed."""
     now_utc = _utc(now)
-    mine = sorted(
-        (c for c in contracts if member in c.parties), key=lambda c: (c.effective, c.slug)
-    )
-    cadence = mine[0].cadence if mine else ""
-    spans = [
-        (c, span) for c in mine if c.cadence == cadence and (span := _span(c, tz, now)) is not None
-    ]
-    statuses: list[PeriodStatus] = []
-    closed: list[bool] = []
-    if spans:
-        first = min(span[0] for _, span in spans)
-        last = max(span[1] for _, span in spans)
-        for key in keys_between(date_key(first, cadence), date_key(last, cadence), cadence):
-            begins = key_start(key, cadence)
-            in_force = [c for c, (a, b) in spans if a <= begins <= b]
-            terms = in_force[0] if in_force else mine[0]
-            zone = _zone_in_force(key, cadence, terms, tz, zones, now_utc)
-            period = make_period(key, cadence, zone, terms.due, terms.grace)
-            filing = filings.get(key)
-            if filing is not None and _utc(filing.at) > now_utc:
-                filing = None
-            if cut is not None and _unknown(period, filing, cut, grafts):
-                continue
-            statuses.append(_judge(period, filing, in_force, member, zone, now_utc))
-            closed.append(now_utc >= _utc(period.closes))
+    regimes = _regimes(member, contracts, terms, now_utc)
+    judged: dict[str, tuple[PeriodStatus, float]] = {}
+    for i, (since, mine) in enumerate(regimes):
+        after = regimes[i + 1] if i + 1 < len(regimes) else None
+        for status, stake in _judge_regime(member, tz, mine, since, after, filings, now_utc, zones, cut, grafts):
+            judged[status.period] = (status, stake)
+    ordered = sorted(judged.values(), key=lambda j: (key_start(j[0].period, _cadence(j[0].period)), j[0].period))
+    statuses = [status for status, _ in ordered]
+    closed = [now_utc >= _utc(s.closes) for s in statuses]
 
     # Filed periods are settled at once: the rates must not change hours after a check-in
     # when its grace runs out (a Sunday check-in would count only from Monday morning).
@@ -197,17 +199,16 @@ def compute_member(
                if s.status != PAUSED and (c or s.status in FINAL)]
     current, longest = streak_lengths(s.status for s in statuses)
     counts = Counter(s.status for s in statuses)
-    owed = sum(
-        c.per_miss
-        for c, (a, b) in spans
-        for s in statuses
-        if s.status == MISSED and a <= key_start(s.period, cadence) <= b
-    )
+    # Each miss owes the stakes of the terms it was judged under.
+    owed = sum(stake for status, stake in ordered if status.status == MISSED)
     checkins = _checkins_with_outcomes(outcomes, filings, now_utc)
     flags = {flag for s in statuses for flag in s.flags if flag != LATE}
     if needs_recalibration(checkins):
         flags.add("recalibrate")
-    if spans and _review_due(spans, _acting_period(statuses, now_utc) or period_key(now, cadence, tz), cadence):
+    today = regimes[-1][1] if regimes else ()
+    spans = _spans(today, tz, now)
+    if spans and _review_due(spans, _acting_period(statuses, now_utc) or period_key(now, today[0].cadence, tz),
+                             today[0].cadence):
         flags.add("review-due")
     if len(settled) >= LATE_RUN and all(s.status == LATE for s in settled[-LATE_RUN:]):
         flags.add("late-streak")
@@ -227,31 +228,110 @@ def compute_member(
     )
 
 
+def _regimes(member: str, today: Sequence[ContractTerms], terms: Sequence[TermsInForce], now: datetime
+             ) -> list[tuple[datetime | None, tuple[ContractTerms, ...]]]:
+    """The member's contracts through time, oldest first: (in force from, contracts
+    sorted by effective date); the first also before its time, the last (today's) from
+    `now` on. Terms committed after `now` are not known yet."""
+    def mine(contracts: Iterable[ContractTerms]) -> tuple[ContractTerms, ...]:
+        return tuple(sorted((c for c in contracts if member in c.parties), key=lambda c: (c.effective, c.slug)))
+
+    regimes: list[tuple[datetime | None, tuple[ContractTerms, ...]]] = []
+    for version in terms:
+        since = _utc(version.since) if version.since is not None else None
+        if since is not None and since > now:
+            break
+        if not regimes:
+            since = None
+        contracts = mine(version.contracts)
+        if not regimes or regimes[-1][1] != contracts:
+            regimes.append((since, contracts))
+    if not regimes or regimes[-1][1] != mine(today):
+        regimes.append((now if regimes else None, mine(today)))
+    return regimes
+
+
+def _judge_regime(
+    member: str, tz: ZoneInfo, mine: tuple[ContractTerms, ...], since: datetime | None,
+    after: tuple[datetime | None, tuple[ContractTerms, ...]] | None, filings: Mapping[str, Filing],
+    now: datetime, zones: Sequence[tuple[datetime, ZoneInfo]], cut: datetime | None, grafts: frozenset[str],
+) -> Iterator[tuple[PeriodStatus, float]]:
+    """The periods one set of terms governs: those closing from `since` on and before the
+    next set (`after`) claims them; each with the stakes a miss of it owes."""
+    cadence = mine[0].cadence if mine else ""
+    spans = _spans(mine, tz, now)
+    if not spans:
+        return
+    first = min(span[0] for _, span in spans)
+    last = max(span[1] for _, span in spans)
+    if since is not None:  # only periods that can close from `since` on (two days' slack for zones)
+        slack = period_days(cadence) + max(c.grace for c in mine) + timedelta(days=2)
+        first = max(first, (since - slack).date())
+    if after is not None and after[0] is not None:  # one starting after the next set came closes under it
+        last = min(last, after[0].date() + timedelta(days=2))
+    for key in keys_between(date_key(first, cadence), date_key(last, cadence), cadence):
+        begins = key_start(key, cadence)
+        in_force = [c for c, (a, b) in spans if a <= begins <= b]
+        terms = in_force[0] if in_force else mine[0]
+        zone = _zone_in_force(key, cadence, terms, tz, zones, now)
+        period = make_period(key, cadence, zone, terms.due, terms.grace)
+        if since is not None and _utc(period.closes) < since:
+            continue  # closed under the terms before
+        if after is not None and _claimed(key, cadence, period, after, tz, zones, now):
+            continue
+        filing = filings.get(key)
+        if filing is not None and _utc(filing.at) > now:
+            filing = None
+        if cut is not None and _unknown(period, filing, cut, grafts):
+            continue
+        yield _judge(period, filing, in_force, member, zone, now), sum(c.per_miss for c in in_force)
+
+
+def _claimed(key: str, cadence: str, period: Period, after: tuple[datetime | None, tuple[ContractTerms, ...]],
+             tz: ZoneInfo, zones: Sequence[tuple[datetime, ZoneInfo]], now: datetime) -> bool:
+    """Whether the next set of terms judges period `key`: it came before the period closes
+    (by its own due and grace when it keeps the cadence, else by the period's own)."""
+    since, mine = after
+    if since is None:
+        return True
+    if mine and mine[0].cadence == cadence:
+        begins = key_start(key, cadence)
+        in_force = [c for c, (a, b) in _spans(mine, tz, now) if a <= begins <= b]
+        terms = in_force[0] if in_force else mine[0]
+        zone = _zone_in_force(key, cadence, terms, tz, zones, now)
+        period = make_period(key, cadence, zone, terms.due, terms.grace)
+    return since <= _utc(period.closes)
+
+
+def _spans(mine: Sequence[ContractTerms], tz: ZoneInfo, now: datetime
+           ) -> list[tuple[ContractTerms, tuple[date, date]]]:
+    """The member's contracts of their earliest contract's cadence, with the dates each governs."""
+    cadence = mine[0].cadence if mine else ""
+    return [(c, span) for c in mine if c.cadence == cadence and (span := _span(c, tz, now)) is not None]
+
+
+def _cadence(key: str) -> str:
+    return cadence_of(key) or "weekly"
+
+
 def pact_streak(contract: ContractTerms, reports: Mapping[str, MemberReport]) -> int:
-    """Current run of periods in which every party counted; any party paused skips one."""
-    if not contract.parties or contract.parties[0] not in reports:
-        return 0
-    cadence = contract.cadence
-    first = key_start(date_key(contract.effective, cadence), cadence)
-    last = key_start(date_key(contract.until, cadence), cadence) if contract.until else None
-    by_party = {
-        party: {s.period: s.status for s in reports[party].periods}
-        for party in contract.parties
-        if party in reports
-    }
+    """Current run of periods in which every party counted; any party paused skips one.
+
+    A period's parties are those of the terms it was judged under (a member who joined
+    later owes nothing for the periods before)."""
+    parties: dict[str, tuple[str, ...]] = {}
+    by_member: dict[str, dict[str, str]] = {}
+    for member, report in reports.items():
+        for status in report.periods:
+            for slug, listed in status.contracts:
+                if slug == contract.slug:
+                    parties.setdefault(status.period, listed)
+                    by_member.setdefault(member, {})[status.period] = status.status
     combined = []
-    for status in reports[contract.parties[0]].periods:
-        if cadence_of(status.period) != cadence:
-            # The member's periods follow their earliest contract's cadence; a contract of
-            # another cadence has no periods of its own here, and its keys are not ours.
-            continue
-        begins = key_start(status.period, cadence)
-        if begins < first or (last is not None and begins > last):
-            continue
+    for key in sorted(parties, key=lambda k: (key_start(k, _cadence(k)), k)):
         # A party whose clock has not reached this period yet (another zone) has no
         # status for it: pending, like a period not yet due.
-        seen = [by_party.get(p, {}).get(status.period, PENDING) for p in contract.parties]
-        combined.append(_combine(seen))
+        combined.append(_combine([by_member.get(p, {}).get(key, PENDING) for p in parties[key]]))
     return streak_lengths(combined)[0]
 
 
@@ -328,6 +408,7 @@ def _judge(
         start=period.start,
         due=period.due,
         closes=period.closes,
+        contracts=tuple((c.slug, c.parties) for c in in_force),
     )
 
 

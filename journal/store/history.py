@@ -14,7 +14,7 @@ from typing import Any, cast
 import pygit2
 
 from journal.core import build_model
-from journal.core.entries import EntryProblem, load_front_matter, load_yaml, split_front_matter
+from journal.core.entries import load_yaml
 from journal.core.layout import (
     CHECKINS,
     CONFIG,
@@ -26,7 +26,10 @@ from journal.core.layout import (
     parse_checkin_name,
     parse_reply_name,
 )
+from journal.core.model import Contract
+from journal.store import contract_versions
 from journal.store.commits import author, shallow_cut, shallow_grafts, shallow_warnings, stamp, when
+from journal.store.contract_versions import ContractVersions
 from journal.store.history_cache import (
     CACHE_FILE,
     Event,
@@ -35,6 +38,7 @@ from journal.store.history_cache import (
     PauseKey,
     ReplyKey,
     Seen,
+    Terms,
     Zones,
     load_cache,
     save_cache,
@@ -93,6 +97,9 @@ class History:
     cut: datetime | None = None
     grafts: frozenset[str] = frozenset()
     replies: dict[ReplyKey, Answer] = field(default_factory=dict)
+    # Every committed version of each contract's verdict terms by slug (a renamed contract's
+    # under its new name too), oldest first: (author time, the contract as then written).
+    contracts: dict[str, tuple[tuple[datetime, Contract], ...]] = field(default_factory=dict)
 
 
 def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> History:
@@ -120,13 +127,14 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
 
 
 def _scan(repo: pygit2.Repository, head: pygit2.Oid,
-          base: tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event]] | None
-          ) -> Found:
+          base: tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event],
+                      dict[str, Terms]] | None) -> Found:
     """Walk the commits not yet in `base` and fold what they introduce into it."""
     filings = dict(base[1]) if base else {}
     pauses = dict(base[2]) if base else {}
     zones = dict(base[3]) if base else {}
     replies = dict(base[4]) if base else {}
+    terms = dict(base[5]) if base else {}
     nodes, changed = _walk_new(repo, head, base[0]) if base else _walk_all(repo, head)
     trees = _Trees(repo)
 
@@ -158,9 +166,15 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
                     added.append((oid, found, path, parents, at))
                     times[found] = times.get(found, 0) + 1
         if contracts is not None and all(p[1] != contracts for p in parents):
-            announced = trees.pauses_added(contracts, [p[1] for p in parents])
+            olds = [p[1] for p in parents]
+            announced = trees.pauses_added(contracts, olds)
             if announced:
                 _fold_pauses(pauses, _commit(repo, oid), announced)
+            revised = trees.terms_changed(contracts, olds)
+            if revised:
+                seen = (*stamp(_commit(repo, oid)), str(oid))
+                for slug, version, renamed_from in revised:
+                    terms[f"{oid}:{slug}"] = (*seen, slug, version, renamed_from)
     for member, period in filings:
         found = CheckinName(period, member)
         times[found] = times.get(found, 0) + 1
@@ -178,7 +192,7 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
             _keep_earliest(replies, (found.author, found.to, found.period), event)
         else:
             _keep_earliest(filings, (found.member, found.period), event)
-    return filings, pauses, zones, replies
+    return filings, pauses, zones, replies, terms
 
 
 def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
@@ -256,6 +270,8 @@ class _Trees:
         self.listing = lru_cache(maxsize=256)(self._listing)
         self.pauses_of = lru_cache(maxsize=256)(self._pauses_of)
         self.by_front_matter: dict[str, frozenset[tuple[str, str, str]]] = {}
+        self.blobs = lru_cache(maxsize=64)(self._blobs)
+        self.versions = ContractVersions(repo)
         self.names = lru_cache(maxsize=64)(self._names)
 
     def _tree(self, oid: pygit2.Oid | None) -> pygit2.Tree | None:
@@ -322,7 +338,7 @@ class _Trees:
 
     def pauses_added(self, new: pygit2.Oid, olds: list[pygit2.Oid | None]) -> set[PauseKey]:
         """Pauses in the contracts of `new` that the same contract in no parent had."""
-        tree, parents = self._blobs(new), [self._blobs(o) for o in olds]
+        tree, parents = self.blobs(new), [self.blobs(o) for o in olds]
         found: set[PauseKey] = set()
         for name, blob in tree.items():
             if any(p.get(name) == blob for p in parents):
@@ -331,6 +347,10 @@ class _Trees:
             before = set().union(*(self.pauses_of(p[name]) for p in parents if name in p))
             found |= {(slug, *pause) for pause in self.pauses_of(blob)} - {(slug, *p) for p in before}
         return found
+
+    def terms_changed(self, new: pygit2.Oid, olds: list[pygit2.Oid | None]) -> list[tuple[str, str, str]]:
+        """Contracts of `new` whose verdict terms no parent had (see ContractVersions.changed)."""
+        return self.versions.changed(self.blobs(new), [self.blobs(o) for o in olds])
 
     def zones_of(self, oid: pygit2.Oid) -> dict[str, str]:
         """Member -> zone as journal.yaml blob `oid` writes them (members without one left out)."""
@@ -351,30 +371,21 @@ class _Trees:
                 and e.name is not None and e.name.endswith(".md") and is_slug(e.name[:-3])}
 
     def _pauses_of(self, oid: pygit2.Oid) -> frozenset[tuple[str, str, str]]:
-        blob = self.repo.get(oid)
-        if not isinstance(blob, pygit2.Blob):
-            return frozenset()
-        raw = blob.data
         # Parsing YAML is what a busy history's walk would spend its time on, so a version
         # is parsed only when its bytes can name pauses (the key written out, or spelled
         # with escapes), and only once per distinct front matter: contracts are mostly
-        # edited below it.
-        if b"pauses" not in raw and b"\\" not in raw:
+        # edited below it. The contract's terms are read from the same parse.
+        read = self.versions.read(oid)
+        if read is None or (b"pauses" not in read[0] and b"\\" not in read[0]):
             return frozenset()
-        try:
-            text = raw.decode("utf-8").replace("\r\n", "\n")
-            yaml_text = split_front_matter(text)[0]
-        except (UnicodeDecodeError, EntryProblem):
-            return frozenset()
+        _, text, yaml_text = read
         if yaml_text not in self.by_front_matter:
-            self.by_front_matter[yaml_text] = _pauses_in(text)
+            self.by_front_matter[yaml_text] = _pauses_in(self.versions.data(yaml_text, text))
         return self.by_front_matter[yaml_text]
 
 
-def _pauses_in(text: str) -> frozenset[tuple[str, str, str]]:
-    try:
-        data = load_front_matter(text)
-    except Exception:  # noqa: BLE001 - one unreadable old contract must not hide all history
+def _pauses_in(data: dict[str, Any] | None) -> frozenset[tuple[str, str, str]]:
+    if data is None:
         return frozenset()
     pauses = build_model.contract("", None, data=data if isinstance(data, dict) else {}).pauses
     return frozenset((p.member, p.start.isoformat(), p.end.isoformat()) for p in pauses if is_slug(p.member))
@@ -406,7 +417,9 @@ def _commit(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Commit:
 def _history(repo: pygit2.Repository, head: str, found: Found, grafts: list[str]) -> History:
     # Authors go through .mailmap only now, so a changed .mailmap needs no new walk.
     mailmap = pygit2.Mailmap.from_repository(repo)
-    filings, pauses, zones, replies = found
+    filings, pauses, zones, replies, terms = found
+    lines = contract_versions.lineages(terms)
+    pauses = contract_versions.renamed_pauses(pauses, lines)
 
     def stamped(event: Event) -> tuple[str, str, datetime, str, str]:
         time, offset, commit, path, name, email = event
@@ -420,7 +433,8 @@ def _history(repo: pygit2.Repository, head: str, found: Found, grafts: list[str]
     return History(head, {k: Filing(*k, *stamped(filings[k])) for k in sorted(filings)},
                    {k: when(*pauses[k][:2]) for k in sorted(pauses)},
                    shallow_warnings(repo, grafts), versions, shallow_cut(repo, grafts), frozenset(grafts),
-                   {k: Answer(*k, *stamped(replies[k])) for k in sorted(replies)})
+                   {k: Answer(*k, *stamped(replies[k])) for k in sorted(replies)},
+                   contract_versions.typed(lines))
 
 
 def _is_ancestor(repo: pygit2.Repository, old: str, head: pygit2.Oid) -> bool:

@@ -15,7 +15,7 @@ from journal.store.local_state import read_json
 
 CACHE_FILE = "history.json"
 # Bump when what counts as a filing changes, so every old cache is rebuilt.
-CACHE_VERSION = 3  # 2: zones in force; 3: replies
+CACHE_VERSION = 4  # 2: zones in force; 3: replies; 4: contract terms in force
 _CACHE_FORMAT = "journal-history"
 
 Key = tuple[str, str]  # (member, period)
@@ -26,18 +26,23 @@ Event = tuple[int, int, str, str, str, str]
 Seen = tuple[int, int, str]  # author time, offset, commit
 # A version of journal.yaml's zones: author time, offset, commit, member -> zone as written.
 Zones = tuple[int, int, str, dict[str, str]]
-Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event]]
+# A version of a contract's verdict terms: author time, offset, commit, slug, the terms as
+# canonical JSON text, and the slug it was renamed from ("" if none).
+Terms = tuple[int, int, str, str, str, str]
+Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event], dict[str, Terms]]
 
 
 def load_cache(path: Path, grafts: list[str]
-                ) -> tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event]] | None:
+                ) -> tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event],
+                           dict[str, Terms]] | None:
     """The cached walk, or None for anything but a well-formed cache of this very format."""
     raw = read_json(path)  # None for anything this machine cannot use: the walk is redone
     if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
             or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
             or not is_commit_id(raw.get("head"))
             or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)
-            or not isinstance(raw.get("zones"), list) or not isinstance(raw.get("replies"), list)):
+            or not isinstance(raw.get("zones"), list) or not isinstance(raw.get("replies"), list)
+            or not isinstance(raw.get("terms"), list)):
         return None
     filings: dict[Key, Event] = {}
     for item in raw["filings"]:
@@ -65,7 +70,20 @@ def load_cache(path: Path, grafts: list[str]
         if parse_reply_name(f"{item[2]}-{item[0]}-to-{item[1]}.md") != ReplyName(item[2], item[0], item[1]):
             return None
         replies[(item[0], item[1], item[2])] = tuple(item[3:])  # type: ignore[assignment]
-    return raw["head"], filings, pauses, zones, replies
+    terms: dict[str, Terms] = {}
+    for item in raw["terms"]:
+        if not (_shaped(item, "iissss") and is_commit_id(item[2]) and _is_json(item[4])):
+            return None
+        terms[f"{item[2]}:{item[3]}"] = tuple(item)  # type: ignore[assignment]
+    return raw["head"], filings, pauses, zones, replies, terms
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _shaped(item: Any, kinds: str) -> bool:
@@ -80,13 +98,14 @@ def is_commit_id(value: Any) -> bool:
 
 
 def save_cache(path: Path, head: str, grafts: list[str], found: Found) -> None:
-    filings, pauses, zones, replies = found
+    filings, pauses, zones, replies, terms = found
     data = {
         "format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head, "shallow": grafts,
         "filings": [[*key, *event] for key, event in sorted(filings.items())],
         "pauses": [[*key, *seen] for key, seen in sorted(pauses.items())],
         "zones": [[*version[:3], version[3]] for _, version in sorted(zones.items())],
         "replies": [[*key, *event] for key, event in sorted(replies.items())],
+        "terms": [list(version) for _, version in sorted(terms.items())],
     }
     try:
         write_replace(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

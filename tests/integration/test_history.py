@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.core.layout import parse_checkin_name
-from journal.store import history
+from journal.store import contract_versions, history
 from journal.store.history import CACHE_FILE, History, read_history
 
 ALICE = ("Alice Moreno", "alice@example.org")
@@ -276,13 +276,14 @@ def test_contract_front_matter_is_parsed_once_however_often_the_text_below_chang
     repo.commit({"contracts/other.md": '---\ntitle: Other\n"\\x70auses": [{member: alice, from: 2027-03-01, '
                                        'to: 2027-03-07}]\n---\n'}, "2026-11-09T10:00:00+01:00")
     parsed: list[str] = []
-    original = history.load_front_matter
-    monkeypatch.setattr(history, "load_front_matter", lambda text: parsed.append(text) or original(text))
+    original = contract_versions.load_front_matter
+    monkeypatch.setattr(contract_versions, "load_front_matter", lambda text: parsed.append(text) or original(text))
     assert repo.read().pauses == {
         ("pact", "bob", "2026-12-21", "2027-01-03"): datetime(2026, 11, 1, 10, 0, tzinfo=CEST),
         ("other", "alice", "2027-03-01", "2027-03-07"): datetime(2026, 11, 9, 10, 0, tzinfo=CEST),
     }
-    assert len(parsed) == 2  # pact's one front matter, and the escaped version of other
+    # Pact's one front matter, and other's two (each version's terms are read, pauses or not).
+    assert len(parsed) == 3
 
 
 def test_big_year_folder_edits_renames_and_adds_of_the_same_size(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
