@@ -85,7 +85,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class History:
-    """What the commits reachable from `head` say about filings and pauses."""
+    """What the commits reachable from `head` say about filings, pauses, zones and contract terms."""
 
     head: str | None
     filings: dict[Key, Filing]
