@@ -96,3 +96,16 @@ def _thread(t: Thread, zones: dict[str, Any]) -> dict[str, Any]:
                                   for v in p.reply.verdicts],
                      "body": p.reply.body.strip()} for p in t.replies],
     }
+
+
+def latest_threads(overview: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Markdown digests' threads: each member's latest published check-in (as `status`
+    and the calendar take it), when its thread has something in it, in the roster's order.
+    These are the overview's check-in dicts, so a template reads outcomes for kudos. A
+    journal without replies has none."""
+    latest: dict[str, dict[str, Any]] = {}
+    for c in overview["checkins"]:  # newest period first
+        latest.setdefault(c["member"], c)
+    found = [latest.get(m["id"]) for m in overview["members"]]
+    return [c for c in found if c is not None and c.get("thread")
+            and (c["thread"]["replies"] or c["thread"]["responses"])]
