@@ -1,9 +1,12 @@
 """Replies at scale: 10 members x 5 years of weekly check-ins, with and without a reply to
 every check-in from five partners each (~13,000 replies, one commit per entry).
 
-Prints `journal check`, `journal streaks --json` (cold: no history cache) and `journal
-digest` for both repositories and the ratio; the target is within 1.5x of the times
-without replies. Repositories are built once with `git fast-import` under benchmarks/.work/.
+Times `journal check`, `journal streaks --json` and `journal digest` on both repositories,
+cold (no caches under .git/journal) and warm (the caches an earlier command left: what a
+partner pays on every command after the first), as interleaved rounds (timing.py), and
+prints the median ratio with / without replies per round; the target is 1.5x. A cold
+digest builds a fresh site; a warm one rebuilds the site it left (nothing changed). Repositories are built once with `git fast-import` under
+benchmarks/.work/.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from scale import measure  # noqa: E402
 from synth import fast_import, journal_files, reply_files  # noqa: E402
+from timing import Case, compile_installed, report, run_rounds  # noqa: E402
 
 START = dt.date(2021, 11, 29)
 
@@ -68,35 +72,46 @@ def build(repo: Path, with_replies: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3, help="best of this many runs per command")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (at least 5)")
+    parser.add_argument("--caches", choices=["cold", "warm", "both"], default="both")
     opts = parser.parse_args()
+    compile_installed()
     now = ["--now", "2026-11-25T12:00:00+00:00"]
-    times: dict[str, dict[str, float]] = {}
-    for label, with_replies in (("without replies", False), ("with replies", True)):
-        repo = HERE / ".work" / f"replies-{'with' if with_replies else 'without'}"
+    repos = {}
+    for label, with_replies in (("without", False), ("with", True)):
+        repo = repos[label] = HERE / ".work" / f"replies-{label}"
         build(repo, with_replies)
         commits = subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True,
                                  text=True, check=True).stdout.strip()
         replies = sum(1 for _ in (repo / "replies").rglob("*.md")) if with_replies else 0
-        print(f"{label}: {commits} commits, {replies} replies")
-        journal = [sys.executable, "-m", "journal", "-C", str(repo)]
-        site = repo.parent / f"{repo.name}-site"
-        for name, args in [("check", ["check"]), ("streaks", ["streaks", "--json", *now]),
-                           ("digest", ["digest", "--out", str(site), *now])]:
-            best = float("inf")
-            for _ in range(opts.runs):
-                shutil.rmtree(repo / ".git" / "journal", ignore_errors=True)  # cold: no history cache
-                shutil.rmtree(site, ignore_errors=True)
-                seconds, _, code = measure(journal + args)
-                if code not in (0, 1):
-                    sys.exit(f"journal {name} failed (exit {code})")
-                best = min(best, seconds)
-            times.setdefault(name, {})[label] = best
-            print(f"  journal {name:<8} {best:7.2f} s")
-    print("ratio with / without replies (target <= 1.5):")
-    for name, t in times.items():
-        ratio = t["with replies"] / t["without replies"]
-        print(f"  {name:<8} {ratio:5.2f}x   {'OK' if ratio <= 1.5 else 'OVER'}")
+        print(f"{label} replies: {commits} commits, {replies} replies")
+    commands = [("check", ["check"]), ("streaks", ["streaks", "--json", *now]), ("digest", ["digest", *now])]
+    temperatures = ["cold", "warm"] if opts.caches == "both" else [opts.caches]
+    cases: list[Case] = []
+    for temperature in temperatures:
+        for name, args in commands:
+            for label, repo in repos.items():
+                site = repo.parent / f"{repo.name}-site"
+
+                def prepare(_round: int, repo: Path = repo, site: Path = site, cold: bool = temperature == "cold") -> None:
+                    if cold:  # warm keeps the caches and the site the previous round left
+                        shutil.rmtree(repo / ".git" / "journal", ignore_errors=True)
+                        shutil.rmtree(site, ignore_errors=True)
+
+                extra = ["--out", str(site)] if name == "digest" else []
+                cases.append(Case(f"{temperature} {name} {label} replies",
+                                  [sys.executable, "-m", "journal", "-C", str(repo), *args, *extra],
+                                  prepare=prepare, ok=(0, 1)))
+    if "warm" in temperatures:  # the caches and sites the warm cases start from
+        for repo in repos.values():
+            subprocess.run([sys.executable, "-m", "journal", "-C", str(repo), "digest", *now,
+                            "--out", str(repo.parent / f"{repo.name}-site")], capture_output=True, check=False)
+    floor = run_rounds(cases, opts.rounds)
+    report("replies: 10 members x 5 years, without and with 13,000 replies", cases, floor)
+    print("ratio with / without replies, median over rounds (target <= 1.5):")
+    for without, with_ in zip(cases[::2], cases[1::2], strict=True):
+        ratio = statistics.median(w / o for w, o in zip(with_.times, without.times, strict=True))
+        print(f"  {without.name.replace(' without replies', ''):<16} {ratio:5.2f}x   {'OK' if ratio <= 1.5 else 'OVER'}")
 
 
 if __name__ == "__main__":

@@ -170,13 +170,19 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     from journal.core import layout
     from journal.core import problems as P
     from journal.core.rules import check_entries
-    from journal.store.git import cache_dir, load_files
+    from journal.store.git import cache_dir
     from journal.store.workspace import open_repository
-    from journal.store.worktree import read_worktree, relative_to_root
+    from journal.store.worktree import relative_to_root
+    from journal.store.worktree_cache import load_worktree
 
     fmt = "json" if as_json else fmt
     root = state.root()
-    files, read_problems = read_worktree(root)
+    # Parses are reused from the cache under the git folder (keyed by blob id, and files
+    # unchanged since the last read are not read again), as every other command does; a
+    # journal outside a repository is read and parsed afresh.
+    repo = open_repository(root)
+    loaded = load_worktree(root, cache_dir(repo) if repo is not None else None)
+    files, read_problems = set(loaded.readable), loaded.read_problems
     only = [relative_to_root(root, p, state.directory) for p in paths] if paths else None
     if only:
         missing = [p for p in only if p not in files and not any(rp.path == p for rp in read_problems)]
@@ -184,11 +190,8 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
             raise JournalError(f"not a journal entry: {missing[0]}",
                                hint="entries are journal.yaml, contracts/*.md, goals/*.md, checkins/<YYYY>/*.md "
                                     "and replies/<YYYY>/*.md")
-    # Parses are reused from the cache under the git folder (keyed by blob id), as every
-    # other command does; a journal outside a repository is parsed afresh.
-    repo = open_repository(root)
-    entries, parse_problems = load_files(files, cache_dir(repo) if repo is not None else None)
-    result = check_entries(entries, parse_problems, [p for p in files if layout.entry_kind(p) is not None], only)
+    result = check_entries(loaded.entries, loaded.parse_problems,
+                           [p for p in loaded.readable if layout.entry_kind(p) is not None], only)
     found = P.sort_problems(result.problems + [p for p in read_problems if only is None or p.path in only])
     click.echo(P.format_json(found) if fmt == "json" else P.format_text(found), nl=False)
     click.echo(P.summary(found, result.entries + len(read_problems)), err=True)

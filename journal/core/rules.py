@@ -91,15 +91,30 @@ class Journal:
         for items in self.checkins.values():
             items.sort(key=lambda pe: pe[0])
         self._by_cadence: dict[tuple[str, int], tuple[list[str], list[Entry]]] = {}
+        self._by_period: dict[tuple[str, str], Entry] | None = None
+        self._parties: dict[str, set[str]] = {}
 
     def parties(self, contract: str) -> set[str]:
-        entry = self.contracts.get(contract)
-        parties = entry.data.get("parties") if entry else None
-        return {p for p in parties if isinstance(p, str)} if isinstance(parties, list) else set()
+        """The contract's parties as written (a copy: callers may change it)."""
+        found = self._parties.get(contract)
+        if found is None:
+            entry = self.contracts.get(contract)
+            parties = entry.data.get("parties") if entry else None
+            found = self._parties[contract] = {p for p in parties if isinstance(p, str)} \
+                if isinstance(parties, list) else set()
+        return set(found)
 
     def checkin(self, member: str, period: str) -> Entry | None:
-        """The member's check-in for `period`, if there is one."""
-        return next((e for p, e in self.checkins.get(member, []) if p == period), None)
+        """The member's check-in for `period`, if there is one (the first file that claims it).
+
+        An index built on first use: replies and threads look up one check-in each, and a
+        scan per lookup made checking 13,000 replies quadratic."""
+        if self._by_period is None:
+            self._by_period = {}
+            for who, items in self.checkins.items():
+                for p, e in items:
+                    self._by_period.setdefault((who, p), e)
+        return self._by_period.get((member, period))
 
     def previous_checkin(self, member: str, period: str) -> Entry | None:
         """The member's latest check-in of the same cadence before `period`, or None.

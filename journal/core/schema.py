@@ -257,32 +257,35 @@ class Validator:
         return self
 
     def value(self, spec: Field, value: Any, path: tuple[str | int, ...]) -> None:
-        name = field_name(path)
+        # Field names are only worded for a problem: a clean entry (nearly all of them)
+        # is walked without building one string per value.
         if value is None:
             if spec.required:
                 accepts = _SCALARS[spec.kind][0] if spec.kind in _SCALARS else lambda v: v in spec.choices
-                self.problem(path, P.REQUIRED, self._required_message(spec, name) + self._misread(None, path, accepts=accepts))
+                self.problem(path, P.REQUIRED, self._required_message(spec, field_name(path))
+                             + self._misread(None, path, accepts=accepts))
             return
         if spec.kind == "mapping":
             if isinstance(value, dict):
                 self.mapping(spec, value, path)
             else:
-                self.problem(path, P.TYPE, f"{name}: expected a mapping, found {describe(value)}")
+                self.problem(path, P.TYPE, f"{field_name(path)}: expected a mapping, found {describe(value)}")
         elif spec.kind in ("list", "members"):
-            self.sequence(spec, value, path, name)
+            self.sequence(spec, value, path)
         elif spec.kind == "map":
             if not isinstance(value, dict):
-                self.problem(path, P.TYPE, f"{name}: expected a mapping, found {describe(value)}")
+                self.problem(path, P.TYPE, f"{field_name(path)}: expected a mapping, found {describe(value)}")
                 return
             for k, v in value.items():
                 assert spec.key is not None and spec.item is not None
-                if self.scalar(spec.key, k, path + (k,), f"{name} key", key=True):
+                if self.scalar(spec.key, k, path + (k,), key=True, named=path, suffix=" key"):
                     self.value(spec.item, v, path + (k,))
         elif spec.kind == "enum":
             if value not in spec.choices:
-                self.problem(path, P.ENUM, f"{name}: expected one of {', '.join(spec.choices)}, found {describe(value)}")
+                self.problem(path, P.ENUM, f"{field_name(path)}: expected one of {', '.join(spec.choices)}, "
+                             f"found {describe(value)}")
         else:
-            self.scalar(spec, value, path, name)
+            self.scalar(spec, value, path)
 
     def _misread(self, value: Any, path: KeyPath, *, key: bool = False,
                  accepts: Callable[[Any], bool] = lambda v: isinstance(v, str)) -> str:
@@ -311,9 +314,12 @@ class Validator:
         expected = _SCALARS[spec.kind][1] if spec.kind in _SCALARS else spec.kind
         return f"{name} is required ({expected})"
 
-    def scalar(self, spec: Field, value: Any, path: tuple[str | int, ...], name: str, *, key: bool = False) -> bool:
+    def scalar(self, spec: Field, value: Any, path: tuple[str | int, ...], *, key: bool = False,
+               named: tuple[str | int, ...] | None = None, suffix: str = "") -> bool:
+        """Check one scalar; a problem names it by `named` (default `path`) plus `suffix`."""
         accepts, expected, code = _SCALARS[spec.kind]
         if not accepts(value):
+            name = field_name(path if named is None else named) + suffix
             hint = self._misread(value, path, key=key, accepts=accepts)
             self.problem(path, code, f"{name}: expected {expected}, found {describe(value)}{hint}", key=key)
             return False
@@ -321,10 +327,11 @@ class Validator:
             self.refs.append(Ref(spec.kind, value, path))
         return True
 
-    def sequence(self, spec: Field, value: Any, path: tuple[str | int, ...], name: str) -> None:
+    def sequence(self, spec: Field, value: Any, path: tuple[str | int, ...]) -> None:
         if spec.kind == "members" and isinstance(value, str):
-            self.scalar(_f("member"), value, path, name)
+            self.scalar(_MEMBER, value, path)
             return
+        name = field_name(path)
         if not isinstance(value, list):
             hint = self._misread(value, path, accepts=layout.is_slug) if spec.kind == "members" else ""
             expected = "a member id or a list of them" if hint else "a list"
@@ -332,7 +339,7 @@ class Validator:
             return
         if spec.required and not value:
             self.problem(path, P.REQUIRED, f"{name} must list at least one item")
-        item = spec.item or _f("member")
+        item = spec.item or _MEMBER
         for i, v in enumerate(value):
             if v is None:
                 self.problem(path + (i,), P.TYPE, f"{field_name(path + (i,))}: empty list item")
@@ -354,6 +361,9 @@ class Validator:
                              key=k not in value and bool(path))
             elif v is not None:
                 self.value(sub, v, path + (k,))
+
+
+_MEMBER = _f("member")
 
 
 def field_name(path: KeyPath) -> str:

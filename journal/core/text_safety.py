@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 _C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # without tab, line feed and carriage return
 _C1 = "\x7f-\x9f"
@@ -76,7 +77,78 @@ def escape_yaml_unsafe(text: str) -> str:
 def safe_json(data: object) -> str:
     """Indented JSON for a terminal or a pipe: non-ASCII text stays readable, and the C1 and
     bidi controls and line separators that JSON would leave raw are escaped as `\\uXXXX`."""
-    return escape_json_raw(json.dumps(data, indent=2, ensure_ascii=False))
+    return escape_json_raw(indented_json(data))
+
+
+def indented_json(data: object) -> str:
+    """Exactly `json.dumps(data, indent=2, ensure_ascii=False)`, several times faster.
+
+    With `indent` the standard library falls back to its pure-Python encoder (~1 s for the
+    13 MB of `streaks --json` with 13,000 replies). Here a container holding only scalars
+    is written by the C encoder in one call, its item separator carrying the newline and
+    the indentation of its depth; only the containers above those are walked in Python."""
+    parts: list[str] = []
+    _indent_into(parts, data, 0)
+    return "".join(parts)
+
+
+_LEAF_ENCODERS: dict[int, Any] = {}
+_SCALARS = (str, int, float, bool, type(None))
+_string = json.encoder.encode_basestring  # the C function when the accelerator is there
+
+
+def _leaf_encoder(depth: int) -> Any:
+    """The C encoder whose item separator is a line break plus the indentation of `depth` + 1."""
+    encoder = _LEAF_ENCODERS.get(depth)
+    if encoder is None:
+        pad = "\n" + "  " * (depth + 1)
+        make = json.encoder.c_make_encoder
+        if make is None:  # no C accelerator: the standard encoder, just as exact
+            plain = json.JSONEncoder(ensure_ascii=False, separators=("," + pad, ": "))
+            encoder = plain.encode
+        else:
+            chunks = make(None, None, _string, None, ": ", "," + pad, False, False, True)
+            encoder = lambda value: "".join(chunks(value, 0))  # noqa: E731
+        _LEAF_ENCODERS[depth] = encoder
+    return encoder
+
+
+def _indent_into(parts: list[str], value: object, depth: int) -> None:
+    if isinstance(value, dict):
+        if not all(type(k) is str for k in value):
+            # Keys json.dumps converts (numbers, booleans, None): its own output, indented
+            # to this depth (every raw line break in indented JSON is structural).
+            parts.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth))
+            return
+    elif not isinstance(value, (list, tuple)):
+        parts.append(_string(value) if type(value) is str else json.dumps(value, ensure_ascii=False))
+        return
+    if not value:
+        parts.append("{}" if isinstance(value, dict) else "[]")
+        return
+    # Runs of scalars (and of empty containers, which print the same either way) go to
+    # the C encoder together; each nested container is written here, one level deeper.
+    pad, close = "\n" + "  " * (depth + 1), "\n" + "  " * depth
+    encode, is_dict = _leaf_encoder(depth), isinstance(value, dict)
+    parts.append("{" if is_dict else "[")
+    run: Any = {} if is_dict else []
+    wrote = False
+    for key, item in (value.items() if is_dict else enumerate(value)):  # type: ignore[union-attr]
+        if isinstance(item, _SCALARS) or not item:
+            if is_dict:
+                run[key] = item
+            else:
+                run.append(item)
+            continue
+        if run:
+            parts.append(("," if wrote else "") + pad + encode(run)[1:-1])
+            run, wrote = {} if is_dict else [], True
+        parts.append(("," if wrote else "") + pad + (_string(key) + ": " if is_dict else ""))
+        _indent_into(parts, item, depth + 1)
+        wrote = True
+    if run:
+        parts.append(("," if wrote else "") + pad + encode(run)[1:-1])
+    parts.append(close + ("}" if is_dict else "]"))
 
 
 def escape_json_raw(text: str) -> str:

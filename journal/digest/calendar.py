@@ -1,4 +1,4 @@
-"""The iCalendar file (`calendar.ics`): check-in due times, pauses, milestones, deadlines, reviews."""
+"""The iCalendar file (`calendar.ics`): check-in and reply due times, pauses, milestones, deadlines, reviews."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 from journal.core import build_model, periods
 from journal.core.model import Contract
 from journal.core.recalibration import review_dates
+from journal.core.replies import UNANSWERED, WAITING
 from journal.core.streaks import ContractTerms
 from journal.digest.feed import content_id, journal_namespace, numbered_milestones, plain_text
 from journal.digest.privacy import PrivacyRules
@@ -28,6 +29,10 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 #   because a pause committed without enough notice still leaves the period due.
 # * Every event is TRANSPARENT: a reminder never blocks time in a partner's calendar.
 # * Pause reasons and goal bodies stay out: the calendar names what and when, not why.
+# * A reply is due once, at the end of its window (respond_within after the check-in was
+#   committed), for each partner who has not answered a member's latest check-in, as
+#   `journal status` lists them; once the reply is committed the event is gone. Older
+#   unanswered asks stay in the figures, not in everyone's calendar.
 
 
 def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
@@ -39,7 +44,8 @@ def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", _title(standing))
-    events = _contract_events(standing, private, space) + _goal_events(standing, private, space)
+    events = (_contract_events(standing, private, space) + _goal_events(standing, private, space)
+              + _reply_events(standing, private, space))
     starts = [f["dtstart"] for f in events]
     for fields in events:
         event = Event()
@@ -165,4 +171,27 @@ def _goal_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) ->
             name = plain_text(m.title, one_line=True)
             events.append({"uid": content_id(space, "milestone", goal_id, number),
                            "summary": f"Milestone: {name} ({title})", **_all_day(due)})
+    return events
+
+
+def _reply_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[dict[str, Any]]:
+    """A "reply due" event per partner still owing a reply to a member's latest check-in."""
+    latest = {member: items[-1][0] for member, items in standing.journal.checkins.items() if items}
+    events: list[dict[str, Any]] = []
+    for thread in standing.responses.threads:
+        entry = standing.journal.checkin(thread.member, thread.period)
+        if latest.get(thread.member) != thread.period or not private.visible(entry):
+            continue
+        whose = _name(standing, thread.member)
+        ask = f" They ask: {plain_text(thread.ask, one_line=True)}" if thread.ask and "ask" not in private.fields else ""
+        for r in thread.responses:
+            if r.state not in (WAITING, UNANSWERED) or r.partner not in standing.members:
+                continue
+            zone = standing.members[r.partner].tz
+            events.append({
+                "uid": content_id(space, "reply-due", r.partner, thread.member, thread.period),
+                "summary": f"{_name(standing, r.partner)}: reply due to {whose} ({thread.period})",
+                "description": f"{whose}'s {thread.period} check-in waits for your reply.{ask}",
+                "dtstart": r.due.astimezone(zone),
+            })
     return events

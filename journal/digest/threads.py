@@ -17,14 +17,29 @@ from journal.standing import Standing
 UNANSWERED_SHOWN = 10  # the overview lists the most recent asks still open
 
 
-def public_responses(responses: Responses, journal: Journal) -> Responses:
+def public_responses(responses: Responses, journal: Journal, original: Journal | None = None) -> Responses:
     """`responses` over the public journal: threads of check-ins it no longer holds are gone,
     replies it no longer holds are gone, and every record is read again from the public
-    entries (so a field named in `digest.private` is gone from replies and asks too)."""
+    entries (so a field named in `digest.private` is gone from replies and asks too).
+
+    `original` is the journal the responses were judged from: a record whose public entry
+    is still that journal's entry (nothing private in it) is kept as it is, not read again."""
+    done: dict[int, Posted | None] = {}
+
     def public(posted: Posted) -> Posted | None:
+        if id(posted) in done:  # a reply is both in its thread and in its author's response
+            return done[id(posted)]
         r = posted.reply
-        entry = journal.replies.get((r.period or "", r.to or "", r.author or ""))
-        return dataclasses.replace(posted, reply=build_model.reply(entry)) if entry is not None else None
+        key = (r.period or "", r.to or "", r.author or "")
+        entry = journal.replies.get(key)
+        if entry is None:
+            found = None
+        elif original is not None and original.replies.get(key) is entry:
+            found = posted
+        else:
+            found = dataclasses.replace(posted, reply=build_model.reply(entry))
+        done[id(posted)] = found
+        return found
 
     threads = []
     for t in responses.threads:
@@ -32,8 +47,11 @@ def public_responses(responses: Responses, journal: Journal) -> Responses:
         if entry is None:
             continue
         shown = tuple(p for p in map(public, t.replies) if p is not None)
-        answers = tuple(dataclasses.replace(r, posted=public(r.posted) if r.posted else None) for r in t.responses)
-        threads.append(dataclasses.replace(t, ask=build_model.checkin(entry).ask, replies=shown, responses=answers))
+        answers = tuple(r if r.posted is None or public(r.posted) is r.posted
+                        else dataclasses.replace(r, posted=public(r.posted)) for r in t.responses)
+        same = original is not None and original.checkin(t.member, t.period) is entry
+        threads.append(dataclasses.replace(t, ask=t.ask if same else build_model.checkin(entry).ask,
+                                           replies=shown, responses=answers))
     return dataclasses.replace(responses, threads=tuple(threads))
 
 
@@ -78,3 +96,16 @@ def _thread(t: Thread, zones: dict[str, Any]) -> dict[str, Any]:
                                   for v in p.reply.verdicts],
                      "body": p.reply.body.strip()} for p in t.replies],
     }
+
+
+def latest_threads(overview: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Markdown digests' threads: each member's latest published check-in (as `status`
+    and the calendar take it), when its thread has something in it, in the roster's order.
+    These are the overview's check-in dicts, so a template reads outcomes for kudos. A
+    journal without replies has none."""
+    latest: dict[str, dict[str, Any]] = {}
+    for c in overview["checkins"]:  # newest period first
+        latest.setdefault(c["member"], c)
+    found = [latest.get(m["id"]) for m in overview["members"]]
+    return [c for c in found if c is not None and c.get("thread")
+            and (c["thread"]["replies"] or c["thread"]["responses"])]

@@ -36,7 +36,8 @@ def build_view(standing: Standing) -> DigestView:
     fields left out of everything it holds."""
     private = PrivacyRules.from_journal(standing.journal)
     journal = _public_journal(standing.journal, private)
-    public = replace(standing, journal=journal, responses=public_responses(standing.responses, journal))
+    public = replace(standing, journal=journal,
+                     responses=public_responses(standing.responses, journal, standing.journal))
     overview = build_overview(public, private)
     add_threads(overview, public)
     hidden = private.fields & _FIELD_KEYS

@@ -26,6 +26,7 @@ from journal.core.humanize import countdown, human_date, human_moment, human_tim
 from journal.core.states import STATUS_LABEL
 from journal.digest import charts
 from journal.digest.markdown import md_quote, md_text, render_html
+from journal.digest.threads import latest_threads
 from journal.digest.view import DigestView
 from journal.errors import JournalError
 from journal.store import templating
@@ -211,7 +212,8 @@ def _style(r: Rendering) -> list[Output]:
 def _markdown(template: str, r: Rendering, **extra: Any) -> bytes:
     overview = r.view.overview
     context = {"shallow": None, **overview, "names": {m["id"]: m["name"] for m in overview["members"]},
-               "goal_titles": {g["id"]: g["title"] for g in overview["goals"]}, **extra}
+               "goal_titles": {g["id"]: g["title"] for g in overview["goals"]},
+               "latest_threads": latest_threads(overview), **extra}
     # Blank lines a section leaves at the end do not count: the file ends in one newline.
     return _renderer(r.env, template, context)().decode().rstrip("\n").encode() + b"\n"
 

@@ -183,9 +183,11 @@ def load_files(files: Mapping[str, bytes], folder: Path | None) -> tuple[dict[st
 
 
 def parse_cached(items: Iterable[tuple[str, str, Callable[[], bytes]]],
-                 folder: Path | None, complete: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
-    """(path, blob id, read) -> entries, reusing parses cached under `folder`."""
-    cache = EntryCache(folder)
+                 folder: Path | None, complete: bool = True,
+                 cache: EntryCache | None = None) -> tuple[dict[str, Entry], list[Problem]]:
+    """(path, blob id, read) -> entries, reusing parses cached under `folder` (or in
+    `cache`, that folder's cache already loaded)."""
+    cache = cache if cache is not None else EntryCache(folder)
     entries: dict[str, Entry] = {}
     problems: list[Problem] = []
     seen: set[str] = set()

@@ -6,6 +6,7 @@ value of the wrong shape) reads as no cache at all, and the walk is redone."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -86,15 +87,23 @@ def _is_json(text: str) -> bool:
     return True
 
 
+_TYPES = {"s": str, "i": int}
+_SHAPES: dict[str, tuple[type, ...]] = {}
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
 def _shaped(item: Any, kinds: str) -> bool:
-    types = {"s": str, "i": int}
-    return (isinstance(item, list) and len(item) == len(kinds)
-            and all(type(v) is types[k] for v, k in zip(item, kinds)))
+    # Called for each of the tens of thousands of items of a cache: the types are worked
+    # out once per shape, and compared as one tuple.
+    types = _SHAPES.get(kinds)
+    if types is None:
+        types = _SHAPES[kinds] = tuple(_TYPES[k] for k in kinds)
+    return type(item) is list and tuple(map(type, item)) == types
 
 
 def is_commit_id(value: Any) -> bool:
-    return (isinstance(value, str) and len(value) in (40, 64)
-            and all(c in "0123456789abcdef" for c in value))
+    """A full SHA-1 or SHA-256 object id in lowercase hex."""
+    return type(value) is str and _COMMIT_ID.fullmatch(value) is not None
 
 
 def save_cache(path: Path, head: str, grafts: list[str], found: Found) -> None:

@@ -150,10 +150,9 @@ class Workspace:
                 raise NotARepository(f"{root} is not in a Git repository")
             entries, _ = gitfiles.load_blobs(repo, gitfiles.index_blobs(repo), complete=False)
         else:
-            from journal.store.worktree import read_worktree
+            from journal.store.worktree_cache import load_worktree
 
-            files, _ = read_worktree(root)
-            entries, _ = gitfiles.load_files(files, self.cache_dir)
+            entries = load_worktree(root, self.cache_dir).entries
         journal = Journal(entries)
         if journal.config is None:
             if source == "worktree" and paths.kind(root, "journal.yaml") is None:

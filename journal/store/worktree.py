@@ -52,9 +52,14 @@ def read_worktree(root: Path, paths: list[str] | None = None) -> tuple[dict[str,
     """Bytes of the journal files, read through store.paths: a symlink is refused, not read."""
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    for path in journal_paths(root) if paths is None else paths:
+    wanted = journal_paths(root) if paths is None else paths
+    read = guarded.read_many(root, wanted)
+    for path in wanted:
         try:
-            files[path] = guarded.read_bytes(root, path)
+            result = read[path]
+            if not isinstance(result, bytes):
+                raise result
+            files[path] = result
         except guarded.UnsafePath:
             folder = path != layout.CONFIG and not path.endswith(".md")  # listed by journal_paths as a link
             problems.append(Problem(path, 1, 1, P.ERROR, P.SYMLINK,

@@ -255,3 +255,46 @@ def test_calendar_leaves_out_private_contracts_and_fields(commit, tmp_path: Path
     titles = set(events(ics))
     assert "Bob Okafor: check-in due (Half marathon training pact)" in titles
     assert not any("paused" in t for t in titles)  # `pauses` is a private field here
+
+
+def _feed_as_elementtree_wrote_it(standing, private) -> bytes:  # type: ignore[no-untyped-def]
+    """The feed as render_feed wrote it through ElementTree before it was written as text."""
+    from journal.digest import feed as F
+
+    items = F.feed_items(standing, private)
+    space = F.journal_namespace(standing)
+    title = F._journal_title(standing)
+    root = ET.Element("feed", xmlns=F.ATOM)
+    ET.SubElement(root, "id").text = f"urn:uuid:{space}"
+    ET.SubElement(root, "title").text = title
+    ET.SubElement(root, "subtitle").text = "Check-ins and milestones reached"
+    ET.SubElement(root, "updated").text = F._stamp(items[0].updated if items else standing.now)
+    ET.SubElement(ET.SubElement(root, "author"), "name").text = title
+    ET.SubElement(root, "link", rel="alternate", type="text/html", href="index.html")
+    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href="feed.xml")
+    ET.SubElement(root, "generator").text = F.GENERATOR
+    for item in items:
+        entry = ET.SubElement(root, "entry")
+        ET.SubElement(entry, "id").text = f"urn:uuid:{item.id}"
+        ET.SubElement(entry, "title", type="text").text = item.title
+        ET.SubElement(entry, "updated").text = F._stamp(item.updated)
+        for name in item.authors:
+            ET.SubElement(ET.SubElement(entry, "author"), "name").text = name
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=item.link)
+        if item.summary:
+            ET.SubElement(entry, "summary", type="text").text = item.summary
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def test_feed_text_is_byte_for_byte_what_elementtree_writes(history: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from journal.digest import feed as F
+
+    standing = compute_standing(history, NOW)
+    private = PrivacyRules.from_journal(standing.journal)
+    real = F.feed_items(standing, private)
+    odd = [F.FeedItem(NOW, "odd-1", "", 'a.html?x=1&y="2"\n\t\r<>', (), ""),
+           F.FeedItem(NOW, "odd-2", "<b> & ]]> 'q' \"q\"", "b.html", ("", "A & <B>"), "line\n  two & <three>\t")]
+    for items in (real, [*odd, *real], []):
+        monkeypatch.setattr(F, "feed_items", lambda s, p, items=items: list(items))
+        assert F.render_feed(standing, private) == _feed_as_elementtree_wrote_it(standing, private)

@@ -8,44 +8,13 @@ from pathlib import Path
 import pytest
 
 from journal.exitcodes import EXIT_OK, EXIT_OVERDUE, EXIT_PROBLEMS
-from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
-
-CONFIG3 = CONFIG.replace(
-    "digest:", "  carol: {name: Carol, emails: [carol@example.net], timezone: Europe/London}\ndigest:")
-PACT = CONTRACT.replace("effective: 2026-09-07", "effective: 2026-11-02").replace(
-    "review_every: 4 weeks", "review_every: 4 weeks\nrespond_within: 2 days\nreferee: carol")
-OUTCOMES = "\n  - {commitment: Three runs, goal: berlin-half, status: done}\n  - {commitment: Stretch daily, status: missed}"
-
-
-def ci(member: str, week: str, ask: str = "Ask me about the long run") -> tuple[str, str]:
-    return (f"checkins/2026/{week}-{member}.md",
-            checkin(member, week, outcomes=OUTCOMES, extra=f"ask: {ask}\n"))
-
-
-def reply(author: str, to: str, week: str, *, verdicts: tuple[str, ...] = ("confirmed", "confirmed"),
-          extra: str = "") -> tuple[str, str]:
-    items = "".join(f"\n  - {{verdict: {v}, note: seen}}" for v in verdicts)
-    return (f"replies/2026/{week}-{author}-to-{to}.md",
-            f"---\nauthor: {author}\nto: {to}\nperiod: {week}\nanswer: Yes, Tuesday.\n"
-            f"verdicts:{items or ' []'}\n{extra}---\nI noticed the runs. What made them work?\n")
+from tests.support.journals import git
+from tests.support.replies import CONFIG3, PACT, replies_history, reply
 
 
 @pytest.fixture
 def history(commit, tmp_path: Path) -> Path:
-    commit({"journal.yaml": CONFIG3, "contracts/pact.md": PACT, "goals/berlin-half.md": GOAL},
-           "2026-10-20T10:00:00+02:00")
-    # W45: alice checks in Sunday evening; bob answers Monday 01:00 UTC (Sunday evening in New York).
-    commit(dict([ci("alice", "2026-W45")]), "2026-11-08T18:00:00+01:00", "alice")
-    commit(dict([ci("bob", "2026-W45")]), "2026-11-08T19:00:00-05:00", "bob")
-    commit(dict([reply("bob", "alice", "2026-W45")]), "2026-11-08T20:00:00-05:00", "bob")
-    # Alice answers bob three days later: late. Carol, the referee, disputes alice's "done" run.
-    commit(dict([reply("alice", "bob", "2026-W45")]), "2026-11-12T09:00:00+01:00", "alice")
-    commit(dict([reply("carol", "alice", "2026-W45", verdicts=("disputed", "confirmed"))]),
-           "2026-11-09T09:00:00+00:00", "carol")
-    # W46: alice checks in, nobody answers; bob's check-in waits for alice.
-    commit(dict([ci("alice", "2026-W46", "Check my Sunday plan")]), "2026-11-15T18:00:00+01:00", "alice")
-    commit(dict([ci("bob", "2026-W46", "Push me on sleep")]), "2026-11-22T10:00:00-05:00", "bob")
-    return tmp_path / "repo"
+    return replies_history(commit, tmp_path)
 
 
 def _json(run, repo: Path, now: str = "2026-11-23T12:00:00+00:00") -> dict:

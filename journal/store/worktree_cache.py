@@ -1,0 +1,114 @@
+"""The working tree's journal files, read only when they changed since this machine last read them.
+
+Like git's index, `<gitdir>/journal/worktree.json` remembers, per path, the file's size,
+modification and change times (ns), inode and device as they were when it was read, and
+the blob id of what was read. A file whose `lstat` still gives all of these is not read
+again: its parse comes from the entry cache by that blob id. Only files whose times lie
+more than `STABLE_NS` in the past are remembered, so a file written twice within one
+clock tick (git's "racily clean" case) is read again rather than trusted. Anything else —
+a new or changed file, a link, an entry the cache lost — is read as before, through
+store.paths, which refuses symlinks. A signature never leads to reading anything: at worst
+it names content this machine read through the guarded path earlier.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pygit2
+
+from journal.core.entries import Entry
+from journal.core.problems import Problem
+from journal.store.atomic import write_replace
+from journal.store.git import EntryCache, parse_cached
+from journal.store.local_state import read_json
+from journal.store.worktree import journal_paths, read_worktree
+
+CACHE_FILE = "worktree.json"
+CACHE_VERSION = 1
+STABLE_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The working tree's entries, what could not be read or parsed, and every readable path."""
+
+    entries: dict[str, Entry]
+    read_problems: list[Problem]
+    parse_problems: list[Problem]
+    readable: list[str]  # journal files whose bytes were read, or are known unchanged
+
+
+def load_worktree(root: Path, folder: Path | None) -> Loaded:
+    """Parse the journal files of the working tree at `root`, with the caches under `folder`
+    (None: no caches, every file read and parsed)."""
+    wanted = journal_paths(root)
+    if folder is None:
+        files, read_problems = read_worktree(root, wanted)
+        entries, parse_problems = parse_cached(_read_items(files), None)
+        return Loaded(entries, read_problems, parse_problems, list(files))
+    known = _load(folder / CACHE_FILE, root)
+    cache = EntryCache(folder)
+    now, base = time.time_ns(), str(root)
+    unchanged: dict[str, str] = {}  # path -> blob id
+    signatures: dict[str, list[int]] = {}
+    for path in wanted:
+        try:
+            st = os.lstat(f"{base}/{path}")
+        except OSError:
+            continue  # the guarded read below says what is wrong
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        if now - max(st.st_mtime_ns, st.st_ctime_ns) > STABLE_NS:
+            signatures[path] = signature
+        hit = known.get(path)
+        if hit is not None and hit[:-1] == signature and hit[-1] in cache.items:
+            unchanged[path] = hit[-1]
+    files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
+    blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}
+    items = [*((path, blob, _never) for path, blob in unchanged.items()), *_read_items(files, blobs)]
+    order = {path: i for i, path in enumerate(wanted)}
+    items.sort(key=lambda item: order[item[0]])  # the order a full read gives
+    entries, parse_problems = parse_cached(items, folder, cache=cache)
+    remembered = {path: [*signatures[path], blob] for path, blob in {**unchanged, **blobs}.items()
+                  if path in signatures}
+    if remembered != known:
+        _save(folder / CACHE_FILE, root, remembered)
+    return Loaded(entries, read_problems, parse_problems, [p for p in wanted if p in unchanged or p in files])
+
+
+def _read_items(files: dict[str, bytes], blobs: dict[str, str] | None = None) -> list[tuple[str, str, Any]]:
+    return [(path, blobs[path] if blobs else str(pygit2.hash(data)), (lambda d=data: d)) for path, data in files.items()]
+
+
+def _never() -> bytes:
+    """The reader of a file known unchanged: never called, the entry cache holds its blob."""
+    raise AssertionError("an unchanged file was to come from the entry cache")
+
+
+def _load(path: Path, root: Path) -> dict[str, list[Any]]:
+    raw = read_json(path)  # None for anything this machine cannot use: every file is read
+    if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION or raw.get("root") != str(root) \
+            or not isinstance(raw.get("files"), dict):
+        return {}
+    files = raw["files"]
+    valid = all(isinstance(v, list) and len(v) == 6 and all(type(x) is int for x in v[:5]) and isinstance(v[5], str)
+                for v in files.values())
+    return files if valid else {}
+
+
+def _save(path: Path, root: Path, files: dict[str, list[Any]]) -> None:
+    import json
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_replace(path, json.dumps({"version": CACHE_VERSION, "root": str(root), "files": files},
+                                       separators=(",", ":")))
+    except OSError:
+        pass  # a read-only repository still answers, just without this shortcut

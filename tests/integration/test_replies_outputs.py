@@ -1,0 +1,114 @@
+"""Replies in the Markdown digests (DIGEST.md, the committed digest/README.md) and in
+calendar.ics, over a real scripted history, through the real CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from journal.exitcodes import EXIT_OK
+from tests.support.replies import CONFIG3, PACT, ci, replies_history, reply
+
+NOW = "2026-11-23T12:00:00+00:00"
+HOSTILE_BODY = ("# Big heading\n<script>alert(1)</script> [click](javascript:alert(2))\n"
+                "Keep the **long run** easy.\n")
+
+
+@pytest.fixture
+def history(commit, tmp_path: Path) -> Path:
+    """The replies history, plus carol's answer (kudos, verdicts, a hostile body) to alice's W46."""
+    repo = replies_history(commit, tmp_path)
+    commit(dict([reply("carol", "alice", "2026-W46", verdicts=("confirmed", "disputed"),
+                       extra="kudos: 1\n", body=HOSTILE_BODY)]), "2026-11-16T09:00:00+00:00", "carol")
+    return repo
+
+
+def _markdown(run, repo: Path, tmp_path: Path) -> tuple[str, str]:
+    """(DIGEST.md of the site, the committed digest/README.md) as of NOW."""
+    site = tmp_path / "site"
+    result = run("-C", repo, "digest", "--out", site, "--now", NOW)
+    assert result.code == EXIT_OK, result
+    assert run("-C", repo, "digest", "--markdown-only", "--now", NOW).code == EXIT_OK
+    return (site / "DIGEST.md").read_text(), (repo / "digest" / "README.md").read_text()
+
+
+def test_markdown_digests_show_each_latest_checkins_thread(run, history: Path, tmp_path: Path) -> None:
+    for text in _markdown(run, history, tmp_path):
+        replies = text[text.index("## Replies"):text.index("## Unanswered asks")]
+        alice = replies[replies.index("### Alice Moreno, 2026-W46"):replies.index("### Bob Okafor, 2026-W46")]
+        assert "Ask: Check my Sunday plan" in alice
+        assert "\nBob Okafor: unanswered\n" in alice  # carol referees: she is asked for verdicts only
+        assert "- **Carol** (referee), Mon 16 Nov 2026 09:00\n" in alice  # in carol's own zone
+        assert "  **Answer:** Yes, Tuesday." in alice
+        assert "  **Kudos:** Three runs" in alice  # kudos 1 names the first outcome
+        assert "  **Verdicts:** 1. confirmed (seen); 2. disputed (seen)" in alice
+        assert "Referee Carol: outcome 1 confirmed · outcome 2 disputed" in alice
+        # The body is quoted inside the list item, made inert as DIGEST.md makes every body
+        # (a link to an unsafe target turns the whole body into escaped text).
+        assert ("\n  > \\# Big heading\n  > &lt;script&gt;alert(1)&lt;/script&gt; \\[click\\](javascript:alert(2))\n"
+                "  > Keep the \\*\\*long run\\*\\* easy.\n") in alice
+        assert "<script" not in text
+        bob = replies[replies.index("### Bob Okafor, 2026-W46"):]
+        assert "\nAlice Moreno: waiting for a reply\n" in bob
+        # Threads of earlier check-ins are on the site, not in the Markdown digest.
+        assert "2026-W45" not in replies
+
+
+def test_markdown_digests_list_unanswered_asks_and_partner_figures(run, history: Path, tmp_path: Path) -> None:
+    for text in _markdown(run, history, tmp_path):
+        asks = text[text.index("## Unanswered asks"):text.index("## As partners")]
+        assert asks.splitlines()[2:4] == [
+            "- **Bob Okafor**, 2026-W46: Push me on sleep — waiting for Alice Moreno",
+            "- **Alice Moreno**, 2026-W46: Check my Sunday plan — waiting for Bob Okafor (overdue)"]
+        table = text[text.index("## As partners"):].split("\n\n")[1].splitlines()
+        assert table[0] == "| Member | Answered in time | Median response | In time | Late | Unanswered | Waiting |"
+        bob = next(row for row in table if row.startswith("| Bob Okafor |"))
+        assert bob.split(" | ")[3:] == ["1", "0", "1", "0 |"]
+        assert ("Pact streak of *Half marathon training pact*: 0 in a row with everyone checked in; "
+                "0 in a row with every reply in time.\n") in text
+
+
+def test_a_private_checkin_and_private_replies_leave_no_trace(run, commit, history: Path, tmp_path: Path) -> None:
+    # Alice's W47 check-in is private, with bob's reply to it; bob's private reply to
+    # alice's W46; and answers are listed under digest.private.
+    commit(dict([ci("alice", "2026-W47", "SECRET-ASK", extra="private: true\n")]), "2026-11-22T18:00:00+01:00", "alice")
+    commit(dict([reply("bob", "alice", "2026-W47", body="SECRET-BODY-47\n"),
+                 reply("bob", "alice", "2026-W46", extra="private: true\n", body="SECRET-BODY-46\n")]),
+           "2026-11-22T20:00:00+01:00", "bob")
+    commit({"journal.yaml": CONFIG3.replace("private: [energy]", "private: [energy, answer]")},
+           "2026-11-22T21:00:00+01:00", "alice")
+    site = tmp_path / "site"
+    for text in _markdown(run, history, tmp_path):
+        assert "SECRET" not in text and "2026-W47" not in text
+        assert "**Answer:**" not in text and "Yes, Tuesday." not in text
+        alice = text[text.index("### Alice Moreno, 2026-W46"):text.index("### Bob Okafor, 2026-W46")]
+        assert "**Bob Okafor**" not in alice  # bob's private reply is not in the thread
+    calendar = (site / "calendar.ics").read_bytes()
+    assert b"SECRET" not in calendar and b"2026-W47" not in calendar
+
+
+def test_a_journal_without_replies_has_no_reply_sections(run, commit, tmp_path: Path) -> None:
+    commit({"journal.yaml": CONFIG3, "contracts/pact.md": PACT}, "2026-10-20T10:00:00+02:00")
+    commit(dict([ci("alice", "2026-W46")]), "2026-11-15T18:00:00+01:00", "alice")
+    text, readme = _markdown(run, tmp_path / "repo", tmp_path)
+    for heading in ("## Replies", "## Unanswered asks", "## As partners", "every reply in time"):
+        assert heading not in text and heading not in readme
+    assert b"reply due" not in (tmp_path / "site" / "calendar.ics").read_bytes()
+
+
+def test_calendar_has_a_reply_due_event_per_partner_owing_a_reply(run, history: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run("-C", history, "digest", "--out", site, "--now", NOW).code == EXIT_OK
+    events = {str(e["summary"]): e for e in Calendar.from_ical((site / "calendar.ics").read_bytes()).walk("VEVENT")}
+    due = sorted(s for s in events if "reply due" in s)
+    assert due == ["Alice Moreno: reply due to Bob Okafor (2026-W46)", "Bob Okafor: reply due to Alice Moreno (2026-W46)"]
+    bob = events["Bob Okafor: reply due to Alice Moreno (2026-W46)"]
+    # Two days after alice's check-in was committed (Sunday 18:00 in Berlin), in bob's zone.
+    start = bob.decoded("dtstart")
+    assert start.isoformat() == "2026-11-17T12:00:00-05:00" and str(start.tzinfo) == "America/New_York"
+    assert "They ask: Check my Sunday plan" in str(bob["description"])
+    assert str(bob["transp"]) == "TRANSPARENT"
+    # Only the partners owe replies; W45's asks are past, not in the calendar.
+    assert not any("W45" in s for s in events)
