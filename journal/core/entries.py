@@ -1,8 +1,7 @@
 """Reading one entry: bytes -> front matter (plain data) + body, or one located Problem.
 
-Parsing takes two speeds. Front matter of the plain shape nearly every entry has is read
-by core/plain_yaml (same result, several times faster); every other file goes through
-ruamel.yaml's C-accelerated safe loader (no positions, ~3,500 small documents a second). Positions are only needed
+Parsing takes two speeds. Every file goes through ruamel.yaml's C-accelerated safe
+loader (no positions, ~3,500 small documents a second). Positions are only needed
 for files that have a problem, so `position()` composes the YAML again with the
 pure-Python composer, whose nodes carry exact line/column marks, on demand.
 """
@@ -21,7 +20,6 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from journal.core import plain_yaml
 from journal.core import problems as P
 from journal.core.limits import yaml_nesting_line
 from journal.core.problems import Problem
@@ -181,9 +179,6 @@ def split_front_matter(text: str) -> tuple[str, int, str, int]:
 
 def load_yaml(text: str, first_line: int) -> Any:
     """Parse YAML safely: no object-building tags, no aliases, no duplicate keys."""
-    plain = plain_yaml.load(text)  # the common shape, read without ruamel.yaml
-    if plain is not None:
-        return plain
     deep = yaml_nesting_line(text)  # before any parser: the C loader recurses without a limit
     if deep is not None:
         raise EntryProblem(first_line + deep, 1, P.SYNTAX, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
