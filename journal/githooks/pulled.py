@@ -125,14 +125,19 @@ def stale_digest(workspace: Workspace) -> str | None:
     repo, when = workspace.repo, head_time(workspace)
     if repo is None or when is None:
         return None
-    where = committed.folder(workspace.snapshot("head").journal)
+    # The entries as the working tree holds them, which the summary has loaded already:
+    # right after a pull they are HEAD's, unless some were edited and not committed (then
+    # the comparison would not be about HEAD, so there is nothing to say).
+    if any(layout.entry_kind(path) is not None for path in repo.status()):
+        return None
+    where = committed.folder(workspace.snapshot().journal)
     if where is None:
         return None
     tree = repo.head.peel(pygit2.Commit).tree
     # The pre-commit hook dates the digest by GIT_COMMITTER_DATE, else by the clock in UTC:
     # dates shown in UTC can fall on another day than in the committer's offset.
     for moment in [when.astimezone(dt.UTC)] + ([when] if when.utcoffset() else []):
-        wanted = committed.render(compute_standing(workspace, moment, source="head"), where)
+        wanted = committed.render(compute_standing(workspace, moment), where)
         held = {}
         for rel in wanted:
             try:
