@@ -15,8 +15,10 @@ if [ "$hook" = pre-commit ]; then
     git diff --cached --quiet --no-ext-diff -- @PATHS@ 2>/dev/null && exit 0
 fi
 if [ "$hook" = post-commit ]; then
-    # Fast path: a commit that left the journal alone regenerated no digest.
-    git diff-tree --quiet --root --no-commit-id -r HEAD -- journal.yaml contracts goals checkins 2>/dev/null && exit 0
+    # Fast path: only a commit of a temporary index (`git commit -- <path>`) into which the
+    # pre-commit hook staged the digest leaves the index and working tree behind; that hook
+    # then leaves this mark. Without it there is nothing to bring in step.
+    [ -f "$(git rev-parse --git-dir 2>/dev/null)/journal/@MARK@" ] || exit 0
 fi
 
 # Whether the interpreter still has journal is asked of the file system, not of a second
