@@ -91,6 +91,7 @@ class Journal:
         for items in self.checkins.values():
             items.sort(key=lambda pe: pe[0])
         self._by_cadence: dict[tuple[str, int], tuple[list[str], list[Entry]]] = {}
+        self._by_key: dict[tuple[str, str], Entry] | None = None
 
     def parties(self, contract: str) -> set[str]:
         entry = self.contracts.get(contract)
@@ -98,8 +99,14 @@ class Journal:
         return {p for p in parties if isinstance(p, str)} if isinstance(parties, list) else set()
 
     def checkin(self, member: str, period: str) -> Entry | None:
-        """The member's check-in for `period`, if there is one."""
-        return next((e for p, e in self.checkins.get(member, []) if p == period), None)
+        """The member's check-in for `period`, if there is one (the first, should two claim it)."""
+        if self._by_key is None:
+            # Built on first use: the standing and the digest ask for every check-in.
+            self._by_key = {}
+            for who, items in self.checkins.items():
+                for p, e in items:
+                    self._by_key.setdefault((who, p), e)
+        return self._by_key.get((member, period))
 
     def previous_checkin(self, member: str, period: str) -> Entry | None:
         """The member's latest check-in of the same cadence before `period`, or None.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from journal.core import periods
@@ -48,17 +49,27 @@ def timeline(series: Sequence[Mapping[str, Any]], owner_periods: Sequence[Sequen
     return out
 
 
-def _start(key: str) -> dt.date:
+@lru_cache(maxsize=65536)
+def _span(key: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last local date of the period `key`, None for no period key; every
+    goal asks for every one of its owners' periods, so each key is read once."""
     cadence = periods.cadence_of(key)
-    return periods.key_start(key, cadence) if cadence else dt.date.min
+    if cadence is None:
+        return None
+    first = periods.key_start(key, cadence)
+    return first, first + periods.period_days(cadence) - dt.timedelta(days=1)
+
+
+def _start(key: str) -> dt.date:
+    span = _span(key)
+    return span[0] if span is not None else dt.date.min
 
 
 def _within(key: str, started: dt.date | None, deadline: dt.date | None) -> bool:
-    cadence = periods.cadence_of(key)
-    if cadence is None:
+    span = _span(key)
+    if span is None:
         return False
-    first = periods.key_start(key, cadence)
-    last = first + periods.period_days(cadence) - dt.timedelta(days=1)
+    first, last = span
     return (started is None or last >= started) and (deadline is None or first <= deadline)
 
 
