@@ -75,6 +75,7 @@ def environment(root: Path | None) -> SandboxedEnvironment:
                        mdtext=md_text, quote=md_quote)
     env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
                        legend=charts.legend, countdown=countdown, columns=columns)
+    templating.use_bytecode_cache(env, root, f"digest {RENDER_VERSION}")
     return env
 
 

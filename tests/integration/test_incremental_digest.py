@@ -103,3 +103,17 @@ def test_a_regeneration_renders_only_the_charts_whose_inputs_changed(journal: Pa
     drawn.clear()
     third = regenerate(journal, later)
     assert third.files == second.files and len(drawn) == 4  # a corrupt record: everything drawn again
+
+
+def test_compiled_templates_cut_short_or_garbled_are_compiled_again(journal: Path) -> None:
+    when = dt.datetime.fromisoformat("2026-09-13T10:00:00+02:00")
+    commit(journal, {"checkins/2026/2026-W37-alice.md": checkin("alice", "2026-W37")}, at(when.isoformat(), ALICE))
+    compiled = sorted((journal / ".git" / "journal" / "jinja").rglob("*.cache"))
+    assert compiled  # the hook kept the digest's compiled templates
+    expected = regenerate(journal, when).files
+    for n, path in enumerate(compiled):
+        data = path.read_bytes()
+        # Cut short after Jinja's header and the source's checksum, or garbled whole.
+        path.write_bytes(data[: len(data) // 2] if n % 2 == 0 else b"\x00garbage" * 8)
+    (journal / CACHE).unlink()  # render every file, through the templates
+    assert regenerate(journal, when).files == expected
