@@ -117,3 +117,34 @@ def test_compiled_templates_cut_short_or_garbled_are_compiled_again(journal: Pat
         path.write_bytes(data[: len(data) // 2] if n % 2 == 0 else b"\x00garbage" * 8)
     (journal / CACHE).unlink()  # render every file, through the templates
     assert regenerate(journal, when).files == expected
+
+
+def test_the_site_rebuild_reuses_the_feed_and_calendar_only_while_their_inputs_stand(journal: Path, tmp_path: Path,
+                                                                                       run) -> None:
+    commit(journal, {"checkins/2026/2026-W37-alice.md": checkin("alice", "2026-W37")},
+           at("2026-09-13T10:00:00+02:00", ALICE))
+    now = "2026-09-16T12:00:00+00:00"
+
+    def build() -> dict[str, int]:
+        assert run("-C", journal, "digest", "--now", now).code == 0
+        return {name: (journal / "site" / name).stat().st_ino for name in ("feed.xml", "calendar.ics")}
+
+    def same_as_a_full_build(n: int) -> None:
+        fresh = tmp_path / f"full-{n}"
+        assert run("-C", journal, "digest", "--now", now, "--out", fresh).code == 0
+        for name in ("feed.xml", "calendar.ics", "digest.json", "DIGEST.md"):
+            assert (journal / "site" / name).read_bytes() == (fresh / name).read_bytes(), name
+
+    first = build()
+    # Bob's check-in: the feed has a new item, the calendar (contracts, goals) is kept.
+    commit(journal, {"checkins/2026/2026-W37-bob.md": checkin("bob", "2026-W37")},
+           at("2026-09-13T11:00:00-04:00", BOB))
+    second = build()
+    assert second["calendar.ics"] == first["calendar.ics"] and second["feed.xml"] != first["feed.xml"]
+    same_as_a_full_build(1)
+    # A milestone moved: the calendar is made again, the feed (no milestone reached) kept.
+    commit(journal, {"goals/bob-10k.md": BOB_GOAL.replace("2027-01-31", "2027-02-07")},
+           at("2026-09-14T09:00:00-04:00", BOB))
+    third = build()
+    assert third["calendar.ics"] != second["calendar.ics"]
+    same_as_a_full_build(2)
