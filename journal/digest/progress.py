@@ -17,6 +17,7 @@ from journal.core.streaks import EARLY, LATE, MISSED, ON_TIME, PAUSED, PENDING
 
 # When owners' periods disagree, the period shows the status that asks for attention first.
 _PRECEDENCE = (MISSED, LATE, ON_TIME, EARLY, PENDING, PAUSED)
+_RANK = {status: n for n, status in enumerate(_PRECEDENCE)}
 
 
 def timeline(series: Sequence[Mapping[str, Any]], owner_periods: Sequence[Sequence[Mapping[str, Any]]],
@@ -26,10 +27,16 @@ def timeline(series: Sequence[Mapping[str, Any]], owner_periods: Sequence[Sequen
 
     `series` are the goal's logged values (`period`, `value`); `owner_periods` each owner's
     judged periods (`period`, `status`), oldest first."""
-    statuses: dict[str, list[str]] = {}
+    # Per period, the owners' status that asks for attention first (see _PRECEDENCE).
+    statuses: dict[str, str | None] = {}
     for own in owner_periods:
         for p in own:
-            statuses.setdefault(str(p["period"]), []).append(str(p["status"]))
+            key, status = str(p["period"]), str(p["status"])
+            best = statuses.get(key)
+            if status in _RANK and (best is None or _RANK[status] < _RANK[best]):
+                statuses[key] = status
+            elif key not in statuses:
+                statuses[key] = None
     values = {str(p["period"]): float(p["value"]) for p in series}
     keys = [k for k in {*statuses, *values} if _within(k, started, deadline) or k in values]
     if not keys:
@@ -40,13 +47,14 @@ def timeline(series: Sequence[Mapping[str, Any]], owner_periods: Sequence[Sequen
     same = sorted((k for k in keys if periods.cadence_of(k) == cadence), key=_start)
     # Fill holes (a period no owner was judged for, such as one before the contract) so
     # that every period keeps its place on the axis.
-    every = periods.keys_between(same[0], same[-1], cadence) if same else []
-    out = []
-    for key in every:
-        found = statuses.get(key, [])
-        status = next((s for s in _PRECEDENCE if s in found), None)
-        out.append({"period": key, "value": values.get(key), "status": status})
-    return out
+    every = _keys_between(same[0], same[-1], cadence) if same else ()
+    return [{"period": key, "value": values.get(key), "status": statuses.get(key)} for key in every]
+
+
+@lru_cache(maxsize=1024)
+def _keys_between(first: str, last: str, cadence: str) -> tuple[str, ...]:
+    # Goals of one owner span the same periods: walked once per process, not per goal.
+    return tuple(periods.keys_between(first, last, cadence))
 
 
 @lru_cache(maxsize=65536)
