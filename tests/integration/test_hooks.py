@@ -239,7 +239,7 @@ def _post_commit_without_python(repo: Path) -> subprocess.CompletedProcess[str]:
     script = repo / ".git" / "post-commit-probe"
     script.write_text("\n".join(lines) + "\n")
     env = {**os.environ, "PATH": "/usr/bin:/bin"}  # no `journal` to fall back to
-    return subprocess.run(["sh", str(script)], cwd=repo, env=env, text=True, capture_output=True)
+    return subprocess.run(["bash", str(script)], cwd=repo, env=env, text=True, capture_output=True)
 
 
 def test_post_commit_starts_python_only_after_a_commit_of_a_temporary_index(repo: Path) -> None:
