@@ -58,7 +58,10 @@ class OutputCache:
 
     def put(self, path: str, key: str, data: bytes) -> None:
         """Remember that `data` was rendered for `path` from inputs with this `key`."""
-        oid = str(self.repo.create_blob(data))
+        try:
+            oid = str(self.repo.create_blob(data))
+        except (pygit2.GitError, OSError):
+            return  # a read-only object database: the file is simply rendered next time
         if self.items.get(path) != (key, oid):
             self.items[path] = (key, oid)
             self.dirty = True

@@ -148,3 +148,18 @@ def test_the_site_rebuild_reuses_the_feed_and_calendar_only_while_their_inputs_s
     third = build()
     assert third["calendar.ics"] != second["calendar.ics"]
     same_as_a_full_build(2)
+
+
+def test_an_object_database_that_refuses_writes_only_costs_the_reuse(journal: Path, monkeypatch) -> None:
+    import pygit2
+
+    when = dt.datetime.fromisoformat("2026-09-13T10:00:00+02:00")
+    commit(journal, {"checkins/2026/2026-W37-alice.md": checkin("alice", "2026-W37")}, at(when.isoformat(), ALICE))
+    expected = regenerate(journal, when).files
+    (journal / CACHE).unlink()
+
+    def refuse(self: object, data: bytes) -> None:
+        raise pygit2.GitError("failed to create temporary file: Read-only file system")
+
+    monkeypatch.setattr(pygit2.Repository, "create_blob", refuse)
+    assert regenerate(journal, when).files == expected
