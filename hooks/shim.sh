@@ -15,10 +15,13 @@ if [ "$hook" = pre-commit ]; then
     git diff --cached --quiet --no-ext-diff -- @PATHS@ 2>/dev/null && exit 0
 fi
 if [ "$hook" = post-commit ]; then
-    # Fast path: a commit that left the journal alone regenerated no digest. Not for a
-    # merge: diff-tree shows it no changes, and its digest must know both sides' entries.
-    if ! git rev-parse -q --verify HEAD^2 >/dev/null 2>&1; then
-        git diff-tree --quiet --root --no-commit-id -r HEAD -- @PATHS@ 2>/dev/null && exit 0
+    # Fast path: only two kinds of commit need Python here. A commit of a temporary index
+    # (`git commit -- <path>`) into which the pre-commit hook staged the digest leaves the
+    # index and working tree behind, and that hook then leaves this mark. A merge committed
+    # by hand needs a digest that knows both sides' entries. Anything else has nothing to do.
+    if [ ! -f "$(git rev-parse --git-dir 2>/dev/null)/journal/@MARK@" ] &&
+        ! git rev-parse -q --verify HEAD^2 >/dev/null 2>&1; then
+        exit 0
     fi
 fi
 

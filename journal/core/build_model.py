@@ -204,9 +204,31 @@ def goal(goal_id: str, entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, 
     )
 
 
+# checkin() of an entry, by (id of the entry, hidden fields): the standing, the threads, the
+# overview and the feed each ask for every check-in of the journal. The entry is kept with
+# its record, so an id reused by a later object is never mistaken for it.
+_CHECKIN_RECORDS: dict[tuple[int, frozenset[str]], tuple[Entry, Checkin]] = {}
+_MAX_CHECKIN_RECORDS = 65536
+
+
 def checkin(entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
             data: Mapping[str, Any] | None = None, path: str = "") -> Checkin:
     """A check-in as a record; outcomes and commitments without a commitment text are dropped."""
+    if entry is None or data is not None:
+        return _checkin(entry, hidden, data=data, path=path)
+    key = (id(entry), hidden)
+    found = _CHECKIN_RECORDS.get(key)
+    if found is not None and found[0] is entry:
+        return found[1]
+    if len(_CHECKIN_RECORDS) >= _MAX_CHECKIN_RECORDS:
+        _CHECKIN_RECORDS.clear()
+    record = _checkin(entry, hidden)
+    _CHECKIN_RECORDS[key] = (entry, record)
+    return record
+
+
+def _checkin(entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
+             data: Mapping[str, Any] | None = None, path: str = "") -> Checkin:
     data = _public(entry.data if entry is not None else (data or {}), hidden)
     week, date = data.get("week"), data.get("date")
     period = week if week is not None else date

@@ -159,8 +159,10 @@ def week_start(key: str) -> date:
     return date.fromisocalendar(year, week, 1)
 
 
+@lru_cache(maxsize=65536)
 def key_start(key: str, cadence: str) -> date:
-    """The first local date of the period named `key`."""
+    """The first local date of the period named `key` (remembered: the digest asks for
+    the same keys tens of thousands of times, and a date is immutable)."""
     check_cadence(cadence)
     return week_start(key) if cadence == WEEKLY else parse_day(key)
 

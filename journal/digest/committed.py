@@ -23,6 +23,7 @@ from journal.store import paths
 
 if TYPE_CHECKING:  # the pre-commit hook imports this module on its fast path
     from journal.standing import Standing
+    from journal.store.output_cache import OutputCache
     from journal.store.workspace import Workspace
 
 DEFAULT_FOLDER = DEFAULTS["config"]["digest.commit"]
@@ -50,13 +51,26 @@ def folder_of(config_data: Mapping[str, Any]) -> str | None:
     return text
 
 
-def render(standing: Standing, where: str) -> dict[str, bytes]:
-    """Path (inside the repository) -> bytes of every file of the committed digest."""
+def render(standing: Standing, where: str, known: OutputCache | None = None) -> dict[str, bytes]:
+    """Path (inside the repository) -> bytes of every file of the committed digest.
+
+    A file whose inputs have the key `known` recorded for it is read back, not rendered."""
     from journal.digest.view import build_view
     from journal.digest.writers import COMMITTED, render_outputs
 
     outputs = render_outputs(build_view(standing), COMMITTED, folder=where)
-    return {f"{where}/{o.path}": o.make() for o in sorted(outputs, key=lambda o: o.path)}
+    files = {}
+    for o in sorted(outputs, key=lambda o: o.path):
+        rel = f"{where}/{o.path}"
+        data = known.get(rel, o.key) if known is not None and o.key is not None else None
+        if data is None:
+            data = o.make()
+            if known is not None and o.key is not None:
+                known.put(rel, o.key, data)
+        files[rel] = data
+    if known is not None:
+        known.save(set(files))
+    return files
 
 
 def is_generated(inner: str) -> bool:
@@ -113,9 +127,16 @@ def regenerate(start: Workspace | Path, now: dt.datetime, source: str = "auto",
     if where is None:
         return Regenerated(snapshot.root, None, {}, [], [])
     standing = compute_standing(workspace, now, source=source, pending=pending)
-    files = render(standing, where)
+    files = render(standing, where, _output_cache(workspace))
     written, removed = write(standing.root, where, files)
     return Regenerated(standing.root, where, files, written, removed)
+
+
+def _output_cache(workspace: Workspace) -> OutputCache | None:
+    from journal.store.output_cache import OutputCache
+
+    repo = workspace.repo
+    return OutputCache(repo) if repo is not None and not repo.is_bare else None
 
 
 def commit_time(env: Mapping[str, str] = os.environ) -> dt.datetime:

@@ -67,6 +67,22 @@ def feed_items(standing: Standing, private: PrivacyRules) -> list[FeedItem]:
     return sorted(items, key=lambda i: (-i.updated.timestamp(), i.id))
 
 
+def feed_inputs(standing: Standing, private: PrivacyRules) -> list[Any]:
+    """What the feed's bytes depend on besides the entries' text (which the caller adds):
+    its namespace, when each check-in was filed, and the milestone and reply items, which
+    depend on the clock and the judged threads and cost little to list."""
+    space = journal_namespace(standing)
+    filed = sorted((r.member, p.period, p.at.isoformat()) for r in standing.reports for p in r.periods
+                   if p.at is not None)
+    others = [(i.id, i.updated.isoformat(), i.title, i.link, list(i.authors), i.summary)
+              for i in _milestone_items(standing, private, space) + _reply_items(standing, space)]
+    at = {(member, period) for member, period, _ in filed}
+    empty = not others and not any((member, period) in at for member, entries in standing.journal.checkins.items()
+                                   for period, _ in entries)
+    # A feed without items is stamped with the build's time.
+    return [str(space), filed, others, standing.now.isoformat() if empty else None]
+
+
 def render_feed(standing: Standing, private: PrivacyRules) -> bytes:
     items = feed_items(standing, private)
     space = journal_namespace(standing)

@@ -21,6 +21,12 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Characters that start Markdown syntax anywhere in a line, and more at its start.
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
 _MD_LEADING = re.compile(r"\A([#+\-=>]|\d+[.)])")
+# Lines whose block structure needs no parser: an ATX heading of plain words at the margin,
+# a line that starts with a letter and holds no character that makes Markdown syntax, or a
+# blank line. A body made only of these (most check-ins) is split without markdown-it,
+# which then is not even imported; anything else takes the parser's word.
+_PLAIN_HEADING = re.compile(r"(#{1,6}) ([A-Za-z0-9][A-Za-z0-9 ]*)\Z")
+_PLAIN_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 .,:;!?'\"()%/+-]*\Z| *\Z")
 
 
 def is_safe_url(url: str) -> bool:
@@ -112,17 +118,46 @@ def split_sections(body: str) -> list[tuple[str, str]]:
     if markdown_too_big(body):
         return [("", too_long(body))]
     lines = body.split("\n")
-    tokens = _blocks().parse(body)
-    starts: list[tuple[int, int, str]] = []  # (first line, line after, title)
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2") and token.map:
-            starts.append((token.map[0], token.map[1], heading_text(tokens[i + 1].content)))
+    starts = _plain_starts(lines)
+    if starts is None:
+        starts = _parsed_starts(body)
     sections: list[tuple[str, list[str]]] = [("", lines[: starts[0][0] if starts else len(lines)])]
     for n, (_, after, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         sections.append((title, lines[after:end]))
     return [(title, "\n".join(chunk).strip("\n")) for title, chunk in sections
             if title or "\n".join(chunk).strip()]
+
+
+def _parsed_starts(body: str) -> list[tuple[int, int, str]]:
+    """(first line, line after, title) of each level 1 or 2 heading at the top level."""
+    starts = []
+    tokens = _blocks().parse(body)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2") and token.map:
+            starts.append((token.map[0], token.map[1], heading_text(tokens[i + 1].content)))
+    return starts
+
+
+def _plain_starts(lines: list[str]) -> list[tuple[int, int, str]] | None:
+    """The level 1 and 2 headings of text made only of plain lines (see _PLAIN_LINE), as
+    split_sections finds them; None when a line is anything else. Such a heading is one
+    line, and a plain line can neither start a block nor underline a setext heading."""
+    starts = []
+    for n, line in enumerate(lines):
+        heading = _PLAIN_HEADING.match(line)
+        if heading is not None:
+            if len(heading[1]) <= 2:
+                starts.append((n, n + 1, " ".join(heading[2].split())))
+        elif _PLAIN_LINE.match(line) is None:
+            return None
+    return starts
+
+
+def is_plain(text: str) -> bool:
+    """Whether `text` is only plain lines and headings (no emphasis, link, code, list, quote
+    or HTML), so it reads the same as Markdown and as text."""
+    return _plain_starts(text.split("\n")) is not None
 
 
 def heading_text(source: str) -> str:
@@ -177,6 +212,8 @@ def md_block(text: str) -> str:
     text = for_markup(text).strip("\n")
     if markdown_too_big(text):
         return md_text(too_long(text))
+    if is_plain(text):
+        return text  # no link, no code and no `<`: nothing to escape
     if _has_unsafe_target(text):
         return "  \n".join(md_text(line) for line in text.splitlines() if line.strip())
     return _escape_outside_fences(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from journal.core import periods
@@ -16,6 +17,7 @@ from journal.core.streaks import EARLY, LATE, MISSED, ON_TIME, PAUSED, PENDING
 
 # When owners' periods disagree, the period shows the status that asks for attention first.
 _PRECEDENCE = (MISSED, LATE, ON_TIME, EARLY, PENDING, PAUSED)
+_RANK = {status: n for n, status in enumerate(_PRECEDENCE)}
 
 
 def timeline(series: Sequence[Mapping[str, Any]], owner_periods: Sequence[Sequence[Mapping[str, Any]]],
@@ -25,10 +27,16 @@ def timeline(series: Sequence[Mapping[str, Any]], owner_periods: Sequence[Sequen
 
     `series` are the goal's logged values (`period`, `value`); `owner_periods` each owner's
     judged periods (`period`, `status`), oldest first."""
-    statuses: dict[str, list[str]] = {}
+    # Per period, the owners' status that asks for attention first (see _PRECEDENCE).
+    statuses: dict[str, str | None] = {}
     for own in owner_periods:
         for p in own:
-            statuses.setdefault(str(p["period"]), []).append(str(p["status"]))
+            key, status = str(p["period"]), str(p["status"])
+            best = statuses.get(key)
+            if status in _RANK and (best is None or _RANK[status] < _RANK[best]):
+                statuses[key] = status
+            elif key not in statuses:
+                statuses[key] = None
     values = {str(p["period"]): float(p["value"]) for p in series}
     keys = [k for k in {*statuses, *values} if _within(k, started, deadline) or k in values]
     if not keys:
@@ -39,26 +47,37 @@ def timeline(series: Sequence[Mapping[str, Any]], owner_periods: Sequence[Sequen
     same = sorted((k for k in keys if periods.cadence_of(k) == cadence), key=_start)
     # Fill holes (a period no owner was judged for, such as one before the contract) so
     # that every period keeps its place on the axis.
-    every = periods.keys_between(same[0], same[-1], cadence) if same else []
-    out = []
-    for key in every:
-        found = statuses.get(key, [])
-        status = next((s for s in _PRECEDENCE if s in found), None)
-        out.append({"period": key, "value": values.get(key), "status": status})
-    return out
+    every = _keys_between(same[0], same[-1], cadence) if same else ()
+    return [{"period": key, "value": values.get(key), "status": statuses.get(key)} for key in every]
+
+
+@lru_cache(maxsize=1024)
+def _keys_between(first: str, last: str, cadence: str) -> tuple[str, ...]:
+    # Goals of one owner span the same periods: walked once per process, not per goal.
+    return tuple(periods.keys_between(first, last, cadence))
+
+
+@lru_cache(maxsize=65536)
+def _span(key: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last local date of the period `key`, None for no period key; every
+    goal asks for every one of its owners' periods, so each key is read once."""
+    cadence = periods.cadence_of(key)
+    if cadence is None:
+        return None
+    first = periods.key_start(key, cadence)
+    return first, first + periods.period_days(cadence) - dt.timedelta(days=1)
 
 
 def _start(key: str) -> dt.date:
-    cadence = periods.cadence_of(key)
-    return periods.key_start(key, cadence) if cadence else dt.date.min
+    span = _span(key)
+    return span[0] if span is not None else dt.date.min
 
 
 def _within(key: str, started: dt.date | None, deadline: dt.date | None) -> bool:
-    cadence = periods.cadence_of(key)
-    if cadence is None:
+    span = _span(key)
+    if span is None:
         return False
-    first = periods.key_start(key, cadence)
-    last = first + periods.period_days(cadence) - dt.timedelta(days=1)
+    first, last = span
     return (started is None or last >= started) and (deadline is None or first <= deadline)
 
 

@@ -76,6 +76,7 @@ def environment(root: Path | None) -> SandboxedEnvironment:
                        mdtext=md_text, quote=md_quote)
     env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,
                        legend=charts.legend, countdown=countdown, columns=columns)
+    templating.use_bytecode_cache(env, root, f"digest {RENDER_VERSION}")
     return env
 
 
@@ -226,16 +227,35 @@ def _json(r: Rendering) -> list[Output]:
     return [Output("digest.json", None, lambda: dump_json(r.view.overview))]
 
 
-def _feed(r: Rendering) -> list[Output]:
-    from journal.digest.feed import render_feed
+def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
+    """One id for the text of the view's entries of `kinds` (journal.yaml always): what the
+    feed and the calendar are keyed by instead of hashing everything they would show."""
+    digest = hashlib.sha256()
+    for path, entry in sorted(r.view.standing.journal.entries.items()):
+        if entry.kind in kinds or entry.kind == "config":
+            digest.update(f"{path}\0{entry.yaml_text}\0{entry.body}\0".encode())
+    return digest.hexdigest()
 
-    return [Output("feed.xml", None, lambda: render_feed(r.view.standing, r.view.private))]
+
+def _feed(r: Rendering) -> list[Output]:
+    from journal.digest.feed import feed_inputs, render_feed
+
+    s = r.view.standing
+    key = _key(r.base_key, "feed", _entries_id(r, frozenset({"checkin", "goal", "reply"})),
+               sorted(r.view.private.fields), feed_inputs(s, r.view.private))
+    return [Output("feed.xml", key, lambda: render_feed(s, r.view.private))]
 
 
 def _calendar(r: Rendering) -> list[Output]:
     from journal.digest.calendar import render_calendar
+    from journal.digest.feed import journal_namespace
 
-    return [Output("calendar.ics", None, lambda: render_calendar(r.view.standing, r.view.private))]
+    s = r.view.standing
+    # Contracts, goals and the roster (journal.yaml) say what it holds; every event is
+    # stamped with the build's time.
+    key = _key(r.base_key, "calendar", _entries_id(r, frozenset({"contract", "goal"})),
+               sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat())
+    return [Output("calendar.ics", key, lambda: render_calendar(s, r.view.private))]
 
 
 def _committed(r: Rendering) -> list[Output]:

@@ -14,6 +14,7 @@ import pygit2
 from journal.core import layout
 from journal.errors import JournalError
 from journal.store import resources
+from journal.store.local_state import DIGEST_SYNC_MARK
 from journal.store.workspace import require_repository
 
 HOOKS = ("pre-commit", "post-commit", "post-merge", "post-rewrite")
@@ -57,7 +58,7 @@ def shim_text(hook: str, python: str = sys.executable) -> str:
     pathspec = " ".join((layout.CONFIG, *layout.FOLDERS))
     return (template.replace("@HOOK@", hook).replace("@PYTHON@", shlex.quote(python))
             .replace("@PACKAGE@", shlex.quote(str(Path(journal.__file__).resolve().parent)))
-            .replace("@PATHS@", pathspec))
+            .replace("@PATHS@", pathspec).replace("@MARK@", DIGEST_SYNC_MARK))
 
 
 def _is_ours(path: Path) -> bool:

@@ -26,6 +26,10 @@ _TREE = pygit2.enums.ObjectType.TREE
 def sync_digest(repo: pygit2.Repository) -> list[str]:
     """Bring the real index and working tree to HEAD's committed digest, if HEAD changed it.
     Returns the paths changed."""
+    from journal.store.local_state import digest_sync_mark
+
+    # The mark has done its work once this runs (the shim starts Python only for it).
+    digest_sync_mark(Path(repo.path)).unlink(missing_ok=True)
     if repo.head_is_unborn or repo.workdir is None:
         return []
     head = repo.head.peel(pygit2.Commit)

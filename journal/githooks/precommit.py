@@ -92,4 +92,27 @@ def stage_digest(repo: pygit2.Repository) -> list[str]:
             staged.append(entry.path)
     if staged:
         index.write()
+        if not _is_real_index(repo):
+            _mark_for_post_commit(repo)
     return staged
+
+
+def _is_real_index(repo: pygit2.Repository) -> bool:
+    """Whether the commit records the repository's own index (or its lock), which becomes
+    the index after the commit; `git commit -- <path>` records a temporary one instead."""
+    name = os.environ.get("GIT_INDEX_FILE")
+    if not name:
+        return True
+    path = Path(name) if os.path.isabs(name) else Path(repo.workdir or repo.path) / name
+    return path.name in ("index", "index.lock") and path.parent.resolve() == Path(repo.path).resolve()
+
+
+def _mark_for_post_commit(repo: pygit2.Repository) -> None:
+    from journal.store.local_state import digest_sync_mark
+
+    mark = digest_sync_mark(Path(repo.path))
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+    except OSError:
+        pass  # then the digest waits in the index for the next commit, as without the hook

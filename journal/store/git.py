@@ -20,9 +20,11 @@ from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
 from journal.errors import JournalError
 from journal.store.atomic import write_replace
-from journal.store.local_state import read_json
+from journal.store.local_state import MAX_STATE_BYTES, read_json
 
 CACHE_VERSION = 1
+# The log is folded into entries.json once it holds more lines than this or a quarter of the entries.
+_MIN_LOG_LINES = 256
 _TOPS = layout.FOLDERS
 
 
@@ -111,12 +113,18 @@ def index_blobs(repo: pygit2.Repository) -> Iterator[tuple[str, pygit2.Oid]]:
 
 
 class EntryCache:
-    """Parsed entries keyed by blob id, persisted as JSON."""
+    """Parsed entries keyed by blob id, persisted as JSON: `entries.json`, plus the parses
+    made since in `entries.log`, one JSON line each, appended. A commit that adds one
+    check-in appends one line instead of rewriting every entry; the log is folded into
+    entries.json when a complete read finds entries to forget, or when it grows long."""
 
     def __init__(self, folder: Path | None) -> None:
         self.file = folder / "entries.json" if folder else None
+        self.log = folder / "entries.log" if folder else None
+        self.logged = 0  # lines in the log when it was read
+        self.base_ok = False  # entries.json was this module's: only then may the log extend it
         self.items: dict[str, list[Any]] = self._load()
-        self.dirty = False
+        self.added: dict[str, list[Any]] = {}
 
     def _load(self) -> dict[str, list[Any]]:
         if self.file is None:
@@ -125,10 +133,35 @@ class EntryCache:
         if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION or not isinstance(raw.get("entries"), dict):
             return {}
         items = raw["entries"]
-        valid = all(isinstance(v, list) and len(v) == 5 and isinstance(v[0], dict) and isinstance(v[1], str)
-                    and isinstance(v[2], str) and isinstance(v[3], int) and isinstance(v[4], int)
-                    for v in items.values())
-        return items if valid else {}
+        if not all(_valid_item(v) for v in items.values()):
+            return {}
+        self.base_ok = True
+        items.update(self._read_log())
+        return items
+
+    def _read_log(self) -> dict[str, list[Any]]:
+        """The appended parses; a line cut short (a run killed while writing) or of the wrong
+        shape is skipped, never trusted."""
+        found: dict[str, list[Any]] = {}
+        assert self.log is not None
+        try:
+            if self.log.stat().st_size > MAX_STATE_BYTES:
+                return {}
+            lines = self.log.read_bytes().split(b"\n")
+        except OSError:
+            return {}
+        for line in lines:
+            if not line:
+                continue
+            self.logged += 1
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if (isinstance(item, list) and len(item) == 3 and item[0] == CACHE_VERSION
+                    and isinstance(item[1], str) and _valid_item(item[2])):
+                found[item[1]] = item[2]
+        return found
 
     def get(self, blob: str, path: str, kind: str) -> Entry | None:
         item = self.items.get(blob)
@@ -143,21 +176,36 @@ class EntryCache:
         # Only what JSON carries back unchanged may be cached (keys that are not text would not).
         if json.loads(json.dumps(entry.data)) != entry.data:
             return
-        self.items[blob] = [entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line]
-        self.dirty = True
+        item = [entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line]
+        self.items[blob] = item
+        self.added[blob] = item
 
     def save(self, seen: set[str], complete: bool) -> None:
         """Persist new parses; forget blobs no longer present only after a complete read,
         so a partial read (the pre-commit hook's) never evicts the rest."""
         stale = set(self.items) - seen if complete else set()
-        if self.file is None or not (self.dirty or stale):
+        if self.file is None or self.log is None or not (self.added or stale):
             return
-        self.items = {k: v for k, v in self.items.items() if k not in stale}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_replace(self.file, json.dumps({"version": CACHE_VERSION, "entries": self.items}))
+            if (stale or not self.base_ok
+                    or self.logged + len(self.added) > max(_MIN_LOG_LINES, len(self.items) // 4)):
+                self.items = {k: v for k, v in self.items.items() if k not in stale}
+                write_replace(self.file, json.dumps({"version": CACHE_VERSION, "entries": self.items}))
+                self.log.unlink(missing_ok=True)
+            else:
+                # One write in append mode: lines of two runs never interleave within a line.
+                text = "".join(json.dumps([CACHE_VERSION, blob, item]) + "\n" for blob, item in self.added.items())
+                with open(self.log, "a", encoding="utf-8") as fh:
+                    fh.write(text)
         except OSError:
             pass  # a read-only repository still answers, just without a cache
+        self.added = {}
+
+
+def _valid_item(v: Any) -> bool:
+    return (isinstance(v, list) and len(v) == 5 and isinstance(v[0], dict) and isinstance(v[1], str)
+            and isinstance(v[2], str) and type(v[3]) is int and type(v[4]) is int)
 
 
 def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid]],

@@ -36,6 +36,17 @@ def read_json(path: Path) -> Any | None:
         return None
 
 
+# Left by the pre-commit hook when it staged the committed digest into a temporary index
+# (`git commit -- <path>`): only then does the post-commit hook have anything to bring in
+# step, so its shim starts Python only when this file exists (hooks/shim.sh names it too).
+DIGEST_SYNC_MARK = "digest-to-sync"
+
+
+def digest_sync_mark(git_folder: Path) -> Path:
+    """Where the pre-commit hook leaves its mark for the post-commit hook (see DIGEST_SYNC_MARK)."""
+    return git_folder / "journal" / DIGEST_SYNC_MARK
+
+
 def site_manifest_file(start: Path, target: Path) -> Path | None:
     """Where this machine records what it built into the site folder `target`."""
     folder = state_dir(start)

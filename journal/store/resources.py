@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 
 def _data(name: str) -> Traversable:
     # In a wheel the folders are packaged under journal/_data/; an editable checkout
-    # has them at the top of the source tree instead.
-    packaged = resources.files("journal") / "_data" / name
+    # has them at the top of the source tree instead. The package is always installed as
+    # files (Jinja's loader reads them by path), so the file system answers: importlib's
+    # resources would cost every hook run the import of zipfile.
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "_data" / name
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / name
+    return package.parent / name
 
 
 def templates() -> Traversable:

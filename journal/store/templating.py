@@ -7,11 +7,12 @@ limits on loops, values, output and time (store.template_sandbox)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from journal.store import resources, template_trust
@@ -29,3 +30,35 @@ def sandboxed_environment(root: Path | None, *, autoescape: bool | Callable[[str
     loaders.append(FileSystemLoader(str(resources.templates())))
     return LimitedSandbox(loader=ChoiceLoader(loaders), autoescape=autoescape, trim_blocks=True,
                           lstrip_blocks=True, undefined=StrictUndefined, **options)
+
+
+def use_bytecode_cache(env: SandboxedEnvironment, root: Path | None, purpose: str) -> None:
+    """Keep `env`'s compiled templates under this machine's git folder, so a process that
+    renders one page does not compile its templates again. Call it once the environment's
+    options are final. Jinja checks each entry against the template's source and its own and
+    Python's versions, and compiles again what it cannot load; outside a repository nothing
+    is kept."""
+    from journal.store.local_state import state_dir
+
+    folder = state_dir(root) if root is not None else None
+    if folder is None:
+        return
+    # Compiled code depends on options Jinja's keys do not name (the sandbox's intercepted
+    # operators, autoescape, finalize, whitespace handling): they name the folder instead, so
+    # a change of any of them (an upgrade of journal included) never reuses older code.
+    options = repr((purpose, type(env).__module__, type(env).__qualname__, sorted(env.intercepted_binops),
+                    sorted(env.intercepted_unops), getattr(env.autoescape, "__qualname__", env.autoescape),
+                    getattr(env.finalize, "__qualname__", env.finalize), env.trim_blocks, env.lstrip_blocks,
+                    env.keep_trailing_newline, env.newline_sequence, _version()))
+    target = folder / "jinja" / hashlib.sha256(options.encode()).hexdigest()[:24]
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    env.bytecode_cache = FileSystemBytecodeCache(str(target))
+
+
+def _version() -> str:
+    from journal import __version__
+
+    return __version__

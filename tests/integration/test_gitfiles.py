@@ -69,3 +69,31 @@ def test_missing_object_gives_a_clear_error(repo: pygit2.Repository, tmp_path: P
     objects.unlink()
     with pytest.raises(JournalError, match="missing from the repository"):
         load_blobs(pygit2.Repository(repo.path), tree_blobs(head_tree(repo)), use_cache=False)
+
+
+def test_new_parses_are_appended_and_a_damaged_log_line_is_skipped(repo: pygit2.Repository, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    _load(repo)
+    base = (cache_dir(repo) / "entries.json").read_bytes()
+    work = tmp_path / "repo"
+    (work / "checkins/2026/2026-W48-alice.md").write_text(checkin("alice", "2026-W48"))
+    (work / "checkins/2026/2026-W49-alice.md").write_text(checkin("alice", "2026-W49"))
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "two more", env={"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+                                                     "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"})
+    repo = pygit2.Repository(repo.path)
+    expected, _ = _load(repo)
+    # The two new parses went to the log; entries.json was not rewritten.
+    assert (cache_dir(repo) / "entries.json").read_bytes() == base
+    log = cache_dir(repo) / "entries.log"
+    lines = log.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 2
+    # A line of the wrong shape and one cut short (a run killed mid-write) are skipped;
+    # the intact line is still used.
+    log.write_bytes(b'[1, "abc", [1, 2]]\n' + lines[0] + lines[1][: len(lines[1]) // 2])
+    parsed: list[str] = []
+    real = load_blobs.__globals__["read_entry"]
+    monkeypatch.setattr("journal.store.git.read_entry", lambda path, *a: parsed.append(path) or real(path, *a))
+    again, problems = _load(repo)
+    assert problems == [] and {p: e.data for p, e in again.items()} == {p: e.data for p, e in expected.items()}
+    assert len(parsed) == 1  # only the entry of the damaged line was parsed again

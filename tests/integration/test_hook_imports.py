@@ -1,8 +1,8 @@
 """The pre-commit fast path (`python -m journal hooks run pre-commit`) stays free of click,
 Jinja and watchdog while it checks; regenerating the committed digest, a template since the
-digest pipeline has one view and many writers, adds Jinja, and markdown-it, which decides
-what in a partner's section is a heading or code before it is escaped for Markdown (the
-partner boundary: never a pattern of our own); icalendar loads only for the site's calendar."""
+digest pipeline has one view and many writers, adds Jinja, and markdown-it only when a
+partner's text has markup (then it decides what is a heading or code before it is escaped
+for Markdown: the partner boundary); icalendar loads only for the site's calendar."""
 
 from __future__ import annotations
 
@@ -50,13 +50,23 @@ def test_the_pre_commit_check_imports_no_click_jinja_or_watchdog(tmp_path: Path)
     assert git(root, "diff", "--cached", "--name-only").stdout.split() == ["checkins/2026/2026-W48-alice.md"]
 
 
-def test_regenerating_the_committed_digest_adds_jinja_and_markdown_it_only(tmp_path: Path) -> None:
+def test_regenerating_the_committed_digest_adds_jinja_only(tmp_path: Path) -> None:
     root, env = _staged_checkin(tmp_path)
     result = _probe(root, env)
-    assert "heavy: ['jinja2', 'markdown_it']" in result.stderr
+    assert "heavy: ['jinja2']" in result.stderr  # plain sections need no Markdown parser
     # It did the whole job: the committed digest was regenerated and staged.
     staged = git(root, "diff", "--cached", "--name-only").stdout.split()
     assert "digest/README.md" in staged, (staged, result.stderr)
+
+
+def test_a_section_with_markup_adds_markdown_it(tmp_path: Path) -> None:
+    root, env = _staged_checkin(tmp_path)
+    w48 = root / "checkins/2026/2026-W48-alice.md"
+    w48.write_text(w48.read_text(encoding="utf-8").replace("Ran.", "- ran *twice*"), encoding="utf-8")
+    git(root, "add", "-A")
+    result = _probe(root, env)
+    assert "heavy: ['jinja2', 'markdown_it']" in result.stderr
+    assert "digest/README.md" in git(root, "diff", "--cached", "--name-only").stdout.split()
 
 
 def test_the_shim_starts_python_once_per_commit(tmp_path: Path) -> None:

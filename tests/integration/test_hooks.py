@@ -229,3 +229,37 @@ def test_a_week_in_arabic_indic_digits_blocks_the_commit_and_never_breaks_the_di
     built = run("-C", repo, "digest", "--out", tmp_path / "site", "--now", "2026-11-30T12:00:00+00:00")
     assert built.code == 0, built
     assert week not in (tmp_path / "site" / "digest.json").read_text(encoding="utf-8")
+
+
+def _post_commit_without_python(repo: Path) -> subprocess.CompletedProcess[str]:
+    """The installed post-commit shim, run as git runs it, with its Python made unreachable:
+    whatever it prints then says whether it tried to start Python."""
+    shim = (repo / ".git" / "hooks" / "post-commit").read_text()
+    lines = ["python=/nonexistent/python" if line.startswith("python=") else line for line in shim.splitlines()]
+    script = repo / ".git" / "post-commit-probe"
+    script.write_text("\n".join(lines) + "\n")
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}  # no `journal` to fall back to
+    return subprocess.run(["bash", str(script)], cwd=repo, env=env, text=True, capture_output=True)
+
+
+def test_post_commit_starts_python_only_after_a_commit_of_a_temporary_index(repo: Path) -> None:
+    mark = repo / ".git" / "journal" / "digest-to-sync"
+    (repo / W48).write_text(checkin("alice", "2026-W48"))
+    git(repo, "add", W48)
+    assert commit_all(repo).returncode == 0
+    assert "digest/README.md" in git(repo, "show", "--name-only", "--format=", "HEAD").stdout
+    # A plain commit records the real index, which already holds the digest: no mark, and
+    # the post-commit shim returns before Python starts.
+    assert not mark.exists()
+    assert _post_commit_without_python(repo).stderr == ""
+
+    # `git commit -- <path>` records a temporary index: the pre-commit hook leaves the mark,
+    # the post-commit hook (with Python) brings the index in step and removes it.
+    w49 = W48.replace("W48", "W49")
+    (repo / w49).write_text(checkin("alice", "2026-W49"))
+    git(repo, "add", w49)
+    assert git(repo, "commit", "-q", "-m", "m", "--", w49, env=USER).returncode == 0
+    assert not mark.exists()
+    assert git(repo, "status", "--porcelain").stdout == ""
+    mark.touch()
+    assert "hook skipped" in _post_commit_without_python(repo).stderr

@@ -1,0 +1,68 @@
+"""The markup-free fast path of split_sections and md_block agrees with markdown-it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from journal.digest import markdown
+
+PLAIN = [
+    "## Wins\nA good week.\n## Obstacles\nRain.\n## Strategies\nRun early.\n",
+    "Before any heading.\n\n# Title one\nText, with: punctuation (and %) - fine!\n\n## Two  \n\n   \nEnd",
+    "### Deeper\nStays inside.\n## Wins\nx\n###### Six\n",
+    "",
+    "\n\n",
+    "Just text",
+]
+MARKUP = [
+    "Wins\n===\ntext",  # setext heading
+    "Text\n---\nmore",
+    "  ## Indented\nstill a heading",
+    "```\n## not a heading\n```\n## Real",
+    "- item\n## After list",
+    "1. one\n## H",
+    "## *Refl&#101;ction*\ntext",
+    "## Wins ##\nclosing hashes",
+    "#Wins\nno space",
+    "> quoted\n## H",
+    "<div>\n## H\n</div>",
+    "## Wins\n\ttabbed",
+    "####### seven\n",
+]
+
+
+def _parsed(body: str) -> list[tuple[str, str]]:
+    lines = body.split("\n")
+    starts = markdown._parsed_starts(body)
+    sections = [("", lines[: starts[0][0] if starts else len(lines)])]
+    for n, (_, after, title) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        sections.append((title, lines[after:end]))
+    return [(t, "\n".join(c).strip("\n")) for t, c in sections if t or "\n".join(c).strip()]
+
+
+@pytest.mark.parametrize("body", PLAIN)
+def test_plain_bodies_take_the_fast_path_and_split_as_the_parser_does(body: str) -> None:
+    assert markdown.is_plain(body)
+    assert markdown.split_sections(body) == _parsed(body)
+    assert markdown.md_block(body) == markdown._escape_outside_fences(body.strip("\n"))
+
+
+@pytest.mark.parametrize("body", MARKUP)
+def test_bodies_with_markup_go_to_the_parser(body: str) -> None:
+    assert not markdown.is_plain(body)
+    assert markdown.split_sections(body) == _parsed(body)
+
+
+def test_random_plain_looking_bodies_agree_with_the_parser() -> None:
+    # Lines drawn from pieces that are plain, nearly plain or markup, in random orders.
+    pieces = ["## Wins", "# Top", "### Sub", "Text line.", "", "   ", "Words: 3 (ok)!", "---", "===",
+              "- list", "  ## Indented", "```", "Wins ##", "## Wins #", "a < b", "[x](y)", "1) one", "## 2026"]
+    rng = random.Random(17)
+    for _ in range(2000):
+        body = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert markdown.split_sections(body) == _parsed(body), body
+        if markdown.is_plain(body):
+            assert markdown.md_block(body) == markdown._escape_outside_fences(markdown.for_markup(body).strip("\n"))
