@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,17 @@ from journal.core.states import STATE_LABEL, State, member_state
 from journal.core.streaks import Filing, MemberReport, compute_member, pact_streak
 from journal.errors import JournalError
 from journal.store.workspace import Snapshot, Workspace, workspace_of
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Entries about to be committed (the pre-commit hook's view), counted as if the commit
+    being made had brought them: at `at` (the commit's time), by `email` (its committer)."""
+
+    at: dt.datetime
+    email: str
+    checkins: frozenset[tuple[str, str]] = frozenset()  # (member, period)
+    replies: frozenset[tuple[str, str, str]] = frozenset()  # (author, partner answered, period)
 
 
 @dataclass(frozen=True)
@@ -40,10 +50,10 @@ def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
 
 
 def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None = None, source: str = "auto",
-                     pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None) -> Standing:
+                     pending: Staged | None = None) -> Standing:
     """Everyone's standing as of `now`, from the workspace's entries (of `source`) and history.
-    `pending` maps (member, period) to (time, email) for check-ins about to be committed (the
-    pre-commit hook's view), counted as if they were."""
+    `pending` holds the check-ins and replies about to be committed (the pre-commit hook's
+    view), counted as if they were."""
     from journal.store.identity import member_for_email, user_email
 
     workspace = workspace_of(start)
@@ -57,7 +67,7 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     # Closed periods keep the terms committed when they closed; open ones follow `terms`.
     in_force = build_model.terms_in_force(terms, history.contracts if history else {})
     warnings += skipped + list(history.warnings if history else [])
-    responses = _responses(journal, history, now)
+    responses = _responses(journal, history, now, pending)
     disputed = responses.disputed()
     reports = []
     for mid, member in members.items():
@@ -66,9 +76,9 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
             for (who, period), f in history.filings.items():
                 if who == mid:
                     filings[period] = Filing(period, f.at, f.commit, member.owns_email(f.author_email))
-        for (who, period), (at, email) in (pending or {}).items():
+        for who, period in pending.checkins if pending else ():
             if who == mid and period not in filings:
-                filings[period] = Filing(period, at, "staged", member.owns_email(email))
+                filings[period] = Filing(period, pending.at, "staged", member.owns_email(pending.email))
         outcomes = {period: tuple((text, "missed" if i in disputed.get((mid, period), ()) else status)
                                   for i, (text, status) in enumerate(found))
                      for period, found in build_model.outcomes(journal, mid).items()}
@@ -87,21 +97,29 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
                     shallow=shallow, responses=responses)
 
 
-def _responses(journal: Journal, history: Any, now: dt.datetime) -> Responses:
-    """Threads and responder figures from the committed check-ins and replies (see core/replies);
-    an entry the history brought but the journal no longer holds has nothing to show."""
+def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged | None = None) -> Responses:
+    """Threads and responder figures from the committed check-ins and replies (see core/replies),
+    with the staged ones (`pending`) as if committed at its time; an entry the history brought
+    but the journal no longer holds has nothing to show."""
     if history is None:
         return Responses((), {}, {})
+    filed = {key: f.at for key, f in history.filings.items()}
+    posted = {key: (a.at, a.commit) for key, a in history.replies.items()}
+    if pending is not None:
+        for key in pending.checkins:
+            filed.setdefault(key, pending.at)
+        for key in pending.replies:
+            posted.setdefault(key, (pending.at, "staged"))
     checkins = {}
-    for (member, period), f in history.filings.items():
+    for (member, period), at in filed.items():
         entry = journal.checkin(member, period)
         if entry is not None:
-            checkins[(member, period)] = (build_model.checkin(entry), f.at)
+            checkins[(member, period)] = (build_model.checkin(entry), at)
     replies = {}
-    for (author, to, period), a in history.replies.items():
+    for (author, to, period), (at, commit) in posted.items():
         entry = journal.replies.get((period, to, author))
         if entry is not None:
-            replies[(author, to, period)] = Posted(build_model.reply(entry), a.at, a.commit)
+            replies[(author, to, period)] = Posted(build_model.reply(entry), at, commit)
     return judge(build_model.contracts(journal), checkins, replies, now)
 
 
@@ -110,8 +128,10 @@ def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:
     if s.me is None:
         return []
     latest = {member: items[-1][0] for member, items in s.journal.checkins.items() if items}
+    mine = s.members.get(s.me)
     return [{"member": t.member, "period": t.period, "ask": t.ask,
-             "due": iso(r.due.astimezone(s.members[s.me].tz)) if s.me in s.members else iso(r.due),
+             "due": iso(r.due.astimezone(mine.tz)) if mine is not None else iso(r.due),
+             "timezone": mine.tz.key if mine is not None else None,
              "overdue": r.state != "waiting"}
             for t, r in waiting_on(s.responses, s.me, latest)]
 

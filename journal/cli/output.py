@@ -50,8 +50,19 @@ def status_lines(data: dict[str, Any], reader: str = "UTC") -> list[str]:
         for w in data["waiting_for_your_reply"]:
             when = "overdue since" if w["overdue"] else "due"
             ask = f": {clean(w['ask'])}" if w["ask"] else ""
-            lines.append(f"  {clean(w['member'])}, {clean(w['period'])} ({when} {clean(w['due'])}){ask}")
+            due = wall_time(w["due"], w.get("timezone"), reader)
+            lines.append(f"  {clean(w['member'])}, {clean(w['period'])} ({when} {clean(due)}){ask}")
     return lines
+
+
+def wall_time(iso: str, zone: str | None, reader: str = "UTC") -> str:
+    """'2026-11-30T09:00:00+01:00' -> '2026-11-30 09:00', followed by the zone's name (or its
+    offset) when the reader's clock (zone `reader`) would read differently at that moment."""
+    moment = dt.datetime.fromisoformat(iso)
+    text = iso[:16].replace("T", " ")
+    if moment.utcoffset() != moment.astimezone(build_model.zone(reader)).utcoffset():
+        text += f" {zone or moment.strftime('UTC%z')}"
+    return text
 
 
 def state_text(m: dict[str, Any], reader: str = "UTC") -> str:
@@ -60,11 +71,7 @@ def state_text(m: dict[str, Any], reader: str = "UTC") -> str:
     Times are the member's own (as the JSON gives them), followed by the zone's name when
     the reader's clock (zone `reader`) would read differently at that moment."""
     def shown(iso: str) -> str:
-        moment = dt.datetime.fromisoformat(iso)
-        text = iso[:16].replace("T", " ")
-        if moment.utcoffset() != moment.astimezone(build_model.zone(reader)).utcoffset():
-            text += f" {m.get('timezone') or moment.strftime('UTC%z')}"
-        return text
+        return wall_time(iso, m.get("timezone"), reader)
 
     if m["state"] == STATE_LABEL[State.CHECKED_IN]:
         verdict = {"late": "late, ", "on_time": "on time, "}.get(m.get("status", ""), "")

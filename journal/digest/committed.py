@@ -22,7 +22,7 @@ from journal.errors import JournalError
 from journal.store import paths
 
 if TYPE_CHECKING:  # the pre-commit hook imports this module on its fast path
-    from journal.standing import Standing
+    from journal.standing import Staged, Standing
     from journal.store.output_cache import OutputCache
     from journal.store.workspace import Workspace
 
@@ -114,10 +114,10 @@ class Regenerated:
 
 
 def regenerate(start: Workspace | Path, now: dt.datetime, source: str = "auto",
-               pending: Mapping[tuple[str, str], tuple[dt.datetime, str]] | None = None
-               ) -> Regenerated:
+               pending: Staged | None = None) -> Regenerated:
     """Regenerate the committed digest in the working tree of the workspace (or of the
-    journal at `start`), reading what the workspace has already loaded."""
+    journal at `start`), reading what the workspace has already loaded; `pending` is the
+    pre-commit hook's staged check-ins and replies (see standing.Staged)."""
     from journal.standing import compute_standing
     from journal.store.workspace import workspace_of
 

@@ -54,14 +54,15 @@ def _check_and_stage(directory: str) -> int:
 def stage_digest(repo: pygit2.Repository) -> list[str]:
     """Regenerate the committed digest for the state being committed and stage it.
 
-    Check-ins this commit adds count as committed now by the committer, so the streak
-    shown in the commit already includes them."""
+    Check-ins and replies this commit adds count as committed now by the committer, so the
+    streak and the threads shown in the commit already include them."""
     import pygit2
 
     from journal.core import layout
     from journal.core.entries import read_entry
     from journal.digest import committed
     from journal.githooks.staged import staged_changes
+    from journal.standing import Staged
     from journal.store.git import staged_index
     from journal.store.identity import user_email
     from journal.store.workspace import Workspace
@@ -73,11 +74,14 @@ def stage_digest(repo: pygit2.Repository) -> list[str]:
         return []
     now = committed.commit_time()
     email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir), repo) or ""
-    pending = {}
+    checkins, replies = set(), set()
     for rel, status in staged_changes(repo, index).items():
-        name = layout.parse_checkin_name(rel) if status != "D" and layout.entry_kind(rel) == "checkin" else None
-        if name is not None:
-            pending[(name.member, name.period)] = (now, email)
+        kind = layout.entry_kind(rel) if status != "D" else None
+        if kind == "checkin" and (name := layout.parse_checkin_name(rel)) is not None:
+            checkins.add((name.member, name.period))
+        elif kind == "reply" and (answer := layout.parse_reply_name(rel)) is not None:
+            replies.add((answer.author, answer.to, answer.period))
+    pending = Staged(now, email, frozenset(checkins), frozenset(replies))
     result = committed.regenerate(Workspace.of_repository(repo), now, source="index", pending=pending)
     staged = []
     for rel, data in result.files.items():

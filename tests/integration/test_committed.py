@@ -6,31 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.digest.committed import GITATTRIBUTES
-from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
-
-ALICE = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org",
-         "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.org"}
-BOB = {"GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com",
-       "GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"}
-PACT = CONTRACT.replace("effective: 2026-09-07", "effective: 2026-11-16")
-
-
-def at(when: str, who: dict) -> dict:
-    return {**who, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-
-
-def write(repo: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-
-
-def commit(repo: Path, files: dict[str, str], env: dict, message: str = "entry") -> None:
-    write(repo, files)
-    git(repo, "add", "-A")
-    result = git(repo, "commit", "-q", "-m", message, env=env, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
+from tests.support.hooked_repos import ALICE, BOB, at, clone, commit, make_origin, write
+from tests.support.journals import CONFIG, checkin, git
 
 
 def shown(repo: Path, rev: str = "HEAD") -> str:
@@ -39,22 +16,7 @@ def shown(repo: Path, rev: str = "HEAD") -> str:
 
 @pytest.fixture
 def origin(tmp_path: Path, run) -> Path:
-    seed = tmp_path / "seed"
-    seed.mkdir()
-    git(seed, "init", "-q", "-b", "main")
-    assert run("-C", seed, "hooks", "install").code == 0
-    commit(seed, {"journal.yaml": CONFIG, "contracts/pact.md": PACT, "goals/berlin-half.md": GOAL,
-                  ".gitattributes": GITATTRIBUTES}, at("2026-11-16T09:00:00+01:00", ALICE), "start")
-    bare = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
-    return bare
-
-
-def clone(origin: Path, path: Path, run, rebase: bool = False) -> Path:
-    git(origin.parent, "clone", "-q", str(origin), str(path))
-    git(path, "config", "pull.rebase", "true" if rebase else "false")
-    assert run("-C", path, "hooks", "install").code == 0
-    return path
+    return make_origin(tmp_path, run)
 
 
 def test_first_commit_carries_a_digest(origin: Path, tmp_path: Path) -> None:
@@ -160,3 +122,23 @@ def test_digest_commit_false_turns_it_off(origin: Path, tmp_path: Path, run) -> 
     commit(alice, {"journal.yaml": config}, at("2026-11-22T10:00:00+01:00", ALICE))
     commit(alice, {"checkins/2026/2026-W47-alice.md": checkin(outcomes="[]")}, at("2026-11-22T11:00:00+01:00", ALICE))
     assert git(alice, "ls-files", "digest").stdout == ""
+
+
+def test_a_commit_of_a_reply_carries_it_in_the_digest(origin: Path, tmp_path: Path, run) -> None:
+    """A reply counts as committed by the commit that adds it, as a check-in does: the
+    commit's own digest shows the thread answered, and regenerating it changes nothing."""
+    from tests.support.replies import ci, reply
+
+    alice = clone(origin, tmp_path / "alice", run)
+    commit(alice, dict([ci("alice", "2026-W47")]), at("2026-11-22T10:00:00+01:00", ALICE))
+    assert "## Replies" not in shown(alice)  # replies are expected from a journal's first one on
+    # Only the reply is staged: the hook must still regenerate the digest for it.
+    when = "2026-11-22T12:00:00-05:00"
+    commit(alice, dict([reply("bob", "alice", "2026-W47")]), at(when, BOB))
+    assert git(alice, "diff", "--name-only", "HEAD~1", "HEAD", "--", "digest/README.md").stdout.strip()
+    after = shown(alice)
+    thread = after[after.index("### Alice Moreno, 2026-W47"):]
+    assert "- **Bob Okafor**" in thread and "  **Answer:** Yes, Tuesday." in thread
+    assert "waiting for a reply" not in thread
+    assert run("-C", alice, "digest", "--markdown-only", "--now", when).code == 0
+    assert git(alice, "status", "--porcelain").stdout == ""

@@ -3,6 +3,7 @@ atomic writes, the build lock and incremental rebuilds, over real scripted histo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -83,6 +84,14 @@ def test_cli_prints_a_one_line_summary(run, history: Path) -> None:
                           f"{site / 'index.html'}\n")
     again = run("-C", history, "digest", "--now", NOW)
     assert f"({0} rendered, {pages} unchanged)" in again.out
+
+
+def test_without_now_a_build_reads_the_clock_to_the_minute(run, history: Path) -> None:
+    """Pages show minutes: a clock cut to the minute lets two builds in the same minute reuse
+    every page (with seconds in it, every build rendered every page again)."""
+    assert run("-C", history, "digest").code == 0
+    moment = dt.datetime.fromisoformat(json.loads((history / "site" / "digest.json").read_text())["now"])
+    assert (moment.second, moment.microsecond) == (0, 0)
 
 
 def test_overview_names_what_partners_need(run, history: Path) -> None:

@@ -11,27 +11,11 @@ import pytest
 
 from journal.digest import charts
 from journal.digest.committed import GITATTRIBUTES, regenerate
+from tests.support.hooked_repos import ALICE, BOB, at, commit, hooked_repo
 from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
 
-ALICE = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org",
-         "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.org"}
-BOB = {"GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com",
-       "GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"}
 BOB_GOAL = GOAL.replace("owner: alice", "owner: bob").replace("Berlin half", "Bob's 10k")
 CACHE = Path(".git/journal/committed-outputs.json")
-
-
-def at(when: str, who: dict[str, str]) -> dict[str, str]:
-    return {**who, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-
-
-def commit(repo: Path, files: dict[str, str], env: dict[str, str]) -> None:
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text, encoding="utf-8")
-    git(repo, "add", "-A")
-    result = git(repo, "commit", "-q", "-m", "entry", env=env, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def digest_files(repo: Path, rev: str) -> dict[str, str]:
@@ -51,14 +35,10 @@ def from_scratch(repo: Path, tmp_path: Path, run, when: str, n: int) -> dict[str
 
 @pytest.fixture
 def journal(tmp_path: Path, run) -> Path:
-    repo = tmp_path / "journal"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    assert run("-C", repo, "hooks", "install").code == 0
-    commit(repo, {"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
-                  "goals/bob-10k.md": BOB_GOAL.replace("berlin-half", "bob-10k"), ".gitattributes": GITATTRIBUTES},
-           at("2026-09-06T09:00:00+02:00", ALICE))
-    return repo
+    return hooked_repo(tmp_path / "journal", run,
+                       {"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
+                        "goals/bob-10k.md": BOB_GOAL.replace("berlin-half", "bob-10k"), ".gitattributes": GITATTRIBUTES},
+                       at("2026-09-06T09:00:00+02:00", ALICE))
 
 
 def test_a_series_of_hook_commits_gives_what_a_cacheless_clone_gives(journal: Path, tmp_path: Path, run) -> None:

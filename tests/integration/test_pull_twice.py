@@ -13,30 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from journal.digest.committed import GITATTRIBUTES
-from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
+from tests.support.hooked_repos import ALICE, BOB, at, clone, commit, make_origin
+from tests.support.journals import GOAL, checkin, git
 
 pytestmark = pytest.mark.slow
-
-ALICE = {"GIT_AUTHOR_NAME": "Alice Moreno", "GIT_AUTHOR_EMAIL": "alice@example.org",
-         "GIT_COMMITTER_NAME": "Alice Moreno", "GIT_COMMITTER_EMAIL": "alice@example.org"}
-BOB = {"GIT_AUTHOR_NAME": "Bob Okafor", "GIT_AUTHOR_EMAIL": "bob@example.com",
-       "GIT_COMMITTER_NAME": "Bob Okafor", "GIT_COMMITTER_EMAIL": "bob@example.com"}
-PACT = CONTRACT.replace("effective: 2026-09-07", "effective: 2026-11-16")
-
-
-def at(when: str, who: dict[str, str]) -> dict[str, str]:
-    return {**who, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-
-
-def commit(repo: Path, files: dict[str, str], env: dict[str, str], message: str = "entry") -> None:
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    git(repo, "add", "-A")
-    made = git(repo, "commit", "-q", "-m", message, env=env, check=False)
-    assert made.returncode == 0, made.stdout + made.stderr
-
 
 def pull(repo: Path, env: dict[str, str], *args: str) -> str:
     pulled = git(repo, "pull", *args, "origin", "main", env=env, check=False)
@@ -55,23 +35,7 @@ def assert_clean_and_current(repo: Path, run) -> None:
 
 @pytest.fixture
 def origin(tmp_path: Path, run) -> Path:
-    seed = tmp_path / "seed"
-    seed.mkdir()
-    git(seed, "init", "-q", "-b", "main")
-    assert run("-C", seed, "hooks", "install").code == 0
-    commit(seed, {"journal.yaml": CONFIG, "contracts/pact.md": PACT, "goals/berlin-half.md": GOAL,
-                  ".gitattributes": GITATTRIBUTES, ".gitignore": "site/\n"},
-           at("2026-11-16T09:00:00+01:00", ALICE), "start")
-    bare = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
-    return bare
-
-
-def clone(origin: Path, path: Path, run, rebase: bool = False) -> Path:
-    git(origin.parent, "clone", "-q", str(origin), str(path))
-    git(path, "config", "pull.rebase", "true" if rebase else "false")
-    assert run("-C", path, "hooks", "install").code == 0
-    return path
+    return make_origin(tmp_path, run, {".gitignore": "site/\n"})
 
 
 def test_two_merging_pulls_in_a_row(origin: Path, tmp_path: Path, run) -> None:

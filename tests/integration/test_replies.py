@@ -79,13 +79,14 @@ def test_status_waits_for_your_reply_and_exits_overdue(run, history: Path) -> No
     # Bob's W46 check-in came Sunday 15:00 UTC; by Monday noon alice is still in time.
     result = run("-C", history, "status", "--now", "2026-11-23T12:00:00+00:00")
     assert "waiting for your reply:" in result.out
-    assert "bob, 2026-W46 (due 2026-11-24T16:00:00+01:00): Push me on sleep" in result.out
+    # In alice's own zone, as every time `status` shows (no zone named: her clock is the reader's).
+    assert "bob, 2026-W46 (due 2026-11-24 16:00): Push me on sleep" in result.out
     # Two days later her reply is overdue: exit 4, and so says the JSON.
     result = run("-C", history, "status", "--json", "--now", "2026-11-25T12:00:00+00:00")
     assert result.code == EXIT_OVERDUE, result
     waiting = json.loads(result.out)["waiting_for_your_reply"]
     assert waiting == [{"member": "bob", "period": "2026-W46", "ask": "Push me on sleep",
-                        "due": "2026-11-24T16:00:00+01:00", "overdue": True}]
+                        "due": "2026-11-24T16:00:00+01:00", "timezone": "Europe/Berlin", "overdue": True}]
 
 
 def test_a_moved_checkin_keeps_its_thread(run, commit, history: Path) -> None:
