@@ -344,10 +344,15 @@ def new_reply(root: Path, to: str | None, week: str | None, now: dt.datetime, au
         open_asks = [p for p in partners if (items := ctx.journal.checkins.get(p))
                      and (week or items[-1][0], p, author) not in ctx.journal.replies
                      and ctx.journal.checkin(p, week or items[-1][0]) is not None]
-        if len(open_asks) != 1:
-            raise JournalError("cannot tell whose check-in to answer" if open_asks or partners
-                               else f"'{author}' has no partner in any contract",
-                               hint=f"pass --to ID (your partners: {', '.join(partners) or 'none'})")
+        if not partners:
+            raise JournalError(f"'{author}' has no partner in any contract",
+                               hint="a reply answers a partner in one of your contracts' `parties`")
+        if not open_asks:
+            raise JournalError(f"you have answered every partner's latest check-in{f' for {week}' if week else ''}",
+                               hint=f"to add another reply, pass --to ID and --week (your partners: {', '.join(partners)})")
+        if len(open_asks) > 1:
+            raise JournalError(f"{len(open_asks)} partners wait for your reply: {', '.join(open_asks)}",
+                               hint="pass --to ID to say whose check-in to answer")
         to = open_asks[0]
     if to not in ctx.members:
         raise UnknownMember(f"unknown member '{to}'")

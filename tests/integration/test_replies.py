@@ -139,6 +139,9 @@ def test_new_reply_tough_love_and_refusals(run, history: Path) -> None:
     assert "What got in the way, and what will you do differently this week?" in text
     again = run("-C", history, "new", "reply", "--to", "alice", "--week", "2026-W46")
     assert again.code == EXIT_PROBLEMS and "already exists" in again.err
+    done = run("-C", history, "new", "reply")  # alice's latest check-in is answered now
+    assert done.code == EXIT_PROBLEMS and "you have answered every partner's latest check-in" in done.err
+    assert "pass --to ID and --week" in done.err
     none = run("-C", history, "new", "reply", "--to", "alice", "--week", "2026-W40")
     assert none.code == EXIT_PROBLEMS and "has no check-in for 2026-W40" in none.err and "hint:" in none.err
     assert "Traceback" not in none.err
