@@ -112,3 +112,22 @@ def test_calendar_has_a_reply_due_event_per_partner_owing_a_reply(run, history: 
     assert str(bob["transp"]) == "TRANSPARENT"
     # Only the partners owe replies; W45's asks are past, not in the calendar.
     assert not any("W45" in s for s in events)
+
+
+def test_a_rebuild_drops_the_reply_due_event_once_the_reply_is_committed(run, commit, history: Path,
+                                                                          tmp_path: Path) -> None:
+    """The calendar is reused between builds only while its inputs stand: a reply committed
+    since (same --now) takes its "reply due" event away, as a build from scratch does."""
+    def summaries(site: Path) -> list[str]:
+        ics = Calendar.from_ical((site / "calendar.ics").read_bytes())
+        return sorted(str(e["summary"]) for e in ics.walk("VEVENT") if "reply due" in str(e["summary"]))
+
+    site = tmp_path / "site"
+    assert run("-C", history, "digest", "--out", site, "--now", NOW).code == EXIT_OK
+    assert "Bob Okafor: reply due to Alice Moreno (2026-W46)" in summaries(site)
+    commit(dict([reply("bob", "alice", "2026-W46")]), "2026-11-16T20:00:00-05:00", "bob")
+    assert run("-C", history, "digest", "--out", site, "--now", NOW).code == EXIT_OK
+    fresh = tmp_path / "fresh"
+    assert run("-C", history, "digest", "--out", fresh, "--now", NOW).code == EXIT_OK
+    assert "Bob Okafor: reply due to Alice Moreno (2026-W46)" not in summaries(site)
+    assert (site / "calendar.ics").read_bytes() == (fresh / "calendar.ics").read_bytes()
