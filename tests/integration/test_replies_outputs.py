@@ -89,6 +89,16 @@ def test_a_private_checkin_and_private_replies_leave_no_trace(run, commit, histo
     assert b"SECRET" not in calendar and b"2026-W47" not in calendar
 
 
+def test_a_private_referee_reply_leaves_no_verdict_line(run, commit, history: Path, tmp_path: Path) -> None:
+    """The referee's verdicts are read from their reply: a private one shows none of them."""
+    assert all("Referee Carol: outcome 1 confirmed" in text for text in _markdown(run, history, tmp_path))
+    commit(dict([reply("carol", "alice", "2026-W46", verdicts=("confirmed", "disputed"),
+                       extra="kudos: 1\nprivate: true\n", body=HOSTILE_BODY)]), "2026-11-16T10:00:00+00:00", "carol")
+    for text in _markdown(run, history, tmp_path):
+        alice = text[text.index("### Alice Moreno, 2026-W46"):text.index("### Bob Okafor, 2026-W46")]
+        assert "Referee Carol" not in alice and "**Carol** (referee)" not in alice
+
+
 def test_a_journal_without_replies_has_no_reply_sections(run, commit, tmp_path: Path) -> None:
     commit({"journal.yaml": CONFIG3, "contracts/pact.md": PACT}, "2026-10-20T10:00:00+02:00")
     commit(dict([ci("alice", "2026-W46")]), "2026-11-15T18:00:00+01:00", "alice")
