@@ -122,7 +122,7 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
         with _fast_reads():
             found = _scan(repo, head, base)
         if cache is not None:
-            save_cache(cache, str(head), grafts, found)
+            save_cache(cache, str(head), grafts, found, *((base[0], base[1:]) if base else ()))
     return _history(repo, str(head), found, grafts)
 
 

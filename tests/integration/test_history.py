@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.core.layout import parse_checkin_name
-from journal.store import contract_versions, history
+from journal.store import contract_versions, history, history_cache
 from journal.store.history import CACHE_FILE, History, read_history
 
 ALICE = ("Alice Moreno", "alice@example.org")
@@ -315,9 +315,77 @@ def test_warm_run_after_a_new_commit_equals_a_cold_run(repo_with_two_filings: Re
     cold = repo_with_two_filings.read()
     monkeypatch.setattr(history, "_walk_all", None)  # a warm run must not walk the old history
     assert repo_with_two_filings.read(cache_dir=cache) == cold
-    assert json.loads((cache / CACHE_FILE).read_text())["head"] == cold.head
+    first, appended = (cache / CACHE_FILE).read_text().split("\n")
+    line = json.loads(appended)  # appended: the first line is kept as it was
+    assert (line["base"], line["head"]) == (json.loads(first)["head"], cold.head)
+    assert [item[:2] for item in line["filings"]] == [["alice", "2026-W48"]]  # only what changed
+    assert [item[:2] for item in line["pauses"]] == [["pact", "bob"]] and line["terms"]
     monkeypatch.setattr(history, "_walk_new", None)  # nor walk at all when HEAD has not moved
     assert repo_with_two_filings.read(cache_dir=cache) == cold
+
+
+def _last_head(cache: Path) -> str:
+    return json.loads((cache / CACHE_FILE).read_text().split("\n")[-1])["head"]
+
+
+def test_cache_lines_from_another_head_or_cut_short_are_skipped(repo_with_two_filings: Repo, tmp_path: Path) -> None:
+    # Two commands that each append from the cached head (two worktrees on two branches):
+    # the second line does not continue the first, so it is skipped, never mixed in.
+    repo, cache = repo_with_two_filings, tmp_path / "cache"
+    repo.read(cache_dir=cache)
+    base = repo.git("rev-parse", "HEAD")
+    repo.git("checkout", "-q", "-b", "other")
+    repo.commit({"checkins/2026/2026-W48-bob.md": "b"}, "2026-11-29T20:00:00+00:00", author=BOB)
+    other = repo.read(cache_dir=cache)
+    repo.git("checkout", "-q", "main")
+    repo.commit({"checkins/2026/2026-W48-alice.md": "a"}, "2026-11-29T21:00:00+00:00")
+    text = (cache / CACHE_FILE).read_text()
+    main = repo.git("rev-parse", "HEAD")
+    main_line = json.dumps({"base": base, "head": main, "filings": [["alice", "2026-W48", 1, 0, main,
+                            "checkins/2026/2026-W48-alice.md", "A", "a@x"]],
+                            "pauses": [], "zones": [], "replies": [], "terms": []})
+    (cache / CACHE_FILE).write_text(text + "\n" + main_line)
+    repo.git("checkout", "-q", "other")
+    assert repo.read(cache_dir=cache) == other  # the main line starts from `base`, not from other's head
+    (cache / CACHE_FILE).write_text(text[: len(text) - 5] + "\n" + main_line)  # other's line cut short
+    assert repo.read(cache_dir=cache) == other
+    assert _last_head(cache) == other.head
+
+
+def test_misshapen_appended_line_changes_nothing(repo_with_two_filings: Repo, tmp_path: Path) -> None:
+    repo, cache = repo_with_two_filings, tmp_path / "cache"
+    cold = repo.read(cache_dir=cache)
+    head = cold.head
+    bad = json.dumps({"base": head, "head": "1" * 40, "filings": [["alice", "2026-W01", 1, 0, "1" * 40, "p", "n", "e"]],
+                      "pauses": [], "zones": [], "replies": [], "terms": [["not", "terms"]]})
+    (cache / CACHE_FILE).write_text((cache / CACHE_FILE).read_text() + "\n" + bad)
+    assert repo.read(cache_dir=cache) == cold
+
+
+def test_cache_is_written_whole_again_after_many_appends(repo: Repo, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(history_cache, "_MAX_DELTAS", 2)
+    cache = tmp_path / "cache"
+    for day in range(1, 6):
+        repo.commit({f"checkins/2026/2026-W{day:02d}-alice.md": "a"}, f"2026-01-0{day}T10:00:00+00:00")
+        warm = repo.read(cache_dir=cache)
+        assert warm == repo.read()
+        assert (cache / CACHE_FILE).read_text().count("\n") <= 2
+    assert len(warm.filings) == 5
+
+
+def test_paths_that_are_not_utf8_survive_the_cache(repo: Repo, tmp_path: Path) -> None:
+    # A folder name in Latin-1: libgit2 names it with a surrogate escape, which UTF-8
+    # output refused; the cache is written in ASCII and reads the same name back.
+    name = os.fsdecode(b"checkins/caf\xe9")
+    (repo.path / name).mkdir(parents=True)
+    (repo.path / name / "2026-W01-alice.md").write_text("a")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "x")
+    cold = repo.read(cache_dir=tmp_path / "cache")
+    assert (tmp_path / "cache" / CACHE_FILE).exists()
+    assert cold.filings[("alice", "2026-W01")].path == name + "/2026-W01-alice.md"
+    assert repo.read(cache_dir=tmp_path / "cache") == cold == repo.read()
 
 
 @pytest.mark.parametrize("damage", [
@@ -339,7 +407,7 @@ def test_damaged_cache_is_ignored_and_rewritten(repo_with_two_filings: Repo, tmp
     damaged = damage(file.read_text())
     file.write_bytes(damaged if isinstance(damaged, bytes) else damaged.encode())
     assert repo_with_two_filings.read(cache_dir=cache) == cold
-    assert json.loads(file.read_text())["head"] == cold.head
+    assert _last_head(cache) == cold.head
 
 
 def test_well_formed_cache_for_the_same_head_is_trusted(repo_with_two_filings: Repo,
