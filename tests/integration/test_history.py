@@ -306,6 +306,27 @@ def test_big_year_folder_edits_renames_and_adds_of_the_same_size(repo: Repo, mon
     assert len(diffs) == 1  # only the rename needed a diff
 
 
+def test_a_moved_checkin_is_found_in_its_parent_without_listing_a_flat_folder(
+        repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A key added again (here by a move) is looked up in the parent's folders: the raw tree
+    # is searched for the name, and only a folder that holds folders is listed.
+    weeks = [f"2026-W{w:02d}" for w in range(1, 45)]
+    first = repo.commit({f"checkins/2026/{w}-{m}.md": f"{w} {m}" for w in weeks for m in ("alice", "bob")},
+                        "2026-11-01T10:00:00+00:00")
+    repo.read(cache_dir=tmp_path / "cache")  # then only the move is walked: its big folder is diffed
+    (repo.path / "checkins/old").mkdir()
+    repo.git("mv", "checkins/2026/2026-W01-alice.md", "checkins/old/2026-W01-alice.md")
+    repo.commit({}, "2026-11-03T10:00:00+00:00")
+    year = repo.git("rev-parse", f"{first}:checkins/2026")
+    listed: list[str] = []
+    original = history._Trees._listing
+    monkeypatch.setattr(history._Trees, "_listing", lambda self, oid: listed.append(str(oid)) or original(self, oid))
+    warm = repo.read(cache_dir=tmp_path / "cache")
+    assert warm.filings[("alice", "2026-W01")].commit == first
+    assert year not in listed
+    assert warm == repo.read()
+
+
 def test_warm_run_after_a_new_commit_equals_a_cold_run(repo_with_two_filings: Repo, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
