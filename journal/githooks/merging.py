@@ -10,8 +10,11 @@ runs after git wrote the tree, and a rebase runs no commit hook), so the post-me
 post-rewrite hooks replace the commit git has just made by the same commit (parents,
 author, committer, dates and message) whose digest is regenerated for it, move the branch
 to it, and put the digest files into the index and the working tree. Only a commit that
-exists nowhere else is replaced: one no remote-tracking branch contains, whose digest
-nobody has touched in the index or working tree since.
+exists nowhere else is replaced: committed here by this repository's user (a fast-forward
+onto a partner's merge is the partner's), one no remote-tracking branch contains, whose
+digest nobody has touched in the index or working tree since, that carries no signature
+(a copy would lose it), and not while git still has to re-apply an autostash. Every path is
+checked first and the branch moves last, so a failure leaves everything as git made it.
 """
 
 from __future__ import annotations
