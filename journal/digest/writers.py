@@ -34,7 +34,7 @@ from journal.store.templating import sandboxed_environment
 
 # Bump when the code that turns a page's context into bytes changes in a way the hash of
 # the digest's modules would miss, so a rebuild after an upgrade renders every page again.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 SITE, COMMITTED = "site", "committed"
 
 
