@@ -83,7 +83,7 @@ def refresh_head_digest(workspace: Workspace) -> list[str] | None:
     for rel in changed:
         paths.require_no_link(root, rel)
     gone = [rel for rel in changed if rel not in wanted]
-    committed.require_ours(root, where, [rel for rel in changed if rel in wanted], gone, committed.tracked_in(repo))
+    committed.require_ours(root, where, [rel for rel in changed if rel in wanted], gone)
     for rel in gone:  # the commit drops it even where the working tree has none
         if not committed.looks_generated(rel, repo[held[rel]].read_raw()):
             raise committed.UnsafeDigestPath(rel, where)

@@ -51,7 +51,7 @@ def sync_digest(repo: pygit2.Repository) -> list[str]:
             if e.path.startswith(prefix) and e.path not in ours and committed.is_generated(e.path[len(prefix):])]
     stale = [rel for rel, oid in ours.items() if _worktree_bytes(root, rel) != repo[oid].data]
     # Checked before anything is written: only what journal wrote is replaced or deleted.
-    committed.require_ours(root, where, stale, gone, committed.tracked_in(repo))
+    committed.require_ours(root, where, stale, gone)
     for rel, oid in ours.items():
         entry = index[rel] if rel in index else None
         if entry is None or entry.id != oid:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.hooked_repos import ALICE, BOB, at, clone, commit, make_origin, write
-from tests.support.journals import CONFIG, checkin, git
+from tests.support.hooked_repos import ALICE, BOB, PACT, at, clone, commit, make_origin, write
+from tests.support.journals import CONFIG, GOAL, checkin, git
 
 
 def shown(repo: Path, rev: str = "HEAD") -> str:
@@ -142,3 +142,15 @@ def test_a_commit_of_a_reply_carries_it_in_the_digest(origin: Path, tmp_path: Pa
     assert "waiting for a reply" not in thread
     assert run("-C", alice, "digest", "--markdown-only", "--now", when).code == 0
     assert git(alice, "status", "--porcelain").stdout == ""
+
+
+def test_markdown_only_twice_before_any_commit(commit, run, tmp_path: Path) -> None:
+    """A digest written by `--markdown-only` and not committed yet is still journal's own:
+    a second run replaces it (only files without the mark are refused)."""
+    commit({"journal.yaml": CONFIG, "contracts/pact.md": PACT, "goals/berlin-half.md": GOAL},
+           "2026-11-16T09:00:00+01:00")
+    repo = tmp_path / "repo"
+    assert run("-C", repo, "digest", "--markdown-only", "--now", "2026-11-17T09:00:00+00:00").code == 0
+    again = run("-C", repo, "digest", "--markdown-only", "--now", "2026-11-24T09:00:00+00:00")
+    assert again.code == 0, again
+    assert "Progress digest as of Tue 24 Nov 2026" in (repo / "digest" / "README.md").read_text()
