@@ -16,7 +16,7 @@ from journal.store.local_state import read_json
 
 CACHE_FILE = "history.json"
 # Bump when what counts as a filing changes, so every old cache is rebuilt.
-CACHE_VERSION = 4  # 2: zones in force; 3: replies; 4: contract terms in force
+CACHE_VERSION = 5  # 2: zones in force; 3: replies; 4: contract terms in force; 5: settled times
 _CACHE_FORMAT = "journal-history"
 
 Key = tuple[str, str]  # (member, period)
@@ -30,12 +30,16 @@ Zones = tuple[int, int, str, dict[str, str]]
 # A version of a contract's verdict terms: author time, offset, commit, slug, the terms as
 # canonical JSON text, and the slug it was renamed from ("" if none).
 Terms = tuple[int, int, str, str, str, str]
-Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event], dict[str, Terms]]
+# Commit -> the time its settings take effect, for the commits where that is later than
+# its author time (see store/history.py, _settled).
+Raised = dict[str, int]
+Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event], dict[str, Terms],
+              Raised]
 
 
 def load_cache(path: Path, grafts: list[str]
                 ) -> tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event],
-                           dict[str, Terms]] | None:
+                           dict[str, Terms], Raised] | None:
     """The cached walk, or None for anything but a well-formed cache of this very format."""
     raw = read_json(path)  # None for anything this machine cannot use: the walk is redone
     if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
@@ -43,7 +47,7 @@ def load_cache(path: Path, grafts: list[str]
             or not is_commit_id(raw.get("head"))
             or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)
             or not isinstance(raw.get("zones"), list) or not isinstance(raw.get("replies"), list)
-            or not isinstance(raw.get("terms"), list)):
+            or not isinstance(raw.get("terms"), list) or not isinstance(raw.get("raised"), list)):
         return None
     filings: dict[Key, Event] = {}
     for item in raw["filings"]:
@@ -76,7 +80,12 @@ def load_cache(path: Path, grafts: list[str]
         if not (_shaped(item, "iissss") and is_commit_id(item[2]) and _is_json(item[4])):
             return None
         terms[f"{item[2]}:{item[3]}"] = tuple(item)  # type: ignore[assignment]
-    return raw["head"], filings, pauses, zones, replies, terms
+    raised: Raised = {}
+    for item in raw["raised"]:
+        if not (_shaped(item, "si") and is_commit_id(item[0])):
+            return None
+        raised[item[0]] = item[1]
+    return raw["head"], filings, pauses, zones, replies, terms, raised
 
 
 def _is_json(text: str) -> bool:
@@ -107,7 +116,7 @@ def is_commit_id(value: Any) -> bool:
 
 
 def save_cache(path: Path, head: str, grafts: list[str], found: Found) -> None:
-    filings, pauses, zones, replies, terms = found
+    filings, pauses, zones, replies, terms, raised = found
     data = {
         "format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head, "shallow": grafts,
         "filings": [[*key, *event] for key, event in sorted(filings.items())],
@@ -115,6 +124,7 @@ def save_cache(path: Path, head: str, grafts: list[str], found: Found) -> None:
         "zones": [[*version[:3], version[3]] for _, version in sorted(zones.items())],
         "replies": [[*key, *event] for key, event in sorted(replies.items())],
         "terms": [list(version) for _, version in sorted(terms.items())],
+        "raised": [[commit, time] for commit, time in sorted(raised.items())],
     }
     try:
         write_replace(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
