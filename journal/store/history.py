@@ -43,6 +43,7 @@ from journal.store.history_cache import (
     load_cache,
     save_cache,
 )
+from journal.store.settled import in_force, settled_times
 
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
 _ADDED = int(pygit2.enums.DeltaStatus.ADDED)
@@ -138,7 +139,7 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
     terms = dict(base[5]) if base else {}
     raised = dict(base[6]) if base else {}
     nodes, changed = _walk_new(repo, head, base[0]) if base else _walk_all(repo, head)
-    settled = _settled(repo, nodes, raised)
+    settled = settled_times(repo, nodes, raised)
     trees = _Trees(repo)
 
     def dirs(oid: pygit2.Oid) -> _Dirs | None:
@@ -162,7 +163,7 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
         parents = [d for d in map(dirs, parent_ids) if d is not None]
         if config is not None and all(p[2] != config for p in parents):
             # Verdicts of closed periods follow the zones in force when they closed.
-            zones[str(oid)] = (*_in_force(settled, _commit(repo, oid)), str(oid), trees.zones_of(config))
+            zones[str(oid)] = (*in_force(settled, _commit(repo, oid)), str(oid), trees.zones_of(config))
         for at, top, parse in ((0, CHECKINS, parse_checkin_name), (3, REPLIES, parse_reply_name)):
             if folders[at] is not None and all(p[at] != folders[at] for p in parents):
                 for found, path in trees.added(folders[at], parents[0][at] if parents else None, top, parse):
@@ -172,10 +173,10 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
             olds = [p[1] for p in parents]
             announced = trees.pauses_added(contracts, olds)
             if announced:
-                _fold_pauses(pauses, (*_in_force(settled, _commit(repo, oid)), str(oid)), announced)
+                _fold_pauses(pauses, (*in_force(settled, _commit(repo, oid)), str(oid)), announced)
             revised = trees.terms_changed(contracts, olds)
             if revised:
-                seen = (*_in_force(settled, _commit(repo, oid)), str(oid))
+                seen = (*in_force(settled, _commit(repo, oid)), str(oid))
                 for slug, version, renamed_from in revised:
                     terms[f"{oid}:{slug}"] = (*seen, slug, version, renamed_from)
     for member, period in filings:
@@ -196,49 +197,6 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
         else:
             _keep_earliest(filings, (found.member, found.period), event)
     return filings, pauses, zones, replies, terms, raised
-
-
-# --- Settings take effect in ancestry order -------------------------------------------
-# A partner chooses a commit's author time: a contract edit, zone change or pause dated
-# before the commits it builds on would rewrite verdicts that closed under the old
-# settings. So a settings version takes effect at max(its author time, the times its
-# parents took effect). Commits whose settled time exceeds their own author time are kept
-# in the cache (`raised`), so an incremental walk reads a cached parent's time exactly.
-
-def _settled(repo: pygit2.Repository, nodes: dict[pygit2.Oid, _Node], raised: dict[str, int]) -> dict[pygit2.Oid, int]:
-    """Each walked commit's settled time, parents first (iteratively: histories are deep);
-    `raised` gains the walked commits whose settled time is above their author time."""
-    settled: dict[pygit2.Oid, int] = {}
-
-    def outside(oid: pygit2.Oid) -> int:
-        if str(oid) in raised:
-            return raised[str(oid)]
-        commit = repo.get(oid)  # a parent the cache covers; one a shallow clone lacks counts for nothing
-        return commit.author.time if isinstance(commit, pygit2.Commit) else -(2**63)
-
-    for start in nodes:
-        stack = [start]
-        while stack:
-            oid = stack[-1]
-            if oid in settled:
-                stack.pop()
-                continue
-            parents = nodes[oid][4]
-            waiting = [p for p in parents if p in nodes and p not in settled]
-            if waiting:
-                stack.extend(waiting)
-                continue
-            stack.pop()
-            own = nodes[oid][5]
-            settled[oid] = max([own, *(settled[p] if p in nodes else outside(p) for p in parents)])
-            if settled[oid] != own:
-                raised[str(oid)] = settled[oid]
-    return settled
-
-
-def _in_force(settled: dict[pygit2.Oid, int], commit: pygit2.Commit) -> tuple[int, int]:
-    """When a commit's settings take effect, in its author's offset."""
-    return settled.get(commit.id, commit.author.time), commit.author.offset
 
 
 def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
