@@ -104,19 +104,20 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def lineages(terms: dict[str, Terms], wanted: Collection[str] | None = None) -> dict[str, list[Terms]]:
-    """Each slug's term versions oldest first, with those of the contract it was renamed
-    from (up to the rename) before its own; only for the slugs `wanted` (default: all).
+def lineages(terms: dict[str, Terms], wanted: Collection[str]) -> dict[str, list[Terms]]:
+    """For each slug `wanted` that has versions, its term versions oldest first, with those
+    of the contract it was renamed from (up to the rename) before its own.
 
     Iterative and each version visited once per slug asked for: a partner's chain of
-    thousands of one-commit renames must neither overflow the stack nor take quadratic time."""
+    thousands of one-commit renames must neither overflow the stack nor take quadratic time
+    (so ask only for the slugs read: every former name of a chain repeats its whole past)."""
     own: dict[str, list[Terms]] = {}
     for version in terms.values():
         own.setdefault(version[3], []).append(version)
     for versions in own.values():
         versions.sort(key=_order)
     keys = {slug: [(v[0], v[2]) for v in versions] for slug, versions in own.items()}
-    return {slug: _lineage(slug, own, keys) for slug in (own if wanted is None else wanted) if slug in own}
+    return {slug: _lineage(slug, own, keys) for slug in wanted if slug in own}
 
 
 def _order(version: Terms) -> tuple[int, str, str]:

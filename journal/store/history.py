@@ -99,8 +99,9 @@ class History:
     cut: datetime | None = None
     grafts: frozenset[str] = frozenset()
     replies: dict[ReplyKey, Answer] = field(default_factory=dict)
-    # Every committed version of each contract's verdict terms by slug (a renamed contract's
-    # under its new name too), oldest first: (author time, the contract as then written).
+    # Every committed version of the verdict terms of each contract HEAD holds, by slug (a
+    # renamed contract's former names' too), oldest first: (time it took effect, the contract
+    # as then written).
     contracts: dict[str, tuple[tuple[datetime, Contract], ...]] = field(default_factory=dict)
 
 

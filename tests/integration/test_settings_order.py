@@ -8,6 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from journal.store import contract_versions
 from tests.support.journals import AUTHORS, CONTRACT, GOAL, checkin, git
 
 NOW = "2026-11-25T12:00:00+00:00"
@@ -93,6 +94,21 @@ def test_a_contract_edit_backdated_two_months_changes_no_closed_week(run, commit
     assert _member(later, "alice")["owed"] == 1000
 
 
+def test_a_cached_walk_settles_a_backdated_edit_on_a_backdated_commit(run, commit, tmp_path: Path) -> None:
+    """The cache keeps how late a backdated commit took effect: an edit built on it, walked
+    incrementally later, is settled as a walk from scratch settles it."""
+    _two_weeks_each(commit)
+    repo = tmp_path / "repo"
+    before = _streaks(run, repo)
+    _partner_commits(tmp_path, {"goals/berlin-half.md": GOAL + "More.\n"}, TWO_MONTHS_AGO)
+    _streaks(run, repo)  # the cache's head is now the backdated commit
+    _partner_commits(tmp_path, {"contracts/pact.md": HOSTILE}, "2026-09-26T12:00:00+00:00")
+    after = _streaks(run, repo)
+    assert _same_closed(after, before)
+    (repo / ".git/journal/history.json").unlink()
+    assert _streaks(run, repo) == after
+
+
 def test_an_honest_edit_dated_now_applies_from_now_only(run, commit, tmp_path: Path) -> None:
     _two_weeks_each(commit)
     repo = tmp_path / "repo"
@@ -152,3 +168,17 @@ def test_two_thousand_contract_renames_keep_the_history(run, commit, tmp_path: P
         data = _streaks(run, repo)
         assert _closed(data) == before
         assert data["contracts"] == [{"contract": "p1999", "pact_streak": 2}]
+
+
+def test_lineages_follow_renames_back_and_forth_and_long_chains() -> None:
+    """pact -> other -> pact again: each version once; and 10,000 renames need no recursion."""
+    def version(time: int, slug: str, renamed_from: str = "") -> tuple[int, int, str, str, str, str]:
+        return (time, 0, f"{time:040x}", slug, f'{{"t":{time}}}', renamed_from)
+
+    back = [version(1, "pact"), version(2, "pact"), version(3, "other", "pact"), version(4, "pact", "other")]
+    lines = contract_versions.lineages({f"{v[2]}:{v[3]}": v for v in back}, ["pact", "other"])
+    assert lines["pact"] == back
+    assert lines["other"] == back[:3]
+    chain = [version(0, "p0")] + [version(i, f"p{i}", f"p{i - 1}") for i in range(1, 10_000)]
+    terms = {f"{v[2]}:{v[3]}": v for v in chain}
+    assert contract_versions.lineages(terms, ["p9999"]) == {"p9999": chain}
