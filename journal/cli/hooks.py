@@ -113,13 +113,17 @@ def _post_commit(state: State) -> int:
         if changed:
             click.echo(f"journal: put the committed digest ({len(changed)} file(s)) in the index and working tree "
                        "as this commit recorded it")
-        from journal.githooks.merging import is_merge, refresh_head_digest
+        from journal.errors import JournalError
+        from journal.githooks.merging import NotReplaced, is_merge, refresh_head_digest
 
         # A merge committed by hand (after a conflict, or --no-commit): the pre-commit hook
         # saw only this side's history, so the merge gets the digest of both sides.
         if is_merge(repo):
-            if refresh_head_digest(state.workspace()):
-                click.echo("journal: regenerated the digest in the new commit for its merged state")
+            try:
+                if refresh_head_digest(state.workspace()):
+                    click.echo("journal: regenerated the digest in the new commit for its merged state")
+            except (NotReplaced, JournalError) as exc:
+                click.echo(f"journal: {clean(str(exc))}", err=True)
     except Exception as exc:  # the commit already happened: report, never fail it
         click.echo(f"journal: could not bring the digest in step after the commit: {clean(str(exc))}", err=True)
     return EXIT_OK
@@ -138,12 +142,17 @@ def _rebuild_after_pull(workspace: Workspace, now: dt.datetime, made_here: bool)
     # made here gets it in its commit (githooks/merging); a fast-forward brings the one its
     # author's pre-commit hook made, which is only checked.
     from journal.digest.build import build_digest
-    from journal.githooks.merging import refresh_head_digest
+    from journal.errors import JournalError
+    from journal.githooks.merging import NotReplaced, refresh_head_digest
     from journal.githooks.pulled import stale_digest
 
     build_digest(workspace, now=now)
     if made_here:
-        changed = refresh_head_digest(workspace)
+        try:
+            changed = refresh_head_digest(workspace)
+        except (NotReplaced, JournalError) as exc:  # nothing was changed; say why and what to do
+            click.echo(f"journal: {clean(str(exc))}", err=True)
+            return
         if changed:
             click.echo(f"journal: regenerated {len(changed)} digest file(s) in the new commit for its merged state")
         if changed is not None:

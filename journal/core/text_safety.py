@@ -58,9 +58,16 @@ def for_xml(text: object) -> str:
     return XML_UNSAFE.sub("", str(text))
 
 
+#: Unicode's line and paragraph separators as line feeds: Python's str.splitlines breaks
+#: at them and CommonMark does not, so left alone, text that markdown-it read as one line
+#: (inside a code fence, say) would be split by the quoting around it into two.
+_SEPARATORS_AS_LINE_FEEDS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+
+
 def for_markup(text: object) -> str:
-    """Text for Markdown or HTML output: control characters removed, writing kept."""
-    return MARKUP_UNSAFE.sub("", str(text))
+    """Text for Markdown or HTML output: control characters removed, writing kept, and
+    U+2028/U+2029 made line feeds (so every reader of the text sees the same lines)."""
+    return MARKUP_UNSAFE.sub("", str(text)).translate(_SEPARATORS_AS_LINE_FEEDS)
 
 
 def one_line(text: object) -> str:

@@ -174,6 +174,13 @@ def _goal_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) ->
     return events
 
 
+def reply_due_inputs(standing: Standing, private: PrivacyRules) -> list[str]:
+    """What the "reply due" events depend on beyond contracts and goals (the latest check-ins
+    and the replies still owed to them), as text for a build's cache key."""
+    return [f"{e['uid']}\0{e['summary']}\0{e['description']}\0{e['dtstart'].isoformat()}"
+            for e in _reply_events(standing, private, uuid.UUID(int=0))]
+
+
 def _reply_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[dict[str, Any]]:
     """A "reply due" event per partner still owing a reply to a member's latest check-in."""
     latest = {member: items[-1][0] for member, items in standing.journal.checkins.items() if items}

@@ -45,6 +45,9 @@ svg{font:11px system-ui,sans-serif;color:#1f2328}
 """
 
 
+MARKER = "<!-- Built by journal digest; do not edit. -->"
+
+
 def _xml(text: Any) -> Markup:
     """Partner text for SVG: what XML 1.0 forbids removed (text_safety.for_xml), then escaped."""
     return escape(for_xml(text))
@@ -58,8 +61,9 @@ def _svg(width: float, height: float, label: str, body: str, css_class: str, sta
     if standalone:
         # An SVG file is named by its <title>: the Nu Html Checker's SVG schema refuses
         # aria-label on <svg>, which only inline SVG in HTML allows.
+        # MARKER tells journal's writers the file is theirs to replace (digest/committed.py).
         return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" {size} role="img">'
-                      f'<title>{_xml(label)}</title>'
+                      f'{MARKER}<title>{_xml(label)}</title>'
                       f'<style>{_STANDALONE_CSS.strip()}</style>{body}</svg>\n')
     return Markup(f'<svg class="{css_class}" {size} role="img" aria-label="{_xml(label)}">{body}</svg>')
 

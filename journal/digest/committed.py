@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,8 @@ from journal.errors import JournalError
 from journal.store import paths
 
 if TYPE_CHECKING:  # the pre-commit hook imports this module on its fast path
+    import pygit2
+
     from journal.standing import Staged, Standing
     from journal.store.output_cache import OutputCache
     from journal.store.workspace import Workspace
@@ -78,11 +80,80 @@ def is_generated(inner: str) -> bool:
     return _GENERATED.match(inner) is not None
 
 
-def write(root: Path, where: str, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
+# What journal's digest writers put in every file they write (templates/digest/DIGEST.md.j2,
+# charts.MARKER); charts written before the marker existed start with their standalone style.
+_README_MARKER = b"Built by `journal digest`; do not edit."
+_SVG_MARKER = b"<!-- Built by journal digest; do not edit. -->"
+_OLD_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" class="', b"<style>\nsvg{font:11px system-ui,sans-serif;")
+
+
+def looks_generated(rel: str, data: bytes) -> bool:
+    """Whether bytes at a digest path carry the mark journal's writers put in what they write."""
+    if rel.endswith(".svg"):
+        return _SVG_MARKER in data[:600] or (data.startswith(_OLD_SVG[0]) and _OLD_SVG[1] in data[:600])
+    return any(line.startswith(b"Progress digest as of ") and _README_MARKER in line for line in data.split(b"\n")[:12])
+
+
+def require_ours(root: Path, where: str, writes: Iterable[str], removes: Iterable[str],
+                 tracked: Callable[[str], bool]) -> None:
+    """Refuse (UnsafeDigestPath) unless every digest write and removal only touches what is ours.
+
+    Committed content (journal.yaml's `digest.commit`) chooses the folder, so a partner can
+    point it at a folder holding the user's own files. A file may be written where nothing
+    is, or over a file that is tracked (`tracked(rel)`: in HEAD or staged) and carries the
+    digest's marker; a file is removed only if it carries the marker. Links on the way are
+    refused by store.paths. Every writer of the committed digest checks here first, before
+    it writes anything."""
+    paths.require_no_link(root, where)
+    for rel in writes:
+        what = paths.kind(root, rel)
+        if what is None:
+            continue
+        if what != "file" or not tracked(rel) or not looks_generated(rel, paths.read_bytes(root, rel)):
+            raise UnsafeDigestPath(rel, where)
+    for rel in removes:
+        what = paths.kind(root, rel)
+        if what is not None and (what != "file" or not looks_generated(rel, paths.read_bytes(root, rel))):
+            raise UnsafeDigestPath(rel, where)
+
+
+class UnsafeDigestPath(JournalError):
+    """A digest file would replace or delete something journal did not write."""
+
+    def __init__(self, rel: str, where: str) -> None:
+        super().__init__(f"{rel} is not a digest file journal wrote (no \"do not edit\" mark, or not tracked); "
+                         f"refusing to replace or delete it",
+                         hint=f"move {rel} away, or set digest.commit in journal.yaml to a folder only the digest "
+                              f"uses (it is {where})")
+
+
+def tracked_in(repo: pygit2.Repository | None) -> Callable[[str], bool]:
+    """`rel` is in HEAD's tree or in the index of `repo` (nothing is, without a repository)."""
+    import pygit2
+
+    if repo is None or repo.is_bare:
+        return lambda rel: False
+    index = repo.index
+    index.read()
+    tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
+
+    def tracked(rel: str) -> bool:
+        if rel in index:
+            return True
+        try:
+            return tree is not None and tree[rel] is not None
+        except KeyError:
+            return False
+    return tracked
+
+
+def write(root: Path, where: str, files: Mapping[str, bytes],
+          tracked: Callable[[str], bool] | None = None) -> tuple[list[str], list[str]]:
     """Bring `where` in the working tree to `files`; returns (written, removed) paths.
 
-    Only files the digest generates are ever removed, so anything a partner keeps in the
-    folder by hand survives."""
+    Only files the digest generates are ever removed or replaced (require_ours), so anything
+    a partner or the user keeps in the folder by hand survives; `tracked` defaults to the
+    repository at `root`."""
     written, removed = [], []
     # Every path goes through store.paths: a partner can commit the folder (or a file in
     # it) as a symlink, and the hook must not write or delete through it.
@@ -93,14 +164,17 @@ def write(root: Path, where: str, files: Mapping[str, bytes]) -> tuple[list[str]
         except (FileNotFoundError, NotADirectoryError):
             same = False
         if not same:
-            paths.write_replace(root, rel, data)
             written.append(rel)
     prefix = f"{where}/"
-    for rel in paths.walk_files(root, where):
-        inner = rel[len(prefix):]
-        if _GENERATED.match(inner) and rel not in files:
-            paths.unlink(root, rel)
-            removed.append(rel)
+    removed = [rel for rel in paths.walk_files(root, where) if _GENERATED.match(rel[len(prefix):]) and rel not in files]
+    if tracked is None:
+        from journal.store.repository import open_repository
+        tracked = tracked_in(open_repository(root))
+    require_ours(root, where, written, removed, tracked)
+    for rel in written:
+        paths.write_replace(root, rel, files[rel])
+    for rel in removed:
+        paths.unlink(root, rel)
     return written, removed
 
 
@@ -128,7 +202,7 @@ def regenerate(start: Workspace | Path, now: dt.datetime, source: str = "auto",
         return Regenerated(snapshot.root, None, {}, [], [])
     standing = compute_standing(workspace, now, source=source, pending=pending)
     files = render(standing, where, _output_cache(workspace))
-    written, removed = write(standing.root, where, files)
+    written, removed = write(standing.root, where, files, tracked_in(workspace.repo))
     return Regenerated(standing.root, where, files, written, removed)
 
 

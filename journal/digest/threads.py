@@ -22,6 +22,10 @@ def public_responses(responses: Responses, journal: Journal, original: Journal |
     replies it no longer holds are gone, and every record is read again from the public
     entries (so a field named in `digest.private` is gone from replies and asks too).
 
+    The referee's verdicts on a thread are left out when the referee's reply, or its
+    `verdicts`, is private. Figures (rates, streaks, completion) still count every reply, as
+    they count private check-ins: privacy hides text, not whether a period was kept.
+
     `original` is the journal the responses were judged from: a record whose public entry
     is still that journal's entry (nothing private in it) is kept as it is, not read again."""
     done: dict[int, Posted | None] = {}
@@ -50,8 +54,14 @@ def public_responses(responses: Responses, journal: Journal, original: Journal |
         answers = tuple(r if r.posted is None or public(r.posted) is r.posted
                         else dataclasses.replace(r, posted=public(r.posted)) for r in t.responses)
         same = original is not None and original.checkin(t.member, t.period) is entry
+        # The referee's verdicts are read from their reply: when that reply (or its verdicts)
+        # is private, the line that would repeat them is left out too.
+        by_referee = [p for p in shown if p.reply.author == t.referee]
+        hidden = (any(p.reply.author == t.referee for p in t.replies) and not by_referee) \
+            or any(not p.reply.verdicts for p in by_referee)
         threads.append(dataclasses.replace(t, ask=t.ask if same else build_model.checkin(entry).ask,
-                                           replies=shown, responses=answers))
+                                           replies=shown, responses=answers,
+                                           verdicts=() if hidden else t.verdicts))
     return dataclasses.replace(responses, threads=tuple(threads))
 
 

@@ -34,7 +34,7 @@ from journal.store.templating import sandboxed_environment
 
 # Bump when the code that turns a page's context into bytes changes in a way the hash of
 # the digest's modules would miss, so a rebuild after an upgrade renders every page again.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 SITE, COMMITTED = "site", "committed"
 
 
@@ -247,14 +247,15 @@ def _feed(r: Rendering) -> list[Output]:
 
 
 def _calendar(r: Rendering) -> list[Output]:
-    from journal.digest.calendar import render_calendar
+    from journal.digest.calendar import render_calendar, reply_due_inputs
     from journal.digest.feed import journal_namespace
 
     s = r.view.standing
-    # Contracts, goals and the roster (journal.yaml) say what it holds; every event is
-    # stamped with the build's time.
+    # Contracts, goals and the roster (journal.yaml) say what it holds, with the replies still
+    # owed to the latest check-ins; every event is stamped with the build's time.
     key = _key(r.base_key, "calendar", _entries_id(r, frozenset({"contract", "goal"})),
-               sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat())
+               sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat(),
+               reply_due_inputs(s, r.view.private))
     return [Output("calendar.ics", key, lambda: render_calendar(s, r.view.private))]
 
 

@@ -10,13 +10,17 @@ runs after git wrote the tree, and a rebase runs no commit hook), so the post-me
 post-rewrite hooks replace the commit git has just made by the same commit (parents,
 author, committer, dates and message) whose digest is regenerated for it, move the branch
 to it, and put the digest files into the index and the working tree. Only a commit that
-exists nowhere else is replaced: one no remote-tracking branch contains, whose digest
-nobody has touched in the index or working tree since.
+exists nowhere else is replaced: committed here by this repository's user (a fast-forward
+onto a partner's merge is the partner's), one no remote-tracking branch contains, whose
+digest nobody has touched in the index or working tree since, that carries no signature
+(a copy would lose it), and not while git still has to re-apply an autostash. Every path is
+checked first and the branch moves last, so a failure leaves everything as git made it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pygit2
@@ -40,13 +44,21 @@ def is_merge(repo: pygit2.Repository) -> bool:
     return not repo.head_is_unborn and len(repo.head.peel(pygit2.Commit).parent_ids) >= 2
 
 
+class NotReplaced(Exception):
+    """HEAD needed a new digest but is left as it is; the message is a note for the user."""
+
+
 def refresh_head_digest(workspace: Workspace) -> list[str] | None:
     """Replace HEAD by the same commit with its committed digest regenerated for it.
 
     Returns the digest paths that changed ([] when HEAD's digest was right already), or
-    None when HEAD may not be replaced (published, or its digest touched since)."""
+    None when HEAD may not be replaced (published, made elsewhere, or its digest touched
+    since). Raises NotReplaced (a signed commit, an autostash waiting) or
+    committed.UnsafeDigestPath (a file in the way that journal did not write) and then
+    changes nothing."""
     from journal.digest import committed
     from journal.standing import compute_standing
+    from journal.store import paths
 
     repo = workspace.repo
     if repo is None or repo.head_is_unborn or repo.workdir is None:
@@ -62,8 +74,19 @@ def refresh_head_digest(workspace: Workspace) -> list[str] | None:
                      if rel not in wanted or held.get(rel) != pygit2.hash(wanted[rel]))
     if not changed:
         return []
-    if _published(repo, head.id) or not _untouched(repo, where, held):
+    if not _made_here(repo, head) or _published(repo, head.id) or not _untouched(repo, where, held):
         return None
+    _require_replaceable(repo, head, where)
+    # Everything is checked before anything is written: a partner's link on the way, or a
+    # file journal did not write, leaves HEAD, the index and the working tree as they are.
+    root = Path(repo.workdir)
+    for rel in changed:
+        paths.require_no_link(root, rel)
+    gone = [rel for rel in changed if rel not in wanted]
+    committed.require_ours(root, where, [rel for rel in changed if rel in wanted], gone, committed.tracked_in(repo))
+    for rel in gone:  # the commit drops it even where the working tree has none
+        if not committed.looks_generated(rel, repo[held[rel]].read_raw()):
+            raise committed.UnsafeDigestPath(rel, where)
     index = pygit2.Index()
     index.read_tree(head.tree)
     for rel in changed:
@@ -73,13 +96,48 @@ def refresh_head_digest(workspace: Workspace) -> list[str] | None:
             index.remove(rel)
     new = repo.create_commit(None, head.author, head.committer, head.message, index.write_tree(repo),
                              head.parent_ids)
+    _sync(repo, where, wanted, changed)
+    # The branch moves last: whatever failed above left it on the commit git made.
     message = f"journal: {where}/ regenerated for this commit"
     if repo.head_is_detached:
         repo.set_head(new)
     else:
         repo.references[repo.head.name].set_target(new, message)
-    _sync(repo, where, wanted, changed)
     return changed
+
+
+def _made_here(repo: pygit2.Repository, head: pygit2.Commit) -> bool:
+    """Whether git has just made HEAD here: committed by this repository's user, and not
+    what a fetch brought (a fast-forward onto a partner's merge is the partner's commit)."""
+    from journal.store.identity import user_email
+
+    me = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir), repo) or ""
+    if not me or head.committer.email.strip().lower() != me.strip().lower():
+        return False
+    try:
+        fetched = repo.revparse_single("FETCH_HEAD").peel(pygit2.Commit).id
+    except (KeyError, ValueError, pygit2.GitError):
+        return True
+    return fetched != head.id
+
+
+_PLAIN_HEADERS = (b"tree", b"parent", b"author", b"committer", b"encoding")
+
+
+def _require_replaceable(repo: pygit2.Repository, head: pygit2.Commit, where: str) -> None:
+    """Raise NotReplaced when replacing HEAD would lose something: its signature (or any
+    header a copy does not keep), or the user's changes git is about to re-apply."""
+    fix = f"run `journal digest --markdown-only` and commit {where}/"
+    raw = repo.odb.read(head.id)[1]
+    headers = raw.split(b"\n\n", 1)[0].split(b"\n")
+    extra = [line for line in headers if line and not line.startswith(b" ") and line.split(b" ", 1)[0] not in _PLAIN_HEADERS]
+    if head.gpg_signature[0] is not None or extra:
+        raise NotReplaced(f"HEAD is signed (or has a header a copy would lose), so journal did not replace it to update {where}/; {fix}")
+    git_dir = Path(repo.path)
+    if ("refs/MERGE_AUTOSTASH" in repo.references or (git_dir / "MERGE_AUTOSTASH").exists()
+            or (git_dir / "rebase-merge" / "autostash").exists() or (git_dir / "rebase-apply" / "autostash").exists()):
+        raise NotReplaced(f"git is about to re-apply your stashed changes, so journal did not replace HEAD to "
+                          f"update {where}/; {fix} once the pull is done")
 
 
 def _published(repo: pygit2.Repository, oid: pygit2.Oid) -> bool:

@@ -46,30 +46,37 @@ def sync_digest(repo: pygit2.Repository) -> list[str]:
         return []  # this commit did not change the digest
     root, index, changed = Path(repo.workdir), repo.index, []
     index.read()
+    prefix = f"{where}/"
+    gone = [e.path for e in index
+            if e.path.startswith(prefix) and e.path not in ours and committed.is_generated(e.path[len(prefix):])]
+    stale = [rel for rel, oid in ours.items() if _worktree_bytes(root, rel) != repo[oid].data]
+    # Checked before anything is written: only what journal wrote is replaced or deleted.
+    committed.require_ours(root, where, stale, gone, committed.tracked_in(repo))
     for rel, oid in ours.items():
         entry = index[rel] if rel in index else None
-        blob = repo[oid]
         if entry is None or entry.id != oid:
             index.add(pygit2.IndexEntry(rel, oid, pygit2.enums.FileMode.BLOB))
             changed.append(rel)
-        # Through store.paths: a partner's symlinked digest folder is refused, never followed.
-        try:
-            current = paths.read_bytes(root, rel)
-        except FileNotFoundError:
-            current = None
-        if current != blob.data:
-            paths.write_replace(root, rel, blob.data)
+        if rel in stale:
+            paths.write_replace(root, rel, repo[oid].data)
             if rel not in changed:
                 changed.append(rel)
-    prefix = f"{where}/"
-    for entry in list(index):
-        if entry.path.startswith(prefix) and entry.path not in ours and committed.is_generated(entry.path[len(prefix):]):
-            index.remove(entry.path)
-            changed.append(entry.path)
-            (root / entry.path).unlink(missing_ok=True)
+    for rel in gone:
+        index.remove(rel)
+        changed.append(rel)
+        if paths.kind(root, rel) is not None:
+            paths.unlink(root, rel)
     if changed:
         index.write()
     return sorted(changed)
+
+
+def _worktree_bytes(root: Path, rel: str) -> bytes | None:
+    # Through store.paths: a partner's symlinked digest folder is refused, never followed.
+    try:
+        return paths.read_bytes(root, rel)
+    except FileNotFoundError:
+        return None
 
 
 def generated_files(repo: pygit2.Repository, tree: pygit2.Tree, where: str) -> dict[str, pygit2.Oid]:

@@ -22,7 +22,7 @@ from journal.errors import JournalError
 from journal.store.atomic import write_replace
 from journal.store.local_state import MAX_STATE_BYTES, read_json
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: keyed by kind and blob id
 # The log is folded into entries.json once it holds more lines than this or a quarter of the entries.
 _MIN_LOG_LINES = 256
 _TOPS = layout.FOLDERS
@@ -163,6 +163,12 @@ class EntryCache:
                 found[item[1]] = item[2]
         return found
 
+    @staticmethod
+    def key(blob: str, kind: str) -> str:
+        """The cache key of a blob read as an entry of `kind`: the same bytes read as
+        journal.yaml and as an entry parse differently, so a parse is kept per kind."""
+        return f"{kind}:{blob}"
+
     def get(self, blob: str, path: str, kind: str) -> Entry | None:
         item = self.items.get(blob)
         if item is None:
@@ -243,6 +249,7 @@ def parse_cached(items: Iterable[tuple[str, str, Callable[[], bytes]]],
         kind = layout.entry_kind(path)
         if kind is None:
             continue
+        key = EntryCache.key(key, kind)
         seen.add(key)
         cached = cache.get(key, path, kind)
         if cached is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -125,7 +126,7 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
         with _fast_reads():
             found = _scan(repo, head, base)
         if cache is not None:
-            save_cache(cache, str(head), grafts, found)
+            save_cache(cache, str(head), grafts, found, *((base[0], base[1:]) if base else ()))
     return _history(repo, str(head), found, grafts)
 
 
@@ -278,6 +279,10 @@ class _Trees:
         self.blobs = lru_cache(maxsize=64)(self._blobs)
         self.versions = ContractVersions(repo)
         self.names = lru_cache(maxsize=64)(self._names)
+        self.raw = lru_cache(maxsize=64)(self._raw)
+
+    def _raw(self, tree: pygit2.Tree) -> bytes:
+        return tree.read_raw()
 
     def _tree(self, oid: pygit2.Oid | None) -> pygit2.Tree | None:
         tree = self.repo.get(oid) if oid is not None else None
@@ -333,12 +338,19 @@ class _Trees:
 
     def holds(self, oid: pygit2.Oid | None, name: str) -> bool:
         """Whether a file called `name` is anywhere under tree `oid`."""
-        todo = [oid]
+        # A search of the raw tree ("<mode> <name>\0<id>" per entry) finds the name in C;
+        # only a hit is confirmed by lookup, and a folder is listed only when its raw tree
+        # may hold subfolders.
+        needle, todo = b" " + os.fsencode(name) + b"\0", [oid]
         while todo:
-            names, folders = self.listing(todo.pop())
-            if name in names:
+            tree = self.tree(todo.pop())
+            if tree is None:
+                continue
+            raw = self.raw(tree)
+            if needle in raw and name in tree and tree[name].type != _TREE:
                 return True
-            todo.extend(folders.values())
+            if b"40000 " in raw:  # a subfolder's mode (or, rarely, id bytes that look like it)
+                todo.extend(self.listing(tree.id)[1].values())
         return False
 
     def pauses_added(self, new: pygit2.Oid, olds: list[pygit2.Oid | None]) -> set[PauseKey]:

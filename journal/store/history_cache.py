@@ -1,4 +1,10 @@
-"""The history walk's cache under the git folder: its JSON shape, validated on load, written whole.
+"""The history walk's cache under the git folder: JSON lines, validated on load, appended to.
+
+The first line is the whole walk for one head. After a walk of a few new commits only
+what they changed is appended, as one line naming the head it starts from and the head it
+reaches; a load applies the lines that continue the chain and skips the rest (one a
+concurrent command appended from another head, one cut short by a crash). Past
+_MAX_DELTAS lines the file is written whole again, so loading stays one parse.
 
 Anything this machine cannot use (another format or version, another shallow cut, a
 value of the wrong shape) reads as no cache at all, and the walk is redone."""
@@ -6,13 +12,14 @@ value of the wrong shape) reads as no cache at all, and the walk is redone."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from journal.core.layout import ReplyName, parse_checkin_name, parse_reply_name
 from journal.store.atomic import write_replace
-from journal.store.local_state import read_json
+from journal.store.local_state import MAX_STATE_BYTES
 
 CACHE_FILE = "history.json"
 # Bump when what counts as a filing changes, so every old cache is rebuilt.
@@ -31,25 +38,53 @@ Zones = tuple[int, int, str, dict[str, str]]
 # canonical JSON text, and the slug it was renamed from ("" if none).
 Terms = tuple[int, int, str, str, str, str]
 # Commit -> the time its settings take effect, for the commits where that is later than
-# its author time (see store/history.py, _settled).
+# its author time (see store/settled.py).
 Raised = dict[str, int]
 Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event], dict[str, Terms],
               Raised]
+_MAX_DELTAS = 64  # appended lines before the file is written whole again
+_PARTS = ("filings", "pauses", "zones", "replies", "terms", "raised")
 
 
 def load_cache(path: Path, grafts: list[str]
                 ) -> tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event],
                            dict[str, Terms], Raised] | None:
     """The cached walk, or None for anything but a well-formed cache of this very format."""
-    raw = read_json(path)  # None for anything this machine cannot use: the walk is redone
+    try:
+        if path.stat().st_size > MAX_STATE_BYTES:
+            return None
+        lines = path.read_bytes().split(b"\n")
+        raw = json.loads(lines[0])
+    except (OSError, ValueError, RecursionError):
+        return None  # the walk is redone
     if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
-            or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts
-            or not is_commit_id(raw.get("head"))
-            or not isinstance(raw.get("filings"), list) or not isinstance(raw.get("pauses"), list)
-            or not isinstance(raw.get("zones"), list) or not isinstance(raw.get("replies"), list)
-            or not isinstance(raw.get("terms"), list) or not isinstance(raw.get("raised"), list)):
+            or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts):
         return None
-    filings: dict[Key, Event] = {}
+    found = _found(raw, ({}, {}, {}, {}, {}, {}))
+    if found is None:
+        return None
+    head = raw["head"]
+    for line in lines[1:]:
+        try:
+            delta = json.loads(line) if line.strip() else None
+        except (ValueError, RecursionError):
+            continue  # a line cut short by a crash; the next one starts on a line of its own
+        if isinstance(delta, dict) and delta.get("base") == head:
+            # Checked whole before it is applied: a misshapen line changes nothing.
+            more = _found(delta, ({}, {}, {}, {}, {}, {}))
+            if more is not None:
+                head = delta["head"]
+                for part, items in zip(found, more):
+                    part.update(items)  # type: ignore[attr-defined]
+    return head, *found
+
+
+def _found(raw: Any, into: Found) -> Found | None:
+    """`into` updated with the items of one cache line, or None when anything is misshapen."""
+    if (not isinstance(raw, dict) or not is_commit_id(raw.get("head"))
+            or not all(isinstance(raw.get(part), list) for part in _PARTS)):
+        return None
+    filings, pauses, zones, replies, terms, raised = into
     for item in raw["filings"]:
         if not (_shaped(item, "ssiissss") and is_commit_id(item[4])):
             return None
@@ -57,35 +92,30 @@ def load_cache(path: Path, grafts: list[str]
         if found is None or (found.member, found.period) != (item[0], item[1]):
             return None
         filings[(item[0], item[1])] = tuple(item[2:])  # type: ignore[assignment]
-    pauses: dict[PauseKey, Seen] = {}
     for item in raw["pauses"]:
         if not (_shaped(item, "ssssiis") and is_commit_id(item[6])):
             return None
         pauses[tuple(item[:4])] = tuple(item[4:])  # type: ignore[index]
-    zones: dict[str, Zones] = {}
     for item in raw["zones"]:
         if not (isinstance(item, list) and len(item) == 4 and _shaped(item[:3], "iis") and is_commit_id(item[2])
                 and isinstance(item[3], dict) and all(isinstance(v, str) for v in item[3].values())):
             return None
         zones[item[2]] = (item[0], item[1], item[2], item[3])
-    replies: dict[ReplyKey, Event] = {}
     for item in raw["replies"]:
         if not (_shaped(item, "sssiissss") and is_commit_id(item[5])):
             return None
         if parse_reply_name(f"{item[2]}-{item[0]}-to-{item[1]}.md") != ReplyName(item[2], item[0], item[1]):
             return None
         replies[(item[0], item[1], item[2])] = tuple(item[3:])  # type: ignore[assignment]
-    terms: dict[str, Terms] = {}
     for item in raw["terms"]:
         if not (_shaped(item, "iissss") and is_commit_id(item[2]) and _is_json(item[4])):
             return None
         terms[f"{item[2]}:{item[3]}"] = tuple(item)  # type: ignore[assignment]
-    raised: Raised = {}
     for item in raw["raised"]:
         if not (_shaped(item, "si") and is_commit_id(item[0])):
             return None
         raised[item[0]] = item[1]
-    return raw["head"], filings, pauses, zones, replies, terms, raised
+    return filings, pauses, zones, replies, terms, raised
 
 
 def _is_json(text: str) -> bool:
@@ -115,10 +145,46 @@ def is_commit_id(value: Any) -> bool:
     return type(value) is str and _COMMIT_ID.fullmatch(value) is not None
 
 
-def save_cache(path: Path, head: str, grafts: list[str], found: Found) -> None:
+def save_cache(path: Path, head: str, grafts: list[str], found: Found, base: str | None = None,
+               before: Found | None = None) -> None:
+    """Remember the walk up to `head`: appended as what changed since `base` (the head the
+    cache held, whose walk was `before`), or written whole."""
+    if base is not None and before is not None and _append(path, base, head, found, before):
+        return
+    try:
+        write_replace(path, _line({"format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head,
+                                   "shallow": grafts}, found))
+    except OSError:
+        pass  # a read-only repository still answers, just more slowly next time
+
+
+def _append(path: Path, base: str, head: str, found: Found, before: Found) -> bool:
+    """Append the items that differ from `before`; False when the file should be written whole."""
+    # A walk only adds or replaces items (an earlier filing, a new version), never drops
+    # one, so the changed items are all a line needs to carry.
+    changed = tuple({k: v for k, v in now.items() if old.get(k) != v} for now, old in zip(found, before))
+    line = _line({"base": base, "head": head}, changed)  # type: ignore[arg-type]
+    try:
+        with path.open("rb") as old_file:
+            if sum(chunk.count(b"\n") for chunk in iter(lambda: old_file.read(1 << 20), b"")) >= _MAX_DELTAS:
+                return False
+        # One write to a file opened for appending: a concurrent command's line lands
+        # before or after this one, never inside it. Each line starts its own line, so
+        # one cut short by a crash spoils only itself.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+        try:
+            os.write(fd, b"\n" + line.encode("ascii"))
+        finally:
+            os.close(fd)
+    except OSError:
+        return False
+    return True
+
+
+def _line(head: dict[str, Any], found: Found) -> str:
     filings, pauses, zones, replies, terms, raised = found
     data = {
-        "format": _CACHE_FORMAT, "version": CACHE_VERSION, "head": head, "shallow": grafts,
+        **head,
         "filings": [[*key, *event] for key, event in sorted(filings.items())],
         "pauses": [[*key, *seen] for key, seen in sorted(pauses.items())],
         "zones": [[*version[:3], version[3]] for _, version in sorted(zones.items())],
@@ -126,7 +192,6 @@ def save_cache(path: Path, head: str, grafts: list[str], found: Found) -> None:
         "terms": [list(version) for _, version in sorted(terms.items())],
         "raised": [[commit, time] for commit, time in sorted(raised.items())],
     }
-    try:
-        write_replace(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    except OSError:
-        pass  # a read-only repository still answers, just more slowly next time
+    # ASCII: a path libgit2 read with surrogate escapes (bytes that are not UTF-8) is written
+    # as \\udcxx and read back the same, where UTF-8 output would refuse it.
+    return json.dumps(data, separators=(",", ":"))

@@ -23,6 +23,7 @@ from typing import Any
 import pygit2
 
 from journal.core.entries import Entry
+from journal.core.layout import entry_kind
 from journal.core.problems import Problem
 from journal.store.atomic import write_replace
 from journal.store.git import EntryCache, parse_cached
@@ -68,7 +69,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         if now - max(st.st_mtime_ns, st.st_ctime_ns) > STABLE_NS:
             signatures[path] = signature
         hit = known.get(path)
-        if hit is not None and hit[:-1] == signature and hit[-1] in cache.items:
+        if hit is not None and hit[:-1] == signature and EntryCache.key(hit[-1], entry_kind(path) or "") in cache.items:
             unchanged[path] = hit[-1]
     files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
     blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}

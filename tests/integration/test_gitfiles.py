@@ -9,7 +9,7 @@ import pygit2
 import pytest
 
 from journal.errors import JournalError
-from journal.store.git import cache_dir, head_tree, load_blobs, tree_blobs
+from journal.store.git import CACHE_VERSION, cache_dir, head_tree, load_blobs, tree_blobs
 from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
 
 
@@ -41,7 +41,20 @@ def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(repo: pygit2.Repository
     (cache_dir(repo) / "entries.json").write_bytes(garbage)
     again, problems = _load(repo)
     assert problems == [] and {p: e.data for p, e in again.items()} == {p: e.data for p, e in expected.items()}
-    assert json.loads((cache_dir(repo) / "entries.json").read_text())["version"] == 1
+    assert json.loads((cache_dir(repo) / "entries.json").read_text())["version"] == CACHE_VERSION
+
+
+def test_the_same_bytes_as_an_entry_and_as_journal_yaml_parse_as_each_kind(commit, tmp_path: Path) -> None:
+    """A parse is kept per kind: a partner who commits journal.yaml's bytes as a contract
+    (or the reverse) gets the same answer from a warm cache as from a cold one."""
+    commit({"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
+            "contracts/copy.md": CONFIG}, "2026-11-22T10:00:00+01:00")
+    repo = pygit2.Repository(str(tmp_path / "repo"))
+    cold = _load(repo)
+    warm = _load(repo)
+    assert {p: e.data for p, e in warm[0].items()} == {p: e.data for p, e in cold[0].items()}
+    assert [str(p) for p in warm[1]] == [str(p) for p in cold[1]]
+    assert "journal.yaml" in cold[0] and "contracts/copy.md" not in cold[0]  # no front matter: a problem
 
 
 def test_truncated_cache_is_ignored(repo: pygit2.Repository) -> None:

@@ -27,3 +27,17 @@ def test_code_keeps_its_text_and_an_open_fence_is_closed() -> None:
 def test_too_long_markdown_becomes_a_notice() -> None:
     body = "## Wins\n" + "[" * 100_000
     assert split_sections(body)[0][1].startswith("(97 KiB of text, longer than the digest shows")
+
+
+def test_a_unicode_line_separator_cannot_close_a_fence_early() -> None:
+    """U+2028 is no line ending to CommonMark but is one to str.splitlines: the quoted
+    section must be read with the same lines as the parser read it, or the fence closes
+    early and what follows is live HTML in DIGEST.md."""
+    from markdown_it import MarkdownIt
+
+    from journal.digest.markdown import md_quote
+
+    for separator in ("\u2028", "\u2029"):
+        body = f"```\nfoo{separator}```\n<img src=x onerror=alert(1)><script>alert(2)</script>\n```\n"
+        html = MarkdownIt("commonmark", {"html": True}).render(md_quote(body, "  "))
+        assert "<script" not in html and "<img" not in html, html

@@ -89,6 +89,16 @@ def test_a_private_checkin_and_private_replies_leave_no_trace(run, commit, histo
     assert b"SECRET" not in calendar and b"2026-W47" not in calendar
 
 
+def test_a_private_referee_reply_leaves_no_verdict_line(run, commit, history: Path, tmp_path: Path) -> None:
+    """The referee's verdicts are read from their reply: a private one shows none of them."""
+    assert all("Referee Carol: outcome 1 confirmed" in text for text in _markdown(run, history, tmp_path))
+    commit(dict([reply("carol", "alice", "2026-W46", verdicts=("confirmed", "disputed"),
+                       extra="kudos: 1\nprivate: true\n", body=HOSTILE_BODY)]), "2026-11-16T10:00:00+00:00", "carol")
+    for text in _markdown(run, history, tmp_path):
+        alice = text[text.index("### Alice Moreno, 2026-W46"):text.index("### Bob Okafor, 2026-W46")]
+        assert "Referee Carol" not in alice and "**Carol** (referee)" not in alice
+
+
 def test_a_journal_without_replies_has_no_reply_sections(run, commit, tmp_path: Path) -> None:
     commit({"journal.yaml": CONFIG3, "contracts/pact.md": PACT}, "2026-10-20T10:00:00+02:00")
     commit(dict([ci("alice", "2026-W46")]), "2026-11-15T18:00:00+01:00", "alice")
@@ -112,3 +122,22 @@ def test_calendar_has_a_reply_due_event_per_partner_owing_a_reply(run, history: 
     assert str(bob["transp"]) == "TRANSPARENT"
     # Only the partners owe replies; W45's asks are past, not in the calendar.
     assert not any("W45" in s for s in events)
+
+
+def test_a_rebuild_drops_the_reply_due_event_once_the_reply_is_committed(run, commit, history: Path,
+                                                                          tmp_path: Path) -> None:
+    """The calendar is reused between builds only while its inputs stand: a reply committed
+    since (same --now) takes its "reply due" event away, as a build from scratch does."""
+    def summaries(site: Path) -> list[str]:
+        ics = Calendar.from_ical((site / "calendar.ics").read_bytes())
+        return sorted(str(e["summary"]) for e in ics.walk("VEVENT") if "reply due" in str(e["summary"]))
+
+    site = tmp_path / "site"
+    assert run("-C", history, "digest", "--out", site, "--now", NOW).code == EXIT_OK
+    assert "Bob Okafor: reply due to Alice Moreno (2026-W46)" in summaries(site)
+    commit(dict([reply("bob", "alice", "2026-W46")]), "2026-11-16T20:00:00-05:00", "bob")
+    assert run("-C", history, "digest", "--out", site, "--now", NOW).code == EXIT_OK
+    fresh = tmp_path / "fresh"
+    assert run("-C", history, "digest", "--out", fresh, "--now", NOW).code == EXIT_OK
+    assert "Bob Okafor: reply due to Alice Moreno (2026-W46)" not in summaries(site)
+    assert (site / "calendar.ics").read_bytes() == (fresh / "calendar.ics").read_bytes()
