@@ -7,6 +7,8 @@ text, and turned into typed records (core/build_model) when the history is hande
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
+from collections.abc import Collection
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -102,21 +104,42 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def lineages(terms: dict[str, Terms]) -> dict[str, list[Terms]]:
-    """Each slug's term versions oldest first, with those of the contract it was renamed
-    from (up to the rename) before its own."""
+def lineages(terms: dict[str, Terms], wanted: Collection[str]) -> dict[str, list[Terms]]:
+    """For each slug `wanted` that has versions, its term versions oldest first, with those
+    of the contract it was renamed from (up to the rename) before its own.
+
+    Iterative and each version visited once per slug asked for: a partner's chain of
+    thousands of one-commit renames must neither overflow the stack nor take quadratic time
+    (so ask only for the slugs read: every former name of a chain repeats its whole past)."""
     own: dict[str, list[Terms]] = {}
     for version in terms.values():
         own.setdefault(version[3], []).append(version)
+    for versions in own.values():
+        versions.sort(key=_order)
+    keys = {slug: [(v[0], v[2]) for v in versions] for slug, versions in own.items()}
+    return {slug: _lineage(slug, own, keys) for slug in wanted if slug in own}
 
-    def lineage(slug: str, before: tuple[int, str] | None, seen: frozenset[str]) -> list[Terms]:
-        found = [v for v in own.get(slug, ()) if before is None or (v[0], v[2]) < before]
-        for v in list(found):
-            if v[5] and v[5] not in seen:  # a renamed contract renamed back stops here
-                found += lineage(v[5], (v[0], v[2]), seen | {v[5]})
-        return sorted(set(found), key=lambda v: (v[0], v[2], v[3]))
 
-    return {slug: lineage(slug, None, frozenset({slug})) for slug in own}
+def _order(version: Terms) -> tuple[int, str, str]:
+    return version[0], version[2], version[3]
+
+
+def _lineage(slug: str, own: dict[str, list[Terms]], keys: dict[str, list[tuple[int, str]]]) -> list[Terms]:
+    # A slug is followed up to a rename's time; reached again with a later cutoff, only the
+    # versions past what was taken before are added (a lineage only grows with its cutoff).
+    taken: dict[str, int] = {}
+    found: list[Terms] = []
+    todo: list[tuple[str, tuple[int, str] | None]] = [(slug, None)]
+    while todo:
+        name, before = todo.pop()
+        versions = own.get(name, [])
+        upto = len(versions) if before is None else bisect_left(keys[name], before)
+        for v in versions[taken.get(name, 0):upto]:
+            found.append(v)
+            if v[5]:
+                todo.append((v[5], (v[0], v[2])))
+        taken[name] = max(taken.get(name, 0), upto)
+    return sorted(found, key=_order)
 
 
 def renamed_pauses(pauses: dict[PauseKey, Seen], lines: dict[str, list[Terms]]) -> dict[PauseKey, Seen]:

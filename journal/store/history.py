@@ -44,6 +44,7 @@ from journal.store.history_cache import (
     load_cache,
     save_cache,
 )
+from journal.store.settled import in_force, settled_times
 
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
 _ADDED = int(pygit2.enums.DeltaStatus.ADDED)
@@ -54,7 +55,8 @@ _LIST_AT_MOST = 64  # entries in a folder that Python lists itself; bigger ones 
 
 # checkins/, contracts/, journal.yaml, replies/
 _Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None]
-_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...]]  # _Dirs, parents
+# _Dirs, parents, author time
+_Node = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...], int]
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,9 @@ class History:
     cut: datetime | None = None
     grafts: frozenset[str] = frozenset()
     replies: dict[ReplyKey, Answer] = field(default_factory=dict)
-    # Every committed version of each contract's verdict terms by slug (a renamed contract's
-    # under its new name too), oldest first: (author time, the contract as then written).
+    # Every committed version of the verdict terms of each contract HEAD holds, by slug (a
+    # renamed contract's former names' too), oldest first: (time it took effect, the contract
+    # as then written).
     contracts: dict[str, tuple[tuple[datetime, Contract], ...]] = field(default_factory=dict)
 
 
@@ -129,14 +132,16 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
 
 def _scan(repo: pygit2.Repository, head: pygit2.Oid,
           base: tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event],
-                      dict[str, Terms]] | None) -> Found:
+                      dict[str, Terms], dict[str, int]] | None) -> Found:
     """Walk the commits not yet in `base` and fold what they introduce into it."""
     filings = dict(base[1]) if base else {}
     pauses = dict(base[2]) if base else {}
     zones = dict(base[3]) if base else {}
     replies = dict(base[4]) if base else {}
     terms = dict(base[5]) if base else {}
+    raised = dict(base[6]) if base else {}
     nodes, changed = _walk_new(repo, head, base[0]) if base else _walk_all(repo, head)
+    settled = settled_times(repo, nodes, raised)
     trees = _Trees(repo)
 
     def dirs(oid: pygit2.Oid) -> _Dirs | None:
@@ -155,12 +160,12 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
     added: list[tuple[pygit2.Oid, CheckinName | ReplyName, str, list[_Dirs], int]] = []
     times: dict[CheckinName | ReplyName, int] = {}
     for oid in changed:
-        *folders, parent_ids = nodes[oid]
+        *folders, parent_ids, _ = nodes[oid]
         contracts, config = folders[1], folders[2]
         parents = [d for d in map(dirs, parent_ids) if d is not None]
         if config is not None and all(p[2] != config for p in parents):
             # Verdicts of closed periods follow the zones in force when they closed.
-            zones[str(oid)] = (*stamp(_commit(repo, oid)), str(oid), trees.zones_of(config))
+            zones[str(oid)] = (*in_force(settled, _commit(repo, oid)), str(oid), trees.zones_of(config))
         for at, top, parse in ((0, CHECKINS, parse_checkin_name), (3, REPLIES, parse_reply_name)):
             if folders[at] is not None and all(p[at] != folders[at] for p in parents):
                 for found, path in trees.added(folders[at], parents[0][at] if parents else None, top, parse):
@@ -170,10 +175,10 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
             olds = [p[1] for p in parents]
             announced = trees.pauses_added(contracts, olds)
             if announced:
-                _fold_pauses(pauses, _commit(repo, oid), announced)
+                _fold_pauses(pauses, (*in_force(settled, _commit(repo, oid)), str(oid)), announced)
             revised = trees.terms_changed(contracts, olds)
             if revised:
-                seen = (*stamp(_commit(repo, oid)), str(oid))
+                seen = (*in_force(settled, _commit(repo, oid)), str(oid))
                 for slug, version, renamed_from in revised:
                     terms[f"{oid}:{slug}"] = (*seen, slug, version, renamed_from)
     for member, period in filings:
@@ -193,7 +198,7 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
             _keep_earliest(replies, (found.author, found.to, found.period), event)
         else:
             _keep_earliest(filings, (found.member, found.period), event)
-    return filings, pauses, zones, replies, terms
+    return filings, pauses, zones, replies, terms, raised
 
 
 def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
@@ -214,7 +219,7 @@ def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oi
                 break  # a parent that a partial or broken clone lacks
             # A tuple of ids holds no containers, so the garbage collector stops tracking it.
             parents = tuple(commit.parent_ids)
-            node = nodes[oid] = (*_dirs(commit.tree), parents)
+            node = nodes[oid] = (*_dirs(commit.tree), parents, commit.author.time)
             if child is not None and nodes[child][:4] != node[:4]:
                 changed.append(child)
             child = None
@@ -234,7 +239,7 @@ def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oi
 def _walk_new(repo: pygit2.Repository, head: pygit2.Oid, old: str) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
     walker = repo.walk(head, pygit2.enums.SortMode.NONE)
     walker.hide(pygit2.Oid(hex=old))
-    nodes = {c.id: (*_dirs(c.tree), tuple(c.parent_ids)) for c in walker}
+    nodes = {c.id: (*_dirs(c.tree), tuple(c.parent_ids), c.author.time) for c in walker}
     return nodes, list(nodes)
 
 
@@ -408,8 +413,7 @@ def _added_paths(old: pygit2.Tree, new: pygit2.Tree) -> list[str]:
     return sorted(d.new_file.path for d in old.diff_to_tree(new).deltas if d.status == _ADDED)
 
 
-def _fold_pauses(pauses: dict[PauseKey, Seen], commit: pygit2.Commit, found: set[PauseKey]) -> None:
-    seen = (*stamp(commit), str(commit.id))
+def _fold_pauses(pauses: dict[PauseKey, Seen], seen: Seen, found: set[PauseKey]) -> None:
     for key in found:
         if key not in pauses or (seen[0], seen[2]) < (pauses[key][0], pauses[key][2]):
             pauses[key] = seen
@@ -429,8 +433,11 @@ def _commit(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Commit:
 def _history(repo: pygit2.Repository, head: str, found: Found, grafts: list[str]) -> History:
     # Authors go through .mailmap only now, so a changed .mailmap needs no new walk.
     mailmap = pygit2.Mailmap.from_repository(repo)
-    filings, pauses, zones, replies, terms = found
-    lines = contract_versions.lineages(terms)
+    filings, pauses, zones, replies, terms, _ = found
+    # Lineages only for the contracts HEAD holds: those are the ones read (and a renamed
+    # contract's every former name would repeat its whole past).
+    held = _Trees(repo).blobs(_dirs(_commit(repo, pygit2.Oid(hex=head)).tree)[1])
+    lines = contract_versions.lineages(terms, [name[: -len(".md")] for name in held])
     pauses = contract_versions.renamed_pauses(pauses, lines)
 
     def stamped(event: Event) -> tuple[str, str, datetime, str, str]:

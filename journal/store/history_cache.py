@@ -23,7 +23,7 @@ from journal.store.local_state import MAX_STATE_BYTES
 
 CACHE_FILE = "history.json"
 # Bump when what counts as a filing changes, so every old cache is rebuilt.
-CACHE_VERSION = 4  # 2: zones in force; 3: replies; 4: contract terms in force
+CACHE_VERSION = 5  # 2: zones in force; 3: replies; 4: contract terms in force; 5: settled times
 _CACHE_FORMAT = "journal-history"
 
 Key = tuple[str, str]  # (member, period)
@@ -37,14 +37,18 @@ Zones = tuple[int, int, str, dict[str, str]]
 # A version of a contract's verdict terms: author time, offset, commit, slug, the terms as
 # canonical JSON text, and the slug it was renamed from ("" if none).
 Terms = tuple[int, int, str, str, str, str]
-Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event], dict[str, Terms]]
+# Commit -> the time its settings take effect, for the commits where that is later than
+# its author time (see store/settled.py).
+Raised = dict[str, int]
+Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event], dict[str, Terms],
+              Raised]
 _MAX_DELTAS = 64  # appended lines before the file is written whole again
-_PARTS = ("filings", "pauses", "zones", "replies", "terms")
+_PARTS = ("filings", "pauses", "zones", "replies", "terms", "raised")
 
 
 def load_cache(path: Path, grafts: list[str]
                 ) -> tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event],
-                           dict[str, Terms]] | None:
+                           dict[str, Terms], Raised] | None:
     """The cached walk, or None for anything but a well-formed cache of this very format."""
     try:
         if path.stat().st_size > MAX_STATE_BYTES:
@@ -56,7 +60,7 @@ def load_cache(path: Path, grafts: list[str]
     if (not isinstance(raw, dict) or raw.get("format") != _CACHE_FORMAT
             or raw.get("version") != CACHE_VERSION or raw.get("shallow") != grafts):
         return None
-    found = _found(raw, ({}, {}, {}, {}, {}))
+    found = _found(raw, ({}, {}, {}, {}, {}, {}))
     if found is None:
         return None
     head = raw["head"]
@@ -67,7 +71,7 @@ def load_cache(path: Path, grafts: list[str]
             continue  # a line cut short by a crash; the next one starts on a line of its own
         if isinstance(delta, dict) and delta.get("base") == head:
             # Checked whole before it is applied: a misshapen line changes nothing.
-            more = _found(delta, ({}, {}, {}, {}, {}))
+            more = _found(delta, ({}, {}, {}, {}, {}, {}))
             if more is not None:
                 head = delta["head"]
                 for part, items in zip(found, more):
@@ -80,7 +84,7 @@ def _found(raw: Any, into: Found) -> Found | None:
     if (not isinstance(raw, dict) or not is_commit_id(raw.get("head"))
             or not all(isinstance(raw.get(part), list) for part in _PARTS)):
         return None
-    filings, pauses, zones, replies, terms = into
+    filings, pauses, zones, replies, terms, raised = into
     for item in raw["filings"]:
         if not (_shaped(item, "ssiissss") and is_commit_id(item[4])):
             return None
@@ -107,7 +111,11 @@ def _found(raw: Any, into: Found) -> Found | None:
         if not (_shaped(item, "iissss") and is_commit_id(item[2]) and _is_json(item[4])):
             return None
         terms[f"{item[2]}:{item[3]}"] = tuple(item)  # type: ignore[assignment]
-    return filings, pauses, zones, replies, terms
+    for item in raw["raised"]:
+        if not (_shaped(item, "si") and is_commit_id(item[0])):
+            return None
+        raised[item[0]] = item[1]
+    return filings, pauses, zones, replies, terms, raised
 
 
 def _is_json(text: str) -> bool:
@@ -174,7 +182,7 @@ def _append(path: Path, base: str, head: str, found: Found, before: Found) -> bo
 
 
 def _line(head: dict[str, Any], found: Found) -> str:
-    filings, pauses, zones, replies, terms = found
+    filings, pauses, zones, replies, terms, raised = found
     data = {
         **head,
         "filings": [[*key, *event] for key, event in sorted(filings.items())],
@@ -182,6 +190,7 @@ def _line(head: dict[str, Any], found: Found) -> str:
         "zones": [[*version[:3], version[3]] for _, version in sorted(zones.items())],
         "replies": [[*key, *event] for key, event in sorted(replies.items())],
         "terms": [list(version) for _, version in sorted(terms.items())],
+        "raised": [[commit, time] for commit, time in sorted(raised.items())],
     }
     # ASCII: a path libgit2 read with surrogate escapes (bytes that are not UTF-8) is written
     # as \\udcxx and read back the same, where UTF-8 output would refuse it.
