@@ -13,21 +13,12 @@ import pytest
 
 from journal.store import contract_versions, history, history_cache
 from journal.store.history import CACHE_FILE, History, read_history
+from tests.support.terms import pausable
 
 ALICE = ("Alice Moreno", "alice@example.org")
 BOB = ("Bob Okafor", "bob@example.com")
 CEST, EST = timezone(timedelta(hours=1)), timezone(timedelta(hours=-5))
 
-CONTRACT = """---
-title: Pact
-parties: [alice, bob]
-effective: 2026-09-07
-cadence: weekly
-due: sunday 21:00
-pauses:{pauses}
----
-Our pact.
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -238,21 +229,17 @@ def test_shallow_clone_warns_that_older_history_is_missing(repo_with_two_filings
     assert deepened == repo_with_two_filings.read()
 
 
-def _contract(*pauses: str) -> str:
-    return CONTRACT.format(pauses="".join(f"\n  - {p}" for p in pauses) or " []")
-
-
 def test_pause_is_dated_by_the_commit_that_first_announced_it(repo: Repo) -> None:
     holidays = "{member: bob, from: 2026-12-21, to: 2027-01-03, reason: family}"
-    repo.commit({"contracts/pact.md": _contract()}, "2026-11-01T10:00:00+01:00")
-    repo.commit({"contracts/pact.md": _contract(holidays)}, "2026-12-05T18:30:00-05:00", author=BOB)
-    repo.commit({"contracts/pact.md": _contract(holidays.replace("family", "travel"),
+    repo.commit({"contracts/pact.md": pausable()}, "2026-11-01T10:00:00+01:00")
+    repo.commit({"contracts/pact.md": pausable(holidays)}, "2026-12-05T18:30:00-05:00", author=BOB)
+    repo.commit({"contracts/pact.md": pausable(holidays.replace("family", "travel"),
                                                 "{member: alice, from: 2027-02-01}",
                                                 "{member: Alice!, from: 2027-02-01, to: 2027-02-08}",
                                                 "{member: alice, from: 2027-02-31, to: 2027-03-08}",
                                                 "just text")},
                 "2026-12-10T09:00:00+01:00")
-    repo.commit({"contracts/other.md": _contract("{member: alice, from: 2027-03-01, to: 2027-03-07}"),
+    repo.commit({"contracts/other.md": pausable("{member: alice, from: 2027-03-01, to: 2027-03-07}"),
                  "contracts/broken.md": "---\npauses: [\n---\n"}, "2026-12-12T09:00:00+01:00")
     assert repo.read().pauses == {
         ("pact", "bob", "2026-12-21", "2027-01-03"): datetime(2026, 12, 5, 18, 30, tzinfo=EST),
@@ -263,9 +250,9 @@ def test_pause_is_dated_by_the_commit_that_first_announced_it(repo: Repo) -> Non
 def test_contract_front_matter_is_parsed_once_however_often_the_text_below_changes(
         repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     holidays = "{member: bob, from: 2026-12-21, to: 2027-01-03, reason: family}"
-    repo.commit({"contracts/pact.md": _contract(holidays)}, "2026-11-01T10:00:00+01:00")
+    repo.commit({"contracts/pact.md": pausable(holidays)}, "2026-11-01T10:00:00+01:00")
     for n in range(5):  # edits below the front matter: the pauses cannot have changed
-        repo.commit({"contracts/pact.md": _contract(holidays) + f"Revision {n}.\n"}, f"2026-11-0{n + 2}T10:00:00+01:00")
+        repo.commit({"contracts/pact.md": pausable(holidays) + f"Revision {n}.\n"}, f"2026-11-0{n + 2}T10:00:00+01:00")
     # Versions that cannot name a pause, and one that names it only through an escape.
     repo.commit({"contracts/other.md": "---\ntitle: Other\nparties: [alice]\n---\n"}, "2026-11-08T10:00:00+01:00")
     repo.commit({"contracts/other.md": '---\ntitle: Other\n"\\x70auses": [{member: alice, from: 2027-03-01, '
@@ -326,7 +313,7 @@ def test_warm_run_after_a_new_commit_equals_a_cold_run(repo_with_two_filings: Re
     cache = tmp_path / "cache"
     repo_with_two_filings.read(cache_dir=cache)
     repo_with_two_filings.commit({"checkins/2026/2026-W48-alice.md": "a",
-                                  "contracts/pact.md": _contract("{member: bob, from: 2027-01-04, to: 2027-01-10}")},
+                                  "contracts/pact.md": pausable("{member: bob, from: 2027-01-04, to: 2027-01-10}")},
                                  "2026-11-29T20:00:00+01:00")
     cold = repo_with_two_filings.read()
     monkeypatch.setattr(history, "_walk_all", None)  # a warm run must not walk the old history

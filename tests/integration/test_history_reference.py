@@ -21,22 +21,7 @@ from hypothesis import strategies as st
 from journal.core.layout import parse_checkin_name, parse_reply_name
 from journal.store import history
 from journal.store.history import History, read_history
-
-CONTRACT = """---
-title: Pact
-parties: [alice, bob]
-effective: 2026-09-07
-cadence: weekly
-due: sunday 21:00
-pauses:{pauses}
----
-Our pact.
-"""
-
-
-def _contract(*pauses: str) -> str:
-    return CONTRACT.format(pauses="".join(f"\n  - {p}" for p in pauses) or " []")
-
+from tests.support.terms import pausable
 
 # Randomised histories against a brute-force reference: every commit's full set of
 # check-in (and reply, pause, zone) keys, compared with all of its parents' sets.
@@ -63,7 +48,7 @@ def _fast_import(path: Path, seed: int) -> list[str]:
             op = rnd.choice(["add", "add", "delete", "move", "copy", "edit", "contract", "contract", "zone"])
             files = sorted(f for f in state if f.startswith(("checkins/", "replies/")))
             if op == "contract":
-                state["contracts/pact.md"] = _contract(*rnd.sample([  # a pause is often kept, or dropped and re-added
+                state["contracts/pact.md"] = pausable(*rnd.sample([  # a pause is often kept, or dropped and re-added
                     f"{{member: {m}, from: 2027-0{month}-01, to: 2027-0{month}-07}}"
                     for m, month in (("alice", 1), ("bob", 1), ("bob", 2))], rnd.randint(0, 3)))
             elif op == "zone":
@@ -196,7 +181,7 @@ def test_diffed_and_listed_walks_agree_on_a_busy_history(tmp_path: Path, monkeyp
     state: dict[str, str] = {}
     for mark in range(1, 121):
         if mark % 11 == 0:
-            pact = _contract(f"{{member: bob, from: 2027-0{mark % 9 + 1}-01, to: 2027-0{mark % 9 + 1}-07}}")
+            pact = pausable(f"{{member: bob, from: 2027-0{mark % 9 + 1}-01, to: 2027-0{mark % 9 + 1}-07}}")
             lines += [f"commit refs/heads/side{mark}", f"mark :{mark + 1000}", f"author B <b@x.org> {1_790_000_000 + mark * 3600} +0100",
                       f"committer B <b@x.org> {1_790_000_000 + mark * 3600} +0100", "data 1", "s", f"from :{mark - 1}",
                       f"M 100644 inline checkins/2026/2026-W{mark % 52 + 1:02d}-carol.md", "data 1", "c",

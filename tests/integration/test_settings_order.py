@@ -9,16 +9,10 @@ import subprocess
 from pathlib import Path
 
 from journal.store import contract_versions
-from tests.support.journals import AUTHORS, CONTRACT, GOAL, checkin, git
+from tests.support.journals import AUTHORS, GOAL, checkin, git
+from tests.support.terms import CONFIG, PACT
 
 NOW = "2026-11-25T12:00:00+00:00"
-# Weekly from Monday 2026-11-09 (2026-W46), due Sunday 21:00 with 12 hours' grace, 5 a miss.
-PACT = CONTRACT.replace("effective: 2026-09-07", "effective: 2026-11-09").replace(
-    "pauses:\n  - {member: bob, from: 2026-12-21, to: 2027-01-03, reason: family holidays}\n", "")
-CONFIG = ("title: Alice & Bob\nmembers:\n"
-          "  alice: {name: Alice Moreno, emails: [alice@example.org], timezone: Asia/Tokyo}\n"
-          "  bob: {name: Bob Okafor, emails: [bob@example.com], timezone: America/New_York}\n"
-          "digest: {commit: false}\n")
 # The reviewer's terms: due Monday 00:30 with no grace, 1000 a miss.
 HOSTILE = PACT.replace("due: sunday 21:00", "due: monday 00:30").replace("grace: 12h", "grace: 0h").replace(
     "per_miss: 5", "per_miss: 1000")

@@ -6,16 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.journals import CONTRACT, GOAL, checkin
+from tests.support.journals import GOAL, checkin
+from tests.support.terms import CONFIG, PACT
 
 NOW = "2026-11-25T12:00:00+00:00"
-# Weekly from Monday 2026-11-09 (2026-W46), due Sunday 21:00 with 12 hours' grace, 5 a miss.
-PACT = CONTRACT.replace("effective: 2026-09-07", "effective: 2026-11-09").replace(
-    "pauses:\n  - {member: bob, from: 2026-12-21, to: 2027-01-03, reason: family holidays}\n", "")
-CONFIG = ("title: Alice & Bob\nmembers:\n"
-          "  alice: {name: Alice Moreno, emails: [alice@example.org], timezone: Asia/Tokyo}\n"
-          "  bob: {name: Bob Okafor, emails: [bob@example.com], timezone: America/New_York}\n"
-          "digest: {commit: false}\n")
 
 
 def _start(commit, pact: str = PACT) -> None:
