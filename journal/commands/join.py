@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journal.core import layout
+from journal.core.problems import clean
 from journal.errors import JournalError
 
 
@@ -44,8 +45,14 @@ def join_journal(url: str, target: Path | None, base: Path) -> Joined:
                            hint="check the URL, and that you can reach it with plain `git clone`")
     lines = [f"cloned {url} into {target}"]
     if not (target / layout.CONFIG).is_file():
-        raise JournalError(f"{target} holds no {layout.CONFIG}: it is not a journal (the clone stays)",
-                           hint="check the URL; a new journal is started with `journal init`")
+        # git's own warning says why a clone came out empty (an empty repository, or a remote
+        # HEAD naming a branch that does not exist, as after `git init --bare` with `master`).
+        warned = [line.removeprefix("warning: ") for line in cloned.stderr.splitlines() if line.startswith("warning: ")]
+        raise JournalError(f"{target} holds no {layout.CONFIG}: it is not a journal (the clone stays)"
+                           + (f"; git said: {clean(warned[-1])}" if warned else ""),
+                           hint="check the URL; if the journal is on another branch, point the remote's HEAD at "
+                                "it (`git symbolic-ref HEAD refs/heads/main` in the bare repository); a new "
+                                "journal is started with `journal init`")
     lines += install(target)
     member, hint = _identify(target)
     if member is not None:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from journal.githooks.install import add_merge_rule, repository
-from tests.support.journals import checkin, git, write_journal
+from tests.support.journals import CONFIG, checkin, git, write_journal
 
 ALICE = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org",
          "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.org"}
@@ -135,3 +135,21 @@ def test_join_refuses_what_git_cannot_clone_or_what_is_no_journal(tmp_path: Path
     git(plain, "commit", "-q", "--allow-empty", "-m", "x", env=ALICE)
     result = run("-C", tmp_path, "join", plain, "copy")
     assert result.code == 1 and "holds no journal.yaml" in result.err
+
+
+def test_join_says_what_git_said_when_the_remote_head_names_no_branch(tmp_path: Path, run) -> None:
+    """`git init --bare` names `master` as HEAD; a journal pushed as `main` then clones empty,
+    and git's warning (not only "no journal.yaml") is what explains it."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    git(seed, "init", "-q", "-b", "main")
+    (seed / "journal.yaml").write_text(CONFIG)
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "start", env=ALICE)
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "master", str(bare))
+    git(seed, "push", "-q", str(bare), "main")
+    result = run("-C", tmp_path, "join", bare, "copy")
+    assert result.code == 1 and "holds no journal.yaml" in result.err
+    assert "git said: remote HEAD refers to nonexistent ref" in result.err
+    assert "git symbolic-ref HEAD refs/heads/main" in result.err and "Traceback" not in result.err
