@@ -352,7 +352,12 @@ class Validator:
                 hint = self._misread(k, path + (k,), key=True)
                 self.problem(path + (k,), P.TYPE, f"keys must be text, found {describe(k)}{hint}", key=True)
             elif k not in spec.fields:
-                self.problem(path + (k,), P.SCHEMA, unknown_key_message(k, spec.fields), key=True)
+                message = unknown_key_message(k, spec.fields)
+                if value[k] is None and " " in k.strip():
+                    # `{commitment: Run 3x, one of 10 km}`: in a flow mapping a comma starts
+                    # the next key, so the text after it was read as a key without a value.
+                    message += "; inside `{...}` a comma starts a new key: put the value that holds the comma in quotes"
+                self.problem(path + (k,), P.SCHEMA, message, key=True)
         for k, sub in spec.fields.items():
             v = value.get(k)
             if v is None and sub.required:

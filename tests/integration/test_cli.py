@@ -30,6 +30,16 @@ def test_check_reports_compiler_style_lines_sorted_with_exit_one(run, journal_di
     assert result.err == "2 errors, 0 warnings in 5 entries\n"
 
 
+def test_check_explains_a_comma_inside_a_flow_mapping(run, journal_dir: Path) -> None:
+    """`{commitment: Run 3x, one of 10 km}` reads "one of 10 km" as a key: say why."""
+    (journal_dir / "checkins/2026/2026-W48-alice.md").write_text(
+        checkin(week="2026-W48", outcomes="\n  - {commitment: Run 3x, one of 10 km, status: done}"))
+    result = run("-C", journal_dir, "check")
+    assert result.code == 1
+    assert "checkins/2026/2026-W48-alice.md:6:" in result.out and "unknown key 'one of 10 km'" in result.out
+    assert "inside `{...}` a comma starts a new key: put the value that holds the comma in quotes" in result.out
+
+
 def test_check_json_has_the_same_fields(run, journal_dir: Path) -> None:
     (journal_dir / "goals/berlin-half.md").write_text("---\ntitle: x\nowner: carol\nstatus: active\n---\n")
     result = run("-C", journal_dir, "check", "--format", "json")
