@@ -19,19 +19,12 @@ import pytest
 
 from tests.support.digest_journals import NOW, build, history, hostile  # noqa: F401 - history and hostile are fixtures
 from tests.support.journals import PROJECT
+from tests.support.tools import need
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ROOT = PROJECT
-
-
-def need(available: bool, what: str) -> None:
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing; CI must run this test (see .ci/run)")
-    pytest.skip(f"{what} is not installed")
 
 
 def axe_script() -> Path | None:

@@ -8,6 +8,7 @@ Real clones, real pulls and commits with the victim's hooks; the partner commits
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 
 from tests.support.hostile import PARTNER, VICTIM, shared_journal, snapshot
 from tests.support.journals import CONFIG, checkin, git
+from tests.support.tools import need
 
 pytestmark = pytest.mark.slow
 
@@ -146,6 +148,7 @@ def test_a_fast_forward_onto_a_partners_merge_keeps_the_partners_commit(shared) 
 
 
 def test_a_signed_merge_is_not_replaced_and_the_user_is_told_what_to_run(shared) -> None:
+    need(shutil.which("ssh-keygen") is not None, "ssh-keygen (git's SSH commit signing)")
     key = shared.base / "signing-key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True, capture_output=True)
     for name, value in (("gpg.format", "ssh"), ("user.signingkey", str(key)), ("commit.gpgsign", "true")):

@@ -93,8 +93,9 @@ def test_quickstart_and_start_a_journal_work_as_typed_in_a_plain_shell(tmp_path:
     assert hooks.returncode == 0, hooks.stdout + hooks.stderr
 
 
-#: Programs the tests may run by name: the system's, not installed by the project's extras.
-SYSTEM_TOOLS = {"git", "bash"}
+#: Programs the tests may run by name: the system's, not installed by the project's extras
+#: (`ssh-keygen` makes the key git signs commits with; .ci/run installs it where missing).
+SYSTEM_TOOLS = {"git", "bash", "ssh-keygen"}
 
 
 def test_tests_reach_python_tools_through_the_running_interpreter() -> None:
