@@ -52,10 +52,13 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
     With --markdown-only, regenerate the digest committed inside the journal instead
     (digest/README.md and its charts), for people who skip the hooks and for CI.
     """
+    from journal.digest.committed import minute_clock
+
+    moment = parse_now(now) if now is not None else minute_clock()
     if markdown_only:
         from journal.digest.committed import regenerate
 
-        regenerated = regenerate(state.workspace(), parse_now(now, to_the_minute=True))
+        regenerated = regenerate(state.workspace(), moment)
         if regenerated.folder is None:
             click.echo("the committed digest is off (digest.commit: false in journal.yaml)")
         else:
@@ -65,7 +68,7 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
         return EXIT_OK
     from journal.digest.build import build_digest
 
-    result = build_digest(state.workspace(), parse_now(now, to_the_minute=True), state.directory / out if out else None)
+    result = build_digest(state.workspace(), moment, state.directory / out if out else None)
     warn(result.warnings)
     click.echo(f"wrote {result.pages} pages ({result.rendered} rendered, {result.pages - result.rendered} unchanged) "
                f"and {result.files - result.pages} other files: {result.out / 'index.html'}")

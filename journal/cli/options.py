@@ -37,13 +37,10 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-def parse_now(value: str | None, *, to_the_minute: bool = False) -> dt.datetime:
-    """--now as an aware datetime (naive input is read as UTC); the real clock if absent,
-    cut to the minute with `to_the_minute` (for builds: the digest shows minutes, and two
-    builds within a minute then reuse every page whose entries did not change)."""
+def parse_now(value: str | None) -> dt.datetime:
+    """--now as an aware datetime (naive input is read as UTC); the real clock if absent."""
     if value is None:
-        moment = dt.datetime.now(dt.UTC)
-        return moment.replace(second=0, microsecond=0) if to_the_minute else moment
+        return dt.datetime.now(dt.UTC)
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:

@@ -187,6 +187,13 @@ def _output_cache(workspace: Workspace) -> OutputCache | None:
     return OutputCache(repo) if repo is not None and not repo.is_bare else None
 
 
+def minute_clock() -> dt.datetime:
+    """The real time to the minute, the clock of a build given no --now: the digest shows
+    minutes, and a build within the same minute then renders only the pages whose entries
+    changed (`journal digest`, `journal watch`, `journal serve`)."""
+    return dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+
+
 def commit_time(env: Mapping[str, str] = os.environ) -> dt.datetime:
     """When the commit being made will say it was made: GIT_COMMITTER_DATE, else now."""
     raw = env.get("GIT_COMMITTER_DATE", "").strip()

@@ -28,8 +28,9 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from journal.core import problems as P
+from journal.digest.committed import minute_clock
 from journal.errors import JournalError
-from journal.live.watch import Checked, Report, minute_clock, watch_journal
+from journal.live.watch import Checked, Report, watch_journal
 
 EVENTS = "/__journal__/events"
 #: Browsers ask for it unprompted; answering "no content" keeps a 404 out of every page's log.

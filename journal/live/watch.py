@@ -24,6 +24,7 @@ from journal.core import problems as P
 from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
 from journal.core.rules import check_entries
+from journal.digest.committed import minute_clock
 from journal.errors import JournalError
 from journal.store.worktree import journal_paths, read_worktree
 
@@ -239,12 +240,6 @@ class BuildFailed:
 
 
 Report = Callable[[Any], None]
-
-
-def minute_clock() -> dt.datetime:
-    """The real time to the minute: the digest shows minutes, and a build within the
-    same minute then renders only the pages whose entries changed."""
-    return dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
 
 
 def watch_journal(root: Path, report: Report, *, out: Path | None = None,
