@@ -57,6 +57,18 @@ def _data(text: str) -> str:
     return f"data {len(raw)}\n{text}\n"
 
 
+def _commit(ref: str, mark: int, who: tuple[str, str, int], when: int, message: str,
+            parents: tuple[int, ...], files: list[tuple[str, str]]) -> str:
+    """One fast-import commit on `ref` by `who` (member, name, UTC offset in minutes) at
+    `when`: its first parent then any merged one, as marks, and `files` written inline."""
+    member, name, offset = who
+    stamp = f"{name} <{member}@example.org> {when} {_tz(offset)}"
+    lines = [f"commit {ref}\nmark :{mark}\n", f"author {stamp}\n", f"committer {stamp}\n", _data(message)]
+    lines += [f"{'merge' if n else 'from'} :{parent}\n" for n, parent in enumerate(parents)]
+    lines += [f"M 100644 inline {p}\n" + _data(text) for p, text in files]
+    return "".join(lines)
+
+
 def _stream(commits: int) -> Iterator[str]:
     """A fast-import stream: mostly digest/notes commits, weekly check-ins, a few merges."""
     span = WEEKS * 7 * 86400
@@ -84,13 +96,8 @@ def _stream(commits: int) -> Iterator[str]:
             if slot % 20 == 7:
                 # A partner who pulled before pushing: the check-in sits on a side branch
                 # and a merge commit joins it to main a moment later.
-                yield f"commit refs/heads/side\nmark :{mark}\n"
-                yield f"author {name} <{member}@example.org> {when} {_tz(offset)}\n"
-                yield f"committer {name} <{member}@example.org> {when} {_tz(offset)}\n"
-                yield _data(f"check in {period}")
-                yield f"from :{mark - 1}\n"
-                for p, text in files:
-                    yield f"M 100644 inline {p}\n" + _data(text)
+                yield _commit("refs/heads/side", mark, (member, name, offset), when, f"check in {period}",
+                              (mark - 1,), files)
                 merge_from = mark
                 mark += 1
                 # fast-import starts a merge from its first parent's tree: bring the file in.
@@ -101,16 +108,8 @@ def _stream(commits: int) -> Iterator[str]:
         if not files:
             target = f"notes/{member}.md" if i % 3 else "digest/DIGEST.md"
             files.append((target, f"# {member}\nline {i}\n"))
-        yield f"commit refs/heads/main\nmark :{mark}\n"
-        yield f"author {name} <{member}@example.org> {when} {_tz(offset)}\n"
-        yield f"committer {name} <{member}@example.org> {when} {_tz(offset)}\n"
-        yield _data(f"commit {i}")
-        if mark > 1:
-            yield f"from :{mark - 1 if merge_from is None else mark - 2}\n"
-        if merge_from is not None:
-            yield f"merge :{merge_from}\n"
-        for p, text in files:
-            yield f"M 100644 inline {p}\n" + _data(text)
+        parents = () if mark == 1 else (mark - 1,) if merge_from is None else (mark - 2, merge_from)
+        yield _commit("refs/heads/main", mark, (member, name, offset), when, f"commit {i}", parents, files)
     yield f"reset {BASE_REF}\nfrom refs/heads/main\n\n"
 
 
@@ -151,24 +150,10 @@ def _busy_stream(commits: int) -> Iterator[str]:
         merging = i % 55 == 54
         if merging:
             # A partner's edit made on a branch, merged into main a moment later.
-            yield f"commit refs/heads/side\nmark :{mark}\n"
-            yield f"author {name} <{member}@example.org> {when} {_tz(offset)}\n"
-            yield f"committer {name} <{member}@example.org> {when} {_tz(offset)}\n"
-            yield _data(f"edit {i}")
-            yield f"from :{mark - 1}\n"
-            for p, text in files:
-                yield f"M 100644 inline {p}\n" + _data(text)
+            yield _commit("refs/heads/side", mark, (member, name, offset), when, f"edit {i}", (mark - 1,), files)
             mark += 1
-        yield f"commit refs/heads/main\nmark :{mark}\n"
-        yield f"author {name} <{member}@example.org> {when} {_tz(offset)}\n"
-        yield f"committer {name} <{member}@example.org> {when} {_tz(offset)}\n"
-        yield _data(f"commit {i}")
-        if mark > 1:
-            yield f"from :{mark - 2 if merging else mark - 1}\n"
-        if merging:
-            yield f"merge :{mark - 1}\n"
-        for p, text in files:
-            yield f"M 100644 inline {p}\n" + _data(text)
+        parents = () if mark == 1 else (mark - 2, mark - 1) if merging else (mark - 1,)
+        yield _commit("refs/heads/main", mark, (member, name, offset), when, f"commit {i}", parents, files)
     yield f"reset {BASE_REF}\nfrom refs/heads/main\n\n"
 
 
