@@ -170,6 +170,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     from journal.core import layout
     from journal.core import problems as P
     from journal.core.rules import check_entries
+    from journal.store.check_cache import CheckCache
     from journal.store.git import cache_dir
     from journal.store.workspace import open_repository
     from journal.store.worktree import relative_to_root
@@ -190,8 +191,11 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
             raise JournalError(f"not a journal entry: {missing[0]}",
                                hint="entries are journal.yaml, contracts/*.md, goals/*.md, checkins/<YYYY>/*.md "
                                     "and replies/<YYYY>/*.md")
+    # Each entry's own judgment is kept by content like its parse; the rules across entries run every time.
+    known = CheckCache(cache_dir(repo) if repo is not None else None)
     result = check_entries(loaded.entries, loaded.parse_problems,
-                           [p for p in loaded.readable if layout.entry_kind(p) is not None], only)
+                           [p for p in loaded.readable if layout.entry_kind(p) is not None], only, known=known)
+    known.save(complete=only is None)
     found = P.sort_problems(result.problems + [p for p in read_problems if only is None or p.path in only])
     click.echo(P.format_json(found) if fmt == "json" else P.format_text(found), nl=False)
     click.echo(P.summary(found, result.entries + len(read_problems)), err=True)

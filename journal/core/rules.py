@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -14,7 +15,7 @@ from journal.core import layout, periods
 from journal.core import problems as P
 from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
-from journal.core.schema import Ref, parse_date, validate
+from journal.core.schema import parse_date, validate
 
 _NUMBER_WORDS = ("once twice thrice one two three four five six seven eight nine ten eleven twelve "
                  "fifteen twenty thirty forty fifty hundred half dozen daily nightly every each weekly "
@@ -93,6 +94,7 @@ class Journal:
         self._by_cadence: dict[tuple[str, int], tuple[list[str], list[Entry]]] = {}
         self._by_period: dict[tuple[str, str], Entry] | None = None
         self._parties: dict[str, set[str]] = {}
+        self._shared: dict[tuple[str, str], bool] = {}
 
     def parties(self, contract: str) -> set[str]:
         """The contract's parties as written (a copy: callers may change it)."""
@@ -103,6 +105,15 @@ class Journal:
             found = self._parties[contract] = {p for p in parties if isinstance(p, str)} \
                 if isinstance(parties, list) else set()
         return set(found)
+
+    def shares_contract(self, author: str, to: str) -> bool:
+        """Whether `to` is a party to a contract that `author` is a party to or referees."""
+        found = self._shared.get((author, to))
+        if found is None:
+            found = self._shared[(author, to)] = any(
+                to in self.parties(c) and (author in self.parties(c) or entry.data.get("referee") == author)
+                for c, entry in self.contracts.items())
+        return found
 
     def checkin(self, member: str, period: str) -> Entry | None:
         """The member's check-in for `period`, if there is one (the first file that claims it).
@@ -136,15 +147,57 @@ def check_files(files: Mapping[str, bytes], only: Iterable[str] | None = None) -
     return check_entries(entries, problems, [p for p in files if layout.entry_kind(p) is not None], only)
 
 
+#: An entry's own judgment as plain data (what a cache keeps): its problems as
+#: (line, column, severity, code, message) and its references as (kind, value, keypath).
+Local = tuple[list[tuple[int, int, str, str, str]], list[tuple[str, str, tuple[str | int, ...]]]]
+
+
+def local_key(entry: Entry) -> str | None:
+    """What an entry's own judgment (`local_rules`) is a function of, hashed: its kind, path
+    and front matter as written. None for journal.yaml, whose time zones are judged against
+    this machine's zone data, so its judgment is not the text's alone."""
+    if entry.kind == "config":
+        return None
+    text = f"{entry.kind}\0{entry.path}\0{entry.yaml_line}\0{entry.yaml_text}"
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def local_rules(entry: Entry) -> Local:
+    """The rules that read this entry alone (the schema, its file name, dates in order),
+    with the names it refers to. Nothing here may look at another entry: a cached result
+    of this, keyed by `local_key`, stands in for running it again."""
+    problems, refs = validate(entry)
+    out = _Out(entry, problems)
+    if entry.kind == "checkin":
+        _checkin_name_rules(out)
+    elif entry.kind == "reply":
+        _reply_name_rules(out)
+    elif entry.kind == "goal":
+        _goal_rules(out)
+    elif entry.kind == "contract":
+        _contract_rules(out)
+    if entry.kind in ("goal", "contract"):
+        stem = PurePosixPath(entry.path).stem
+        if not layout.is_slug(stem):
+            out.add((), P.PATH, f"file name '{stem}' is not an id (lowercase letters, digits and dashes)")
+    return ([(p.line, p.column, p.severity, p.code, p.message) for p in out.problems],
+            [(r.kind, r.value, r.keypath) for r in refs])
+
+
 def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], paths: Iterable[str],
-                  only: Iterable[str] | None = None, goal_ids: Iterable[str] = ()) -> CheckResult:
-    """The rules over parsed entries; `paths` are all journal files, `only` those to report on."""
+                  only: Iterable[str] | None = None, goal_ids: Iterable[str] = (),
+                  known: MutableMapping[str, Local] | None = None) -> CheckResult:
+    """The rules over parsed entries; `paths` are all journal files, `only` those to report on.
+
+    `known` holds entries' own judgments by `local_key` (a cache): those found there are
+    not judged again, and those judged here are added to it. The rules across entries run
+    every time, over the plain data."""
     journal = Journal(entries, goal_ids)
     problems = list(read_problems)
     wanted = set(only) if only is not None else None
     for path, entry in entries.items():
         if wanted is None or path in wanted:
-            problems.extend(check_entry(entry, journal))
+            problems.extend(check_entry(entry, journal, known))
     paths = set(paths)
     if wanted is not None:
         problems = [p for p in problems if p.path in wanted]
@@ -154,23 +207,23 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
     return CheckResult(P.sort_problems(problems), count)
 
 
-def check_entry(entry: Entry, journal: Journal) -> list[Problem]:
-    problems, refs = validate(entry)
-    out = _Out(entry, problems)
-    for ref in refs:
-        _check_ref(out, ref, journal)
+def check_entry(entry: Entry, journal: Journal, known: MutableMapping[str, Local] | None = None) -> list[Problem]:
+    """One entry's problems: its own (from `known` when there, see check_entries) and those
+    against the rest of the journal."""
+    key = local_key(entry) if known is not None else None
+    found = known.get(key) if known is not None and key is not None else None
+    if found is None:
+        found = local_rules(entry)
+        if known is not None and key is not None:
+            known[key] = found
+    own, refs = found
+    out = _Out(entry, [Problem(entry.path, *p) for p in own])
+    for kind, value, keypath in refs:
+        _check_ref(out, kind, value, keypath, journal)
     if entry.kind == "checkin":
         _checkin_rules(out, journal)
-    elif entry.kind == "goal":
-        _goal_rules(out)
-    elif entry.kind == "contract":
-        _contract_rules(out)
     elif entry.kind == "reply":
         _reply_rules(out, journal)
-    if entry.kind in ("goal", "contract"):
-        stem = PurePosixPath(entry.path).stem
-        if not layout.is_slug(stem):
-            out.add((), P.PATH, f"file name '{stem}' is not an id (lowercase letters, digits and dashes)")
     return out.problems
 
 
@@ -184,19 +237,27 @@ class _Out:
         self.problems.append(Problem(self.entry.path, line, col, severity, code, message))
 
 
-def _check_ref(out: _Out, ref: Ref, journal: Journal) -> None:
-    known = {"member": journal.members, "goal": journal.goal_ids, "contract": journal.contracts}[ref.kind]
-    if ref.kind == "member" and (out.entry.kind == "config" or not journal.roster_ok):
-        return
-    if ref.value not in known:
-        close = difflib.get_close_matches(ref.value, sorted(known), n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        where = {"member": "journal.yaml members", "goal": "goals/", "contract": "contracts/"}[ref.kind]
-        is_key = ref.kind == "goal" and ref.keypath[:1] == ("metrics",) or ref.keypath[:1] == ("style",)
-        out.add(ref.keypath, P.REFERENCE, f"unknown {ref.kind} '{ref.value}'{hint}; not in {where}", key=is_key)
+def _check_ref(out: _Out, kind: str, value: str, keypath: tuple[str | int, ...], journal: Journal) -> None:
+    if kind == "member":
+        if out.entry.kind == "config" or not journal.roster_ok or value in journal.members:
+            return
+        known: Iterable[str] = journal.members
+    elif kind == "goal":
+        if value in journal.goal_ids:
+            return
+        known = journal.goal_ids
+    else:
+        if value in journal.contracts:
+            return
+        known = journal.contracts
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    where = {"member": "journal.yaml members", "goal": "goals/", "contract": "contracts/"}[kind]
+    is_key = kind == "goal" and keypath[:1] == ("metrics",) or keypath[:1] == ("style",)
+    out.add(keypath, P.REFERENCE, f"unknown {kind} '{value}'{hint}; not in {where}", key=is_key)
 
 
-def _checkin_rules(out: _Out, journal: Journal) -> None:
+def _checkin_name_rules(out: _Out) -> None:
     data, path = out.entry.data, out.entry.path
     member = data.get("member")
     period = data.get("week") if data.get("week") is not None else data.get("date")
@@ -212,6 +273,12 @@ def _checkin_rules(out: _Out, journal: Journal) -> None:
             out.add((field,), P.PATH, f"file name says period '{name.period}' but the entry says '{period}'")
         elif path != layout.checkin_path(period, member) and name.member == member:
             out.add((), P.PATH, f"check-in belongs at {layout.checkin_path(period, member)}")
+
+
+def _checkin_rules(out: _Out, journal: Journal) -> None:
+    data = out.entry.data
+    member = data.get("member")
+    period = data.get("week") if data.get("week") is not None else data.get("date")
     if not isinstance(member, str) or member not in journal.members:
         return
     contract = data.get("contract")
@@ -223,29 +290,33 @@ def _checkin_rules(out: _Out, journal: Journal) -> None:
     _commitment_rules(out, journal, member, period)
 
 
-def _reply_rules(out: _Out, journal: Journal) -> None:
-    """The file name agrees, the two members differ and share a contract, the check-in exists,
-    verdicts line up with its outcomes and kudos names one of them."""
+def _reply_name_rules(out: _Out) -> None:
+    """The file name agrees with the front matter."""
     data, path = out.entry.data, out.entry.path
     author, to, period = data.get("author"), data.get("to"), data.get("period")
-    readable = layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None
     name = layout.parse_reply_name(path)
     if name is None:
         out.add((), P.PATH, "reply file name must be <YYYY-Www or YYYY-MM-DD>-<author>-to-<member>.md")
-    elif readable:
+    elif layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
         for field, said in (("period", name.period), ("author", name.author), ("to", name.to)):
             if said != data[field]:
                 out.add((field,), P.PATH, f"file name says {field} '{said}' but the entry says '{data[field]}'")
         if (name.period, name.author, name.to) == (period, author, to) and path != layout.reply_path(period, author, to):
             out.add((), P.PATH, f"reply belongs at {layout.reply_path(period, author, to)}")
-    if not readable or author not in journal.members or to not in journal.members:
+
+
+def _reply_rules(out: _Out, journal: Journal) -> None:
+    """The two members differ and share a contract, the check-in exists, verdicts line up
+    with its outcomes and kudos names one of them."""
+    data = out.entry.data
+    author, to, period = data.get("author"), data.get("to"), data.get("period")
+    if not layout.is_slug(author) or not layout.is_slug(to) or periods.cadence_of(period) is None \
+            or author not in journal.members or to not in journal.members:
         return  # the schema or the member references already say what is wrong
     if author == to:
         out.add(("to",), P.PARTY, "a reply answers a partner's check-in, not your own")
         return
-    shared = [c for c in journal.contracts if to in journal.parties(c)
-              and (author in journal.parties(c) or journal.contracts[c].data.get("referee") == author)]
-    if journal.contracts and not shared:
+    if journal.contracts and not journal.shares_contract(author, to):
         out.add(("to",), P.PARTY, f"'{author}' and '{to}' share no contract (as parties, or '{author}' as its referee)")
     checkin = journal.checkin(to, period)
     if checkin is None:
@@ -253,14 +324,14 @@ def _reply_rules(out: _Out, journal: Journal) -> None:
                 f"a reply belongs next to {layout.checkin_path(period, to)}")
         return
     outcomes = checkin.data.get("outcomes")
-    outcomes = [o for o in outcomes if isinstance(o, dict)] if isinstance(outcomes, list) else []
+    count = sum(isinstance(o, dict) for o in outcomes) if isinstance(outcomes, list) else 0
     verdicts = data.get("verdicts")
-    if isinstance(verdicts, list) and len(verdicts) != len(outcomes):
-        out.add(("verdicts",), P.OUTCOME, f"{len(verdicts)} verdict(s) for {len(outcomes)} outcome(s) in "
+    if isinstance(verdicts, list) and len(verdicts) != count:
+        out.add(("verdicts",), P.OUTCOME, f"{len(verdicts)} verdict(s) for {count} outcome(s) in "
                 f"{PurePosixPath(checkin.path).name}: give one per outcome, in the same order")
     kudos = data.get("kudos")
-    if isinstance(kudos, int) and not isinstance(kudos, bool) and kudos > len(outcomes):
-        out.add(("kudos",), P.OUTCOME, f"kudos names outcome {kudos}, but the check-in has {len(outcomes)}")
+    if isinstance(kudos, int) and not isinstance(kudos, bool) and kudos > count:
+        out.add(("kudos",), P.OUTCOME, f"kudos names outcome {kudos}, but the check-in has {count}")
 
 
 def _commitment_rules(out: _Out, journal: Journal, member: str, period: Any) -> None:

@@ -1,0 +1,118 @@
+"""Each entry's own judgment, kept under the git folder so `journal check` does not judge an
+unchanged entry again.
+
+`<gitdir>/journal/checks.json` maps `core.rules.local_key` (a hash of the entry's kind, path
+and front matter) to what `core.rules.local_rules` found for it: the entry's own problems
+and the names it refers to. What an entry is judged against (the roster, contracts, the
+check-in a reply answers) is not in it: those rules run every time. The file is stamped
+with a hash of the rules' source, so a changed rule never reads an old judgment; an item of
+the wrong shape is judged afresh, and anything else unusable reads as an empty cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import journal.core as core_package
+from journal.core.rules import Local
+from journal.store.atomic import write_replace
+from journal.store.local_state import read_json
+
+CACHE_FILE = "checks.json"
+_FORMAT = "journal-checks"
+_SEVERITIES = ("error", "warning")
+_REF_KINDS = ("member", "goal", "contract")
+
+
+def rules_stamp() -> str:
+    """A hash of the source of every core module: what an entry's judgment can depend on."""
+    digest = hashlib.blake2b(digest_size=16)
+    folder = Path(core_package.__file__).parent
+    for source in sorted(folder.glob("*.py")):
+        try:
+            digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+        except OSError:
+            digest.update(source.name.encode() + b"\0?\0")
+    return digest.hexdigest()
+
+
+class CheckCache(MutableMapping[str, Local]):
+    """The judgments read from `folder` (None: nothing kept), checked one by one as they are used."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.file = folder / CACHE_FILE if folder is not None else None
+        self.stamp = rules_stamp()
+        self.raw: dict[str, Any] = self._load()
+        self.used: set[str] = set()
+        self.added = False
+
+    def _load(self) -> dict[str, Any]:
+        raw = read_json(self.file) if self.file is not None else None  # None: unusable, rebuilt
+        if not isinstance(raw, dict) or raw.get("format") != _FORMAT or raw.get("rules") != self.stamp \
+                or not isinstance(raw.get("items"), dict):
+            return {}
+        return raw["items"]
+
+    def __getitem__(self, key: str) -> Local:
+        found = _local(self.raw.get(key))
+        if found is None:
+            raise KeyError(key)
+        self.used.add(key)
+        return found
+
+    def __setitem__(self, key: str, value: Local) -> None:
+        problems, refs = value
+        self.raw[key] = [[list(p) for p in problems], [[kind, name, list(keypath)] for kind, name, keypath in refs]]
+        self.used.add(key)
+        self.added = True
+
+    def __delitem__(self, key: str) -> None:
+        del self.raw[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def save(self, complete: bool) -> None:
+        """Write what was judged anew; after a `complete` check, forget the entries it did not see."""
+        stale = complete and len(self.used) != len(self.raw)
+        if self.file is None or not (self.added or stale):
+            return
+        items = {k: self.raw[k] for k in self.used} if complete else self.raw
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_replace(self.file, json.dumps({"format": _FORMAT, "rules": self.stamp, "items": items},
+                                                separators=(",", ":")))
+        except OSError:
+            pass  # a read-only repository still checks, just without this shortcut
+
+
+def _local(item: Any) -> Local | None:
+    """A kept judgment in the shape `local_rules` gives, or None for anything else."""
+    # Run for every entry of every check: plain loops, no generator per item.
+    if type(item) is not list or len(item) != 2:
+        return None
+    kept_problems, kept_refs = item
+    if type(kept_problems) is not list or type(kept_refs) is not list:
+        return None
+    problems = []
+    for p in kept_problems:
+        if not (type(p) is list and len(p) == 5 and type(p[0]) is int and type(p[1]) is int
+                and p[2] in _SEVERITIES and type(p[3]) is str and type(p[4]) is str):
+            return None
+        problems.append((p[0], p[1], p[2], p[3], p[4]))
+    refs = []
+    for r in kept_refs:
+        if not (type(r) is list and len(r) == 3 and r[0] in _REF_KINDS and type(r[1]) is str and type(r[2]) is list):
+            return None
+        for part in r[2]:
+            if type(part) is not str and type(part) is not int:
+                return None
+        refs.append((r[0], r[1], tuple(r[2])))
+    return problems, refs
