@@ -22,11 +22,12 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
     it into the history, in the member's time zone. The heatmap shows one character per
     period: # on time, + late, x missed, - paused, . pending, e early.
     """
+    from journal.cli.streaks_text import streaks_text
     from journal.standing import compute_standing, streaks_json
 
     standing = compute_standing(state.workspace(), parse_now(now), member)
     if as_json:
-        click.echo(safe_json(streaks_json(standing)))
+        click.echo(streaks_text(streaks_json(standing)))
         return EXIT_OK
     warn(standing.warnings)
     for line in streak_table(standing):

@@ -1,0 +1,39 @@
+"""The site's feed is reused only while its replies stand: over a series of real reply
+commits, a rebuild of the same site gives the bytes a build into a fresh folder gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.support.journals import Result
+from tests.support.replies import CONFIG3, ci, replies_history, reply
+
+NOW = "2026-11-24T12:00:00+00:00"
+
+
+def test_a_rebuilt_feed_is_the_full_builds_after_every_reply_change(commit: Callable[..., str], tmp_path: Path,
+                                                                       run: Callable[..., Result]) -> None:
+    repo = replies_history(commit, tmp_path)
+    steps: list[tuple[dict[str, str], str, str]] = [
+        (dict([reply("bob", "alice", "2026-W45", body="Edited: what made Tuesday work?\n")]),
+         "2026-11-23T09:00:00-05:00", "bob"),
+        (dict([reply("carol", "alice", "2026-W45", verdicts=("disputed", "confirmed"), extra="private: true\n")]),
+         "2026-11-23T10:00:00+00:00", "carol"),
+        ({"journal.yaml": CONFIG3.replace("private: [energy]", "private: [energy, answer]")},
+         "2026-11-23T11:00:00+01:00", "alice"),
+        (dict([reply("alice", "bob", "2026-W46", verdicts=())]), "2026-11-23T12:00:00+01:00", "alice"),
+        (dict([ci("alice", "2026-W46", "Check my Sunday plan", extra="private: true\n")]),
+         "2026-11-23T13:00:00+01:00", "alice"),
+    ]
+    before = None
+    for n, step in enumerate([*steps, None]):
+        assert run("-C", repo, "digest", "--now", NOW).code == 0
+        feed = (repo / "site" / "feed.xml").read_bytes()
+        fresh = tmp_path / f"full-{n}"
+        assert run("-C", repo, "digest", "--now", NOW, "--out", fresh).code == 0
+        assert feed == (fresh / "feed.xml").read_bytes(), n
+        assert feed != before, n  # every step changes what the feed shows
+        before = feed
+        if step is not None:
+            commit(*step)
