@@ -440,13 +440,18 @@ def _history(repo: pygit2.Repository, head: str, found: Found, grafts: list[str]
     lines = contract_versions.lineages(terms, [name[: -len(".md")] for name in held])
     pauses = contract_versions.renamed_pauses(pauses, lines)
 
+    identities: dict[tuple[str, str], tuple[str, str]] = {}  # a handful of people, thousands of events
+
     def stamped(event: Event) -> tuple[str, str, datetime, str, str]:
         time, offset, commit, path, name, email = event
-        try:
-            name, email = mailmap.resolve(name, email)
-        except (ValueError, pygit2.GitError):
-            pass  # a name libgit2 refuses (say, with a NUL in it) is shown as written
-        return path, commit, when(time, offset), name, email
+        found = identities.get((name, email))
+        if found is None:
+            try:
+                found = mailmap.resolve(name, email)
+            except (ValueError, pygit2.GitError):
+                found = (name, email)  # a name libgit2 refuses (say, with a NUL in it) is shown as written
+            identities[(name, email)] = found
+        return path, commit, when(time, offset), *found
 
     versions = tuple((when(t, o), dict(z)) for t, o, _, z in sorted(zones.values(), key=lambda v: (v[0], v[2])))
     return History(head, {k: Filing(*k, *stamped(filings[k])) for k in sorted(filings)},

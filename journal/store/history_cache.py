@@ -101,10 +101,19 @@ def _found(raw: Any, into: Found) -> Found | None:
                 and isinstance(item[3], dict) and all(isinstance(v, str) for v in item[3].values())):
             return None
         zones[item[2]] = (item[0], item[1], item[2], item[3])
+    pairs: dict[tuple[str, str], bool] = {}
     for item in raw["replies"]:
         if not (_shaped(item, "sssiissss") and is_commit_id(item[5])):
             return None
-        if parse_reply_name(f"{item[2]}-{item[0]}-to-{item[1]}.md") != ReplyName(item[2], item[0], item[1]):
+        # The key must be what a reply's file name reads as. The period part of a name is
+        # one of two fixed patterns without "t" or "o", so whether a name reads back depends
+        # on its period alone and on the (author, partner) pair alone: the pair (a few dozen
+        # among 13,000 replies) is tried once, with a fixed period.
+        pair = (item[0], item[1])
+        ok = pairs.get(pair)
+        if ok is None:
+            ok = pairs[pair] = parse_reply_name(f"{_A_WEEK}-{pair[0]}-to-{pair[1]}.md") == ReplyName(_A_WEEK, *pair)
+        if not ok or _PERIOD.fullmatch(item[2]) is None:
             return None
         replies[(item[0], item[1], item[2])] = tuple(item[3:])  # type: ignore[assignment]
     for item in raw["terms"]:
@@ -126,6 +135,9 @@ def _is_json(text: str) -> bool:
     return True
 
 
+_A_WEEK = "2000-W01"
+# The period part of a reply's file name, as core.layout's name pattern reads it.
+_PERIOD = re.compile(r"[0-9]{4}-W[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TYPES = {"s": str, "i": int}
 _SHAPES: dict[str, tuple[type, ...]] = {}
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
