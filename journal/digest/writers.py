@@ -149,11 +149,24 @@ def _pages(r: Rendering) -> list[Output]:
         by_member.setdefault(c["member"], []).append(c)
         by_period.setdefault(c["period"], []).append(c)
     outputs: list[Output] = []
+    thread_html = _thread_renderer(r.env, common["names"])
+
+    hashed: dict[int, tuple[dict[str, Any], str]] = {}
+
+    def checkin_id(c: dict[str, Any]) -> str:
+        # A check-in (with its thread) is on two pages: its text is hashed once for both keys.
+        found = hashed.get(id(c))
+        if found is None or found[0] is not c:
+            found = hashed[id(c)] = (c, _key("checkin", c))
+        return found[1]
 
     def page(path: str, template: str, **context: Any) -> None:
         context = {**common, **context, "base": "../" * path.count("/"), "page_path": path}
-        outputs.append(Output(path, _key(r.base_key, template, context), _renderer(r.env, template, context),
-                              page=True))
+        keyed = {**context, "checkins": [checkin_id(c) for c in context["checkins"]]} if "checkins" in context \
+            else context
+        # thread_html is not in the key: what it renders is the page's check-ins and names.
+        outputs.append(Output(path, _key(r.base_key, template, keyed),
+                              _renderer(r.env, template, {**context, "thread_html": thread_html}), page=True))
 
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
          upcoming=overview["upcoming"],
@@ -172,6 +185,21 @@ def _pages(r: Rendering) -> list[Output]:
              members=[_brief(m) for m in members],
              newer=keys[i - 1] if i > 0 else None, older=keys[i + 1] if i + 1 < len(keys) else None)
     return outputs
+
+
+def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callable[[dict[str, Any]], Markup]:
+    """thread_html(c) for the pages: check-in `c`'s thread rendered by _thread.html.j2, once
+    per build however many pages show it (its member's and its period's), and only when a
+    page that shows it is rendered. The fragment is autoescaped HTML, so it is Markup."""
+    done: dict[int, tuple[dict[str, Any], Markup]] = {}  # by the check-in's dict, kept alive with it
+
+    def thread_html(c: dict[str, Any]) -> Markup:
+        found = done.get(id(c))
+        if found is None or found[0] is not c:
+            found = done[id(c)] = (c, Markup(_renderer(env, "_thread.html.j2", {"c": c, "names": names})().decode()))
+        return found[1]
+
+    return thread_html
 
 
 def _brief(m: dict[str, Any]) -> dict[str, Any]:

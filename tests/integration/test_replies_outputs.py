@@ -141,3 +141,31 @@ def test_a_rebuild_drops_the_reply_due_event_once_the_reply_is_committed(run, co
     assert run("-C", history, "digest", "--out", fresh, "--now", NOW).code == EXIT_OK
     assert "Bob Okafor: reply due to Alice Moreno (2026-W46)" not in summaries(site)
     assert (site / "calendar.ics").read_bytes() == (fresh / "calendar.ics").read_bytes()
+
+
+def test_each_thread_is_rendered_once_for_both_pages_that_show_it(run, history: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from journal.digest import writers
+
+    rendered: list[str] = []
+    real = writers._renderer
+    monkeypatch.setattr(writers, "_renderer",
+                        lambda env, template, context: rendered.append(template) or real(env, template, context))
+    site = tmp_path / "site"
+    assert run("-C", history, "digest", "--out", site, "--now", NOW).code == EXIT_OK
+    threads = rendered.count("_thread.html.j2")
+    assert threads == 4  # alice's and bob's W45 and W46, each once, though each is on two pages
+    member, period = (site / "members" / "alice.html").read_text(), (site / "periods" / "2026-W46.html").read_text()
+
+    def thread(page: str) -> str:
+        start = page.index('<section class="thread" aria-label="Replies to Alice Moreno, 2026-W46">')
+        return page[start:page.index("</section>", start) + len("</section>")]
+
+    assert thread(member) == thread(period)
+    # The fragment went in as markup, once escaped: the hostile body is text, never doubly escaped.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in thread(member) and "<script" not in thread(member)
+    assert "&amp;lt;" not in thread(member) and "<strong>Kudos:</strong> Three runs" in thread(member)
+    # A rebuild with nothing changed reuses every page and renders no thread.
+    rendered.clear()
+    assert run("-C", history, "digest", "--out", site, "--now", NOW).code == EXIT_OK
+    assert "_thread.html.j2" not in rendered
