@@ -138,9 +138,18 @@ def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:
 
 def responses_json(s: Standing) -> dict[str, Any]:
     """Threads, responder figures and pact reply streaks, as `streaks --json` and digest.json carry them."""
+    zones = {mid: m.tz for mid, m in s.members.items()}
+    stamps: dict[int, tuple[Posted, str | None]] = {}  # a reply's time is in its thread and in its author's response
+
     def zoned(moment: dt.datetime, who: str | None) -> str | None:
-        member = s.members.get(who or "")
-        return iso(moment.astimezone(member.tz) if member is not None else moment)
+        zone = zones.get(who or "")
+        return (moment.astimezone(zone) if zone is not None else moment).isoformat()
+
+    def posted_at(p: Posted) -> str | None:
+        found = stamps.get(id(p))
+        if found is None or found[0] is not p:
+            found = stamps[id(p)] = (p, zoned(p.at, p.reply.author))
+        return found[1]
 
     return {
         "responders": {m: f.as_json() for m, f in s.responses.responders.items()},
@@ -150,9 +159,10 @@ def responses_json(s: Standing) -> dict[str, Any]:
             "referee": t.referee, "verdicts": list(t.verdicts),
             "responses": [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
                            "due": zoned(r.due, r.partner),
-                           "at": zoned(r.posted.at, r.partner) if r.posted else None,
+                           "at": (posted_at(r.posted) if r.posted.reply.author == r.partner
+                                  else zoned(r.posted.at, r.partner)) if r.posted else None,
                            "commit": r.posted.commit if r.posted else None} for r in t.responses],
-            "replies": [{"author": p.reply.author, "at": zoned(p.at, p.reply.author), "commit": p.commit,
+            "replies": [{"author": p.reply.author, "at": posted_at(p), "commit": p.commit,
                          "answer": p.reply.answer, "kudos": p.reply.kudos,
                          "verdicts": [{"verdict": v.verdict.value if v.verdict else None, "note": v.note}
                                       for v in p.reply.verdicts],
