@@ -56,19 +56,10 @@ def first_commit(repo: pygit2.Repository | None) -> str | None:
         return None
     key = (repo.path, str(repo.head.target))
     if key not in _FIRST_COMMITS:
-        try:
-            # Along first parents the walk is a chain, so its last commit is the root.
-            walker = repo.walk(repo.head.target, pygit2.enums.SortMode.NONE)
-            walker.simplify_first_parent()
-            oldest = None
-            for commit in walker:
-                oldest = commit.id
-        except (pygit2.GitError, KeyError) as exc:
-            raise JournalError(f"cannot read the history: {exc}",
-                               hint="is this a partial or damaged clone? try `git fetch`") from None
+        oldest = _walk_to_first(repo)
         if oldest is None:
             return None
-        _FIRST_COMMITS[key] = str(oldest)
+        _FIRST_COMMITS[key] = oldest
     return _FIRST_COMMITS[key]
 
 
@@ -110,6 +101,47 @@ def index_blobs(repo: pygit2.Repository) -> Iterator[tuple[str, pygit2.Oid]]:
     for item in staged_index(repo):
         if layout.entry_kind(item.path) is not None and item.mode != pygit2.enums.FileMode.LINK:
             yield item.path, item.id
+
+
+FIRST_COMMIT_FILE = "first-commit.json"
+
+
+def _walk_to_first(repo: pygit2.Repository) -> str | None:
+    """The root along first parents from HEAD, remembered under the git folder for the head
+    it was found from: a later walk stops where it meets that head (its root is the same),
+    so a journal of 15,000 commits is not walked on every digest. The shallow cut is part of
+    the record: deepening a shallow clone moves the root."""
+    from journal.store.commits import shallow_grafts
+    from journal.store.history_cache import is_commit_id
+
+    head = str(repo.head.target)
+    grafts = shallow_grafts(repo)
+    record = cache_dir(repo) / FIRST_COMMIT_FILE
+    known = read_json(record)
+    seen, root = None, None
+    if isinstance(known, dict) and known.get("shallow") == grafts \
+            and is_commit_id(known.get("head")) and is_commit_id(known.get("first")):
+        seen, root = known["head"], known["first"]
+    try:
+        # Along first parents the walk is a chain, so its last commit is the root.
+        walker = repo.walk(repo.head.target, pygit2.enums.SortMode.NONE)
+        walker.simplify_first_parent()
+        oldest = None
+        for commit in walker:
+            if seen is not None and str(commit.id) == seen:
+                oldest = root
+                break
+            oldest = str(commit.id)
+    except (pygit2.GitError, KeyError) as exc:
+        raise JournalError(f"cannot read the history: {exc}",
+                           hint="is this a partial or damaged clone? try `git fetch`") from None
+    if oldest is not None and (seen, root) != (head, oldest):
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            write_replace(record, json.dumps({"head": head, "first": oldest, "shallow": grafts}))
+        except OSError:
+            pass  # a read-only repository walks again next time
+    return oldest
 
 
 class EntryCache:
