@@ -180,8 +180,9 @@ def _responders(threads: list[Thread]) -> dict[str, ResponderFigures]:
         for r in thread.responses:
             mine = counts.setdefault(r.partner, dict.fromkeys(RESPONSE_STATES, 0))
             mine[r.state] += 1
-            if r.took is not None:
-                took.setdefault(r.partner, []).append(r.took)
+            spent = r.took
+            if spent is not None:
+                took.setdefault(r.partner, []).append(spent)
     figures = {}
     for member, c in sorted(counts.items()):
         settled = c[IN_TIME] + c[LATE] + c[UNANSWERED]
