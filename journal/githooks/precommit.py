@@ -56,21 +56,25 @@ def stage_digest(repo: pygit2.Repository) -> list[str]:
 
     Check-ins and replies this commit adds count as committed now by the committer, so the
     streak and the threads shown in the commit already include them."""
-    import pygit2
-
     from journal.core import layout
     from journal.core.entries import read_entry
-    from journal.digest import committed
-    from journal.githooks.staged import staged_changes
-    from journal.standing import Staged
     from journal.store.git import staged_index
-    from journal.store.identity import user_email
-    from journal.store.workspace import Workspace
 
     index = staged_index(repo)
     # Settle "is it on?" from the staged journal.yaml alone before loading the journal.
     config = read_entry(layout.CONFIG, "config", repo[index[layout.CONFIG].id].read_raw()) if layout.CONFIG in index else None
-    if config is None or not hasattr(config, "data") or committed.folder_of(config.data) is None:
+    if config is None or not hasattr(config, "data") or _turned_off(config.data):
+        return []
+
+    import pygit2
+
+    from journal.digest import committed
+    from journal.githooks.staged import staged_changes
+    from journal.standing import Staged
+    from journal.store.identity import user_email
+    from journal.store.workspace import Workspace
+
+    if committed.folder_of(config.data) is None:
         return []
     now = committed.commit_time()
     email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir), repo) or ""
@@ -99,6 +103,19 @@ def stage_digest(repo: pygit2.Repository) -> list[str]:
         if not _is_real_index(repo):
             _mark_for_post_commit(repo)
     return staged
+
+
+def _turned_off(data: object) -> bool:
+    """Whether journal.yaml says `digest: {commit: false}` (or null) in so many words.
+
+    The check-only hook pays this instead of importing the digest and the typed model
+    (a third of its run) only to learn that the answer is "off". It answers True exactly
+    where core.build_model.config gives `commit=None`; every other case, the default and a
+    folder to check included, is left to committed.folder_of."""
+    digest = data.get("digest") if isinstance(data, dict) else None
+    if not isinstance(digest, dict) or "commit" not in digest:
+        return False
+    return digest["commit"] is False or digest["commit"] is None
 
 
 def _is_real_index(repo: pygit2.Repository) -> bool:

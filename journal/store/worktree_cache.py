@@ -1,6 +1,6 @@
 """The working tree's journal files, read only when they changed since this machine last read them.
 
-Like git's index, `<gitdir>/journal/worktree.json` remembers, per path, the file's size,
+Like git's index, `<gitdir>/journal/worktree.bin` (see store/plain_cache.py) remembers, per path, the file's size,
 modification and change times (ns), inode and device as they were when it was read, and
 the blob id of what was read. A file whose `lstat` still gives all of these is not read
 again: its parse comes from the entry cache by that blob id. Only files whose times lie
@@ -25,13 +25,16 @@ import pygit2
 from journal.core.entries import Entry
 from journal.core.layout import entry_kind
 from journal.core.problems import Problem
-from journal.store.atomic import write_replace
+from journal.store import plain_cache
 from journal.store.git import EntryCache, parse_cached
-from journal.store.local_state import read_json
+from journal.store.local_state import MAX_STATE_BYTES
 from journal.store.worktree import journal_paths, read_worktree
 
-CACHE_FILE = "worktree.json"
-CACHE_VERSION = 1
+CACHE_FILE = "worktree.bin"
+CACHE_VERSION = 2  # 2: marshal instead of JSON
+_TAG = f"journal-worktree {CACHE_VERSION}"
+_OLD_FILE = "worktree.json"  # what version 1 wrote: removed when the new file is written
+_SIGNATURE = (int, int, int, int, int, str)  # size, mtime_ns, ctime_ns, inode, device, blob id
 STABLE_NS = 2_000_000_000
 
 
@@ -94,22 +97,22 @@ def _never() -> bytes:
 
 
 def _load(path: Path, root: Path) -> dict[str, list[Any]]:
-    raw = read_json(path)  # None for anything this machine cannot use: every file is read
-    if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION or raw.get("root") != str(root) \
-            or not isinstance(raw.get("files"), dict):
+    """The remembered signatures, or nothing (every file is read) for a file that is missing,
+    cut short, damaged, of another format or root, or misshapen anywhere."""
+    raw = plain_cache.load(path, _TAG, MAX_STATE_BYTES)
+    if type(raw) is not list or len(raw) != 2 or raw[0] != str(root) or type(raw[1]) is not dict:
         return {}
-    files = raw["files"]
-    valid = all(isinstance(v, list) and len(v) == 6 and all(type(x) is int for x in v[:5]) and isinstance(v[5], str)
-                for v in files.values())
+    files = raw[1]
+    valid = all(type(k) is str and type(v) is list and tuple(map(type, v)) == _SIGNATURE for k, v in files.items())
     return files if valid else {}
 
 
 def _save(path: Path, root: Path, files: dict[str, list[Any]]) -> None:
-    import json
+    from journal.store.atomic import write_replace
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_replace(path, json.dumps({"version": CACHE_VERSION, "root": str(root), "files": files},
-                                       separators=(",", ":")))
+        write_replace(path, plain_cache.dump(_TAG, [str(root), files]))
+        (path.parent / _OLD_FILE).unlink(missing_ok=True)
     except OSError:
         pass  # a read-only repository still answers, just without this shortcut
