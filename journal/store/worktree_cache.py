@@ -58,30 +58,39 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         return Loaded(entries, read_problems, parse_problems, list(files))
     known = _load(folder / CACHE_FILE, root)
     cache = EntryCache(folder)
-    now, base = time.time_ns(), str(root)
+    stable_before, base = time.time_ns() - STABLE_NS, str(root)
     unchanged: dict[str, str] = {}  # path -> blob id
-    signatures: dict[str, list[int]] = {}
+    remembered: dict[str, list[Any]] = {}  # what worktree.bin will hold: stable files only
+    signatures: dict[str, list[int]] = {}  # of the stable files to read
+    cached, lstat, is_file = cache.items, os.lstat, stat.S_ISREG  # this loop runs for every file on every command
     for path in wanted:
         try:
-            st = os.lstat(f"{base}/{path}")
+            st = lstat(f"{base}/{path}")
         except OSError:
             continue  # the guarded read below says what is wrong
-        if not stat.S_ISREG(st.st_mode):
+        if not is_file(st.st_mode):
             continue
         signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-        if now - max(st.st_mtime_ns, st.st_ctime_ns) > STABLE_NS:
-            signatures[path] = signature
+        stable = st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
         hit = known.get(path)
-        if hit is not None and hit[:-1] == signature and EntryCache.key(hit[-1], entry_kind(path) or "") in cache.items:
-            unchanged[path] = hit[-1]
+        if hit is not None and hit[:5] == signature and EntryCache.key(hit[5], entry_kind(path) or "") in cached:
+            unchanged[path] = hit[5]
+            if stable:
+                remembered[path] = hit
+        elif stable:
+            signatures[path] = signature
     files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
     blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}
-    items = [*((path, blob, _never) for path, blob in unchanged.items()), *_read_items(files, blobs)]
-    order = {path: i for i, path in enumerate(wanted)}
-    items.sort(key=lambda item: order[item[0]])  # the order a full read gives
+    if files:
+        items = [*((path, blob, _never) for path, blob in unchanged.items()), *_read_items(files, blobs)]
+        order = {path: i for i, path in enumerate(wanted)}
+        items.sort(key=lambda item: order[item[0]])  # the order a full read gives
+    else:
+        items = [(path, blob, _never) for path, blob in unchanged.items()]  # already in that order
     entries, parse_problems = parse_cached(items, folder, cache=cache)
-    remembered = {path: [*signatures[path], blob] for path, blob in {**unchanged, **blobs}.items()
-                  if path in signatures}
+    for path, blob in blobs.items():
+        if path in signatures:
+            remembered[path] = [*signatures[path], blob]
     if remembered != known:
         _save(folder / CACHE_FILE, root, remembered)
     return Loaded(entries, read_problems, parse_problems, [p for p in wanted if p in unchanged or p in files])
