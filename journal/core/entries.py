@@ -49,7 +49,11 @@ class _OncePerDocument(VersionedResolver):
     The stock resolver asks for every scalar, and under the C parser the answer comes
     after two failed attribute lookups: a third of the time a cold parse takes. Nothing
     it looks at changes while one document is read, and the C loader builds a new
-    resolver for each document, so the answer is the one the stock resolver gives."""
+    resolver for each document, so the answer is the one the stock resolver gives.
+    The table of implicit resolvers of a version, which the stock resolver builds again
+    for every document from ruamel's fixed list, is built once per version."""
+
+    _tables: dict[Any, Any] = {}
 
     @property
     def processing_version(self) -> Any:
@@ -57,6 +61,14 @@ class _OncePerDocument(VersionedResolver):
         if known is None:
             known = self.__dict__["_journal_version"] = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
         return known
+
+    @property
+    def versioned_resolver(self) -> Any:
+        version = self.processing_version
+        table = self._tables.get(version)
+        if table is None:
+            table = self._tables[version] = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
+        return table
 
 
 def _loader(pure: bool) -> YAML:
