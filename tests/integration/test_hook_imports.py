@@ -128,3 +128,32 @@ def test_the_shim_starts_python_once_per_commit(tmp_path: Path) -> None:
                             env={**os.environ, **env})
     assert result.returncode == 0, result.stderr
     assert log.read_text().splitlines() == ["-m journal hooks run pre-commit"]
+
+
+def test_the_shim_starts_no_helper_and_finds_its_folder_from_any_name(tmp_path: Path) -> None:
+    """Beyond git and Python the shim starts nothing (each process is paid on every commit),
+    and it finds the hook kept beside it whether git names it by a path or not."""
+    from journal.githooks.install import shim_text
+
+    root, env = _staged_checkin(tmp_path, CONFIG.replace("private: [energy]}", "private: [energy], commit: false}"))
+    hooks = root / ".git/hooks"
+    (hooks / "pre-commit").write_text(shim_text("pre-commit", sys.executable))
+    (hooks / "pre-commit").chmod(0o755)
+    (hooks / "pre-commit.legacy").write_text("#!/bin/sh\necho legacy ran >&2\n")
+    (hooks / "pre-commit.legacy").chmod(0o755)
+    spy = tmp_path / "bin"
+    spy.mkdir()
+    log = tmp_path / "helpers.log"
+    for helper in ("dirname", "basename", "readlink", "realpath"):
+        (spy / helper).write_text(f'#!/bin/sh\necho {helper} >> {log}\nexit 1\n')
+        (spy / helper).chmod(0o755)
+    path = {**os.environ, **env, "PATH": f"{spy}{os.pathsep}{os.environ['PATH']}"}
+    by_path = subprocess.run(["git", "commit", "-q", "-m", "W48"], cwd=root, capture_output=True, text=True, env=path)
+    assert by_path.returncode == 0 and "legacy ran" in by_path.stderr, by_path
+    assert not log.exists()
+    # Started by its bare name from its own folder ($0 without a slash).
+    git(root, "add", "-A")
+    bare = subprocess.run(["sh", "pre-commit"], cwd=hooks, capture_output=True, text=True,
+                          env={**path, "GIT_DIR": str(root / ".git"), "GIT_WORK_TREE": str(root)})
+    assert "legacy ran" in bare.stderr, bare
+    assert not log.exists()
