@@ -153,7 +153,7 @@ def test_the_shim_starts_no_helper_and_finds_its_folder_from_any_name(tmp_path: 
     assert not log.exists()
     # Started by its bare name from its own folder ($0 without a slash).
     git(root, "add", "-A")
-    bare = subprocess.run(["sh", "pre-commit"], cwd=hooks, capture_output=True, text=True,
+    bare = subprocess.run(["bash", "pre-commit"], cwd=hooks, capture_output=True, text=True,
                           env={**path, "GIT_DIR": str(root / ".git"), "GIT_WORK_TREE": str(root)})
     assert "legacy ran" in bare.stderr, bare
     assert not log.exists()
