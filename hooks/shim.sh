@@ -4,7 +4,11 @@
 hook=@HOOK@
 python=@PYTHON@
 package=@PACKAGE@
-here=$(dirname "$0")
+# The folder of this script, without starting `dirname`: every commit pays each process.
+case $0 in
+    */*) here=${0%/*} ;;
+    *) here=. ;;
+esac
 
 if [ -x "$here/$hook.legacy" ]; then
     "$here/$hook.legacy" "$@" || exit $?

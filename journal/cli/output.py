@@ -7,15 +7,17 @@ from typing import Any
 
 import click
 
-from journal.core import build_model
-from journal.core.humanize import percent, span
 from journal.core.problems import clean
-from journal.core.states import STATE_LABEL, State
-from journal.core.streaks import STATUSES
+
+# The typed model, the streak rules and the human wording are imported by the functions
+# that word their results: `journal check` and the hooks load this module without them.
 
 
 def streak_table(standing: Any) -> list[str]:
     """The `journal streaks` table, a heatmap line per member and the pact streaks."""
+    from journal.core.humanize import percent
+
+    heat = _heat()
     rows = [("member", "current", "longest", "score", "on-time", "completion", "owed", "flags")]
     for r in standing.reports:
         # Every cell through the one terminal sanitiser: ids and flags come from partners' commits.
@@ -25,14 +27,25 @@ def streak_table(standing: Any) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.append("")
-    lines += [f"{clean(r.member).ljust(widths[0])}  {''.join(HEAT[p.status] for p in r.periods)}"
+    lines += [f"{clean(r.member).ljust(widths[0])}  {''.join(heat[p.status] for p in r.periods)}"
               for r in standing.reports]
     lines += [f"pact streak of {clean(slug)}: {n}" for slug, n in standing.pacts]
     return lines
 
 
-#: One heatmap mark per period status, in core/streaks.STATUSES order.
-HEAT = dict(zip(STATUSES, "#+x-.e", strict=True))
+def _heat() -> dict[str, str]:
+    """One heatmap mark per period status, in core/streaks.STATUSES order."""
+    from journal.core.streaks import STATUSES
+
+    return dict(zip(STATUSES, "#+x-.e", strict=True))
+
+
+def __getattr__(name: str) -> Any:
+    # HEAT stays importable (`from journal.cli.output import HEAT`) without importing the
+    # streak rules with this module.
+    if name == "HEAT":
+        return _heat()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def status_lines(data: dict[str, Any], reader: str = "UTC") -> list[str]:
@@ -58,6 +71,8 @@ def status_lines(data: dict[str, Any], reader: str = "UTC") -> list[str]:
 def wall_time(iso: str, zone: str | None, reader: str = "UTC") -> str:
     """'2026-11-30T09:00:00+01:00' -> '2026-11-30 09:00', followed by the zone's name (or its
     offset) when the reader's clock (zone `reader`) would read differently at that moment."""
+    from journal.core import build_model
+
     moment = dt.datetime.fromisoformat(iso)
     text = iso[:16].replace("T", " ")
     if moment.utcoffset() != moment.astimezone(build_model.zone(reader)).utcoffset():
@@ -70,6 +85,9 @@ def state_text(m: dict[str, Any], reader: str = "UTC") -> str:
 
     Times are the member's own (as the JSON gives them), followed by the zone's name when
     the reader's clock (zone `reader`) would read differently at that moment."""
+    from journal.core.humanize import span
+    from journal.core.states import STATE_LABEL, State
+
     def shown(iso: str) -> str:
         return wall_time(iso, m.get("timezone"), reader)
 

@@ -31,10 +31,12 @@ def run(directory: str = ".", *, debug: bool = False) -> int:
 def _check_and_stage(directory: str) -> int:
     from journal.core import problems as P
     from journal.githooks.staged import check_staged
+    from journal.store.git import staged_index
     from journal.store.workspace import require_repository
 
     repo = require_repository(Path(directory))
-    result = check_staged(repo)
+    index = staged_index(repo)  # read once for the check and the digest
+    result = check_staged(repo, index)
     sys.stdout.write(P.format_text(result.problems))
     if any(p.is_error for p in result.problems):
         sys.stderr.write(f"journal: {P.summary(result.problems, result.entries)}: commit blocked. Fix the entries "
@@ -42,7 +44,7 @@ def _check_and_stage(directory: str) -> int:
         return 1
     if result.entries:
         try:
-            staged = stage_digest(repo)
+            staged = stage_digest(repo, index)
         except Exception as exc:  # noqa: BLE001 - the digest is a convenience; never block a commit for it
             sys.stderr.write(f"journal: the committed digest was not regenerated: {P.clean(str(exc))}\n")
         else:
@@ -51,26 +53,31 @@ def _check_and_stage(directory: str) -> int:
     return 0
 
 
-def stage_digest(repo: pygit2.Repository) -> list[str]:
-    """Regenerate the committed digest for the state being committed and stage it.
+def stage_digest(repo: pygit2.Repository, index: pygit2.Index | None = None) -> list[str]:
+    """Regenerate the committed digest for the state being committed and stage it
+    (`index`: the staged index, when the caller has read it already).
 
     Check-ins and replies this commit adds count as committed now by the committer, so the
     streak and the threads shown in the commit already include them."""
-    import pygit2
-
     from journal.core import layout
     from journal.core.entries import read_entry
+    from journal.store.git import staged_index
+
+    index = staged_index(repo) if index is None else index
+    # Settle "is it on?" from the staged journal.yaml alone before loading the journal.
+    config = read_entry(layout.CONFIG, "config", repo[index[layout.CONFIG].id].read_raw()) if layout.CONFIG in index else None
+    if config is None or not hasattr(config, "data") or _turned_off(config.data):
+        return []
+
+    import pygit2
+
     from journal.digest import committed
     from journal.githooks.staged import staged_changes
     from journal.standing import Staged
-    from journal.store.git import staged_index
     from journal.store.identity import user_email
     from journal.store.workspace import Workspace
 
-    index = staged_index(repo)
-    # Settle "is it on?" from the staged journal.yaml alone before loading the journal.
-    config = read_entry(layout.CONFIG, "config", repo[index[layout.CONFIG].id].read_raw()) if layout.CONFIG in index else None
-    if config is None or not hasattr(config, "data") or committed.folder_of(config.data) is None:
+    if committed.folder_of(config.data) is None:
         return []
     now = committed.commit_time()
     email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir), repo) or ""
@@ -99,6 +106,19 @@ def stage_digest(repo: pygit2.Repository) -> list[str]:
         if not _is_real_index(repo):
             _mark_for_post_commit(repo)
     return staged
+
+
+def _turned_off(data: object) -> bool:
+    """Whether journal.yaml says `digest: {commit: false}` (or null) in so many words.
+
+    The check-only hook pays this instead of importing the digest and the typed model
+    (a third of its run) only to learn that the answer is "off". It answers True exactly
+    where core.build_model.config gives `commit=None`; every other case, the default and a
+    folder to check included, is left to committed.folder_of."""
+    digest = data.get("digest") if isinstance(data, dict) else None
+    if not isinstance(digest, dict) or "commit" not in digest:
+        return False
+    return digest["commit"] is False or digest["commit"] is None
 
 
 def _is_real_index(repo: pygit2.Repository) -> bool:

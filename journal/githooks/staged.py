@@ -42,9 +42,10 @@ def staged_changes(repo: pygit2.Repository, index: pygit2.Index) -> dict[str, st
             if layout.entry_kind(d.new_file.path) is not None}
 
 
-def check_staged(repo: pygit2.Repository) -> CheckResult:
-    """Check the staged journal files against the staged state of the rest of the journal."""
-    index = staged_index(repo)
+def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> CheckResult:
+    """Check the staged journal files against the staged state of the rest of the journal
+    (`index`: the staged index, when the caller has read it already)."""
+    index = staged_index(repo) if index is None else index
     deltas = staged_changes(repo, index)
     tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
     changed = sorted(p for p, status in deltas.items() if status != "D")

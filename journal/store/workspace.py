@@ -18,7 +18,6 @@ import pygit2
 from journal.core.rules import Journal
 from journal.errors import JournalError, NotAJournal, NotARepository
 from journal.store import git as gitfiles
-from journal.store import paths
 from journal.store.repository import open_repository
 
 if TYPE_CHECKING:
@@ -155,6 +154,8 @@ class Workspace:
             entries = load_worktree(root, self.cache_dir).entries
         journal = Journal(entries)
         if journal.config is None:
+            from journal.store import paths  # not at the top: the pre-commit hook opens no working tree
+
             if source == "worktree" and paths.kind(root, "journal.yaml") is None:
                 raise NotAJournal(f"no journal.yaml in {root}")
             raise JournalError(f"no readable journal.yaml in the {source} of {root}",

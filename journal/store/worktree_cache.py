@@ -1,6 +1,6 @@
 """The working tree's journal files, read only when they changed since this machine last read them.
 
-Like git's index, `<gitdir>/journal/worktree.json` remembers, per path, the file's size,
+Like git's index, `<gitdir>/journal/worktree.bin` (see store/plain_cache.py) remembers, per path, the file's size,
 modification and change times (ns), inode and device as they were when it was read, and
 the blob id of what was read. A file whose `lstat` still gives all of these is not read
 again: its parse comes from the entry cache by that blob id. Only files whose times lie
@@ -25,13 +25,16 @@ import pygit2
 from journal.core.entries import Entry
 from journal.core.layout import entry_kind
 from journal.core.problems import Problem
-from journal.store.atomic import write_replace
+from journal.store import plain_cache
 from journal.store.git import EntryCache, parse_cached
-from journal.store.local_state import read_json
+from journal.store.local_state import MAX_STATE_BYTES
 from journal.store.worktree import journal_paths, read_worktree
 
-CACHE_FILE = "worktree.json"
-CACHE_VERSION = 1
+CACHE_FILE = "worktree.bin"
+CACHE_VERSION = 2  # 2: marshal instead of JSON
+_TAG = f"journal-worktree {CACHE_VERSION}"
+_OLD_FILE = "worktree.json"  # what version 1 wrote: removed when the new file is written
+_SIGNATURE = (int, int, int, int, int, str)  # size, mtime_ns, ctime_ns, inode, device, blob id
 STABLE_NS = 2_000_000_000
 
 
@@ -55,30 +58,39 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         return Loaded(entries, read_problems, parse_problems, list(files))
     known = _load(folder / CACHE_FILE, root)
     cache = EntryCache(folder)
-    now, base = time.time_ns(), str(root)
+    stable_before, base = time.time_ns() - STABLE_NS, str(root)
     unchanged: dict[str, str] = {}  # path -> blob id
-    signatures: dict[str, list[int]] = {}
+    remembered: dict[str, list[Any]] = {}  # what worktree.bin will hold: stable files only
+    signatures: dict[str, list[int]] = {}  # of the stable files to read
+    cached, lstat, is_file = cache.items, os.lstat, stat.S_ISREG  # this loop runs for every file on every command
     for path in wanted:
         try:
-            st = os.lstat(f"{base}/{path}")
+            st = lstat(f"{base}/{path}")
         except OSError:
             continue  # the guarded read below says what is wrong
-        if not stat.S_ISREG(st.st_mode):
+        if not is_file(st.st_mode):
             continue
         signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-        if now - max(st.st_mtime_ns, st.st_ctime_ns) > STABLE_NS:
-            signatures[path] = signature
+        stable = st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
         hit = known.get(path)
-        if hit is not None and hit[:-1] == signature and EntryCache.key(hit[-1], entry_kind(path) or "") in cache.items:
-            unchanged[path] = hit[-1]
+        if hit is not None and hit[:5] == signature and EntryCache.key(hit[5], entry_kind(path) or "") in cached:
+            unchanged[path] = hit[5]
+            if stable:
+                remembered[path] = hit
+        elif stable:
+            signatures[path] = signature
     files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
     blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}
-    items = [*((path, blob, _never) for path, blob in unchanged.items()), *_read_items(files, blobs)]
-    order = {path: i for i, path in enumerate(wanted)}
-    items.sort(key=lambda item: order[item[0]])  # the order a full read gives
+    if files:
+        items = [*((path, blob, _never) for path, blob in unchanged.items()), *_read_items(files, blobs)]
+        order = {path: i for i, path in enumerate(wanted)}
+        items.sort(key=lambda item: order[item[0]])  # the order a full read gives
+    else:
+        items = [(path, blob, _never) for path, blob in unchanged.items()]  # already in that order
     entries, parse_problems = parse_cached(items, folder, cache=cache)
-    remembered = {path: [*signatures[path], blob] for path, blob in {**unchanged, **blobs}.items()
-                  if path in signatures}
+    for path, blob in blobs.items():
+        if path in signatures:
+            remembered[path] = [*signatures[path], blob]
     if remembered != known:
         _save(folder / CACHE_FILE, root, remembered)
     return Loaded(entries, read_problems, parse_problems, [p for p in wanted if p in unchanged or p in files])
@@ -94,22 +106,22 @@ def _never() -> bytes:
 
 
 def _load(path: Path, root: Path) -> dict[str, list[Any]]:
-    raw = read_json(path)  # None for anything this machine cannot use: every file is read
-    if not isinstance(raw, dict) or raw.get("version") != CACHE_VERSION or raw.get("root") != str(root) \
-            or not isinstance(raw.get("files"), dict):
+    """The remembered signatures, or nothing (every file is read) for a file that is missing,
+    cut short, damaged, of another format or root, or misshapen anywhere."""
+    raw = plain_cache.load(path, _TAG, MAX_STATE_BYTES)
+    if type(raw) is not list or len(raw) != 2 or raw[0] != str(root) or type(raw[1]) is not dict:
         return {}
-    files = raw["files"]
-    valid = all(isinstance(v, list) and len(v) == 6 and all(type(x) is int for x in v[:5]) and isinstance(v[5], str)
-                for v in files.values())
+    files = raw[1]
+    valid = all(type(k) is str and type(v) is list and tuple(map(type, v)) == _SIGNATURE for k, v in files.items())
     return files if valid else {}
 
 
 def _save(path: Path, root: Path, files: dict[str, list[Any]]) -> None:
-    import json
+    from journal.store.atomic import write_replace
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_replace(path, json.dumps({"version": CACHE_VERSION, "root": str(root), "files": files},
-                                       separators=(",", ":")))
+        write_replace(path, plain_cache.dump(_TAG, [str(root), files]))
+        (path.parent / _OLD_FILE).unlink(missing_ok=True)
     except OSError:
         pass  # a read-only repository still answers, just without this shortcut

@@ -155,7 +155,7 @@ def test_check_reuses_the_parse_cache_and_ignores_a_corrupt_one(run, journal_dir
     second = run("-C", journal_dir, "check")
     assert (second.code, second.out, second.err) == (first.code, first.out, first.err) == (0, "", first.err)
     assert parsed == []  # every entry came from the cache under the git folder
-    (journal_dir / ".git" / "journal" / "entries.json").write_text("{not json")
+    (journal_dir / ".git" / "journal" / "entries.bin").write_text("{not marshal")
     third = run("-C", journal_dir, "check")
     assert (third.code, third.out, third.err) == (first.code, first.out, first.err)
     assert len(parsed) == 4

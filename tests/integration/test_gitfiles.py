@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import marshal
 from pathlib import Path
 
 import pygit2
 import pytest
 
 from journal.errors import JournalError
-from journal.store.git import CACHE_VERSION, cache_dir, head_tree, load_blobs, tree_blobs
+from journal.store import plain_cache
+from journal.store.git import CACHE_VERSION, ENTRIES_FILE, cache_dir, head_tree, load_blobs, tree_blobs
 from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
 
 
@@ -26,22 +28,49 @@ def _load(repo: pygit2.Repository):
 
 def test_second_load_comes_from_the_cache(repo: pygit2.Repository, monkeypatch) -> None:
     first, _ = _load(repo)
-    assert (cache_dir(repo) / "entries.json").is_file()
+    assert (cache_dir(repo) / ENTRIES_FILE).is_file()
     monkeypatch.setattr("journal.store.git.read_entry", lambda *a: pytest.fail("parsed again"))
     second, _ = _load(repo)
     assert {p: e.data for p, e in second.items()} == {p: e.data for p, e in first.items()}
 
 
+TAG = f"journal-entries {CACHE_VERSION}"
+
+
+def _items(repo: pygit2.Repository) -> dict:
+    return plain_cache.load(cache_dir(repo) / ENTRIES_FILE, TAG, 1 << 30)
+
+
+def _sealed(value: object) -> bytes:
+    return plain_cache.dump(TAG, value)
+
+
 @pytest.mark.parametrize("garbage", [
-    b"", b"{", b"\x00\xff" * 50, b"[]", json.dumps({"version": 1, "entries": {"x": [1, 2]}}).encode(),
-    json.dumps({"version": 99, "entries": {}}).encode(),
+    b"", b"{", b"\x00\xff" * 50, b"[]", b"[" * 1000, marshal.dumps([]),
+    # marshal's own bytes without the seal: read as they are, they would ask for a list of
+    # 1.5 billion items
+    marshal.dumps({"x": [1]}), b"journal-entries 3\n" + b"[" * 1000,
+    plain_cache.dump("journal-entries 99", {}), _sealed([]), _sealed({"x": [1, 2]}),
+    _sealed({"x": [{}, "", "", True, 1]}),  # a bool is no line number
+    _sealed({1: [{}, "", "", 1, 1]}), _sealed([("x", [{}, "", "", 1, 1])]),
+    _sealed({"x": [{}, "", "", 1, 1]})[:-1] + b"\x00",  # a damaged byte
+    json.dumps({"version": 2, "entries": {}}).encode(),
 ])
 def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(repo: pygit2.Repository, garbage: bytes) -> None:
     expected, _ = _load(repo)
-    (cache_dir(repo) / "entries.json").write_bytes(garbage)
+    (cache_dir(repo) / ENTRIES_FILE).write_bytes(garbage)
     again, problems = _load(repo)
     assert problems == [] and {p: e.data for p, e in again.items()} == {p: e.data for p, e in expected.items()}
-    assert json.loads((cache_dir(repo) / "entries.json").read_text())["version"] == CACHE_VERSION
+    assert set(_items(repo)) == {f"{e.kind}:{pygit2.hash(bytes(repo[head_tree(repo)[p].id].read_raw()))}"
+                                 for p, e in expected.items()}
+
+
+def test_the_json_cache_of_earlier_versions_is_replaced(repo: pygit2.Repository) -> None:
+    folder = cache_dir(repo)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "entries.json").write_text(json.dumps({"version": 2, "entries": {}}))
+    entries, _ = _load(repo)
+    assert "journal.yaml" in entries and (folder / ENTRIES_FILE).is_file() and not (folder / "entries.json").exists()
 
 
 def test_the_same_bytes_as_an_entry_and_as_journal_yaml_parse_as_each_kind(commit, tmp_path: Path) -> None:
@@ -57,20 +86,22 @@ def test_the_same_bytes_as_an_entry_and_as_journal_yaml_parse_as_each_kind(commi
     assert "journal.yaml" in cold[0] and "contracts/copy.md" not in cold[0]  # no front matter: a problem
 
 
-def test_truncated_cache_is_ignored(repo: pygit2.Repository) -> None:
-    _load(repo)
-    path = cache_dir(repo) / "entries.json"
-    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
-    entries, _ = _load(repo)
-    assert "journal.yaml" in entries
+@pytest.mark.parametrize("keep", [0.0, 0.1, 0.5, 0.9, 0.999])
+def test_truncated_cache_is_ignored(repo: pygit2.Repository, keep: float) -> None:
+    expected, _ = _load(repo)
+    path = cache_dir(repo) / ENTRIES_FILE
+    whole, items = path.read_bytes(), _items(repo)
+    path.write_bytes(whole[: int(len(whole) * keep)])
+    entries, problems = _load(repo)
+    assert problems == [] and {p: e.data for p, e in entries.items()} == {p: e.data for p, e in expected.items()}
+    assert _items(repo) == items  # rebuilt
 
 
 def test_tampered_cache_entry_of_the_right_shape_cannot_smuggle_objects(repo: pygit2.Repository) -> None:
     _load(repo)
-    path = cache_dir(repo) / "entries.json"
-    raw = json.loads(path.read_text())
-    raw["entries"] = {k: [v[0], v[1], v[2], "not a line", v[4]] for k, v in raw["entries"].items()}
-    path.write_text(json.dumps(raw))
+    path = cache_dir(repo) / ENTRIES_FILE
+    items = {k: [v[0], v[1], v[2], "not a line", v[4]] for k, v in _items(repo).items()}
+    path.write_bytes(_sealed(items))
     entries, _ = _load(repo)
     assert all(isinstance(e.yaml_line, int) for e in entries.values())
 
@@ -87,7 +118,7 @@ def test_missing_object_gives_a_clear_error(repo: pygit2.Repository, tmp_path: P
 def test_new_parses_are_appended_and_a_damaged_log_line_is_skipped(repo: pygit2.Repository, tmp_path: Path,
                                                                    monkeypatch) -> None:
     _load(repo)
-    base = (cache_dir(repo) / "entries.json").read_bytes()
+    base = (cache_dir(repo) / ENTRIES_FILE).read_bytes()
     work = tmp_path / "repo"
     (work / "checkins/2026/2026-W48-alice.md").write_text(checkin("alice", "2026-W48"))
     (work / "checkins/2026/2026-W49-alice.md").write_text(checkin("alice", "2026-W49"))
@@ -96,8 +127,8 @@ def test_new_parses_are_appended_and_a_damaged_log_line_is_skipped(repo: pygit2.
                                                      "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"})
     repo = pygit2.Repository(repo.path)
     expected, _ = _load(repo)
-    # The two new parses went to the log; entries.json was not rewritten.
-    assert (cache_dir(repo) / "entries.json").read_bytes() == base
+    # The two new parses went to the log; entries.bin was not rewritten.
+    assert (cache_dir(repo) / ENTRIES_FILE).read_bytes() == base
     log = cache_dir(repo) / "entries.log"
     lines = log.read_bytes().splitlines(keepends=True)
     assert len(lines) == 2

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.store import paths, worktree_cache
+from journal.store import paths, plain_cache, worktree_cache
 from journal.store.git import cache_dir
 from journal.store.workspace import open_repository
 from journal.store.worktree_cache import load_worktree
@@ -91,7 +91,7 @@ def test_a_file_replaced_by_a_symlink_is_refused_not_served_from_the_cache(journ
 
 def test_a_lost_entry_cache_reads_everything_again(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _load(journal)
-    (journal / ".git" / "journal" / "entries.json").unlink()
+    (journal / ".git" / "journal" / "entries.bin").unlink()
     reads = _reads(monkeypatch)
     loaded = _load(journal)
     assert W47 in reads and W47 in loaded.entries
@@ -101,3 +101,31 @@ def test_check_reports_the_same_after_a_warm_start(run, journal: Path) -> None:
     (journal / W47).write_text(checkin(commitments="\n  - {commitment: Run more}"))
     first, second = run("-C", journal, "check"), run("-C", journal, "check")
     assert first.code == second.code == 0 and first.out == second.out and "no number, time or day" in first.out
+
+
+@pytest.mark.parametrize("damage", ["cut", "byte", "garbage", "other root", "old json"])
+def test_a_damaged_signature_file_reads_everything_again_and_is_rebuilt(journal: Path, monkeypatch, damage: str) -> None:  # type: ignore[no-untyped-def]
+    first = _load(journal)
+    target = journal / ".git" / "journal" / worktree_cache.CACHE_FILE
+    whole = target.read_bytes()
+    if damage == "cut":
+        target.write_bytes(whole[: len(whole) // 2])
+    elif damage == "byte":
+        target.write_bytes(whole[:-1] + bytes([whole[-1] ^ 1]))
+    elif damage == "garbage":
+        target.write_bytes(b"[" * 10_000)
+    elif damage == "other root":
+        tag = f"journal-worktree {worktree_cache.CACHE_VERSION}"
+        root, files = plain_cache.load(target, tag, 1 << 30)
+        target.write_bytes(plain_cache.dump(tag, [str(journal.parent), files]))  # a moved clone's
+    else:
+        target.unlink()
+        (target.parent / "worktree.json").write_text('{"version": 1, "files": {}}')
+    reads = _reads(monkeypatch)
+    again = _load(journal)
+    assert sorted(reads) == sorted(first.readable)
+    assert {p: (e.data, e.body) for p, e in again.entries.items()} == {p: (e.data, e.body) for p, e in first.entries.items()}
+    assert again.readable == first.readable
+    reads.clear()
+    _load(journal)  # the file was written again, whole and usable
+    assert reads == [] and not (target.parent / "worktree.json").exists()

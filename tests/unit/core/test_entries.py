@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journal.core.entries import load_front_matter, read_entry
 from journal.core.problems import Problem
@@ -68,3 +70,38 @@ def test_load_front_matter_returns_none_for_unreadable_text() -> None:
     assert load_front_matter("---\nmember: alice\n---\n") == {"member": "alice"}
     assert load_front_matter("no front matter") is None
     assert load_front_matter("---\n- a\n---\n") is None
+
+
+_SCALARS = ["yes", "no", "on", "off", "true", "False", "~", "null", "", "010", "0o10", "0x1f", "1_000", "1e3", ".inf",
+            "-.Inf", ".nan", "2026-11-30", "2026-11-30 10:00:00", "12:30", "=", "<<", "'quoted'", '"dq"', "a b",
+            "2026-W48", "+1", "-0", "0.5", "1:20", "ñ", "|-\n  block"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e"]), st.sampled_from(_SCALARS)), min_size=1,
+                max_size=8, unique_by=lambda kv: kv[0]),
+       st.sampled_from(["", "%YAML 1.1\n---\n", "%YAML 1.2\n---\n", "--- !!map\n"]),
+       st.booleans())
+def test_the_fast_loader_resolves_every_scalar_as_stock_ruamel_does(pairs, head: str, flow: bool) -> None:  # type: ignore[no-untyped-def]
+    """The resolver that works out the YAML version once per document gives what the stock
+    one gives, scalar by scalar, document after document (a directive included)."""
+    from ruamel.yaml import YAML
+
+    from journal.core.entries import _FAST, _Constructor
+
+    stock = YAML(typ="safe", pure=False)
+    stock.Constructor = _Constructor
+    if flow:
+        text = head + "{" + ", ".join(f"{k}: [{v}]" for k, v in pairs if "\n" not in v) + "}\n"
+    else:
+        text = head + "".join(f"{k}: {v}\n" for k, v in pairs)
+
+    def load(yaml):  # type: ignore[no-untyped-def]
+        try:
+            return ("ok", yaml.load(text))
+        except Exception as exc:  # noqa: BLE001 - both must fail alike
+            return ("error", type(exc).__name__)
+
+    first, second = load(_FAST), load(_FAST)
+    expected = load(stock)
+    assert repr(first) == repr(second) == repr(expected)  # repr: NaN == NaN, and 1 != True
