@@ -22,7 +22,7 @@ from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
 from journal.errors import JournalError
 from journal.store import plain_cache
-from journal.store.local_state import MAX_STATE_BYTES
+from journal.store.local_state import MAX_STATE_BYTES, read_json
 
 CACHE_VERSION = 3  # 2: keyed by kind and blob id; 3: marshal instead of JSON
 ENTRIES_FILE = "entries.bin"
@@ -117,6 +117,7 @@ def _walk_to_first(repo: pygit2.Repository) -> str | None:
     it was found from: a later walk stops where it meets that head (its root is the same),
     so a journal of 15,000 commits is not walked on every digest. The shallow cut is part of
     the record: deepening a shallow clone moves the root."""
+    from journal.store.atomic import write_replace
     from journal.store.commits import shallow_grafts
     from journal.store.history_cache import is_commit_id
 
