@@ -42,6 +42,21 @@ class _Constructor(SafeConstructor):
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 
+#: No field holds a number this long; Python cannot even print one past 4,300 digits, so a
+#: partner's `0xfff…` would otherwise stop every command that words or caches it.
+MAX_INT_BITS = 64
+
+
+def _construct_int(constructor: SafeConstructor, node: ScalarNode) -> Any:
+    value = SafeConstructor.construct_yaml_int(constructor, node)
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise ConstructorError(None, None, f"a number longer than {MAX_INT_BITS} bits; quote it if it is text",
+                               node.start_mark)
+    return value
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 
 class _OncePerDocument(VersionedResolver):
     """ruamel.yaml's resolver, asking which YAML version applies once per document.
@@ -81,7 +96,6 @@ def _loader(pure: bool) -> YAML:
 
 
 _FAST = _loader(pure=False)
-_PURE = _loader(pure=True)
 
 
 @dataclass(frozen=True)
@@ -151,7 +165,9 @@ def _composed(entry: Entry) -> Node | None:
     cache = entry.__dict__.setdefault("_node_cache", [])
     if not cache:
         try:
-            cache.append(_PURE.compose(entry.yaml_text))
+            # A loader per document: ruamel's keeps a `%YAML` directive's version for every
+            # later document, so one entry's directive would move another's positions.
+            cache.append(_loader(pure=True).compose(entry.yaml_text))
         except (YAMLError, RecursionError):
             cache.append(None)
     return cache[0]

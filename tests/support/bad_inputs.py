@@ -31,4 +31,6 @@ BAD = {
     "too deep": (b"---\nask: " + b"[" * 40 + b"]" * 40 + b"\n---\n", "syntax", 2, 1),
     "too large": (b"---\nask: x\n---\n" + b"x" * MAX_BYTES, "size", 1, 1),
     "nul byte": (b"---\nask: x\x00\n---\n", "encoding", 2, 1),
+    # Python words no integer past 4,300 digits: every command that printed or cached it stopped.
+    "a number too long to print": (b"---\nmember: alice\nenergy: 0x" + b"f" * 5000 + b"\n---\n", "syntax", 3, 9),
 }

@@ -105,3 +105,18 @@ def test_the_fast_loader_resolves_every_scalar_as_stock_ruamel_does(pairs, head:
     first, second = load(_FAST), load(_FAST)
     expected = load(stock)
     assert repr(first) == repr(second) == repr(expected)  # repr: NaN == NaN, and 1 != True
+
+
+def test_a_yaml_directive_in_one_entry_moves_no_other_entrys_positions() -> None:
+    """ruamel's pure loader keeps a `%YAML 1.1` directive's version for later documents; under
+    1.1 `yes` is a boolean key, so another entry's problem would point at the wrong line."""
+    text = b"---\ntitle: B\nstyle:\n  yes: grace\n  true: grace\n---\n"
+    alone = read_entry("contracts/b.md", "contract", text)
+    assert not isinstance(alone, Problem)
+    expected = alone.position(("style", True), key=True)
+    directive = read_entry("contracts/a.md", "contract", b"---\n%YAML 1.1\n--- # x\ntitle: A\nbogus: 1\n---\n")
+    assert not isinstance(directive, Problem)
+    directive.position(("bogus",))
+    after = read_entry("contracts/b.md", "contract", text)
+    assert not isinstance(after, Problem)
+    assert after.position(("style", True), key=True) == expected == (5, 3)
