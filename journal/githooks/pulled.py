@@ -32,8 +32,9 @@ def journal_changes(repo: pygit2.Repository, old_rev: str = "ORIG_HEAD") -> list
     if old is not None and old.id == new.id:
         return []
     diff = old.diff_to_tree(new) if old is not None else new.diff_to_tree(swap=True)
+    # A symlink is no entry (the journal refuses it): it is not announced either.
     return [(d.status_char(), d.new_file.path, d.old_file.id, d.new_file.id) for d in diff.deltas
-            if layout.entry_kind(d.new_file.path) is not None]
+            if layout.entry_kind(d.new_file.path) is not None and d.new_file.mode != pygit2.enums.FileMode.LINK]
 
 
 def _data(repo: pygit2.Repository, oid: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.hostile import VICTIM, shared_journal, snapshot
-from tests.support.journals import CONFIG, CONTRACT, GOAL, git
+from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
 
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-of-the-victim\n"
 
@@ -500,3 +500,13 @@ def test_a_private_section_is_hidden_however_its_heading_is_spelled(shared, run)
     assert run("-C", shared.victim, "digest", "--markdown-only").code == 0
     produced = b"".join([*snapshot(shared.victim / "site").values(), (shared.victim / "digest/README.md").read_bytes()])
     assert b"secret" not in produced and b"ran" in produced
+
+
+def test_a_symlinked_checkin_is_not_announced_after_a_pull(shared) -> None:
+    """The journal refuses a symlinked entry; the post-merge summary must not report it as a check-in."""
+    shared.partner_commits({"checkins/2026/2026-W48-bob.md": checkin("bob", "2026-W48")})
+    said = shared.victim_pulls()
+    assert "bob checked in for 2026-W48" in said  # the summary runs and names a real check-in
+    shared.partner_commits({}, links={"checkins/2026/2026-W49-bob.md": "2026-W48-bob.md"})
+    said = shared.victim_pulls()
+    assert "2026-W49" not in said
