@@ -11,8 +11,9 @@ from journal.core import build_model, model
 from journal.core.replies import RESPONSE_LABEL, Posted, Responses, judge, waiting_on
 from journal.core.rules import Journal
 from journal.core.states import STATE_LABEL, State, member_state
-from journal.core.streaks import Filing, MemberReport, compute_member, pact_streak
+from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.errors import JournalError
+from journal.store.standings_cache import StandingsCache
 from journal.store.workspace import Snapshot, Workspace, workspace_of
 
 
@@ -69,6 +70,9 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     warnings += skipped + list(history.warnings if history else [])
     responses = _responses(journal, history, now, pending)
     disputed = responses.disputed()
+    # One member's new check-in re-judges that member: the others' reports are read back.
+    cache = StandingsCache(workspace.cache_dir, in_force, history.cut if history else None,
+                           history.grafts if history else frozenset())
     reports = []
     for mid, member in members.items():
         filings = {}
@@ -83,10 +87,10 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
                                   for i, (text, status) in enumerate(found))
                      for period, found in build_model.outcomes(journal, mid).items()}
         zones = [(at, build_model.zone(z[mid])) for at, z in (history.zones if history else ()) if mid in z]
-        reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
-                                      outcomes, now, zones=zones,
-                                      cut=history.cut if history else None,
-                                      grafts=history.grafts if history else frozenset(), terms=in_force))
+        reports.append(cache.report(mid, member.tz, [t for t in terms if mid in t.parties], filings,
+                                    outcomes, now, zones=zones,
+                                    cut=history.cut if history else None,
+                                    grafts=history.grafts if history else frozenset(), terms=in_force))
     by_id = {r.member: r for r in reports}
     # With --member, only the pacts that member is a party to.
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms if only is None or only in t.parties)
