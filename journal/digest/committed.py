@@ -59,7 +59,7 @@ def render(standing: Standing, where: str, known: OutputCache | None = None) -> 
     from journal.digest.view import build_view
     from journal.digest.writers import COMMITTED, render_outputs
 
-    outputs = render_outputs(build_view(standing), COMMITTED, folder=where)
+    outputs = render_outputs(build_view(standing, page_ids=False), COMMITTED, folder=where)
     files = {}
     for o in sorted(outputs, key=lambda o: o.path):
         rel = f"{where}/{o.path}"

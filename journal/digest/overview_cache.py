@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,6 +50,16 @@ class OverviewCache:
     def key(self, inputs: Any) -> str:
         """The hash of `inputs` (their repr) with everything shared."""
         return hashlib.sha256(self.shared + repr(inputs).encode()).hexdigest()
+
+    def texts_key(self, head: Any, texts: Iterable[str]) -> str:
+        """The hash of `head` (its repr) and `texts` with everything shared; each text is
+        hashed with its length, so no two different sequences hash alike."""
+        digest = hashlib.sha256(self.shared + repr(head).encode())
+        for text in texts:
+            data = text.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(data))
+            digest.update(data)
+        return digest.hexdigest()
 
     def piece(self, name: str, key: str, make: Callable[[], T]) -> T:
         """The piece `name` made from inputs hashing to `key`: read back, or made and kept.

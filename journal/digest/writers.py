@@ -150,26 +150,34 @@ def _pages(r: Rendering) -> list[Output]:
         by_period.setdefault(c["period"], []).append(c)
     outputs: list[Output] = []
 
-    def page(path: str, template: str, **context: Any) -> None:
+    def ident(item: dict[str, Any]) -> Any:
+        """A check-in or goal of the overview as its key names it: by the hash of its inputs
+        (with the keys it has and the thread put on it since), else by its content."""
+        found = r.view.ids.get(id(item))
+        return item if found is None else [found, sorted(item), item.get("thread")]
+
+    def page(path: str, template: str, keyed: dict[str, Any] | None = None, **context: Any) -> None:
+        """A page rendered from `context`; its key hashes `keyed` in place of the same names there."""
         context = {**common, **context, "base": "../" * path.count("/"), "page_path": path}
-        outputs.append(Output(path, _key(r.base_key, template, context), _renderer(r.env, template, context),
-                              page=True))
+        outputs.append(Output(path, _key(r.base_key, template, {**context, **(keyed or {})}),
+                              _renderer(r.env, template, context), page=True))
 
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
          upcoming=overview["upcoming"],
          goals=[{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)],
-         unanswered=overview.get("unanswered", []))
+         unanswered=overview.get("unanswered", []), keyed={"goals": [ident(g) for g in goals]})
     page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
          goals=brief_goals)
     for m in members:
         page(f"members/{m['id']}.html", "member.html.j2", member=m, checkins=by_member.get(m["id"], []),
-             goals=[g for g in brief_goals if m["id"] in g["owners"]])
+             goals=[g for g in brief_goals if m["id"] in g["owners"]],
+             keyed={"checkins": [ident(c) for c in by_member.get(m["id"], [])]})
     for g in goals:
-        page(f"goals/{g['id']}.html", "goal.html.j2", goal=g)
+        page(f"goals/{g['id']}.html", "goal.html.j2", goal=g, keyed={"goal": ident(g)})
     keys = [p["period"] for p in overview["periods"]]
     for i, p in enumerate(overview["periods"]):
         page(f"periods/{p['period']}.html", "period.html.j2", period=p, checkins=by_period.get(p["period"], []),
-             members=[_brief(m) for m in members],
+             members=[_brief(m) for m in members], keyed={"checkins": [ident(c) for c in by_period.get(p["period"], [])]},
              newer=keys[i - 1] if i > 0 else None, older=keys[i + 1] if i + 1 < len(keys) else None)
     return outputs
 

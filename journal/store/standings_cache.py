@@ -29,7 +29,7 @@ from journal.store.local_state import read_json
 
 FOLDER = "standings"
 _FORMAT = "journal-member-report"
-_VERSION = 1
+_VERSION = 2  # 2: contracts listed once
 # The code whose result is stored: a change to any of it (an upgrade) computes every report again.
 _CODE = (streaks, periods, recalibration, report_window)
 
@@ -114,9 +114,11 @@ def _decode_moment(raw: Any) -> dt.datetime | None:
     if raw is None:
         return None
     seconds, zone = raw
-    if isinstance(zone, str):
-        return dt.datetime.fromtimestamp(_int(seconds), _zone(zone))
-    return dt.datetime.fromtimestamp(_int(seconds), _offset(_int(zone)))
+    if type(seconds) is not int:
+        raise TypeError("not whole seconds")
+    if type(zone) is str:
+        return dt.datetime.fromtimestamp(seconds, _ZONES.get(zone) or _zone(zone))
+    return dt.datetime.fromtimestamp(seconds, _OFFSETS.get(zone) or _offset(_int(zone)))
 
 
 _ZONES: dict[str, ZoneInfo] = {}
@@ -136,25 +138,30 @@ def _offset(seconds: int) -> dt.timezone:
 
 
 def _encode_report(r: MemberReport) -> dict[str, Any] | None:
+    # The contracts a period was judged under repeat from period to period: listed once.
+    table: dict[tuple[tuple[str, tuple[str, ...]], ...], int] = {}
     try:
         periods_ = [[p.period, p.status, p.commit, _encode_moment(p.at), list(p.flags), _encode_moment(p.start),
-                     _encode_moment(p.due), _encode_moment(p.closes),
-                     [[slug, list(parties)] for slug, parties in p.contracts]] for p in r.periods]
+                     _encode_moment(p.due), _encode_moment(p.closes), table.setdefault(p.contracts, len(table))]
+                    for p in r.periods]
     except ValueError:
         return None
-    return {"member": r.member, "periods": periods_, "current": r.current, "longest": r.longest, "score": r.score,
-            "on_time_rate": r.on_time_rate, "completion": r.completion, "owed": r.owed, "counts": r.counts,
-            "flags": list(r.flags)}
+    return {"member": r.member, "periods": periods_, "contracts": [[[s, list(ps)] for s, ps in c] for c in table],
+            "current": r.current, "longest": r.longest, "score": r.score, "on_time_rate": r.on_time_rate,
+            "completion": r.completion, "owed": r.owed, "counts": r.counts, "flags": list(r.flags)}
 
 
 def _decode_report(raw: dict[str, Any]) -> MemberReport:
+    table = [tuple((_text(slug), tuple(map(_text, parties))) for slug, parties in c) for c in raw["contracts"]]
     found = []
+    moment = _decode_moment
     for period, status, commit, at, flags, start, due, closes, contracts in raw["periods"]:
-        found.append(PeriodStatus(
-            period=_text(period), status=_text(status), commit=None if commit is None else _text(commit),
-            at=_decode_moment(at), flags=tuple(map(_text, flags)), start=_required(start), due=_required(due),
-            closes=_required(closes),
-            contracts=tuple((_text(slug), tuple(map(_text, parties))) for slug, parties in contracts)))
+        flags = tuple(flags)
+        if (type(period) is not str or type(status) is not str or not (commit is None or type(commit) is str)
+                or not all(type(f) is str for f in flags) or type(contracts) is not int or contracts < 0):
+            raise TypeError("a period of the wrong shape")
+        found.append(PeriodStatus(period, status, commit, moment(at), flags, _required(start), _required(due),
+                                  _required(closes), table[contracts]))
     counts = raw["counts"]
     if not isinstance(counts, dict) or not all(isinstance(v, int) for v in counts.values()):
         raise TypeError("counts")

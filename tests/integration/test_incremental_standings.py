@@ -166,3 +166,30 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(journal: Path, tmp_path: Path, r
     # Rebuilt: read back next time, with nothing judged again.
     for path in kept:
         assert path.read_bytes()[:1] == b"{"
+
+
+def test_page_keys_name_each_checkin_by_its_inputs(journal: Path, tmp_path: Path, run) -> None:
+    """A check-in's edit re-renders the pages that show it, and only those, and the site
+    equals a full build: the key names the check-in by the hash of its entry and verdict."""
+    for files, when, who in SERIES[:4]:
+        commit(journal, files, at(when, who))
+    now = "2026-09-22T12:00:00+00:00"
+    site = journal / "site"
+
+    def build() -> dict[str, int]:
+        assert run("-C", journal, "digest", "--now", now).code == 0
+        return {str(p.relative_to(site)): p.stat().st_ino for p in site.rglob("*.html")}
+
+    first = build()
+    commit(journal, {"checkins/2026/2026-W37-alice.md": checkin("alice", "2026-W37").replace("Ran.", "Ran far.")},
+           at("2026-09-21T10:00:00+02:00", ALICE))
+    second = build()
+    assert "Ran far." in (site / "periods/2026-W37.html").read_text(encoding="utf-8")
+    changed = sorted(p for p in first if second.get(p) != first[p])
+    assert "periods/2026-W37.html" in changed and "members/alice.html" in changed
+    assert "periods/2026-W38.html" not in changed and "members/bob.html" not in changed
+    fresh = tmp_path / "full"
+    assert run("-C", journal, "digest", "--now", now, "--out", fresh).code == 0
+    for path in site.rglob("*"):
+        if path.is_file() and path.name != ".digest-manifest.json":
+            assert path.read_bytes() == (fresh / path.relative_to(site)).read_bytes(), path
