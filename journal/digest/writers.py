@@ -156,10 +156,14 @@ def _pages(r: Rendering) -> list[Output]:
         found = r.view.ids.get(id(item))
         return item if found is None else [found, sorted(item), item.get("thread")]
 
+    # What every page shows is hashed once; a page's key names it by that hash.
+    shared = {"\0common": _key(r.base_key, "common", common)}
+
     def page(path: str, template: str, keyed: dict[str, Any] | None = None, **context: Any) -> None:
         """A page rendered from `context`; its key hashes `keyed` in place of the same names there."""
-        context = {**common, **context, "base": "../" * path.count("/"), "page_path": path}
-        outputs.append(Output(path, _key(r.base_key, template, {**context, **(keyed or {})}),
+        own = {**context, "base": "../" * path.count("/"), "page_path": path}
+        context = {**common, **own}
+        outputs.append(Output(path, _key(r.base_key, template, {**shared, **own, **(keyed or {})}),
                               _renderer(r.env, template, context), page=True))
 
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
