@@ -51,10 +51,11 @@ def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
 
 
 def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None = None, source: str = "auto",
-                     pending: Staged | None = None) -> Standing:
+                     pending: Staged | None = None, *, threads: bool = True) -> Standing:
     """Everyone's standing as of `now`, from the workspace's entries (of `source`) and history.
     `pending` holds the check-ins and replies about to be committed (the pre-commit hook's
-    view), counted as if they were."""
+    view), counted as if they were. With `threads` False the responses are judged only when
+    some reply exists: for a caller that shows threads only then (the digest)."""
     from journal.store.identity import member_for_email, user_email
 
     workspace = workspace_of(start)
@@ -68,7 +69,10 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     # Closed periods keep the terms committed when they closed; open ones follow `terms`.
     in_force = build_model.terms_in_force(terms, history.contracts if history else {})
     warnings += skipped + list(history.warnings if history else [])
-    responses = _responses(journal, history, now, pending)
+    # Without a single reply no thread has anything in it, no verdict disputes an outcome, and
+    # the digest shows none of them: judging every check-in's thread would be wasted.
+    any_reply = bool(history is not None and history.replies) or bool(pending is not None and pending.replies)
+    responses = _responses(journal, history, now, pending) if threads or any_reply else Responses((), {}, {})
     disputed = responses.disputed()
     # One member's new check-in re-judges that member: the others' reports are read back.
     cache = StandingsCache(workspace.cache_dir, in_force, history.cut if history else None,

@@ -174,7 +174,7 @@ def regenerate(start: Workspace | Path, now: dt.datetime, source: str = "auto",
     where = folder(snapshot.journal)
     if where is None:
         return Regenerated(snapshot.root, None, {}, [], [])
-    standing = compute_standing(workspace, now, source=source, pending=pending)
+    standing = compute_standing(workspace, now, source=source, pending=pending, threads=False)
     files = render(standing, where, _output_cache(workspace))
     written, removed = write(standing.root, where, files)
     return Regenerated(standing.root, where, files, written, removed)

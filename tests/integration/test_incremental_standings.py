@@ -193,3 +193,32 @@ def test_page_keys_name_each_checkin_by_its_inputs(journal: Path, tmp_path: Path
     for path in site.rglob("*"):
         if path.is_file() and path.name != ".digest-manifest.json":
             assert path.read_bytes() == (fresh / path.relative_to(site)).read_bytes(), path
+
+
+def test_without_replies_the_digest_judges_no_threads_and_shows_the_same(journal: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from journal import standing as standing_module
+    from journal.digest import committed
+    from journal.digest.build import write_site
+
+    for files, when, who in SERIES[:4]:
+        commit(journal, files, at(when, who))
+    now = dt.datetime.fromisoformat("2026-09-21T12:00:00+00:00")
+    full = compute_standing(journal, now)
+    assert full.responses.threads  # streaks and status list every check-in's thread
+    judged: list[int] = []
+    responses = standing_module._responses
+    monkeypatch.setattr(standing_module, "_responses", lambda *a, **kw: judged.append(1) or responses(*a, **kw))
+    lean = compute_standing(journal, now, threads=False)
+    assert judged == [] and lean.responses.threads == ()
+    assert committed.render(lean, "digest") == committed.render(full, "digest")
+    write_site(tmp_path / "lean", lean)
+    write_site(tmp_path / "full", full)
+    for path in (tmp_path / "full").rglob("*"):
+        if path.is_file() and path.name != ".digest-manifest.json":
+            assert path.read_bytes() == (tmp_path / "lean" / path.relative_to(tmp_path / "full")).read_bytes(), path
+    # With a reply in the history, the threads are judged whatever the caller asks.
+    commit(journal, {"replies/2026/2026-W38-bob-to-alice.md": "---\nauthor: bob\nto: alice\nperiod: 2026-W38\n"
+                                                               "answer: Nice week.\n---\n"},
+           at("2026-09-21T09:00:00-04:00", BOB))
+    assert compute_standing(journal, now, threads=False).responses.threads
