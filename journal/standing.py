@@ -87,14 +87,21 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
         for who, period in pending.checkins if pending else ():
             if who == mid and period not in filings:
                 filings[period] = Filing(period, pending.at, "staged", member.owns_email(pending.email))
-        outcomes = {period: tuple((text, "missed" if i in disputed.get((mid, period), ()) else status)
+
+        def outcomes(mid: str = mid) -> dict[str, tuple[tuple[str, str], ...]]:
+            return {period: tuple((text, "missed" if i in disputed.get((mid, period), ()) else status)
                                   for i, (text, status) in enumerate(found))
-                     for period, found in build_model.outcomes(journal, mid).items()}
+                    for period, found in build_model.outcomes(journal, mid).items()}
+        # The outcomes are read from the member's check-ins and the disputes: the cache keys on
+        # those and reads the outcomes only for a report it has to compute.
+        basis = ([(period, e.path, e.yaml_text) for period, e in journal.checkins.get(mid, [])],
+                 sorted((period, sorted(i)) for (who, period), i in disputed.items() if who == mid))
         zones = [(at, build_model.zone(z[mid])) for at, z in (history.zones if history else ()) if mid in z]
         reports.append(cache.report(mid, member.tz, [t for t in terms if mid in t.parties], filings,
                                     outcomes, now, zones=zones,
                                     cut=history.cut if history else None,
-                                    grafts=history.grafts if history else frozenset(), terms=in_force))
+                                    grafts=history.grafts if history else frozenset(), terms=in_force,
+                                    basis=basis))
     by_id = {r.member: r for r in reports}
     # With --member, only the pacts that member is a party to.
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms if only is None or only in t.parties)

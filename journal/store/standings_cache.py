@@ -4,7 +4,8 @@
 yet one new check-in changes one member's inputs. Each member's report is stored in its own
 file, `<git dir>/journal/standings/<hash of the member id>.json`, with the hash of exactly
 what `compute_member` reads for that member (their contracts and the committed versions of
-every contract, their filings, outcomes, zones, the shallow cut, this code) and the window of
+every contract, their filings, zones, the text of their check-ins and the referee's disputes
+that make their outcomes, the shallow cut, this code) and the window of
 `now` for which the report holds (core/report_window). A later standing whose inputs hash
 the same and whose `now` falls in the window reads the report back; anything else, a file
 that is not exactly what this module writes included, is computed again and the file
@@ -16,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from journal.core import periods, recalibration, report_window, streaks
+from journal.core import build_model, entries, periods, recalibration, report_window, streaks
 from journal.core.report_window import report_window as window_of
 from journal.core.streaks import ContractTerms, Filing, MemberReport, Outcomes, PeriodStatus, TermsInForce
 from journal.store.atomic import write_replace
@@ -29,9 +30,10 @@ from journal.store.local_state import read_json
 
 FOLDER = "standings"
 _FORMAT = "journal-member-report"
-_VERSION = 2  # 2: contracts listed once
-# The code whose result is stored: a change to any of it (an upgrade) computes every report again.
-_CODE = (streaks, periods, recalibration, report_window)
+_VERSION = 3  # 2: contracts listed once; 3: keyed by the check-ins outcomes come from
+# The code whose result is stored (and that reads outcomes from check-in text): a change to
+# any of it (an upgrade) computes every report again.
+_CODE = (streaks, periods, recalibration, report_window, build_model, entries)
 
 
 class StandingsCache:
@@ -50,18 +52,26 @@ class StandingsCache:
         self.computed: list[str] = []  # members whose report was computed, not read back
 
     def report(self, member: str, tz: ZoneInfo, contracts: Sequence[ContractTerms], filings: Mapping[str, Filing],
-               outcomes: Mapping[str, Outcomes], now: dt.datetime, *, zones: Sequence[tuple[dt.datetime, ZoneInfo]],
-               cut: dt.datetime | None, grafts: frozenset[str], terms: Sequence[TermsInForce]) -> MemberReport:
+               outcomes: Mapping[str, Outcomes] | Callable[[], Mapping[str, Outcomes]], now: dt.datetime, *,
+               zones: Sequence[tuple[dt.datetime, ZoneInfo]], cut: dt.datetime | None, grafts: frozenset[str],
+               terms: Sequence[TermsInForce], basis: Any = None) -> MemberReport:
         """`streaks.compute_member` with these arguments, read back when this machine already
-        computed it from the same inputs for a `now` in the same window."""
+        computed it from the same inputs for a `now` in the same window.
+
+        `outcomes` may be a function that makes them, with `basis` what they are made from
+        (hashed in their place), so a report read back never makes them."""
+        if not callable(outcomes):
+            basis = sorted(outcomes.items())
         key = hashlib.sha256(self.shared + repr((member, tz.key, tuple(contracts), sorted(filings.items()),
-                                                 sorted(outcomes.items()), tuple(zones))).encode()).hexdigest()
+                                                 basis, tuple(zones))).encode()).hexdigest()
         file = self.folder / f"{hashlib.sha256(member.encode()).hexdigest()[:32]}.json" if self.folder else None
         now_utc = streaks._utc(now)
         if file is not None:
             found = _load(file, key, now_utc)
             if found is not None and found.member == member:
                 return found
+        if callable(outcomes):
+            outcomes = outcomes()
         report = streaks.compute_member(member, tz, contracts, filings, outcomes, now, zones=zones, cut=cut,
                                         grafts=grafts, terms=terms)
         self.computed.append(member)
