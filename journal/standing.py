@@ -11,8 +11,9 @@ from journal.core import build_model, model
 from journal.core.replies import RESPONSE_LABEL, Posted, Responses, judge, waiting_on
 from journal.core.rules import Journal
 from journal.core.states import STATE_LABEL, State, member_state
-from journal.core.streaks import Filing, MemberReport, compute_member, pact_streak
+from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.errors import JournalError
+from journal.store.standings_cache import StandingsCache
 from journal.store.workspace import Snapshot, Workspace, workspace_of
 
 
@@ -50,10 +51,11 @@ def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
 
 
 def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None = None, source: str = "auto",
-                     pending: Staged | None = None) -> Standing:
+                     pending: Staged | None = None, *, threads: bool = True) -> Standing:
     """Everyone's standing as of `now`, from the workspace's entries (of `source`) and history.
     `pending` holds the check-ins and replies about to be committed (the pre-commit hook's
-    view), counted as if they were."""
+    view), counted as if they were. With `threads` False the responses are judged only when
+    some reply exists: for a caller that shows threads only then (the digest)."""
     from journal.store.identity import member_for_email, user_email
 
     workspace = workspace_of(start)
@@ -67,8 +69,14 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     # Closed periods keep the terms committed when they closed; open ones follow `terms`.
     in_force = build_model.terms_in_force(terms, history.contracts if history else {})
     warnings += skipped + list(history.warnings if history else [])
-    responses = _responses(journal, history, now, pending)
+    # Without a single reply no thread has anything in it, no verdict disputes an outcome, and
+    # the digest shows none of them: judging every check-in's thread would be wasted.
+    any_reply = bool(history is not None and history.replies) or bool(pending is not None and pending.replies)
+    responses = _responses(journal, history, now, pending) if threads or any_reply else Responses((), {}, {})
     disputed = responses.disputed()
+    # One member's new check-in re-judges that member: the others' reports are read back.
+    cache = StandingsCache(workspace.cache_dir, in_force, history.cut if history else None,
+                           history.grafts if history else frozenset())
     reports = []
     for mid, member in members.items():
         filings = {}
@@ -79,14 +87,21 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
         for who, period in pending.checkins if pending else ():
             if who == mid and period not in filings:
                 filings[period] = Filing(period, pending.at, "staged", member.owns_email(pending.email))
-        outcomes = {period: tuple((text, "missed" if i in disputed.get((mid, period), ()) else status)
+
+        def outcomes(mid: str = mid) -> dict[str, tuple[tuple[str, str], ...]]:
+            return {period: tuple((text, "missed" if i in disputed.get((mid, period), ()) else status)
                                   for i, (text, status) in enumerate(found))
-                     for period, found in build_model.outcomes(journal, mid).items()}
+                    for period, found in build_model.outcomes(journal, mid).items()}
+        # The outcomes are read from the member's check-ins and the disputes: the cache keys on
+        # those and reads the outcomes only for a report it has to compute.
+        basis = ([(period, e.path, e.yaml_text) for period, e in journal.checkins.get(mid, [])],
+                 sorted((period, sorted(i)) for (who, period), i in disputed.items() if who == mid))
         zones = [(at, build_model.zone(z[mid])) for at, z in (history.zones if history else ()) if mid in z]
-        reports.append(compute_member(mid, member.tz, [t for t in terms if mid in t.parties], filings,
-                                      outcomes, now, zones=zones,
-                                      cut=history.cut if history else None,
-                                      grafts=history.grafts if history else frozenset(), terms=in_force))
+        reports.append(cache.report(mid, member.tz, [t for t in terms if mid in t.parties], filings,
+                                    outcomes, now, zones=zones,
+                                    cut=history.cut if history else None,
+                                    grafts=history.grafts if history else frozenset(), terms=in_force,
+                                    basis=basis))
     by_id = {r.member: r for r in reports}
     # With --member, only the pacts that member is a party to.
     pacts = tuple((t.slug, pact_streak(t, by_id)) for t in terms if only is None or only in t.parties)

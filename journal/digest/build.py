@@ -50,12 +50,12 @@ def build_digest(start: Workspace | Path, now: dt.datetime, out: Path | None = N
     """Build the digest of the workspace (or of the journal at or above `start`) as of `now`
     into `out` (default: `digest.out` of journal.yaml, relative to the journal's root)."""
     workspace = workspace_of(start)
-    standing = compute_standing(workspace, now)
+    standing = compute_standing(workspace, now, threads=False)  # the site shows threads only with replies
     target = _target(standing, out)
     with BuildLock(target, timeout=lock_timeout) as lock:
         if lock.waited:
             # Another build ran meanwhile, maybe from an older state: start from what is there now.
-            standing = compute_standing(workspace.reopen(), now)
+            standing = compute_standing(workspace.reopen(), now, threads=False)
         return write_site(target, standing)
 
 

@@ -59,7 +59,7 @@ def render(standing: Standing, where: str, known: OutputCache | None = None) -> 
     from journal.digest.view import build_view
     from journal.digest.writers import COMMITTED, render_outputs
 
-    outputs = render_outputs(build_view(standing), COMMITTED, folder=where)
+    outputs = render_outputs(build_view(standing, page_ids=False), COMMITTED, folder=where)
     files = {}
     for o in sorted(outputs, key=lambda o: o.path):
         rel = f"{where}/{o.path}"
@@ -174,7 +174,7 @@ def regenerate(start: Workspace | Path, now: dt.datetime, source: str = "auto",
     where = folder(snapshot.journal)
     if where is None:
         return Regenerated(snapshot.root, None, {}, [], [])
-    standing = compute_standing(workspace, now, source=source, pending=pending)
+    standing = compute_standing(workspace, now, source=source, pending=pending, threads=False)
     files = render(standing, where, _output_cache(workspace))
     written, removed = write(standing.root, where, files)
     return Regenerated(standing.root, where, files, written, removed)

@@ -9,6 +9,7 @@ rebuild has to render again. Partner text stays raw here; templates escape it.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from journal.core import agenda, build_model, layout, periods
@@ -28,6 +29,7 @@ from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, Sta
 from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
 from journal.digest import progress
 from journal.digest.markdown import section_key, split_sections
+from journal.digest.overview_cache import OverviewCache
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing, figures
 
@@ -37,7 +39,9 @@ RECENT_DONE_DAYS = 28
 _SHOWN_SECTIONS = ("wins", "obstacles", "strategies")
 
 
-def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
+def build_overview(standing: Standing, private: PrivacyRules, ids: dict[int, str] | None = None) -> dict[str, Any]:
+    """The overview of `standing` with `private` left out. `ids`, when given, receives for
+    each check-in and goal dict (by its id()) the hash of the inputs it was made from."""
     journal = standing.journal
     now = standing.now
     today = now.date()
@@ -49,6 +53,10 @@ def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
     reports = [r for r in standing.reports if layout.is_slug(r.member) and r.member in standing.members]
     names = {r.member: standing.members[r.member].name for r in reports}
     ctx = _Context(standing, private, set(goals_visible), names)
+    ctx.ids = ids
+    workspace = standing.workspace
+    ctx.cache = OverviewCache(workspace.cache_dir if workspace is not None else None,
+                              (sorted(private.fields), sorted(goals_visible)), Path(__file__))
 
     checkins = []
     members = []
@@ -62,7 +70,7 @@ def build_overview(standing: Standing, private: PrivacyRules) -> dict[str, Any]:
         for gid in {*c["metrics"], *(i["goal"] for i in c["commitments"] + c["outcomes"] if i["goal"])}:
             by_goal.setdefault(gid, []).append(c)
     judged = {m["id"]: m["periods"] for m in members}
-    goals = [_goal(ctx, g, by_goal.get(gid, []), judged) for gid, g in goals_visible.items()]
+    goals = [ctx.goal(g, by_goal.get(gid, []), judged) for gid, g in goals_visible.items()]
     for m in members:
         m["goals"] = [g["id"] for g in goals if m["id"] in g["owners"]]
     # Only a shallow clone's digest names what it cannot know (others stay as they were).
@@ -86,10 +94,50 @@ class _Context:
     def __init__(self, standing: Standing, private: PrivacyRules, goals: set[str], names: dict[str, str]) -> None:
         self.standing, self.private, self.goals, self.names = standing, private, goals, names
         self.hidden_sections = {section_key(f) for f in private.fields}
+        self.cache = OverviewCache(None, (), Path(__file__))
+        self.keys: dict[str, str] = {}  # member -> the key of their check-ins (see checkins_of)
+        self.ids: dict[int, str] | None = None  # id() of a check-in or goal dict -> the key of its inputs
 
     def checkins_of(self, report: MemberReport) -> list[dict[str, Any]]:
+        """The member's check-ins as the digest shows them, newest first: made from their
+        entries, how each period was judged, their zone and local date (and what `cache` shares)."""
         member = self.standing.members[report.member]
         today = self.standing.now.astimezone(member.tz).date()
+        entries = self.standing.journal.checkins.get(report.member, [])
+        judged = {p.period: (p.status, p.at) for p in report.periods}
+
+        def inputs(period: str, e: Any) -> tuple[str, ...]:
+            # A check-in's own inputs: its entry and how its period was judged.
+            return (period, e.path, e.yaml_text, e.body, repr(judged.get(period)))
+
+        key = self.cache.texts_key(("checkins", report.member, member.tz.key, today),
+                                   (text for period, e in entries for text in inputs(period, e)))
+        self.keys[report.member] = key
+        found = self.cache.piece(f"checkins {report.member}", key, lambda: self._checkins_of(report, member, today))
+        if self.ids is not None and len({period for period, _ in entries}) == len(entries):
+            # Page keys name each check-in by its own inputs, so one new check-in changes no other page.
+            own = {period: self.cache.texts_key(("checkin", report.member, member.tz.key), inputs(period, e))
+                   for period, e in entries}
+            for c in found:
+                self.ids[id(c)] = own[c["period"]]
+        return found
+
+    def goal(self, goal: Goal, checkins: list[dict[str, Any]], judged: dict[str, list[dict[str, Any]]]
+             ) -> dict[str, Any]:
+        """_goal, read back while the goal's entry, the check-ins naming it (by their members'
+        keys), its owners' judged periods and the date are the same."""
+        entry = self.standing.journal.goals.get(goal.id)
+        owners = [o for o in goal.owners if o in self.names]
+        key = self.cache.key(("goal", goal.id, (entry.path, entry.yaml_text, entry.body) if entry else None,
+                              self.standing.now.date(), list(self.names.items()),
+                              sorted({(c["member"], self.keys.get(c["member"])) for c in checkins}),
+                              [(o, [(p["period"], p["status"]) for p in judged.get(o, [])]) for o in owners]))
+        found = self.cache.piece(f"goal {goal.id}", key, lambda: _goal(self, goal, checkins, judged))
+        if self.ids is not None:
+            self.ids[id(found)] = key
+        return found
+
+    def _checkins_of(self, report: MemberReport, member: Any, today: dt.date) -> list[dict[str, Any]]:
         by_period = {p.period: p for p in report.periods}
         found = []
         for period, entry in self.standing.journal.checkins.get(report.member, []):

@@ -8,7 +8,8 @@ are gone from every entry, and the overview carries no key named after such a fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from journal.core.entries import Entry
@@ -29,16 +30,21 @@ class DigestView:
     standing: Standing  # its journal holds public entries only, without private fields
     private: PrivacyRules
     overview: dict[str, Any]
+    # id() of an overview check-in or goal dict -> the hash of the inputs it was made from,
+    # so a page's key names them instead of hashing them again (see writers._pages).
+    ids: Mapping[int, str] = field(default_factory=dict)
 
 
-def build_view(standing: Standing) -> DigestView:
+def build_view(standing: Standing, *, page_ids: bool = True) -> DigestView:
     """The digest's view of `standing`, with `private: true` entries and `digest.private`
-    fields left out of everything it holds."""
+    fields left out of everything it holds; `page_ids` names its check-ins and goals by
+    the hash of their inputs (for the site's page keys; the committed digest has no pages)."""
     private = PrivacyRules.from_journal(standing.journal)
     journal = _public_journal(standing.journal, private)
     public = replace(standing, journal=journal,
                      responses=public_responses(standing.responses, journal, standing.journal))
-    overview = build_overview(public, private)
+    ids: dict[int, str] = {}
+    overview = build_overview(public, private, ids if page_ids else None)
     add_threads(overview, public)
     hidden = private.fields & _FIELD_KEYS
     if hidden:
@@ -46,7 +52,7 @@ def build_view(standing: Standing) -> DigestView:
         for item in [*overview["checkins"], *overview["members"]]:
             for key in hidden:
                 item.pop(key, None)
-    return DigestView(public, private, overview)
+    return DigestView(public, private, overview, ids)
 
 
 def _public_journal(journal: Journal, private: PrivacyRules) -> Journal:

@@ -151,38 +151,39 @@ def _pages(r: Rendering) -> list[Output]:
     outputs: list[Output] = []
     thread_html = _thread_renderer(r.env, common["names"])
 
-    hashed: dict[int, tuple[dict[str, Any], str]] = {}
+    def ident(item: dict[str, Any]) -> Any:
+        """A check-in or goal of the overview as its key names it: by the hash of its inputs
+        (with the keys it has and the thread put on it since), else by its content."""
+        found = r.view.ids.get(id(item))
+        return item if found is None else [found, sorted(item), item.get("thread")]
 
-    def checkin_id(c: dict[str, Any]) -> str:
-        # A check-in (with its thread) is on two pages: its text is hashed once for both keys.
-        found = hashed.get(id(c))
-        if found is None or found[0] is not c:
-            found = hashed[id(c)] = (c, _key("checkin", c))
-        return found[1]
+    # What every page shows is hashed once; a page's key names it by that hash.
+    shared = {"\0common": _key(r.base_key, "common", common)}
 
-    def page(path: str, template: str, **context: Any) -> None:
-        context = {**common, **context, "base": "../" * path.count("/"), "page_path": path}
-        keyed = {**context, "checkins": [checkin_id(c) for c in context["checkins"]]} if "checkins" in context \
-            else context
-        # thread_html is not in the key: what it renders is the page's check-ins and names.
-        outputs.append(Output(path, _key(r.base_key, template, keyed),
-                              _renderer(r.env, template, {**context, "thread_html": thread_html}), page=True))
+    def page(path: str, template: str, keyed: dict[str, Any] | None = None, **context: Any) -> None:
+        """A page rendered from `context`; its key hashes `keyed` in place of the same names there."""
+        own = {**context, "base": "../" * path.count("/"), "page_path": path}
+        # thread_html is not in the key: what it renders is the page's check-ins (with their threads) and names.
+        context = {**common, **own, "thread_html": thread_html}
+        outputs.append(Output(path, _key(r.base_key, template, {**shared, **own, **(keyed or {})}),
+                              _renderer(r.env, template, context), page=True))
 
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
          upcoming=overview["upcoming"],
          goals=[{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)],
-         unanswered=overview.get("unanswered", []))
+         unanswered=overview.get("unanswered", []), keyed={"goals": [ident(g) for g in goals]})
     page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
          goals=brief_goals)
     for m in members:
         page(f"members/{m['id']}.html", "member.html.j2", member=m, checkins=by_member.get(m["id"], []),
-             goals=[g for g in brief_goals if m["id"] in g["owners"]])
+             goals=[g for g in brief_goals if m["id"] in g["owners"]],
+             keyed={"checkins": [ident(c) for c in by_member.get(m["id"], [])]})
     for g in goals:
-        page(f"goals/{g['id']}.html", "goal.html.j2", goal=g)
+        page(f"goals/{g['id']}.html", "goal.html.j2", goal=g, keyed={"goal": ident(g)})
     keys = [p["period"] for p in overview["periods"]]
     for i, p in enumerate(overview["periods"]):
         page(f"periods/{p['period']}.html", "period.html.j2", period=p, checkins=by_period.get(p["period"], []),
-             members=[_brief(m) for m in members],
+             members=[_brief(m) for m in members], keyed={"checkins": [ident(c) for c in by_period.get(p["period"], [])]},
              newer=keys[i - 1] if i > 0 else None, older=keys[i + 1] if i + 1 < len(keys) else None)
     return outputs
 
