@@ -84,3 +84,22 @@ def test_no_window_when_the_zone_changed_or_todays_terms_are_not_committed() -> 
     # Committed as it is: a window again.
     report = compute_member("bob", NY, (PACT,), filings, {}, now, terms=terms)
     assert report_window("bob", NY, (PACT,), filings, now, report, terms=terms) is not None
+
+
+def test_the_window_ends_with_the_day_where_clocks_go_back_across_midnight() -> None:
+    # St. John's until 2011: at 00:01 on 7 November 2010 clocks went back to 23:01 on the 6th.
+    # An hour after, the 7th (begun at the first midnight, so its daily period due) is not
+    # here yet: the window begins when the clocks went back and ends at the second midnight.
+    tz = ZoneInfo("America/St_Johns")
+    daily = replace(PACT, effective=date(2010, 11, 1), cadence="daily", due=(None, time(21, 0)), grace=timedelta(0),
+                    review_every=None)
+    back = datetime(2010, 11, 7, 2, 31, tzinfo=UTC)
+    now = back + timedelta(minutes=30)
+    report = compute_member("bob", tz, (daily,), {}, {}, now)
+    assert report.periods[-1].period == "2010-11-06"
+    window = report_window("bob", tz, (daily,), {}, now, report)
+    assert window == (back, datetime(2010, 11, 7, 3, 30, tzinfo=UTC))  # 00:00 at -03:30
+    for moment in (back, window[1] - timedelta(microseconds=1)):
+        assert compute_member("bob", tz, (daily,), {}, {}, moment) == report
+    # The first midnight, a minute before the clocks went back, already belongs to the 7th.
+    assert compute_member("bob", tz, (daily,), {}, {}, back - timedelta(minutes=1)) != report
