@@ -32,6 +32,7 @@ from journal.digest.markdown import section_key, split_sections
 from journal.digest.overview_cache import OverviewCache
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing, figures
+from journal.store import zone_rules
 
 STREAK_MILESTONES = (4, 8, 12, 26, 52)
 UPCOMING_DAYS = 28
@@ -56,7 +57,10 @@ def build_overview(standing: Standing, private: PrivacyRules, ids: dict[int, str
     ctx.ids = ids
     workspace = standing.workspace
     ctx.cache = OverviewCache(workspace.cache_dir if workspace is not None else None,
-                              (sorted(private.fields), sorted(goals_visible)), Path(__file__))
+                              (sorted(private.fields), sorted(goals_visible),
+                               # the zones' rules, not only their names: a tz database update moves local times
+                               zone_rules.fingerprint(str(m.tz.key) for m in standing.members.values())),
+                              Path(__file__))
 
     checkins = []
     members = []

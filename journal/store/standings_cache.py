@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from journal.core import build_model, entries, periods, recalibration, report_window, streaks
 from journal.core.report_window import report_window as window_of
 from journal.core.streaks import ContractTerms, Filing, MemberReport, Outcomes, PeriodStatus, TermsInForce
+from journal.store import zone_rules
 from journal.store.atomic import write_replace
 from journal.store.local_state import read_json
 
@@ -62,7 +63,9 @@ class StandingsCache:
         (hashed in their place), so a report read back never makes them."""
         if not callable(outcomes):
             basis = sorted(outcomes.items())
-        key = hashlib.sha256(self.shared + repr((member, tz.key, tuple(contracts), sorted(filings.items()),
+        # The zones' rules, not only their names: a tz database update moves period times.
+        rules = zone_rules.fingerprint([str(tz.key), *(str(z.key) for _, z in zones)])
+        key = hashlib.sha256(self.shared + repr((member, tz.key, rules, tuple(contracts), sorted(filings.items()),
                                                  basis, tuple(zones))).encode()).hexdigest()
         file = self.folder / f"{hashlib.sha256(member.encode()).hexdigest()[:32]}.json" if self.folder else None
         now_utc = streaks._utc(now)

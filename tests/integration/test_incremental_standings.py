@@ -222,3 +222,46 @@ def test_without_replies_the_digest_judges_no_threads_and_shows_the_same(journal
                                                                "answer: Nice week.\n---\n"},
            at("2026-09-21T09:00:00-04:00", BOB))
     assert compute_standing(journal, now, threads=False).responses.threads
+
+
+def _zone_file(key: str) -> bytes:
+    """Zone `key`'s compiled file, where zoneinfo finds it (TZPATH, then the tzdata package)."""
+    import zoneinfo
+    from importlib import resources
+
+    for root in zoneinfo.TZPATH:
+        if (Path(root) / key).is_file():
+            return (Path(root) / key).read_bytes()
+    return resources.files("tzdata.zoneinfo").joinpath(*key.split("/")).read_bytes()
+
+
+def test_a_tz_database_update_is_not_hidden_by_the_caches(journal: Path, tmp_path: Path) -> None:
+    """The caches keep local times; a zone's new rules (here Berlin taking Tokyo's) must reach
+    every output, as a clone without caches computes them under the same rules."""
+    import os
+    import subprocess
+    import sys
+
+    for n, week in enumerate(("2026-W37", "2026-W38")):
+        commit(journal, {f"checkins/2026/{week}-alice.md": checkin("alice", week)},
+               at(f"2026-09-{13 + 7 * n}T10:00:00+02:00", ALICE))
+    zones = tmp_path / "zones"
+    for key in ("Europe/Berlin", "America/New_York", "UTC"):
+        (zones / key).parent.mkdir(parents=True, exist_ok=True)
+        (zones / key).write_bytes(_zone_file(key))
+
+    def journal_cli(repo: Path, *args: str) -> str:
+        env = {**os.environ, "PYTHONTZPATH": str(zones)}
+        done = subprocess.run([sys.executable, "-m", "journal", "-C", str(repo), *args], env=env,
+                              capture_output=True, text=True, check=False)
+        assert done.returncode in (0, 4), done.stderr
+        return done.stdout
+
+    when = "2026-09-23T12:00:00+00:00"
+    journal_cli(journal, "streaks", "--json", "--now", when)  # the caches, under today's rules
+    assert (journal / STATE / "standings").is_dir()
+    (zones / "Europe/Berlin").write_bytes(_zone_file("Asia/Tokyo"))
+    warm = journal_cli(journal, "streaks", "--json", "--now", when)
+    cold = journal_cli(fresh_clone(journal, tmp_path, 99), "streaks", "--json", "--now", when)
+    assert warm == cold
+    assert "+09:00" in cold  # the new rules are what both show
