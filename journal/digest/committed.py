@@ -190,8 +190,13 @@ def _output_cache(workspace: Workspace) -> OutputCache | None:
 def minute_clock() -> dt.datetime:
     """The real time to the minute, the clock of a build given no --now: the digest shows
     minutes, and a build within the same minute then renders only the pages whose entries
-    changed (`journal digest`, `journal watch`, `journal serve`)."""
-    return dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    changed (`journal digest`, `journal watch`, `journal serve`).
+
+    It reads the minute's last second, not its first: a commit made earlier in the same
+    minute (commit times are whole seconds) is then in the past, not left out as if it
+    were still to come. Due times and grace periods are whole minutes, so no deadline
+    falls between the real time and this reading."""
+    return dt.datetime.now(dt.UTC).replace(second=59, microsecond=0)
 
 
 def commit_time(env: Mapping[str, str] = os.environ) -> dt.datetime:

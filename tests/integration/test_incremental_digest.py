@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from journal.digest import charts
-from journal.digest.committed import GITATTRIBUTES, regenerate
-from tests.support.hooked_repos import ALICE, BOB, at, commit, hooked_repo
-from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
+from journal.digest.committed import regenerate
+from tests.support.hooked_repos import ALICE, BOB, BOB_GOAL, at, commit, two_goal_journal
+from tests.support.journals import checkin, git
 
-BOB_GOAL = GOAL.replace("owner: alice", "owner: bob").replace("Berlin half", "Bob's 10k")
 CACHE = Path(".git/journal/committed-outputs.json")
 
 
@@ -35,10 +34,7 @@ def from_scratch(repo: Path, tmp_path: Path, run, when: str, n: int) -> dict[str
 
 @pytest.fixture
 def journal(tmp_path: Path, run) -> Path:
-    return hooked_repo(tmp_path / "journal", run,
-                       {"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
-                        "goals/bob-10k.md": BOB_GOAL.replace("berlin-half", "bob-10k"), ".gitattributes": GITATTRIBUTES},
-                       at("2026-09-06T09:00:00+02:00", ALICE))
+    return two_goal_journal(tmp_path / "journal", run)
 
 
 def test_a_series_of_hook_commits_gives_what_a_cacheless_clone_gives(journal: Path, tmp_path: Path, run) -> None:

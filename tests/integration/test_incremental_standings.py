@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 from journal.core import streaks
-from journal.digest.committed import GITATTRIBUTES, regenerate
+from journal.digest.committed import regenerate
 from journal.standing import compute_standing, streaks_json
-from tests.support.hooked_repos import ALICE, BOB, at, commit, hooked_repo
+from tests.support.hooked_repos import ALICE, BOB, at, commit, two_goal_journal
 from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
 
-BOB_GOAL = GOAL.replace("owner: alice", "owner: bob").replace("Berlin half", "Bob's 10k")
 STATE = Path(".git/journal")
 
 
@@ -48,10 +47,7 @@ def from_scratch(repo: Path, tmp_path: Path, run, when: str, n: int) -> tuple[di
 
 @pytest.fixture
 def journal(tmp_path: Path, run) -> Path:
-    return hooked_repo(tmp_path / "journal", run,
-                       {"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
-                        "goals/bob-10k.md": BOB_GOAL.replace("berlin-half", "bob-10k"), ".gitattributes": GITATTRIBUTES},
-                       at("2026-09-06T09:00:00+02:00", ALICE))
+    return two_goal_journal(tmp_path / "journal", run)
 
 
 def bob_checkin(week: str, n: int) -> str:

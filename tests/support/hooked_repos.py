@@ -17,6 +17,8 @@ BOB = {"GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com",
 PACT = CONTRACT.replace("effective: 2026-09-07", "effective: 2026-11-16")
 SEED = {"journal.yaml": CONFIG, "contracts/pact.md": PACT, "goals/berlin-half.md": GOAL,
         ".gitattributes": GITATTRIBUTES}
+BOB_GOAL = GOAL.replace("owner: alice", "owner: bob").replace("Berlin half", "Bob's 10k").replace(
+    "berlin-half", "bob-10k")
 
 
 def at(when: str, who: dict[str, str]) -> dict[str, str]:
@@ -62,3 +64,10 @@ def clone(origin: Path, path: Path, run: Callable[..., Any], rebase: bool = Fals
     git(path, "config", "pull.rebase", "true" if rebase else "false")
     assert run("-C", path, "hooks", "install").code == 0
     return path
+
+
+def two_goal_journal(path: Path, run: Callable[..., Any]) -> Path:
+    """A hooked journal of Alice and Bob, each with a goal, first committed on 2026-09-06."""
+    return hooked_repo(path, run, {"journal.yaml": CONFIG, "contracts/pact.md": CONTRACT, "goals/berlin-half.md": GOAL,
+                                   "goals/bob-10k.md": BOB_GOAL, ".gitattributes": GITATTRIBUTES},
+                       at("2026-09-06T09:00:00+02:00", ALICE))
