@@ -35,6 +35,11 @@ def join_journal(url: str, target: Path | None, base: Path) -> Joined:
     from journal.githooks.install import install
 
     target = target if target is not None else clone_target(url, base)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        # Said before git says it, with what to do: most often an earlier join left it.
+        raise JournalError(f"{target} already exists and is not an empty folder",
+                           hint="remove it (an earlier `journal join` keeps its clone) or name another "
+                                "folder: `journal join URL DIR`")
     try:
         cloned = subprocess.run(["git", "clone", "--", url, str(target)], capture_output=True, text=True)
     except OSError as exc:
@@ -51,8 +56,8 @@ def join_journal(url: str, target: Path | None, base: Path) -> Joined:
         raise JournalError(f"{target} holds no {layout.CONFIG}: it is not a journal (the clone stays)"
                            + (f"; git said: {clean(warned[-1])}" if warned else ""),
                            hint="check the URL; if the journal is on another branch, point the remote's HEAD at "
-                                "it (`git symbolic-ref HEAD refs/heads/main` in the bare repository); a new "
-                                "journal is started with `journal init`")
+                                "it (`git symbolic-ref HEAD refs/heads/main` in the bare repository), then remove "
+                                f"{target.name} and join again; a new journal is started with `journal init`")
     lines += install(target)
     member, hint = _identify(target)
     if member is not None:

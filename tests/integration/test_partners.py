@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from journal.githooks.install import add_merge_rule, repository
@@ -153,3 +154,11 @@ def test_join_says_what_git_said_when_the_remote_head_names_no_branch(tmp_path: 
     assert result.code == 1 and "holds no journal.yaml" in result.err
     assert "git said: remote HEAD refers to nonexistent ref" in result.err
     assert "git symbolic-ref HEAD refs/heads/main" in result.err and "Traceback" not in result.err
+    assert "then remove copy and join again" in result.err
+    # Joining again into the clone left behind says what to do, not git's "destination path exists".
+    again = run("-C", tmp_path, "join", bare, "copy")
+    assert again.code == 1 and "copy already exists and is not an empty folder" in again.err
+    assert "remove it" in again.err and "Traceback" not in again.err
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/main")
+    shutil.rmtree(tmp_path / "copy")
+    assert run("-C", tmp_path, "join", bare, "copy").code == 0
