@@ -89,6 +89,9 @@ class Journal:
                 if layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
                     self.replies[(period, to, author)] = entry
         self.goal_ids = set(self.goals) | set(goal_ids)
+        # Journal files that exist but could not be read: their own problem is reported, and a
+        # reference to them is not called a reference to nothing on top of it.
+        self.unreadable: set[str] = set()
         for items in self.checkins.values():
             items.sort(key=lambda pe: pe[0])
         self._by_cadence: dict[tuple[str, int], tuple[list[str], list[Entry]]] = {}
@@ -193,6 +196,7 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
     not judged again, and those judged here are added to it. The rules across entries run
     every time, over the plain data."""
     journal = Journal(entries, goal_ids)
+    journal.unreadable = {p for p in paths if p not in entries}
     problems = list(read_problems)
     wanted = set(only) if only is not None else None
     for path, entry in entries.items():
@@ -243,11 +247,11 @@ def _check_ref(out: _Out, kind: str, value: str, keypath: tuple[str | int, ...],
             return
         known: Iterable[str] = journal.members
     elif kind == "goal":
-        if value in journal.goal_ids:
+        if value in journal.goal_ids or f"goals/{value}.md" in journal.unreadable:
             return
         known = journal.goal_ids
     else:
-        if value in journal.contracts:
+        if value in journal.contracts or f"contracts/{value}.md" in journal.unreadable:
             return
         known = journal.contracts
     close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
@@ -319,6 +323,8 @@ def _reply_rules(out: _Out, journal: Journal) -> None:
     if journal.contracts and not journal.shares_contract(author, to):
         out.add(("to",), P.PARTY, f"'{author}' and '{to}' share no contract (as parties, or '{author}' as its referee)")
     checkin = journal.checkin(to, period)
+    if checkin is None and layout.checkin_path(period, to) in journal.unreadable:
+        return  # the check-in's own problem says what is wrong with it
     if checkin is None:
         out.add(("period",), P.REFERENCE, f"'{to}' has no check-in for {period}; "
                 f"a reply belongs next to {layout.checkin_path(period, to)}")

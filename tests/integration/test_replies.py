@@ -240,3 +240,15 @@ def test_pre_commit_hook_checks_a_reply_against_the_checkin_it_answers(run, comm
                        "GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"})
     assert refused.returncode != 0, refused
     assert "1 verdict(s) for 2 outcome(s)" in refused.stdout + refused.stderr
+
+
+def test_an_unreadable_checkin_is_one_problem_not_also_one_for_each_reply_to_it(run, commit, tmp_path: Path) -> None:
+    """The check-in's own problem says what is wrong; its replies (and goal references to an
+    unreadable goal) are not also told that what they name does not exist."""
+    repo = replies_history(commit, tmp_path)
+    (repo / "checkins/2026/2026-W45-alice.md").write_bytes(b"---\nmember: alice\x00\n---\n")
+    (repo / "goals/berlin-half.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
+    result = run("-C", repo, "check")
+    assert result.code == 1
+    lines = [line for line in result.out.splitlines() if ": error: " in line]
+    assert [line.split(":", 1)[0] for line in lines] == ["checkins/2026/2026-W45-alice.md", "goals/berlin-half.md"]
