@@ -171,3 +171,12 @@ def test_a_missed_last_period_of_an_ended_contract_is_missed_everywhere(run, com
     digest = json.loads((site / "digest.json").read_text())
     states = {m["id"]: (m["state"]["state"], m["state"]["text"]) for m in digest["members"]}
     assert states["alice"] == ("missed", "missed")
+
+
+def test_a_timezone_no_zone_database_knows_is_said_not_silently_read_as_utc(run, history: Path) -> None:
+    (history / "journal.yaml").write_text(CONFIG.replace("Europe/Berlin", "Mars/Olympus"))
+    for command in (("status",), ("streaks",), ("status", "--json")):
+        result = run("-C", history, *command, "--now", "2026-11-25T12:00:00+00:00")
+        assert result.code in (0, 4) and "Traceback" not in result.err
+        said = result.err + result.out
+        assert "alice's timezone is not a zone this machine knows; alice's times are in UTC" in said, command
