@@ -68,7 +68,9 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     terms, skipped = build_model.contract_terms(journal, history.pauses if history else {})
     # Closed periods keep the terms committed when they closed; open ones follow `terms`.
     in_force = build_model.terms_in_force(terms, history.contracts if history else {})
-    warnings += skipped + list(history.warnings if history else []) + _unknown_zones(journal, members)
+    warnings += skipped + list(history.warnings if history else []) + [
+        f"journal.yaml: {mid}'s timezone is not a zone this machine knows; {mid}'s times are in "
+        f"{members[mid].tz.key} (see `journal check`)" for mid in build_model.unknown_zones(journal)]
     # Without a single reply no thread has anything in it, no verdict disputes an outcome, and
     # the digest shows none of them: judging every check-in's thread would be wasted.
     any_reply = bool(history is not None and history.replies) or bool(pending is not None and pending.replies)
@@ -110,20 +112,6 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     shallow = history.warnings[0] if history is not None and history.cut is not None and history.warnings else ""
     return Standing(now, snap.root, journal, members, shown, pacts, tuple(warnings), me, workspace,
                     shallow=shallow, responses=responses)
-
-
-def _unknown_zones(journal: Journal, members: dict[str, model.Member]) -> list[str]:
-    """A warning for each member whose `timezone` names no zone this machine knows: their
-    times are then shown in UTC (as build_model.zone falls back), which must not pass unsaid."""
-    roster = journal.config.data.get("members") if journal.config is not None else None
-    found = []
-    for mid, member in members.items():
-        raw = roster.get(mid) if isinstance(roster, dict) else None
-        name = raw.get("timezone") if isinstance(raw, dict) else None
-        if isinstance(name, str) and name and name != member.tz.key:
-            found.append(f"journal.yaml: {mid}'s timezone is not a zone this machine knows; "
-                         f"{mid}'s times are in {member.tz.key} (see `journal check`)")
-    return found
 
 
 def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged | None = None) -> Responses:

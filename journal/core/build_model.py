@@ -301,6 +301,19 @@ def members(journal: Journal) -> dict[str, Member]:
     return dict(journal_config(journal).members)
 
 
+def unknown_zones(journal: Journal) -> list[str]:
+    """Ids of the members whose `timezone` names a zone this machine cannot load: `zone`
+    reads them as UTC, which the commands must say."""
+    roster = journal.config.data.get("members") if journal.config is not None else None
+    found = []
+    for mid, member in members(journal).items():
+        raw = roster.get(mid) if isinstance(roster, dict) else None
+        name = raw.get("timezone") if isinstance(raw, dict) else None
+        if isinstance(name, str) and name and name != member.tz.key:
+            found.append(mid)
+    return found
+
+
 def contracts(journal: Journal, hidden: frozenset[str] = NO_FIELDS) -> dict[str, Contract]:
     """Every contract by slug, sorted."""
     return {slug: contract(slug, entry, hidden) for slug, entry in sorted(journal.contracts.items())}
