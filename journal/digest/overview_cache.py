@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from journal.core import build_model, humanize, model, periods, recalibration, states
 from journal.digest import markdown, progress
 from journal.store.atomic import write_replace
-from journal.store.local_state import MAX_STATE_BYTES
+from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 FOLDER = "overview"
 _FORMAT = "journal-overview-piece"
@@ -41,8 +41,7 @@ class OverviewCache:
     def __init__(self, folder: Path | None, shared: Any, code: Path) -> None:
         self.folder = folder / FOLDER if folder is not None else None
         digest = hashlib.sha256(f"{_FORMAT} {_VERSION}\0".encode())
-        for source in (*(Path(str(m.__file__)) for m in _CODE), code, Path(__file__)):
-            digest.update(source.read_bytes())
+        digest.update(code_stamp((*(Path(str(m.__file__)) for m in _CODE), code, Path(__file__))))
         digest.update(repr(shared).encode())
         self.shared = digest.digest()
         self.computed: list[str] = []  # names of the pieces computed, not read back

@@ -11,7 +11,6 @@ the wrong shape is judged afresh, and anything else unusable reads as an empty c
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import journal.core as core_package
 from journal.core.rules import Local
 from journal.store.atomic import write_replace
-from journal.store.local_state import read_json
+from journal.store.local_state import code_stamp, read_json
 
 CACHE_FILE = "checks.json"
 _FORMAT = "journal-checks"
@@ -30,14 +29,7 @@ _REF_KINDS = ("member", "goal", "contract")
 
 def rules_stamp() -> str:
     """A hash of the source of every core module: what an entry's judgment can depend on."""
-    digest = hashlib.blake2b(digest_size=16)
-    folder = Path(core_package.__file__).parent
-    for source in sorted(folder.glob("*.py")):
-        try:
-            digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
-        except OSError:
-            digest.update(source.name.encode() + b"\0?\0")
-    return digest.hexdigest()
+    return code_stamp(tuple(sorted(Path(core_package.__file__).parent.glob("*.py")))).hex()
 
 
 class CheckCache(MutableMapping[str, Local]):

@@ -12,12 +12,29 @@ import hashlib
 import json
 import os
 import stat
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from journal.store.repository import git_dir
 
 MAX_STATE_BYTES = 256 * 1024 * 1024
+
+
+@cache
+def code_stamp(sources: tuple[Path, ...]) -> bytes:
+    """A hash (32 bytes) of the source files whose results a cache keeps: an upgrade that
+    changes any of them reads no old result. Each file counts with its name and length; one
+    that cannot be read counts as unreadable. Read once per process."""
+    digest = hashlib.sha256()
+    for source in sources:
+        try:
+            data = source.read_bytes()
+        except OSError:
+            data = None
+        digest.update(b"%s\0%s\0" % (source.name.encode(), b"?" if data is None else b"%d" % len(data)))
+        digest.update(data or b"")
+    return digest.digest()
 
 
 def state_dir(start: Path) -> Path | None:

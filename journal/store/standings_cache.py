@@ -27,7 +27,7 @@ from journal.core.report_window import report_window as window_of
 from journal.core.streaks import ContractTerms, Filing, MemberReport, Outcomes, PeriodStatus, TermsInForce
 from journal.store import zone_rules
 from journal.store.atomic import write_replace
-from journal.store.local_state import read_json
+from journal.store.local_state import code_stamp, read_json
 
 FOLDER = "standings"
 _FORMAT = "journal-member-report"
@@ -46,8 +46,7 @@ class StandingsCache:
                  grafts: frozenset[str]) -> None:
         self.folder = folder / FOLDER if folder is not None else None
         shared = hashlib.sha256(f"{_FORMAT} {_VERSION}\0".encode())
-        for source in (*(Path(str(m.__file__)) for m in _CODE), Path(__file__)):
-            shared.update(source.read_bytes())
+        shared.update(code_stamp((*(Path(str(m.__file__)) for m in _CODE), Path(__file__))))
         shared.update(repr((tuple(terms), cut, sorted(grafts))).encode())
         self.shared = shared.digest()
         self.computed: list[str] = []  # members whose report was computed, not read back
