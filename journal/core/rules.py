@@ -57,8 +57,10 @@ def load_entries(files: Mapping[str, bytes]) -> tuple[dict[str, Entry], list[Pro
 class Journal:
     """The parsed entries with the indexes the cross-entry rules need."""
 
-    def __init__(self, entries: Mapping[str, Entry], goal_ids: Iterable[str] = ()) -> None:
-        """`goal_ids` names goals known to exist without their entries being read."""
+    def __init__(self, entries: Mapping[str, Entry], goal_ids: Iterable[str] = (),
+                 unreadable: Iterable[str] = ()) -> None:
+        """`goal_ids` names goals known to exist without their entries being read;
+        `unreadable` the journal files that exist but could not be read."""
         self.entries = entries
         config = entries.get(layout.CONFIG)
         members = config.data.get("members") if config else None
@@ -89,9 +91,9 @@ class Journal:
                 if layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
                     self.replies[(period, to, author)] = entry
         self.goal_ids = set(self.goals) | set(goal_ids)
-        # Journal files that exist but could not be read: their own problem is reported, and a
-        # reference to them is not called a reference to nothing on top of it.
-        self.unreadable: set[str] = set()
+        # Their own problem is reported; a reference to one is not called a reference to
+        # nothing on top of it.
+        self.unreadable = set(unreadable)
         for items in self.checkins.values():
             items.sort(key=lambda pe: pe[0])
         self._by_cadence: dict[tuple[str, int], tuple[list[str], list[Entry]]] = {}
@@ -195,14 +197,13 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
     `known` holds entries' own judgments by `local_key` (a cache): those found there are
     not judged again, and those judged here are added to it. The rules across entries run
     every time, over the plain data."""
-    journal = Journal(entries, goal_ids)
-    journal.unreadable = {p for p in paths if p not in entries}
+    paths = set(paths)
+    journal = Journal(entries, goal_ids, unreadable=paths - entries.keys())
     problems = list(read_problems)
     wanted = set(only) if only is not None else None
     for path, entry in entries.items():
         if wanted is None or path in wanted:
             problems.extend(check_entry(entry, journal, known))
-    paths = set(paths)
     if wanted is not None:
         problems = [p for p in problems if p.path in wanted]
         count = len(wanted & paths)
