@@ -6,6 +6,10 @@ a *new* check-in is staged (a different one every round, as the week goes on). T
 (issue 17): the rebuild ≤ 3 × the floor. Then it checks that the incremental site equals
 a full build of the same state, byte for byte. With `--screenshot PATH` it also saves a
 picture of the digest's front page (needs Debian's chromium and the playwright package).
+
+A reference case in the same rounds imports what the command needs from the project's
+fixed choices for its outputs (timing.FIXED_IMPORTS: the CLI, Git, YAML, the templates, Markdown,
+the calendar): the rebuild's fixed-choice floor, printed under it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from synth import make_repository, new_checkin  # noqa: E402
-from timing import Case, compile_installed, report, run_rounds  # noqa: E402
+from timing import Case, FixedFloor, compile_installed, importing, report, run_rounds  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)  # Wednesday of the week after the last check-in
 
@@ -67,12 +71,16 @@ def main(argv: list[str] | None = None) -> int:
         site, fresh = root / "site", work / "fresh"
         digest = [sys.executable, "-m", "journal", "-C", str(root), "digest", "--now", NOW.isoformat()]
         subprocess.run(digest, check=True, capture_output=True)  # fills the caches, as any earlier command would
+        needed = importing("digest")
+        imported = FixedFloor("the command's imports", ((needed, 1),))
         cases = [
             Case("journal digest, full build (no site)", [*digest, "--out", str(fresh)], target="",
-                 prepare=lambda _: shutil.rmtree(fresh, ignore_errors=True)),
+                 prepare=lambda _: shutil.rmtree(fresh, ignore_errors=True), fixed=imported),
             Case("journal digest, after a new check-in staged", digest, target="target ≤ 3 ×",
                  prepare=lambda n: subprocess.run(["git", "-C", str(root), "add", new_checkin(root, "member-00", n)],
-                                                  check=True)),
+                                                  check=True),
+                 fixed=imported),
+            needed,
         ]
         floor = run_rounds(cases, args.rounds)
         report("journal digest, 10 members × 5 years", cases, floor)
