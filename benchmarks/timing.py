@@ -116,11 +116,15 @@ def report(title: str, cases: list[Case], floor: Case, floor_label: str = FLOOR_
     """Print medians and ratios, one line per case, and under a case with a fixed-choice
     floor that floor's median and ratio, so its target reads against what it cannot beat."""
     n = len(floor.times)
+    labels = {id(case): f"  └ fixed-choice floor: {case.fixed.label}" for case in cases if case.fixed is not None}
+    # The names' column is as wide as the longest name, so the times stay in one column.
+    names = ["floor: " + floor_label, *(case.name for case in cases), *labels.values()]
+    width = max(58, *(len(name) + 1 for name in names))
     print(f"{title} — medians of {n} interleaved rounds, {os.cpu_count()} cores")
-    print(f"  {'floor: ' + floor_label:<58}{statistics.median(floor.times) * 1000:8.0f} ms")
+    print(f"  {'floor: ' + floor_label:<{width}}{statistics.median(floor.times) * 1000:8.0f} ms")
     for case in cases:
-        print(f"  {case.name:<58}{statistics.median(case.times) * 1000:8.0f} ms   "
-              f"{ratio(case, floor):5.2f} × floor   {case.target}")
+        print(f"  {case.name:<{width}}{statistics.median(case.times) * 1000:8.0f} ms   "
+              f"{ratio(case, floor):5.2f} × floor   {case.target}".rstrip())
         if case.fixed is not None:
-            print(f"  {'  └ fixed-choice floor: ' + case.fixed.label:<58}"
+            print(f"  {labels[id(case)]:<{width}}"
                   f"{statistics.median(case.fixed.times) * 1000:8.0f} ms   {ratio(case.fixed, floor):5.2f} × floor")

@@ -93,7 +93,8 @@ def test_the_parse_reference_reads_the_files_journal_reads(path: str) -> None:
 def test_a_fixed_choice_floor_is_the_weighted_sum_of_its_references_round_by_round(capsys) -> None:  # type: ignore[no-untyped-def]
     floor = timing.Case("floor", ["true"], times=[0.20, 0.40, 0.25])
     commit_ = timing.Case("reference: git commit", ["true"], times=[0.02, 0.05, 0.03])
-    needed = timing.Case("reference: imports", ["true"], times=[0.25, 0.45, 0.30])
+    needed = timing.Case('reference: python -c "import click, pygit2, ruamel.yaml, jinja2, markdown_it, icalendar"',
+                         ["true"], times=[0.25, 0.45, 0.30])
     parse = timing.Case("reference: parse", ["true"], times=[1.80, 2.40, 2.00])
     fixed = timing.FixedFloor("git commit + imports + parse", ((commit_, 1), (needed, 1), (parse, 1), (floor, -1)))
     assert fixed.times == pytest.approx([1.87, 2.50, 2.08])
@@ -107,8 +108,10 @@ def test_a_fixed_choice_floor_is_the_weighted_sum_of_its_references_round_by_rou
     assert lines[3].split() == ["└", "fixed-choice", "floor:", "git", "commit", "+", "imports", "+", "parse",
                                 "2080", "ms", "8.32", "×", "floor"]
     # A row without a fixed-choice floor reads as before: one line, no sub-line.
-    assert lines[4].split()[:2] == ["another", "row"] and lines[5].startswith("  reference: imports")
+    assert lines[4].split()[:2] == ["another", "row"] and lines[5].startswith("  reference: python -c")
     assert len(lines) == 6
+    # However long a name, the times stay in one column.
+    assert len({line.index(" ms") for line in lines[1:]}) == 1
 
 
 def _imported(importtime: str) -> set[str]:
