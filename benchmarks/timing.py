@@ -7,9 +7,9 @@ slows the floor with it). Best-of-N would hide what a user pays, so it is not us
 
 Some targets cannot be met whatever journal does, because of what the project has fixed
 (pygit2, ruamel.yaml, Jinja2, …) and what `git` itself takes. Reference cases time those
-parts in the same rounds (`importing(command)`, a `git commit` without hooks, a parse with stock
-ruamel.yaml), and a case's `fixed` names the sum of them it can never go below: its
-fixed-choice floor, reported under it.
+parts in the same rounds (`importing(command)`, a `git commit` without hooks, a parse
+with stock ruamel.yaml), and a case's `fixed` names the sum of them it can never go
+below: its fixed-choice floor, reported under it.
 """
 
 from __future__ import annotations
