@@ -267,12 +267,13 @@ def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
 
 
 def _feed(r: Rendering) -> list[Output]:
-    from journal.digest.feed import feed_inputs, render_feed
+    from journal.digest.feed import feed_document, feed_items, feed_key
 
     s = r.view.standing
-    key = _key(r.base_key, "feed", _entries_id(r, frozenset({"checkin", "goal", "reply"})),
-               sorted(r.view.private.fields), feed_inputs(s, r.view.private))
-    return [Output("feed.xml", key, lambda: render_feed(s, r.view.private))]
+    # Only the newest items are built (a handful of summaries), and the key is exactly
+    # what they show: an edit to an entry older than the feed leaves it as it was.
+    items = feed_items(s, r.view.private)
+    return [Output("feed.xml", _key(r.base_key, "feed", feed_key(s, items)), lambda: feed_document(s, items))]
 
 
 def _calendar(r: Rendering) -> list[Output]:
