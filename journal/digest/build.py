@@ -10,6 +10,7 @@ changed and hard-links the rest from the previous site.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import secrets
@@ -216,12 +217,15 @@ def write_site(target: Path, standing: Standing) -> BuildResult:
     outputs = render_outputs(build_view(standing), SITE)
     _recover(target)
     record = local_state.site_manifest_file(standing.root, target)
-    previous = _read_manifest(target, record)
+    previous = _read_manifest(record)
     scratch = target.parent / f".{target.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
     rendered = 0
     try:
         scratch.mkdir(parents=True)
         manifest: dict[str, str] = {}
+        # Output path -> [key, sha256 of its bytes] for this machine's record: the hash of a
+        # reused file was checked just before it was linked, a written one's is of its bytes.
+        trusted: dict[str, list[str]] = {}
         made_dirs: set[Path] = set()
         for item in outputs:
             dest = scratch / item.path
@@ -230,12 +234,19 @@ def write_site(target: Path, standing: Standing) -> BuildResult:
                 made_dirs.add(dest.parent)
             if item.key is not None:
                 manifest[item.path] = item.key
-                if previous.get(item.path) == item.key and _reuse(target / item.path, dest):
+                known = previous.get(item.path)
+                # Reused only if its bytes are still the ones recorded: a page swapped in by
+                # anyone is rendered again.
+                if (known is not None and known[0] == item.key
+                        and local_state.file_hash(target / item.path) == known[1] and _reuse(target / item.path, dest)):
+                    trusted[item.path] = [item.key, known[1]]
                     continue
-            dest.write_bytes(item.make())
+            data = item.make()
+            dest.write_bytes(data)
+            if item.key is not None:
+                trusted[item.path] = [item.key, hashlib.sha256(data).hexdigest()]
             rendered += item.page
         (scratch / MANIFEST).write_text(json.dumps({"format": 1, "outputs": manifest}, sort_keys=True, indent=0))
-        trusted = {path: [key, local_state.file_hash(scratch / path)] for path, key in manifest.items()}
         _swap(scratch, target)
         if record is not None:
             record.parent.mkdir(parents=True, exist_ok=True)
@@ -260,20 +271,18 @@ def _reuse(old: Path, new: Path) -> bool:
     return True
 
 
-def _read_manifest(target: Path, record: Path | None) -> dict[str, str]:
-    """Output path -> input key of the pages in `target` that may be reused.
+def _read_manifest(record: Path | None) -> dict[str, tuple[str, str]]:
+    """Output path -> (input key, sha256 of its bytes) of the files the previous build wrote.
 
     Only this machine's record (under the git dir) counts, never the manifest inside the
-    site folder, which a partner can force-add; and a file is reused only if its bytes are
-    still the ones recorded, so a page swapped in by anyone is rendered again."""
+    site folder, which a partner can force-add."""
     data = read_json(record) if record is not None else None
     outputs = data.get("outputs") if isinstance(data, dict) and data.get("format") == 2 else None
     if not isinstance(outputs, dict):
         return {}
-    return {path: entry[0] for path, entry in outputs.items()
+    return {path: (entry[0], entry[1]) for path, entry in outputs.items()
             if isinstance(path, str) and isinstance(entry, list) and len(entry) == 2
-            and isinstance(entry[0], str) and entry[1] is not None
-            and local_state.file_hash(target / path) == entry[1]}
+            and isinstance(entry[0], str) and isinstance(entry[1], str)}
 
 
 def _swap(scratch: Path, target: Path) -> None:
