@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from journal.digest.view import DigestView
 from journal.errors import JournalError
 from journal.store import templating
 from journal.store.templating import sandboxed_environment
+from journal.store.text_cache import TextCache
 
 # Bump when the code that turns a page's context into bytes changes in a way the hash of
 # the digest's modules would miss, so a rebuild after an upgrade renders every page again.
@@ -152,10 +153,7 @@ def _pages(r: Rendering) -> list[Output]:
     thread_html = _thread_renderer(r.env, common["names"])
 
     def ident(item: dict[str, Any]) -> Any:
-        """A check-in or goal of the overview as its key names it: by the hash of its inputs
-        (with the keys it has and the thread put on it since), else by its content."""
-        found = r.view.ids.get(id(item))
-        return item if found is None else [found, sorted(item), item.get("thread")]
+        return _ident(r, item)
 
     # What every page shows is hashed once; a page's key names it by that hash.
     shared = {"\0common": _key(r.base_key, "common", common)}
@@ -186,6 +184,13 @@ def _pages(r: Rendering) -> list[Output]:
              members=[_brief(m) for m in members], keyed={"checkins": [ident(c) for c in by_period.get(p["period"], [])]},
              newer=keys[i - 1] if i > 0 else None, older=keys[i + 1] if i + 1 < len(keys) else None)
     return outputs
+
+
+def _ident(r: Rendering, item: dict[str, Any]) -> Any:
+    """A check-in or goal of the overview as its key names it: by the hash of its inputs
+    (with the keys it has and the thread put on it since), else by its content."""
+    found = r.view.ids.get(id(item))
+    return item if found is None else [found, sorted(item), item.get("thread")]
 
 
 def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callable[[dict[str, Any]], Markup]:
@@ -253,7 +258,33 @@ def _digest_md(r: Rendering) -> list[Output]:
 
 
 def _json(r: Rendering) -> list[Output]:
-    return [Output("digest.json", None, lambda: dump_json(r.view.overview))]
+    def make() -> bytes:
+        workspace = r.view.standing.workspace
+        folder = workspace.cache_dir if workspace is not None else None
+        cache = TextCache(folder / JSON_TEXTS if folder is not None else None, f"journal-json-texts {RENDER_VERSION}")
+        data = dump_json(r.view.overview, _json_texts(r, cache))
+        cache.save()
+        return data
+    return [Output("digest.json", None, make)]
+
+
+#: The JSON text of each check-in and goal of digest.json, kept under the git folder.
+JSON_TEXTS = "digest-json.bin"
+#: The overview's lists whose items are named by the hash of their inputs (view.ids).
+_NAMED_LISTS = ("checkins", "goals")
+
+
+def _json_texts(r: Rendering, cache: TextCache) -> dict[int, str]:
+    """id() of each check-in and goal of the overview named by its inputs -> its JSON text,
+    read back from `cache` while the hash of those inputs (and of this code) is the same:
+    a new check-in writes the text of that check-in and of the goals it names, not 4 MB."""
+    texts = {}
+    for name in _NAMED_LISTS:
+        for item in r.view.overview.get(name, ()):
+            if isinstance(item, dict) and id(item) in r.view.ids:
+                key = _key(r.base_key, "json", _ident(r, item))
+                texts[id(item)] = cache.text(key, lambda item=item: _json_text(item))
+    return texts
 
 
 def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
@@ -322,9 +353,27 @@ def _chart(draw: Callable[..., Markup], *args: Any) -> Callable[[], bytes]:
     return lambda: str(draw(*args, standalone=True)).encode()
 
 
-def dump_json(data: Any) -> bytes:
+def dump_json(data: Any, texts: Mapping[int, str] | None = None) -> bytes:
     """digest.json's bytes: sorted keys, one line, and "<" as \\u003c (the same data, but a
-    browser sniffing the file finds no tag in it)."""
-    # No indent: indenting forces json's pure-Python encoder, ten times slower.
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text_safety.escape_json_raw(text + "\n").replace("<", "\\u003c").encode()
+    browser sniffing the file finds no tag in it). `texts` holds, by id(), the text this
+    function would write for some items of the lists of `data`'s top level: spliced in
+    as they are, the bytes are the same as writing `data` whole."""
+    if not texts or not isinstance(data, dict):
+        return (_json_text(data) + "\n").encode()
+    # The top level as json.dumps(sort_keys=True) writes it: keys in order, "key":value.
+    parts = []
+    for name in sorted(data):
+        value = data[name]
+        if isinstance(value, list) and any(id(item) in texts for item in value):
+            found = "[" + ",".join(texts[id(i)] if id(i) in texts else _json_text(i) for i in value) + "]"
+        else:
+            found = _json_text(value)
+        parts.append(f"{_json_text(name)}:{found}")
+    return ("{" + ",".join(parts) + "}\n").encode()
+
+
+def _json_text(value: Any) -> str:
+    # No indent: indenting forces json's pure-Python encoder, ten times slower. The escapes
+    # replace single characters, so a text made of escaped pieces is the whole one escaped.
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text_safety.escape_json_raw(text).replace("<", "\\u003c")

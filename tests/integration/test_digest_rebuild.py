@@ -1,0 +1,124 @@
+"""What a site rebuild keeps from the previous build (digest.json's texts by the hash of their
+inputs, pages whose bytes are still the recorded ones, icalendar left unimported) gives the
+bytes of a build from nothing, over real commits, whatever state the kept texts are in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from journal.digest import writers
+from journal.store import plain_cache
+from tests.support.digest_journals import (  # noqa: F401 - history is a fixture
+    ALICE_RUNS,
+    BERLIN,
+    CONFIG,
+    NOW,
+    build,
+    checkin,
+    history,
+    path,
+    site_files,
+)
+from tests.support.journals import PROJECT
+
+TEXTS = Path(".git/journal") / writers.JSON_TEXTS
+
+
+def _same_as_a_full_build(run: Callable[..., object], repo: Path, tmp_path: Path, n: int) -> None:
+    fresh = build(run, repo, "--out", tmp_path / f"fresh-{n}")
+    assert site_files(repo / "site") == site_files(fresh), n
+
+
+def _count_texts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    made: list[object] = []
+    real = writers._json_text
+    monkeypatch.setattr(writers, "_json_text", lambda value: made.append(value) or real(value))
+    return made
+
+
+def test_digest_json_rewrites_only_the_texts_of_what_changed(run, history: Path, commit, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    build(run, history)
+    assert (history / TEXTS).is_file()
+    made = _count_texts(monkeypatch)
+    commit({path("alice", "2026-W48"): checkin("alice", "2026-W48", outcomes=[(*ALICE_RUNS[:1], "done", None)],
+                                               metrics={"berlin-half": 33})}, "2026-11-24T09:00:00+01:00")
+    build(run, history)
+    checkins = [v for v in made if isinstance(v, dict) and "period" in v and "member" in v]
+    goals = [v for v in made if isinstance(v, dict) and "timeline" in v]
+    # Alice's new check-in and the goal it names: not every check-in and goal again.
+    assert [(c["member"], c["period"]) for c in checkins] == [("alice", "2026-W48")]
+    assert [g["id"] for g in goals] == ["berlin-half"]
+    _same_as_a_full_build(run, history, tmp_path, 0)
+
+
+def test_a_series_of_commits_rebuilds_the_full_builds_bytes(run, history: Path, commit, tmp_path: Path) -> None:
+    # Each kind of change that reaches a check-in's or goal's text without a new check-in:
+    # an edit, a goal's milestone, a field made private (no key names it any more), a
+    # member's new name, a check-in removed.
+    steps = [
+        {path("alice", "2026-W48"): checkin("alice", "2026-W48", metrics={"berlin-half": 33})},
+        {path("alice", "2026-W48"): checkin("alice", "2026-W48", metrics={"berlin-half": 35},
+                                            body="## Wins\nA <b>good</b> week\u2028with a \u202eturn.\n")},
+        {"goals/berlin-half.md": BERLIN.replace("status: active", "status: achieved")},
+        {"journal.yaml": CONFIG.replace("private: [energy, reflection]", "private: [energy, reflection, ask]")},
+        {"journal.yaml": CONFIG.replace("name: Alice Moreno", "name: Alice M.")},
+        {path("bob", "2026-W46"): None},
+    ]
+    build(run, history)
+    for n, files in enumerate(steps):
+        commit(files, f"2026-11-24T{9 + n:02d}:00:00+01:00")
+        build(run, history)
+        _same_as_a_full_build(run, history, tmp_path, n)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut", "other shape", "other tag"])
+def test_kept_texts_that_are_damaged_are_made_again(run, history: Path, tmp_path: Path, damage: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    build(run, history)
+    file = history / TEXTS
+    good = file.read_bytes()
+    file.write_bytes({"garbage": b"\x00not marshal" * 20,
+                      "cut": good[: len(good) // 2],
+                      "other shape": plain_cache.dump(f"journal-json-texts {writers.RENDER_VERSION}", {"x": 1}),
+                      "other tag": plain_cache.dump("journal-json-texts 0", {"0" * 64: "[]"})}[damage])
+    made = _count_texts(monkeypatch)
+    (history / "site" / "digest.json").unlink()  # not reused in any case: always written
+    build(run, history)
+    assert any(isinstance(v, dict) and "period" in v for v in made)  # every text made again
+    assert file.read_bytes() == good
+    _same_as_a_full_build(run, history, tmp_path, 0)
+
+
+def test_a_page_changed_in_the_site_is_rendered_again(run, history: Path, tmp_path: Path) -> None:
+    site = build(run, history)
+    page = site / "members" / "alice.html"
+    page.write_text("<p>changed by hand</p>")
+    build(run, history)
+    assert "changed by hand" not in page.read_text()
+    _same_as_a_full_build(run, history, tmp_path, 0)
+
+
+PROBE = """
+import sys, datetime as dt
+from pathlib import Path
+from journal.digest.build import build_digest
+build_digest(Path(sys.argv[1]), dt.datetime.fromisoformat(sys.argv[2]))
+print("icalendar" in sys.modules)
+"""
+
+
+def test_a_rebuild_that_keeps_the_calendar_does_not_import_icalendar(run, history: Path, commit) -> None:
+    def probe() -> str:
+        return subprocess.run([sys.executable, "-c", PROBE, str(history), NOW], capture_output=True, text=True,
+                              check=True, cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)}).stdout.strip()
+
+    assert probe() == "True"  # the first build renders the calendar
+    commit({path("alice", "2026-W48"): checkin("alice", "2026-W48")}, "2026-11-24T09:00:00+01:00")
+    assert probe() == "False"  # a new check-in keeps it
