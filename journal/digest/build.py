@@ -246,6 +246,7 @@ def write_site(target: Path, standing: Standing) -> BuildResult:
             if item.key is not None:
                 trusted[item.path] = [item.key, hashlib.sha256(data).hexdigest()]
             rendered += item.page
+        outputs.finish()
         (scratch / MANIFEST).write_text(json.dumps({"format": 1, "outputs": manifest}, sort_keys=True, indent=0))
         _swap(scratch, target)
         if record is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,21 @@ class Rendering:
     env: SandboxedEnvironment
     base_key: str
     folder: str = ""  # the committed digest's folder, for the hint in its README
+    # id() of a dict a page draws a goal chart from -> (that dict, the hash of the goal's
+    # inputs), for the dicts the view's ids do not name (see _chart_cache).
+    charted: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
+
+
+class Outputs(list[Output]):
+    """The outputs of the writers, and what to do once the ones to write have been made."""
+
+    def __init__(self, items: Iterable[Output], after: Callable[[], None] = lambda: None) -> None:
+        super().__init__(items)
+        self.after = after
+
+    def finish(self) -> None:
+        """Called by the build once every output it writes has been made."""
+        self.after()
 
 
 @dataclass(frozen=True)
@@ -125,11 +140,46 @@ def _key(base: str, *parts: Any) -> str:
     return hashlib.sha256(f"{base}\0{payload}".encode()).hexdigest()
 
 
-def render_outputs(view: DigestView, target: str, *, folder: str = "") -> list[Output]:
-    """The outputs of every writer for `target`, in WRITERS order."""
+def render_outputs(view: DigestView, target: str, *, folder: str = "") -> Outputs:
+    """The outputs of every writer for `target`, in WRITERS order; call their `finish()`
+    once the ones to write are made."""
     env = environment(view.standing.root)
     rendering = Rendering(view, env, templates_key(env), folder)
-    return [out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)]
+    after = _chart_cache(rendering) if target == SITE and view.ids else (lambda: None)
+    return Outputs([out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)],
+                   after)
+
+
+#: The overview's small goal charts, kept under the git folder by the hash of each goal's inputs.
+CHART_TEXTS = "digest-charts.bin"
+
+
+def _chart_cache(r: Rendering) -> Callable[[], None]:
+    """Make the pages' `goal_chart` read the overview's small charts back from the git
+    folder while their goal's inputs are the same: the index shows one per goal and is
+    rendered again on every new check-in, which redraws one or two of them. Returns what
+    keeps the charts of the goals there are now, once the pages are rendered."""
+    workspace = r.view.standing.workspace
+    folder = workspace.cache_dir if workspace is not None else None
+    cache = TextCache(folder / CHART_TEXTS if folder is not None else None, f"journal-chart-texts {RENDER_VERSION}")
+    base = hashlib.sha256(f"{r.base_key}\0compact chart\0".encode())
+
+    def key(named: str) -> str:
+        digest = base.copy()
+        digest.update(named.encode())
+        return digest.hexdigest()
+
+    def goal_chart(goal: Any, *, compact: bool = False, standalone: bool = False) -> Markup:
+        found = r.charted.get(id(goal))
+        # What a chart draws (title, measure, timeline, milestones) is the goal's: named by
+        # the hash of its inputs, with the dict itself held, so no other object can pose as it.
+        if not compact or standalone or found is None or found[0] is not goal:
+            return charts.goal_chart(goal, compact=compact, standalone=standalone)
+        # Our own drawing, kept by this machine under the git folder: markup as it was made.
+        return Markup(cache.text(key(found[1]), lambda: str(charts.goal_chart(goal, compact=True))))
+
+    r.env.globals["goal_chart"] = goal_chart
+    return lambda: cache.save(key(r.view.ids[id(g)]) for g in r.view.overview["goals"] if id(g) in r.view.ids)
 
 
 # --- the writers ---------------------------------------------------------------------------
@@ -166,9 +216,13 @@ def _pages(r: Rendering) -> list[Output]:
         outputs.append(Output(path, _key(r.base_key, template, {**shared, **own, **(keyed or {})}),
                               _renderer(r.env, template, context), page=True))
 
+    shown = [{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)]
+    for g, drawn in zip(goals, shown, strict=True):
+        named = r.view.ids.get(id(g))
+        if named is not None:
+            r.charted[id(drawn)] = (drawn, named)  # its chart is the goal's
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
-         upcoming=overview["upcoming"],
-         goals=[{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)],
+         upcoming=overview["upcoming"], goals=shown,
          unanswered=overview.get("unanswered", []), keyed={"goals": [ident(g) for g in goals]})
     page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
          goals=brief_goals)
@@ -223,7 +277,11 @@ def _member_charts(r: Rendering) -> list[Output]:
     for g in overview["goals"]:
         if g["measure"] is not None:
             drawn = _drawn(g)
-            outputs.append(Output(f"charts/goal-{g['id']}.svg", _key(r.base_key, "goal", drawn),
+            # Named by the hash of the goal's inputs where the view has it (as its page is):
+            # hashing every goal's timeline again costs more than drawing the one that changed.
+            named = r.view.ids.get(id(g))
+            outputs.append(Output(f"charts/goal-{g['id']}.svg",
+                                  _key(r.base_key, "goal", drawn if named is None else ["named", named]),
                                   _chart(charts.goal_chart, drawn)))
     return outputs
 
@@ -279,11 +337,19 @@ def _json_texts(r: Rendering, cache: TextCache) -> dict[int, str]:
     read back from `cache` while the hash of those inputs (and of this code) is the same:
     a new check-in writes the text of that check-in and of the goals it names, not 4 MB."""
     texts = {}
+    base = hashlib.sha256(f"{r.base_key}\0json\0".encode())
     for name in _NAMED_LISTS:
         for item in r.view.overview.get(name, ()):
-            if isinstance(item, dict) and id(item) in r.view.ids:
-                key = _key(r.base_key, "json", _ident(r, item))
-                texts[id(item)] = cache.text(key, lambda item=item: _json_text(item))
+            found = r.view.ids.get(id(item))
+            if found is None or not isinstance(item, dict):
+                continue
+            # What _ident names, hashed without writing it as JSON first (2,700 items):
+            # the inputs' hash (fixed length), the keys the item has, the thread put on it.
+            digest = base.copy()
+            digest.update(f"{found}\0{chr(1).join(sorted(item))}\0".encode())
+            if item.get("thread") is not None:
+                digest.update(_json_text(item["thread"]).encode())
+            texts[id(item)] = cache.text(digest.hexdigest(), lambda item=item: _json_text(item))
     return texts
 
 

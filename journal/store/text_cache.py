@@ -11,7 +11,7 @@ holds the texts of the last build only, so it does not grow with edits.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from journal.store import plain_cache
@@ -28,24 +28,26 @@ class TextCache:
         self.file, self.tag = file, tag
         self.known = _load(file, tag) if file is not None else {}
         self.used: dict[str, str] = {}
-        self.made = 0  # texts not found, made by this run
 
     def text(self, key: str, make: Callable[[], str]) -> str:
         """The text kept for `key`, or `make()` (then kept)."""
         found = self.known.get(key)
         if found is None:
             found = make()
-            self.made += 1
         self.used[key] = found
         return found
 
-    def save(self) -> None:
-        """Keep the texts this run used, and only those; nothing is written when they are
-        the ones already kept."""
-        if self.file is None or (not self.made and len(self.used) == len(self.known)):
+    def save(self, keep: Iterable[str] | None = None) -> None:
+        """Keep the texts this run used (or, given `keep`, the ones of those keys it has),
+        and only those; nothing is written when they are the ones already kept."""
+        if self.file is None:
+            return
+        wanted = self.used if keep is None else {
+            k: t for k in keep if (t := self.used.get(k, self.known.get(k))) is not None}
+        if wanted == self.known:  # the same text objects: compared by identity
             return
         try:
-            write_replace(self.file, plain_cache.dump(self.tag, self.used))
+            write_replace(self.file, plain_cache.dump(self.tag, wanted))
         except OSError:
             pass  # a read-only git folder: the texts are made again next time
 

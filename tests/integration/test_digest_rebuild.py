@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.digest import writers
+from journal.digest import charts, writers
 from journal.store import plain_cache
 from tests.support.digest_journals import (  # noqa: F401 - history is a fixture
     ALICE_RUNS,
@@ -25,14 +25,18 @@ from tests.support.digest_journals import (  # noqa: F401 - history is a fixture
     path,
     site_files,
 )
-from tests.support.journals import PROJECT
+from tests.support.journals import PROJECT, git
 
 TEXTS = Path(".git/journal") / writers.JSON_TEXTS
+CHARTS = Path(".git/journal") / writers.CHART_TEXTS
 
 
 def _same_as_a_full_build(run: Callable[..., object], repo: Path, tmp_path: Path, n: int) -> None:
-    fresh = build(run, repo, "--out", tmp_path / f"fresh-{n}")
-    assert site_files(repo / "site") == site_files(fresh), n
+    """The rebuilt site is what a clone without any cache builds from nothing."""
+    clone = tmp_path / f"clone-{n}"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    assert not (clone / ".git" / "journal").exists()
+    assert site_files(repo / "site") == site_files(build(run, clone)), n
 
 
 def _count_texts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
@@ -76,6 +80,29 @@ def test_a_series_of_commits_rebuilds_the_full_builds_bytes(run, history: Path, 
         commit(files, f"2026-11-24T{9 + n:02d}:00:00+01:00")
         build(run, history)
         _same_as_a_full_build(run, history, tmp_path, n)
+
+
+def test_the_overview_redraws_only_the_charts_of_the_goals_that_changed(
+        run, history: Path, commit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(run, history)
+    assert (history / CHARTS).is_file()
+    drawn: list[tuple[str, bool]] = []
+    real = charts.goal_chart
+    monkeypatch.setattr(charts, "goal_chart",
+                        lambda g, **kw: drawn.append((g["title"], kw.get("compact", False))) or real(g, **kw))
+    commit({path("bob", "2026-W48"): checkin("bob", "2026-W48", metrics={"strength": 2})},
+           "2026-11-24T09:00:00-05:00", "bob")
+    build(run, history)
+    # Bob's goal: its page's chart, its image and the index's small one; Alice's is read back.
+    assert sorted(drawn) == [("Strength training twice a week", False)] * 2 + [("Strength training twice a week", True)]
+    _same_as_a_full_build(run, history, tmp_path, 0)
+    drawn.clear()
+    (history / CHARTS).write_bytes(b"\x00garbage")
+    (history / "site" / "index.html").write_text("changed")  # the index is rendered again
+    build(run, history)
+    assert sorted(t for t, compact in drawn if compact) == ["Berlin half marathon under 2:00",
+                                                            "Strength training twice a week"]
+    _same_as_a_full_build(run, history, tmp_path, 1)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "cut", "other shape", "other tag"])
