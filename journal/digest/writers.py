@@ -58,18 +58,21 @@ class Rendering:
     # id() of a dict a page draws a goal chart from -> (that dict, the hash of the goal's
     # inputs), for the dicts the view's ids do not name (see _chart_cache).
     charted: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    # What to do once the outputs to write are made (keep what the caches learnt).
+    after: list[Callable[[], None]] = field(default_factory=list)
 
 
 class Outputs(list[Output]):
     """The outputs of the writers, and what to do once the ones to write have been made."""
 
-    def __init__(self, items: Iterable[Output], after: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, items: Iterable[Output], after: Iterable[Callable[[], None]] = ()) -> None:
         super().__init__(items)
-        self.after = after
+        self.after = list(after)
 
     def finish(self) -> None:
         """Called by the build once every output it writes has been made."""
-        self.after()
+        for step in self.after:
+            step()
 
 
 @dataclass(frozen=True)
@@ -145,9 +148,10 @@ def render_outputs(view: DigestView, target: str, *, folder: str = "") -> Output
     once the ones to write are made."""
     env = environment(view.standing.root)
     rendering = Rendering(view, env, templates_key(env), folder)
-    after = _chart_cache(rendering) if target == SITE and view.ids else (lambda: None)
-    return Outputs([out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)],
-                   after)
+    if target == SITE and view.ids:
+        rendering.after.append(_chart_cache(rendering))
+    outputs = [out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)]
+    return Outputs(outputs, rendering.after)
 
 
 #: The overview's small goal charts, kept under the git folder by the hash of each goal's inputs.
@@ -201,18 +205,19 @@ def _pages(r: Rendering) -> list[Output]:
         by_period.setdefault(c["period"], []).append(c)
     outputs: list[Output] = []
     thread_html = _thread_renderer(r.env, common["names"])
+    # What every page shows is hashed once; a page's key names it by that hash.
+    shared = {"\0common": _key(r.base_key, "common", common)}
+    checkin_html = _checkin_renderer(r, common, shared["\0common"], thread_html)
 
     def ident(item: dict[str, Any]) -> Any:
         return _ident(r, item)
 
-    # What every page shows is hashed once; a page's key names it by that hash.
-    shared = {"\0common": _key(r.base_key, "common", common)}
-
     def page(path: str, template: str, keyed: dict[str, Any] | None = None, **context: Any) -> None:
         """A page rendered from `context`; its key hashes `keyed` in place of the same names there."""
         own = {**context, "base": "../" * path.count("/"), "page_path": path}
-        # thread_html is not in the key: what it renders is the page's check-ins (with their threads) and names.
-        context = {**common, **own, "thread_html": thread_html}
+        # thread_html and checkin_html are not in the key: what they render is the page's
+        # check-ins (with their threads), what every page shows and the page's base.
+        context = {**common, **own, "thread_html": thread_html, "checkin_html": checkin_html}
         outputs.append(Output(path, _key(r.base_key, template, {**shared, **own, **(keyed or {})}),
                               _renderer(r.env, template, context), page=True))
 
@@ -260,6 +265,42 @@ def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callab
         return found[1]
 
     return thread_html
+
+
+#: Check-ins as the member and period pages show them, kept under the git folder.
+ARTICLE_TEXTS = "digest-articles.bin"
+
+
+def _checkin_renderer(r: Rendering, common: dict[str, Any], common_key: str,
+                      thread_html: Callable[[dict[str, Any]], Markup]) -> Callable[..., Markup]:
+    """checkin_html(c, heading, base) for the pages: check-in `c` rendered by
+    _checkin.html.j2 (the checkin macro), read back from the git folder while what it is
+    made of hashes the same: the check-in's inputs (with the keys it has and its thread),
+    what every page shows (names, goal titles and units, the clock), the heading, the
+    page's base and the templates. A member's page shows every check-in of theirs and is
+    rendered again on each new one; only the new one is rendered then."""
+    workspace = r.view.standing.workspace
+    folder = workspace.cache_dir if workspace is not None else None
+    cache = TextCache(folder / ARTICLE_TEXTS if folder is not None else None,
+                      f"journal-article-texts {RENDER_VERSION}")
+    r.after.append(lambda: cache.save_growing(4 * len(r.view.overview.get("checkins", ())) + 64))
+    base_digest = hashlib.sha256(f"{r.base_key}\0article\0{common_key}\0".encode())
+
+    def checkin_html(c: Any, heading: Any, base: Any) -> Markup:
+        def make() -> str:
+            context = {**common, "thread_html": thread_html, "c": c, "heading": heading, "base": base}
+            return _renderer(r.env, "_checkin.html.j2", context)().decode()
+
+        found = r.view.ids.get(id(c)) if isinstance(c, dict) else None
+        if found is None:
+            return Markup(make())
+        digest = base_digest.copy()
+        digest.update(json.dumps([found, sorted(c), c.get("thread"), heading, base], sort_keys=True,
+                                 ensure_ascii=False).encode())
+        # Our own rendering of sanitised text, kept by this machine: markup as it was made.
+        return Markup(cache.text(digest.hexdigest(), make))
+
+    return checkin_html
 
 
 def _brief(m: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from tests.support.journals import PROJECT, git
 
 TEXTS = Path(".git/journal") / writers.JSON_TEXTS
 CHARTS = Path(".git/journal") / writers.CHART_TEXTS
+ARTICLES = Path(".git/journal") / writers.ARTICLE_TEXTS
 
 
 def _same_as_a_full_build(run: Callable[..., object], repo: Path, tmp_path: Path, n: int) -> None:
@@ -149,3 +150,45 @@ def test_a_rebuild_that_keeps_the_calendar_does_not_import_icalendar(run, histor
     assert probe() == "True"  # the first build renders the calendar
     commit({path("alice", "2026-W48"): checkin("alice", "2026-W48")}, "2026-11-24T09:00:00+01:00")
     assert probe() == "False"  # a new check-in keeps it
+
+
+def test_a_members_page_renders_only_the_check_ins_that_changed(run, history: Path, commit, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    build(run, history)
+    assert (history / ARTICLES).is_file()
+    rendered: list[tuple[str, str]] = []
+    real = writers._renderer
+
+    def counting(env, template, context):  # type: ignore[no-untyped-def]
+        if template == "_checkin.html.j2":
+            rendered.append((context["c"]["period"], str(context["heading"])))
+        return real(env, template, context)
+
+    monkeypatch.setattr(writers, "_renderer", counting)
+    commit({path("alice", "2026-W48"): checkin("alice", "2026-W48", metrics={"berlin-half": 33})},
+           "2026-11-24T09:00:00+01:00")
+    build(run, history)
+    # On alice's page and on the period's: the new check-in only.
+    assert sorted(rendered) == [("2026-W48", "Alice Moreno"), ("2026-W48", "Week 48, 2026 (23–29 Nov)")]
+    _same_as_a_full_build(run, history, tmp_path, 0)
+    rendered.clear()
+    (history / ARTICLES).write_bytes(b"\x00garbage")
+    (history / "site" / "members" / "alice.html").write_text("changed")
+    build(run, history)
+    # A damaged file: every public check-in of alice's rendered again (W44 is private).
+    assert sorted(p for p, _ in rendered) == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    _same_as_a_full_build(run, history, tmp_path, 1)
+
+
+def test_an_override_of_the_check_in_macro_is_what_the_pages_show(run, history: Path, tmp_path: Path) -> None:
+    macros = PROJECT / "templates" / "digest" / "_macros.html.j2"
+    override = history / "templates" / "digest" / "_macros.html.j2"
+    override.parent.mkdir(parents=True)
+    source = macros.read_text(encoding="utf-8")
+    override.write_text(source.replace('<article class="checkin"', '<article class="checkin ours"'), encoding="utf-8")
+    assert run("-C", history, "templates", "trust").code == 0
+    page = build(run, history) / "members" / "alice.html"
+    assert 'class="checkin ours"' in page.read_text()
+    override.write_text(source.replace('<article class="checkin"', '<article class="checkin theirs"'), encoding="utf-8")
+    assert run("-C", history, "templates", "trust").code == 0
+    assert 'class="checkin theirs"' in build(run, history).joinpath("members", "alice.html").read_text()
