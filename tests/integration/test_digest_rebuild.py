@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -192,3 +193,24 @@ def test_an_override_of_the_check_in_macro_is_what_the_pages_show(run, history: 
     override.write_text(source.replace('<article class="checkin"', '<article class="checkin theirs"'), encoding="utf-8")
     assert run("-C", history, "templates", "trust").code == 0
     assert 'class="checkin theirs"' in build(run, history).joinpath("members", "alice.html").read_text()
+
+
+def test_a_page_changed_in_place_long_after_it_was_written_is_rendered_again(run, history: Path,
+                                                                             tmp_path: Path) -> None:
+    site = build(run, history)
+    # Make every file look written an hour ago: the next build hashes them (their times are
+    # not the recorded ones) and records their size, time and inode as trustworthy.
+    old = time.time() - 3600
+    for file in site.rglob("*"):
+        os.utime(file, (old, old))
+    build(run, history)
+    page = site / "members" / "bob.html"
+    text = page.read_text()
+    before = page.stat()
+    assert "Late shifts" in text
+    # Same size, same inode: only the modification time tells.
+    page.write_text(text.replace("Late shifts", "LATE SHIFTS"))
+    assert page.stat().st_size == before.st_size and page.stat().st_ino == before.st_ino
+    build(run, history)
+    assert "Late shifts" in page.read_text() and "LATE SHIFTS" not in page.read_text()
+    _same_as_a_full_build(run, history, tmp_path, 0)
