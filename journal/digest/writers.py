@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from journal.core import humanize, states, text_safety
 from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
 from journal.core.states import STATUS_LABEL
 from journal.digest import charts
+from journal.digest.json_text import JSON_TEXTS, dump_json, json_texts
 from journal.digest.markdown import md_quote, md_text, render_html
 from journal.digest.threads import latest_threads
 from journal.digest.view import DigestView
@@ -209,8 +211,13 @@ def _pages(r: Rendering) -> list[Output]:
     shared = {"\0common": _key(r.base_key, "common", common)}
     checkin_html = _checkin_renderer(r, common, shared["\0common"], thread_html)
 
+    idents: dict[int, Any] = {}  # a check-in shows on two pages: named once
+
     def ident(item: dict[str, Any]) -> Any:
-        return _ident(r, item)
+        found = idents.get(id(item))
+        if found is None:
+            found = idents[id(item)] = _ident(r, item)
+        return found
 
     def page(path: str, template: str, keyed: dict[str, Any] | None = None, **context: Any) -> None:
         """A page rendered from `context`; its key hashes `keyed` in place of the same names there."""
@@ -226,21 +233,26 @@ def _pages(r: Rendering) -> list[Output]:
         named = r.view.ids.get(id(g))
         if named is not None:
             r.charted[id(drawn)] = (drawn, named)  # its chart is the goal's
+    # A member (every period of theirs) shows on the index and their page, and the brief
+    # list of members on every period page: each is hashed once, and keys name the hash.
+    member_keys = [_key(r.base_key, "member", m) for m in members]
+    briefs = [_brief(m) for m in members]
+    briefs_key = _key(r.base_key, "briefs", briefs)
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
          upcoming=overview["upcoming"], goals=shown,
-         unanswered=overview.get("unanswered", []), keyed={"goals": [ident(g) for g in goals]})
-    page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
+         unanswered=overview.get("unanswered", []), keyed={"goals": [ident(g) for g in goals], "members": member_keys})
+    page("archive.html", "archive.html.j2", members=briefs, periods=overview["periods"],
          goals=brief_goals)
-    for m in members:
+    for m, member_key in zip(members, member_keys, strict=True):
         page(f"members/{m['id']}.html", "member.html.j2", member=m, checkins=by_member.get(m["id"], []),
              goals=[g for g in brief_goals if m["id"] in g["owners"]],
-             keyed={"checkins": [ident(c) for c in by_member.get(m["id"], [])]})
+             keyed={"checkins": [ident(c) for c in by_member.get(m["id"], [])], "member": member_key})
     for g in goals:
         page(f"goals/{g['id']}.html", "goal.html.j2", goal=g, keyed={"goal": ident(g)})
     keys = [p["period"] for p in overview["periods"]]
     for i, p in enumerate(overview["periods"]):
         page(f"periods/{p['period']}.html", "period.html.j2", period=p, checkins=by_period.get(p["period"], []),
-             members=[_brief(m) for m in members], keyed={"checkins": [ident(c) for c in by_period.get(p["period"], [])]},
+             members=briefs, keyed={"checkins": [ident(c) for c in by_period.get(p["period"], [])], "members": briefs_key},
              newer=keys[i - 1] if i > 0 else None, older=keys[i + 1] if i + 1 < len(keys) else None)
     return outputs
 
@@ -249,7 +261,13 @@ def _ident(r: Rendering, item: dict[str, Any]) -> Any:
     """A check-in or goal of the overview as its key names it: by the hash of its inputs
     (with the keys it has and the thread put on it since), else by its content."""
     found = r.view.ids.get(id(item))
-    return item if found is None else [found, sorted(item), item.get("thread")]
+    return item if found is None else [found, _keyset(tuple(sorted(item))), item.get("thread")]
+
+
+@lru_cache(maxsize=64)
+def _keyset(names: tuple[str, ...]) -> str:
+    # The names of an item's keys (nearly every check-in has the same): short, and hashed once.
+    return hashlib.sha256("\0".join(names).encode()).hexdigest()[:16]
 
 
 def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callable[[dict[str, Any]], Markup]:
@@ -361,37 +379,10 @@ def _json(r: Rendering) -> list[Output]:
         workspace = r.view.standing.workspace
         folder = workspace.cache_dir if workspace is not None else None
         cache = TextCache(folder / JSON_TEXTS if folder is not None else None, f"journal-json-texts {RENDER_VERSION}")
-        data = dump_json(r.view.overview, _json_texts(r, cache))
+        data = dump_json(r.view.overview, json_texts(r.view, r.base_key, cache))
         cache.save()
         return data
     return [Output("digest.json", None, make)]
-
-
-#: The JSON text of each check-in and goal of digest.json, kept under the git folder.
-JSON_TEXTS = "digest-json.bin"
-#: The overview's lists whose items are named by the hash of their inputs (view.ids).
-_NAMED_LISTS = ("checkins", "goals")
-
-
-def _json_texts(r: Rendering, cache: TextCache) -> dict[int, str]:
-    """id() of each check-in and goal of the overview named by its inputs -> its JSON text,
-    read back from `cache` while the hash of those inputs (and of this code) is the same:
-    a new check-in writes the text of that check-in and of the goals it names, not 4 MB."""
-    texts = {}
-    base = hashlib.sha256(f"{r.base_key}\0json\0".encode())
-    for name in _NAMED_LISTS:
-        for item in r.view.overview.get(name, ()):
-            found = r.view.ids.get(id(item))
-            if found is None or not isinstance(item, dict):
-                continue
-            # What _ident names, hashed without writing it as JSON first (2,700 items):
-            # the inputs' hash (fixed length), the keys the item has, the thread put on it.
-            digest = base.copy()
-            digest.update(f"{found}\0{chr(1).join(sorted(item))}\0".encode())
-            if item.get("thread") is not None:
-                digest.update(_json_text(item["thread"]).encode())
-            texts[id(item)] = cache.text(digest.hexdigest(), lambda item=item: _json_text(item))
-    return texts
 
 
 def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
@@ -458,29 +449,3 @@ def _renderer(env: SandboxedEnvironment, template: str, context: dict[str, Any])
 
 def _chart(draw: Callable[..., Markup], *args: Any) -> Callable[[], bytes]:
     return lambda: str(draw(*args, standalone=True)).encode()
-
-
-def dump_json(data: Any, texts: Mapping[int, str] | None = None) -> bytes:
-    """digest.json's bytes: sorted keys, one line, and "<" as \\u003c (the same data, but a
-    browser sniffing the file finds no tag in it). `texts` holds, by id(), the text this
-    function would write for some items of the lists of `data`'s top level: spliced in
-    as they are, the bytes are the same as writing `data` whole."""
-    if not texts or not isinstance(data, dict):
-        return (_json_text(data) + "\n").encode()
-    # The top level as json.dumps(sort_keys=True) writes it: keys in order, "key":value.
-    parts = []
-    for name in sorted(data):
-        value = data[name]
-        if isinstance(value, list) and any(id(item) in texts for item in value):
-            found = "[" + ",".join(texts[id(i)] if id(i) in texts else _json_text(i) for i in value) + "]"
-        else:
-            found = _json_text(value)
-        parts.append(f"{_json_text(name)}:{found}")
-    return ("{" + ",".join(parts) + "}\n").encode()
-
-
-def _json_text(value: Any) -> str:
-    # No indent: indenting forces json's pure-Python encoder, ten times slower. The escapes
-    # replace single characters, so a text made of escaped pieces is the whole one escaped.
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text_safety.escape_json_raw(text).replace("<", "\\u003c")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.digest import charts, writers
+from journal.digest import charts, json_text, writers
 from journal.store import plain_cache
 from tests.support.digest_journals import (  # noqa: F401 - history is a fixture
     ALICE_RUNS,
@@ -28,7 +28,7 @@ from tests.support.digest_journals import (  # noqa: F401 - history is a fixture
 )
 from tests.support.journals import PROJECT, git
 
-TEXTS = Path(".git/journal") / writers.JSON_TEXTS
+TEXTS = Path(".git/journal") / json_text.JSON_TEXTS
 CHARTS = Path(".git/journal") / writers.CHART_TEXTS
 ARTICLES = Path(".git/journal") / writers.ARTICLE_TEXTS
 
@@ -43,8 +43,8 @@ def _same_as_a_full_build(run: Callable[..., object], repo: Path, tmp_path: Path
 
 def _count_texts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     made: list[object] = []
-    real = writers._json_text
-    monkeypatch.setattr(writers, "_json_text", lambda value: made.append(value) or real(value))
+    real = json_text.json_text
+    monkeypatch.setattr(json_text, "json_text", lambda value: made.append(value) or real(value))
     return made
 
 
