@@ -67,7 +67,10 @@ _SEPARATORS_AS_LINE_FEEDS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 def for_markup(text: object) -> str:
     """Text for Markdown or HTML output: control characters removed, writing kept, and
     U+2028/U+2029 made line feeds (so every reader of the text sees the same lines)."""
-    return MARKUP_UNSAFE.sub("", str(text)).translate(_SEPARATORS_AS_LINE_FEEDS)
+    text = str(text)
+    if text.isascii() and text.isprintable():
+        return text  # no control character at all (pages print thousands of such labels)
+    return MARKUP_UNSAFE.sub("", text).translate(_SEPARATORS_AS_LINE_FEEDS)
 
 
 def one_line(text: object) -> str:

@@ -10,11 +10,13 @@ changed and hard-links the rest from the previous site.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import secrets
 import shutil
 import socket
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -216,12 +218,16 @@ def write_site(target: Path, standing: Standing) -> BuildResult:
     outputs = render_outputs(build_view(standing), SITE)
     _recover(target)
     record = local_state.site_manifest_file(standing.root, target)
-    previous = _read_manifest(target, record)
+    previous = _read_manifest(record)
     scratch = target.parent / f".{target.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
     rendered = 0
     try:
         scratch.mkdir(parents=True)
         manifest: dict[str, str] = {}
+        # Output path -> [key, sha256 of its bytes, what stat says of it] for this machine's
+        # record: the hash of a reused file was checked just before it was linked, a written
+        # one's is of its bytes.
+        trusted: dict[str, list[Any]] = {}
         made_dirs: set[Path] = set()
         for item in outputs:
             dest = scratch / item.path
@@ -230,16 +236,24 @@ def write_site(target: Path, standing: Standing) -> BuildResult:
                 made_dirs.add(dest.parent)
             if item.key is not None:
                 manifest[item.path] = item.key
-                if previous.get(item.path) == item.key and _reuse(target / item.path, dest):
+                known = previous.get(item.path)
+                # Reused only if its bytes are still the ones recorded: a page swapped in by
+                # anyone is rendered again.
+                if (known is not None and known[0] == item.key
+                        and _unchanged(target / item.path, known) and _reuse(target / item.path, dest)):
+                    trusted[item.path] = [item.key, known[1], _signature(dest)]
                     continue
-            dest.write_bytes(item.make())
+            data = item.make()
+            dest.write_bytes(data)
+            if item.key is not None:
+                trusted[item.path] = [item.key, hashlib.sha256(data).hexdigest(), None]  # just written: racy
             rendered += item.page
+        outputs.finish()
         (scratch / MANIFEST).write_text(json.dumps({"format": 1, "outputs": manifest}, sort_keys=True, indent=0))
-        trusted = {path: [key, local_state.file_hash(scratch / path)] for path, key in manifest.items()}
         _swap(scratch, target)
         if record is not None:
             record.parent.mkdir(parents=True, exist_ok=True)
-            write_replace(record, json.dumps({"format": 2, "outputs": trusted}, sort_keys=True))
+            write_replace(record, json.dumps({"format": 3, "outputs": trusted}, sort_keys=True))
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -260,20 +274,51 @@ def _reuse(old: Path, new: Path) -> bool:
     return True
 
 
-def _read_manifest(target: Path, record: Path | None) -> dict[str, str]:
-    """Output path -> input key of the pages in `target` that may be reused.
+#: A file changed less than this before its size, time and inode were recorded could change
+#: again within the same tick of the file system's clock: it is hashed, not trusted by stat.
+_RACY_NS = 2_000_000_000
+
+
+def _signature(path: Path) -> list[int] | None:
+    """[size, mtime_ns, inode] of the regular file at `path`, or None when it is missing or
+    was modified too recently for its stat to tell a later change (as git's racy entries)."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode) or time.time_ns() - found.st_mtime_ns < _RACY_NS:
+        return None
+    return [found.st_size, found.st_mtime_ns, found.st_ino]
+
+
+def _unchanged(path: Path, known: tuple[str, str, list[int] | None]) -> bool:
+    """Whether the file at `path` still holds the bytes recorded: its size, modification
+    time and inode as recorded (any write or replacement changes them), else its hash."""
+    if known[2] is not None:
+        try:
+            found = os.lstat(path)
+        except OSError:
+            return False
+        if stat.S_ISREG(found.st_mode) and [found.st_size, found.st_mtime_ns, found.st_ino] == known[2]:
+            return True
+    return local_state.file_hash(path) == known[1]
+
+
+def _read_manifest(record: Path | None) -> dict[str, tuple[str, str, list[int] | None]]:
+    """Output path -> (input key, sha256 of its bytes, its stat signature or None) of the
+    files the previous build wrote.
 
     Only this machine's record (under the git dir) counts, never the manifest inside the
-    site folder, which a partner can force-add; and a file is reused only if its bytes are
-    still the ones recorded, so a page swapped in by anyone is rendered again."""
+    site folder, which a partner can force-add."""
     data = read_json(record) if record is not None else None
-    outputs = data.get("outputs") if isinstance(data, dict) and data.get("format") == 2 else None
+    outputs = data.get("outputs") if isinstance(data, dict) and data.get("format") == 3 else None
     if not isinstance(outputs, dict):
         return {}
-    return {path: entry[0] for path, entry in outputs.items()
-            if isinstance(path, str) and isinstance(entry, list) and len(entry) == 2
-            and isinstance(entry[0], str) and entry[1] is not None
-            and local_state.file_hash(target / path) == entry[1]}
+    return {path: (entry[0], entry[1], entry[2]) for path, entry in outputs.items()
+            if isinstance(path, str) and isinstance(entry, list) and len(entry) == 3
+            and isinstance(entry[0], str) and isinstance(entry[1], str)
+            and (entry[2] is None or (isinstance(entry[2], list) and len(entry[2]) == 3
+                                      and all(type(n) is int for n in entry[2])))}
 
 
 def _swap(scratch: Path, target: Path) -> None:

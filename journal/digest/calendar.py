@@ -6,8 +6,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from icalendar import Calendar, Event
-
 from journal.core import build_model, periods
 from journal.core.model import Contract
 from journal.core.recalibration import review_dates
@@ -36,6 +34,11 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 
 
 def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
+    """calendar.ics of `standing`, every event stamped with its `now`."""
+    # Imported here: a rebuild that keeps the calendar only computes its key (reply_due_inputs),
+    # and icalendar takes longer to import than that.
+    from icalendar import Calendar, Event
+
     space = journal_namespace(standing)
     stamp = standing.now.astimezone(dt.UTC)
     cal = Calendar()

@@ -1,16 +1,19 @@
-"""The Atom feed (`feed.xml`): an entry per published check-in and per milestone reached."""
+"""The Atom feed (`feed.xml`): the newest check-ins, replies and milestones reached, an entry each."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from journal.core import build_model, periods
+from journal.core.entries import Entry
 from journal.core.model import Checkin, Goal, Milestone
 from journal.core.text_safety import for_xml
 from journal.digest.privacy import PrivacyRules
@@ -18,7 +21,12 @@ from journal.standing import Standing
 
 ATOM = "http://www.w3.org/2005/Atom"
 GENERATOR = "journal"
-
+#: How many items feed.xml holds, the newest. A feed tells readers what is new, as blog
+#: engines cap theirs (WordPress and Jekyll's feed keep 10): 100 is more than a week of a
+#: ten-member journal with every check-in answered, so a reader polling weekly misses
+#: nothing, and a rebuild writes 100 entries, not five years of them. The site's pages
+#: keep everything (RFC 4287 asks no feed to be complete).
+FEED_ITEMS = 100
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +37,16 @@ class FeedItem:
     link: str
     authors: tuple[str, ...]
     summary: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """An item not built yet: its time (a POSIX timestamp), what names it in its id, and
+    how to build it given that id."""
+
+    at: float
+    names: tuple[str, ...]
+    make: Callable[[str], FeedItem]
 
 
 def plain_text(value: Any, *, one_line: bool = False) -> str:
@@ -59,37 +77,37 @@ def page_link(folder: str, name: str) -> str:
     return f"{folder}/{quote(name, safe='')}.html"
 
 
-def feed_items(standing: Standing, private: PrivacyRules) -> list[FeedItem]:
-    """Every item of the feed, newest first."""
+def feed_items(standing: Standing, private: PrivacyRules, limit: int = FEED_ITEMS) -> list[FeedItem]:
+    """The newest `limit` items of the feed, newest first (items of the same second by id).
+
+    Items are chosen by their times before any is built, so only the ones kept cost an id,
+    a summary and a typed check-in; ties at the cut are settled by id, as the order is."""
     space = journal_namespace(standing)
-    items = (_checkin_items(standing, private, space) + _milestone_items(standing, private, space)
-             + _reply_items(standing, space))
-    return sorted(items, key=lambda i: (-i.updated.timestamp(), i.id))
+    candidates = (_checkin_candidates(standing, private) + _milestone_candidates(standing, private)
+                  + _reply_candidates(standing))
+    if len(candidates) > limit:
+        cut = sorted((c.at for c in candidates), reverse=True)[limit - 1]
+        candidates = [c for c in candidates if c.at >= cut]
+    ranked = sorted(((-c.at, content_id(space, *c.names), c) for c in candidates), key=lambda x: x[:2])[:limit]
+    return [c.make(ident) for _, ident, c in ranked]
 
 
-def feed_inputs(standing: Standing, private: PrivacyRules) -> list[Any]:
-    """What the feed's bytes depend on besides the entries' text (which the caller adds):
-    its namespace, when each check-in was filed, and the milestone and reply items, which
-    depend on the clock and the judged threads and cost little to list."""
-    space = journal_namespace(standing)
-    filed = sorted((r.member, p.period, p.at.isoformat()) for r in standing.reports for p in r.periods
-                   if p.at is not None)
-    others = [(i.id, i.updated.isoformat(), i.title, i.link, list(i.authors), i.summary)
-              for i in _milestone_items(standing, private, space)]
-    # A reply item is its entry's text (hashed by the caller, with the private fields) at the
-    # time it was posted: naming each shown reply and that time is enough, and far cheaper
-    # than writing its summary (13,000 replies).
-    others += [("reply", t.member, t.period, p.reply.author, p.at.isoformat())
-               for t in standing.responses.threads for p in t.replies]
-    at = {(member, period) for member, period, _ in filed}
-    empty = not others and not any((member, period) in at for member, entries in standing.journal.checkins.items()
-                                   for period, _ in entries)
-    # A feed without items is stamped with the build's time.
-    return [str(space), filed, others, standing.now.isoformat() if empty else None]
+def feed_key(standing: Standing, items: list[FeedItem]) -> list[Any]:
+    """Everything feed.xml's bytes are made of besides the code: its namespace and title,
+    the items it holds (exactly as written), and, for a feed without items, the build time
+    it is stamped with. Only the newest items count: an edit to an older entry keeps it."""
+    return [str(journal_namespace(standing)), _journal_title(standing),
+            [(i.id, i.updated.isoformat(), i.title, i.link, list(i.authors), i.summary) for i in items],
+            None if items else standing.now.isoformat()]
 
 
 def render_feed(standing: Standing, private: PrivacyRules) -> bytes:
-    items = feed_items(standing, private)
+    """feed.xml of `standing`: its newest FEED_ITEMS items."""
+    return feed_document(standing, feed_items(standing, private))
+
+
+def feed_document(standing: Standing, items: list[FeedItem]) -> bytes:
+    """The Atom document holding `items` (newest first), as feed.xml's bytes."""
     space = journal_namespace(standing)
     title = _journal_title(standing)
     feed = ET.Element("feed", xmlns=ATOM)
@@ -130,9 +148,9 @@ def _name(standing: Standing, member: str) -> str:
     return plain_text(found.name if found else member, one_line=True)
 
 
-def _checkin_items(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[FeedItem]:
+def _checkin_candidates(standing: Standing, private: PrivacyRules) -> list[_Candidate]:
     filed = {(r.member, p.period): p.at for r in standing.reports for p in r.periods if p.at is not None}
-    items, seen = [], set()
+    found, seen = [], set()
     for member, entries in sorted(standing.journal.checkins.items()):
         for period, entry in entries:
             if not private.visible(entry) or (member, period) in seen:
@@ -140,18 +158,23 @@ def _checkin_items(standing: Standing, private: PrivacyRules, space: uuid.UUID) 
             seen.add((member, period))
             # A check-in appears once the history holds it: as of `now`, by its commit time.
             when = filed.get((member, period))
-            if when is None:
-                continue
-            items.append(FeedItem(
-                updated=when,
-                id=content_id(space, "checkin", member, period),
-                title=plain_text(f"{member} checked in for {period}", one_line=True),
-                # The member's page, at the check-in's own article.
-                link=f"{page_link('members', member)}#{quote(f'{member}-{period}', safe='')}",
-                authors=(_name(standing, member),),
-                summary=_checkin_summary(build_model.checkin(entry, private.fields)),
-            ))
-    return items
+            if when is not None:
+                found.append(_Candidate(when.timestamp(), ("checkin", member, period),
+                                        partial(_checkin_item, standing, private, member, period, entry, when)))
+    return found
+
+
+def _checkin_item(standing: Standing, private: PrivacyRules, member: str, period: str, entry: Entry,
+                  when: dt.datetime, ident: str) -> FeedItem:
+    return FeedItem(
+        updated=when,
+        id=ident,
+        title=plain_text(f"{member} checked in for {period}", one_line=True),
+        # The member's page, at the check-in's own article.
+        link=f"{page_link('members', member)}#{quote(f'{member}-{period}', safe='')}",
+        authors=(_name(standing, member),),
+        summary=_checkin_summary(build_model.checkin(entry, private.fields)),
+    )
 
 
 def _checkin_summary(checkin: Checkin) -> str:
@@ -168,34 +191,38 @@ def _checkin_summary(checkin: Checkin) -> str:
     return "\n".join(lines)
 
 
-def _reply_items(standing: Standing, space: uuid.UUID) -> list[FeedItem]:
+def _reply_candidates(standing: Standing) -> list[_Candidate]:
     """A reply per entry, at the commit that first brought it; the digest's view has already
     left private replies (and replies to private check-ins) out."""
-    items = []
-    for thread in standing.responses.threads:
-        for posted in thread.replies:
-            reply, author = posted.reply, posted.reply.author or ""
-            lines = [f"Answer: {plain_text(reply.answer, one_line=True)}"] if reply.answer else []
-            if reply.kudos:
-                lines.append(f"Kudos: {plain_text(reply.kudos, one_line=True)}")
-            lines += [f"- outcome {n}: {v.verdict.value if v.verdict else '?'}"
-                      + (f" ({plain_text(v.note, one_line=True)})" if v.note else "")
-                      for n, v in enumerate(reply.verdicts, 1)]
-            if reply.body.strip():
-                lines.append(plain_text(reply.body))
-            items.append(FeedItem(
-                updated=posted.at,
-                id=content_id(space, "reply", author, thread.member, thread.period),
-                title=plain_text(f"{author} answered {thread.member}'s {thread.period} check-in", one_line=True),
-                link=f"{page_link('members', thread.member)}#{quote(f'{thread.member}-{thread.period}', safe='')}",
-                authors=(_name(standing, author),),
-                summary="\n".join(lines),
-            ))
-    return items
+    return [_Candidate(posted.at.timestamp(),
+                       ("reply", posted.reply.author or "", thread.member, thread.period),
+                       partial(_reply_item, standing, thread.member, thread.period, posted))
+            for thread in standing.responses.threads for posted in thread.replies]
 
 
-def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID) -> list[FeedItem]:
-    items = []
+def _reply_item(standing: Standing, member: str, period: str, posted: Any, ident: str) -> FeedItem:
+    reply, author = posted.reply, posted.reply.author or ""
+    lines = [f"Answer: {plain_text(reply.answer, one_line=True)}"] if reply.answer else []
+    if reply.kudos:
+        lines.append(f"Kudos: {plain_text(reply.kudos, one_line=True)}")
+    lines += [f"- outcome {n}: {v.verdict.value if v.verdict else '?'}"
+              + (f" ({plain_text(v.note, one_line=True)})" if v.note else "")
+              for n, v in enumerate(reply.verdicts, 1)]
+    if reply.body.strip():
+        lines.append(plain_text(reply.body))
+    return FeedItem(
+        updated=posted.at,
+        id=ident,
+        title=plain_text(f"{author} answered {member}'s {period} check-in", one_line=True),
+        link=f"{page_link('members', member)}#{quote(f'{member}-{period}', safe='')}",
+        authors=(_name(standing, author),),
+        summary="\n".join(lines),
+    )
+
+
+def _milestone_candidates(standing: Standing, private: PrivacyRules) -> list[_Candidate]:
+    # Few and cheap (a goal's milestones): each is made whole, then wrapped as a candidate.
+    found = []
     for goal_id, entry in sorted(standing.journal.goals.items()):
         if not private.visible(entry):
             continue
@@ -211,15 +238,20 @@ def _milestone_items(standing: Standing, private: PrivacyRules, space: uuid.UUID
             if when > standing.now:
                 continue
             who = " & ".join(owners) or goal_id
-            items.append(FeedItem(
+            item = FeedItem(
                 updated=when,
-                id=content_id(space, "milestone", goal_id, number),
+                id="",
                 title=f"{who} reached a milestone: {title}",
                 link=page_link("goals", goal_id),
                 authors=tuple(_name(standing, o) for o in owners),
                 summary=_milestone_summary(goal_title, m.due, done),
-            ))
-    return items
+            )
+            found.append(_Candidate(when.timestamp(), ("milestone", goal_id, number), partial(_with_id, item)))
+    return found
+
+
+def _with_id(item: FeedItem, ident: str) -> FeedItem:
+    return replace(item, id=ident)
 
 
 def numbered_milestones(goal: Goal) -> list[tuple[str, Milestone]]:

@@ -94,11 +94,36 @@ def _inline() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["strikethrough"])
 
 
+# A line of words that markdown-it writes as it is inside a paragraph: it starts with a
+# letter, ends with no space (two would make a line break) and holds no character that
+# starts syntax or that HTML escapes (`"` is escaped differently by markdown-it and markupsafe).
+_PROSE_LINE = re.compile(r"[A-Za-z](?:[A-Za-z0-9 .,:;!?'()%/+-]*[A-Za-z0-9.,:;!?'()%/+-])?\Z")
+
+
+def _prose_html(text: str) -> str | None:
+    """What markdown-it renders for `text` when it is only paragraphs of plain words (most
+    sections of a check-in: "A good week."), without importing it; None for anything else."""
+    lines = text.split("\n")
+    if not all(_PROSE_LINE.match(line) or not line.strip(" ") for line in lines):
+        return None
+    paragraphs, current = [], []
+    for line in [*lines, ""]:
+        if line.strip(" "):
+            current.append(line)
+        elif current:
+            paragraphs.append("<p>" + "\n".join(current) + "</p>\n")
+            current = []
+    return "".join(paragraphs)
+
+
 @lru_cache(maxsize=16384)
 def render_html(text: str, heading_level: int = 4) -> Markup:
     """Partner Markdown as HTML; headings start at `heading_level` so they sit under the page's."""
     if markdown_too_big(text):
         return Markup(f"<p>{escape(too_long(text))}</p>")
+    plain = _prose_html(for_markup(text))
+    if plain is not None:
+        return Markup(plain)
     md = _parser()
     tokens = md.parse(for_markup(text))
     for token in tokens:

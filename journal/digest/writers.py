@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,14 @@ from journal.core import humanize, states, text_safety
 from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
 from journal.core.states import STATUS_LABEL
 from journal.digest import charts
+from journal.digest.json_text import JSON_TEXTS, dump_json, json_texts
 from journal.digest.markdown import md_quote, md_text, render_html
 from journal.digest.threads import latest_threads
 from journal.digest.view import DigestView
 from journal.errors import JournalError
 from journal.store import templating
 from journal.store.templating import sandboxed_environment
+from journal.store.text_cache import TextCache
 
 # Bump when the code that turns a page's context into bytes changes in a way the hash of
 # the digest's modules would miss, so a rebuild after an upgrade renders every page again.
@@ -54,6 +57,24 @@ class Rendering:
     env: SandboxedEnvironment
     base_key: str
     folder: str = ""  # the committed digest's folder, for the hint in its README
+    # id() of a dict a page draws a goal chart from -> (that dict, the hash of the goal's
+    # inputs), for the dicts the view's ids do not name (see _chart_cache).
+    charted: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    # What to do once the outputs to write are made (keep what the caches learnt).
+    after: list[Callable[[], None]] = field(default_factory=list)
+
+
+class Outputs(list[Output]):
+    """The outputs of the writers, and what to do once the ones to write have been made."""
+
+    def __init__(self, items: Iterable[Output], after: Iterable[Callable[[], None]] = ()) -> None:
+        super().__init__(items)
+        self.after = list(after)
+
+    def finish(self) -> None:
+        """Called by the build once every output it writes has been made."""
+        for step in self.after:
+            step()
 
 
 @dataclass(frozen=True)
@@ -124,11 +145,47 @@ def _key(base: str, *parts: Any) -> str:
     return hashlib.sha256(f"{base}\0{payload}".encode()).hexdigest()
 
 
-def render_outputs(view: DigestView, target: str, *, folder: str = "") -> list[Output]:
-    """The outputs of every writer for `target`, in WRITERS order."""
+def render_outputs(view: DigestView, target: str, *, folder: str = "") -> Outputs:
+    """The outputs of every writer for `target`, in WRITERS order; call their `finish()`
+    once the ones to write are made."""
     env = environment(view.standing.root)
     rendering = Rendering(view, env, templates_key(env), folder)
-    return [out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)]
+    if target == SITE and view.ids:
+        rendering.after.append(_chart_cache(rendering))
+    outputs = [out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)]
+    return Outputs(outputs, rendering.after)
+
+
+#: The overview's small goal charts, kept under the git folder by the hash of each goal's inputs.
+CHART_TEXTS = "digest-charts.bin"
+
+
+def _chart_cache(r: Rendering) -> Callable[[], None]:
+    """Make the pages' `goal_chart` read the overview's small charts back from the git
+    folder while their goal's inputs are the same: the index shows one per goal and is
+    rendered again on every new check-in, which redraws one or two of them. Returns what
+    keeps the charts of the goals there are now, once the pages are rendered."""
+    workspace = r.view.standing.workspace
+    folder = workspace.cache_dir if workspace is not None else None
+    cache = TextCache(folder / CHART_TEXTS if folder is not None else None, f"journal-chart-texts {RENDER_VERSION}")
+    base = hashlib.sha256(f"{r.base_key}\0compact chart\0".encode())
+
+    def key(named: str) -> str:
+        digest = base.copy()
+        digest.update(named.encode())
+        return digest.hexdigest()
+
+    def goal_chart(goal: Any, *, compact: bool = False, standalone: bool = False) -> Markup:
+        found = r.charted.get(id(goal))
+        # What a chart draws (title, measure, timeline, milestones) is the goal's: named by
+        # the hash of its inputs, with the dict itself held, so no other object can pose as it.
+        if not compact or standalone or found is None or found[0] is not goal:
+            return charts.goal_chart(goal, compact=compact, standalone=standalone)
+        # Our own drawing, kept by this machine under the git folder: markup as it was made.
+        return Markup(cache.text(key(found[1]), lambda: str(charts.goal_chart(goal, compact=True))))
+
+    r.env.globals["goal_chart"] = goal_chart
+    return lambda: cache.save(key(r.view.ids[id(g)]) for g in r.view.overview["goals"] if id(g) in r.view.ids)
 
 
 # --- the writers ---------------------------------------------------------------------------
@@ -150,42 +207,67 @@ def _pages(r: Rendering) -> list[Output]:
         by_period.setdefault(c["period"], []).append(c)
     outputs: list[Output] = []
     thread_html = _thread_renderer(r.env, common["names"])
-
-    def ident(item: dict[str, Any]) -> Any:
-        """A check-in or goal of the overview as its key names it: by the hash of its inputs
-        (with the keys it has and the thread put on it since), else by its content."""
-        found = r.view.ids.get(id(item))
-        return item if found is None else [found, sorted(item), item.get("thread")]
-
     # What every page shows is hashed once; a page's key names it by that hash.
     shared = {"\0common": _key(r.base_key, "common", common)}
+    checkin_html = _checkin_renderer(r, common, shared["\0common"], thread_html)
+
+    idents: dict[int, Any] = {}  # a check-in shows on two pages: named once
+
+    def ident(item: dict[str, Any]) -> Any:
+        found = idents.get(id(item))
+        if found is None:
+            found = idents[id(item)] = _ident(r, item)
+        return found
 
     def page(path: str, template: str, keyed: dict[str, Any] | None = None, **context: Any) -> None:
         """A page rendered from `context`; its key hashes `keyed` in place of the same names there."""
         own = {**context, "base": "../" * path.count("/"), "page_path": path}
-        # thread_html is not in the key: what it renders is the page's check-ins (with their threads) and names.
-        context = {**common, **own, "thread_html": thread_html}
+        # thread_html and checkin_html are not in the key: what they render is the page's
+        # check-ins (with their threads), what every page shows and the page's base.
+        context = {**common, **own, "thread_html": thread_html, "checkin_html": checkin_html}
         outputs.append(Output(path, _key(r.base_key, template, {**shared, **own, **(keyed or {})}),
                               _renderer(r.env, template, context), page=True))
 
+    shown = [{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)]
+    for g, drawn in zip(goals, shown, strict=True):
+        named = r.view.ids.get(id(g))
+        if named is not None:
+            r.charted[id(drawn)] = (drawn, named)  # its chart is the goal's
+    # A member (every period of theirs) shows on the index and their page, and the brief
+    # list of members on every period page: each is hashed once, and keys name the hash.
+    member_keys = [_key(r.base_key, "member", m) for m in members]
+    briefs = [_brief(m) for m in members]
+    briefs_key = _key(r.base_key, "briefs", briefs)
     page("index.html", "index.html.j2", members=members, pacts=overview["pacts"], wins=overview["wins"],
-         upcoming=overview["upcoming"],
-         goals=[{**b, **_drawn(g), "reading": g["reading"]} for b, g in zip(brief_goals, goals, strict=True)],
-         unanswered=overview.get("unanswered", []), keyed={"goals": [ident(g) for g in goals]})
-    page("archive.html", "archive.html.j2", members=[_brief(m) for m in members], periods=overview["periods"],
+         upcoming=overview["upcoming"], goals=shown,
+         unanswered=overview.get("unanswered", []), keyed={"goals": [ident(g) for g in goals], "members": member_keys})
+    page("archive.html", "archive.html.j2", members=briefs, periods=overview["periods"],
          goals=brief_goals)
-    for m in members:
+    for m, member_key in zip(members, member_keys, strict=True):
         page(f"members/{m['id']}.html", "member.html.j2", member=m, checkins=by_member.get(m["id"], []),
              goals=[g for g in brief_goals if m["id"] in g["owners"]],
-             keyed={"checkins": [ident(c) for c in by_member.get(m["id"], [])]})
+             keyed={"checkins": [ident(c) for c in by_member.get(m["id"], [])], "member": member_key})
     for g in goals:
         page(f"goals/{g['id']}.html", "goal.html.j2", goal=g, keyed={"goal": ident(g)})
     keys = [p["period"] for p in overview["periods"]]
     for i, p in enumerate(overview["periods"]):
         page(f"periods/{p['period']}.html", "period.html.j2", period=p, checkins=by_period.get(p["period"], []),
-             members=[_brief(m) for m in members], keyed={"checkins": [ident(c) for c in by_period.get(p["period"], [])]},
+             members=briefs, keyed={"checkins": [ident(c) for c in by_period.get(p["period"], [])], "members": briefs_key},
              newer=keys[i - 1] if i > 0 else None, older=keys[i + 1] if i + 1 < len(keys) else None)
     return outputs
+
+
+def _ident(r: Rendering, item: dict[str, Any]) -> Any:
+    """A check-in or goal of the overview as its key names it: by the hash of its inputs
+    (with the keys it has and the thread put on it since), else by its content."""
+    found = r.view.ids.get(id(item))
+    return item if found is None else [found, _keyset(tuple(sorted(item))), item.get("thread")]
+
+
+@lru_cache(maxsize=64)
+def _keyset(names: tuple[str, ...]) -> str:
+    # The names of an item's keys (nearly every check-in has the same): short, and hashed once.
+    return hashlib.sha256("\0".join(names).encode()).hexdigest()[:16]
 
 
 def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callable[[dict[str, Any]], Markup]:
@@ -203,6 +285,42 @@ def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callab
     return thread_html
 
 
+#: Check-ins as the member and period pages show them, kept under the git folder.
+ARTICLE_TEXTS = "digest-articles.bin"
+
+
+def _checkin_renderer(r: Rendering, common: dict[str, Any], common_key: str,
+                      thread_html: Callable[[dict[str, Any]], Markup]) -> Callable[..., Markup]:
+    """checkin_html(c, heading, base) for the pages: check-in `c` rendered by
+    _checkin.html.j2 (the checkin macro), read back from the git folder while what it is
+    made of hashes the same: the check-in's inputs (with the keys it has and its thread),
+    what every page shows (names, goal titles and units, the clock), the heading, the
+    page's base and the templates. A member's page shows every check-in of theirs and is
+    rendered again on each new one; only the new one is rendered then."""
+    workspace = r.view.standing.workspace
+    folder = workspace.cache_dir if workspace is not None else None
+    cache = TextCache(folder / ARTICLE_TEXTS if folder is not None else None,
+                      f"journal-article-texts {RENDER_VERSION}")
+    r.after.append(lambda: cache.save_growing(4 * len(r.view.overview.get("checkins", ())) + 64))
+    base_digest = hashlib.sha256(f"{r.base_key}\0article\0{common_key}\0".encode())
+
+    def checkin_html(c: Any, heading: Any, base: Any) -> Markup:
+        def make() -> str:
+            context = {**common, "thread_html": thread_html, "c": c, "heading": heading, "base": base}
+            return _renderer(r.env, "_checkin.html.j2", context)().decode()
+
+        found = r.view.ids.get(id(c)) if isinstance(c, dict) else None
+        if found is None:
+            return Markup(make())
+        digest = base_digest.copy()
+        digest.update(json.dumps([found, sorted(c), c.get("thread"), heading, base], sort_keys=True,
+                                 ensure_ascii=False).encode())
+        # Our own rendering of sanitised text, kept by this machine: markup as it was made.
+        return Markup(cache.text(digest.hexdigest(), make))
+
+    return checkin_html
+
+
 def _brief(m: dict[str, Any]) -> dict[str, Any]:
     # Only what the pages show: a period page must not change when someone's state does.
     return {"id": m["id"], "name": m["name"]}
@@ -218,7 +336,11 @@ def _member_charts(r: Rendering) -> list[Output]:
     for g in overview["goals"]:
         if g["measure"] is not None:
             drawn = _drawn(g)
-            outputs.append(Output(f"charts/goal-{g['id']}.svg", _key(r.base_key, "goal", drawn),
+            # Named by the hash of the goal's inputs where the view has it (as its page is):
+            # hashing every goal's timeline again costs more than drawing the one that changed.
+            named = r.view.ids.get(id(g))
+            outputs.append(Output(f"charts/goal-{g['id']}.svg",
+                                  _key(r.base_key, "goal", drawn if named is None else ["named", named]),
                                   _chart(charts.goal_chart, drawn)))
     return outputs
 
@@ -253,7 +375,14 @@ def _digest_md(r: Rendering) -> list[Output]:
 
 
 def _json(r: Rendering) -> list[Output]:
-    return [Output("digest.json", None, lambda: dump_json(r.view.overview))]
+    def make() -> bytes:
+        workspace = r.view.standing.workspace
+        folder = workspace.cache_dir if workspace is not None else None
+        cache = TextCache(folder / JSON_TEXTS if folder is not None else None, f"journal-json-texts {RENDER_VERSION}")
+        data = dump_json(r.view.overview, json_texts(r.view, r.base_key, cache))
+        cache.save()
+        return data
+    return [Output("digest.json", None, make)]
 
 
 def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
@@ -267,12 +396,13 @@ def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
 
 
 def _feed(r: Rendering) -> list[Output]:
-    from journal.digest.feed import feed_inputs, render_feed
+    from journal.digest.feed import feed_document, feed_items, feed_key
 
     s = r.view.standing
-    key = _key(r.base_key, "feed", _entries_id(r, frozenset({"checkin", "goal", "reply"})),
-               sorted(r.view.private.fields), feed_inputs(s, r.view.private))
-    return [Output("feed.xml", key, lambda: render_feed(s, r.view.private))]
+    # Only the newest items are built (a handful of summaries), and the key is exactly
+    # what they show: an edit to an entry older than the feed leaves it as it was.
+    items = feed_items(s, r.view.private)
+    return [Output("feed.xml", _key(r.base_key, "feed", feed_key(s, items)), lambda: feed_document(s, items))]
 
 
 def _calendar(r: Rendering) -> list[Output]:
@@ -319,11 +449,3 @@ def _renderer(env: SandboxedEnvironment, template: str, context: dict[str, Any])
 
 def _chart(draw: Callable[..., Markup], *args: Any) -> Callable[[], bytes]:
     return lambda: str(draw(*args, standalone=True)).encode()
-
-
-def dump_json(data: Any) -> bytes:
-    """digest.json's bytes: sorted keys, one line, and "<" as \\u003c (the same data, but a
-    browser sniffing the file finds no tag in it)."""
-    # No indent: indenting forces json's pure-Python encoder, ten times slower.
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text_safety.escape_json_raw(text + "\n").replace("<", "\\u003c").encode()

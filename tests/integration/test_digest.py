@@ -412,7 +412,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(run, history: Path, comm
     before = site_files(site)
     commit({path("alice", "2026-W48"): checkin("alice", "2026-W48")}, "2026-11-24T09:00:00+01:00")
 
-    def boom(data: object) -> bytes:
+    def boom(data: object, *texts: object) -> bytes:
         raise OSError("disk full")
 
     monkeypatch.setattr(digest_writers, "dump_json", boom)
@@ -429,10 +429,10 @@ from pathlib import Path
 import datetime as dt
 from journal.digest import build, writers
 real = writers.dump_json
-def slow(data):
+def slow(data, *texts):
     print("writing", flush=True)
     time.sleep(60)
-    return real(data)
+    return real(data, *texts)
 writers.dump_json = slow
 build.build_digest(Path(sys.argv[1]), dt.datetime.fromisoformat(sys.argv[2]))
 """

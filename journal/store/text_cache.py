@@ -1,0 +1,74 @@
+"""Texts made from known inputs, kept under the git folder by the hash of those inputs.
+
+The digest writes digest.json whole on every build, though a new check-in changes one
+check-in and a goal or two of it: the JSON text of each check-in and goal is kept here by
+the hash of what it was made from (see digest.writers), and read back while that hash is
+the same. The file is plain data in the sealed marshal format (store/plain_cache.py): a
+dict of key -> text, checked in full on load and ignored when it is anything else. It
+holds the texts of the last build only, so it does not grow with edits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from journal.store import plain_cache
+from journal.store.atomic import write_replace
+from journal.store.local_state import MAX_STATE_BYTES
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+class TextCache:
+    """Key (a sha256 hex digest) -> text, loaded from `file` (None: nothing kept)."""
+
+    def __init__(self, file: Path | None, tag: str) -> None:
+        self.file, self.tag = file, tag
+        self.known = _load(file, tag) if file is not None else {}
+        self.used: dict[str, str] = {}
+
+    def text(self, key: str, make: Callable[[], str]) -> str:
+        """The text kept for `key`, or `make()` (then kept)."""
+        found = self.known.get(key)
+        if found is None:
+            found = make()
+        self.used[key] = found
+        return found
+
+    def save(self, keep: Iterable[str] | None = None) -> None:
+        """Keep the texts this run used (or, given `keep`, the ones of those keys it has),
+        and only those; nothing is written when they are the ones already kept."""
+        if self.file is None:
+            return
+        wanted = self.used if keep is None else {
+            k: t for k in keep if (t := self.used.get(k, self.known.get(k))) is not None}
+        if wanted == self.known:  # the same text objects: compared by identity
+            return
+        try:
+            write_replace(self.file, plain_cache.dump(self.tag, wanted))
+        except OSError:
+            pass  # a read-only git folder: the texts are made again next time
+
+
+    def save_growing(self, limit: int) -> None:
+        """Keep the texts already kept and the new ones, for callers that use only some of
+        them per run (the pages rendered); past `limit` texts, only this run's. Nothing is
+        written when this run made no text."""
+        if self.file is None or all(k in self.known for k in self.used):
+            return
+        wanted = {**self.known, **self.used}
+        try:
+            write_replace(self.file, plain_cache.dump(self.tag, wanted if len(wanted) <= limit else self.used))
+        except OSError:
+            pass
+
+
+def _load(file: Path, tag: str) -> dict[str, str]:
+    value = plain_cache.load(file, tag, MAX_STATE_BYTES)
+    if not isinstance(value, dict) or not all(
+            type(k) is str and _KEY.fullmatch(k) and type(v) is str for k, v in value.items()):
+        return {}
+    return value
+
