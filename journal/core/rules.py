@@ -74,12 +74,14 @@ class Journal:
         self.checkins: dict[str, list[tuple[str, Entry]]] = {}
         self._replies: dict[tuple[str, str, str], Entry] | None = None
         for path, entry in entries.items():
-            stem = path.rpartition("/")[2].removesuffix(".md")
-            if entry.kind == "goal":
-                self.goals[stem] = entry
-            elif entry.kind == "contract":
-                self.contracts[stem] = entry
-            elif entry.kind == "checkin":
+            kind = entry.kind
+            if kind == "reply":
+                continue  # indexed on first use (see `replies`); most entries are replies
+            if kind == "goal":
+                self.goals[path.rpartition("/")[2].removesuffix(".md")] = entry
+            elif kind == "contract":
+                self.contracts[path.rpartition("/")[2].removesuffix(".md")] = entry
+            elif kind == "checkin":
                 member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
                 # Only readable periods are indexed: every reader of `checkins` (streaks,
                 # outcomes, the digest) can then do period arithmetic on the keys.
