@@ -151,11 +151,23 @@ def _pages(r: Rendering) -> list[Output]:
     outputs: list[Output] = []
     thread_html = _thread_renderer(r.env, common["names"])
 
+    threads: dict[int, tuple[Any, str]] = {}  # id -> (thread, the hash of its content)
+
+    def thread_key(thread: Any) -> str | None:
+        """A thread by the hash of its content, worked out once: a check-in's thread (its
+        replies' text with it) is on its member's page and its period's page."""
+        if thread is None:
+            return None
+        found = threads.get(id(thread))
+        if found is None or found[0] is not thread:
+            found = threads[id(thread)] = (thread, _key("thread", thread))
+        return found[1]
+
     def ident(item: dict[str, Any]) -> Any:
         """A check-in or goal of the overview as its key names it: by the hash of its inputs
         (with the keys it has and the thread put on it since), else by its content."""
         found = r.view.ids.get(id(item))
-        return item if found is None else [found, sorted(item), item.get("thread")]
+        return item if found is None else [found, sorted(item), thread_key(item.get("thread"))]
 
     # What every page shows is hashed once; a page's key names it by that hash.
     shared = {"\0common": _key(r.base_key, "common", common)}
