@@ -84,7 +84,7 @@ def after_copy(repo: Path) -> Path:
     copy = repo.parent / f"{repo.name}-after"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.rmtree(copy.parent / f"{copy.name}-site", ignore_errors=True)
-    subprocess.run(["cp", "-a", str(repo), str(copy)], check=True)
+    shutil.copytree(repo, copy, symlinks=True)
     return copy
 
 
