@@ -5,14 +5,20 @@ Times `journal check`, `journal streaks --json` and `journal digest` on both rep
 cold (no caches under .git/journal) and warm (the caches an earlier command left: what a
 partner pays on every command after the first), as interleaved rounds (timing.py), and
 prints the median ratio with / without replies per round; the target is 1.5x. A cold
-digest builds a fresh site; a warm one rebuilds the site it left (nothing changed). Repositories are built once with `git fast-import` under
-benchmarks/.work/.
+digest builds a fresh site; a warm one rebuilds the site it left (nothing changed).
+
+"after" (run with --caches warm) is what a partner pays after a pull: warm caches, and one
+new file committed before each timed command — a new reply on the repository with replies,
+a new check-in on the one without. It runs on copies of the two repositories made afresh
+for each run of this benchmark (the commits pile up there, never in the originals).
+Repositories are built once with `git fast-import` under benchmarks/.work/.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import statistics
 import subprocess
@@ -70,10 +76,48 @@ def build(repo: Path, with_replies: bool) -> None:
     (repo / ".built").write_text("")
 
 
+AFTER_AT = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)  # after the last commit, before --now
+
+
+def after_copy(repo: Path) -> Path:
+    """A fresh copy of `repo` (caches included) for the "after" cases to commit to."""
+    copy = repo.parent / f"{repo.name}-after"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.rmtree(copy.parent / f"{copy.name}-site", ignore_errors=True)
+    shutil.copytree(repo, copy, symlinks=True)
+    return copy
+
+
+def commit_one(repo: Path, n: int, with_replies: bool) -> None:
+    """The n-th new file: a reply to a W47 check-in from a partner who had not answered it
+    (with replies), or a new check-in of a later week (without); one commit, dated before --now."""
+    ids = [f"member-{i:02d}" for i in range(10)]
+    to = ids[n % 10]
+    if with_replies:
+        author = ids[(n % 10 + 6 + (n // 10) % 4) % 10]  # the next five members answered already
+        outcomes = (repo / "checkins" / "2026" / f"2026-W47-{to}.md").read_text().count("status:")
+        path = f"replies/2026/2026-W47-{author}-to-{to}.md"
+        text = (f"---\nauthor: {author}\nto: {to}\nperiod: 2026-W47\nanswer: Keep going.\nverdicts:"
+                + ("".join("\n  - {verdict: confirmed, note: seen}" for _ in range(outcomes)) or " []")
+                + "\n---\nA late word on the runs.\n")
+    else:
+        author, week = to, f"2026-W{48 + n // 10}"
+        path = f"checkins/2026/{week}-{to}.md"
+        text = (repo / "checkins" / "2026" / f"2026-W47-{to}.md").read_text().replace("2026-W47", week)
+    (repo / path).write_text(text)
+    when = (AFTER_AT + dt.timedelta(minutes=n)).isoformat()
+    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "M",
+           "GIT_COMMITTER_NAME": "M", "GIT_AUTHOR_EMAIL": f"{author}@example.org",
+           "GIT_COMMITTER_EMAIL": f"{author}@example.org", "PATH": os.environ.get("PATH", "")}
+    subprocess.run(["git", "-C", str(repo), "add", path], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "--no-verify", "-m", path], check=True, env=env)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (at least 5)")
-    parser.add_argument("--caches", choices=["cold", "warm", "both"], default="both")
+    parser.add_argument("--caches", choices=["cold", "warm", "both"], default="both",
+                        help="warm includes the cases after one new commit; both is cold and warm")
     opts = parser.parse_args()
     compile_installed()
     now = ["--now", "2026-11-25T12:00:00+00:00"]
@@ -86,32 +130,46 @@ def main() -> None:
         replies = sum(1 for _ in (repo / "replies").rglob("*.md")) if with_replies else 0
         print(f"{label} replies: {commits} commits, {replies} replies")
     commands = [("check", ["check"]), ("streaks", ["streaks", "--json", *now]), ("digest", ["digest", *now])]
-    temperatures = ["cold", "warm"] if opts.caches == "both" else [opts.caches]
+    temperatures = {"cold": ["cold"], "warm": ["warm", "after"], "both": ["cold", "warm", "after"]}[opts.caches]
+    afters: dict[str, Path] = {}
+    if "after" in temperatures:
+        if opts.rounds * len(commands) > 40:
+            raise SystemExit("--caches warm commits one new file per command and round: at most 13 rounds")
+        afters = {label: after_copy(repo) for label, repo in repos.items()}
     cases: list[Case] = []
     for temperature in temperatures:
-        for name, args in commands:
-            for label, repo in repos.items():
+        for c, (name, args) in enumerate(commands):
+            for label, base in repos.items():
+                repo = afters[label] if temperature == "after" else base
                 site = repo.parent / f"{repo.name}-site"
 
-                def prepare(_round: int, repo: Path = repo, site: Path = site, cold: bool = temperature == "cold") -> None:
-                    if cold:  # warm keeps the caches and the site the previous round left
+                def prepare(r: int, repo: Path = repo, site: Path = site, temperature: str = temperature,
+                            c: int = c, with_replies: bool = label == "with") -> None:
+                    if temperature == "cold":  # warm keeps the caches and the site the previous round left
                         shutil.rmtree(repo / ".git" / "journal", ignore_errors=True)
                         shutil.rmtree(site, ignore_errors=True)
+                    elif temperature == "after":  # one new file since this command last ran here
+                        commit_one(repo, r * len(commands) + c, with_replies)
 
                 extra = ["--out", str(site)] if name == "digest" else []
                 cases.append(Case(f"{temperature} {name} {label} replies",
                                   [sys.executable, "-m", "journal", "-C", str(repo), *args, *extra],
                                   prepare=prepare, ok=(0, 1)))
+    warmed = [*repos.values(), *afters.values()]
     if "warm" in temperatures:  # the caches and sites the warm cases start from
-        for repo in repos.values():
-            subprocess.run([sys.executable, "-m", "journal", "-C", str(repo), "digest", *now,
-                            "--out", str(repo.parent / f"{repo.name}-site")], capture_output=True, check=False)
+        for repo in warmed:
+            for _name, args in commands:
+                extra = ["--out", str(repo.parent / f"{repo.name}-site")] if _name == "digest" else []
+                subprocess.run([sys.executable, "-m", "journal", "-C", str(repo), *args, *extra],
+                               capture_output=True, check=False)
     floor = run_rounds(cases, opts.rounds)
     report("replies: 10 members x 5 years, without and with 13,000 replies", cases, floor)
     print("ratio with / without replies, median over rounds (target <= 1.5):")
     for without, with_ in zip(cases[::2], cases[1::2], strict=True):
         ratio = statistics.median(w / o for w, o in zip(with_.times, without.times, strict=True))
         print(f"  {without.name.replace(' without replies', ''):<16} {ratio:5.2f}x   {'OK' if ratio <= 1.5 else 'OVER'}")
+    if "after" in temperatures:
+        print("after: one new reply (with) or check-in (without) committed before each timed command")
 
 
 if __name__ == "__main__":

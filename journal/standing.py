@@ -133,8 +133,9 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
         if entry is not None:
             checkins[(member, period)] = (build_model.checkin(entry), at)
     replies = {}
+    written = journal.replies
     for (author, to, period), (at, commit) in posted.items():
-        entry = journal.replies.get((period, to, author))
+        entry = written.get((period, to, author))
         if entry is not None:
             replies[(author, to, period)] = Posted(build_model.reply(entry), at, commit)
     return judge(build_model.contracts(journal), checkins, replies, now)

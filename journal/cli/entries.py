@@ -167,10 +167,9 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     Exit 0 when clean (warnings allowed), 1 when errors are found (or warnings with
     --strict), 2 on a usage error.
     """
-    from journal.core import layout
     from journal.core import problems as P
-    from journal.core.rules import check_entries
-    from journal.store.check_cache import CheckCache
+    from journal.core.rules import Kept, check_entries
+    from journal.store.check_cache import CheckCache, ReplyChecks
     from journal.store.git import cache_dir
     from journal.store.workspace import open_repository
     from journal.store.worktree import relative_to_root
@@ -191,11 +190,16 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
             raise JournalError(f"not a journal entry: {missing[0]}",
                                hint="entries are journal.yaml, contracts/*.md, goals/*.md, checkins/<YYYY>/*.md "
                                     "and replies/<YYYY>/*.md")
-    # Each entry's own judgment is kept by content like its parse; the rules across entries run every time.
-    known = CheckCache(cache_dir(repo) if repo is not None else None)
+    # Each entry's own judgment is kept by content like its parse; the rules across entries run
+    # every time, except for replies: their problems are kept a member/partner pair at a time,
+    # by every input the rules read for them (core/reply_groups.py).
+    folder = cache_dir(repo) if repo is not None else None
+    known, groups = CheckCache(folder), ReplyChecks(folder)
     result = check_entries(loaded.entries, loaded.parse_problems,
-                           [p for p in loaded.readable if layout.entry_kind(p) is not None], only, known=known)
+                           loaded.readable, only, known=known,  # every readable path is a journal file
+                           kept=Kept(groups, loaded.blobs, known.stamp))
     known.save(complete=only is None)
+    groups.save(complete=only is None)
     found = P.sort_problems(result.problems + [p for p in read_problems if only is None or p.path in only])
     click.echo(P.format_json(found) if fmt == "json" else P.format_text(found), nl=False)
     click.echo(P.summary(found, result.entries + len(read_problems)), err=True)

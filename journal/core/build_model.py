@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -73,11 +73,10 @@ def mappings(value: Any) -> list[dict[Any, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _enum(kind: Callable[[str], E], value: Any) -> E | None:
-    try:
-        return kind(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+def _enum(kind: type[E], value: Any) -> E | None:
+    # The table `kind(value)` looks in first (these enums have no `_missing_`), without the
+    # call and the exception for an unknown value: read for every verdict and outcome.
+    return kind._value2member_map_.get(value) if isinstance(value, str) else None  # type: ignore[attr-defined]
 
 
 def _duration(value: Any, default: dt.timedelta | None) -> dt.timedelta | None:

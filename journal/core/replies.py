@@ -26,6 +26,7 @@ import datetime as dt
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from journal.core import periods
 from journal.core.model import Checkin, Contract, Reply, Verdict
@@ -116,8 +117,13 @@ def _in_force(contract: Contract, member: str, period: str) -> bool:
             or contract.cadence.value != cadence or contract.effective is None:
         return False
     begins = periods.key_start(period, cadence)
-    first = periods.key_start(periods.date_key(contract.effective, cadence), cadence)
-    return first <= begins and (contract.until is None or begins <= contract.until)
+    return _first_start(contract.effective, cadence) <= begins and (contract.until is None or begins <= contract.until)
+
+
+@lru_cache(maxsize=1024)
+def _first_start(effective: dt.date, cadence: str) -> dt.date:
+    """The start of a contract's first period: asked once per check-in and contract."""
+    return periods.key_start(periods.date_key(effective, cadence), cadence)
 
 
 def judge(contracts: Mapping[str, Contract], checkins: Mapping[tuple[str, str], tuple[Checkin, dt.datetime]],

@@ -72,24 +72,21 @@ class Journal:
         self.goals: dict[str, Entry] = {}
         self.contracts: dict[str, Entry] = {}
         self.checkins: dict[str, list[tuple[str, Entry]]] = {}
-        # (period, partner answered, author) -> reply, for replies whose front matter names all three.
-        self.replies: dict[tuple[str, str, str], Entry] = {}
+        self._replies: dict[tuple[str, str, str], Entry] | None = None
         for path, entry in entries.items():
-            stem = path.rpartition("/")[2].removesuffix(".md")
-            if entry.kind == "goal":
-                self.goals[stem] = entry
-            elif entry.kind == "contract":
-                self.contracts[stem] = entry
-            elif entry.kind == "checkin":
+            kind = entry.kind
+            if kind == "reply":
+                continue  # indexed on first use (see `replies`); most entries are replies
+            if kind == "goal":
+                self.goals[path.rpartition("/")[2].removesuffix(".md")] = entry
+            elif kind == "contract":
+                self.contracts[path.rpartition("/")[2].removesuffix(".md")] = entry
+            elif kind == "checkin":
                 member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
                 # Only readable periods are indexed: every reader of `checkins` (streaks,
                 # outcomes, the digest) can then do period arithmetic on the keys.
                 if isinstance(member, str) and periods.cadence_of(period) is not None:
                     self.checkins.setdefault(member, []).append((period, entry))
-            elif entry.kind == "reply":
-                author, to, period = entry.data.get("author"), entry.data.get("to"), entry.data.get("period")
-                if layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
-                    self.replies[(period, to, author)] = entry
         self.goal_ids = set(self.goals) | set(goal_ids)
         # Their own problem is reported; a reference to one is not called a reference to
         # nothing on top of it.
@@ -100,6 +97,19 @@ class Journal:
         self._by_period: dict[tuple[str, str], Entry] | None = None
         self._parties: dict[str, set[str]] = {}
         self._shared: dict[tuple[str, str], bool] = {}
+
+    @property
+    def replies(self) -> dict[tuple[str, str, str], Entry]:
+        """(period, partner answered, author) -> reply, for replies whose front matter names all
+        three. Indexed on first use: `check` never asks, and a journal may hold 13,000 replies."""
+        if self._replies is None:
+            self._replies = {}
+            for entry in self.entries.values():
+                if entry.kind == "reply":
+                    author, to, period = entry.data.get("author"), entry.data.get("to"), entry.data.get("period")
+                    if layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
+                        self._replies[(period, to, author)] = entry
+        return self._replies
 
     def parties(self, contract: str) -> set[str]:
         """The contract's parties as written (a copy: callers may change it)."""
@@ -189,20 +199,45 @@ def local_rules(entry: Entry) -> Local:
             [(r.kind, r.value, r.keypath) for r in refs])
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What a whole check may take from a cache besides `known`: `groups` holds the problems
+    of replies judged a pair at a time, by the key core/reply_groups gives them (which needs
+    every file's blob id, in `blobs`, and the rules' code stamp)."""
+
+    groups: MutableMapping[str, list[Problem]] | None = None
+    blobs: Mapping[str, str] | None = None
+    stamp: str = ""
+
+
 def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], paths: Iterable[str],
                   only: Iterable[str] | None = None, goal_ids: Iterable[str] = (),
-                  known: MutableMapping[str, Local] | None = None) -> CheckResult:
+                  known: MutableMapping[str, Local] | None = None, kept: Kept | None = None) -> CheckResult:
     """The rules over parsed entries; `paths` are all journal files, `only` those to report on.
 
     `known` holds entries' own judgments by `local_key` (a cache): those found there are
     not judged again, and those judged here are added to it. The rules across entries run
-    every time, over the plain data."""
+    every time, over the plain data, except for replies found in `kept.groups` (a whole
+    check only): their problems are a function of the inputs the group's key names."""
     paths = set(paths)
     journal = Journal(entries, goal_ids, unreadable=paths - entries.keys())
     problems = list(read_problems)
     wanted = set(only) if only is not None else None
+    judged: set[str] = set()
+    if wanted is None and kept is not None and kept.groups is not None and kept.blobs is not None:
+        from journal.core.reply_groups import reply_groups
+
+        groups = reply_groups(entries, journal.checkins, [e.path for e in journal.contracts.values()],
+                              journal.unreadable, kept.blobs, kept.stamp)
+        for key, members in groups.items():
+            found = kept.groups.get(key)
+            if found is None:
+                # Judged whole (its own rules too): the group's result stands for every reply in it.
+                found = kept.groups[key] = [p for path in members for p in check_entry(entries[path], journal)]
+            problems.extend(found)
+            judged.update(members)
     for path, entry in entries.items():
-        if wanted is None or path in wanted:
+        if (wanted is None or path in wanted) and path not in judged:
             problems.extend(check_entry(entry, journal, known))
     if wanted is not None:
         problems = [p for p in problems if p.path in wanted]

@@ -29,16 +29,17 @@ def public_responses(responses: Responses, journal: Journal, original: Journal |
     `original` is the journal the responses were judged from: a record whose public entry
     is still that journal's entry (nothing private in it) is kept as it is, not read again."""
     done: dict[int, Posted | None] = {}
+    public_replies, original_replies = journal.replies, original.replies if original is not None else None
 
     def public(posted: Posted) -> Posted | None:
         if id(posted) in done:  # a reply is both in its thread and in its author's response
             return done[id(posted)]
         r = posted.reply
         key = (r.period or "", r.to or "", r.author or "")
-        entry = journal.replies.get(key)
+        entry = public_replies.get(key)
         if entry is None:
             found = None
-        elif original is not None and original.replies.get(key) is entry:
+        elif original_replies is not None and original_replies.get(key) is entry:
             found = posted
         else:
             found = dataclasses.replace(posted, reply=build_model.reply(entry))

@@ -261,7 +261,12 @@ def _ident(r: Rendering, item: dict[str, Any]) -> Any:
     """A check-in or goal of the overview as its key names it: by the hash of its inputs
     (with the keys it has and the thread put on it since), else by its content."""
     found = r.view.ids.get(id(item))
-    return item if found is None else [found, _keyset(tuple(sorted(item))), item.get("thread")]
+    if found is None:
+        return item
+    # A thread (its replies' text with it) is named by the hash of its content: hashed once
+    # here, although it shows on two pages (its member's and its period's).
+    thread = item.get("thread")
+    return [found, _keyset(tuple(sorted(item))), None if thread is None else _key("thread", thread)]
 
 
 @lru_cache(maxsize=64)

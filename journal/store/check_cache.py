@@ -17,11 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import journal.core as core_package
+from journal.core.problems import Problem
 from journal.core.rules import Local
+from journal.store import plain_cache
 from journal.store.atomic import write_replace
-from journal.store.local_state import code_stamp, read_json
+from journal.store.local_state import MAX_STATE_BYTES, code_stamp, read_json
 
 CACHE_FILE = "checks.json"
+GROUPS_FILE = "reply-checks.bin"
+_GROUPS_TAG = "journal-reply-checks 1"
 _FORMAT = "journal-checks"
 _SEVERITIES = ("error", "warning")
 _REF_KINDS = ("member", "goal", "contract")
@@ -108,3 +112,63 @@ def _local(item: Any) -> Local | None:
                 return None
         refs.append((r[0], r[1], tuple(r[2])))
     return problems, refs
+
+
+class ReplyChecks(MutableMapping[str, list[Problem]]):
+    """The problems of replies judged a pair at a time (core/reply_groups.py), by group key,
+    kept in `<gitdir>/journal/reply-checks.bin` (sealed marshal, store/plain_cache.py). The
+    key names every input of the judgment, the rules' code included; a file that is damaged
+    or of another format reads as empty, and a group of the wrong shape is judged afresh."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.file = folder / GROUPS_FILE if folder is not None else None
+        raw = plain_cache.load(self.file, _GROUPS_TAG, MAX_STATE_BYTES) if self.file is not None else None
+        self.raw: dict[str, Any] = raw if type(raw) is dict else {}
+        self.used: set[str] = set()
+        self.added = False
+
+    def __getitem__(self, key: str) -> list[Problem]:
+        found = _problems(self.raw.get(key))
+        if found is None:
+            raise KeyError(key)
+        self.used.add(key)
+        return found
+
+    def __setitem__(self, key: str, value: list[Problem]) -> None:
+        self.raw[key] = [(p.path, p.line, p.column, p.severity, p.code, p.message) for p in value]
+        self.used.add(key)
+        self.added = True
+
+    def __delitem__(self, key: str) -> None:
+        del self.raw[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def save(self, complete: bool) -> None:
+        """Write what was judged anew; after a `complete` check, forget the groups it did not see."""
+        stale = complete and len(self.used) != len(self.raw)
+        if self.file is None or not (self.added or stale):
+            return
+        items = {k: self.raw[k] for k in self.used} if complete else self.raw
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_replace(self.file, plain_cache.dump(_GROUPS_TAG, items))
+        except OSError:
+            pass  # a read-only repository still checks, just without this shortcut
+
+
+def _problems(item: Any) -> list[Problem] | None:
+    """A kept group's problems, or None for anything not of their shape."""
+    if type(item) is not list:
+        return None
+    found = []
+    for p in item:
+        if not (type(p) is tuple and len(p) == 6 and type(p[0]) is str and type(p[1]) is int
+                and type(p[2]) is int and p[3] in _SEVERITIES and type(p[4]) is str and type(p[5]) is str):
+            return None
+        found.append(Problem(*p))
+    return found

@@ -46,6 +46,7 @@ class Loaded:
     read_problems: list[Problem]
     parse_problems: list[Problem]
     readable: list[str]  # journal files whose bytes were read, or are known unchanged
+    blobs: dict[str, str] | None = None  # path -> blob id of every readable file; None without caches
 
 
 def load_worktree(root: Path, folder: Path | None) -> Loaded:
@@ -93,7 +94,8 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
             remembered[path] = [*signatures[path], blob]
     if remembered != known:
         _save(folder / CACHE_FILE, root, remembered)
-    return Loaded(entries, read_problems, parse_problems, [p for p in wanted if p in unchanged or p in files])
+    return Loaded(entries, read_problems, parse_problems, [p for p in wanted if p in unchanged or p in files],
+                  {**unchanged, **blobs})
 
 
 def _read_items(files: dict[str, bytes], blobs: dict[str, str] | None = None) -> list[tuple[str, str, Any]]:

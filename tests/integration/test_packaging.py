@@ -49,7 +49,7 @@ def test_wheel_metadata_names_the_distribution_and_the_journal_command(installed
         metadata = email.message_from_bytes(archive.read(info))
         entry_points = archive.read(info.replace("METADATA", "entry_points.txt")).decode()
     assert metadata["Name"] == DISTRIBUTION
-    assert "journal = journal.cli:main" in entry_points
+    assert "journal = journal.__main__:entry" in entry_points
     assert tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["name"] == DISTRIBUTION
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     assert f"pipx install {DISTRIBUTION}" in readme or f"pip install {DISTRIBUTION}" in readme

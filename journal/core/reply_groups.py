@@ -1,0 +1,69 @@
+"""Replies judged a member/partner pair at a time, keyed by everything their judgment reads.
+
+A reply's problems (its own, and those against the rest of the journal: the roster, the
+contracts the two share, the check-in it answers) are a function of the reply file (path
+and content), the journal's roster (journal.yaml), its contracts, the check-ins of the
+member it answers, the journal files that could not be read, and the rules themselves.
+Nothing else in a journal reads a reply when judging. So the replies of one author to one
+partner are judged together, and what was found is kept under a hash of exactly those
+inputs, named by blob id (a content hash): a warm `journal check` judges no reply whose
+pair and surroundings are unchanged, and a new reply re-judges only its own pair.
+
+A committed file reaches a group's key only through the inputs the rules read for that
+group, so no file can change another entry's judgment through the kept result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+
+from journal.core import layout
+from journal.core.entries import Entry
+
+#: A pair whose front matter does not name both members as text: judged with no check-ins.
+_UNNAMED = ""
+
+
+def reply_groups(entries: Mapping[str, Entry], checkins: Mapping[str, list[tuple[str, Entry]]],
+                 contracts: Iterable[str], unreadable: Iterable[str], blobs: Mapping[str, str],
+                 stamp: str) -> dict[str, list[str]]:
+    """Key -> the paths of the replies judged under it: one group per (author, partner) as
+    their front matter names them. `checkins` are the journal's by member (core.rules.Journal's
+    index), `contracts` the contracts' paths, `unreadable` the journal files that could not be
+    read, `blobs` maps journal paths to blob ids and `stamp` names the rules' code. Empty when
+    a file the key needs has no blob id (judge as usual then)."""
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for path, entry in entries.items():
+        if entry.kind != "reply":
+            continue
+        author, to = entry.data.get("author"), entry.data.get("to")
+        if type(author) is not str or type(to) is not str:
+            author = to = _UNNAMED
+        found = pairs.get((author, to))
+        if found is None:
+            found = pairs[(author, to)] = []
+        found.append(path)
+    if not pairs:
+        return {}
+    try:
+        # The roster, every contract (parties, referees) and the unreadable files: read by every reply.
+        shared = [stamp, "config", blobs[layout.CONFIG] if layout.CONFIG in entries else "-"]
+        for path in sorted(contracts):
+            shared += [path, blobs[path]]
+        shared += ["unreadable", *sorted(unreadable)]
+        common = "\0".join(shared)
+        groups: dict[str, list[str]] = {}
+        seen: dict[str, str] = {}  # member -> the hash of their check-ins
+        for (author, to), paths in pairs.items():
+            filed = seen.get(to)
+            if filed is None:
+                # In the order the journal indexes them: the first file that claims a period is the check-in.
+                named = [] if to == _UNNAMED else checkins.get(to, [])
+                filed = seen[to] = "\0".join(f"{e.path}\0{blobs[e.path]}" for _, e in named)
+            text = "\n".join((common, author, to, filed, *(f"{p}\0{blobs[p]}" for p in paths)))
+            key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            groups[key] = paths
+        return groups
+    except KeyError:
+        return {}
