@@ -276,3 +276,33 @@ def test_a_tz_database_update_is_not_hidden_by_the_caches(journal: Path, tmp_pat
     cold = journal_cli(fresh_clone(journal, tmp_path, 99), "streaks", "--json", "--now", when)
     assert warm == cold
     assert "+09:00" in cold  # the new rules are what both show
+
+
+@pytest.mark.parametrize("damage", ["cut", "flip", "version", "shape", "gone blob"])
+def test_a_damaged_record_of_committed_outputs_is_ignored_and_rebuilt(journal: Path, tmp_path: Path, run,
+                                                                      damage: str) -> None:
+    from journal.store import output_cache
+
+    for files, when, who in SERIES[:4]:
+        commit(journal, files, at(when, who))
+    when = "2026-09-21T12:00:00+00:00"
+    expected_files, _ = from_scratch(journal, tmp_path, run, when, 0)
+    assert run("-C", journal, "digest", "--markdown-only", "--now", when).code == 0
+    record = journal / STATE / output_cache.CACHE_FILE
+    tag, items = _sealed(record)
+    assert "digest/charts/heatmap-alice.svg" in items
+    data = record.read_bytes()
+    record.write_bytes({
+        "cut": data[: len(data) // 2],
+        "flip": data[:-3] + bytes([data[-3] ^ 0x55]) + data[-2:],
+        "version": plain_cache.dump(tag.replace(" 2", " 1"), items),
+        "shape": plain_cache.dump(tag, {path: list(item) for path, item in items.items()}),
+        "gone blob": plain_cache.dump(tag, {path: (key, "0" * len(blob)) for path, (key, blob) in items.items()}),
+    }[damage])
+    for path in (journal / "digest").rglob("*"):
+        if path.is_file():
+            path.unlink()
+    assert run("-C", journal, "digest", "--markdown-only", "--now", when).code == 0
+    assert {str(p.relative_to(journal).as_posix()): p.read_text(encoding="utf-8")
+            for p in sorted((journal / "digest").rglob("*")) if p.is_file()} == expected_files
+    assert _sealed(record) == (tag, items)  # rendered again and recorded as before
