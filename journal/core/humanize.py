@@ -37,8 +37,14 @@ def human_time(iso: str | None) -> str:
     """'2026-11-22T10:00:00+01:00' -> 'Sun 22 Nov 2026 10:00' (locale-independent)."""
     if not iso:
         return ""
-    moment = dt.datetime.fromisoformat(iso)
-    return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
+    return human_clock(dt.datetime.fromisoformat(iso))
+
+
+def human_clock(moment: dt.datetime) -> str:
+    """A datetime's own wall clock worded as human_time words it: for a caller that holds the
+    datetime already (the digest words thousands of periods)."""
+    return (f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year} "
+            f"{moment.hour:02d}:{moment.minute:02d}")
 
 
 def human_moment(iso: str) -> str:

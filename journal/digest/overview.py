@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.core import agenda, build_model, layout, periods
-from journal.core.humanize import countdown, human_time, period_title, span
+from journal.core.humanize import countdown, human_clock, human_time, period_title, span
 from journal.core.model import Cadence, Checkin, Contract, Goal
 from journal.core.recalibration import (
     LOW_COMPLETION,
@@ -25,7 +25,7 @@ from journal.core.recalibration import (
     repeated_misses,
 )
 from journal.core.schema import DEFAULTS, parse_date
-from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, member_state
+from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, period_state
 from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
 from journal.digest import progress
 from journal.digest.markdown import section_key, split_sections
@@ -200,9 +200,8 @@ def _member(ctx: _Context, r: MemberReport, own: list[dict[str, Any]],
         **figures(r),
         "currency": stakes.currency if stakes else None,
         "counts": dict(sorted(r.counts.items())),
-        "state": _state(r, standing.now, tz),
-        "periods": [{"period": p.period, "status": p.status, "at": _local(p.at, tz) if p.at else None,
-                     "flags": list(p.flags), "label": _cell_label(p, tz)} for p in r.periods],
+        "state": _state(r, standing.now, tz, now_period),
+        "periods": _cells(r, tz),
         "latest": latest["period"] if latest else None,
         "commitments": latest["commitments"] if latest else [],
         "ask": latest["ask"] if latest else None,
@@ -221,8 +220,11 @@ def _recent(own: list[dict[str, Any]], current: str | None) -> list[dict[str, An
     return [c for c in own if c["period"] >= floor and len(c["period"]) == len(current)]
 
 
-def _state(r: MemberReport, now: dt.datetime, tz: Any) -> dict[str, Any]:
-    p, state = member_state(r, now)
+def _state(r: MemberReport, now: dt.datetime, tz: Any, current: Any = None) -> dict[str, Any]:
+    """The member's state as of `now`; `current` is their current period (states.current_period)
+    when the caller has found it already: it scans years of periods."""
+    p = current if current is not None else current_period(r, now)
+    state = period_state(p, now)
     if p is None:
         return {"state": state.value, "period": None, "text": STATE_LABEL[state]}
     out: dict[str, Any] = {"period": p.period, "state": state.value}
@@ -243,11 +245,23 @@ def _state(r: MemberReport, now: dt.datetime, tz: Any) -> dict[str, Any]:
     return out
 
 
-def _cell_label(p: Any, tz: Any) -> str:
+def _cells(r: MemberReport, tz: Any) -> list[dict[str, Any]]:
+    """The member's periods as the heatmap draws them; each commit time is converted to the
+    member's zone once, for both its text and its label (years of periods per member)."""
+    cells = []
+    for p in r.periods:
+        local = p.at.astimezone(tz) if p.at is not None else None
+        cells.append({"period": p.period, "status": p.status,
+                      "at": local.isoformat(timespec="minutes") if local is not None else None,
+                      "flags": list(p.flags), "label": _cell_label(p, local)})
+    return cells
+
+
+def _cell_label(p: Any, local: dt.datetime | None) -> str:
     words = STATUS_LABEL.get(p.status, p.status) + (" (does not count)" if p.status == EARLY else "")
     text = f"{p.period}: {words}"
-    if p.at is not None:
-        text += f", committed {human_time(_local(p.at, tz))}"
+    if local is not None:
+        text += f", committed {human_clock(local)}"
     if p.flags:
         text += f" [{', '.join(p.flags)}]"
     return text

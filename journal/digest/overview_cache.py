@@ -3,29 +3,31 @@
 Building the overview turns every check-in of the journal into the digest's data and draws
 every goal's life period by period; a new check-in changes one member's check-ins and the
 goals they name. Each piece is stored in its own file, `<git dir>/journal/overview/<hash of
-its name>.json`, with the hash of exactly what it is made from (the member's check-in
+its name>.bin`, with the hash of exactly what it is made from (the member's check-in
 entries, how each of their periods was judged, their zone and local date, what the digest
 keeps private, which goals are shown, this code) and read back while that hash is the same.
-The file holds a header line (format, key, and the hash of the value's bytes) and the value;
-anything else, a value cut short or changed included, is computed again and replaced.
+The file is sealed plain data (store/plain_cache.py, as every cache of computed results):
+the key and the value. Anything else, a file cut short, changed or of another version
+included, is computed again and replaced.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from journal.core import build_model, humanize, model, periods, recalibration, states
 from journal.digest import markdown, progress
+from journal.store import plain_cache
 from journal.store.atomic import write_replace
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 FOLDER = "overview"
 _FORMAT = "journal-overview-piece"
-_VERSION = 1
+_VERSION = 2  # 2: sealed marshal instead of JSON
+_TAG = f"{_FORMAT} {_VERSION}"
 # What turns the inputs into a piece: a change to any of it (an upgrade) computes them again.
 _CODE = (build_model, humanize, model, periods, recalibration, states, markdown, progress)
 
@@ -62,35 +64,23 @@ class OverviewCache:
 
     def piece(self, name: str, key: str, make: Callable[[], T]) -> T:
         """The piece `name` made from inputs hashing to `key`: read back, or made and kept.
-        Only JSON's own types survive the round trip, so `make` must return nothing else."""
-        file = self.folder / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.json" if self.folder else None
+        `make` must return plain data only (dicts, lists, text, numbers, None): what marshal
+        carries back unchanged, so a piece read back is the very value that was made."""
+        file = self.folder / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.bin" if self.folder else None
         if file is not None:
-            found = _load(file, key)
-            if found is not None:
-                return found[0]  # type: ignore[no-any-return]
+            found = plain_cache.load(file, _TAG, MAX_STATE_BYTES)
+            if type(found) is tuple and len(found) == 2 and found[0] == key:
+                return found[1]  # type: ignore[no-any-return]
         value = make()
         self.computed.append(name)
         if file is not None:
-            body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-            header = json.dumps({"format": _FORMAT, "version": _VERSION, "key": key,
-                                 "sha256": hashlib.sha256(body).hexdigest()}).encode()
             try:
-                write_replace(file, header + b"\n" + body)
+                data = plain_cache.dump(_TAG, (key, value))
+            except ValueError:
+                return value  # not plain data: made again next time
+            try:
+                write_replace(file, data)
+                file.with_suffix(".json").unlink(missing_ok=True)  # what version 1 wrote
             except OSError:
                 pass  # a read-only git folder: made again next time
         return value
-
-
-def _load(file: Path, key: str) -> tuple[Any] | None:
-    """(value,) when `file` is exactly what `piece` writes for `key`, else None."""
-    try:
-        if file.stat().st_size > MAX_STATE_BYTES:
-            return None
-        header, _, body = file.read_bytes().partition(b"\n")
-        raw = json.loads(header)
-        if (not isinstance(raw, dict) or raw.get("format") != _FORMAT or raw.get("version") != _VERSION
-                or raw.get("key") != key or raw.get("sha256") != hashlib.sha256(body).hexdigest()):
-            return None
-        return (json.loads(body),)
-    except (OSError, ValueError, RecursionError):
-        return None

@@ -82,30 +82,56 @@ def stage_digest(repo: pygit2.Repository, index: pygit2.Index | None = None) -> 
     now = committed.commit_time()
     email = os.environ.get("GIT_COMMITTER_EMAIL") or user_email(Path(repo.workdir), repo) or ""
     checkins, replies = set(), set()
-    for rel, status in staged_changes(repo, index).items():
+    changes = staged_changes(repo, index, journal_only=False)
+    for rel, status in changes.items():
         kind = layout.entry_kind(rel) if status != "D" else None
         if kind == "checkin" and (name := layout.parse_checkin_name(rel)) is not None:
             checkins.add((name.member, name.period))
         elif kind == "reply" and (answer := layout.parse_reply_name(rel)) is not None:
             replies.add((answer.author, answer.to, answer.period))
     pending = Staged(now, email, frozenset(checkins), frozenset(replies))
-    result = committed.regenerate(Workspace.of_repository(repo), now, source="index", pending=pending)
+    result = committed.regenerate(Workspace.of_repository(repo, index), now, source="index", pending=pending)
     staged = []
     for rel, data in result.files.items():
         if rel not in index or index[rel].id != pygit2.hash(data):
             index.add(pygit2.IndexEntry(rel, repo.create_blob(data), pygit2.enums.FileMode.BLOB))
             staged.append(rel)
     prefix = f"{result.folder}/"
-    for entry in list(index):
-        if (entry.path.startswith(prefix) and entry.path not in result.files
-                and committed.is_generated(entry.path[len(prefix):])):
-            index.remove(entry.path)
-            staged.append(entry.path)
+    for path in _staged_under(repo, index, changes, result.folder):
+        if path not in result.files and committed.is_generated(path[len(prefix):]):
+            index.remove(path)
+            staged.append(path)
     if staged:
         index.write()
         if not _is_real_index(repo):
             _mark_for_post_commit(repo)
     return staged
+
+
+def _staged_under(repo: pygit2.Repository, index: pygit2.Index, changes: dict[str, str], folder: str) -> list[str]:
+    """The paths the index holds under `folder`, from HEAD's tree and the index's changes
+    against it (`changes`), so the index of thousands of entries is not walked in Python."""
+    import pygit2
+
+    from journal.store.git import head_tree
+
+    tree = head_tree(repo)
+    if tree is None or index.conflicts is not None:
+        return [e.path for e in index if e.path.startswith(f"{folder}/")]
+    candidates = {p for p, status in changes.items() if status != "D" and p.startswith(f"{folder}/")}
+    try:
+        top = tree[folder]
+    except KeyError:
+        top = None
+    pending = [(top, folder)] if isinstance(top, pygit2.Tree) else []
+    while pending:
+        sub, prefix = pending.pop()
+        for item in sub:
+            if isinstance(item, pygit2.Tree):
+                pending.append((item, f"{prefix}/{item.name}"))
+            else:
+                candidates.add(f"{prefix}/{item.name}")
+    return sorted(p for p in candidates if p in index)
 
 
 def _turned_off(data: object) -> bool:

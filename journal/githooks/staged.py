@@ -33,13 +33,14 @@ def _names(tree: pygit2.Tree, folder: str) -> list[str]:
     return [f"{folder}/{item.name}" for item in sub if item.type != _TREE]
 
 
-def staged_changes(repo: pygit2.Repository, index: pygit2.Index) -> dict[str, str]:
-    """Journal path -> A/M/D for what the commit being made changes against HEAD."""
+def staged_changes(repo: pygit2.Repository, index: pygit2.Index, journal_only: bool = True) -> dict[str, str]:
+    """Journal path (any path, without `journal_only`) -> A/M/D for what the commit being
+    made changes against HEAD."""
     if repo.head_is_unborn:
-        return {e.path: "A" for e in index if layout.entry_kind(e.path) is not None}
+        return {e.path: "A" for e in index if not journal_only or layout.entry_kind(e.path) is not None}
     tree = repo.head.peel(pygit2.Commit).tree
     return {d.new_file.path: d.status_char() for d in index.diff_to_tree(tree).deltas
-            if layout.entry_kind(d.new_file.path) is not None}
+            if not journal_only or layout.entry_kind(d.new_file.path) is not None}
 
 
 def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> CheckResult:

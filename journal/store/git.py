@@ -102,11 +102,62 @@ def staged_index(repo: pygit2.Repository) -> pygit2.Index:
     return index
 
 
-def index_blobs(repo: pygit2.Repository) -> Iterator[tuple[str, pygit2.Oid]]:
-    """(path, blob id) of every journal file staged in the index."""
-    for item in staged_index(repo):
-        if layout.entry_kind(item.path) is not None and item.mode != pygit2.enums.FileMode.LINK:
-            yield item.path, item.id
+def index_blobs(repo: pygit2.Repository, index: pygit2.Index | None = None) -> list[tuple[str, str]]:
+    """(path, blob id) of every journal file staged in `index` (by default the staged index),
+    in the index's order (by path).
+
+    A commit stages a few files of thousands, and walking the index in Python costs a
+    hundred milliseconds: HEAD's journal files come from the listing kept by its tree's id
+    (head_listing), and libgit2 names what the index changes against that tree. An index
+    with conflicts, or one on an unborn branch, is walked entry by entry."""
+    index = staged_index(repo) if index is None else index
+    tree = head_tree(repo)
+    if tree is None or index.conflicts is not None:
+        return [(item.path, str(item.id)) for item in index if _is_entry(item.path, item.mode)]
+    found = dict(head_listing(repo, tree))
+    for delta in index.diff_to_tree(tree).deltas:
+        old, new = delta.old_file, delta.new_file
+        found.pop(old.path, None)
+        if delta.status != pygit2.enums.DeltaStatus.DELETED and _is_entry(new.path, new.mode):
+            found[new.path] = str(new.id)
+    return sorted(found.items())
+
+
+def _is_entry(path: str, mode: int) -> bool:
+    # What a staged journal file is: a journal path, not a symlink (the checker refuses those).
+    return mode != pygit2.enums.FileMode.LINK and layout.entry_kind(path) is not None
+
+
+LISTING_FILE = "head-listing.bin"
+_LISTING_TAG = "journal-tree-listing 1"
+
+
+def head_listing(repo: pygit2.Repository, tree: pygit2.Tree) -> dict[str, str]:
+    """path -> blob id of every journal file of the commit tree `tree` as index_blobs counts
+    them (symlinks left out), kept in `<git dir>/journal/head-listing.bin` by the tree's id:
+    the tree is walked in Python only when HEAD moved, and then once."""
+    file = cache_dir(repo) / LISTING_FILE
+    tree_id = str(tree.id)
+    raw = plain_cache.load(file, _LISTING_TAG, MAX_STATE_BYTES)
+    if (type(raw) is tuple and len(raw) == 2 and raw[0] == tree_id and type(raw[1]) is dict
+            and all(type(k) is str and type(v) is str and len(v) == len(tree_id) for k, v in raw[1].items())):
+        return raw[1]
+    listing = {}
+    if layout.CONFIG in tree:
+        item = tree[layout.CONFIG]
+        if item.type != pygit2.enums.ObjectType.TREE and _is_entry(layout.CONFIG, item.filemode):
+            listing[layout.CONFIG] = str(item.id)
+    for top in _TOPS:
+        if top in tree and tree[top].type == pygit2.enums.ObjectType.TREE:
+            listing.update((path, str(oid)) for path, oid in _walk(tree[top], top))
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        from journal.store.atomic import write_replace
+
+        write_replace(file, plain_cache.dump(_LISTING_TAG, (tree_id, listing)))
+    except OSError:
+        pass  # a read-only repository walks the tree again next time
+    return listing
 
 
 FIRST_COMMIT_FILE = "first-commit.json"
@@ -268,10 +319,10 @@ def _valid_item(v: Any) -> bool:
     return type(v) is list and len(v) == 5 and tuple(map(type, v)) == _ITEM_TYPES
 
 
-def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid]],
+def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid | str]],
                use_cache: bool = True, complete: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
     """Parse journal blobs from the object store, reusing cached parses."""
-    def reader(path: str, oid: pygit2.Oid) -> Callable[[], bytes]:
+    def reader(path: str, oid: pygit2.Oid | str) -> Callable[[], bytes]:
         def read() -> bytes:
             try:
                 return bytes(repo[oid].read_raw())

@@ -5,24 +5,28 @@ into its bytes (see digest.writers). This machine records, under `<git dir>/jour
 key each committed-digest file was last rendered from and the id of the blob its bytes were
 stored as in the repository's object database; a later regeneration whose key is the same
 reads the blob instead of rendering again. The record is small (path, key, blob id per
-file), validated on load and ignored when it is not exactly what this module writes; a
-blob that is gone (after `git gc`) is simply rendered again.
+file), sealed plain data (store/plain_cache.py, as every cache of computed results),
+validated on load and ignored when it is not exactly what this module writes; a blob that
+is gone (after `git gc`) is simply rendered again.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pygit2
 
+from journal.store import plain_cache
 from journal.store.atomic import write_replace
-from journal.store.local_state import read_json
+from journal.store.local_state import MAX_STATE_BYTES
 
-CACHE_FILE = "committed-outputs.json"
+CACHE_FILE = "committed-outputs.bin"
+_OLD_FILE = "committed-outputs.json"  # what version 1 wrote: removed when the new file is written
 _FORMAT = "journal-committed-outputs"
-_VERSION = 1
+_VERSION = 2  # 2: sealed marshal instead of JSON
+_TAG = f"{_FORMAT} {_VERSION}"
+_BLOB = pygit2.enums.ObjectType.BLOB
 
 
 class OutputCache:
@@ -35,13 +39,11 @@ class OutputCache:
         self.dirty = False
 
     def _load(self) -> dict[str, tuple[str, str]]:
-        raw = read_json(self.file)  # None for anything this machine cannot use: rendered again
-        if not isinstance(raw, dict) or raw.get("format") != _FORMAT or raw.get("version") != _VERSION:
+        # None for anything this machine cannot use: everything is rendered again.
+        outputs = plain_cache.load(self.file, _TAG, MAX_STATE_BYTES)
+        if type(outputs) is not dict or not all(_valid(k, v) for k, v in outputs.items()):
             return {}
-        outputs = raw.get("outputs")
-        if not isinstance(outputs, dict) or not all(_valid(k, v) for k, v in outputs.items()):
-            return {}
-        return {path: (item[0], item[1]) for path, item in outputs.items()}
+        return outputs
 
     def get(self, path: str, key: str) -> bytes | None:
         """The bytes last rendered for `path` from inputs with this `key`, or None."""
@@ -49,12 +51,11 @@ class OutputCache:
         if found is None or found[0] != key:
             return None
         try:
-            blob = self.repo[found[1]]
-        except (KeyError, ValueError):
+            # Straight from the object database: no Blob object, one copy of the bytes.
+            kind, data = self.repo.odb.read(found[1])
+        except (KeyError, ValueError, pygit2.GitError):
             return None
-        if not isinstance(blob, pygit2.Blob):
-            return None
-        return bytes(blob.data)
+        return data if kind == _BLOB else None
 
     def put(self, path: str, key: str, data: bytes) -> None:
         """Remember that `data` was rendered for `path` from inputs with this `key`."""
@@ -73,16 +74,15 @@ class OutputCache:
             return
         for path in stale:
             del self.items[path]
-        data = {"format": _FORMAT, "version": _VERSION,
-                "outputs": {path: list(item) for path, item in sorted(self.items.items())}}
         try:
-            write_replace(self.file, json.dumps(data, separators=(",", ":")))
+            write_replace(self.file, plain_cache.dump(_TAG, dict(sorted(self.items.items()))))
+            (self.file.parent / _OLD_FILE).unlink(missing_ok=True)
         except OSError:
             pass  # a read-only repository still regenerates, just without reuse
         self.dirty = False
 
 
 def _valid(path: Any, item: Any) -> bool:
-    return (isinstance(path, str) and isinstance(item, list) and len(item) == 2
-            and all(isinstance(v, str) for v in item) and len(item[1]) in (40, 64)
+    return (type(path) is str and type(item) is tuple and len(item) == 2
+            and type(item[0]) is str and type(item[1]) is str and len(item[1]) in (40, 64)
             and all(c in "0123456789abcdef" for c in item[1]))

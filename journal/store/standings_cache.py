@@ -2,7 +2,7 @@
 
 `compute_member` is the costliest part of every standing (years of periods per member),
 yet one new check-in changes one member's inputs. Each member's report is stored in its own
-file, `<git dir>/journal/standings/<hash of the member id>.json`, with the hash of exactly
+file, `<git dir>/journal/standings/<hash of the member id>.bin`, with the hash of exactly
 what `compute_member` reads for that member (their contracts and the committed versions of
 every contract, their filings, zones, the text of their check-ins and the referee's disputes
 that make their outcomes, the shallow cut, this code) and the window of
@@ -10,13 +10,17 @@ that make their outcomes, the shallow cut, this code) and the window of
 the same and whose `now` falls in the window reads the report back; anything else, a file
 that is not exactly what this module writes included, is computed again and the file
 replaced. Only the members whose report was computed are written.
+
+The file is sealed plain data (store/plain_cache.py, as every cache of computed results).
+A report holds thousands of times: each is kept as its datetime's own 10-byte state (what
+pickle stores for a datetime, fold included) and the index of its zone in a small table,
+so reading one back is one constructor call, not a conversion from POSIX seconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,13 +29,16 @@ from zoneinfo import ZoneInfo
 from journal.core import build_model, entries, periods, recalibration, report_window, streaks
 from journal.core.report_window import report_window as window_of
 from journal.core.streaks import ContractTerms, Filing, MemberReport, Outcomes, PeriodStatus, TermsInForce
-from journal.store import zone_rules
+from journal.store import plain_cache, zone_rules
 from journal.store.atomic import write_replace
-from journal.store.local_state import code_stamp, read_json
+from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 FOLDER = "standings"
 _FORMAT = "journal-member-report"
-_VERSION = 3  # 2: contracts listed once; 3: keyed by the check-ins outcomes come from
+# 2: contracts listed once; 3: keyed by the check-ins outcomes come from; 4: sealed marshal,
+# times as datetime states
+_VERSION = 4
+_TAG = f"{_FORMAT} {_VERSION}"
 # The code whose result is stored (and that reads outcomes from check-in text): a change to
 # any of it (an upgrade) computes every report again.
 _CODE = (streaks, periods, recalibration, report_window, build_model, entries)
@@ -66,7 +73,7 @@ class StandingsCache:
         rules = zone_rules.fingerprint([str(tz.key), *(str(z.key) for _, z in zones)])
         key = hashlib.sha256(self.shared + repr((member, tz.key, rules, tuple(contracts), sorted(filings.items()),
                                                  basis, tuple(zones))).encode()).hexdigest()
-        file = self.folder / f"{hashlib.sha256(member.encode()).hexdigest()[:32]}.json" if self.folder else None
+        file = self.folder / f"{hashlib.sha256(member.encode()).hexdigest()[:32]}.bin" if self.folder else None
         now_utc = streaks._utc(now)
         if file is not None:
             found = _load(file, key, now_utc)
@@ -80,57 +87,93 @@ class StandingsCache:
         window = window_of(member, tz, contracts, filings, now, report, zones=zones, terms=terms)
         encoded = _encode_report(report)
         if file is not None and window is not None and encoded is not None:
-            record = {"format": _FORMAT, "version": _VERSION, "key": key,
-                      "start": window[0].isoformat(), "end": window[1].isoformat(), "report": encoded}
+            record = (key, window[0].isoformat(), window[1].isoformat(), encoded)
             try:
-                write_replace(file, json.dumps(record, separators=(",", ":")))
+                write_replace(file, plain_cache.dump(_TAG, record))
+                file.with_suffix(".json").unlink(missing_ok=True)  # what versions 1 to 3 wrote
             except OSError:
                 pass  # a read-only git folder: computed again next time
         return report
 
 
 def _load(file: Path, key: str, now: dt.datetime) -> MemberReport | None:
-    raw = read_json(file)
-    if (not isinstance(raw, dict) or raw.get("format") != _FORMAT or raw.get("version") != _VERSION
-            or raw.get("key") != key):
+    raw = plain_cache.load(file, _TAG, MAX_STATE_BYTES)
+    if type(raw) is not tuple or len(raw) != 4 or raw[0] != key:
         return None
     try:
-        start, end = dt.datetime.fromisoformat(raw["start"]), dt.datetime.fromisoformat(raw["end"])
+        start, end = dt.datetime.fromisoformat(raw[1]), dt.datetime.fromisoformat(raw[2])
         if start.tzinfo is None or end.tzinfo is None or not start <= now < end:
             return None
-        return _decode_report(raw["report"])
+        return _decode_report(raw[3])
     except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError, OSError):
         return None  # not what this module writes: computed again and replaced
 
 
-# --- the report as JSON: every datetime with its zone, so it reads back the very same ----------
+# --- the report as plain data: every datetime with its zone, so it reads back the very same ----
 
 
-def _encode_moment(moment: dt.datetime | None) -> list[Any] | None:
-    """[POSIX seconds, zone name] or [POSIX seconds, offset in seconds] (a commit's own offset)."""
-    if moment is None:
+def _encode_report(r: MemberReport) -> tuple[Any, ...] | None:
+    # The contracts a period was judged under repeat from period to period: listed once; so
+    # do the zones of its times.
+    table: dict[tuple[tuple[str, tuple[str, ...]], ...], int] = {}
+    zones: dict[str | int, int] = {}
+
+    def moment(value: dt.datetime | None) -> tuple[bytes, int] | tuple[None, int]:
+        if value is None:
+            return None, -1
+        zone, offset = value.tzinfo, value.utcoffset()
+        if offset is None or offset.microseconds:
+            raise ValueError("not a whole second")
+        if isinstance(zone, ZoneInfo):
+            if zone.key is None:
+                raise ValueError("a zone without a name")
+            name: str | int = zone.key
+        elif zone == dt.timezone(offset):
+            name = int(offset.total_seconds())
+        else:
+            raise ValueError("a named fixed offset")
+        # The pickle state: year to microsecond and fold in 10 bytes, read back by the constructor.
+        state = value.__reduce_ex__(4)[1][0]
+        if type(state) is not bytes or len(state) != 10:
+            raise ValueError("a datetime of another kind")
+        return state, zones.setdefault(name, len(zones))
+
+    try:
+        periods_ = tuple((p.period, p.status, p.commit, *moment(p.at), tuple(p.flags), *moment(p.start),
+                          *moment(p.due), *moment(p.closes), table.setdefault(p.contracts, len(table)))
+                         for p in r.periods)
+    except ValueError:
         return None
-    zone, offset = moment.tzinfo, moment.utcoffset()
-    if moment.microsecond or offset is None or offset.microseconds:
-        raise ValueError("not a whole second")
-    if isinstance(zone, ZoneInfo):
-        if zone.key is None:
-            raise ValueError("a zone without a name")
-        return [int(moment.timestamp()), zone.key]
-    if zone != dt.timezone(offset):
-        raise ValueError("a named fixed offset")
-    return [int(moment.timestamp()), int(offset.total_seconds())]
+    return (r.member, tuple(zones), periods_, tuple(table), r.current, r.longest, r.score, r.on_time_rate,
+            r.completion, r.owed, dict(r.counts), tuple(r.flags))
 
 
-def _decode_moment(raw: Any) -> dt.datetime | None:
-    if raw is None:
-        return None
-    seconds, zone = raw
-    if type(seconds) is not int:
-        raise TypeError("not whole seconds")
-    if type(zone) is str:
-        return dt.datetime.fromtimestamp(seconds, _ZONES.get(zone) or _zone(zone))
-    return dt.datetime.fromtimestamp(seconds, _OFFSETS.get(zone) or _offset(_int(zone)))
+def _decode_report(raw: tuple[Any, ...]) -> MemberReport:
+    (member, zone_names, raw_periods, table, current, longest, score, on_time_rate, completion, owed, counts,
+     flags) = raw
+    zones = [_offset(_int(z)) if type(z) is not str else _zone(z) for z in zone_names]
+    for contracts in table:
+        if type(contracts) is not tuple or not all(type(slug) is str and type(parties) is tuple
+                                                   and all(type(p) is str for p in parties)
+                                                   for slug, parties in contracts):
+            raise TypeError("contracts of the wrong shape")
+    found = []
+    new = dt.datetime
+    for period, status, commit, at, at_zone, flags_, start, start_zone, due, due_zone, closes, closes_zone, \
+            contracts in raw_periods:
+        if (type(period) is not str or type(status) is not str or not (commit is None or type(commit) is str)
+                or type(flags_) is not tuple or not all(type(f) is str for f in flags_)):
+            raise TypeError("a period of the wrong shape")
+        # datetime(bytes, zone) takes bytes of any other length or kind as a year: a TypeError.
+        found.append(PeriodStatus(period, status, commit, None if at is None else new(at, zones[at_zone]), flags_,
+                                  new(start, zones[start_zone]), new(due, zones[due_zone]),
+                                  new(closes, zones[closes_zone]), table[contracts]))
+    if type(counts) is not dict or not all(type(k) is str and type(v) is int for k, v in counts.items()):
+        raise TypeError("counts")
+    return MemberReport(
+        member=_text(member), periods=tuple(found), current=_int(current), longest=_int(longest),
+        score=_number(score), on_time_rate=_optional(on_time_rate), completion=_optional(completion),
+        owed=_number(owed), counts=counts, flags=tuple(map(_text, flags)))
 
 
 _ZONES: dict[str, ZoneInfo] = {}
@@ -147,48 +190,6 @@ def _offset(seconds: int) -> dt.timezone:
     if seconds not in _OFFSETS:
         _OFFSETS[seconds] = dt.timezone(dt.timedelta(seconds=seconds))
     return _OFFSETS[seconds]
-
-
-def _encode_report(r: MemberReport) -> dict[str, Any] | None:
-    # The contracts a period was judged under repeat from period to period: listed once.
-    table: dict[tuple[tuple[str, tuple[str, ...]], ...], int] = {}
-    try:
-        periods_ = [[p.period, p.status, p.commit, _encode_moment(p.at), list(p.flags), _encode_moment(p.start),
-                     _encode_moment(p.due), _encode_moment(p.closes), table.setdefault(p.contracts, len(table))]
-                    for p in r.periods]
-    except ValueError:
-        return None
-    return {"member": r.member, "periods": periods_, "contracts": [[[s, list(ps)] for s, ps in c] for c in table],
-            "current": r.current, "longest": r.longest, "score": r.score, "on_time_rate": r.on_time_rate,
-            "completion": r.completion, "owed": r.owed, "counts": r.counts, "flags": list(r.flags)}
-
-
-def _decode_report(raw: dict[str, Any]) -> MemberReport:
-    table = [tuple((_text(slug), tuple(map(_text, parties))) for slug, parties in c) for c in raw["contracts"]]
-    found = []
-    moment = _decode_moment
-    for period, status, commit, at, flags, start, due, closes, contracts in raw["periods"]:
-        flags = tuple(flags)
-        if (type(period) is not str or type(status) is not str or not (commit is None or type(commit) is str)
-                or not all(type(f) is str for f in flags) or type(contracts) is not int or contracts < 0):
-            raise TypeError("a period of the wrong shape")
-        found.append(PeriodStatus(period, status, commit, moment(at), flags, _required(start), _required(due),
-                                  _required(closes), table[contracts]))
-    counts = raw["counts"]
-    if not isinstance(counts, dict) or not all(isinstance(v, int) for v in counts.values()):
-        raise TypeError("counts")
-    return MemberReport(
-        member=_text(raw["member"]), periods=tuple(found), current=_int(raw["current"]),
-        longest=_int(raw["longest"]), score=_number(raw["score"]), on_time_rate=_optional(raw["on_time_rate"]),
-        completion=_optional(raw["completion"]), owed=_number(raw["owed"]),
-        counts={_text(k): v for k, v in counts.items()}, flags=tuple(map(_text, raw["flags"])))
-
-
-def _required(raw: Any) -> dt.datetime:
-    moment = _decode_moment(raw)
-    if moment is None:
-        raise TypeError("a missing time")
-    return moment
 
 
 def _text(value: Any) -> str:

@@ -73,9 +73,10 @@ class Snapshot:
 class Workspace:
     """One journal, opened once. Entries per source and the history load on first use."""
 
-    def __init__(self, repo: pygit2.Repository | None, root: Path) -> None:
+    def __init__(self, repo: pygit2.Repository | None, root: Path, index: pygit2.Index | None = None) -> None:
         self.repo = repo
         self.root = root
+        self.index = index  # the staged index, when the caller has read it already
         self._snapshots: dict[str, Snapshot] = {}
         self._history: History | None = None
         self._history_read = False
@@ -87,9 +88,10 @@ class Workspace:
         return cls(repo, root)
 
     @classmethod
-    def of_repository(cls, repo: pygit2.Repository) -> Workspace:
-        """The journal in an already opened repository (the pre-commit hook's)."""
-        return cls(repo, Path(repo.workdir) if repo.workdir else Path(repo.path))
+    def of_repository(cls, repo: pygit2.Repository, index: pygit2.Index | None = None) -> Workspace:
+        """The journal in an already opened repository (the pre-commit hook's, with the
+        staged `index` it has read)."""
+        return cls(repo, Path(repo.workdir) if repo.workdir else Path(repo.path), index)
 
     def reopen(self) -> Workspace:
         """A fresh workspace over the same journal: for when another process changed it."""
@@ -147,7 +149,7 @@ class Workspace:
         elif source == "index":
             if repo is None:
                 raise NotARepository(f"{root} is not in a Git repository")
-            entries, _ = gitfiles.load_blobs(repo, gitfiles.index_blobs(repo), complete=False)
+            entries, _ = gitfiles.load_blobs(repo, gitfiles.index_blobs(repo, self.index), complete=False)
         else:
             from journal.store.worktree_cache import load_worktree
 

@@ -4,17 +4,18 @@ byte the one a clone without any cache makes for the same commit."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
 
 from journal.digest import charts
 from journal.digest.committed import regenerate
+from journal.store import plain_cache
 from tests.support.hooked_repos import ALICE, BOB, BOB_GOAL, at, commit, two_goal_journal
 from tests.support.journals import checkin, git
 
-CACHE = Path(".git/journal/committed-outputs.json")
+CACHE = Path(".git/journal/committed-outputs.bin")
+TAG = "journal-committed-outputs 2"
 
 
 def digest_files(repo: Path, rev: str) -> dict[str, str]:
@@ -44,13 +45,13 @@ def test_a_series_of_hook_commits_gives_what_a_cacheless_clone_gives(journal: Pa
              ("alice", "2026-W40", "2026-10-04T10:00:00+02:00", ALICE),  # W39 missed
              ("bob", "2026-W40", "2026-10-05T08:30:00-04:00", BOB)]  # late
     for n, (member, week, when, who) in enumerate(weeks):
-        if n == 3:
-            (journal / CACHE).write_text('{"format": "journal-committed-outputs", "version": 1, "outputs": [')
+        if n == 3:  # cut short
+            (journal / CACHE).write_bytes((journal / CACHE).read_bytes()[:40])
         if n == 4:
-            # Well-formed, but naming a blob this repository does not hold: rendered again.
-            record = json.loads((journal / CACHE).read_text())
-            record["outputs"] = {path: [key, "0" * 40] for path, (key, _) in record["outputs"].items()}
-            (journal / CACHE).write_text(json.dumps(record))
+            # Sealed and well formed, but naming blobs this repository does not hold: rendered again.
+            record = plain_cache.load(journal / CACHE, TAG, 1 << 30)
+            record = {path: (key, "0" * 40) for path, (key, _) in record.items()}
+            (journal / CACHE).write_bytes(plain_cache.dump(TAG, record))
         text = checkin(member, week).replace("27.5", str(20 + n))
         commit(journal, {f"checkins/2026/{week}-{member}.md": text}, at(when, who))
         assert (journal / CACHE).is_file()

@@ -7,15 +7,16 @@ short, garbled or of the wrong shape is ignored and rebuilt."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from journal.core import streaks
 from journal.digest.committed import regenerate
 from journal.standing import compute_standing, streaks_json
+from journal.store import plain_cache
 from tests.support.hooked_repos import ALICE, BOB, at, commit, two_goal_journal
 from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
 
@@ -76,7 +77,7 @@ SERIES = [
 def test_every_commit_of_a_series_gives_what_a_cacheless_clone_gives(journal: Path, tmp_path: Path, run) -> None:
     for n, (files, when, who) in enumerate(SERIES):
         commit(journal, files, at(when, who))
-        assert list((journal / STATE / "standings").glob("*.json")) and list((journal / STATE / "overview").glob("*"))
+        assert list((journal / STATE / "standings").glob("*.bin")) and list((journal / STATE / "overview").glob("*"))
         expected_files, expected_streaks = from_scratch(journal, tmp_path, run, when, n)
         assert digest_files(journal, "HEAD") == expected_files, (n, files.keys())
         # Hours later, with the caches as the hook left them: the same as a fresh clone then.
@@ -127,31 +128,45 @@ def test_a_members_new_checkin_re_judges_that_member_only(journal: Path, monkeyp
     assert sorted(made) == ["checkins alice", "goal berlin-half"]
 
 
-@pytest.mark.parametrize("damage", ["cut", "garbage", "shape", "key"])
+def _sealed(path: Path) -> tuple[str, Any]:
+    """The tag and the value of a sealed cache file."""
+    tag = path.read_bytes().partition(b"\n")[0].decode()
+    value = plain_cache.load(path, tag, 1 << 30)
+    assert value is not None, path
+    return tag, value
+
+
+@pytest.mark.parametrize("damage", ["cut", "garbage", "flip", "version", "shape", "key"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(journal: Path, tmp_path: Path, run, damage: str) -> None:
     for files, when, who in SERIES[:4]:
         commit(journal, files, at(when, who))
     when = "2026-09-21T12:00:00+00:00"
     expected_files, expected_streaks = from_scratch(journal, tmp_path, run, when, 0)
     assert run("-C", journal, "digest", "--markdown-only", "--now", when).code == 0  # fills both caches for `when`
-    kept = sorted((journal / STATE / "standings").glob("*.json")) + sorted((journal / STATE / "overview").glob("*"))
+    kept = sorted((journal / STATE / "standings").glob("*.bin")) + sorted((journal / STATE / "overview").glob("*"))
     assert len(kept) >= 2 + 2 + 2
+    originals = {path: _sealed(path) for path in kept}
     for path in kept:
         data = path.read_bytes()
+        tag, value = originals[path]
         if damage == "cut":
             path.write_bytes(data[: len(data) // 2])
         elif damage == "garbage":
-            path.write_bytes(b"\x00\xff not json at all")
-        elif damage == "key":  # well formed, but for other inputs
-            path.write_bytes(data.replace(b'"key":"', b'"key":"0', 1))
-        elif path.parent.name == "standings":  # well formed, the right key, values of the wrong kinds
-            record = json.loads(data)
-            record["report"]["periods"] = [["2026-W37", 5, None, "noon", [], None, None, None, []]]
-            record["report"]["current"] = "many"
-            path.write_text(json.dumps(record))
-        else:  # a piece whose bytes no longer match its recorded hash
-            header, _, body = data.partition(b"\n")
-            path.write_bytes(header + b"\n" + body.replace(b"alice", b"mallory"))
+            path.write_bytes(b"\x00\xff not a cache at all")
+        elif damage == "flip":  # one byte of the payload changed: the seal no longer matches
+            path.write_bytes(data[:-3] + bytes([data[-3] ^ 0x55]) + data[-2:])
+        elif damage == "version":  # sealed, but by another version of this code
+            name, _, version = tag.rpartition(" ")
+            path.write_bytes(plain_cache.dump(f"{name} {int(version) - 1}", value))
+        elif damage == "key":  # sealed, but for other inputs
+            path.write_bytes(plain_cache.dump(tag, ("0" + value[0], *value[1:])))
+        elif path.parent.name == "standings":  # sealed, the right key, values of the wrong kinds
+            key, start, end, report = value
+            period = ("2026-W37", 5, None, "noon", 0, (), None, 0, None, 0, None, 0, [])
+            path.write_bytes(plain_cache.dump(tag, (key, start, end, (report[0], report[1], (period,),
+                                                                      *report[3:]))))
+        else:  # a piece of another shape than a (key, value) pair
+            path.write_bytes(plain_cache.dump(tag, [value[0], value[1], "mallory"]))
     assert run("-C", journal, "streaks", "--json", "--now", when).out == expected_streaks
     for path in (journal / "digest").rglob("*"):
         if path.is_file():
@@ -159,9 +174,9 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(journal: Path, tmp_path: Path, r
     assert run("-C", journal, "digest", "--markdown-only", "--now", when).code == 0
     assert {str(p.relative_to(journal).as_posix()): p.read_text(encoding="utf-8")
             for p in sorted((journal / "digest").rglob("*")) if p.is_file()} == expected_files
-    # Rebuilt: read back next time, with nothing judged again.
+    # Rebuilt: each file is again what this code wrote for these inputs.
     for path in kept:
-        assert path.read_bytes()[:1] == b"{"
+        assert _sealed(path) == originals[path], path
 
 
 def test_page_keys_name_each_checkin_by_its_inputs(journal: Path, tmp_path: Path, run) -> None:
@@ -261,3 +276,33 @@ def test_a_tz_database_update_is_not_hidden_by_the_caches(journal: Path, tmp_pat
     cold = journal_cli(fresh_clone(journal, tmp_path, 99), "streaks", "--json", "--now", when)
     assert warm == cold
     assert "+09:00" in cold  # the new rules are what both show
+
+
+@pytest.mark.parametrize("damage", ["cut", "flip", "version", "shape", "gone blob"])
+def test_a_damaged_record_of_committed_outputs_is_ignored_and_rebuilt(journal: Path, tmp_path: Path, run,
+                                                                      damage: str) -> None:
+    from journal.store import output_cache
+
+    for files, when, who in SERIES[:4]:
+        commit(journal, files, at(when, who))
+    when = "2026-09-21T12:00:00+00:00"
+    expected_files, _ = from_scratch(journal, tmp_path, run, when, 0)
+    assert run("-C", journal, "digest", "--markdown-only", "--now", when).code == 0
+    record = journal / STATE / output_cache.CACHE_FILE
+    tag, items = _sealed(record)
+    assert "digest/charts/heatmap-alice.svg" in items
+    data = record.read_bytes()
+    record.write_bytes({
+        "cut": data[: len(data) // 2],
+        "flip": data[:-3] + bytes([data[-3] ^ 0x55]) + data[-2:],
+        "version": plain_cache.dump(tag.replace(" 2", " 1"), items),
+        "shape": plain_cache.dump(tag, {path: list(item) for path, item in items.items()}),
+        "gone blob": plain_cache.dump(tag, {path: (key, "0" * len(blob)) for path, (key, blob) in items.items()}),
+    }[damage])
+    for path in (journal / "digest").rglob("*"):
+        if path.is_file():
+            path.unlink()
+    assert run("-C", journal, "digest", "--markdown-only", "--now", when).code == 0
+    assert {str(p.relative_to(journal).as_posix()): p.read_text(encoding="utf-8")
+            for p in sorted((journal / "digest").rglob("*")) if p.is_file()} == expected_files
+    assert _sealed(record) == (tag, items)  # rendered again and recorded as before

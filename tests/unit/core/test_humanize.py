@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from journal.core.humanize import human_moment
+from journal.core.humanize import human_clock, human_moment, human_time
 
 
 @pytest.mark.parametrize(("iso", "words"), [
@@ -17,3 +20,17 @@ from journal.core.humanize import human_moment
 ])
 def test_human_moment_names_the_offset_and_utc_plainly(iso: str, words: str) -> None:
     assert human_moment(iso) == words
+
+
+@pytest.mark.parametrize("moment", [
+    dt.datetime(2026, 11, 22, 10, 0, 59, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+    dt.datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Berlin")),  # a time the spring gap skips
+    dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Berlin")),  # the autumn fold
+    dt.datetime(2027, 1, 3, 23, 59, 59, 999999, tzinfo=ZoneInfo("Asia/Tokyo")),
+    dt.datetime(999, 1, 1, 0, 5, tzinfo=dt.UTC),
+])
+def test_a_wall_clock_is_worded_as_its_iso_text_is(moment: dt.datetime) -> None:
+    """The digest words its period labels from the datetime it holds: exactly what
+    human_time says of that datetime's ISO text to the minute."""
+    assert human_clock(moment) == human_time(moment.isoformat(timespec="minutes"))
+    assert human_clock(moment).endswith(f" {moment:%H:%M}")  # the clock as strftime wrote it
