@@ -1,18 +1,19 @@
 """Each entry's own judgment, kept under the git folder so `journal check` does not judge an
 unchanged entry again.
 
-`<gitdir>/journal/checks.json` maps `core.rules.local_key` (a hash of the entry's kind, path
-and front matter) to what `core.rules.local_rules` found for it: the entry's own problems
-and the names it refers to. What an entry is judged against (the roster, contracts, the
-check-in a reply answers) is not in it: those rules run every time. The file is stamped
+`<gitdir>/journal/checks.bin` (sealed marshal, store/plain_cache.py) maps
+`core.rules.local_key` (a hash of the entry's kind, path and front matter) to what
+`core.rules.local_rules` found for it: the entry's own problems and the names it refers to.
+What an entry is judged against (the roster, contracts, the check-in a reply answers) is
+not in it: those rules run every time, except replies', which are kept a pair at a time
+by every input they read (`ReplyChecks`, `<gitdir>/journal/reply-checks.bin`). The file is stamped
 with a hash of the rules' source, so a changed rule never reads an old judgment; an item of
 the wrong shape is judged afresh, and anything else unusable reads as an empty cache.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,13 @@ from journal.core.problems import Problem
 from journal.core.rules import Local
 from journal.store import plain_cache
 from journal.store.atomic import write_replace
-from journal.store.local_state import MAX_STATE_BYTES, code_stamp, read_json
+from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
-CACHE_FILE = "checks.json"
+CACHE_FILE = "checks.bin"
 GROUPS_FILE = "reply-checks.bin"
+_LEGACY_FILE = "checks.json"  # the JSON these judgments were kept in before
 _GROUPS_TAG = "journal-reply-checks 1"
-_FORMAT = "journal-checks"
+_TAG = "journal-checks 2"
 _SEVERITIES = ("error", "warning")
 _REF_KINDS = ("member", "goal", "contract")
 
@@ -36,33 +38,30 @@ def rules_stamp() -> str:
     return code_stamp(tuple(sorted(Path(core_package.__file__).parent.glob("*.py")))).hex()
 
 
-class CheckCache(MutableMapping[str, Local]):
-    """The judgments read from `folder` (None: nothing kept), checked one by one as they are used."""
+class _Kept(MutableMapping[str, Any]):
+    """Judgments kept in one sealed file under the git folder (store/plain_cache.py), by key;
+    each is checked for its shape (`_decode`) as it is used. Remembers which keys this run
+    used, so a complete check forgets the ones it did not see."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.file = folder / CACHE_FILE if folder is not None else None
-        self.stamp = rules_stamp()
-        self.raw: dict[str, Any] = self._load()
+    def __init__(self, file: Path | None, tag: str, decode: Callable[[Any], Any | None]) -> None:
+        self.file, self.tag, self._decode = file, tag, decode  # decode: a kept item, or None if misshapen
+        raw = plain_cache.load(file, tag, MAX_STATE_BYTES) if file is not None else None
+        self.raw: dict[str, Any] = raw if type(raw) is dict else {}  # damaged or other format: empty
         self.used: set[str] = set()
         self.added = False
 
-    def _load(self) -> dict[str, Any]:
-        raw = read_json(self.file) if self.file is not None else None  # None: unusable, rebuilt
-        if not isinstance(raw, dict) or raw.get("format") != _FORMAT or raw.get("rules") != self.stamp \
-                or not isinstance(raw.get("items"), dict):
-            return {}
-        return raw["items"]
+    def _encode(self, value: Any) -> Any:
+        raise NotImplementedError
 
-    def __getitem__(self, key: str) -> Local:
-        found = _local(self.raw.get(key))
+    def __getitem__(self, key: str) -> Any:
+        found = self._decode(self.raw.get(key))
         if found is None:
             raise KeyError(key)
         self.used.add(key)
         return found
 
-    def __setitem__(self, key: str, value: Local) -> None:
-        problems, refs = value
-        self.raw[key] = [[list(p) for p in problems], [[kind, name, list(keypath)] for kind, name, keypath in refs]]
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.raw[key] = self._encode(value)
         self.used.add(key)
         self.added = True
 
@@ -76,17 +75,30 @@ class CheckCache(MutableMapping[str, Local]):
         return len(self.raw)
 
     def save(self, complete: bool) -> None:
-        """Write what was judged anew; after a `complete` check, forget the entries it did not see."""
+        """Write what was judged anew; after a `complete` check, forget the keys it did not see."""
         stale = complete and len(self.used) != len(self.raw)
         if self.file is None or not (self.added or stale):
             return
         items = {k: self.raw[k] for k in self.used} if complete else self.raw
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_replace(self.file, json.dumps({"format": _FORMAT, "rules": self.stamp, "items": items},
-                                                separators=(",", ":")))
+            write_replace(self.file, plain_cache.dump(self.tag, items))
+            (self.file.parent / _LEGACY_FILE).unlink(missing_ok=True)
         except OSError:
             pass  # a read-only repository still checks, just without this shortcut
+
+
+class CheckCache(_Kept):
+    """The judgments read from `folder` (None: nothing kept), checked one by one as they are used."""
+
+    def __init__(self, folder: Path | None) -> None:
+        # The rules' stamp is in the tag: a file written by other rules reads as empty.
+        self.stamp = rules_stamp()  # the reply groups' keys name the rules' code with it
+        super().__init__(folder / CACHE_FILE if folder is not None else None, f"{_TAG} {self.stamp}", _local)
+
+    def _encode(self, value: Local) -> Any:
+        problems, refs = value
+        return [[list(p) for p in problems], [[kind, name, list(keypath)] for kind, name, keypath in refs]]
 
 
 def _local(item: Any) -> Local | None:
@@ -114,51 +126,17 @@ def _local(item: Any) -> Local | None:
     return problems, refs
 
 
-class ReplyChecks(MutableMapping[str, list[Problem]]):
+class ReplyChecks(_Kept):
     """The problems of replies judged a pair at a time (core/reply_groups.py), by group key,
-    kept in `<gitdir>/journal/reply-checks.bin` (sealed marshal, store/plain_cache.py). The
-    key names every input of the judgment, the rules' code included; a file that is damaged
-    or of another format reads as empty, and a group of the wrong shape is judged afresh."""
+    kept in `<gitdir>/journal/reply-checks.bin`. The key names every input of the judgment,
+    the rules' code included; a file that is damaged or of another format reads as empty,
+    and a group of the wrong shape is judged afresh."""
 
     def __init__(self, folder: Path | None) -> None:
-        self.file = folder / GROUPS_FILE if folder is not None else None
-        raw = plain_cache.load(self.file, _GROUPS_TAG, MAX_STATE_BYTES) if self.file is not None else None
-        self.raw: dict[str, Any] = raw if type(raw) is dict else {}
-        self.used: set[str] = set()
-        self.added = False
+        super().__init__(folder / GROUPS_FILE if folder is not None else None, _GROUPS_TAG, _problems)
 
-    def __getitem__(self, key: str) -> list[Problem]:
-        found = _problems(self.raw.get(key))
-        if found is None:
-            raise KeyError(key)
-        self.used.add(key)
-        return found
-
-    def __setitem__(self, key: str, value: list[Problem]) -> None:
-        self.raw[key] = [(p.path, p.line, p.column, p.severity, p.code, p.message) for p in value]
-        self.used.add(key)
-        self.added = True
-
-    def __delitem__(self, key: str) -> None:
-        del self.raw[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.raw)
-
-    def __len__(self) -> int:
-        return len(self.raw)
-
-    def save(self, complete: bool) -> None:
-        """Write what was judged anew; after a `complete` check, forget the groups it did not see."""
-        stale = complete and len(self.used) != len(self.raw)
-        if self.file is None or not (self.added or stale):
-            return
-        items = {k: self.raw[k] for k in self.used} if complete else self.raw
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_replace(self.file, plain_cache.dump(_GROUPS_TAG, items))
-        except OSError:
-            pass  # a read-only repository still checks, just without this shortcut
+    def _encode(self, value: list[Problem]) -> Any:
+        return [(p.path, p.line, p.column, p.severity, p.code, p.message) for p in value]
 
 
 def _problems(item: Any) -> list[Problem] | None:

@@ -3,7 +3,7 @@ check says exactly what a cold one says, whatever changed in the entry or around
 
 from __future__ import annotations
 
-import json
+import marshal
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from journal.core import rules
+from journal.store import plain_cache
 from tests.support.journals import Result
 from tests.support.replies import OUTCOMES, ci, replies_history, reply
 
-CACHE = Path(".git/journal/checks.json")
+CACHE = Path(".git/journal/checks.bin")
 
 
 def _cold_and_warm(run: Callable[..., Result], repo: Path) -> tuple[str, str, int]:
@@ -72,26 +73,47 @@ def test_an_unchanged_entry_is_not_judged_again(repo: Path, run, monkeypatch: py
     assert judged == ["journal.yaml"]  # judged against this machine's zone data: never kept
 
 
+def _items(data: bytes) -> dict:
+    """What a sealed cache file holds: after its tag line, the 12-byte seal, then marshal."""
+    return marshal.loads(data.split(b"\n", 1)[1][12:])
+
+
+def _resealed(data: bytes, change: Callable[[dict], dict], tag: str | None = None) -> bytes:
+    """The cache file with its items changed and sealed again (under `tag`, else its own)."""
+    return plain_cache.dump(tag or data.split(b"\n", 1)[0].decode(), change(_items(data)))
+
+
 @pytest.mark.parametrize("damage", [
-    lambda text: text[: len(text) // 2],  # cut short
-    lambda text: "[]",
-    lambda text: text.replace('"error"', '"fatal"').replace("[]", '[[1,1,"bogus"]]', 1),
-    lambda text: json.dumps({**json.loads(text), "items": {k: [[], [["member", 5, []]]]
-                                                           for k in json.loads(text)["items"]}}),
-    lambda text: json.dumps({**json.loads(text), "items": {k: [[[1, 1, "error", "x", "forged"]], []]
-                                                           for k in json.loads(text)["items"]}, "rules": "old"}),
+    lambda data: data[: len(data) // 2],  # cut short
+    lambda data: b"[]",
+    lambda data: data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:],  # a flipped byte
+    lambda data: _resealed(data, lambda items: {k: [[], [["member", 5, []]]] for k in items}),  # wrong shape
+    lambda data: _resealed(data, lambda items: {k: [[[1, 1, "fatal", "x", "y"]], []] for k in items}),
+    # judgments written by other rules, which the tag's stamp names
+    lambda data: _resealed(data, lambda items: {k: [[[1, 1, "error", "x", "forged"]], []] for k in items},
+                           tag="journal-checks 2 old"),
 ])
 def test_a_damaged_cache_is_ignored_and_rebuilt(repo: Path, commit, run, damage) -> None:  # type: ignore[no-untyped-def]
     path, text = reply("bob", "alice", "2026-W45", verdicts=("confirmed",))
     commit({path: text}, "2026-11-24T10:00:00+01:00", "bob")
     assert run("-C", repo, "check").code == 1
     cache = repo / CACHE
-    cache.write_text(damage(cache.read_text()))
+    sealed = cache.read_bytes()
+    cache.write_bytes(damage(sealed))
     damaged = run("-C", repo, "check")
     rebuilt = run("-C", repo, "check")
-    json.loads(cache.read_text())  # written whole again
+    assert _items(cache.read_bytes()) == _items(sealed)  # written whole again
     shutil.rmtree(repo / ".git" / "journal")
     cold = run("-C", repo, "check")
     for result in (damaged, rebuilt):
         assert (result.code, result.out, result.err) == (cold.code, cold.out, cold.err)
     assert "1 verdict(s) for 2 outcome(s)" in cold.out
+
+
+def test_judgments_kept_as_json_by_an_earlier_version_are_removed(repo: Path, commit, run) -> None:  # type: ignore[no-untyped-def]
+    legacy = repo / ".git/journal/checks.json"
+    legacy.write_text('{"format": "journal-checks", "items": {}}')
+    path, text = reply("bob", "alice", "2026-W45", verdicts=("confirmed",))
+    commit({path: text}, "2026-11-24T10:00:00+01:00", "bob")
+    assert run("-C", repo, "check").code == 1
+    assert not legacy.exists() and (repo / CACHE).exists()
