@@ -79,12 +79,20 @@ def tree_blobs(tree: pygit2.Tree) -> Iterator[tuple[str, pygit2.Oid]]:
 
 
 def _walk(tree: Any, prefix: str) -> Iterator[tuple[str, pygit2.Oid]]:
-    for item in tree:
-        path = f"{prefix}/{item.name}"
-        if item.type == pygit2.enums.ObjectType.TREE:
-            yield from _walk(item, path)
-        elif item.filemode != pygit2.enums.FileMode.LINK and layout.entry_kind(path) is not None:
-            yield path, item.id
+    # A stack of open folders, not recursion: a partner can commit folders nested thousands
+    # deep, past Python's recursion limit. The order is a recursive walk's.
+    stack = [(iter(tree), prefix)]
+    while stack:
+        items, at = stack[-1]
+        for item in items:
+            path = f"{at}/{item.name}"
+            if item.type == pygit2.enums.ObjectType.TREE:
+                stack.append((iter(item), path))
+                break
+            if item.filemode != pygit2.enums.FileMode.LINK and layout.entry_kind(path) is not None:
+                yield path, item.id
+        else:
+            stack.pop()
 
 
 def staged_index(repo: pygit2.Repository) -> pygit2.Index:
@@ -117,6 +125,10 @@ def index_blobs(repo: pygit2.Repository, index: pygit2.Index | None = None) -> l
     found = dict(head_listing(repo, tree))
     for delta in index.diff_to_tree(tree).deltas:
         old, new = delta.old_file, delta.new_file
+        if delta.status == pygit2.enums.DeltaStatus.DELETED and old.path in index:
+            # Only a tree that holds one name twice (git's fsck refuses it, a remote that does
+            # not check accepts it from a partner) has a staged path deleted: walk the index.
+            return [(item.path, str(item.id)) for item in index if _is_entry(item.path, item.mode)]
         found.pop(old.path, None)
         if delta.status != pygit2.enums.DeltaStatus.DELETED and _is_entry(new.path, new.mode):
             found[new.path] = str(new.id)

@@ -226,24 +226,36 @@ def unlink(root: Path, rel: str) -> None:
         os.unlink(parts[-1], dir_fd=folder)
 
 
+#: How deep walk_files goes below its folder. The folders it walks (the committed digest, the
+#: journal's templates) hold files two levels down; a partner can commit folders nested
+#: thousands deep, and each level is opened through the whole chain of folders above it.
+MAX_WALK_DEPTH = 16
+
+
 def walk_files(root: Path, rel: str) -> list[str]:
-    """Journal-relative paths of the regular files under the folder `rel`, symlinks skipped, sorted."""
+    """Journal-relative paths of the regular files under the folder `rel` (down to
+    MAX_WALK_DEPTH levels), symlinks skipped, each folder's names in sorted order."""
     found: list[str] = []
-
-    def visit(folder_rel: str) -> None:
-        try:
-            with _folder(root, parts_of(folder_rel), folder_rel) as fd:
-                names = os.listdir(fd)
-                modes = {n: os.stat(n, dir_fd=fd, follow_symlinks=False).st_mode for n in names}
-        except (FileNotFoundError, NotADirectoryError, UnsafePath):
-            return
-        for name in sorted(names):
-            if name.lower() == ".git":
-                continue
-            if stat.S_ISREG(modes[name]):
-                found.append(f"{folder_rel}/{name}")
-            elif stat.S_ISDIR(modes[name]):
-                visit(f"{folder_rel}/{name}")
-
-    visit(rel)
+    # A stack of listed folders, not recursion: the order is a recursive walk's.
+    stack = [iter(_listing(root, rel))]
+    while stack:
+        for path, mode in stack[-1]:
+            if stat.S_ISREG(mode):
+                found.append(path)
+            elif stat.S_ISDIR(mode) and len(stack) < MAX_WALK_DEPTH:
+                stack.append(iter(_listing(root, path)))
+                break
+        else:
+            stack.pop()
     return found
+
+
+def _listing(root: Path, folder_rel: str) -> list[tuple[str, int]]:
+    """(path, mode) of what the folder holds, sorted by name, without .git; empty if unreadable."""
+    try:
+        with _folder(root, parts_of(folder_rel), folder_rel) as fd:
+            names = os.listdir(fd)
+            modes = {n: os.stat(n, dir_fd=fd, follow_symlinks=False).st_mode for n in names}
+    except (FileNotFoundError, NotADirectoryError, UnsafePath):
+        return []
+    return [(f"{folder_rel}/{name}", modes[name]) for name in sorted(names) if name.lower() != ".git"]

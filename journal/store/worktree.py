@@ -34,17 +34,26 @@ def journal_paths(root: Path) -> list[str]:
             found.append(top)
         if what != "folder":
             continue
-        for dirpath, dirnames, filenames in os.walk(root / top):  # os.walk never follows a link itself
-            rel = Path(dirpath).relative_to(root).as_posix()
-            visible = sorted(d for d in dirnames if not d.startswith("."))
-            found.extend(f"{rel}/{d}" for d in visible if os.path.islink(os.path.join(dirpath, d)))
-            dirnames[:] = [d for d in visible if not os.path.islink(os.path.join(dirpath, d))]
-            for name in filenames:
+        # A stack, not os.walk: Python 3.11's os.walk recurses, and a partner can commit
+        # folders nested thousands deep, past the recursion limit.
+        stack = [top]
+        while stack:
+            rel = stack.pop()
+            try:
+                with os.scandir(root / rel) as items:
+                    listed = [(item.name, item.is_symlink(), item.is_dir(follow_symlinks=False)) for item in items]
+            except OSError:
+                continue  # gone meanwhile, or a path longer than the system takes: nothing to read there
+            for name, link, folder in listed:
                 if name.startswith("."):
                     continue  # editor droppings: vim swap files, Emacs .# locks, save-by-rename temps
                 path = f"{rel}/{name}"
-                if name.endswith(".md") and layout.entry_kind(path) is not None:
-                    found.append(path)
+                if folder:
+                    stack.append(path)
+                elif link and (root / path).is_dir():
+                    found.append(path)  # never walked: read_worktree reports it as one problem
+                elif name.endswith(".md") and layout.entry_kind(path) is not None:
+                    found.append(path)  # a link to a file too: read_worktree refuses it
     return sorted(found)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -161,3 +162,53 @@ def test_stale_digest_files_are_unstaged_from_head_and_from_the_index(journal: P
     kept = git(journal, "ls-tree", "-r", "--name-only", "HEAD", "--", "digest").stdout.split()
     assert "digest/README.md" in kept and "digest/charts/notes.txt" in kept
     assert "digest/charts/goal-gone.svg" not in kept and "digest/charts/goal-staged.svg" not in kept
+
+
+def _tree_with_a_name_twice(repo: Path, folder: str, name: str, first: str, second: str) -> str:
+    """A root tree like HEAD's whose `folder` holds `name` twice (blob ids `first`, `second`),
+    written as raw bytes: git's own commands refuse to build one, but a remote that does not
+    run fsck accepts it from a partner's push."""
+    def entries(tree: str) -> list[tuple[bytes, bytes, bytes]]:
+        out = []
+        for line in git(repo, "ls-tree", tree).stdout.splitlines():
+            meta, path = line.split("\t")
+            mode, _, oid = meta.split()
+            out.append((mode.encode(), path.encode(), bytes.fromhex(oid)))
+        return out
+
+    def write(items: list[tuple[bytes, bytes, bytes]]) -> str:
+        raw = b"".join(b"%s %s\0%s" % item for item in items)
+        return subprocess.run(["git", "hash-object", "-t", "tree", "--literally", "-w", "--stdin"], cwd=repo,
+                              input=raw, capture_output=True, check=True).stdout.decode().strip()
+
+    top, inner = folder.split("/")
+    leaf = [i for i in entries(f"HEAD:{folder}") if i[1] != name.encode()]
+    leaf += [(b"100644", name.encode(), bytes.fromhex(first)), (b"100644", name.encode(), bytes.fromhex(second))]
+    middle = [i for i in entries(f"HEAD:{top}") if i[1] != inner.encode()] + [(b"40000", inner.encode(),
+                                                                                 bytes.fromhex(write(leaf)))]
+    root = [i for i in entries("HEAD") if i[1] != top.encode()] + [(b"40000", top.encode(),
+                                                                     bytes.fromhex(write(sorted(middle, key=lambda i: i[1]))))]
+    return write(sorted(root, key=lambda i: i[1]))
+
+
+@pytest.mark.parametrize("staged_copy", ["first", "second"])
+def test_a_tree_holding_an_entry_twice_still_gives_what_the_index_holds(journal: Path, staged_copy: str) -> None:
+    # A partner pushes a commit whose tree names W38 twice; the clone checks one of them out.
+    # Reading HEAD's listing and applying Git's diff dropped the file from what the hook checks
+    # and from the digest it commits; the index is what counts.
+    blobs = [subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=journal, capture_output=True, text=True,
+                            input=checkin("alice", "2026-W38").replace("Ran.", text), check=True).stdout.strip()
+             for text in ("Ran.", "Ran twice.")]
+    tree = _tree_with_a_name_twice(journal, "checkins/2026", "2026-W38-alice.md", *blobs)
+    head = git(journal, "commit-tree", tree, "-p", "HEAD", "-m", "a name twice",
+               env=at("2026-09-20T10:00:00+02:00", ALICE)).stdout.strip()
+    git(journal, "update-ref", "refs/heads/main", head)
+    git(journal, "read-tree", "HEAD")
+    chosen = blobs[0] if staged_copy == "first" else blobs[1]
+    git(journal, "update-index", "--cacheinfo", f"100644,{chosen},{W38}")
+    (journal / W39).write_text(checkin("alice", "2026-W39"), encoding="utf-8")
+    git(journal, "add", W39)
+    repo = pygit2.Repository(str(journal))
+    index = staged_index(repo)
+    assert (W38, chosen) in full_walk(index)
+    assert index_blobs(repo, index) == full_walk(index)
