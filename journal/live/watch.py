@@ -359,10 +359,34 @@ class JournalObserver:
                 del self._watches[path]
             if inode is not None:
                 try:
-                    watch = self._observer.schedule(self._handler, str(path), recursive=recursive, event_filter=kinds)
+                    if recursive and _nested_deeper(path, _MAX_WATCH_DEPTH):
+                        # watchdog adds a recursive watch through os.walk, which recurses on
+                        # Python 3.11: a partner's folders nested past the limit stop the
+                        # watcher. Entries lie one folder down (checkins/<YYYY>/), so watch
+                        # the folder and each of its folders instead.
+                        watch = self._shallow(path, kinds)
+                    else:
+                        watch = self._observer.schedule(self._handler, str(path), recursive=recursive,
+                                                        event_filter=kinds)
                 except OSError:
                     continue  # gone again in the meantime; the next rescan tries once more
                 self._watches[path] = (inode, watch)
+
+    def _shallow(self, path: Path, kinds: list[Any]) -> Any:
+        """Watch `path` and each folder in it, each on its own; the folder's watch."""
+        watch = self._observer.schedule(self._handler, str(path), recursive=False, event_filter=kinds)
+        try:
+            folders = [Path(e.path) for e in os.scandir(path) if e.is_dir(follow_symlinks=False)]
+        except OSError:
+            return watch
+        for folder in folders:
+            if folder not in self._watches:
+                try:
+                    inner = self._observer.schedule(self._handler, str(folder), recursive=False, event_filter=kinds)
+                    self._watches[folder] = (folder.stat().st_ino, inner)
+                except OSError:
+                    continue  # gone again in the meantime
+        return watch
 
     def classify(self, path: Path) -> tuple[str | None, str]:
         if self.gitdir is not None and path.is_relative_to(self.gitdir):
@@ -372,6 +396,26 @@ class JournalObserver:
             return None, ""
         rel = path.relative_to(self.root).as_posix()
         return (classify(rel) if rel != "." else None), rel
+
+
+#: Deeper than this below a folder, a recursive watch is not asked of watchdog (see ensure).
+_MAX_WATCH_DEPTH = 64
+
+
+def _nested_deeper(path: Path, limit: int) -> bool:
+    """Whether `path` holds folders (links not followed) more than `limit` levels down."""
+    stack = [(path, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            with os.scandir(folder) as items:
+                inner = [Path(e.path) for e in items if e.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
+        if inner and depth + 1 > limit:
+            return True
+        stack += [(f, depth + 1) for f in inner]
+    return False
 
 
 class _Handler(FileSystemEventHandler):
