@@ -168,12 +168,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(journal: Path, tmp_path: Path, r
         else:  # a piece of another shape than a (key, value) pair
             path.write_bytes(plain_cache.dump(tag, [value[0], value[1], "mallory"]))
     assert run("-C", journal, "streaks", "--json", "--now", when).out == expected_streaks
-    for path in (journal / "digest").rglob("*"):
-        if path.is_file():
-            path.unlink()
-    assert run("-C", journal, "digest", "--markdown-only", "--now", when).code == 0
-    assert {str(p.relative_to(journal).as_posix()): p.read_text(encoding="utf-8")
-            for p in sorted((journal / "digest").rglob("*")) if p.is_file()} == expected_files
+    assert _digest_written_again(run, journal, when) == expected_files
     # Rebuilt: each file is again what this code wrote for these inputs.
     for path in kept:
         assert _sealed(path) == originals[path], path
@@ -299,10 +294,15 @@ def test_a_damaged_record_of_committed_outputs_is_ignored_and_rebuilt(journal: P
         "shape": plain_cache.dump(tag, {path: list(item) for path, item in items.items()}),
         "gone blob": plain_cache.dump(tag, {path: (key, "0" * len(blob)) for path, (key, blob) in items.items()}),
     }[damage])
+    assert _digest_written_again(run, journal, when) == expected_files
+    assert _sealed(record) == (tag, items)  # rendered again and recorded as before
+
+
+def _digest_written_again(run, journal: Path, when: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The committed digest's files after removing them and running `journal digest --markdown-only`."""
     for path in (journal / "digest").rglob("*"):
         if path.is_file():
             path.unlink()
     assert run("-C", journal, "digest", "--markdown-only", "--now", when).code == 0
-    assert {str(p.relative_to(journal).as_posix()): p.read_text(encoding="utf-8")
-            for p in sorted((journal / "digest").rglob("*")) if p.is_file()} == expected_files
-    assert _sealed(record) == (tag, items)  # rendered again and recorded as before
+    return {str(p.relative_to(journal).as_posix()): p.read_text(encoding="utf-8")
+            for p in sorted((journal / "digest").rglob("*")) if p.is_file()}
