@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 from journal.core import build_model, humanize, model, periods, recalibration, states
 from journal.digest import markdown, progress
 from journal.store import plain_cache
-from journal.store.atomic import write_replace
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 FOLDER = "overview"
@@ -74,13 +73,8 @@ class OverviewCache:
         value = make()
         self.computed.append(name)
         if file is not None:
-            try:
-                data = plain_cache.dump(_TAG, (key, value))
+            try:  # replacing what version 1 wrote
+                plain_cache.save(file, _TAG, (key, value), replaces=file.with_suffix(".json"))
             except ValueError:
-                return value  # not plain data: made again next time
-            try:
-                write_replace(file, data)
-                file.with_suffix(".json").unlink(missing_ok=True)  # what version 1 wrote
-            except OSError:
-                pass  # a read-only git folder: made again next time
+                pass  # not plain data: made again next time
         return value

@@ -21,7 +21,6 @@ import journal.core as core_package
 from journal.core.problems import Problem
 from journal.core.rules import Local
 from journal.store import plain_cache
-from journal.store.atomic import write_replace
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 CACHE_FILE = "checks.bin"
@@ -43,8 +42,10 @@ class _Kept(MutableMapping[str, Any]):
     each is checked for its shape (`_decode`) as it is used. Remembers which keys this run
     used, so a complete check forgets the ones it did not see."""
 
-    def __init__(self, file: Path | None, tag: str, decode: Callable[[Any], Any | None]) -> None:
-        self.file, self.tag, self._decode = file, tag, decode  # decode: a kept item, or None if misshapen
+    def __init__(self, file: Path | None, tag: str, decode: Callable[[Any], Any | None],
+                 replaces: Path | None = None) -> None:
+        # decode: a kept item, or None if misshapen; replaces: the file an older format used
+        self.file, self.tag, self._decode, self.replaces = file, tag, decode, replaces
         raw = plain_cache.load(file, tag, MAX_STATE_BYTES) if file is not None else None
         self.raw: dict[str, Any] = raw if type(raw) is dict else {}  # damaged or other format: empty
         self.used: set[str] = set()
@@ -80,12 +81,7 @@ class _Kept(MutableMapping[str, Any]):
         if self.file is None or not (self.added or stale):
             return
         items = {k: self.raw[k] for k in self.used} if complete else self.raw
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_replace(self.file, plain_cache.dump(self.tag, items))
-            (self.file.parent / _LEGACY_FILE).unlink(missing_ok=True)
-        except OSError:
-            pass  # a read-only repository still checks, just without this shortcut
+        plain_cache.save(self.file, self.tag, items, replaces=self.replaces)
 
 
 class CheckCache(_Kept):
@@ -94,7 +90,8 @@ class CheckCache(_Kept):
     def __init__(self, folder: Path | None) -> None:
         # The rules' stamp is in the tag: a file written by other rules reads as empty.
         self.stamp = rules_stamp()  # the reply groups' keys name the rules' code with it
-        super().__init__(folder / CACHE_FILE if folder is not None else None, f"{_TAG} {self.stamp}", _local)
+        super().__init__(folder / CACHE_FILE if folder is not None else None, f"{_TAG} {self.stamp}", _local,
+                         replaces=folder / _LEGACY_FILE if folder is not None else None)
 
     def _encode(self, value: Local) -> Any:
         problems, refs = value
@@ -133,7 +130,9 @@ class ReplyChecks(_Kept):
     and a group of the wrong shape is judged afresh."""
 
     def __init__(self, folder: Path | None) -> None:
-        super().__init__(folder / GROUPS_FILE if folder is not None else None, _GROUPS_TAG, _problems)
+        # checks.json kept replies' judgments too, before they were kept a pair at a time.
+        super().__init__(folder / GROUPS_FILE if folder is not None else None, _GROUPS_TAG, _problems,
+                         replaces=folder / _LEGACY_FILE if folder is not None else None)
 
     def _encode(self, value: list[Problem]) -> Any:
         return [(p.path, p.line, p.column, p.severity, p.code, p.message) for p in value]

@@ -162,13 +162,7 @@ def head_listing(repo: pygit2.Repository, tree: pygit2.Tree) -> dict[str, str]:
     for top in _TOPS:
         if top in tree and tree[top].type == pygit2.enums.ObjectType.TREE:
             listing.update((path, str(oid)) for path, oid in _walk(tree[top], top))
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        from journal.store.atomic import write_replace
-
-        write_replace(file, plain_cache.dump(_LISTING_TAG, (tree_id, listing)))
-    except OSError:
-        pass  # a read-only repository walks the tree again next time
+    plain_cache.save(file, _LISTING_TAG, (tree_id, listing))  # read-only: walked again next time
     return listing
 
 

@@ -18,7 +18,6 @@ from typing import Any
 import pygit2
 
 from journal.store import plain_cache
-from journal.store.atomic import write_replace
 from journal.store.local_state import MAX_STATE_BYTES
 
 CACHE_FILE = "committed-outputs.bin"
@@ -74,11 +73,7 @@ class OutputCache:
             return
         for path in stale:
             del self.items[path]
-        try:
-            write_replace(self.file, plain_cache.dump(_TAG, dict(sorted(self.items.items()))))
-            (self.file.parent / _OLD_FILE).unlink(missing_ok=True)
-        except OSError:
-            pass  # a read-only repository still regenerates, just without reuse
+        plain_cache.save(self.file, _TAG, dict(sorted(self.items.items())), replaces=self.file.parent / _OLD_FILE)
         self.dirty = False
 
 

@@ -27,6 +27,24 @@ def dump(tag: str, value: Any) -> bytes:
     return b"%s\n%s%s" % (tag.encode("ascii"), _SEAL.pack(len(payload), zlib.crc32(payload)), payload)
 
 
+def save(path: Path, tag: str, value: Any, *, replaces: Path | None = None) -> None:
+    """Write `value` under `tag` to the cache file `path` (atomically, folders made as
+    needed), then remove `replaces`: the file an older format of the same cache was kept
+    in. A git folder that cannot be written is no error: the cache is made again next time.
+
+    Raises ValueError (from marshal) when `value` is not plain data."""
+    # Imported here: most runs only load caches, and atomic brings in `secrets` on start-up.
+    from journal.store.atomic import write_replace
+
+    data = dump(tag, value)
+    try:
+        write_replace(path, data)
+        if replaces is not None:
+            replaces.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only repository still works, just without this cache
+
+
 def load(path: Path, tag: str, limit: int) -> Any | None:
     """The value in the cache file `path` written under `tag`, or None when it is missing,
     larger than `limit` bytes, of another tag, cut short or damaged."""

@@ -30,7 +30,6 @@ from journal.core import build_model, entries, periods, recalibration, report_wi
 from journal.core.report_window import report_window as window_of
 from journal.core.streaks import ContractTerms, Filing, MemberReport, Outcomes, PeriodStatus, TermsInForce
 from journal.store import plain_cache, zone_rules
-from journal.store.atomic import write_replace
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 FOLDER = "standings"
@@ -88,11 +87,8 @@ class StandingsCache:
         encoded = _encode_report(report)
         if file is not None and window is not None and encoded is not None:
             record = (key, window[0].isoformat(), window[1].isoformat(), encoded)
-            try:
-                write_replace(file, plain_cache.dump(_TAG, record))
-                file.with_suffix(".json").unlink(missing_ok=True)  # what versions 1 to 3 wrote
-            except OSError:
-                pass  # a read-only git folder: computed again next time
+            # replacing what versions 1 to 3 wrote
+            plain_cache.save(file, _TAG, record, replaces=file.with_suffix(".json"))
         return report
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from journal.store import plain_cache
-from journal.store.atomic import write_replace
 from journal.store.local_state import MAX_STATE_BYTES
 
 _KEY = re.compile(r"[0-9a-f]{64}")
@@ -46,10 +45,7 @@ class TextCache:
             k: t for k in keep if (t := self.used.get(k, self.known.get(k))) is not None}
         if wanted == self.known:  # the same text objects: compared by identity
             return
-        try:
-            write_replace(self.file, plain_cache.dump(self.tag, wanted))
-        except OSError:
-            pass  # a read-only git folder: the texts are made again next time
+        plain_cache.save(self.file, self.tag, wanted)
 
 
     def save_growing(self, limit: int) -> None:
@@ -59,10 +55,7 @@ class TextCache:
         if self.file is None or all(k in self.known for k in self.used):
             return
         wanted = {**self.known, **self.used}
-        try:
-            write_replace(self.file, plain_cache.dump(self.tag, wanted if len(wanted) <= limit else self.used))
-        except OSError:
-            pass
+        plain_cache.save(self.file, self.tag, wanted if len(wanted) <= limit else self.used)
 
 
 def _load(file: Path, tag: str) -> dict[str, str]:

@@ -119,11 +119,4 @@ def _load(path: Path, root: Path) -> dict[str, list[Any]]:
 
 
 def _save(path: Path, root: Path, files: dict[str, list[Any]]) -> None:
-    from journal.store.atomic import write_replace
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_replace(path, plain_cache.dump(_TAG, [str(root), files]))
-        (path.parent / _OLD_FILE).unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only repository still answers, just without this shortcut
+    plain_cache.save(path, _TAG, [str(root), files], replaces=path.parent / _OLD_FILE)
