@@ -168,8 +168,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     --strict), 2 on a usage error.
     """
     from journal.core import problems as P
-    from journal.core.rules import Kept, check_entries
-    from journal.store.check_cache import CheckCache, ReplyChecks
+    from journal.store.check_cache import check_loaded
     from journal.store.git import cache_dir
     from journal.store.workspace import open_repository
     from journal.store.worktree import relative_to_root
@@ -181,7 +180,8 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     # unchanged since the last read are not read again), as every other command does; a
     # journal outside a repository is read and parsed afresh.
     repo = open_repository(root)
-    loaded = load_worktree(root, cache_dir(repo) if repo is not None else None)
+    folder = cache_dir(repo) if repo is not None else None
+    loaded = load_worktree(root, folder)
     files, read_problems = set(loaded.readable), loaded.read_problems
     only = [relative_to_root(root, p, state.directory) for p in paths] if paths else None
     if only:
@@ -193,13 +193,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     # Each entry's own judgment is kept by content like its parse; the rules across entries run
     # every time, except for replies: their problems are kept a member/partner pair at a time,
     # by every input the rules read for them (core/reply_groups.py).
-    folder = cache_dir(repo) if repo is not None else None
-    known, groups = CheckCache(folder), ReplyChecks(folder)
-    result = check_entries(loaded.entries, loaded.parse_problems,
-                           loaded.readable, only, known=known,  # every readable path is a journal file
-                           kept=Kept(groups, loaded.blobs, known.stamp))
-    known.save(complete=only is None)
-    groups.save(complete=only is None)
+    result = check_loaded(loaded, only, folder)
     found = P.sort_problems(result.problems + [p for p in read_problems if only is None or p.path in only])
     click.echo(P.format_json(found) if fmt == "json" else P.format_text(found), nl=False)
     click.echo(P.summary(found, result.entries + len(read_problems)), err=True)

@@ -19,9 +19,10 @@ from typing import Any
 
 import journal.core as core_package
 from journal.core.problems import Problem
-from journal.core.rules import Local
+from journal.core.rules import CheckResult, Kept, Local, check_entries
 from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
+from journal.store.worktree_cache import Loaded
 
 CACHE_FILE = "checks.bin"
 GROUPS_FILE = "reply-checks.bin"
@@ -35,6 +36,19 @@ _REF_KINDS = ("member", "goal", "contract")
 def rules_stamp() -> str:
     """A hash of the source of every core module: what an entry's judgment can depend on."""
     return code_stamp(tuple(sorted(Path(core_package.__file__).parent.glob("*.py")))).hex()
+
+
+def check_loaded(loaded: Loaded, only: list[str] | None, folder: Path | None) -> CheckResult:
+    """core.rules.check_entries over a loaded working tree (only the paths `only`, when given,
+    still against the whole journal), with each entry's own judgment and replies' judgments
+    kept under `folder` (None: nothing kept) and saved again after. Every readable path of
+    `loaded` is a journal file."""
+    known, groups = CheckCache(folder), ReplyChecks(folder)
+    result = check_entries(loaded.entries, loaded.parse_problems, loaded.readable, only, known=known,
+                           kept=Kept(groups, loaded.blobs, known.stamp))
+    known.save(complete=only is None)
+    groups.save(complete=only is None)
+    return result
 
 
 class _Kept(MutableMapping[str, Any]):
