@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import journal.core as core_package
+from journal.core import rules
 from journal.core.problems import Problem
-from journal.core.rules import CheckResult, Kept, Local, check_entries
+from journal.core.rules import CheckResult, Kept, Local
 from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 from journal.store.worktree_cache import Loaded
@@ -44,7 +45,7 @@ def check_loaded(loaded: Loaded, only: list[str] | None, folder: Path | None) ->
     kept under `folder` (None: nothing kept) and saved again after. Every readable path of
     `loaded` is a journal file."""
     known, groups = CheckCache(folder), ReplyChecks(folder)
-    result = check_entries(loaded.entries, loaded.parse_problems, loaded.readable, only, known=known,
+    result = rules.check_entries(loaded.entries, loaded.parse_problems, loaded.readable, only, known=known,
                            kept=Kept(groups, loaded.blobs, known.stamp))
     known.save(complete=only is None)
     groups.save(complete=only is None)
