@@ -276,7 +276,7 @@ def reply(entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
 
 def is_private(entry: Entry | None) -> bool:
     """`private: true`: the entry is never published (a missing entry counts as private)."""
-    return entry is None or entry.data.get("private") is True
+    return entry is None or entry.head.private
 
 
 def _ref(value: Any) -> str | None:

@@ -8,10 +8,12 @@ pure-Python composer, whose nodes carry exact line/column marks, on demand.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, SafeConstructor
@@ -98,6 +100,27 @@ def _loader(pure: bool) -> YAML:
 _FAST = _loader(pure=False)
 
 
+class Head(NamedTuple):
+    """The few facts about an entry that whole-journal indexes read: a reply's names, whether
+    it is private, which top-level fields it has, and a hash of its text. A cache keeps these
+    beside an entry's parse so that 13,000 replies can be indexed without reading them."""
+
+    author: str | None  # `author:` when it is text
+    to: str | None
+    period: str | None
+    private: bool  # `private: true`
+    fields: tuple[str, ...]  # the front matter's top-level keys that are text
+    digest: str  # blake2b of the front matter and body as written
+
+    @classmethod
+    def of(cls, data: dict[str, Any], yaml_text: str, body: str) -> Head:
+        author, to, period = data.get("author"), data.get("to"), data.get("period")
+        text = f"{yaml_text}\0{body}".encode("utf-8", "surrogatepass")
+        return cls(author if type(author) is str else None, to if type(to) is str else None,
+                   period if type(period) is str else None, data.get("private") is True,
+                   tuple(k for k in data if type(k) is str), hashlib.blake2b(text, digest_size=16).hexdigest())
+
+
 @dataclass(frozen=True)
 class Entry:
     path: str
@@ -107,6 +130,11 @@ class Entry:
     yaml_text: str = field(repr=False)
     yaml_line: int  # 1-based line of the file where the YAML starts
     body_line: int
+
+    @cached_property
+    def head(self) -> Head:
+        """The entry's `Head`, worked out once (an entry read lazily has it from the start)."""
+        return Head.of(self.data, self.yaml_text, self.body)
 
     def position(self, keypath: KeyPath = (), *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at `keypath`, or of its key with `key=True`.
@@ -126,6 +154,48 @@ class Entry:
             mark_node = knode if ((key or blank) and part == keypath[-1] and knode is not None) else vnode
         mark = mark_node.start_mark
         return (self.yaml_line + mark.line, mark.column + 1)
+
+
+#: What a lazy entry fetches on first use: data, body, yaml_text, yaml_line, body_line.
+Parse = tuple[dict[str, Any], str, str, int, int]
+_DEFERRED = frozenset(("data", "body", "yaml_text", "yaml_line", "body_line"))
+
+
+class LazyEntry(Entry):
+    """An entry whose parse is fetched only when something reads it.
+
+    A journal may hold 13,000 replies while a command reads a handful: their paths, kinds and
+    `head`s are known up front (from a cache keyed by content), their front matter and body
+    come from `fetch` on first use. It is equal to, and hashes as, the Entry it stands for."""
+
+    def __init__(self, path: str, kind: str, head: Head | None = None, fetch: Callable[[], Parse] | None = None,
+                 **fields: Any) -> None:
+        # The dataclass is frozen: fields go straight into the instance dict, as its own __init__
+        # does. `fields` is dataclasses.replace's way in: every field given, nothing deferred.
+        if fields:
+            self.__dict__.update(path=path, kind=kind, **fields)
+        else:
+            self.__dict__.update(path=path, kind=kind, head=head, _fetch=fetch)
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not yet set: the deferred fields, before the fetch.
+        fetch = self.__dict__.pop("_fetch", None) if name in _DEFERRED else None
+        if fetch is None:
+            raise AttributeError(name)
+        data, body, yaml_text, yaml_line, body_line = fetch()
+        self.__dict__.update(data=data, body=body, yaml_text=yaml_text, yaml_line=yaml_line, body_line=body_line)
+        return self.__dict__[name]
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.path, self.kind, self.data, self.body, self.yaml_text, self.yaml_line, self.body_line)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Entry):
+            return self._fields() == LazyEntry._fields(other)  # type: ignore[arg-type]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
 
 def raw_scalar(entry: Entry, keypath: KeyPath, *, key: bool = False) -> str:

@@ -37,8 +37,8 @@ def reply_groups(entries: Mapping[str, Entry], checkins: Mapping[str, list[tuple
     for path, entry in entries.items():
         if entry.kind != "reply":
             continue
-        author, to = entry.data.get("author"), entry.data.get("to")
-        if type(author) is not str or type(to) is not str:
+        author, to = entry.head[:2]  # text or None: the reply itself is not read
+        if author is None or to is None:
             author = to = _UNNAMED
         found = pairs.get((author, to))
         if found is None:

@@ -62,6 +62,6 @@ def _public_journal(journal: Journal, private: PrivacyRules) -> Journal:
 
 
 def _public_entry(entry: Entry, private: PrivacyRules) -> Entry:
-    if not private.fields & entry.data.keys():
+    if not private.fields.intersection(entry.head.fields):  # the head: a reply is not read for this
         return entry
     return replace(entry, data=private.public_data(entry))

@@ -396,7 +396,7 @@ def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
     digest = hashlib.sha256()
     for path, entry in sorted(r.view.standing.journal.entries.items()):
         if entry.kind in kinds or entry.kind == "config":
-            digest.update(f"{path}\0{entry.yaml_text}\0{entry.body}\0".encode())
+            digest.update(f"{path}\0{entry.head.digest}\0".encode())  # the text's hash, kept with its parse
     return digest.hexdigest()
 
 

@@ -1,10 +1,7 @@
 """Journal files as Git holds them (a commit's tree, the index), parsed once per blob.
 
 Parsed entries are cached by blob id — a content hash — under `<gitdir>/journal/`, so a
-later run parses only what changed. The cache is plain data in `marshal` format, sealed
-against damage (store/plain_cache.py; read in half the time JSON takes), with the parses
-made since appended as JSON lines; both are validated on load, and a file that fails
-validation is ignored and rewritten, never trusted.
+later run parses only what changed (store/entry_cache.py).
 """
 
 from __future__ import annotations
@@ -22,15 +19,9 @@ from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
 from journal.errors import JournalError
 from journal.store import plain_cache
+from journal.store.entry_cache import EntryCache
 from journal.store.local_state import MAX_STATE_BYTES, read_json
 
-CACHE_VERSION = 3  # 2: keyed by kind and blob id; 3: marshal instead of JSON
-ENTRIES_FILE = "entries.bin"
-LOG_FILE = "entries.log"
-_TAG = f"journal-entries {CACHE_VERSION}"
-_OLD_FILE = "entries.json"  # what versions 1 and 2 wrote: removed when the new file is written
-# The log is folded into entries.json once it holds more lines than this or a quarter of the entries.
-_MIN_LOG_LINES = 256
 _TOPS = layout.FOLDERS
 
 
@@ -208,123 +199,6 @@ def _walk_to_first(repo: pygit2.Repository) -> str | None:
     return oldest
 
 
-class EntryCache:
-    """Parsed entries keyed by blob id: `entries.bin`, plus the parses made since in
-    `entries.log`, one JSON line each, appended. A commit that adds one check-in appends
-    one line instead of rewriting every entry; the log is folded into entries.bin when a
-    complete read finds entries to forget, or when it grows long.
-
-    Only what JSON carries back unchanged is cached, in both files: a cached parse is
-    then exactly the parse it stands for, whichever file it came from."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.file = folder / ENTRIES_FILE if folder else None
-        self.log = folder / LOG_FILE if folder else None
-        self.logged = 0  # lines in the log when it was read
-        self.base_ok = False  # entries.bin was this module's: only then may the log extend it
-        self.items: dict[str, list[Any]] = self._load()
-        self.added: dict[str, list[Any]] = {}
-
-    def _load(self) -> dict[str, list[Any]]:
-        if self.file is None:
-            return {}
-        items = _read_base(self.file)  # None for anything this machine cannot use: rebuilt
-        if items is None:
-            return {}
-        self.base_ok = True
-        items.update(self._read_log())
-        return items
-
-    def _read_log(self) -> dict[str, list[Any]]:
-        """The appended parses; a line cut short (a run killed while writing) or of the wrong
-        shape is skipped, never trusted."""
-        found: dict[str, list[Any]] = {}
-        assert self.log is not None
-        try:
-            if self.log.stat().st_size > MAX_STATE_BYTES:
-                return {}
-            lines = self.log.read_bytes().split(b"\n")
-        except OSError:
-            return {}
-        for line in lines:
-            if not line:
-                continue
-            self.logged += 1
-            try:
-                item = json.loads(line)
-            except ValueError:
-                continue
-            if (isinstance(item, list) and len(item) == 3 and item[0] == CACHE_VERSION
-                    and isinstance(item[1], str) and _valid_item(item[2])):
-                found[item[1]] = item[2]
-        return found
-
-    @staticmethod
-    def key(blob: str, kind: str) -> str:
-        """The cache key of a blob read as an entry of `kind`: the same bytes read as
-        journal.yaml and as an entry parse differently, so a parse is kept per kind."""
-        return f"{kind}:{blob}"
-
-    def get(self, blob: str, path: str, kind: str) -> Entry | None:
-        item = self.items.get(blob)
-        if item is None:
-            return None
-        data, body, yaml_text, yaml_line, body_line = item
-        return Entry(path, kind, data, body, yaml_text, yaml_line, body_line)
-
-    def put(self, blob: str, entry: Entry) -> None:
-        if self.file is None:
-            return
-        # Only what JSON carries back unchanged may be cached (keys that are not text would not).
-        if json.loads(json.dumps(entry.data)) != entry.data:
-            return
-        item = [entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line]
-        self.items[blob] = item
-        self.added[blob] = item
-
-    def save(self, seen: set[str], complete: bool) -> None:
-        """Persist new parses; forget blobs no longer present only after a complete read,
-        so a partial read (the pre-commit hook's) never evicts the rest."""
-        stale = set(self.items) - seen if complete else set()
-        if self.file is None or self.log is None or not (self.added or stale):
-            return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            if (stale or not self.base_ok
-                    or self.logged + len(self.added) > max(_MIN_LOG_LINES, len(self.items) // 4)):
-                from journal.store.atomic import write_replace
-
-                self.items = {k: v for k, v in self.items.items() if k not in stale}
-                write_replace(self.file, plain_cache.dump(_TAG, self.items))
-                self.log.unlink(missing_ok=True)
-                (self.file.parent / _OLD_FILE).unlink(missing_ok=True)
-            else:
-                # One write in append mode: lines of two runs never interleave within a line.
-                text = "".join(json.dumps([CACHE_VERSION, blob, item]) + "\n" for blob, item in self.added.items())
-                with open(self.log, "a", encoding="utf-8") as fh:
-                    fh.write(text)
-        except OSError:
-            pass  # a read-only repository still answers, just without a cache
-        self.added = {}
-
-
-def _read_base(path: Path) -> dict[str, list[Any]] | None:
-    """The parses in entries.bin, or None when it is missing, foreign, damaged or misshapen."""
-    items = plain_cache.load(path, _TAG, MAX_STATE_BYTES)
-    if type(items) is not dict or not all(type(k) is str and _valid_item(v) for k, v in items.items()):
-        return None
-    return items
-
-
-_ITEM_TYPES = (dict, str, str, int, int)
-
-
-def _valid_item(v: Any) -> bool:
-    # Exact types (a bool is not a line number), compared as one tuple: this runs for every
-    # cached entry on every command.
-    return type(v) is list and len(v) == 5 and tuple(map(type, v)) == _ITEM_TYPES
-
-
 def load_blobs(repo: pygit2.Repository, blobs: Iterable[tuple[str, pygit2.Oid | str]],
                use_cache: bool = True, complete: bool = True) -> tuple[dict[str, Entry], list[Problem]]:
     """Parse journal blobs from the object store, reusing cached parses."""
@@ -362,7 +236,7 @@ def parse_cached(items: Iterable[tuple[str, str, Callable[[], bytes]]],
             continue
         key = EntryCache.key(key, kind)
         seen.add(key)
-        cached = cache.get(key, path, kind)
+        cached = cache.get(key, path, kind, read)
         if cached is not None:
             entries[path] = cached
             continue

@@ -48,6 +48,13 @@ def save(path: Path, tag: str, value: Any, *, replaces: Path | None = None) -> N
 def load(path: Path, tag: str, limit: int) -> Any | None:
     """The value in the cache file `path` written under `tag`, or None when it is missing,
     larger than `limit` bytes, of another tag, cut short or damaged."""
+    payload = sealed(path, tag, limit)
+    return None if payload is None else loads(payload)
+
+
+def sealed(path: Path, tag: str, limit: int) -> bytes | None:
+    """The payload of the cache file `path` once its tag, length and CRC-32 are checked (None
+    as for `load`), not yet read as marshal: for a caller that may never need the value."""
     head = tag.encode("ascii") + b"\n"
     try:
         with open(path, "rb") as fh:
@@ -64,6 +71,11 @@ def load(path: Path, tag: str, limit: int) -> Any | None:
         return None
     if len(payload) != size or zlib.crc32(payload) != crc:
         return None
+    return payload
+
+
+def loads(payload: bytes) -> Any | None:
+    """A payload `sealed` returned, read as marshal; None if marshal refuses it."""
     try:
         return marshal.loads(payload)
     except (ValueError, EOFError, TypeError, RecursionError, MemoryError):

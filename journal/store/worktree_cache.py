@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import pygit2
 from journal.core.entries import Entry
 from journal.core.layout import entry_kind
 from journal.core.problems import Problem
+from journal.errors import JournalError
 from journal.store import plain_cache
 from journal.store.git import EntryCache, parse_cached
 from journal.store.local_state import MAX_STATE_BYTES
@@ -63,7 +65,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     unchanged: dict[str, str] = {}  # path -> blob id
     remembered: dict[str, list[Any]] = {}  # what worktree.bin will hold: stable files only
     signatures: dict[str, list[int]] = {}  # of the stable files to read
-    cached, lstat, is_file = cache.items, os.lstat, stat.S_ISREG  # this loop runs for every file on every command
+    lstat, is_file = os.lstat, stat.S_ISREG  # this loop runs for every file on every command
     for path in wanted:
         try:
             st = lstat(f"{base}/{path}")
@@ -74,7 +76,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
         stable = st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
         hit = known.get(path)
-        if hit is not None and hit[:5] == signature and EntryCache.key(hit[5], entry_kind(path) or "") in cached:
+        if hit is not None and hit[:5] == signature and EntryCache.key(hit[5], entry_kind(path) or "") in cache:
             unchanged[path] = hit[5]
             if stable:
                 remembered[path] = hit
@@ -83,11 +85,12 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
     blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}
     if files:
-        items = [*((path, blob, _never) for path, blob in unchanged.items()), *_read_items(files, blobs)]
+        items = [*((path, blob, _again(root, path, blob)) for path, blob in unchanged.items()),
+                 *_read_items(files, blobs)]
         order = {path: i for i, path in enumerate(wanted)}
         items.sort(key=lambda item: order[item[0]])  # the order a full read gives
     else:
-        items = [(path, blob, _never) for path, blob in unchanged.items()]  # already in that order
+        items = [(path, blob, _again(root, path, blob)) for path, blob in unchanged.items()]  # in that order
     entries, parse_problems = parse_cached(items, folder, cache=cache)
     for path, blob in blobs.items():
         if path in signatures:
@@ -102,9 +105,17 @@ def _read_items(files: dict[str, bytes], blobs: dict[str, str] | None = None) ->
     return [(path, blobs[path] if blobs else str(pygit2.hash(data)), (lambda d=data: d)) for path, data in files.items()]
 
 
-def _never() -> bytes:
-    """The reader of a file known unchanged: never called, the entry cache holds its blob."""
-    raise AssertionError("an unchanged file was to come from the entry cache")
+def _again(root: Path, path: str, blob: str) -> Callable[[], bytes]:
+    """The reader of a file known unchanged: the entry cache holds its blob's parse, so this is
+    called only for a reply whose parse went missing from the cache (store/entry_cache.py)."""
+    def read() -> bytes:
+        files, problems = read_worktree(root, [path])
+        data = files.get(path)
+        if data is None or str(pygit2.hash(data)) != blob:
+            raise JournalError(f"{path} changed while journal was reading it; nothing was written",
+                               hint="run the command again")
+        return data
+    return read
 
 
 def _load(path: Path, root: Path) -> dict[str, list[Any]]:

@@ -11,7 +11,8 @@ import pytest
 
 from journal.errors import JournalError
 from journal.store import plain_cache
-from journal.store.git import CACHE_VERSION, ENTRIES_FILE, cache_dir, head_tree, load_blobs, tree_blobs
+from journal.store.entry_cache import CACHE_VERSION, ENTRIES_FILE
+from journal.store.git import cache_dir, head_tree, load_blobs, tree_blobs
 from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin, git
 
 

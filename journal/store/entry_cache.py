@@ -1,0 +1,220 @@
+"""Parsed entries keyed by blob id (a content hash), under `<gitdir>/journal/`.
+
+* `entries.bin`: the parses of every entry but replies, sealed marshal (store/plain_cache.py).
+* `entries.log`: the parses made since, one JSON line each, appended: a commit that adds one
+  check-in or reply appends one line instead of rewriting anything. The log is folded into
+  the files above when a complete read finds entries to forget, or when it grows long.
+* `reply-heads.bin` and `replies.bin`: replies apart, because a journal holds five times as
+  many of them as of everything else and most commands read few. The heads (names, privacy,
+  field names, a text hash: core/entries.Head) load with every run; a reply's parse is
+  fetched from `replies.bin` only when something reads it (core/entries.LazyEntry).
+
+Only what JSON carries back unchanged is cached, in every file: a cached parse is then exactly
+the parse it stands for, whichever file it came from. Every file is checked on load (its
+seal, then each value's exact shape before use); a file that fails is ignored and written
+again, never trusted. Keys are content hashes, so a value found under a key is that
+content's parse whichever run wrote it: a reply whose parse is missing from `replies.bin`
+(a run cut short between two writes) is read again from where it came from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from journal.core.entries import Entry, Head, LazyEntry, Parse, read_entry
+from journal.core.problems import Problem
+from journal.errors import JournalError
+from journal.store import plain_cache
+from journal.store.local_state import MAX_STATE_BYTES
+
+CACHE_VERSION = 4  # 2: keyed by kind and blob id; 3: marshal instead of JSON; 4: replies apart
+ENTRIES_FILE = "entries.bin"
+LOG_FILE = "entries.log"
+HEADS_FILE = "reply-heads.bin"
+REPLIES_FILE = "replies.bin"
+_TAG = f"journal-entries {CACHE_VERSION}"
+_HEADS_TAG = f"journal-reply-heads {CACHE_VERSION}"
+_REPLIES_TAG = f"journal-replies {CACHE_VERSION}"
+_OLD_FILE = "entries.json"  # what versions 1 and 2 wrote: removed when the new file is written
+# The log is folded once it holds more lines than this or a quarter of the entries.
+_MIN_LOG_LINES = 256
+_REPLY = "reply:"  # the prefix of a reply's key (see EntryCache.key)
+
+
+class EntryCache:
+    """The parses under one folder (None: no cache, nothing kept)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.file = folder / ENTRIES_FILE if folder else None
+        self.log = folder / LOG_FILE if folder else None
+        self.logged = 0  # lines in the log when it was read
+        self.base_ok = False  # entries.bin was this module's: only then may the log extend it
+        self.heads: dict[str, list[Any]] = {}  # reply key -> its Head as plain data
+        self._replies: bytes | dict[str, Any] | None = None  # replies.bin: sealed payload, then read
+        self.items: dict[str, list[Any]] = self._load()
+        self.added: dict[str, list[Any]] = {}
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self.folder is None or self.file is None:
+            return {}
+        items = _read_base(self.file)  # None for anything this machine cannot use: rebuilt
+        if items is None:
+            return {}
+        self.base_ok = True
+        heads = plain_cache.load(self.folder / HEADS_FILE, _HEADS_TAG, MAX_STATE_BYTES)
+        # The heads are only as good as the parses behind them: both files sealed, or neither used.
+        replies = plain_cache.sealed(self.folder / REPLIES_FILE, _REPLIES_TAG, MAX_STATE_BYTES)
+        if type(heads) is dict and replies is not None:
+            self.heads, self._replies = heads, replies
+        else:
+            self.base_ok = False  # folded on save, which writes both again
+        items.update(self._read_log())
+        return items
+
+    def _read_log(self) -> dict[str, list[Any]]:
+        """The appended parses; a line cut short (a run killed while writing) or of the wrong
+        shape is skipped, never trusted."""
+        found: dict[str, list[Any]] = {}
+        assert self.log is not None
+        try:
+            if self.log.stat().st_size > MAX_STATE_BYTES:
+                return {}
+            lines = self.log.read_bytes().split(b"\n")
+        except OSError:
+            return {}
+        for line in lines:
+            if not line:
+                continue
+            self.logged += 1
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if (isinstance(item, list) and len(item) == 3 and item[0] == CACHE_VERSION
+                    and isinstance(item[1], str) and _valid_item(item[2])):
+                found[item[1]] = item[2]
+        return found
+
+    @staticmethod
+    def key(blob: str, kind: str) -> str:
+        """The cache key of a blob read as an entry of `kind`: the same bytes read as
+        journal.yaml and as an entry parse differently, so a parse is kept per kind."""
+        return f"{kind}:{blob}"
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.items or key in self.heads
+
+    def get(self, key: str, path: str, kind: str, read: Callable[[], bytes]) -> Entry | None:
+        """The cached parse of `key` as the entry at `path`; a reply known only by its head
+        comes back lazy, its parse fetched (or, missing, read again with `read`) on first use."""
+        item = self.items.get(key)
+        if item is not None:
+            data, body, yaml_text, yaml_line, body_line = item
+            return Entry(path, kind, data, body, yaml_text, yaml_line, body_line)
+        head = self.heads.get(key)
+        if head is None or type(head) is not list or tuple(map(type, head)) not in _HEAD_TYPES:
+            return None
+        found = Head(*head[:4], tuple(head[4]), head[5])
+        if not all(type(f) is str for f in found.fields):
+            return None
+        return LazyEntry(path, kind, found, lambda: self._fetch(key, path, kind, found, read))
+
+    def _fetch(self, key: str, path: str, kind: str, head: Head, read: Callable[[], bytes]) -> Parse:
+        if not isinstance(self._replies, dict):
+            value = plain_cache.loads(self._replies) if self._replies is not None else None
+            self._replies = value if type(value) is dict else {}
+        item = self._replies.get(key)
+        if _valid_item(item):
+            data, body, yaml_text, yaml_line, body_line = item
+            return data, body, yaml_text, yaml_line, body_line
+        entry = read_entry(path, kind, read())
+        if isinstance(entry, Problem) or entry.head != head:
+            raise JournalError(f"{path} changed while journal was reading it; nothing was written",
+                               hint="run the command again")
+        return entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line
+
+    def put(self, key: str, entry: Entry) -> None:
+        if self.file is None:
+            return
+        # Only what JSON carries back unchanged may be cached (keys that are not text would not).
+        if json.loads(json.dumps(entry.data)) != entry.data:
+            return
+        item = [entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line]
+        self.items[key] = item
+        self.added[key] = item
+
+    def save(self, seen: set[str], complete: bool) -> None:
+        """Persist new parses; forget blobs no longer present only after a complete read,
+        so a partial read (the pre-commit hook's) never evicts the rest."""
+        stale = (set(self.items) | set(self.heads)) - seen if complete else set()
+        if self.file is None or self.log is None or self.folder is None or not (self.added or stale):
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            if (stale or not self.base_ok
+                    or self.logged + len(self.added) > max(_MIN_LOG_LINES, (len(self.items) + len(self.heads)) // 4)):
+                self._fold(stale)
+            else:
+                # One write in append mode: lines of two runs never interleave within a line.
+                text = "".join(json.dumps([CACHE_VERSION, key, item]) + "\n" for key, item in self.added.items())
+                with open(self.log, "a", encoding="utf-8") as fh:
+                    fh.write(text)
+        except OSError:
+            pass  # a read-only repository still answers, just without a cache
+        self.added = {}
+
+    def _fold(self, stale: set[str]) -> None:
+        """Write every file whole: replies apart, the rest in entries.bin, the log emptied."""
+        from journal.store.atomic import write_replace
+
+        assert self.file is not None and self.log is not None and self.folder is not None
+        value = plain_cache.loads(self._replies) if isinstance(self._replies, bytes) else self._replies
+        kept = value if type(value) is dict else {}
+        replies: dict[str, list[Any]] = {}
+        heads: dict[str, list[Any]] = {}
+        for key, head in self.heads.items():
+            item = kept.get(key)
+            if key not in stale and _valid_item(item) and type(head) is list:
+                replies[key], heads[key] = item, head
+        items: dict[str, list[Any]] = {}
+        for key, item in self.items.items():
+            if key in stale:
+                continue
+            if key.startswith(_REPLY):
+                data, body, yaml_text, _, _ = item
+                head = Head.of(data, yaml_text, body)
+                replies[key], heads[key] = item, [*head[:4], list(head.fields), head.digest]
+            else:
+                items[key] = item
+        # The parses before the heads that name them: a run reading between the two writes
+        # finds every head's parse (or, at worst, reads that reply again).
+        write_replace(self.folder / REPLIES_FILE, plain_cache.dump(_REPLIES_TAG, replies))
+        write_replace(self.folder / HEADS_FILE, plain_cache.dump(_HEADS_TAG, heads))
+        write_replace(self.file, plain_cache.dump(_TAG, items))
+        self.log.unlink(missing_ok=True)
+        (self.file.parent / _OLD_FILE).unlink(missing_ok=True)
+        self.items, self.heads, self._replies = {**items, **replies}, {}, None
+
+
+def _read_base(path: Path) -> dict[str, list[Any]] | None:
+    """The parses in entries.bin, or None when it is missing, foreign, damaged or misshapen."""
+    items = plain_cache.load(path, _TAG, MAX_STATE_BYTES)
+    if type(items) is not dict or not all(type(k) is str and _valid_item(v) for k, v in items.items()):
+        return None
+    return items
+
+
+_ITEM_TYPES = (dict, str, str, int, int)
+_NAME = (str, type(None))
+# A head as plain data: author, to, period (text or None), private, field names, digest.
+_HEAD_TYPES = frozenset((a, t, p, bool, list, str) for a in _NAME for t in _NAME for p in _NAME)
+
+
+def _valid_item(v: Any) -> bool:
+    # Exact types (a bool is not a line number), compared as one tuple: this runs for every
+    # cached entry on every command.
+    return type(v) is list and len(v) == 5 and tuple(map(type, v)) == _ITEM_TYPES
