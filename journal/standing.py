@@ -8,10 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from journal.core import build_model, model
-from journal.core.replies import RESPONSE_LABEL, Posted, Responses, judge, waiting_on
+from journal.core.replies import (
+    RESPONSE_LABEL,
+    Posted,
+    Responses,
+    Thread,
+    judge,
+    judge_thread,
+    responses_of,
+    thread_window,
+    waiting_on,
+)
 from journal.core.rules import Journal
 from journal.core.states import STATE_LABEL, State, member_state
 from journal.core.streaks import Filing, MemberReport, pact_streak
+from journal.core.thread_json import ThreadText, thread_text
 from journal.errors import JournalError
 from journal.store.standings_cache import StandingsCache
 from journal.store.workspace import Snapshot, Workspace, workspace_of
@@ -51,11 +62,12 @@ def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
 
 
 def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None = None, source: str = "auto",
-                     pending: Staged | None = None, *, threads: bool = True) -> Standing:
+                     pending: Staged | None = None, *, threads: bool = True, texts: bool = False) -> Standing:
     """Everyone's standing as of `now`, from the workspace's entries (of `source`) and history.
     `pending` holds the check-ins and replies about to be committed (the pre-commit hook's
     view), counted as if they were. With `threads` False the responses are judged only when
-    some reply exists: for a caller that shows threads only then (the digest)."""
+    some reply exists: for a caller that shows threads only then (the digest). With `texts` the
+    threads carry their `streaks --json` text, kept with them (for `streaks_json(..., texts=True)`)."""
     from journal.store.identity import member_for_email, user_email
 
     workspace = workspace_of(start)
@@ -74,7 +86,8 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     # Without a single reply no thread has anything in it, no verdict disputes an outcome, and
     # the digest shows none of them: judging every check-in's thread would be wasted.
     any_reply = bool(history is not None and history.replies) or bool(pending is not None and pending.replies)
-    responses = _responses(journal, history, now, pending) if threads or any_reply else Responses((), {}, {})
+    responses = _responses(journal, history, now, pending, workspace.cache_dir, members if texts else None) \
+        if threads or any_reply else Responses((), {}, {})
     disputed = responses.disputed()
     # One member's new check-in re-judges that member: the others' reports are read back.
     cache = StandingsCache(workspace.cache_dir, in_force, history.cut if history else None,
@@ -114,10 +127,13 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
                     shallow=shallow, responses=responses)
 
 
-def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged | None = None) -> Responses:
+def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged | None = None,
+               folder: Path | None = None, texts: dict[str, model.Member] | None = None) -> Responses:
     """Threads and responder figures from the committed check-ins and replies (see core/replies),
     with the staged ones (`pending`) as if committed at its time; an entry the history brought
-    but the journal no longer holds has nothing to show."""
+    but the journal no longer holds has nothing to show. With a cache `folder` (and nothing
+    staged), threads whose inputs are unchanged are read back (store/thread_cache.py); with the
+    members (`texts`), with their `streaks --json` text."""
     if history is None:
         return Responses((), {}, {})
     filed = {key: f.at for key, f in history.filings.items()}
@@ -127,18 +143,60 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
             filed.setdefault(key, pending.at)
         for key in pending.replies:
             posted.setdefault(key, (pending.at, "staged"))
+    written = journal.replies
+    if pending is None and folder is not None:
+        return _kept_responses(journal, filed, posted, now, folder, texts)
     checkins = {}
     for (member, period), at in filed.items():
         entry = journal.checkin(member, period)
         if entry is not None:
             checkins[(member, period)] = (build_model.checkin(entry), at)
     replies = {}
-    written = journal.replies
     for (author, to, period), (at, commit) in posted.items():
         entry = written.get((period, to, author))
         if entry is not None:
             replies[(author, to, period)] = Posted(build_model.reply(entry), at, commit)
     return judge(build_model.contracts(journal), checkins, replies, now)
+
+
+def _kept_responses(journal: Journal, filed: dict[tuple[str, str], dt.datetime],
+                    posted: dict[tuple[str, str, str], tuple[dt.datetime, str]], now: dt.datetime,
+                    folder: Path, texts: dict[str, model.Member] | None) -> Responses:
+    """`judge`'s answer, thread by thread, reading back the threads whose inputs are unchanged:
+    only the replies of a thread judged again are read (core/entries.LazyEntry)."""
+    from journal.store.thread_cache import ThreadCache, missing
+
+    written = journal.replies
+    contracts = build_model.contracts(journal)
+    by_checkin: dict[tuple[str, str], list[tuple[str, Any, dt.datetime, str]]] = {}
+    first = None
+    for (author, to, period), (at, commit) in posted.items():
+        entry = written.get((period, to, author))
+        if entry is not None:
+            by_checkin.setdefault((to, period), []).append((author, entry, at, commit))
+            if at <= now and (first is None or at < first):
+                first = at
+    config = journal.config
+    shared = "\0".join((config.head.digest if config is not None else "-", first.isoformat() if first else "-",
+                        *(f"{e.path}\0{e.head.digest}" for _, e in sorted(journal.contracts.items()))))
+    zones = {mid: m.tz for mid, m in texts.items()} if texts is not None else {}
+    cache = ThreadCache(folder, shared, (lambda t: thread_text(thread_json(t, zones))) if texts is not None else None)
+    threads = []
+    for (member, period), at in sorted(filed.items()):
+        entry = journal.checkin(member, period)
+        if entry is None or at > now:
+            continue
+        answers = sorted(by_checkin.get((member, period), []), key=lambda a: (a[0], a[2], a[3]))
+        key = cache.key(member, period, entry.head.digest, at, [(a, e.head.digest, t, c) for a, e, t, c in answers])
+        thread = cache.get(key, now)
+        if missing(thread):
+            shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in answers if t <= now]
+            thread, due = judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now)
+            thread = cache.put(key, thread, thread_window(at, due, [t for _, _, t, _ in answers], now))
+        if thread is not None:
+            threads.append(thread)
+    cache.save()
+    return responses_of(contracts, threads)
 
 
 def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:
@@ -154,10 +212,21 @@ def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:
             for t, r in waiting_on(s.responses, s.me, latest)]
 
 
-def responses_json(s: Standing) -> dict[str, Any]:
-    """Threads, responder figures and pact reply streaks, as `streaks --json` and digest.json carry them."""
+def responses_json(s: Standing, texts: bool = False) -> dict[str, Any]:
+    """Threads, responder figures and pact reply streaks, as `streaks --json` and digest.json carry
+    them. With `texts`, a thread whose text a cache kept is that text (core/thread_json.ThreadText)."""
     zones = {mid: m.tz for mid, m in s.members.items()}
-    stamps: dict[int, tuple[Posted, str | None]] = {}  # a reply's time is in its thread and in its author's response
+    return {
+        "responders": {m: f.as_json() for m, f in s.responses.responders.items()},
+        "pact_reply_streaks": dict(s.responses.pact_streaks),
+        "threads": [ThreadText(t.text) if texts and t.text is not None else thread_json(t, zones)
+                    for t in s.responses.threads],
+    }
+
+
+def thread_json(t: Thread, zones: dict[str, Any]) -> dict[str, Any]:
+    """One thread as `streaks --json` carries it, its times in the zone of who they belong to."""
+    stamps: dict[int, str | None] = {}  # a reply's time is in the thread and in its author's response
 
     def zoned(moment: dt.datetime, who: str | None) -> str | None:
         zone = zones.get(who or "")
@@ -165,27 +234,23 @@ def responses_json(s: Standing) -> dict[str, Any]:
 
     def posted_at(p: Posted) -> str | None:
         found = stamps.get(id(p))
-        if found is None or found[0] is not p:
-            found = stamps[id(p)] = (p, zoned(p.at, p.reply.author))
-        return found[1]
+        if found is None:
+            found = stamps[id(p)] = zoned(p.at, p.reply.author)
+        return found
 
     return {
-        "responders": {m: f.as_json() for m, f in s.responses.responders.items()},
-        "pact_reply_streaks": dict(s.responses.pact_streaks),
-        "threads": [{
-            "member": t.member, "period": t.period, "ask": t.ask, "filed": zoned(t.filed, t.member),
-            "referee": t.referee, "verdicts": list(t.verdicts),
-            "responses": [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
-                           "due": zoned(r.due, r.partner),
-                           "at": (posted_at(r.posted) if r.posted.reply.author == r.partner
-                                  else zoned(r.posted.at, r.partner)) if r.posted else None,
-                           "commit": r.posted.commit if r.posted else None} for r in t.responses],
-            "replies": [{"author": p.reply.author, "at": posted_at(p), "commit": p.commit,
-                         "answer": p.reply.answer, "kudos": p.reply.kudos,
-                         "verdicts": [{"verdict": v.verdict.value if v.verdict else None, "note": v.note}
-                                      for v in p.reply.verdicts],
-                         "body": p.reply.body} for p in t.replies],
-        } for t in s.responses.threads],
+        "member": t.member, "period": t.period, "ask": t.ask, "filed": zoned(t.filed, t.member),
+        "referee": t.referee, "verdicts": list(t.verdicts),
+        "responses": [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
+                       "due": zoned(r.due, r.partner),
+                       "at": (posted_at(r.posted) if r.posted.reply.author == r.partner
+                              else zoned(r.posted.at, r.partner)) if r.posted else None,
+                       "commit": r.posted.commit if r.posted else None} for r in t.responses],
+        "replies": [{"author": p.reply.author, "at": posted_at(p), "commit": p.commit,
+                     "answer": p.reply.answer, "kudos": p.reply.kudos,
+                     "verdicts": [{"verdict": v.verdict.value if v.verdict else None, "note": v.note}
+                                  for v in p.reply.verdicts],
+                     "body": p.reply.body} for p in t.replies],
     }
 
 
@@ -199,7 +264,9 @@ def figures(r: MemberReport) -> dict[str, Any]:
             "completion": r.completion, "owed": r.owed, "flags": list(r.flags)}
 
 
-def streaks_json(s: Standing) -> dict[str, Any]:
+def streaks_json(s: Standing, texts: bool = False) -> dict[str, Any]:
+    """`streaks --json`'s data; with `texts`, threads a cache kept the text of are that text
+    (for cli/streaks_text, which writes them as they are)."""
     return {
         "now": iso(s.now),
         "members": [{
@@ -212,7 +279,7 @@ def streaks_json(s: Standing) -> dict[str, Any]:
         } for r in s.reports],
         "contracts": [{"contract": slug, "pact_streak": n} for slug, n in s.pacts],
         "shallow": s.shallow or None,
-        "responses": responses_json(s),
+        "responses": responses_json(s, texts),
         "warnings": list(s.warnings),
     }
 

@@ -25,9 +25,9 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
     from journal.cli.streaks_text import streaks_text
     from journal.standing import compute_standing, streaks_json
 
-    standing = compute_standing(state.workspace(), parse_now(now), member)
+    standing = compute_standing(state.workspace(), parse_now(now), member, texts=as_json)
     if as_json:
-        click.echo(streaks_text(streaks_json(standing)))
+        click.echo(streaks_text(streaks_json(standing, texts=True)))
         return EXIT_OK
     warn(standing.warnings)
     for line in streak_table(standing):

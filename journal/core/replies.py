@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from journal.core import periods
@@ -81,6 +81,12 @@ class Thread:
     replies: tuple[Posted, ...]  # every reply in the history, partners' and others', by time
     referee: str | None
     verdicts: tuple[str, ...]  # per outcome under a referee: confirmed | disputed | unverified; () without
+    # The thread as `streaks --json` writes it, when a cache kept that with it (store/thread_cache.py).
+    text: str | None = field(default=None, compare=False, repr=False)
+
+    def answers(self) -> list[tuple[str, str, dt.timedelta | None]]:
+        """(partner, state, how long their reply took) per response: all the figures read."""
+        return [(r.partner, r.state, r.took) for r in self.responses]
 
 
 @dataclass(frozen=True)
@@ -140,21 +146,51 @@ def judge(contracts: Mapping[str, Contract], checkins: Mapping[tuple[str, str], 
     for (member, period), (record, filed) in sorted(checkins.items()):
         if filed > now:
             continue
-        terms = [c for slug, c in sorted(contracts.items())
-                 if _in_force(c, member, period) and (record.contract is None or record.contract == slug)]
-        if not terms:
-            continue
-        window = min(c.respond_within for c in terms)
-        due = filed + window
-        posted = sorted(by_checkin.get((member, period), []), key=lambda p: (p.at, p.commit))
-        by_author = {p.reply.author: p for p in posted}
-        expected = first is not None and due >= first
-        partners = sorted({p for c in terms for p in c.parties if p != member}) if expected else []
-        responses = tuple(_response(partner, by_author.get(partner), filed, due, now) for partner in partners)
-        referee = next((c.referee for c in terms if c.referee is not None and c.referee != member), None)
-        verdicts = _verdicts(len(record.outcomes), by_author.get(referee) if referee else None, due, now) \
-            if referee and expected else ()
-        threads.append(Thread(member, period, record.ask, filed, responses, tuple(posted), referee, verdicts))
+        thread, _ = judge_thread(contracts, member, period, record, filed, by_checkin.get((member, period), []),
+                                 first, now)
+        if thread is not None:
+            threads.append(thread)
+    return responses_of(contracts, threads)
+
+
+def judge_thread(contracts: Mapping[str, Contract], member: str, period: str, record: Checkin, filed: dt.datetime,
+                 posted: list[Posted], first: dt.datetime | None,
+                 now: dt.datetime) -> tuple[Thread | None, dt.datetime | None]:
+    """One check-in's thread as `judge` makes it, and its due time: `posted` are the replies
+    to it in the history by `now`, `first` the first reply in the journal's history by `now`.
+    (None, None) when no contract in force asks anything of the check-in."""
+    terms = [c for slug, c in sorted(contracts.items())
+             if _in_force(c, member, period) and (record.contract is None or record.contract == slug)]
+    if not terms:
+        return None, None
+    window = min(c.respond_within for c in terms)
+    due = filed + window
+    # By time, then commit, then author (two replies in one commit): one order whoever calls.
+    posted = sorted(posted, key=lambda p: (p.at, p.commit, p.reply.author or ""))
+    by_author = {p.reply.author: p for p in posted}
+    expected = first is not None and due >= first
+    partners = sorted({p for c in terms for p in c.parties if p != member}) if expected else []
+    responses = tuple(_response(partner, by_author.get(partner), filed, due, now) for partner in partners)
+    referee = next((c.referee for c in terms if c.referee is not None and c.referee != member), None)
+    verdicts = _verdicts(len(record.outcomes), by_author.get(referee) if referee else None, due, now) \
+        if referee and expected else ()
+    return Thread(member, period, record.ask, filed, responses, tuple(posted), referee, verdicts), due
+
+
+def thread_window(filed: dt.datetime, due: dt.datetime | None, replied: list[dt.datetime],
+                  now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The window [start, end) of instants around `now` in which `judge_thread`, given the same
+    check-in, contracts, replies and first reply, makes the same thread: it compares `now` only
+    with the check-in's time (`filed`), its `due` time and the times of the replies to it
+    (`replied`, those after `now` included). None: unbounded on that side."""
+    edges = [filed, *replied, *([due] if due is not None else [])]
+    start = max((e for e in edges if e <= now), default=None)
+    end = min((e for e in edges if e > now), default=None)
+    return start, end
+
+
+def responses_of(contracts: Mapping[str, Contract], threads: list[Thread]) -> Responses:
+    """The threads (in (member, period) order) with their responder figures and pact reply streaks."""
     return Responses(tuple(threads), _responders(threads), _pact_streaks(contracts, threads))
 
 
@@ -183,12 +219,11 @@ def _responders(threads: list[Thread]) -> dict[str, ResponderFigures]:
     counts: dict[str, dict[str, int]] = {}
     took: dict[str, list[dt.timedelta]] = {}
     for thread in threads:
-        for r in thread.responses:
-            mine = counts.setdefault(r.partner, dict.fromkeys(RESPONSE_STATES, 0))
-            mine[r.state] += 1
-            spent = r.took
+        for partner, state, spent in thread.answers():
+            mine = counts.setdefault(partner, dict.fromkeys(RESPONSE_STATES, 0))
+            mine[state] += 1
             if spent is not None:
-                took.setdefault(r.partner, []).append(spent)
+                took.setdefault(partner, []).append(spent)
     figures = {}
     for member, c in sorted(counts.items()):
         settled = c[IN_TIME] + c[LATE] + c[UNANSWERED]
@@ -206,7 +241,7 @@ def _pact_streaks(contracts: Mapping[str, Contract], threads: list[Thread]) -> d
         for thread in threads:
             if thread.member in contract.parties and _in_force(contract, thread.member, thread.period):
                 by_period.setdefault(thread.period, []).extend(
-                    r.state for r in thread.responses if r.partner in contract.parties)
+                    state for partner, state, _ in thread.answers() if partner in contract.parties)
         for period in sorted(by_period):
             states = by_period[period]
             if any(s in (LATE, UNANSWERED) for s in states):

@@ -1,0 +1,206 @@
+"""Threads kept by their inputs, with the window of `now` in which they stay what they are.
+
+A check-in's thread (core/replies.judge_thread) is a function of the check-in's text and the
+time the history first brought it, the replies to it (their text, when the history brought
+each, by which commit), the journal's contracts and roster, the first reply of the whole
+journal, the rules' code, and of `now` only through comparisons with the check-in's time, its
+due time and the replies' times (core/replies.thread_window). So a thread is kept in
+`<gitdir>/journal/threads.bin` (sealed marshal, store/plain_cache.py) under a hash of exactly
+those inputs, with that window: a later run whose inputs hash the same and whose `now` lies in
+the window reads the thread back instead of reading the replies and judging them again. A new
+reply changes its own thread's key only.
+
+Texts enter the key as hashes of what was written (core/entries.Head.digest), so no file can
+reach another thread's result. A record of the wrong shape is judged again, never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from journal.core import build_model, replies
+from journal.core.model import Reply, Verdict, VerdictItem
+from journal.core.replies import Posted, Response, Thread
+from journal.errors import JournalError
+from journal.store import plain_cache
+from journal.store.local_state import MAX_STATE_BYTES, code_stamp
+
+CACHE_FILE = "threads.bin"
+_TAG = "journal-threads 2"
+_CODE = (replies, build_model)
+_MISSING = object()  # no usable record: judge the thread
+
+
+class ThreadCache:
+    """Threads by input hash under `folder` (None: nothing kept, every thread judged).
+
+    `shared` is what every thread reads besides its own check-in and replies (the roster and
+    zones, the contracts, the first reply's time), as text: it is hashed into every key.
+    `render`, when given, writes a thread's text (core/thread_json), which is kept with it."""
+
+    def __init__(self, folder: Path | None, shared: str, render: Callable[[Thread], str] | None = None) -> None:
+        self.render = render  # a thread's `streaks --json` text, kept with it when given
+        self.file = folder / CACHE_FILE if folder is not None else None
+        stamp = code_stamp((*(Path(str(m.__file__)) for m in _CODE), Path(__file__))).hex()
+        self.shared = f"{_TAG}\0{stamp}\0{shared}"
+        raw = plain_cache.load(self.file, _TAG, MAX_STATE_BYTES) if self.file is not None else None
+        self.records: dict[str, Any] = raw if type(raw) is dict else {}
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    def key(self, member: str, period: str, checkin: str, filed: dt.datetime,
+            posted: list[tuple[str, str, dt.datetime, str]]) -> str:
+        """The key of a thread: `checkin` is the check-in's text hash, `posted` the replies to
+        it as (author, text hash, time the history brought it, commit), in a fixed order."""
+        text = "\0".join((self.shared, member, period, checkin, filed.isoformat(),
+                          *(f"{a}\0{d}\0{at.isoformat()}\0{c}" for a, d, at, c in posted)))
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def get(self, key: str, now: dt.datetime) -> Thread | None | object:
+        """The thread kept under `key` for a `now` in its window (None: the check-in has none),
+        or `_MISSING`."""
+        record = self.records.get(key)
+        if type(record) is not list or len(record) != 4:
+            return _MISSING
+        thread, start, end, text = record
+        stamp = now.timestamp()
+        if not ((start is None or start <= stamp) and (end is None or stamp < end)):
+            return _MISSING
+        try:
+            found = None if thread is None else _thread(thread, text if type(text) is str else None)
+        except (TypeError, ValueError, IndexError, KeyError):
+            return _MISSING
+        if found is not None and found.text is None and self.render is not None:
+            found.__dict__["text"] = self.render(found)  # frozen, and replace() would read every field
+            record = [thread, start, end, found.text]
+            self.changed = True
+        self.used[key] = record
+        return found
+
+    def put(self, key: str, thread: Thread | None,
+            window: tuple[dt.datetime | None, dt.datetime | None]) -> Thread | None:
+        """Keep `thread` (judged for a `now` in `window`) under `key`; the thread, with its text."""
+        if thread is not None and self.render is not None:
+            thread = replace(thread, text=self.render(thread))
+        start, end = window
+        try:
+            record = None if thread is None else _record(thread)
+        except ValueError:
+            return thread  # a reply that does not refer back to its thread: judged again next time
+        self.used[key] = [record, None if start is None else start.timestamp(),
+                          None if end is None else end.timestamp(), None if thread is None else thread.text]
+        self.changed = True
+        return thread
+
+    def save(self) -> None:
+        """Keep the threads used by this run (and only those: the file never grows past the journal)."""
+        if self.file is not None and (self.changed or self.used.keys() != self.records.keys()):
+            plain_cache.save(self.file, _TAG, self.used)
+
+
+def missing(found: object) -> bool:
+    """Whether `ThreadCache.get` found no record."""
+    return found is _MISSING
+
+
+def _record(t: Thread) -> list[Any]:
+    index = {id(p): i for i, p in enumerate(t.replies)}
+    answers = []
+    for r in t.responses:
+        at = -1 if r.posted is None else index.get(id(r.posted))
+        if at is None:
+            raise ValueError("a response's reply is not in its thread")
+        took = r.took
+        answers.append([r.partner, r.state, r.asked.isoformat(), r.due.isoformat(), at,
+                        None if took is None else [took.days, took.seconds, took.microseconds]])
+    posts = [[p.reply.path, p.reply.author, p.reply.to, p.reply.period, p.reply.answer, p.reply.kudos,
+              [[None if v.verdict is None else v.verdict.value, v.note] for v in p.reply.verdicts],
+              p.reply.private, p.reply.body, p.at.isoformat(), p.commit] for p in t.replies]
+    return [t.member, t.period, t.ask, t.filed.isoformat(), t.referee, list(t.verdicts), answers, posts]
+
+
+def _thread(record: list[Any], text: str | None) -> Thread:
+    """The thread a record holds: what the figures read now, its responses and replies on first use."""
+    member, period, ask, filed, referee, verdicts, answers, posts = record
+    if not all(type(v) is str for v in verdicts) or type(answers) is not list or type(posts) is not list:
+        raise TypeError("a record of another shape")
+    summary = [(partner, state, None if took is None else dt.timedelta(*took)) for partner, state, _, _, _, took in answers]
+    if not all(type(partner) is str and state in replies.RESPONSE_STATES for partner, state, _ in summary):
+        raise TypeError("a record of another shape")
+    return LazyThread(member, period, ask, _when(filed), referee=referee, verdicts=tuple(verdicts), text=text,
+                      summary=summary, decode=lambda: _decode(answers, posts))
+
+
+def _decode(answers: list[Any], posts: list[Any]) -> tuple[tuple[Response, ...], tuple[Posted, ...]]:
+    made = tuple(Posted(Reply(path, author, to, period, answer, kudos,
+                              tuple(VerdictItem(None if v is None else Verdict(v), note) for v, note in items),
+                              private, body), _when(at), commit)
+                 for path, author, to, period, answer, kudos, items, private, body, at, commit in posts)
+    responses = tuple(Response(partner, state, _when(asked), _when(due), None if i == -1 else made[_index(i, made)])
+                      for partner, state, asked, due, i, _ in answers)
+    return responses, made
+
+
+class LazyThread(Thread):
+    """A kept thread whose responses and replies are made on first use: `streaks --json` writes
+    the kept text and reads only the figures' summary (`answers`). Equal to, and hashing as,
+    the Thread it stands for."""
+
+    def __init__(self, member: str, period: str, ask: str | None, filed: dt.datetime,
+                 responses: tuple[Response, ...] = (), replies: tuple[Posted, ...] = (), referee: str | None = None,
+                 verdicts: tuple[str, ...] = (), text: str | None = None, *,
+                 summary: list[tuple[str, str, dt.timedelta | None]] | None = None,
+                 decode: Callable[[], tuple[tuple[Response, ...], tuple[Posted, ...]]] | None = None) -> None:
+        # Thread is frozen: fields go straight into the instance dict, as its own __init__ does.
+        # Without `decode` (dataclasses.replace's way in) every field is given.
+        self.__dict__.update(member=member, period=period, ask=ask, filed=filed, referee=referee,
+                             verdicts=verdicts, text=text)
+        if decode is None:
+            self.__dict__.update(responses=responses, replies=replies)
+        else:
+            self.__dict__.update(_summary=summary, _decode=decode)
+
+    def __getattr__(self, name: str) -> Any:
+        decode = self.__dict__.pop("_decode", None) if name in ("responses", "replies") else None
+        if decode is None:
+            raise AttributeError(name)
+        try:
+            self.__dict__["responses"], self.__dict__["replies"] = decode()
+        except (TypeError, ValueError, IndexError, KeyError):
+            raise JournalError("a kept thread is damaged", hint="run the command again") from None
+        finally:
+            self.__dict__.pop("_summary", None)
+        return self.__dict__[name]
+
+    def answers(self) -> list[tuple[str, str, dt.timedelta | None]]:
+        summary = self.__dict__.get("_summary")
+        return list(summary) if summary is not None else super().answers()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Thread):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _COMPARED)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, f) for f in _COMPARED))  # as Thread's: of the compared fields, in order
+
+
+_COMPARED = ("member", "period", "ask", "filed", "responses", "replies", "referee", "verdicts")
+
+
+def _index(i: Any, made: tuple[Posted, ...]) -> int:
+    if type(i) is not int or not 0 <= i < len(made):
+        raise IndexError("a response naming no reply of its thread")
+    return i
+
+
+def _when(text: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)  # TypeError for anything but text
+    if moment.tzinfo is None:
+        raise ValueError("a time without its offset")
+    return moment

@@ -1,0 +1,113 @@
+"""Threads kept by their inputs (store/thread_cache.py) give exactly what judging them again
+gives, at every `now`, after new replies, and from a damaged cache; a new reply re-judges
+its own thread only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import journal.standing
+from journal.core.replies import Thread
+from journal.store.thread_cache import CACHE_FILE
+from tests.support.replies import ci, replies_history, reply
+
+# Around every edge of the scripted history: check-ins, replies, due times (2 days), and later.
+NOWS = ["2026-11-08T17:59:59+00:00", "2026-11-09T01:00:00+00:00", "2026-11-10T16:59:59+00:00",
+        "2026-11-10T17:00:00+00:00", "2026-11-10T17:00:01+00:00", "2026-11-12T08:00:00+00:00",
+        "2026-11-12T09:00:00+01:00", "2026-11-17T17:00:00+00:00", "2026-11-24T15:00:01+00:00",
+        "2026-12-30T12:00:00+00:00"]
+
+
+@pytest.fixture
+def repo(commit, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    return replies_history(commit, tmp_path)
+
+
+def _kept(repo: Path) -> Path:
+    return repo / ".git" / "journal" / CACHE_FILE
+
+
+def _cold(run, repo: Path, *args: str) -> str:  # type: ignore[no-untyped-def]
+    _kept(repo).unlink(missing_ok=True)
+    found = run("-C", repo, *args)
+    _kept(repo).unlink(missing_ok=True)
+    return found.out
+
+
+def _judged(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+    real = journal.standing.judge_thread
+
+    def counting(contracts, member, period, *rest):  # type: ignore[no-untyped-def]
+        seen.append((member, period))
+        return real(contracts, member, period, *rest)
+
+    monkeypatch.setattr(journal.standing, "judge_thread", counting)
+    return seen
+
+
+@pytest.mark.parametrize("command", [["streaks", "--json"], ["status", "--json"]])
+def test_kept_threads_give_what_judging_again_gives_at_every_now(run, repo: Path, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    for now in NOWS:
+        cold = _cold(run, repo, *command, "--now", now)
+        for _ in range(2):  # the first keeps the threads (or finds them kept for another now), the second reads them
+            assert run("-C", repo, *command, "--now", now).out == cold, now
+    assert json.loads(run("-C", repo, "streaks", "--json", "--now", NOWS[-1]).out)["responses"]["threads"]
+
+
+def test_a_warm_run_judges_nothing_and_a_new_reply_only_its_thread(run, repo: Path, commit,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    run("-C", repo, "streaks", "--json", *now)
+    judged = _judged(monkeypatch)
+    run("-C", repo, "streaks", "--json", *now)
+    assert judged == []
+    commit(dict([reply("alice", "bob", "2026-W46")]), "2026-11-23T08:00:00+01:00", "alice")
+    after = run("-C", repo, "streaks", "--json", *now).out
+    assert judged == [("bob", "2026-W46")]
+    monkeypatch.undo()
+    assert after == _cold(run, repo, "streaks", "--json", *now)
+    thread = next(t for t in json.loads(after)["responses"]["threads"] if t["member"] == "bob" and t["period"] == "2026-W46")
+    assert [r["author"] for r in thread["replies"]] == ["alice"]
+
+
+def test_an_edited_check_in_or_contract_judges_again(run, repo: Path, commit) -> None:  # type: ignore[no-untyped-def]
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    run("-C", repo, "streaks", "--json", *now)
+    commit(dict([ci("alice", "2026-W45", "A new ask")]), "2026-11-25T08:00:00+01:00", "alice")
+    edited = run("-C", repo, "streaks", "--json", *now).out
+    assert '"ask": "A new ask"' in edited and edited == _cold(run, repo, "streaks", "--json", *now)
+    pact = (repo / "contracts/pact.md").read_text().replace("respond_within: 2 days", "respond_within: 5 days")
+    commit({"contracts/pact.md": pact}, "2026-11-25T09:00:00+01:00", "alice")
+    assert run("-C", repo, "streaks", "--json", *now).out == _cold(run, repo, "streaks", "--json", *now)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", None])
+def test_a_damaged_or_foreign_cache_is_judged_again(run, repo: Path, damage: bytes | None) -> None:  # type: ignore[no-untyped-def]
+    from journal.store import plain_cache
+
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    cold = _cold(run, repo, "streaks", "--json", *now)
+    run("-C", repo, "streaks", "--json", *now)
+    if damage is None:  # sealed and tagged, but every record misshapen
+        kept = plain_cache.load(_kept(repo), "journal-threads 2", 1 << 30)
+        plain_cache.save(_kept(repo), "journal-threads 2", {k: [[1, 2], None, None, None] for k in kept})
+    else:
+        _kept(repo).write_bytes(damage)
+    assert run("-C", repo, "streaks", "--json", *now).out == cold
+    assert run("-C", repo, "streaks", "--json", *now).out == cold
+
+
+def test_a_kept_thread_equals_the_judged_one(run, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+    workspace = journal.standing.Workspace.open(repo)
+    _kept(repo).unlink(missing_ok=True)
+    judged = journal.standing.compute_standing(workspace, now).responses.threads
+    kept = journal.standing.compute_standing(workspace.reopen(), now).responses.threads
+    assert any(type(t) is not Thread for t in kept)  # read back
+    assert kept == judged and [hash(t) for t in kept] == [hash(t) for t in judged]
+    assert [t.answers() for t in kept] == [t.answers() for t in judged]
