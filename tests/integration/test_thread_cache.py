@@ -17,7 +17,8 @@ from tests.support.replies import ci, replies_history, reply
 
 # Around every edge of the scripted history: check-ins, replies, due times (2 days), and later.
 NOWS = ["2026-11-08T17:59:59+00:00", "2026-11-09T01:00:00+00:00", "2026-11-10T16:59:59+00:00",
-        "2026-11-10T17:00:00+00:00", "2026-11-10T17:00:01+00:00", "2026-11-12T08:00:00+00:00",
+        "2026-11-10T17:00:00+00:00", "2026-11-10T17:00:01+00:00", "2026-11-11T12:00:00+00:00",
+        "2026-11-12T07:59:59+00:00", "2026-11-12T08:00:00+00:00",
         "2026-11-12T09:00:00+01:00", "2026-11-17T17:00:00+00:00", "2026-11-24T15:00:01+00:00",
         "2026-12-30T12:00:00+00:00"]
 
@@ -32,9 +33,13 @@ def _kept(repo: Path) -> Path:
 
 
 def _cold(run, repo: Path, *args: str) -> str:  # type: ignore[no-untyped-def]
+    """The output with no thread kept; the kept threads are put back afterwards."""
+    kept = _kept(repo).read_bytes() if _kept(repo).exists() else None
     _kept(repo).unlink(missing_ok=True)
     found = run("-C", repo, *args)
     _kept(repo).unlink(missing_ok=True)
+    if kept is not None:
+        _kept(repo).write_bytes(kept)
     return found.out
 
 
@@ -52,9 +57,9 @@ def _judged(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("command", [["streaks", "--json"], ["status", "--json"]])
 def test_kept_threads_give_what_judging_again_gives_at_every_now(run, repo: Path, command: list[str]) -> None:  # type: ignore[no-untyped-def]
-    for now in NOWS:
+    for now in NOWS:  # each run starts from the threads the run at the previous now kept
         cold = _cold(run, repo, *command, "--now", now)
-        for _ in range(2):  # the first keeps the threads (or finds them kept for another now), the second reads them
+        for _ in range(2):
             assert run("-C", repo, *command, "--now", now).out == cold, now
     assert json.loads(run("-C", repo, "streaks", "--json", "--now", NOWS[-1]).out)["responses"]["threads"]
 
