@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +64,14 @@ def load_journal(start: Workspace | Path, source: str = "auto") -> Snapshot:
 
 
 def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None = None, source: str = "auto",
-                     pending: Staged | None = None, *, threads: bool = True, texts: bool = False) -> Standing:
+                     pending: Staged | None = None, *, threads: bool = True,
+                     renders: Mapping[str, ThreadRender] | None = None) -> Standing:
     """Everyone's standing as of `now`, from the workspace's entries (of `source`) and history.
     `pending` holds the check-ins and replies about to be committed (the pre-commit hook's
     view), counted as if they were. With `threads` False the responses are judged only when
-    some reply exists: for a caller that shows threads only then (the digest). With `texts` the
-    threads carry their `streaks --json` text, kept with them (for `streaks_json(..., texts=True)`)."""
+    some reply exists: for a caller that shows threads only then (the digest). `renders` name
+    ways of writing a thread out (see JSON_TEXT), given each thread and the members' zones: each
+    thread carries them in `kept`, and a cache keeps them with it."""
     from journal.store.identity import member_for_email, user_email
 
     workspace = workspace_of(start)
@@ -86,7 +90,9 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     # Without a single reply no thread has anything in it, no verdict disputes an outcome, and
     # the digest shows none of them: judging every check-in's thread would be wasted.
     any_reply = bool(history is not None and history.replies) or bool(pending is not None and pending.replies)
-    responses = _responses(journal, history, now, pending, workspace.cache_dir, members if texts else None) \
+    member_zones = {mid: m.tz for mid, m in members.items()}
+    responses = _responses(journal, history, now, pending, workspace.cache_dir,
+                           {name: partial(render, zones=member_zones) for name, render in (renders or {}).items()}) \
         if threads or any_reply else Responses((), {}, {})
     disputed = responses.disputed()
     # One member's new check-in re-judges that member: the others' reports are read back.
@@ -128,12 +134,12 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
 
 
 def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged | None = None,
-               folder: Path | None = None, texts: dict[str, model.Member] | None = None) -> Responses:
+               folder: Path | None = None, renders: Mapping[str, Callable[[Thread], Any]] | None = None) -> Responses:
     """Threads and responder figures from the committed check-ins and replies (see core/replies),
     with the staged ones (`pending`) as if committed at its time; an entry the history brought
     but the journal no longer holds has nothing to show. With a cache `folder` (and nothing
     staged), threads whose inputs are unchanged are read back (store/thread_cache.py); with the
-    members (`texts`), with their `streaks --json` text."""
+    threads carry the `renders` asked for, kept with them."""
     if history is None:
         return Responses((), {}, {})
     filed = {key: f.at for key, f in history.filings.items()}
@@ -145,7 +151,7 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
             posted.setdefault(key, (pending.at, "staged"))
     written = journal.replies
     if pending is None and folder is not None:
-        return _kept_responses(journal, filed, posted, now, folder, texts)
+        return _kept_responses(journal, filed, posted, now, folder, renders or {})
     checkins = {}
     for (member, period), at in filed.items():
         entry = journal.checkin(member, period)
@@ -161,9 +167,10 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
 
 def _kept_responses(journal: Journal, filed: dict[tuple[str, str], dt.datetime],
                     posted: dict[tuple[str, str, str], tuple[dt.datetime, str]], now: dt.datetime,
-                    folder: Path, texts: dict[str, model.Member] | None) -> Responses:
+                    folder: Path, renders: Mapping[str, Callable[[Thread], Any]]) -> Responses:
     """`judge`'s answer, thread by thread, reading back the threads whose inputs are unchanged:
     only the replies of a thread judged again are read (core/entries.LazyEntry)."""
+    from journal.store import zone_rules
     from journal.store.thread_cache import ThreadCache, missing
 
     written = journal.replies
@@ -177,10 +184,11 @@ def _kept_responses(journal: Journal, filed: dict[tuple[str, str], dt.datetime],
             if at <= now and (first is None or at < first):
                 first = at
     config = journal.config
-    shared = "\0".join((config.head.digest if config is not None else "-", first.isoformat() if first else "-",
+    # The zones' rules too (store/zone_rules.py): the kept texts hold local times.
+    rules = zone_rules.fingerprint(str(m.tz.key) for m in build_model.members(journal).values())
+    shared = "\0".join((config.head.digest if config is not None else "-", rules, first.isoformat() if first else "-",
                         *(f"{e.path}\0{e.head.digest}" for _, e in sorted(journal.contracts.items()))))
-    zones = {mid: m.tz for mid, m in texts.items()} if texts is not None else {}
-    cache = ThreadCache(folder, shared, (lambda t: thread_text(thread_json(t, zones))) if texts is not None else None)
+    cache = ThreadCache(folder, shared, renders)
     threads = []
     for (member, period), at in sorted(filed.items()):
         entry = journal.checkin(member, period)
@@ -219,7 +227,7 @@ def responses_json(s: Standing, texts: bool = False) -> dict[str, Any]:
     return {
         "responders": {m: f.as_json() for m, f in s.responses.responders.items()},
         "pact_reply_streaks": dict(s.responses.pact_streaks),
-        "threads": [ThreadText(t.text) if texts and t.text is not None else thread_json(t, zones)
+        "threads": [ThreadText(t.kept["json"]) if texts and "json" in t.kept else thread_json(t, zones)
                     for t in s.responses.threads],
     }
 
@@ -252,6 +260,19 @@ def thread_json(t: Thread, zones: dict[str, Any]) -> dict[str, Any]:
                                   for v in p.reply.verdicts],
                      "body": p.reply.body} for p in t.replies],
     }
+
+
+#: A way of writing a thread out (see compute_standing): the thread and the members' zones -> plain data.
+ThreadRender = Callable[..., Any]
+
+
+def thread_json_text(thread: Thread, zones: Mapping[str, Any]) -> str:
+    """A thread's `streaks --json` text (core/thread_json), for `compute_standing(renders=JSON_TEXT)`."""
+    return thread_text(thread_json(thread, dict(zones)))
+
+
+#: The renderings `journal streaks --json` keeps with each thread.
+JSON_TEXT: Mapping[str, ThreadRender] = {"json": thread_json_text}
 
 
 def iso(moment: dt.datetime | None) -> str | None:

@@ -23,9 +23,9 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
     period: # on time, + late, x missed, - paused, . pending, e early.
     """
     from journal.cli.streaks_text import streaks_text
-    from journal.standing import compute_standing, streaks_json
+    from journal.standing import JSON_TEXT, compute_standing, streaks_json
 
-    standing = compute_standing(state.workspace(), parse_now(now), member, texts=as_json)
+    standing = compute_standing(state.workspace(), parse_now(now), member, renders=JSON_TEXT if as_json else None)
     if as_json:
         click.echo(streaks_text(streaks_json(standing, texts=True)))
         return EXIT_OK

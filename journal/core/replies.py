@@ -27,6 +27,7 @@ import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from journal.core import periods
 from journal.core.model import Checkin, Contract, Reply, Verdict
@@ -81,12 +82,21 @@ class Thread:
     replies: tuple[Posted, ...]  # every reply in the history, partners' and others', by time
     referee: str | None
     verdicts: tuple[str, ...]  # per outcome under a referee: confirmed | disputed | unverified; () without
-    # The thread as `streaks --json` writes it, when a cache kept that with it (store/thread_cache.py).
-    text: str | None = field(default=None, compare=False, repr=False)
+    # Ways of writing the thread out that a cache kept with it, by name (store/thread_cache.py):
+    # "json" its `streaks --json` text, "digest" the digest's thread and that thread's hash.
+    kept: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def answers(self) -> list[tuple[str, str, dt.timedelta | None]]:
         """(partner, state, how long their reply took) per response: all the figures read."""
         return [(r.partner, r.state, r.took) for r in self.responses]
+
+    def reply_times(self) -> list[tuple[str | None, float]]:
+        """(author, POSIX time) of each reply, in `replies`' order: what a feed picks the newest by."""
+        return [(p.reply.author, p.at.timestamp()) for p in self.replies]
+
+    def referee_silent(self) -> bool:
+        """Whether the referee replied without a verdict (the digest then shows none)."""
+        return any(p.reply.author == self.referee and not p.reply.verdicts for p in self.replies)
 
 
 @dataclass(frozen=True)

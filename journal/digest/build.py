@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Self
 
 from journal.core import build_model, layout
+from journal.digest.threads import DIGEST_THREAD
 from journal.digest.view import build_view
 from journal.digest.writers import SITE, render_outputs
 from journal.errors import JournalError
@@ -52,12 +53,13 @@ def build_digest(start: Workspace | Path, now: dt.datetime, out: Path | None = N
     """Build the digest of the workspace (or of the journal at or above `start`) as of `now`
     into `out` (default: `digest.out` of journal.yaml, relative to the journal's root)."""
     workspace = workspace_of(start)
-    standing = compute_standing(workspace, now, threads=False)  # the site shows threads only with replies
+    # The site shows threads only with replies; each kept with its digest form.
+    standing = compute_standing(workspace, now, threads=False, renders=DIGEST_THREAD)
     target = _target(standing, out)
     with BuildLock(target, timeout=lock_timeout) as lock:
         if lock.waited:
             # Another build ran meanwhile, maybe from an older state: start from what is there now.
-            standing = compute_standing(workspace.reopen(), now, threads=False)
+            standing = compute_standing(workspace.reopen(), now, threads=False, renders=DIGEST_THREAD)
         return write_site(target, standing)
 
 

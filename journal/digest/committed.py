@@ -166,6 +166,7 @@ def regenerate(start: Workspace | Path, now: dt.datetime, source: str = "auto",
     """Regenerate the committed digest in the working tree of the workspace (or of the
     journal at `start`), reading what the workspace has already loaded; `pending` is the
     pre-commit hook's staged check-ins and replies (see standing.Staged)."""
+    from journal.digest.threads import DIGEST_THREAD
     from journal.standing import compute_standing
     from journal.store.workspace import workspace_of
 
@@ -174,7 +175,8 @@ def regenerate(start: Workspace | Path, now: dt.datetime, source: str = "auto",
     where = folder(snapshot.journal)
     if where is None:
         return Regenerated(snapshot.root, None, {}, [], [])
-    standing = compute_standing(workspace, now, source=source, pending=pending, threads=False)
+    standing = compute_standing(workspace, now, source=source, pending=pending, threads=False,
+                                renders=DIGEST_THREAD)
     files = render(standing, where, _output_cache(workspace))
     written, removed = write(standing.root, where, files)
     return Regenerated(standing.root, where, files, written, removed)

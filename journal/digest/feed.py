@@ -194,13 +194,14 @@ def _checkin_summary(checkin: Checkin) -> str:
 def _reply_candidates(standing: Standing) -> list[_Candidate]:
     """A reply per entry, at the commit that first brought it; the digest's view has already
     left private replies (and replies to private check-ins) out."""
-    return [_Candidate(posted.at.timestamp(),
-                       ("reply", posted.reply.author or "", thread.member, thread.period),
-                       partial(_reply_item, standing, thread.member, thread.period, posted))
-            for thread in standing.responses.threads for posted in thread.replies]
+    return [_Candidate(at, ("reply", author or "", thread.member, thread.period),
+                       partial(_reply_item, standing, thread, i))
+            for thread in standing.responses.threads for i, (author, at) in enumerate(thread.reply_times())]
 
 
-def _reply_item(standing: Standing, member: str, period: str, posted: Any, ident: str) -> FeedItem:
+def _reply_item(standing: Standing, thread: Any, index: int, ident: str) -> FeedItem:
+    # Only the items kept are made: a kept thread's replies are read for these alone.
+    member, period, posted = thread.member, thread.period, thread.replies[index]
     reply, author = posted.reply, posted.reply.author or ""
     lines = [f"Answer: {plain_text(reply.answer, one_line=True)}"] if reply.answer else []
     if reply.kudos:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from journal.core import text_safety
+from journal.digest.threads import thread_key
 from journal.digest.view import DigestView
 from journal.store.text_cache import TextCache
 
@@ -33,7 +34,7 @@ def json_texts(view: DigestView, base_key: str, cache: TextCache) -> dict[int, s
             digest = base.copy()
             digest.update(f"{found}\0{chr(1).join(sorted(item))}\0".encode())
             if item.get("thread") is not None:
-                digest.update(json_text(item["thread"]).encode())
+                digest.update(thread_key(view.ids, item["thread"]).encode())
             texts[id(item)] = cache.text(digest.hexdigest(), lambda item=item: json_text(item))
     return texts
 

@@ -7,11 +7,13 @@ reply gains no keys at all: its digest is exactly what it was before replies exi
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from journal.core import build_model
 from journal.core.replies import RESPONSE_LABEL, UNANSWERED, WAITING, Posted, Responses, Thread
 from journal.core.rules import Journal
+from journal.digest.keys import content_key
 from journal.standing import Standing
 
 UNANSWERED_SHOWN = 10  # the overview lists the most recent asks still open
@@ -27,7 +29,13 @@ def public_responses(responses: Responses, journal: Journal, original: Journal |
     they count private check-ins: privacy hides text, not whether a period was kept.
 
     `original` is the journal the responses were judged from: a record whose public entry
-    is still that journal's entry (nothing private in it) is kept as it is, not read again."""
+    is still that journal's entry (nothing private in it) is kept as it is, not read again.
+    When every entry is (`journal` holds `original`'s entries, all of them), only the rule on
+    a referee's reply without verdicts is left to apply, and no reply is read for it."""
+    if original is not None and _same_entries(journal, original):
+        return dataclasses.replace(responses, threads=tuple(
+            dataclasses.replace(t, verdicts=(), kept={}) if t.verdicts and t.referee_silent() else t
+            for t in responses.threads))
     done: dict[int, Posted | None] = {}
     public_replies, original_replies = journal.replies, original.replies if original is not None else None
 
@@ -62,19 +70,32 @@ def public_responses(responses: Responses, journal: Journal, original: Journal |
             or any(not p.reply.verdicts for p in by_referee)
         threads.append(dataclasses.replace(t, ask=t.ask if same else build_model.checkin(entry).ask,
                                            replies=shown, responses=answers,
-                                           verdicts=() if hidden else t.verdicts))
+                                           verdicts=() if hidden else t.verdicts, kept={}))
     return dataclasses.replace(responses, threads=tuple(threads))
 
 
-def add_threads(overview: dict[str, Any], standing: Standing) -> None:
-    """Put threads on the overview's check-ins, figures on its members, and its open asks."""
+def _same_entries(journal: Journal, original: Journal) -> bool:
+    entries, before = journal.entries, original.entries
+    return len(entries) == len(before) and all(before.get(path) is entry for path, entry in entries.items())
+
+
+def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str] | None = None) -> None:
+    """Put threads on the overview's check-ins, figures on its members, and its open asks; a
+    thread kept with its digest form (see DIGEST_THREAD) is that, named in `ids` by its hash."""
     threads = {(t.member, t.period): t for t in standing.responses.threads}
     if not any(t.replies for t in threads.values()):
         return
     zones = {mid: m.tz for mid, m in standing.members.items()}
     for c in overview["checkins"]:
         thread = threads.get((c["member"], c["period"]))
-        if thread is not None:
+        if thread is None:
+            continue
+        kept = thread.kept.get("digest")
+        if kept is not None:
+            c["thread"] = kept[0]
+            if ids is not None:
+                ids[id(kept[0])] = kept[1]
+        else:
             c["thread"] = _thread(thread, zones)
     for m in overview["members"]:
         figures = standing.responses.responders.get(m["id"])
@@ -89,6 +110,21 @@ def add_threads(overview: dict[str, Any], standing: Standing) -> None:
                  and any(r.state in (UNANSWERED, WAITING) for r in t.responses)]
     overview["unanswered"] = open_asks[:UNANSWERED_SHOWN]
     overview["pact_reply_streaks"] = dict(standing.responses.pact_streaks)
+
+
+def thread_key(ids: Mapping[int, str], thread: dict[str, Any]) -> str:
+    """The hash a page's key names a digest thread by: kept with it (`ids`), else made here."""
+    return ids.get(id(thread)) or content_key("thread", thread)
+
+
+def digest_thread(thread: Thread, zones: Mapping[str, Any]) -> list[Any]:
+    """A thread as the digest shows it, and its hash: what a cache keeps with it (DIGEST_THREAD)."""
+    shown = _thread(thread, dict(zones))
+    return [shown, content_key("thread", shown)]
+
+
+#: The rendering the digest keeps with each thread (see standing.compute_standing).
+DIGEST_THREAD = {"digest": digest_thread}
 
 
 def _thread(t: Thread, zones: dict[str, Any]) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def build_view(standing: Standing, *, page_ids: bool = True) -> DigestView:
                      responses=public_responses(standing.responses, journal, standing.journal))
     ids: dict[int, str] = {}
     overview = build_overview(public, private, ids if page_ids else None)
-    add_threads(overview, public)
+    add_threads(overview, public, ids if page_ids else None)
     hidden = private.fields & _FIELD_KEYS
     if hidden:
         # A field withheld leaves no trace, its name included (not even `"energy": null`).

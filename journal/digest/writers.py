@@ -27,8 +27,9 @@ from journal.core.humanize import countdown, human_date, human_moment, human_tim
 from journal.core.states import STATUS_LABEL
 from journal.digest import charts
 from journal.digest.json_text import JSON_TEXTS, dump_json, json_texts
+from journal.digest.keys import content_key
 from journal.digest.markdown import md_quote, md_text, render_html
-from journal.digest.threads import latest_threads
+from journal.digest.threads import latest_threads, thread_key
 from journal.digest.view import DigestView
 from journal.errors import JournalError
 from journal.store import templating
@@ -140,9 +141,7 @@ def templates_key(env: SandboxedEnvironment) -> str:
     return digest.hexdigest()
 
 
-def _key(base: str, *parts: Any) -> str:
-    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{base}\0{payload}".encode()).hexdigest()
+_key = content_key
 
 
 def render_outputs(view: DigestView, target: str, *, folder: str = "") -> Outputs:
@@ -266,7 +265,7 @@ def _ident(r: Rendering, item: dict[str, Any]) -> Any:
     # A thread (its replies' text with it) is named by the hash of its content: hashed once
     # here, although it shows on two pages (its member's and its period's).
     thread = item.get("thread")
-    return [found, _keyset(tuple(sorted(item))), None if thread is None else _key("thread", thread)]
+    return [found, _keyset(tuple(sorted(item))), None if thread is None else thread_key(r.view.ids, thread)]
 
 
 @lru_cache(maxsize=64)

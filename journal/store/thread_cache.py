@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 CACHE_FILE = "threads.bin"
-_TAG = "journal-threads 2"
+_TAG = "journal-threads 4"
 _CODE = (replies, build_model)
 _MISSING = object()  # no usable record: judge the thread
 
@@ -41,10 +41,12 @@ class ThreadCache:
 
     `shared` is what every thread reads besides its own check-in and replies (the roster and
     zones, the contracts, the first reply's time), as text: it is hashed into every key.
-    `render`, when given, writes a thread's text (core/thread_json), which is kept with it."""
+    `renders` name ways of writing a thread out (its `streaks --json` text, the digest's
+    thread): each is kept with the thread, as plain data, and read back with it."""
 
-    def __init__(self, folder: Path | None, shared: str, render: Callable[[Thread], str] | None = None) -> None:
-        self.render = render  # a thread's `streaks --json` text, kept with it when given
+    def __init__(self, folder: Path | None, shared: str,
+                 renders: Mapping[str, Callable[[Thread], Any]] | None = None) -> None:
+        self.renders = dict(renders or {})
         self.file = folder / CACHE_FILE if folder is not None else None
         stamp = code_stamp((*(Path(str(m.__file__)) for m in _CODE), Path(__file__))).hex()
         self.shared = f"{_TAG}\0{stamp}\0{shared}"
@@ -63,37 +65,38 @@ class ThreadCache:
 
     def get(self, key: str, now: dt.datetime) -> Thread | None | object:
         """The thread kept under `key` for a `now` in its window (None: the check-in has none),
-        or `_MISSING`."""
+        or `_MISSING`; with every rendering asked for (those not kept yet are made and kept)."""
         record = self.records.get(key)
-        if type(record) is not list or len(record) != 4:
+        if type(record) is not list or len(record) != 4 or type(record[3]) is not dict:
             return _MISSING
-        thread, start, end, text = record
+        thread, start, end, kept = record
         stamp = now.timestamp()
         if not ((start is None or start <= stamp) and (end is None or stamp < end)):
             return _MISSING
         try:
-            found = None if thread is None else _thread(thread, text if type(text) is str else None)
+            found = None if thread is None else _thread(thread, kept)
         except (TypeError, ValueError, IndexError, KeyError):
             return _MISSING
-        if found is not None and found.text is None and self.render is not None:
-            found.__dict__["text"] = self.render(found)  # frozen, and replace() would read every field
-            record = [thread, start, end, found.text]
+        if found is not None and not self.renders.keys() <= kept.keys():
+            kept = {**kept, **{name: render(found) for name, render in self.renders.items() if name not in kept}}
+            found.__dict__["kept"] = kept  # frozen, and replace() would read every field
+            record = [thread, start, end, kept]
             self.changed = True
         self.used[key] = record
         return found
 
     def put(self, key: str, thread: Thread | None,
             window: tuple[dt.datetime | None, dt.datetime | None]) -> Thread | None:
-        """Keep `thread` (judged for a `now` in `window`) under `key`; the thread, with its text."""
-        if thread is not None and self.render is not None:
-            thread = replace(thread, text=self.render(thread))
+        """Keep `thread` (judged for a `now` in `window`) under `key`; the thread, with its renderings."""
+        if thread is not None and self.renders:
+            thread = replace(thread, kept={name: render(thread) for name, render in self.renders.items()})
         start, end = window
         try:
             record = None if thread is None else _record(thread)
         except ValueError:
             return thread  # a reply that does not refer back to its thread: judged again next time
         self.used[key] = [record, None if start is None else start.timestamp(),
-                          None if end is None else end.timestamp(), None if thread is None else thread.text]
+                          None if end is None else end.timestamp(), {} if thread is None else dict(thread.kept)]
         self.changed = True
         return thread
 
@@ -121,19 +124,22 @@ def _record(t: Thread) -> list[Any]:
     posts = [[p.reply.path, p.reply.author, p.reply.to, p.reply.period, p.reply.answer, p.reply.kudos,
               [[None if v.verdict is None else v.verdict.value, v.note] for v in p.reply.verdicts],
               p.reply.private, p.reply.body, p.at.isoformat(), p.commit] for p in t.replies]
-    return [t.member, t.period, t.ask, t.filed.isoformat(), t.referee, list(t.verdicts), answers, posts]
+    return [t.member, t.period, t.ask, t.filed.isoformat(), t.referee, list(t.verdicts), answers, posts,
+            t.referee_silent(), [list(pair) for pair in t.reply_times()]]
 
 
-def _thread(record: list[Any], text: str | None) -> Thread:
+def _thread(record: list[Any], kept: dict[str, Any]) -> Thread:
     """The thread a record holds: what the figures read now, its responses and replies on first use."""
-    member, period, ask, filed, referee, verdicts, answers, posts = record
+    member, period, ask, filed, referee, verdicts, answers, posts, silent, times = record
     if not all(type(v) is str for v in verdicts) or type(answers) is not list or type(posts) is not list:
         raise TypeError("a record of another shape")
     summary = [(partner, state, None if took is None else dt.timedelta(*took)) for partner, state, _, _, _, took in answers]
-    if not all(type(partner) is str and state in replies.RESPONSE_STATES for partner, state, _ in summary):
+    if not all(type(partner) is str and state in replies.RESPONSE_STATES for partner, state, _ in summary) \
+            or type(times) is not list or not all(type(author) in (str, type(None)) for author, _ in times):
         raise TypeError("a record of another shape")
-    return LazyThread(member, period, ask, _when(filed), referee=referee, verdicts=tuple(verdicts), text=text,
-                      summary=summary, decode=lambda: _decode(answers, posts))
+    return LazyThread(member, period, ask, _when(filed), referee=referee, verdicts=tuple(verdicts), kept=kept,
+                      summary=(summary, silent is True, [(author, float(at)) for author, at in times]),
+                      decode=lambda: _decode(answers, posts))
 
 
 def _decode(answers: list[Any], posts: list[Any]) -> tuple[tuple[Response, ...], tuple[Posted, ...]]:
@@ -153,13 +159,14 @@ class LazyThread(Thread):
 
     def __init__(self, member: str, period: str, ask: str | None, filed: dt.datetime,
                  responses: tuple[Response, ...] = (), replies: tuple[Posted, ...] = (), referee: str | None = None,
-                 verdicts: tuple[str, ...] = (), text: str | None = None, *,
-                 summary: list[tuple[str, str, dt.timedelta | None]] | None = None,
+                 verdicts: tuple[str, ...] = (), kept: Mapping[str, Any] | None = None, *,
+                 summary: tuple[list[tuple[str, str, dt.timedelta | None]], bool,
+                                list[tuple[str | None, float]]] | None = None,
                  decode: Callable[[], tuple[tuple[Response, ...], tuple[Posted, ...]]] | None = None) -> None:
         # Thread is frozen: fields go straight into the instance dict, as its own __init__ does.
         # Without `decode` (dataclasses.replace's way in) every field is given.
         self.__dict__.update(member=member, period=period, ask=ask, filed=filed, referee=referee,
-                             verdicts=verdicts, text=text)
+                             verdicts=verdicts, kept=kept if kept is not None else {})
         if decode is None:
             self.__dict__.update(responses=responses, replies=replies)
         else:
@@ -179,7 +186,15 @@ class LazyThread(Thread):
 
     def answers(self) -> list[tuple[str, str, dt.timedelta | None]]:
         summary = self.__dict__.get("_summary")
-        return list(summary) if summary is not None else super().answers()
+        return list(summary[0]) if summary is not None else super().answers()
+
+    def referee_silent(self) -> bool:
+        summary = self.__dict__.get("_summary")
+        return summary[1] if summary is not None else super().referee_silent()
+
+    def reply_times(self) -> list[tuple[str | None, float]]:
+        summary = self.__dict__.get("_summary")
+        return list(summary[2]) if summary is not None else super().reply_times()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Thread):

@@ -12,7 +12,7 @@ import pytest
 
 import journal.standing
 from journal.core.replies import Thread
-from journal.store.thread_cache import CACHE_FILE
+from journal.store.thread_cache import _TAG, CACHE_FILE
 from tests.support.replies import ci, replies_history, reply
 
 # Around every edge of the scripted history: check-ins, replies, due times (2 days), and later.
@@ -99,8 +99,8 @@ def test_a_damaged_or_foreign_cache_is_judged_again(run, repo: Path, damage: byt
     cold = _cold(run, repo, "streaks", "--json", *now)
     run("-C", repo, "streaks", "--json", *now)
     if damage is None:  # sealed and tagged, but every record misshapen
-        kept = plain_cache.load(_kept(repo), "journal-threads 2", 1 << 30)
-        plain_cache.save(_kept(repo), "journal-threads 2", {k: [[1, 2], None, None, None] for k in kept})
+        kept = plain_cache.load(_kept(repo), _TAG, 1 << 30)
+        plain_cache.save(_kept(repo), _TAG, {k: [[1, 2], None, None, None] for k in kept})
     else:
         _kept(repo).write_bytes(damage)
     assert run("-C", repo, "streaks", "--json", *now).out == cold
@@ -116,3 +116,49 @@ def test_a_kept_thread_equals_the_judged_one(run, repo: Path) -> None:  # type: 
     assert any(type(t) is not Thread for t in kept)  # read back
     assert kept == judged and [hash(t) for t in kept] == [hash(t) for t in judged]
     assert [t.answers() for t in kept] == [t.answers() for t in judged]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("privacy", ["fields", "entry", "nothing"])
+def test_the_digest_from_kept_threads_is_the_digest_judged_again(run, repo: Path, commit, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                 privacy: str) -> None:
+    """With private fields or a private reply (threads read again for the public view) and
+    with nothing private (kept threads used as they are); a referee answers without verdicts."""
+    from tests.support.replies import CONFIG3
+
+    if privacy != "fields":
+        commit({"journal.yaml": CONFIG3.replace(", private: [energy]", "")}, "2026-11-16T08:00:00+01:00", "alice")
+    commit(dict([reply("carol", "alice", "2026-W46", verdicts=())]), "2026-11-16T09:00:00+00:00", "carol")
+    commit(dict([reply("bob", "alice", "2026-W46", extra="private: true\n" if privacy != "nothing" else "")]),
+           "2026-11-16T10:00:00-05:00", "bob")
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    cold_site = tmp_path / "cold"
+    _kept(repo).unlink(missing_ok=True)
+    assert run("-C", repo, "digest", *now, "--out", cold_site).code == 0
+    _kept(repo).unlink(missing_ok=True)
+    for n in range(2):  # the first keeps the threads with their digest form, the second reads them back
+        assert run("-C", repo, "digest", *now, "--out", tmp_path / f"warm{n}").code == 0
+        assert _tree(tmp_path / f"warm{n}") == _tree(cold_site)
+    feed = (cold_site / "feed.xml").read_text()
+    assert "Yes, Tuesday." in feed and "private" not in feed.lower().replace("privacy", "")
+
+
+def test_the_public_view_of_a_journal_with_nothing_private_is_the_view_read_again(repo: Path, commit) -> None:  # type: ignore[no-untyped-def]
+    """The shortcut for a journal with nothing private (threads kept as they are, no reply
+    read) gives what reading every record again from the public entries gives."""
+    from journal.digest.threads import public_responses
+    from tests.support.replies import CONFIG3
+
+    commit({"journal.yaml": CONFIG3.replace(", private: [energy]", "")}, "2026-11-16T08:00:00+01:00", "alice")
+    commit(dict([reply("carol", "alice", "2026-W46", verdicts=())]), "2026-11-16T09:00:00+00:00", "carol")
+    now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+    journal.standing.compute_standing(journal.standing.Workspace.open(repo), now)  # keeps the threads
+    standing = journal.standing.compute_standing(journal.standing.Workspace.open(repo), now)
+    shortcut = public_responses(standing.responses, standing.journal, standing.journal)
+    again = public_responses(standing.responses, standing.journal, None)
+    assert shortcut == again
+    silent = next(t for t in shortcut.threads if (t.member, t.period) == ("alice", "2026-W46"))
+    assert silent.referee == "carol" and silent.verdicts == ()  # the referee gave none: none shown
