@@ -47,8 +47,11 @@ _REPLY = "reply:"  # the prefix of a reply's key (see EntryCache.key)
 class EntryCache:
     """The parses under one folder (None: no cache, nothing kept)."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, reread: Callable[[str, str], bytes] | None = None) -> None:
+        """`reread(path, blob)` reads a file again when a lazy reply's parse is missing and no
+        reader was given for it (see `get`)."""
         self.folder = folder
+        self.reread = reread
         self.file = folder / ENTRIES_FILE if folder else None
         self.log = folder / LOG_FILE if folder else None
         self.logged = 0  # lines in the log when it was read
@@ -108,9 +111,10 @@ class EntryCache:
     def __contains__(self, key: str) -> bool:
         return key in self.items or key in self.heads
 
-    def get(self, key: str, path: str, kind: str, read: Callable[[], bytes]) -> Entry | None:
+    def get(self, key: str, path: str, kind: str, read: Callable[[], bytes] | None) -> Entry | None:
         """The cached parse of `key` as the entry at `path`; a reply known only by its head
-        comes back lazy, its parse fetched (or, missing, read again with `read`) on first use."""
+        comes back lazy, its parse fetched (or, missing, read again with `read`, else with
+        `reread`) on first use."""
         item = self.items.get(key)
         if item is not None:
             data, body, yaml_text, yaml_line, body_line = item
@@ -131,7 +135,13 @@ class EntryCache:
         if _valid_item(item):
             data, body, yaml_text, yaml_line, body_line = item
             return data, body, yaml_text, yaml_line, body_line
-        entry = read_entry(path, kind, read())
+        if read is None:
+            if self.reread is None:
+                raise JournalError(f"{path}: its parse is missing from the cache", hint="run the command again")
+            data = self.reread(path, key.partition(":")[2])
+        else:
+            data = read()
+        entry = read_entry(path, kind, data)
         if isinstance(entry, Problem) or entry.head != head:
             raise JournalError(f"{path} changed while journal was reading it; nothing was written",
                                hint="run the command again")

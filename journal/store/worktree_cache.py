@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +60,12 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         entries, parse_problems = parse_cached(_read_items(files), None)
         return Loaded(entries, read_problems, parse_problems, list(files))
     known = _load(folder / CACHE_FILE, root)
-    cache = EntryCache(folder)
+    cache = EntryCache(folder, reread=partial(_reread, root))
     stable_before, base = time.time_ns() - STABLE_NS, str(root)
-    unchanged: dict[str, str] = {}  # path -> blob id
+    unchanged: dict[str, tuple[str, str, str]] = {}  # path -> (blob id, kind, cache key)
     remembered: dict[str, list[Any]] = {}  # what worktree.bin will hold: stable files only
     signatures: dict[str, list[int]] = {}  # of the stable files to read
-    lstat, is_file = os.lstat, stat.S_ISREG  # this loop runs for every file on every command
+    lstat, is_file, cached = os.lstat, stat.S_ISREG, cache.__contains__  # this loop runs for every file on every command
     for path in wanted:
         try:
             st = lstat(f"{base}/{path}")
@@ -76,46 +76,55 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
         stable = st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
         hit = known.get(path)
-        if hit is not None and hit[:5] == signature and EntryCache.key(hit[5], entry_kind(path) or "") in cache:
-            unchanged[path] = hit[5]
-            if stable:
-                remembered[path] = hit
-        elif stable:
+        if hit is not None and hit[:5] == signature:
+            kind = entry_kind(path)
+            key = f"{kind}:{hit[5]}"
+            if kind is not None and cached(key):
+                unchanged[path] = (hit[5], kind, key)
+                if stable:
+                    remembered[path] = hit
+                continue
+        if stable:
             signatures[path] = signature
+    # Unchanged files straight from the cache (each reply's parse fetched only when read);
+    # one whose cached parse is unusable after all is read like a changed one.
+    get = cache.get
+    entries = {path: get(key, path, kind, None) for path, (_, kind, key) in unchanged.items()}
+    for path in [path for path, entry in entries.items() if entry is None]:
+        del entries[path], unchanged[path]
+        remembered.pop(path, None)
     files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
     blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}
+    parse_problems: list[Problem] = []
     if files:
-        items = [*((path, blob, _again(root, path, blob)) for path, blob in unchanged.items()),
-                 *_read_items(files, blobs)]
-        order = {path: i for i, path in enumerate(wanted)}
-        items.sort(key=lambda item: order[item[0]])  # the order a full read gives
-    else:
-        items = [(path, blob, _again(root, path, blob)) for path, blob in unchanged.items()]  # in that order
-    entries, parse_problems = parse_cached(items, folder, cache=cache)
+        parsed, parse_problems = parse_cached(_read_items(files, blobs), folder, complete=False, cache=cache)
+        entries = {path: found for path in wanted  # the order a full read gives
+                   if (found := entries.get(path) or parsed.get(path)) is not None}
+    # A complete read: parses of files no longer here are forgotten.
+    cache.save({key for _, _, key in unchanged.values()}
+               | {EntryCache.key(blob, entry_kind(path) or "") for path, blob in blobs.items()}, complete=True)
     for path, blob in blobs.items():
         if path in signatures:
             remembered[path] = [*signatures[path], blob]
     if remembered != known:
         _save(folder / CACHE_FILE, root, remembered)
     return Loaded(entries, read_problems, parse_problems, [p for p in wanted if p in unchanged or p in files],
-                  {**unchanged, **blobs})
+                  {**{path: blob for path, (blob, _, _) in unchanged.items()}, **blobs})
 
 
 def _read_items(files: dict[str, bytes], blobs: dict[str, str] | None = None) -> list[tuple[str, str, Any]]:
     return [(path, blobs[path] if blobs else str(pygit2.hash(data)), (lambda d=data: d)) for path, data in files.items()]
 
 
-def _again(root: Path, path: str, blob: str) -> Callable[[], bytes]:
-    """The reader of a file known unchanged: the entry cache holds its blob's parse, so this is
+def _reread(root: Path, path: str, blob: str) -> bytes:
+    """A file known unchanged, read again: the entry cache holds its blob's parse, so this is
     called only for a reply whose parse went missing from the cache (store/entry_cache.py)."""
-    def read() -> bytes:
-        files, problems = read_worktree(root, [path])
-        data = files.get(path)
-        if data is None or str(pygit2.hash(data)) != blob:
-            raise JournalError(f"{path} changed while journal was reading it; nothing was written",
-                               hint="run the command again")
-        return data
-    return read
+    files, _ = read_worktree(root, [path])
+    data = files.get(path)
+    if data is None or str(pygit2.hash(data)) != blob:
+        raise JournalError(f"{path} changed while journal was reading it; nothing was written",
+                           hint="run the command again")
+    return data
 
 
 def _load(path: Path, root: Path) -> dict[str, list[Any]]:
