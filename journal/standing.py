@@ -196,10 +196,14 @@ def _kept_responses(journal: Journal, filed: dict[tuple[str, str], dt.datetime],
             continue
         answers = sorted(by_checkin.get((member, period), []), key=lambda a: (a[0], a[2], a[3]))
         key = cache.key(member, period, entry.head.digest, at, [(a, e.head.digest, t, c) for a, e, t, c in answers])
-        thread = cache.get(key, now)
-        if missing(thread):
+        def again(member: str = member, period: str = period, entry: Any = entry, at: dt.datetime = at,
+                  answers: list[Any] = answers) -> Any:
             shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in answers if t <= now]
-            thread, due = judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now)
+            return judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now)
+
+        thread = cache.get(key, now, lambda again=again: again()[0])
+        if missing(thread):
+            thread, due = again()
             thread = cache.put(key, thread, thread_window(at, due, [t for _, _, t, _ in answers], now))
         if thread is not None:
             threads.append(thread)

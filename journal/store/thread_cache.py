@@ -31,9 +31,36 @@ from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 CACHE_FILE = "threads.bin"
-_TAG = "journal-threads 4"
+POSTS_FILE = "thread-replies.bin"
+_TAG = "journal-threads 5"
 _CODE = (replies, build_model)
 _MISSING = object()  # no usable record: judge the thread
+
+
+class _Part:
+    """One file of the cache: key -> value, read on first use, written with what this run used."""
+
+    def __init__(self, file: Path | None, tag: str) -> None:
+        self.file, self.tag = file, tag
+        self._found: dict[str, Any] | None = None
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    @property
+    def found(self) -> dict[str, Any]:
+        if self._found is None:
+            raw = plain_cache.load(self.file, self.tag, MAX_STATE_BYTES) if self.file is not None else None
+            self._found = raw if type(raw) is dict else {}
+        return self._found
+
+    def keep(self, key: str, value: Any, changed: bool) -> None:
+        self.used[key] = value
+        self.changed |= changed
+
+    def save(self) -> None:
+        # A part never read this run is written only when something changed in it.
+        if self.file is not None and (self.changed or (self._found is not None and self.used.keys() != self._found.keys())):
+            plain_cache.save(self.file, self.tag, self.used)
 
 
 class ThreadCache:
@@ -42,18 +69,22 @@ class ThreadCache:
     `shared` is what every thread reads besides its own check-in and replies (the roster and
     zones, the contracts, the first reply's time), as text: it is hashed into every key.
     `renders` name ways of writing a thread out (its `streaks --json` text, the digest's
-    thread): each is kept with the thread, as plain data, and read back with it."""
+    thread): each is kept with the thread, as plain data, and read back with it.
+
+    Each part is a file of its own, read only when used: the threads' summaries
+    (`threads.bin`: what the figures read), their replies (`thread-replies.bin`, read when
+    a thread's replies are), and one file per rendering (`thread-<name>.bin`)."""
 
     def __init__(self, folder: Path | None, shared: str,
                  renders: Mapping[str, Callable[[Thread], Any]] | None = None) -> None:
         self.renders = dict(renders or {})
-        self.file = folder / CACHE_FILE if folder is not None else None
         stamp = code_stamp((*(Path(str(m.__file__)) for m in _CODE), Path(__file__))).hex()
         self.shared = f"{_TAG}\0{stamp}\0{shared}"
-        raw = plain_cache.load(self.file, _TAG, MAX_STATE_BYTES) if self.file is not None else None
-        self.records: dict[str, Any] = raw if type(raw) is dict else {}
-        self.used: dict[str, Any] = {}
-        self.changed = False
+        self.main = _Part(folder / CACHE_FILE if folder is not None else None, _TAG)
+        self.posts = _Part(folder / POSTS_FILE if folder is not None else None, _TAG)
+        self.parts = {name: _Part(folder / f"thread-{name}.bin" if folder is not None else None, _TAG)
+                      for name in self.renders}
+        self.whole: bool | None = None  # whether the replies' file is there: known on first use
 
     def key(self, member: str, period: str, checkin: str, filed: dt.datetime,
             posted: list[tuple[str, str, dt.datetime, str]]) -> str:
@@ -63,26 +94,48 @@ class ThreadCache:
                           *(f"{a}\0{d}\0{at.isoformat()}\0{c}" for a, d, at, c in posted)))
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
-    def get(self, key: str, now: dt.datetime) -> Thread | None | object:
+    def get(self, key: str, now: dt.datetime, again: Callable[[], Thread | None]) -> Thread | None | object:
         """The thread kept under `key` for a `now` in its window (None: the check-in has none),
-        or `_MISSING`; with every rendering asked for (those not kept yet are made and kept)."""
-        record = self.records.get(key)
-        if type(record) is not list or len(record) != 4 or type(record[3]) is not dict:
+        or `_MISSING`; with every rendering asked for (those not kept yet are made and kept).
+        `again` judges the thread anew: for its replies, should their file have lost them."""
+        if self.whole is None:  # summaries without the file of their replies are of no use
+            self.whole = self.posts.file is not None and self.posts.file.exists()
+        record = self.main.found.get(key) if self.whole else None
+        if type(record) is not list or len(record) != 3:
             return _MISSING
-        thread, start, end, kept = record
+        thread, start, end = record
         stamp = now.timestamp()
         if not ((start is None or start <= stamp) and (end is None or stamp < end)):
             return _MISSING
         try:
-            found = None if thread is None else _thread(thread, kept)
+            found = None if thread is None else _thread(thread, lambda: self._posts(key, again))
         except (TypeError, ValueError, IndexError, KeyError):
             return _MISSING
-        if found is not None and not self.renders.keys() <= kept.keys():
-            kept = {**kept, **{name: render(found) for name, render in self.renders.items() if name not in kept}}
-            found.__dict__["kept"] = kept  # frozen, and replace() would read every field
-            record = [thread, start, end, kept]
-            self.changed = True
-        self.used[key] = record
+        self.main.keep(key, record, False)
+        if found is None:
+            return None
+        self.posts.keep(key, None, False)  # the replies as they are: filled in by save() if it writes them
+        for name, render in self.renders.items():
+            part = self.parts[name]
+            value = part.found.get(key, _MISSING)
+            if value is _MISSING:
+                value = render(found)
+            part.keep(key, value, key not in part.found)
+            found.kept[name] = value
+        return found
+
+    def _posts(self, key: str, again: Callable[[], Thread | None]) -> Any:
+        found = self.posts.found.get(key)
+        if found is None:
+            # Written apart from its summary and lost or damaged: the thread is judged anew,
+            # and the summaries go, so that the next run keeps every thread whole again.
+            if self.main.file is not None:
+                self.main.file.unlink(missing_ok=True)
+            thread = again()
+            record = _record(thread)[1] if thread is not None else None
+            if record is not None:
+                self.posts.keep(key, record, True)
+            return record
         return found
 
     def put(self, key: str, thread: Thread | None,
@@ -95,15 +148,26 @@ class ThreadCache:
             record = None if thread is None else _record(thread)
         except ValueError:
             return thread  # a reply that does not refer back to its thread: judged again next time
-        self.used[key] = [record, None if start is None else start.timestamp(),
-                          None if end is None else end.timestamp(), {} if thread is None else dict(thread.kept)]
-        self.changed = True
+        self.main.keep(key, [None if record is None else record[0], None if start is None else start.timestamp(),
+                             None if end is None else end.timestamp()], True)
+        if thread is not None and record is not None:
+            self.posts.found  # noqa: B018  (read, so that the replies kept for other threads stay)
+            self.posts.keep(key, record[1], True)
+            for name, part in self.parts.items():
+                part.found  # noqa: B018
+                part.keep(key, thread.kept[name], True)
         return thread
 
     def save(self) -> None:
-        """Keep the threads used by this run (and only those: the file never grows past the journal)."""
-        if self.file is not None and (self.changed or self.used.keys() != self.records.keys()):
-            plain_cache.save(self.file, _TAG, self.used)
+        """Keep the threads used by this run (and only those: the files never grow past the
+        journal); the replies and renderings before the summaries that refer to them."""
+        if self.posts.changed or self.posts._found is not None:
+            found = self.posts.found
+            filled = ((k, v if v is not None else found.get(k)) for k, v in self.posts.used.items())
+            self.posts.used = {k: v for k, v in filled if v is not None}
+        for part in (self.posts, *self.parts.values()):
+            part.save()
+        self.main.save()
 
 
 def missing(found: object) -> bool:
@@ -111,7 +175,8 @@ def missing(found: object) -> bool:
     return found is _MISSING
 
 
-def _record(t: Thread) -> list[Any]:
+def _record(t: Thread) -> tuple[list[Any], list[Any]]:
+    """The thread as plain data: its summary (what the figures read) and its replies."""
     index = {id(p): i for i, p in enumerate(t.replies)}
     answers = []
     for r in t.responses:
@@ -124,22 +189,23 @@ def _record(t: Thread) -> list[Any]:
     posts = [[p.reply.path, p.reply.author, p.reply.to, p.reply.period, p.reply.answer, p.reply.kudos,
               [[None if v.verdict is None else v.verdict.value, v.note] for v in p.reply.verdicts],
               p.reply.private, p.reply.body, p.at.isoformat(), p.commit] for p in t.replies]
-    return [t.member, t.period, t.ask, t.filed.isoformat(), t.referee, list(t.verdicts), answers, posts,
-            t.referee_silent(), [list(pair) for pair in t.reply_times()]]
+    return [t.member, t.period, t.ask, t.filed.isoformat(), t.referee, list(t.verdicts), answers,
+            t.referee_silent(), [list(pair) for pair in t.reply_times()]], posts
 
 
-def _thread(record: list[Any], kept: dict[str, Any]) -> Thread:
-    """The thread a record holds: what the figures read now, its responses and replies on first use."""
-    member, period, ask, filed, referee, verdicts, answers, posts, silent, times = record
-    if not all(type(v) is str for v in verdicts) or type(answers) is not list or type(posts) is not list:
+def _thread(record: list[Any], posts: Callable[[], Any]) -> Thread:
+    """The thread a summary holds: what the figures read now, its responses and replies (from
+    `posts()`) on first use."""
+    member, period, ask, filed, referee, verdicts, answers, silent, times = record
+    if not all(type(v) is str for v in verdicts) or type(answers) is not list:
         raise TypeError("a record of another shape")
     summary = [(partner, state, None if took is None else dt.timedelta(*took)) for partner, state, _, _, _, took in answers]
     if not all(type(partner) is str and state in replies.RESPONSE_STATES for partner, state, _ in summary) \
             or type(times) is not list or not all(type(author) in (str, type(None)) for author, _ in times):
         raise TypeError("a record of another shape")
-    return LazyThread(member, period, ask, _when(filed), referee=referee, verdicts=tuple(verdicts), kept=kept,
+    return LazyThread(member, period, ask, _when(filed), referee=referee, verdicts=tuple(verdicts), kept={},
                       summary=(summary, silent is True, [(author, float(at)) for author, at in times]),
-                      decode=lambda: _decode(answers, posts))
+                      decode=lambda: _decode(answers, posts()))
 
 
 def _decode(answers: list[Any], posts: list[Any]) -> tuple[tuple[Response, ...], tuple[Posted, ...]]:

@@ -12,7 +12,7 @@ import pytest
 
 import journal.standing
 from journal.core.replies import Thread
-from journal.store.thread_cache import _TAG, CACHE_FILE
+from journal.store.thread_cache import _TAG, CACHE_FILE, POSTS_FILE
 from tests.support.replies import ci, replies_history, reply
 
 # Around every edge of the scripted history: check-ins, replies, due times (2 days), and later.
@@ -100,7 +100,7 @@ def test_a_damaged_or_foreign_cache_is_judged_again(run, repo: Path, damage: byt
     run("-C", repo, "streaks", "--json", *now)
     if damage is None:  # sealed and tagged, but every record misshapen
         kept = plain_cache.load(_kept(repo), _TAG, 1 << 30)
-        plain_cache.save(_kept(repo), _TAG, {k: [[1, 2], None, None, None] for k in kept})
+        plain_cache.save(_kept(repo), _TAG, {k: [[1, 2], None, None] for k in kept})
     else:
         _kept(repo).write_bytes(damage)
     assert run("-C", repo, "streaks", "--json", *now).out == cold
@@ -162,3 +162,24 @@ def test_the_public_view_of_a_journal_with_nothing_private_is_the_view_read_agai
     assert shortcut == again
     silent = next(t for t in shortcut.threads if (t.member, t.period) == ("alice", "2026-W46"))
     assert silent.referee == "carol" and silent.verdicts == ()  # the referee gave none: none shown
+
+
+@pytest.mark.parametrize(("lost", "damaged"), [(POSTS_FILE, False), (POSTS_FILE, True), ("thread-digest.bin", False)])
+def test_a_lost_part_of_the_cache_is_made_again(run, repo: Path, tmp_path: Path, lost: str, damaged: bool) -> None:  # type: ignore[no-untyped-def]
+    """The replies (read by the feed) and the renderings are files of their own: one lost or
+    damaged (a run stopped between two writes) is judged or rendered again, with the same
+    digest, and written whole again."""
+    from journal.store import plain_cache
+
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    _kept(repo).unlink(missing_ok=True)
+    run("-C", repo, "digest", *now, "--out", tmp_path / "cold")
+    part = repo / ".git" / "journal" / lost
+    if damaged:
+        part.write_bytes(part.read_bytes()[:-9])
+    else:
+        part.unlink()
+    for n in range(3):
+        assert run("-C", repo, "digest", *now, "--out", tmp_path / f"warm{n}").code == 0
+        assert _tree(tmp_path / f"warm{n}") == _tree(tmp_path / "cold")
+    assert plain_cache.load(part, _TAG, 1 << 30)
