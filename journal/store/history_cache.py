@@ -180,7 +180,7 @@ def _types(values: Any) -> set[type]:
 
 def _ids(*columns: tuple[str, ...]) -> bool:
     """Whether every text of `columns` is a full object id in lowercase hex (see is_commit_id)."""
-    texts = [text for column in columns for text in set(column)]
+    texts = set().union(*columns)  # the same commit is named by many items
     if not set(map(len, texts)) <= {40, 64}:
         return False
     try:
