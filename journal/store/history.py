@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import pygit2
 
@@ -33,6 +33,7 @@ from journal.store.commits import author, shallow_cut, shallow_grafts, shallow_w
 from journal.store.contract_versions import ContractVersions
 from journal.store.history_cache import (
     CACHE_FILE,
+    Cached,
     Event,
     Found,
     Key,
@@ -86,6 +87,9 @@ class Answer:
     author_email: str
 
 
+_Stamped = TypeVar("_Stamped", Filing, Answer)
+
+
 @dataclass(frozen=True)
 class History:
     """What the commits reachable from `head` say about filings, pauses, zones and contract terms."""
@@ -117,16 +121,16 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
     grafts = shallow_grafts(repo)
     cache = cache_dir / CACHE_FILE if cache_dir is not None else None
     cached = load_cache(cache, grafts) if cache is not None else None
-    if cached is not None and cached[0] == str(head):
-        found: Found = cached[1:]  # type: ignore[assignment]
+    if cached is not None and cached.head == str(head):
+        found = cached.found
     else:
-        base = None
-        if cached is not None and _is_ancestor(repo, cached[0], head):
+        base: Cached | None = None
+        if cached is not None and _is_ancestor(repo, cached.head, head):
             base = cached
         with _fast_reads():
-            found = _scan(repo, head, base)
+            found = _scan(repo, head, (base.head, *base.found) if base else None)
         if cache is not None:
-            save_cache(cache, str(head), grafts, found, *((base[0], base[1:]) if base else ()))
+            save_cache(cache, str(head), grafts, found, base)
     return _history(repo, str(head), found, grafts)
 
 
@@ -440,25 +444,33 @@ def _history(repo: pygit2.Repository, head: str, found: Found, grafts: list[str]
     lines = contract_versions.lineages(terms, [name[: -len(".md")] for name in held])
     pauses = contract_versions.renamed_pauses(pauses, lines)
 
-    identities: dict[tuple[str, str], tuple[str, str]] = {}  # a handful of people, thousands of events
-
-    def stamped(event: Event) -> tuple[str, str, datetime, str, str]:
-        time, offset, commit, path, name, email = event
-        found = identities.get((name, email))
-        if found is None:
-            try:
-                found = mailmap.resolve(name, email)
-            except (ValueError, pygit2.GitError):
-                found = (name, email)  # a name libgit2 refuses (say, with a NUL in it) is shown as written
-            identities[(name, email)] = found
-        return path, commit, when(time, offset), *found
-
     versions = tuple((when(t, o), dict(z)) for t, o, _, z in sorted(zones.values(), key=lambda v: (v[0], v[2])))
-    return History(head, {k: Filing(*k, *stamped(filings[k])) for k in sorted(filings)},
-                   {k: when(*pauses[k][:2]) for k in sorted(pauses)},
+    return History(head, _events(Filing, filings, mailmap), {k: when(*pauses[k][:2]) for k in sorted(pauses)},
                    shallow_warnings(repo, grafts), versions, shallow_cut(repo, grafts), frozenset(grafts),
-                   {k: Answer(*k, *stamped(replies[k])) for k in sorted(replies)},
-                   contract_versions.typed(lines))
+                   _events(Answer, replies, mailmap), contract_versions.typed(lines))
+
+
+def _events(kind: Callable[..., _Stamped], events: dict[Any, Event], mailmap: pygit2.Mailmap) -> dict[Any, _Stamped]:
+    """`kind` for each event in the order of its key, its author through .mailmap: for
+    thousands of events, each author (a handful of people) and each offset's zone once."""
+    keys = sorted(events)
+    times, offsets, commits, paths, names, emails = zip(*map(events.__getitem__, keys)) if keys else ((),) * 6
+    authors = list(zip(names, emails))
+    people = {pair: _resolved(mailmap, *pair) for pair in set(authors)}
+    try:
+        zones = {offset: timezone(timedelta(minutes=offset)) for offset in set(offsets)}
+        ats = list(map(datetime.fromtimestamp, times, map(zones.__getitem__, offsets)))
+    except (ValueError, OverflowError, OSError):
+        ats = list(map(when, times, offsets))  # one out of range: each shown as when() shows it
+    return {key: kind(*key, path, commit, at, *people[pair])
+            for key, path, commit, at, pair in zip(keys, paths, commits, ats, authors)}
+
+
+def _resolved(mailmap: pygit2.Mailmap, name: str, email: str) -> tuple[str, str]:
+    try:
+        return mailmap.resolve(name, email)
+    except (ValueError, pygit2.GitError):
+        return name, email  # a name libgit2 refuses (say, with a NUL in it) is shown as written
 
 
 def _is_ancestor(repo: pygit2.Repository, old: str, head: pygit2.Oid) -> bool:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pygit2
 import pytest
 
-from journal.store import contract_versions, history, history_cache
+from journal.store import contract_versions, history, history_cache, plain_cache
 from journal.store.history import CACHE_FILE, History, read_history
+from journal.store.history_cache import DELTAS_FILE
 from tests.support.terms import pausable
 
 ALICE = ("Alice Moreno", "alice@example.org")
@@ -308,27 +311,39 @@ def test_a_moved_checkin_is_found_in_its_parent_without_listing_a_flat_folder(
     assert warm == repo.read()
 
 
+def _cached(cache: Path) -> history_cache.Cached:
+    return history_cache.load_cache(cache / CACHE_FILE, [])  # type: ignore[return-value]
+
+
+def _deltas(cache: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (cache / DELTAS_FILE).read_text().split("\n")[1:]]
+
+
+def _delta(cache: Path, **parts: Any) -> str:
+    """A line continuing the cache at its head, to its head: applied, it changes what is read."""
+    cached = _cached(cache)
+    return "\n" + json.dumps({"file": cached.base, "base": cached.head, "head": cached.head, "filings": [],
+                              "pauses": [], "zones": [], "replies": [], "terms": [], "raised": [], **parts})
+
+
 def test_warm_run_after_a_new_commit_equals_a_cold_run(repo_with_two_filings: Repo, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     repo_with_two_filings.read(cache_dir=cache)
+    first, base = _cached(cache), (cache / CACHE_FILE).read_bytes()
     repo_with_two_filings.commit({"checkins/2026/2026-W48-alice.md": "a",
                                   "contracts/pact.md": pausable("{member: bob, from: 2027-01-04, to: 2027-01-10}")},
                                  "2026-11-29T20:00:00+01:00")
     cold = repo_with_two_filings.read()
     monkeypatch.setattr(history, "_walk_all", None)  # a warm run must not walk the old history
     assert repo_with_two_filings.read(cache_dir=cache) == cold
-    first, appended = (cache / CACHE_FILE).read_text().split("\n")
-    line = json.loads(appended)  # appended: the first line is kept as it was
-    assert (line["base"], line["head"]) == (json.loads(first)["head"], cold.head)
+    assert (cache / CACHE_FILE).read_bytes() == base  # appended beside it: the base file is kept as it was
+    [line] = _deltas(cache)
+    assert (line["file"], line["base"], line["head"]) == (first.base, first.head, cold.head)
     assert [item[:2] for item in line["filings"]] == [["alice", "2026-W48"]]  # only what changed
     assert [item[:2] for item in line["pauses"]] == [["pact", "bob"]] and line["terms"]
     monkeypatch.setattr(history, "_walk_new", None)  # nor walk at all when HEAD has not moved
     assert repo_with_two_filings.read(cache_dir=cache) == cold
-
-
-def _last_head(cache: Path) -> str:
-    return json.loads((cache / CACHE_FILE).read_text().split("\n")[-1])["head"]
 
 
 def test_cache_lines_from_another_head_or_cut_short_are_skipped(repo_with_two_filings: Repo, tmp_path: Path) -> None:
@@ -336,50 +351,71 @@ def test_cache_lines_from_another_head_or_cut_short_are_skipped(repo_with_two_fi
     # the second line does not continue the first, so it is skipped, never mixed in.
     repo, cache = repo_with_two_filings, tmp_path / "cache"
     repo.read(cache_dir=cache)
-    base = repo.git("rev-parse", "HEAD")
+    base, token = repo.git("rev-parse", "HEAD"), _cached(cache).base
     repo.git("checkout", "-q", "-b", "other")
     repo.commit({"checkins/2026/2026-W48-bob.md": "b"}, "2026-11-29T20:00:00+00:00", author=BOB)
     other = repo.read(cache_dir=cache)
     repo.git("checkout", "-q", "main")
     repo.commit({"checkins/2026/2026-W48-alice.md": "a"}, "2026-11-29T21:00:00+00:00")
-    text = (cache / CACHE_FILE).read_text()
+    text = (cache / DELTAS_FILE).read_text()
     main = repo.git("rev-parse", "HEAD")
-    main_line = json.dumps({"base": base, "head": main, "filings": [["alice", "2026-W48", 1, 0, main,
+    main_line = json.dumps({"file": token, "base": base, "head": main, "filings": [["alice", "2026-W48", 1, 0, main,
                             "checkins/2026/2026-W48-alice.md", "A", "a@x"]],
-                            "pauses": [], "zones": [], "replies": [], "terms": []})
-    (cache / CACHE_FILE).write_text(text + "\n" + main_line)
+                            "pauses": [], "zones": [], "replies": [], "terms": [], "raised": []})
+    (cache / DELTAS_FILE).write_text(text + "\n" + main_line)
     repo.git("checkout", "-q", "other")
     assert repo.read(cache_dir=cache) == other  # the main line starts from `base`, not from other's head
-    (cache / CACHE_FILE).write_text(text[: len(text) - 5] + "\n" + main_line)  # other's line cut short
+    (cache / DELTAS_FILE).write_text(text[: len(text) - 5] + "\n" + main_line)  # other's line cut short
     assert repo.read(cache_dir=cache) == other
-    assert _last_head(cache) == other.head
+    assert _cached(cache).head == other.head
+
+
+def test_deltas_of_another_base_file_are_skipped(repo_with_two_filings: Repo, tmp_path: Path) -> None:
+    # Lines left from a base file since written whole again (say, for another shallow cut)
+    # may start from its very head: they name the file they continue.
+    repo, cache = repo_with_two_filings, tmp_path / "cache"
+    cold = repo.read(cache_dir=cache)
+    line = _delta(cache, filings=[["alice", "2026-W01", 1, 0, cold.head, "p", "n", "e"]])
+    (cache / DELTAS_FILE).write_text(line.replace(_cached(cache).base, "0" * 16))
+    assert repo.read(cache_dir=cache) == cold
+    (cache / DELTAS_FILE).write_text(line)  # the very line naming this file is applied
+    assert set(repo.read(cache_dir=cache).filings) == {*cold.filings, ("alice", "2026-W01")}
 
 
 def test_misshapen_appended_line_changes_nothing(repo_with_two_filings: Repo, tmp_path: Path) -> None:
     repo, cache = repo_with_two_filings, tmp_path / "cache"
     cold = repo.read(cache_dir=cache)
-    head = cold.head
-    bad = json.dumps({"base": head, "head": "1" * 40, "filings": [["alice", "2026-W01", 1, 0, "1" * 40, "p", "n", "e"]],
-                      "pauses": [], "zones": [], "replies": [], "terms": [["not", "terms"]]})
-    (cache / CACHE_FILE).write_text((cache / CACHE_FILE).read_text() + "\n" + bad)
-    assert repo.read(cache_dir=cache) == cold
+    filing = ["alice", "2026-W01", 1, 0, cold.head, "p", "n", "e"]
+    good = _delta(cache, filings=[filing])
+    for bad in (_delta(cache, filings=[filing], terms=[["not", "terms"]]),
+                _delta(cache, filings=[[*filing[:2], True, *filing[3:]]]),  # a bool is no time
+                _delta(cache, filings=[filing[:-1]]), _delta(cache, filings=[[*filing[:-1], ["e"]]]),
+                _delta(cache, filings=[filing], zones=[[1, 0, cold.head, {"alice": 1}]]),
+                _delta(cache, filings=[filing], raised=[[cold.head, 1.5]]),
+                good.replace('"file"', '"fil"'), good[: len(good) // 2], "\n" + "[" * 100_000):
+        (cache / DELTAS_FILE).write_text(bad)
+        assert repo.read(cache_dir=cache) == cold, bad[:200]
+    (cache / DELTAS_FILE).write_text(good)  # the well-formed line is applied: the others were refused
+    assert len(repo.read(cache_dir=cache).filings) == len(cold.filings) + 1
 
 
 def test_cache_is_written_whole_again_after_many_appends(repo: Repo, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(history_cache, "_MAX_DELTAS", 2)
     cache = tmp_path / "cache"
-    for day in range(1, 6):
-        repo.commit({f"checkins/2026/2026-W{day:02d}-alice.md": "a"}, f"2026-01-0{day}T10:00:00+00:00")
+    for day in range(1, 7):
+        repo.commit({f"checkins/2026/2026-W{day:02d}-alice.md": "a",
+                     f"replies/2026/2026-W{day - 1:02d}-bob-to-alice.md": "b"}, f"2026-01-0{day}T10:00:00+00:00")
         warm = repo.read(cache_dir=cache)
         assert warm == repo.read()
-        assert (cache / CACHE_FILE).read_text().count("\n") <= 2
-    assert len(warm.filings) == 5
+        deltas = cache / DELTAS_FILE
+        assert not deltas.exists() or deltas.read_text().count("\n") <= 2
+    assert len(warm.filings) == 6 and len(warm.replies) == 6
 
 
 def test_paths_that_are_not_utf8_survive_the_cache(repo: Repo, tmp_path: Path) -> None:
     # A folder name in Latin-1: libgit2 names it with a surrogate escape, which UTF-8
-    # output refused; the cache is written in ASCII and reads the same name back.
+    # output refused; the cache keeps the same name, in the base file and in a delta.
     name = os.fsdecode(b"checkins/caf\xe9")
     (repo.path / name).mkdir(parents=True)
     (repo.path / name / "2026-W01-alice.md").write_text("a")
@@ -389,37 +425,61 @@ def test_paths_that_are_not_utf8_survive_the_cache(repo: Repo, tmp_path: Path) -
     assert (tmp_path / "cache" / CACHE_FILE).exists()
     assert cold.filings[("alice", "2026-W01")].path == name + "/2026-W01-alice.md"
     assert repo.read(cache_dir=tmp_path / "cache") == cold == repo.read()
+    repo.commit({name + "/2026-W02-alice.md": "a"}, "2026-11-02T12:00:00+00:00")
+    assert repo.read(cache_dir=tmp_path / "cache") == repo.read()
+    assert (tmp_path / "cache" / DELTAS_FILE).exists()
+
+
+def _rewrite(change: Callable[[list[Any]], Any], tag: str = history_cache._TAG) -> Callable[[Path], None]:
+    def damage(file: Path) -> None:
+        file.write_bytes(plain_cache.dump(tag, change(list(plain_cache.load(file, history_cache._TAG, 1 << 30)))))
+    return damage
+
+
+def _part(at: int, value: Any) -> Callable[[Path], None]:
+    return _rewrite(lambda raw: (*raw[:at], value, *raw[at + 1:]))
+
+
+def _column(column: int, value: tuple[Any, ...]) -> Callable[[Path], None]:  # of the two filings
+    return _rewrite(lambda raw: (*raw[:3], (*raw[3][:column], value, *raw[3][column + 1:]), *raw[4:]))
 
 
 @pytest.mark.parametrize("damage", [
-    lambda text: text[: len(text) // 2],
-    lambda text: b"\x00\xff garbage",
-    lambda text: json.dumps({"something": "else"}),
-    lambda text: json.dumps({**json.loads(text), "version": 999}),
-    lambda text: json.dumps({**json.loads(text), "head": "not a commit"}),
-    lambda text: json.dumps({**json.loads(text), "head": "0" * 40}),
-    lambda text: json.dumps({**json.loads(text), "filings": [["alice", "2026-W47", "soon"]]}),
-    lambda text: json.dumps({**json.loads(text), "filings": [["Alice", "x", 1, 0, "0" * 40, "p", "n", "e"]]}),
-    lambda text: json.dumps({**json.loads(text), "pauses": {"not": "a list"}}),
-], ids=["truncated", "binary", "foreign", "version", "head", "missing-head", "filing-shape",
-        "filing-key", "pauses"])
+    lambda file: file.write_bytes(file.read_bytes()[: file.stat().st_size // 2]),
+    lambda file: file.write_bytes(file.read_bytes()[:-1] + bytes([file.read_bytes()[-1] ^ 1])),
+    lambda file: file.write_bytes(b"\x00\xff garbage"),
+    _rewrite(lambda raw: {"something": "else"}),
+    _rewrite(tuple, tag="journal-history 999"),
+    _part(0, ["0" * 40]), _part(1, "not a commit"), _part(1, "0" * 40),
+    _column(2, ("soon", "soon")), _column(2, (True, True)), _column(0, ("Alice", "bob")),
+    _column(1, ("2026-W47\n", "2026-W47")), _column(4, ("A" * 40, "a" * 40)), _column(7, ("e",)),
+    _part(4, {"not": "columns"}), _part(5, {"1" * 40: (1, 0, "2" * 40, {})}),
+    _part(8, (("1" * 40,), (True,))),
+], ids=["truncated", "byte", "binary", "foreign", "version", "shallow", "head", "missing-head", "filing-shape",
+        "filing-bool", "filing-key", "filing-period", "filing-commit", "ragged", "pauses", "zones", "raised"])
 def test_damaged_cache_is_ignored_and_rewritten(repo_with_two_filings: Repo, tmp_path: Path, damage) -> None:
     cache = tmp_path / "cache"
     cold = repo_with_two_filings.read(cache_dir=cache)
     file = cache / CACHE_FILE
-    damaged = damage(file.read_text())
-    file.write_bytes(damaged if isinstance(damaged, bytes) else damaged.encode())
+    stored = plain_cache.load(file, history_cache._TAG, 1 << 30)
+    damage(file)
     assert repo_with_two_filings.read(cache_dir=cache) == cold
-    assert _last_head(cache) == cold.head
+    again = plain_cache.load(file, history_cache._TAG, 1 << 30)  # written whole again, but for its token
+    assert again[:2] + again[3:] == stored[:2] + stored[3:] and again[2] != stored[2]
 
 
-def test_well_formed_cache_for_the_same_head_is_trusted(repo_with_two_filings: Repo,
-                                                                tmp_path: Path) -> None:
+def test_the_json_cache_of_earlier_versions_is_removed(repo_with_two_filings: Repo, tmp_path: Path) -> None:
+    (cache := tmp_path / "cache").mkdir()
+    (cache / "history.json").write_text('{"format": "journal-history", "version": 5}\n')
+    assert repo_with_two_filings.read(cache_dir=cache) == repo_with_two_filings.read()
+    assert not (cache / "history.json").exists() and (cache / CACHE_FILE).exists()
+
+
+def test_well_formed_cache_for_the_same_head_is_trusted(repo_with_two_filings: Repo, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cold = repo_with_two_filings.read(cache_dir=cache)
-    data = json.loads((cache / CACHE_FILE).read_text())
-    data["filings"] = data["filings"][:1]  # well-formed: a cache is validated, not re-derived
-    (cache / CACHE_FILE).write_text(json.dumps(data))
+    # Well-formed: a cache is validated, not re-derived.
+    _rewrite(lambda raw: (*raw[:3], tuple(column[:1] for column in raw[3]), *raw[4:]))(cache / CACHE_FILE)
     assert len(repo_with_two_filings.read(cache_dir=cache).filings) == 1 < len(cold.filings)
 
 

@@ -266,7 +266,7 @@ def test_a_force_added_site_manifest_is_not_trusted(shared, run) -> None:
     assert "<script>" not in published and "<svg" in published
 
 
-@pytest.mark.parametrize("cache", ["entries.bin", "worktree.bin", "history.json"])
+@pytest.mark.parametrize("cache", ["entries.bin", "worktree.bin", "history.bin"])
 def test_a_deeply_nested_cache_is_ignored_and_rebuilt(shared, run, cache: str) -> None:
     assert run("-C", shared.victim, "streaks").code == 0  # writes the caches
     folder = shared.victim / ".git/journal"

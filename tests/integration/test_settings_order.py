@@ -76,7 +76,7 @@ def test_a_contract_edit_backdated_two_months_changes_no_closed_week(run, commit
     _partner_commits(tmp_path, {"contracts/pact.md": HOSTILE}, TWO_MONTHS_AGO)
     after = _streaks(run, repo)
     assert _same_closed(after, before)
-    (repo / ".git/journal/history.json").unlink()  # a walk from scratch gives the same
+    (repo / ".git/journal/history.bin").unlink()  # a walk from scratch gives the same
     assert _same_closed(_streaks(run, repo), before)
     # The edit takes effect as of the commit it follows (Bob's W47 filing): weeks closing
     # after that follow it, so W49, due at its start under it, is missed and owes 1000.
@@ -99,7 +99,7 @@ def test_a_cached_walk_settles_a_backdated_edit_on_a_backdated_commit(run, commi
     _partner_commits(tmp_path, {"contracts/pact.md": HOSTILE}, "2026-09-26T12:00:00+00:00")
     after = _streaks(run, repo)
     assert _same_closed(after, before)
-    (repo / ".git/journal/history.json").unlink()
+    (repo / ".git/journal/history.bin").unlink()
     assert _streaks(run, repo) == after
 
 
@@ -120,7 +120,7 @@ def test_a_backdated_zone_change_changes_no_closed_week(run, commit, tmp_path: P
     _partner_commits(tmp_path, {"journal.yaml": CONFIG.replace("America/New_York", "Pacific/Kiritimati")},
                      "2026-11-02T12:00:00+00:00")  # dated before the weeks it would judge
     assert _same_closed(_streaks(run, repo), before)
-    (repo / ".git/journal/history.json").unlink()
+    (repo / ".git/journal/history.bin").unlink()
     assert _same_closed(_streaks(run, repo), before)
 
 
@@ -134,7 +134,7 @@ def test_a_backdated_pause_gets_no_notice_it_did_not_give(run, commit, tmp_path:
     _partner_commits(tmp_path, {"contracts/pact.md": paused}, "2026-11-01T12:00:00+00:00")
     data = _streaks(run, repo, "2026-12-16T12:00:00+00:00")
     assert "pause-without-notice" in _member(data, "bob")["flags"]
-    (repo / ".git/journal/history.json").unlink()
+    (repo / ".git/journal/history.bin").unlink()
     assert _streaks(run, repo, "2026-12-16T12:00:00+00:00") == data
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from journal.store import history_cache, plain_cache
 from tests.support.journals import GOAL, checkin
 from tests.support.terms import CONFIG, PACT
 
@@ -155,12 +156,14 @@ def test_the_cache_keeps_each_version_and_one_it_cannot_read_is_rebuilt(run, com
     commit({"contracts/pact.md": PACT.replace("grace: 12h", "grace: 0h")}, "2026-11-24T09:00:00+00:00")
     commit({"contracts/pact.md": PACT.replace("grace: 12h", "grace: 0h") + "Signed.\n"}, "2026-11-24T10:00:00+00:00")
     first = _streaks(run, tmp_path)
-    cache = tmp_path / "repo/.git/journal/history.json"
-    saved = json.loads(cache.read_text(encoding="utf-8"))
+    cache = tmp_path / "repo/.git/journal" / history_cache.CACHE_FILE
+    saved = list(plain_cache.load(cache, history_cache._TAG, 1 << 30))
+    terms = saved[7]  # (grafts, head, token, filings, pauses, zones, replies, terms, raised)
     # The first version and the grace change; an edit below the front matter is no new version.
-    assert [json.loads(t[4]).get("grace") for t in saved["terms"]] in (["12h", "0h"], ["0h", "12h"])
-    saved["terms"][0][4] = "{not json"
-    cache.write_text(json.dumps(saved), encoding="utf-8")
+    assert sorted(json.loads(t[4]).get("grace") for t in terms.values()) == ["0h", "12h"]
+    key = next(iter(terms))
+    terms[key] = (*terms[key][:4], "{not json", terms[key][5])
+    cache.write_bytes(plain_cache.dump(history_cache._TAG, tuple(saved)))
     assert _streaks(run, tmp_path) == first
-    rebuilt = json.loads(cache.read_text(encoding="utf-8"))["terms"]
-    assert sorted(json.loads(t[4])["grace"] for t in rebuilt) == ["0h", "12h"]
+    rebuilt = plain_cache.load(cache, history_cache._TAG, 1 << 30)[7]
+    assert sorted(json.loads(t[4])["grace"] for t in rebuilt.values()) == ["0h", "12h"]
