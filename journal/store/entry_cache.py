@@ -4,22 +4,25 @@
 * `entries.log`: the parses made since, one JSON line each, appended: a commit that adds one
   check-in or reply appends one line instead of rewriting anything. The log is folded into
   the files above when a complete read finds entries to forget, or when it grows long.
-* `reply-heads.bin` and `replies.bin`: replies apart, because a journal holds five times as
-  many of them as of everything else and most commands read few. The heads (names, privacy,
-  field names, a text hash: core/entries.Head) load with every run; a reply's parse is
-  fetched from `replies.bin` only when something reads it (core/entries.LazyEntry).
+* `reply-heads.bin` and `replies-<0-f>.bin`: replies apart, because a journal holds five
+  times as many of them as of everything else and most commands read few. The heads (names,
+  privacy, field names, a text hash: core/entries.Head) load with every run; a reply's parse
+  is fetched only when something reads it (core/entries.LazyEntry), from the one of sixteen
+  files that holds the replies to the same member, so judging a new reply's pair or thread
+  reads one file.
 
 Only what JSON carries back unchanged is cached, in every file: a cached parse is then exactly
 the parse it stands for, whichever file it came from. Every file is checked on load (its
 seal, then each value's exact shape before use); a file that fails is ignored and written
 again, never trusted. Keys are content hashes, so a value found under a key is that
-content's parse whichever run wrote it: a reply whose parse is missing from `replies.bin`
+content's parse whichever run wrote it: a reply whose parse is missing from its file
 (a run cut short between two writes) is read again from where it came from.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,7 +37,8 @@ CACHE_VERSION = 4  # 2: keyed by kind and blob id; 3: marshal instead of JSON; 4
 ENTRIES_FILE = "entries.bin"
 LOG_FILE = "entries.log"
 HEADS_FILE = "reply-heads.bin"
-REPLIES_FILE = "replies.bin"
+#: The files of replies' parses, by a hex digit of the member answered (see `shard`).
+REPLY_FILES = {digit: f"replies-{digit}.bin" for digit in "0123456789abcdef"}
 _TAG = f"journal-entries {CACHE_VERSION}"
 _HEADS_TAG = f"journal-reply-heads {CACHE_VERSION}"
 _REPLIES_TAG = f"journal-replies {CACHE_VERSION}"
@@ -57,7 +61,7 @@ class EntryCache:
         self.logged = 0  # lines in the log when it was read
         self.base_ok = False  # entries.bin was this module's: only then may the log extend it
         self.heads: dict[str, list[Any]] = {}  # reply key -> its Head as plain data
-        self._replies: bytes | dict[str, Any] | None = None  # replies.bin: sealed payload, then read
+        self._replies: dict[str, bytes | dict[str, Any]] = {}  # digit -> sealed payload, then read
         self.items: dict[str, list[Any]] = self._load()
         self.added: dict[str, list[Any]] = {}
 
@@ -70,9 +74,10 @@ class EntryCache:
         self.base_ok = True
         heads = plain_cache.load(self.folder / HEADS_FILE, _HEADS_TAG, MAX_STATE_BYTES)
         # The heads are only as good as the parses behind them: both files sealed, or neither used.
-        replies = plain_cache.sealed(self.folder / REPLIES_FILE, _REPLIES_TAG, MAX_STATE_BYTES)
-        if type(heads) is dict and replies is not None:
-            self.heads, self._replies = heads, replies
+        replies = {digit: plain_cache.sealed(self.folder / name, _REPLIES_TAG, MAX_STATE_BYTES)
+                   for digit, name in REPLY_FILES.items()}
+        if type(heads) is dict and all(payload is not None for payload in replies.values()):
+            self.heads, self._replies = heads, replies  # type: ignore[assignment]
         else:
             self.base_ok = False  # folded on save, which writes both again
         items.update(self._read_log())
@@ -128,10 +133,7 @@ class EntryCache:
         return LazyEntry(path, kind, found, lambda: self._fetch(key, path, kind, found, read))
 
     def _fetch(self, key: str, path: str, kind: str, head: Head, read: Callable[[], bytes]) -> Parse:
-        if not isinstance(self._replies, dict):
-            value = plain_cache.loads(self._replies) if self._replies is not None else None
-            self._replies = value if type(value) is dict else {}
-        item = self._replies.get(key)
+        item = self._shard(shard(head.to)).get(key)
         if _valid_item(item):
             data, body, yaml_text, yaml_line, body_line = item
             return data, body, yaml_text, yaml_line, body_line
@@ -146,6 +148,14 @@ class EntryCache:
             raise JournalError(f"{path} changed while journal was reading it; nothing was written",
                                hint="run the command again")
         return entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line
+
+    def _shard(self, digit: str) -> dict[str, Any]:
+        """The parses in one file of replies, read on first use ({} if it is unusable)."""
+        found = self._replies.get(digit)
+        if not isinstance(found, dict):
+            value = plain_cache.loads(found) if found is not None else None
+            found = self._replies[digit] = value if type(value) is dict else {}
+        return found
 
     def put(self, key: str, entry: Entry) -> None:
         if self.file is None:
@@ -182,8 +192,9 @@ class EntryCache:
         from journal.store.atomic import write_replace
 
         assert self.file is not None and self.log is not None and self.folder is not None
-        value = plain_cache.loads(self._replies) if isinstance(self._replies, bytes) else self._replies
-        kept = value if type(value) is dict else {}
+        kept: dict[str, Any] = {}
+        for digit in REPLY_FILES:
+            kept.update(self._shard(digit))
         replies: dict[str, list[Any]] = {}
         heads: dict[str, list[Any]] = {}
         for key, head in self.heads.items():
@@ -202,12 +213,17 @@ class EntryCache:
                 items[key] = item
         # The parses before the heads that name them: a run reading between the two writes
         # finds every head's parse (or, at worst, reads that reply again).
-        write_replace(self.folder / REPLIES_FILE, plain_cache.dump(_REPLIES_TAG, replies))
+        shards: dict[str, dict[str, list[Any]]] = {digit: {} for digit in REPLY_FILES}
+        for key, item in replies.items():
+            to = heads[key][1]
+            shards[shard(to if type(to) is str else None)][key] = item
+        for digit, name in REPLY_FILES.items():
+            write_replace(self.folder / name, plain_cache.dump(_REPLIES_TAG, shards[digit]))
         write_replace(self.folder / HEADS_FILE, plain_cache.dump(_HEADS_TAG, heads))
         write_replace(self.file, plain_cache.dump(_TAG, items))
         self.log.unlink(missing_ok=True)
         (self.file.parent / _OLD_FILE).unlink(missing_ok=True)
-        self.items, self.heads, self._replies = {**items, **replies}, {}, None
+        self.items, self.heads, self._replies = {**items, **replies}, {}, {}
 
 
 def _read_base(path: Path) -> dict[str, list[Any]] | None:
@@ -228,3 +244,9 @@ def _valid_item(v: Any) -> bool:
     # Exact types (a bool is not a line number), compared as one tuple: this runs for every
     # cached entry on every command.
     return type(v) is list and len(v) == 5 and tuple(map(type, v)) == _ITEM_TYPES
+
+
+def shard(to: str | None) -> str:
+    """Which file holds the parses of replies to member `to` (their front matter's `to:`): the
+    replies one pair's check or one check-in's thread reads are in one file."""
+    return "0123456789abcdef"[zlib.crc32((to or "").encode("utf-8", "surrogatepass")) % 16]

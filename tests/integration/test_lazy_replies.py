@@ -12,7 +12,7 @@ from journal.core.entries import LazyEntry
 from journal.core.rules import Journal
 from journal.errors import JournalError
 from journal.store import plain_cache, worktree_cache
-from journal.store.entry_cache import CACHE_VERSION, HEADS_FILE, REPLIES_FILE
+from journal.store.entry_cache import CACHE_VERSION, HEADS_FILE, REPLY_FILES
 from journal.store.git import cache_dir
 from journal.store.workspace import open_repository
 from journal.store.worktree_cache import load_worktree
@@ -72,7 +72,7 @@ def test_a_reply_edited_after_the_cache_was_made_is_read_again(root: Path) -> No
     assert entries[BOB].data["answer"] == "Yes, Wednesday."
 
 
-@pytest.mark.parametrize("damage", ["heads", "replies", "both", "foreign heads"])
+@pytest.mark.parametrize("damage", ["heads", "replies", "one file of replies", "both", "foreign heads"])
 def test_a_lost_or_damaged_reply_cache_gives_the_same_entries(root: Path, damage: str) -> None:
     cold = _fields(_load(root).entries)
     _warm(root)
@@ -80,7 +80,10 @@ def test_a_lost_or_damaged_reply_cache_gives_the_same_entries(root: Path, damage
     if damage in ("heads", "both"):
         (folder / HEADS_FILE).unlink()
     if damage in ("replies", "both"):
-        (folder / REPLIES_FILE).write_bytes((folder / REPLIES_FILE).read_bytes()[:-7])  # cut short
+        for name in REPLY_FILES.values():  # every file of parses cut short (one is enough to drop the heads)
+            (folder / name).write_bytes((folder / name).read_bytes()[:-7])
+    if damage == "one file of replies":
+        (folder / REPLY_FILES["7"]).write_bytes(b"garbage")
     if damage == "foreign heads":
         # Sealed and of the right tag, but not heads: ignored, the replies parsed again.
         plain_cache.save(folder / HEADS_FILE, f"journal-reply-heads {CACHE_VERSION}",
@@ -96,14 +99,16 @@ def test_a_parse_missing_behind_its_head_is_read_again_from_the_file(root: Path)
     _warm(root)
     folder = cache_dir(open_repository(root))
     # A run cut short between writing the heads and the parses leaves a head without its parse.
-    plain_cache.save(folder / REPLIES_FILE, f"journal-replies {CACHE_VERSION}", {})
+    for name in REPLY_FILES.values():
+        plain_cache.save(folder / name, f"journal-replies {CACHE_VERSION}", {})
     assert _fields(_load(root).entries) == cold
 
 
 def test_a_reply_changed_while_it_is_being_read_is_an_error_not_a_wrong_answer(root: Path) -> None:
     _warm(root)
     folder = cache_dir(open_repository(root))
-    plain_cache.save(folder / REPLIES_FILE, f"journal-replies {CACHE_VERSION}", {})
+    for name in REPLY_FILES.values():
+        plain_cache.save(folder / name, f"journal-replies {CACHE_VERSION}", {})
     entries = _load(root).entries  # the heads say what each file held; the parses are gone
     (root / BOB).write_text((root / BOB).read_text().replace("Yes, Tuesday.", "Changed meanwhile."))
     with pytest.raises(JournalError, match="changed while journal was reading it"):
