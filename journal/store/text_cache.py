@@ -25,8 +25,15 @@ class TextCache:
 
     def __init__(self, file: Path | None, tag: str) -> None:
         self.file, self.tag = file, tag
-        self.known = _load(file, tag) if file is not None else {}
+        self._known: dict[str, str] | None = None
         self.used: dict[str, str] = {}
+
+    @property
+    def known(self) -> dict[str, str]:
+        """The texts kept, read on first use: a build that renders no page never reads them."""
+        if self._known is None:
+            self._known = _load(self.file, self.tag) if self.file is not None else {}
+        return self._known
 
     def text(self, key: str, make: Callable[[], str]) -> str:
         """The text kept for `key`, or `make()` (then kept)."""
