@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ class EntryCache:
         self.log = folder / LOG_FILE if folder else None
         self.logged = 0  # lines in the log when it was read
         self.base_ok = False  # entries.bin was this module's: only then may the log extend it
-        self.heads: dict[str, list[Any]] = {}  # reply key -> its Head as plain data
+        self.heads: dict[str, Any] = {}  # reply key -> its Head as a plain tuple (checked when used)
         self._replies: dict[str, bytes | dict[str, Any]] = {}  # digit -> sealed payload, then read
         self.items: dict[str, list[Any]] = self._load()
         self.added: dict[str, list[Any]] = {}
@@ -125,12 +126,11 @@ class EntryCache:
             data, body, yaml_text, yaml_line, body_line = item
             return Entry(path, kind, data, body, yaml_text, yaml_line, body_line)
         head = self.heads.get(key)
-        if head is None or type(head) is not list or tuple(map(type, head)) not in _HEAD_TYPES:
+        # A head is kept as a tuple of exactly Head's fields (checked by their types at once).
+        if type(head) is not tuple or tuple(map(type, head)) not in _HEAD_TYPES:
             return None
-        found = Head(*head[:4], tuple(head[4]), head[5])
-        if not all(type(f) is str for f in found.fields):
-            return None
-        return LazyEntry(path, kind, found, lambda: self._fetch(key, path, kind, found, read))
+        found = tuple.__new__(Head, head)
+        return LazyEntry(path, kind, found, partial(self._fetch, key, path, kind, found, read))
 
     def _fetch(self, key: str, path: str, kind: str, head: Head, read: Callable[[], bytes]) -> Parse:
         item = self._shard(shard(head.to)).get(key)
@@ -196,10 +196,10 @@ class EntryCache:
         for digit in REPLY_FILES:
             kept.update(self._shard(digit))
         replies: dict[str, list[Any]] = {}
-        heads: dict[str, list[Any]] = {}
+        heads: dict[str, Any] = {}
         for key, head in self.heads.items():
             item = kept.get(key)
-            if key not in stale and _valid_item(item) and type(head) is list:
+            if key not in stale and _valid_item(item) and type(head) is tuple:
                 replies[key], heads[key] = item, head
         items: dict[str, list[Any]] = {}
         for key, item in self.items.items():
@@ -208,7 +208,7 @@ class EntryCache:
             if key.startswith(_REPLY):
                 data, body, yaml_text, _, _ = item
                 head = Head.of(data, yaml_text, body)
-                replies[key], heads[key] = item, [*head[:4], list(head.fields), head.digest]
+                replies[key], heads[key] = item, tuple(head)
             else:
                 items[key] = item
         # The parses before the heads that name them: a run reading between the two writes
@@ -236,8 +236,9 @@ def _read_base(path: Path) -> dict[str, list[Any]] | None:
 
 _ITEM_TYPES = (dict, str, str, int, int)
 _NAME = (str, type(None))
-# A head as plain data: author, to, period (text or None), private, field names, digest.
-_HEAD_TYPES = frozenset((a, t, p, bool, list, str) for a in _NAME for t in _NAME for p in _NAME)
+# A head as plain data: author, to, period (text or None), private, field names (a tuple:
+# what they are is not checked here, as nothing but names is ever compared with them), digest.
+_HEAD_TYPES = frozenset((a, t, p, bool, tuple, str) for a in _NAME for t in _NAME for p in _NAME)
 
 
 def _valid_item(v: Any) -> bool:
