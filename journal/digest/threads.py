@@ -83,7 +83,7 @@ def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str
     """Put threads on the overview's check-ins, figures on its members, and its open asks; a
     thread kept with its digest form (see DIGEST_THREAD) is that, named in `ids` by its hash."""
     threads = {(t.member, t.period): t for t in standing.responses.threads}
-    if not any(t.replies for t in threads.values()):
+    if not any(t.reply_times() for t in threads.values()):  # the summaries: no thread's replies are read
         return
     zones = {mid: m.tz for mid, m in standing.members.items()}
     for c in overview["checkins"]:
@@ -103,11 +103,11 @@ def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str
             m["responses"] = figures.as_json()
     listed = {(c["member"], c["period"]) for c in overview["checkins"]}
     open_asks = [{"member": t.member, "period": t.period, "ask": t.ask,
-                  "partners": [r.partner for r in t.responses if r.state in (UNANSWERED, WAITING)],
-                  "overdue": any(r.state == UNANSWERED for r in t.responses)}
+                  "partners": [partner for partner, state, _ in t.answers() if state in (UNANSWERED, WAITING)],
+                  "overdue": any(state == UNANSWERED for _, state, _ in t.answers())}
                  for t in sorted(threads.values(), key=lambda t: t.filed, reverse=True)
                  if t.ask and (t.member, t.period) in listed
-                 and any(r.state in (UNANSWERED, WAITING) for r in t.responses)]
+                 and any(state in (UNANSWERED, WAITING) for _, state, _ in t.answers())]
     overview["unanswered"] = open_asks[:UNANSWERED_SHOWN]
     overview["pact_reply_streaks"] = dict(standing.responses.pact_streaks)
 
