@@ -33,10 +33,10 @@ from journal.store.local_state import MAX_STATE_BYTES
 from journal.store.worktree import journal_paths, read_worktree
 
 CACHE_FILE = "worktree.bin"
-CACHE_VERSION = 2  # 2: marshal instead of JSON
+CACHE_VERSION = 3  # 2: marshal instead of JSON; 3: with the kind each file was read as
 _TAG = f"journal-worktree {CACHE_VERSION}"
 _OLD_FILE = "worktree.json"  # what version 1 wrote: removed when the new file is written
-_SIGNATURE = (int, int, int, int, int, str)  # size, mtime_ns, ctime_ns, inode, device, blob id
+_SIGNATURE = (int, int, int, int, int, str, str)  # size, mtime_ns, ctime_ns, inode, device, blob id, kind
 STABLE_NS = 2_000_000_000
 
 
@@ -60,39 +60,39 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         entries, parse_problems = parse_cached(_read_items(files), None)
         return Loaded(entries, read_problems, parse_problems, list(files))
     known = _load(folder / CACHE_FILE, root)
-    cache = EntryCache(folder, reread=partial(_reread, root))
-    stable_before, base = time.time_ns() - STABLE_NS, str(root)
-    unchanged: dict[str, tuple[str, str, str]] = {}  # path -> (blob id, kind, cache key)
-    remembered: dict[str, list[Any]] = {}  # what worktree.bin will hold: stable files only
     signatures: dict[str, list[int]] = {}  # of the stable files to read
-    lstat, is_file, cached = os.lstat, stat.S_ISREG, cache.__contains__  # this loop runs for every file on every command
-    for path in wanted:
-        try:
-            st = lstat(f"{base}/{path}")
-        except OSError:
-            continue  # the guarded read below says what is wrong
-        if not is_file(st.st_mode):
-            continue
-        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-        stable = st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
-        hit = known.get(path)
-        if hit is not None and hit[:5] == signature:
-            kind = entry_kind(path)
-            key = f"{kind}:{hit[5]}"
-            if kind is not None and cached(key):
-                unchanged[path] = (hit[5], kind, key)
-                if stable:
-                    remembered[path] = hit
-                continue
-        if stable:
-            signatures[path] = signature
+    cache = EntryCache(folder, reread=partial(_reread, root))
+    stable_before = time.time_ns() - STABLE_NS
+    unchanged: dict[str, list[Any]] = {}  # path -> its remembered signature, still true
+    lstat, is_file = os.lstat, stat.S_ISREG  # this loop runs for every file on every command
+    try:
+        where: Any = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        where = None
+    try:
+        for path in wanted:
+            try:
+                st = lstat(path, dir_fd=where) if where is not None else lstat(f"{root}/{path}")
+            except OSError:
+                continue  # the guarded read below says what is wrong
+            hit = known.get(path)
+            # The same size, times, inode and device: the file that was read (a link or folder
+            # never is remembered); and only once its times lie far enough in the past.
+            if (hit is not None and hit[1] == st.st_mtime_ns and hit[0] == st.st_size and hit[2] == st.st_ctime_ns
+                    and hit[3] == st.st_ino and hit[4] == st.st_dev
+                    and st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before):
+                unchanged[path] = hit
+            elif is_file(st.st_mode) and st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before:
+                signatures[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+    finally:
+        if where is not None:
+            os.close(where)
     # Unchanged files straight from the cache (each reply's parse fetched only when read);
     # one whose cached parse is unusable after all is read like a changed one.
     get = cache.get
-    entries = {path: get(key, path, kind, None) for path, (_, kind, key) in unchanged.items()}
+    entries = {path: get(f"{hit[6]}:{hit[5]}", path, hit[6], None) for path, hit in unchanged.items()}
     for path in [path for path, entry in entries.items() if entry is None]:
         del entries[path], unchanged[path]
-        remembered.pop(path, None)
     files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
     blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}
     parse_problems: list[Problem] = []
@@ -101,15 +101,15 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         entries = {path: found for path in wanted  # the order a full read gives
                    if (found := entries.get(path) or parsed.get(path)) is not None}
     # A complete read: parses of files no longer here are forgotten.
-    cache.save({key for _, _, key in unchanged.values()}
+    cache.save({f"{hit[6]}:{hit[5]}" for hit in unchanged.values()}
                | {EntryCache.key(blob, entry_kind(path) or "") for path, blob in blobs.items()}, complete=True)
-    for path, blob in blobs.items():
-        if path in signatures:
-            remembered[path] = [*signatures[path], blob]
-    if remembered != known:
-        _save(folder / CACHE_FILE, root, remembered)
+    # What worktree.bin will hold: the stable files, each with what it was read as.
+    read_now = {path: [*signatures[path], blob, entry_kind(path) or ""] for path, blob in blobs.items()
+                if path in signatures}
+    if read_now or len(unchanged) != len(known):
+        _save(folder / CACHE_FILE, root, {**unchanged, **read_now})
     return Loaded(entries, read_problems, parse_problems, [p for p in wanted if p in unchanged or p in files],
-                  {**{path: blob for path, (blob, _, _) in unchanged.items()}, **blobs})
+                  {**{path: hit[5] for path, hit in unchanged.items()}, **blobs})
 
 
 def _read_items(files: dict[str, bytes], blobs: dict[str, str] | None = None) -> list[tuple[str, str, Any]]:
