@@ -32,7 +32,7 @@ from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 CACHE_FILE = "threads.bin"
 POSTS_FILE = "thread-replies.bin"
-_TAG = "journal-threads 5"
+_TAG = "journal-threads 6"
 _CODE = (replies, build_model)
 _MISSING = object()  # no usable record: judge the thread
 
@@ -108,7 +108,7 @@ class ThreadCache:
         if not ((start is None or start <= stamp) and (end is None or stamp < end)):
             return _MISSING
         try:
-            found = None if thread is None else _thread(thread, lambda: self._posts(key, again))
+            found = None if thread is None else _thread(thread, lambda: self._posts(key, [start, end], again))
         except (TypeError, ValueError, IndexError, KeyError):
             return _MISSING
         self.main.keep(key, record, False)
@@ -116,27 +116,34 @@ class ThreadCache:
             return None
         self.posts.keep(key, None, False)  # the replies as they are: filled in by save() if it writes them
         for name, render in self.renders.items():
+            # A rendering counts only if made from this very judgment (the same window): a
+            # thread judged again for another window by a command that did not ask for this
+            # rendering left the old one behind.
             part = self.parts[name]
-            value = part.found.get(key, _MISSING)
-            if value is _MISSING:
+            kept = part.found.get(key)
+            if type(kept) is list and len(kept) == 3 and kept[0] == start and kept[1] == end:
+                value = kept[2]
+                part.keep(key, kept, False)
+            else:
                 value = render(found)
-            part.keep(key, value, key not in part.found)
+                part.keep(key, [start, end, value], True)
             found.kept[name] = value
         return found
 
-    def _posts(self, key: str, again: Callable[[], Thread | None]) -> Any:
-        found = self.posts.found.get(key)
-        if found is None:
-            # Written apart from its summary and lost or damaged: the thread is judged anew,
-            # and the summaries go, so that the next run keeps every thread whole again.
-            if self.main.file is not None:
-                self.main.file.unlink(missing_ok=True)
-            thread = again()
-            record = _record(thread)[1] if thread is not None else None
-            if record is not None:
-                self.posts.keep(key, record, True)
-            return record
-        return found
+    def _posts(self, key: str, stamps: list[Any], again: Callable[[], Thread | None]) -> Any:
+        kept = self.posts.found.get(key)
+        if type(kept) is list and len(kept) == 3 and kept[:2] == stamps:
+            return kept[2]
+        # Lost, damaged, or of another judgment (two runs at other times writing at once): the
+        # thread is judged anew, and the summaries go, so that the next run keeps every
+        # thread whole again.
+        if self.main.file is not None:
+            self.main.file.unlink(missing_ok=True)
+        thread = again()
+        record = _record(thread)[1] if thread is not None else None
+        if record is not None:
+            self.posts.keep(key, [*stamps, record], True)
+        return record
 
     def put(self, key: str, thread: Thread | None,
             window: tuple[dt.datetime | None, dt.datetime | None]) -> Thread | None:
@@ -148,14 +155,14 @@ class ThreadCache:
             record = None if thread is None else _record(thread)
         except ValueError:
             return thread  # a reply that does not refer back to its thread: judged again next time
-        self.main.keep(key, [None if record is None else record[0], None if start is None else start.timestamp(),
-                             None if end is None else end.timestamp()], True)
+        stamps = [None if start is None else start.timestamp(), None if end is None else end.timestamp()]
+        self.main.keep(key, [None if record is None else record[0], *stamps], True)
         if thread is not None and record is not None:
             self.posts.found  # noqa: B018  (read, so that the replies kept for other threads stay)
-            self.posts.keep(key, record[1], True)
+            self.posts.keep(key, [*stamps, record[1]], True)
             for name, part in self.parts.items():
                 part.found  # noqa: B018
-                part.keep(key, thread.kept[name], True)
+                part.keep(key, [*stamps, thread.kept[name]], True)
         return thread
 
     def save(self) -> None:

@@ -183,3 +183,23 @@ def test_a_lost_part_of_the_cache_is_made_again(run, repo: Path, tmp_path: Path,
         assert run("-C", repo, "digest", *now, "--out", tmp_path / f"warm{n}").code == 0
         assert _tree(tmp_path / f"warm{n}") == _tree(tmp_path / "cold")
     assert plain_cache.load(part, _TAG, 1 << 30)
+
+
+@pytest.mark.parametrize("between", [["status"], ["streaks"], ["digest", "--out", "site-between"]])
+def test_what_a_thread_is_written_as_follows_its_judgment_whoever_judged_it_again(  # type: ignore[no-untyped-def]
+        run, repo: Path, tmp_path: Path, between: list[str]) -> None:
+    """Bob's W45 thread waits for alice on 10 November and is answered late on the 12th. A
+    command run in between that judges it again without writing it out (or writing it out
+    otherwise) must not leave the earlier writing to be read back as current."""
+    early, late = ["--now", "2026-11-10T17:00:01+00:00"], ["--now", "2026-12-30T12:00:00+00:00"]
+    run("-C", repo, "streaks", "--json", *early)
+    run("-C", repo, "digest", *early, "--out", tmp_path / "early")
+    run("-C", repo, *between, *late)
+    warm = run("-C", repo, "streaks", "--json", *late).out
+    run("-C", repo, "digest", *late, "--out", tmp_path / "warm")
+    assert warm == _cold(run, repo, "streaks", "--json", *late)
+    _kept(repo).unlink()
+    run("-C", repo, "digest", *late, "--out", tmp_path / "cold")
+    assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
+    thread = next(t for t in json.loads(warm)["responses"]["threads"] if (t["member"], t["period"]) == ("bob", "2026-W45"))
+    assert [r["state"] for r in thread["responses"] if r["partner"] == "alice"] == ["late"]
