@@ -114,9 +114,6 @@ class EntryCache:
         journal.yaml and as an entry parse differently, so a parse is kept per kind."""
         return f"{kind}:{blob}"
 
-    def __contains__(self, key: str) -> bool:
-        return key in self.items or key in self.heads
-
     def get(self, key: str, path: str, kind: str, read: Callable[[], bytes] | None) -> Entry | None:
         """The cached parse of `key` as the entry at `path`; a reply known only by its head
         comes back lazy, its parse fetched (or, missing, read again with `read`, else with
@@ -145,8 +142,7 @@ class EntryCache:
             data = read()
         entry = read_entry(path, kind, data)
         if isinstance(entry, Problem) or entry.head != head:
-            raise JournalError(f"{path} changed while journal was reading it; nothing was written",
-                               hint="run the command again")
+            raise changed_meanwhile(path)
         return entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line
 
     def _shard(self, digit: str) -> dict[str, Any]:
@@ -251,3 +247,9 @@ def shard(to: str | None) -> str:
     """Which file holds the parses of replies to member `to` (their front matter's `to:`): the
     replies one pair's check or one check-in's thread reads are in one file."""
     return "0123456789abcdef"[zlib.crc32((to or "").encode("utf-8", "surrogatepass")) % 16]
+
+
+def changed_meanwhile(path: str) -> JournalError:
+    """The error for a file whose content is no longer what the cache says was read from it."""
+    return JournalError(f"{path} changed while journal was reading it; nothing was written",
+                        hint="run the command again")

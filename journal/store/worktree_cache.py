@@ -26,8 +26,8 @@ import pygit2
 from journal.core.entries import Entry
 from journal.core.layout import entry_kind
 from journal.core.problems import Problem
-from journal.errors import JournalError
 from journal.store import plain_cache
+from journal.store.entry_cache import changed_meanwhile
 from journal.store.git import EntryCache, parse_cached
 from journal.store.local_state import MAX_STATE_BYTES
 from journal.store.worktree import journal_paths, read_worktree
@@ -75,24 +75,27 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
                 st = lstat(path, dir_fd=where) if where is not None else lstat(f"{root}/{path}")
             except OSError:
                 continue  # the guarded read below says what is wrong
+            # Only files whose times lie far enough in the past are trusted or remembered.
+            if not (st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before):
+                continue
             hit = known.get(path)
             # The same size, times, inode and device: the file that was read (a link or folder
-            # never is remembered); and only once its times lie far enough in the past.
+            # never is remembered).
             if (hit is not None and hit[1] == st.st_mtime_ns and hit[0] == st.st_size and hit[2] == st.st_ctime_ns
-                    and hit[3] == st.st_ino and hit[4] == st.st_dev
-                    and st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before):
+                    and hit[3] == st.st_ino and hit[4] == st.st_dev):
                 unchanged[path] = hit
-            elif is_file(st.st_mode) and st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before:
+            elif is_file(st.st_mode):
                 signatures[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
     finally:
         if where is not None:
             os.close(where)
     # Unchanged files straight from the cache (each reply's parse fetched only when read);
     # one whose cached parse is unusable after all is read like a changed one.
-    get = cache.get
-    entries = {path: get(f"{hit[6]}:{hit[5]}", path, hit[6], None) for path, hit in unchanged.items()}
+    get, key = cache.get, EntryCache.key
+    keys = {path: key(hit[5], hit[6]) for path, hit in unchanged.items()}
+    entries = {path: get(keys[path], path, hit[6], None) for path, hit in unchanged.items()}
     for path in [path for path, entry in entries.items() if entry is None]:
-        del entries[path], unchanged[path]
+        del entries[path], unchanged[path], keys[path]
     files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
     blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}
     parse_problems: list[Problem] = []
@@ -101,8 +104,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         entries = {path: found for path in wanted  # the order a full read gives
                    if (found := entries.get(path) or parsed.get(path)) is not None}
     # A complete read: parses of files no longer here are forgotten.
-    cache.save({f"{hit[6]}:{hit[5]}" for hit in unchanged.values()}
-               | {EntryCache.key(blob, entry_kind(path) or "") for path, blob in blobs.items()}, complete=True)
+    cache.save({*keys.values(), *(key(blob, entry_kind(path) or "") for path, blob in blobs.items())}, complete=True)
     # What worktree.bin will hold: the stable files, each with what it was read as.
     read_now = {path: [*signatures[path], blob, entry_kind(path) or ""] for path, blob in blobs.items()
                 if path in signatures}
@@ -122,8 +124,7 @@ def _reread(root: Path, path: str, blob: str) -> bytes:
     files, _ = read_worktree(root, [path])
     data = files.get(path)
     if data is None or str(pygit2.hash(data)) != blob:
-        raise JournalError(f"{path} changed while journal was reading it; nothing was written",
-                           hint="run the command again")
+        raise changed_meanwhile(path)
     return data
 
 
