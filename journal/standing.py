@@ -138,8 +138,8 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
     """Threads and responder figures from the committed check-ins and replies (see core/replies),
     with the staged ones (`pending`) as if committed at its time; an entry the history brought
     but the journal no longer holds has nothing to show. With a cache `folder` (and nothing
-    staged), threads whose inputs are unchanged are read back (store/thread_cache.py); with the
-    threads carry the `renders` asked for, kept with them."""
+    staged), threads whose inputs are unchanged are read back (store/thread_cache.py), and
+    the threads carry the `renders` asked for, kept with them."""
     if history is None:
         return Responses((), {}, {})
     filed = {key: f.at for key, f in history.filings.items()}
@@ -149,7 +149,6 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
             filed.setdefault(key, pending.at)
         for key in pending.replies:
             posted.setdefault(key, (pending.at, "staged"))
-    written = journal.replies
     if pending is None and folder is not None:
         return _kept_responses(journal, filed, posted, now, folder, renders or {})
     checkins = {}
@@ -158,6 +157,7 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
         if entry is not None:
             checkins[(member, period)] = (build_model.checkin(entry), at)
     replies = {}
+    written = journal.replies
     for (author, to, period), (at, commit) in posted.items():
         entry = written.get((period, to, author))
         if entry is not None:
@@ -236,7 +236,7 @@ def responses_json(s: Standing, texts: bool = False) -> dict[str, Any]:
     }
 
 
-def thread_json(t: Thread, zones: dict[str, Any]) -> dict[str, Any]:
+def thread_json(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
     """One thread as `streaks --json` carries it, its times in the zone of who they belong to."""
     stamps: dict[int, str | None] = {}  # a reply's time is in the thread and in its author's response
 
@@ -272,7 +272,7 @@ ThreadRender = Callable[..., Any]
 
 def thread_json_text(thread: Thread, zones: Mapping[str, Any]) -> str:
     """A thread's `streaks --json` text (core/thread_json), for `compute_standing(renders=JSON_TEXT)`."""
-    return thread_text(thread_json(thread, dict(zones)))
+    return thread_text(thread_json(thread, zones))
 
 
 #: The renderings `journal streaks --json` keeps with each thread.

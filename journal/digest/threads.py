@@ -119,7 +119,7 @@ def thread_key(ids: Mapping[int, str], thread: dict[str, Any]) -> str:
 
 def digest_thread(thread: Thread, zones: Mapping[str, Any]) -> list[Any]:
     """A thread as the digest shows it, and its hash: what a cache keeps with it (DIGEST_THREAD)."""
-    shown = _thread(thread, dict(zones))
+    shown = _thread(thread, zones)
     return [shown, content_key("thread", shown)]
 
 
@@ -127,7 +127,7 @@ def digest_thread(thread: Thread, zones: Mapping[str, Any]) -> list[Any]:
 DIGEST_THREAD = {"digest": digest_thread}
 
 
-def _thread(t: Thread, zones: dict[str, Any]) -> dict[str, Any]:
+def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
     def local(moment: Any, who: str | None) -> str:
         zone = zones.get(who or "")
         return (moment.astimezone(zone) if zone is not None else moment).isoformat(timespec="minutes")
