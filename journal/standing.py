@@ -92,7 +92,8 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     any_reply = bool(history is not None and history.replies) or bool(pending is not None and pending.replies)
     member_zones = {mid: m.tz for mid, m in members.items()}
     responses = _responses(journal, history, now, pending, workspace.cache_dir,
-                           {name: partial(render, zones=member_zones) for name, render in (renders or {}).items()}) \
+                           {name: partial(render, zones=member_zones) for name, render in (renders or {}).items()},
+                           snap.token) \
         if threads or any_reply else Responses((), {}, {})
     disputed = responses.disputed()
     # One member's new check-in re-judges that member: the others' reports are read back.
@@ -134,12 +135,14 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
 
 
 def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged | None = None,
-               folder: Path | None = None, renders: Mapping[str, Callable[[Thread], Any]] | None = None) -> Responses:
+               folder: Path | None = None, renders: Mapping[str, Callable[[Thread], Any]] | None = None,
+               token: str | None = None) -> Responses:
     """Threads and responder figures from the committed check-ins and replies (see core/replies),
     with the staged ones (`pending`) as if committed at its time; an entry the history brought
     but the journal no longer holds has nothing to show. With a cache `folder` (and nothing
     staged), threads whose inputs are unchanged are read back (store/thread_cache.py), and
-    the threads carry the `renders` asked for, kept with them."""
+    the threads carry the `renders` asked for, kept with them; `token` names the journal's
+    entries (Snapshot.token), so that the threads' keys can be read back too."""
     if history is None:
         return Responses((), {}, {})
     filed = {key: f.at for key, f in history.filings.items()}
@@ -150,7 +153,7 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
         for key in pending.replies:
             posted.setdefault(key, (pending.at, "staged"))
     if pending is None and folder is not None:
-        return _kept_responses(journal, filed, posted, now, folder, renders or {})
+        return _kept_responses(journal, history, filed, posted, now, folder, renders or {}, token)
     checkins = {}
     for (member, period), at in filed.items():
         entry = journal.checkin(member, period)
@@ -165,50 +168,102 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
     return judge(build_model.contracts(journal), checkins, replies, now)
 
 
-def _kept_responses(journal: Journal, filed: dict[tuple[str, str], dt.datetime],
+def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str], dt.datetime],
                     posted: dict[tuple[str, str, str], tuple[dt.datetime, str]], now: dt.datetime,
-                    folder: Path, renders: Mapping[str, Callable[[Thread], Any]]) -> Responses:
+                    folder: Path, renders: Mapping[str, Callable[[Thread], Any]], token: str | None) -> Responses:
     """`judge`'s answer, thread by thread, reading back the threads whose inputs are unchanged:
-    only the replies of a thread judged again are read (core/entries.LazyEntry)."""
+    only the replies of a thread judged again are read (core/entries.LazyEntry). With the
+    snapshot's content `token`, the threads' keys themselves are read back while the entries
+    and the history are those they were made from (store/thread_plan.py)."""
     from journal.store import zone_rules
     from journal.store.thread_cache import ThreadCache, missing
+    from journal.store.thread_plan import ThreadPlan
 
-    written = journal.replies
     contracts = build_model.contracts(journal)
-    by_checkin: dict[tuple[str, str], list[tuple[str, Any, dt.datetime, str]]] = {}
-    first = None
-    for (author, to, period), (at, commit) in posted.items():
-        entry = written.get((period, to, author))
-        if entry is not None:
-            by_checkin.setdefault((to, period), []).append((author, entry, at, commit))
-            if at <= now and (first is None or at < first):
-                first = at
     config = journal.config
     # The zones' rules too (store/zone_rules.py): the kept texts hold local times.
     rules = zone_rules.fingerprint(str(m.tz.key) for m in build_model.members(journal).values())
-    shared = "\0".join((config.head.digest if config is not None else "-", rules, first.isoformat() if first else "-",
+    shared = "\0".join((config.head.digest if config is not None else "-", rules,
                         *(f"{e.path}\0{e.head.digest}" for _, e in sorted(journal.contracts.items()))))
-    cache = ThreadCache(folder, shared, renders)
-    threads = []
+    plan = ThreadPlan(folder, shared, token, history.head, history.grafts, _PLAN_CODE) if token else None
+    inputs: list[Any] = []  # the replies by check-in, made on first use
+
+    def by_checkin() -> dict[tuple[str, str], list[tuple[str, Any, dt.datetime, str]]]:
+        if not inputs:
+            written = journal.replies
+            found: dict[tuple[str, str], list[tuple[str, Any, dt.datetime, str]]] = {}
+            for (author, to, period), (at, commit) in posted.items():
+                entry = written.get((period, to, author))
+                if entry is not None:
+                    found.setdefault((to, period), []).append((author, entry, at, commit))
+            for answers in found.values():
+                answers.sort(key=lambda a: (a[0], a[2], a[3]))
+            inputs.append(found)
+        return inputs[0]
+
+    def again(member: str, period: str) -> tuple[Thread | None, dt.datetime | None]:
+        entry, at = journal.checkin(member, period), filed[(member, period)]
+        assert entry is not None  # a row names a check-in the journal holds
+        shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in by_checkin().get((member, period), ())
+                 if t <= now]
+        return judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now)
+
+    kept = plan.get(now) if plan is not None else None
+    if kept is not None:
+        first_text, rows, figures = kept
+        first = None if first_text == "-" else dt.datetime.fromisoformat(first_text)
+        cache = ThreadCache(folder, f"{shared}\0{first_text}", renders)
+        threads = []
+        for member, period, key in rows:
+            thread = cache.get(key, now, lambda member=member, period=period: again(member, period)[0])
+            if missing(thread):
+                break  # judged again below, with every key made afresh
+            if thread is not None:
+                threads.append(thread)
+        else:
+            cache.save()
+            return _figured(plan, cache, contracts, threads, figures)
+    first = None
+    for (author, to, period), (at, commit) in posted.items():
+        if at <= now and (first is None or at < first) and (period, to, author) in journal.replies:
+            first = at
+    first_text = first.isoformat() if first else "-"
+    cache = ThreadCache(folder, f"{shared}\0{first_text}", renders)
+    threads, rows = [], []
+    answered = by_checkin()
     for (member, period), at in sorted(filed.items()):
         entry = journal.checkin(member, period)
         if entry is None or at > now:
             continue
-        answers = sorted(by_checkin.get((member, period), []), key=lambda a: (a[0], a[2], a[3]))
+        answers = answered.get((member, period), [])
         key = cache.key(member, period, entry.head.digest, at, [(a, e.head.digest, t, c) for a, e, t, c in answers])
-        def again(member: str = member, period: str = period, entry: Any = entry, at: dt.datetime = at,
-                  answers: list[Any] = answers) -> Any:
-            shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in answers if t <= now]
-            return judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now)
-
-        thread = cache.get(key, now, lambda again=again: again()[0])
+        rows.append((member, period, key))
+        thread = cache.get(key, now, lambda member=member, period=period: again(member, period)[0])
         if missing(thread):
-            thread, due = again()
+            thread, due = again(member, period)
             thread = cache.put(key, thread, thread_window(at, due, [t for _, _, t, _ in answers], now))
         if thread is not None:
             threads.append(thread)
     cache.save()
-    return responses_of(contracts, threads)
+    if plan is not None:
+        plan.put(now, [*filed.values(), *(at for at, _ in posted.values())], first_text, rows)
+    return _figured(plan, cache, contracts, threads, None)
+
+
+def _figured(plan: Any, cache: Any, contracts: Mapping[str, model.Contract], threads: list[Thread],
+             figures: Any) -> Responses:
+    """The threads with their figures: `figures` as the plan kept them, else made (and kept)."""
+    if figures is not None:
+        return Responses(tuple(threads), *figures)
+    found = responses_of(contracts, threads)
+    if plan is not None:
+        plan.save(cache.window, (found.responders, found.pact_streaks))
+    return found
+
+
+# The code that makes the rows a ThreadPlan keeps (besides thread_cache's own, in the keys).
+_PLAN_CODE = (__name__, "journal.core.rules", "journal.core.replies", "journal.core.build_model",
+              "journal.store.thread_cache")
 
 
 def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:

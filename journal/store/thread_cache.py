@@ -35,6 +35,9 @@ POSTS_FILE = "thread-replies.bin"
 _TAG = "journal-threads 6"
 _CODE = (replies, build_model)
 _MISSING = object()  # no usable record: judge the thread
+# A kept thread's summary: its (partner, state, time taken) answers, whether its referee is
+# silent, its (author, timestamp) reply times.
+Summary = tuple[list[tuple[str, str, dt.timedelta | None]], bool, list[tuple[str | None, float]]]
 
 
 class _Part:
@@ -85,6 +88,9 @@ class ThreadCache:
         self.parts = {name: _Part(folder / f"thread-{name}.bin" if folder is not None else None, _TAG)
                       for name in self.renders}
         self.whole: bool | None = None  # whether the replies' file is there: known on first use
+        # The window of `now` in which every thread got or put so far stays as it is (timestamps;
+        # None: unbounded): what is made of all of them together holds in it.
+        self.window: list[float | None] = [None, None]
 
     def key(self, member: str, period: str, checkin: str, filed: dt.datetime,
             posted: list[tuple[str, str, dt.datetime, str]]) -> str:
@@ -112,6 +118,7 @@ class ThreadCache:
         except (TypeError, ValueError, IndexError, KeyError):
             return _MISSING
         self.main.keep(key, record, False)
+        self._narrow(start, end)
         if found is None:
             return None
         self.posts.keep(key, None, False)  # the replies as they are: filled in by save() if it writes them
@@ -151,11 +158,12 @@ class ThreadCache:
         if thread is not None and self.renders:
             thread = replace(thread, kept={name: render(thread) for name, render in self.renders.items()})
         start, end = window
+        stamps = [None if start is None else start.timestamp(), None if end is None else end.timestamp()]
+        self._narrow(*stamps)  # kept or not, the thread holds only in its window
         try:
             record = None if thread is None else _record(thread)
         except ValueError:
             return thread  # a reply that does not refer back to its thread: judged again next time
-        stamps = [None if start is None else start.timestamp(), None if end is None else end.timestamp()]
         self.main.keep(key, [None if record is None else record[0], *stamps], True)
         if thread is not None and record is not None:
             self.posts.found  # noqa: B018  (read, so that the replies kept for other threads stay)
@@ -164,6 +172,13 @@ class ThreadCache:
                 part.found  # noqa: B018
                 part.keep(key, [*stamps, thread.kept[name]], True)
         return thread
+
+    def _narrow(self, start: float | None, end: float | None) -> None:
+        low, high = self.window
+        if start is not None and (low is None or start > low):
+            self.window[0] = start
+        if end is not None and (high is None or end < high):
+            self.window[1] = end
 
     def save(self) -> None:
         """Keep the threads used by this run (and only those: the files never grow past the
@@ -201,18 +216,21 @@ def _record(t: Thread) -> tuple[list[Any], list[Any]]:
 
 
 def _thread(record: list[Any], posts: Callable[[], Any]) -> Thread:
-    """The thread a summary holds: what the figures read now, its responses and replies (from
-    `posts()`) on first use."""
+    """The thread a summary holds: its summary (what the figures read) and its responses and
+    replies (from `posts()`) made on first use."""
     member, period, ask, filed, referee, verdicts, answers, silent, times = record
-    if not all(type(v) is str for v in verdicts) or type(answers) is not list:
-        raise TypeError("a record of another shape")
-    summary = [(partner, state, None if took is None else dt.timedelta(*took)) for partner, state, _, _, _, took in answers]
-    if not all(type(partner) is str and state in replies.RESPONSE_STATES for partner, state, _ in summary) \
-            or type(times) is not list or not all(type(author) in (str, type(None)) for author, _ in times):
+    if not all(type(v) is str for v in verdicts) or type(answers) is not list or type(times) is not list:
         raise TypeError("a record of another shape")
     return LazyThread(member, period, ask, _when(filed), referee=referee, verdicts=tuple(verdicts), kept={},
-                      summary=(summary, silent is True, [(author, float(at)) for author, at in times]),
-                      decode=lambda: _decode(answers, posts()))
+                      summary=lambda: _summary(answers, silent, times), decode=lambda: _decode(answers, posts()))
+
+
+def _summary(answers: list[Any], silent: Any, times: list[Any]) -> Summary:
+    summary = [(partner, state, None if took is None else dt.timedelta(*took)) for partner, state, _, _, _, took in answers]
+    if not all(type(partner) is str and state in replies.RESPONSE_STATES for partner, state, _ in summary) \
+            or not all(type(author) in (str, type(None)) for author, _ in times):
+        raise TypeError("a record of another shape")
+    return summary, silent is True, [(author, float(at)) for author, at in times]
 
 
 def _decode(answers: list[Any], posts: list[Any]) -> tuple[tuple[Response, ...], tuple[Posted, ...]]:
@@ -233,8 +251,7 @@ class LazyThread(Thread):
     def __init__(self, member: str, period: str, ask: str | None, filed: dt.datetime,
                  responses: tuple[Response, ...] = (), replies: tuple[Posted, ...] = (), referee: str | None = None,
                  verdicts: tuple[str, ...] = (), kept: Mapping[str, Any] | None = None, *,
-                 summary: tuple[list[tuple[str, str, dt.timedelta | None]], bool,
-                                list[tuple[str | None, float]]] | None = None,
+                 summary: Callable[[], Summary] | None = None,
                  decode: Callable[[], tuple[tuple[Response, ...], tuple[Posted, ...]]] | None = None) -> None:
         # Thread is frozen: fields go straight into the instance dict, as its own __init__ does.
         # Without `decode` (dataclasses.replace's way in) every field is given.
@@ -257,16 +274,26 @@ class LazyThread(Thread):
             self.__dict__.pop("_summary", None)
         return self.__dict__[name]
 
-    def answers(self) -> list[tuple[str, str, dt.timedelta | None]]:
+    def _kept_summary(self) -> Summary | None:
+        """The summary, made from its record on first use (None once the thread is whole)."""
         summary = self.__dict__.get("_summary")
+        if callable(summary):
+            try:
+                summary = self.__dict__["_summary"] = summary()
+            except (TypeError, ValueError):
+                raise JournalError("a kept thread is damaged", hint="run the command again") from None
+        return summary
+
+    def answers(self) -> list[tuple[str, str, dt.timedelta | None]]:
+        summary = self._kept_summary()
         return list(summary[0]) if summary is not None else super().answers()
 
     def referee_silent(self) -> bool:
-        summary = self.__dict__.get("_summary")
+        summary = self._kept_summary()
         return summary[1] if summary is not None else super().referee_silent()
 
     def reply_times(self) -> list[tuple[str | None, float]]:
-        summary = self.__dict__.get("_summary")
+        summary = self._kept_summary()
         return list(summary[2]) if summary is not None else super().reply_times()
 
     def __eq__(self, other: object) -> bool:
