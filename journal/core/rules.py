@@ -6,7 +6,7 @@ import bisect
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -52,6 +52,18 @@ def load_entries(files: Mapping[str, bytes]) -> tuple[dict[str, Entry], list[Pro
         else:
             entries[path] = result
     return entries, problems
+
+
+class _Tested(dict[Any, bool]):
+    """`test(value)` for each value looked up, worked out on its first lookup."""
+
+    def __init__(self, test: Callable[[Any], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, value: Any) -> bool:
+        found = self[value] = self.test(value)
+        return found
 
 
 class Journal:
@@ -104,11 +116,14 @@ class Journal:
         three. Indexed on first use: `check` never asks, and a journal may hold 13,000 replies."""
         if self._replies is None:
             self._replies = {}
+            # A journal's replies name a few members and periods many times over: each name is
+            # tested once.
+            slug, dated = _Tested(layout.is_slug), _Tested(lambda p: periods.cadence_of(p) is not None)
             for entry in self.entries.values():
                 if entry.kind == "reply":
                     # From the head: an index of 13,000 replies reads none of them (core/entries.LazyEntry).
                     author, to, period = entry.head[:3]
-                    if layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
+                    if slug[author] and slug[to] and dated[period]:
                         self._replies[(period, to, author)] = entry
         return self._replies
 
