@@ -223,25 +223,30 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
         else:
             cache.save()
             return _figured(plan, cache, contracts, threads, figures)
+    # One pass over the replies: the first one, and each one's part of its thread's key.
     first = None
+    written, text = journal.replies, ThreadCache.posted_text
+    parts: dict[tuple[str, str], list[str]] = {}
     for (author, to, period), (at, commit) in posted.items():
-        if at <= now and (first is None or at < first) and (period, to, author) in journal.replies:
-            first = at
+        entry = written.get((period, to, author))
+        if entry is not None:
+            if at <= now and (first is None or at < first):
+                first = at
+            parts.setdefault((to, period), []).append(text(author, entry.head.digest, at, commit))
     first_text = first.isoformat() if first else "-"
     cache = ThreadCache(folder, f"{shared}\0{first_text}", renders)
     threads, rows = [], []
-    answered = by_checkin()
     for (member, period), at in sorted(filed.items()):
         entry = journal.checkin(member, period)
         if entry is None or at > now:
             continue
-        answers = answered.get((member, period), [])
-        key = cache.key(member, period, entry.head.digest, at, [(a, e.head.digest, t, c) for a, e, t, c in answers])
+        key = cache.key(member, period, entry.head.digest, at, sorted(parts.get((member, period), ())))
         rows.append((member, period, key))
         thread = cache.get(key, now, lambda member=member, period=period: again(member, period)[0])
         if missing(thread):
             thread, due = again(member, period)
-            thread = cache.put(key, thread, thread_window(at, due, [t for _, _, t, _ in answers], now))
+            replied = [t for _, _, t, _ in by_checkin().get((member, period), ())]
+            thread = cache.put(key, thread, thread_window(at, due, replied, now))
         if thread is not None:
             threads.append(thread)
     cache.save()

@@ -92,13 +92,17 @@ class ThreadCache:
         # None: unbounded): what is made of all of them together holds in it.
         self.window: list[float | None] = [None, None]
 
-    def key(self, member: str, period: str, checkin: str, filed: dt.datetime,
-            posted: list[tuple[str, str, dt.datetime, str]]) -> str:
+    def key(self, member: str, period: str, checkin: str, filed: dt.datetime, posted: list[str]) -> str:
         """The key of a thread: `checkin` is the check-in's text hash, `posted` the replies to
-        it as (author, text hash, time the history brought it, commit), in a fixed order."""
-        text = "\0".join((self.shared, member, period, checkin, filed.isoformat(),
-                          *(f"{a}\0{d}\0{at.isoformat()}\0{c}" for a, d, at, c in posted)))
+        it, each as `posted_text` gives it, sorted."""
+        text = "\0".join((self.shared, member, period, checkin, filed.isoformat(), *posted))
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    @staticmethod
+    def posted_text(author: str, digest: str, at: dt.datetime, commit: str) -> str:
+        """A reply as a thread's key reads it: its author, text hash, the time the history
+        brought it and by which commit."""
+        return f"{author}\0{digest}\0{at.isoformat()}\0{commit}"
 
     def get(self, key: str, now: dt.datetime, again: Callable[[], Thread | None]) -> Thread | None | object:
         """The thread kept under `key` for a `now` in its window (None: the check-in has none),
