@@ -48,7 +48,7 @@ from journal.store.history_cache import (
     merged,
     save_cache,
 )
-from journal.store.history_events import Answer, Filing, events
+from journal.store.history_events import Answer, Filing, events  # what a History holds
 from journal.store.settled import in_force, settled_times
 
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
@@ -62,9 +62,7 @@ _LIST_AT_MOST = 64  # entries in a folder that Python lists itself; bigger ones 
 _Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None]
 # _Dirs, parents, author time
 _Node = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...], int]
-
-
-__all__ = ["CACHE_FILE", "Answer", "Filing", "History", "read_history"]
+# The walk of no commit, which a first walk adds to.
 _NOTHING: Stored = (((),) * 8, {}, {}, ((),) * 9, {}, {})
 
 

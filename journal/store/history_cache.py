@@ -32,7 +32,7 @@ from journal.store.local_state import MAX_STATE_BYTES
 CACHE_FILE = "history.bin"
 DELTAS_FILE = "history.deltas"
 _OLD_FILE = "history.json"  # JSON lines, before the sealed marshal file
-# Bump when what counts as a filing changes, so every old cache is rebuilt.
+# Bump when what counts as a filing, or how this file holds it, changes: every old cache is rebuilt.
 # 2: zones in force; 3: replies; 4: contract terms in force; 5: settled times; 6: rows sorted by
 # key (checked on load), equal texts stored once.
 CACHE_VERSION = 6
