@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import pygit2
 
@@ -39,12 +39,16 @@ from journal.store.history_cache import (
     Key,
     PauseKey,
     ReplyKey,
+    Rows,
     Seen,
+    Stored,
     Terms,
     Zones,
     load_cache,
+    merged,
     save_cache,
 )
+from journal.store.history_events import Answer, Filing, events  # what a History holds
 from journal.store.settled import in_force, settled_times
 
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
@@ -58,36 +62,8 @@ _LIST_AT_MOST = 64  # entries in a folder that Python lists itself; bigger ones 
 _Dirs = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None]
 # _Dirs, parents, author time
 _Node = tuple[pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, pygit2.Oid | None, tuple[pygit2.Oid, ...], int]
-
-
-@dataclass(frozen=True)
-class Filing:
-    """The commit that first brought a member's check-in for a period into the history."""
-
-    member: str
-    period: str
-    path: str
-    commit: str
-    at: datetime  # author time, in the author's own offset
-    author_name: str
-    author_email: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The commit that first brought `author`'s reply to `to`'s check-in for a period into the history."""
-
-    author: str
-    to: str
-    period: str
-    path: str
-    commit: str
-    at: datetime  # author time, in the author's own offset
-    author_name: str
-    author_email: str
-
-
-_Stamped = TypeVar("_Stamped", Filing, Answer)
+# The walk of no commit, which a first walk adds to.
+_NOTHING: Stored = (((),) * 8, {}, {}, ((),) * 9, {}, {})
 
 
 @dataclass(frozen=True)
@@ -128,23 +104,25 @@ def read_history(repo: pygit2.Repository, *, cache_dir: Path | None = None) -> H
         if cached is not None and _is_ancestor(repo, cached.head, head):
             base = cached
         with _fast_reads():
-            found = _scan(repo, head, (base.head, *base.found) if base else None)
+            changes = _scan(repo, head, base)
+        found = merged(base.found if base else _NOTHING, changes)
         if cache is not None:
-            save_cache(cache, str(head), grafts, found, base)
+            save_cache(cache, str(head), grafts, found, base, changes)
     return _history(repo, str(head), found, grafts)
 
 
-def _scan(repo: pygit2.Repository, head: pygit2.Oid,
-          base: tuple[str, dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event],
-                      dict[str, Terms], dict[str, int]] | None) -> Found:
-    """Walk the commits not yet in `base` and fold what they introduce into it."""
-    filings = dict(base[1]) if base else {}
-    pauses = dict(base[2]) if base else {}
-    zones = dict(base[3]) if base else {}
-    replies = dict(base[4]) if base else {}
-    terms = dict(base[5]) if base else {}
-    raised = dict(base[6]) if base else {}
-    nodes, changed = _walk_new(repo, head, base[0]) if base else _walk_all(repo, head)
+def _scan(repo: pygit2.Repository, head: pygit2.Oid, base: Cached | None) -> Found:
+    """Walk the commits not yet in `base`: what they add to it, or change in it."""
+    stored = base.found if base else _NOTHING
+    # Filings and replies found here that `known` lacks, or holds later.
+    filings: dict[Key, Event] = {}
+    replies: dict[ReplyKey, Event] = {}
+    known = Rows(stored[0], 2), Rows(stored[3], 3)
+    pauses, raised = dict(stored[1]), dict(stored[5])
+    # By commit: the walked commits are all new to `base`.
+    zones: dict[str, Zones] = {}
+    terms: dict[str, Terms] = {}
+    nodes, changed = _walk_new(repo, head, base.head) if base else _walk_all(repo, head)
     settled = settled_times(repo, nodes, raised)
     trees = _Trees(repo)
 
@@ -185,24 +163,18 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid,
                 seen = (*in_force(settled, _commit(repo, oid)), str(oid))
                 for slug, version, renamed_from in revised:
                     terms[f"{oid}:{slug}"] = (*seen, slug, version, renamed_from)
-    for member, period in filings:
-        found = CheckinName(period, member)
-        times[found] = times.get(found, 0) + 1
-    for writer, to, period in replies:
-        again = ReplyName(period, writer, to)
-        times[again] = times.get(again, 0) + 1
     commits: dict[pygit2.Oid, pygit2.Commit] = {}
     for oid, found, path, parents, at in added:
         name = path.rpartition("/")[2]
-        if times[found] > 1 and any(trees.holds(p[at], name) for p in parents):
+        part, old = (replies, known[1]) if isinstance(found, ReplyName) else (filings, known[0])
+        key = (found.author, found.to, found.period) if isinstance(found, ReplyName) else (found.member, found.period)
+        # A key `base` holds was added before, too.
+        if (times[found] > 1 or key in old) and any(trees.holds(p[at], name) for p in parents):
             continue
         commit = commits.get(oid) or commits.setdefault(oid, _commit(repo, oid))
-        event = (*stamp(commit), str(oid), path, *author(commit))
-        if isinstance(found, ReplyName):
-            _keep_earliest(replies, (found.author, found.to, found.period), event)
-        else:
-            _keep_earliest(filings, (found.member, found.period), event)
-    return filings, pauses, zones, replies, terms, raised
+        _keep_earliest(part, old, key, (*stamp(commit), str(oid), path, *author(commit)))
+    return (filings, {k: v for k, v in pauses.items() if stored[1].get(k) != v}, zones, replies, terms,
+            {k: v for k, v in raised.items() if stored[5].get(k) != v})
 
 
 def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:
@@ -423,9 +395,9 @@ def _fold_pauses(pauses: dict[PauseKey, Seen], seen: Seen, found: set[PauseKey])
             pauses[key] = seen
 
 
-def _keep_earliest(filings: dict[Key, Event], key: Key, event: Event) -> None:
+def _keep_earliest(filings: dict[Any, Event], known: Rows, key: Any, event: Event) -> None:
     # Ties on time go to the smaller commit id and path, so any walk order gives one answer.
-    old = filings.get(key)
+    old = filings.get(key) or known.get(key)
     if old is None or (event[0], event[2], event[3]) < (old[0], old[2], old[3]):
         filings[key] = event
 
@@ -434,7 +406,7 @@ def _commit(repo: pygit2.Repository, oid: pygit2.Oid) -> pygit2.Commit:
     return cast(pygit2.Commit, repo[oid])
 
 
-def _history(repo: pygit2.Repository, head: str, found: Found, grafts: list[str]) -> History:
+def _history(repo: pygit2.Repository, head: str, found: Stored, grafts: list[str]) -> History:
     # Authors go through .mailmap only now, so a changed .mailmap needs no new walk.
     mailmap = pygit2.Mailmap.from_repository(repo)
     filings, pauses, zones, replies, terms, _ = found
@@ -445,32 +417,9 @@ def _history(repo: pygit2.Repository, head: str, found: Found, grafts: list[str]
     pauses = contract_versions.renamed_pauses(pauses, lines)
 
     versions = tuple((when(t, o), dict(z)) for t, o, _, z in sorted(zones.values(), key=lambda v: (v[0], v[2])))
-    return History(head, _events(Filing, filings, mailmap), {k: when(*pauses[k][:2]) for k in sorted(pauses)},
+    return History(head, events(Filing, filings, 2, mailmap), {k: when(*pauses[k][:2]) for k in sorted(pauses)},
                    shallow_warnings(repo, grafts), versions, shallow_cut(repo, grafts), frozenset(grafts),
-                   _events(Answer, replies, mailmap), contract_versions.typed(lines))
-
-
-def _events(kind: Callable[..., _Stamped], events: dict[Any, Event], mailmap: pygit2.Mailmap) -> dict[Any, _Stamped]:
-    """`kind` for each event in the order of its key, its author through .mailmap: for
-    thousands of events, each author (a handful of people) and each offset's zone once."""
-    keys = sorted(events)
-    times, offsets, commits, paths, names, emails = zip(*map(events.__getitem__, keys)) if keys else ((),) * 6
-    authors = list(zip(names, emails))
-    people = {pair: _resolved(mailmap, *pair) for pair in set(authors)}
-    try:
-        zones = {offset: timezone(timedelta(minutes=offset)) for offset in set(offsets)}
-        ats = list(map(datetime.fromtimestamp, times, map(zones.__getitem__, offsets)))
-    except (ValueError, OverflowError, OSError):
-        ats = list(map(when, times, offsets))  # one out of range: each shown as when() shows it
-    return {key: kind(*key, path, commit, at, *people[pair])
-            for key, path, commit, at, pair in zip(keys, paths, commits, ats, authors)}
-
-
-def _resolved(mailmap: pygit2.Mailmap, name: str, email: str) -> tuple[str, str]:
-    try:
-        return mailmap.resolve(name, email)
-    except (ValueError, pygit2.GitError):
-        return name, email  # a name libgit2 refuses (say, with a NUL in it) is shown as written
+                   events(Answer, replies, 3, mailmap), contract_versions.typed(lines))
 
 
 def _is_ancestor(repo: pygit2.Repository, old: str, head: pygit2.Oid) -> bool:

@@ -2,8 +2,10 @@
 and a file of deltas appended beside it.
 
 history.bin holds the whole walk for one head (store/plain_cache.py: read back in a
-fraction of JSON's time, and refused whole when cut short or damaged), as the very dicts
-the walk builds. After a walk of a few new commits only what they changed is appended to
+fraction of JSON's time, and refused whole when cut short or damaged): filings and replies
+as columns, their rows sorted by key, which is also how read_history keeps them until it
+makes their objects (history_events.py), so a warm command builds no dict of tuples in
+between. After a walk of a few new commits only what they changed is appended to
 history.deltas, as one JSON line naming the base file it belongs to, the head it starts
 from and the head it reaches; a load applies the lines that continue the chain and skips
 the rest (one a concurrent command appended from another head, one cut short by a crash,
@@ -16,8 +18,10 @@ value of the wrong shape) reads as no cache at all, and the walk is redone."""
 from __future__ import annotations
 
 import json
+import operator
 import os
 import re
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,8 +32,10 @@ from journal.store.local_state import MAX_STATE_BYTES
 CACHE_FILE = "history.bin"
 DELTAS_FILE = "history.deltas"
 _OLD_FILE = "history.json"  # JSON lines, before the sealed marshal file
-# Bump when what counts as a filing changes, so every old cache is rebuilt.
-CACHE_VERSION = 5  # 2: zones in force; 3: replies; 4: contract terms in force; 5: settled times
+# Bump when what counts as a filing, or how this file holds it, changes: every old cache is rebuilt.
+# 2: zones in force; 3: replies; 4: contract terms in force; 5: settled times; 6: rows sorted by
+# key (checked on load), equal texts stored once.
+CACHE_VERSION = 6
 _TAG = f"journal-history {CACHE_VERSION}"
 
 Key = tuple[str, str]  # (member, period)
@@ -46,9 +52,15 @@ Terms = tuple[int, int, str, str, str, str]
 # Commit -> the time its settings take effect, for the commits where that is later than
 # its author time (see store/settled.py).
 Raised = dict[str, int]
+# What a walk finds, or adds to a cached walk: by key, as the walk builds it.
 Found = tuple[dict[Key, Event], dict[PauseKey, Seen], dict[str, Zones], dict[ReplyKey, Event], dict[str, Terms],
               Raised]
+# One tuple per field of key and event, rows sorted by key: filings and replies as cached.
+Columns = tuple[tuple[Any, ...], ...]
+# A whole walk as read_history keeps it: filings and replies as columns, the rest by key.
+Stored = tuple[Columns, dict[PauseKey, Seen], dict[str, Zones], Columns, dict[str, Terms], Raised]
 _MAX_DELTAS = 64  # appended lines before the base is written whole again
+_INSERT_AT_MOST = 256  # new items merged into columns one by one; more are sorted in whole
 _PARTS = ("filings", "pauses", "zones", "replies", "terms", "raised")
 
 
@@ -56,7 +68,7 @@ class Cached(NamedTuple):
     """A cached walk: its head, what it found, and what an append to it must name."""
 
     head: str
-    found: Found
+    found: Stored
     base: str  # the token of the base file, which every delta appended to it names
     deltas: int  # lines in the deltas file when it was read
 
@@ -72,6 +84,7 @@ def load_cache(path: Path, grafts: list[str]) -> Cached | None:
     if found is None:
         return None
     lines, count = _delta_lines(path.with_name(DELTAS_FILE))
+    changes: Found = ({}, {}, {}, {}, {}, {})
     for line in lines:
         try:
             delta = json.loads(line) if line.strip() else None
@@ -82,9 +95,9 @@ def load_cache(path: Path, grafts: list[str]) -> Cached | None:
             more = _from_line(delta)
             if more is not None and is_commit_id(delta.get("head")):
                 head = delta["head"]
-                for part, items in zip(found, more):
+                for part, items in zip(changes, more):
                     part.update(items)  # type: ignore[attr-defined]
-    return Cached(head, found, token, count)
+    return Cached(head, merged(found, changes), token, count)
 
 
 def _delta_lines(path: Path) -> tuple[list[bytes], int]:
@@ -110,29 +123,96 @@ _ZONES = (int, int, str, dict)
 _TERMS = (int, int, str, str, str, str)
 
 
-def _found(parts: list[Any]) -> Found | None:
-    """The walk's dicts from the six parts as stored, or None when anything is misshapen.
+def _found(parts: list[Any]) -> Stored | None:
+    """The walk from the six parts as stored, or None when anything is misshapen.
 
     This runs over tens of thousands of items on every command, so it works column by
-    column: exact types by `set(map(type, ...))` (a bool is no int), commit ids and
-    periods by one pass over all of them, names once per distinct member or (author,
-    partner) pair; only the few zones and terms versions are checked one by one."""
+    column: exact types by `set(map(type, ...))` (a bool is no int) or, for texts, by
+    joining them, commit ids by one pass over each column, periods once per distinct one,
+    names once per distinct member or (author, partner) pair, the order of the rows by
+    comparing neighbours; only the few zones and terms versions are checked one by one."""
     filings, pauses, zones, replies, terms, raised = parts
     if not (_columns(filings, _FILINGS) and _columns(pauses, _PAUSES) and _columns(replies, _REPLIES)
             and _columns(raised, _RAISED) and _zones(zones) and _terms(terms)):
         return None
-    if not (_ids(filings[4], pauses[6], replies[5], raised[0]) and _periods(filings[1]) and _periods(replies[2])
+    if not (_ids(filings[4], pauses[6], replies[5], raised[0]) and _periods(set(filings[1]))
+            and _periods(set(replies[2]))
             and all(map(_is_checkin_member, set(filings[0])))
-            and all(_is_reply_pair(*pair) for pair in set(zip(replies[0], replies[1])))):
+            and all(_is_reply_pair(*pair) for pair in set(zip(replies[0], replies[1])))
+            and _in_order(filings, 2) and _in_order(replies, 3)):
         return None
-    return (dict(zip(zip(*filings[:2]), zip(*filings[2:]))), dict(zip(zip(*pauses[:4]), zip(*pauses[4:]))),
-            zones, dict(zip(zip(*replies[:3]), zip(*replies[3:]))), terms, dict(zip(*raised)))
+    return filings, _by_key(pauses, 4), zones, replies, terms, dict(zip(*raised))
+
+
+def _in_order(columns: Columns, width: int) -> bool:
+    """Whether the rows' keys (their first `width` fields) rise strictly: sorted, none twice."""
+    keys = list(zip(*columns[:width]))
+    return all(map(operator.lt, keys, keys[1:]))
+
+
+def _by_key(columns: Columns, width: int) -> dict[Any, Any]:
+    return dict(zip(zip(*columns[:width]), zip(*columns[width:])))
+
+
+class Rows:
+    """A part's columns looked up by key (a walk's few added keys), its keys listed when first asked."""
+
+    def __init__(self, columns: Columns, width: int) -> None:
+        self.columns, self.width = columns, width
+        self.keys: list[tuple[Any, ...]] | None = None
+
+    def get(self, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The row's fields after the key, or None when no row has `key`."""
+        if self.keys is None:
+            self.keys = list(zip(*self.columns[: self.width]))
+        at = bisect_left(self.keys, key)
+        if at == len(self.keys) or self.keys[at] != key:
+            return None
+        return tuple(column[at] for column in self.columns[self.width:])
+
+    def __contains__(self, key: tuple[Any, ...]) -> bool:
+        return self.get(key) is not None
+
+
+def merged(stored: Stored, changes: Found) -> Stored:
+    """`stored` with the items of `changes` added, or in place of those of the same key."""
+    filings, pauses, zones, replies, terms, raised = stored
+    return (_merged(filings, 2, changes[0]), {**pauses, **changes[1]}, {**zones, **changes[2]},
+            _merged(replies, 3, changes[3]), {**terms, **changes[4]}, {**raised, **changes[5]})
+
+
+def _merged(columns: Columns, width: int, changes: dict[Any, tuple[Any, ...]]) -> Columns:
+    if not changes:
+        return columns
+    if len(changes) > _INSERT_AT_MOST:  # a first walk, or one of many new commits
+        return _stored({**_by_key(columns, width), **changes}, len(columns))
+    keys, rows = list(zip(*columns[:width])), [list(column) for column in columns]
+    for key, event in sorted(changes.items()):
+        at = bisect_left(keys, key)
+        if at < len(keys) and keys[at] == key:
+            for column, value in zip(rows, (*key, *event)):
+                column[at] = value
+        else:
+            keys.insert(at, key)
+            for column, value in zip(rows, (*key, *event)):
+                column.insert(at, value)
+    return tuple(map(tuple, rows))
 
 
 def _columns(columns: Any, types: tuple[type, ...]) -> bool:
     """Whether `columns` is one tuple of exactly `types` items per field, all of one length."""
     return (type(columns) is tuple and len(columns) == len(types) and _types(columns) == {tuple}
-            and len(set(map(len, columns))) == 1 and all(_types(column) <= {kind} for column, kind in zip(columns, types)))
+            and len(set(map(len, columns))) == 1 and all(map(_typed, columns, types)))
+
+
+def _typed(column: tuple[Any, ...], kind: type) -> bool:
+    if kind is not str:
+        return _types(column) <= {kind}
+    try:
+        "".join(column)  # in C, and only texts join: marshal and JSON make no subclass of str
+    except TypeError:
+        return False
+    return True
 
 
 def _zones(zones: Any) -> bool:
@@ -164,7 +244,10 @@ def _from_line(line: dict[str, Any]) -> Found | None:
         return None
     columns = [_transposed(rows, len(kinds)) for rows, kinds in
                ((filings, _FILINGS), (pauses, _PAUSES), (replies, _REPLIES), (raised, _RAISED))]
-    return _found([columns[0], columns[1], zones, columns[2], terms, columns[3]])
+    found = _found([columns[0], columns[1], zones, columns[2], terms, columns[3]])
+    if found is None:
+        return None
+    return _by_key(found[0], 2), found[1], found[2], _by_key(found[3], 3), found[4], found[5]
 
 
 def _transposed(rows: list[list[Any]], width: int) -> tuple[tuple[Any, ...], ...] | None:
@@ -180,17 +263,19 @@ def _types(values: Any) -> set[type]:
 
 def _ids(*columns: tuple[str, ...]) -> bool:
     """Whether every text of `columns` is a full object id in lowercase hex (see is_commit_id)."""
-    texts = set().union(*columns)  # the same commit is named by many items
-    if not set(map(len, texts)) <= {40, 64}:
-        return False
-    try:
-        joined = "".join(texts).encode("ascii")
-    except UnicodeEncodeError:
-        return False
-    return not joined.translate(None, b"0123456789abcdef")
+    for texts in columns:
+        if not set(map(len, texts)) <= {40, 64}:
+            return False
+        try:
+            joined = "".join(texts).encode("ascii")
+        except UnicodeEncodeError:
+            return False
+        if joined.translate(None, b"0123456789abcdef"):
+            return False
+    return True
 
 
-def _periods(texts: tuple[str, ...]) -> bool:
+def _periods(texts: set[str]) -> bool:
     """Whether each of `texts` is a period as an entry's file name writes it, in one match."""
     joined = "\n".join(texts) + "\n"
     # A text holding a line break of its own would be read as two: the count tells.
@@ -230,16 +315,16 @@ def is_commit_id(value: Any) -> bool:
     return type(value) is str and _COMMIT_ID.fullmatch(value) is not None
 
 
-def save_cache(path: Path, head: str, grafts: list[str], found: Found, base: Cached | None = None) -> None:
-    """Remember the walk up to `head`: appended as what changed since `base` (the cache
-    this walk continued), or written whole."""
-    if base is not None and base.deltas < _MAX_DELTAS and _append(path, base, head, found):
+def save_cache(path: Path, head: str, grafts: list[str], found: Stored, base: Cached | None = None,
+               changes: Found | None = None) -> None:
+    """Remember the walk `found` up to `head`: appended as the `changes` a walk from `base`
+    (the cache it continued) made, or written whole."""
+    if base is not None and changes is not None and base.deltas < _MAX_DELTAS and _append(path, base, head, changes):
         return
     token = os.urandom(8).hex()
     filings, pauses, zones, replies, terms, raised = found
-    # Sorted, so that the sorts of read_history find their input in order.
-    parts = (_stored(filings, len(_FILINGS)), _stored(pauses, len(_PAUSES)), zones,
-             _stored(replies, len(_REPLIES)), terms, _transposed(sorted(raised.items()), len(_RAISED)))
+    parts = (_shared(filings), _stored(pauses, len(_PAUSES)), zones,
+             _shared(replies), terms, _transposed(sorted(raised.items()), len(_RAISED)))
     plain_cache.save(path, _TAG, (grafts, head, token, *parts), replaces=path.with_name(_OLD_FILE))
     try:
         path.with_name(DELTAS_FILE).unlink(missing_ok=True)  # they name the base file they continue
@@ -247,16 +332,22 @@ def save_cache(path: Path, head: str, grafts: list[str], found: Found, base: Cac
         pass
 
 
-def _stored(items: dict[Any, tuple[Any, ...]], width: int) -> tuple[tuple[Any, ...], ...] | None:
-    return _transposed([(*key, *value) for key, value in sorted(items.items())], width)  # type: ignore[arg-type]
+def _stored(items: dict[Any, tuple[Any, ...]], width: int) -> Columns:
+    return _transposed([(*key, *value) for key, value in sorted(items.items())], width)  # type: ignore[arg-type,return-value]
 
 
-def _append(path: Path, base: Cached, head: str, found: Found) -> bool:
-    """Append the items that differ from `base`; False when the file should be written whole."""
+def _shared(columns: Columns) -> Columns:
+    """`columns` with each value kept once per column: marshal then writes the repeats (a
+    handful of members, authors and periods) as references, and reads them back ~3x faster."""
+    return tuple(tuple(map({}.setdefault, column, column)) for column in columns)
+
+
+def _append(path: Path, base: Cached, head: str, changes: Found) -> bool:
+    """Append `changes`, the items a walk from `base` added or replaced; False when the file
+    should be written whole."""
     # A walk only adds or replaces items (an earlier filing, a new version), never drops
     # one, so the changed items are all a line needs to carry.
-    changed = tuple({k: v for k, v in now.items() if old.get(k) != v} for now, old in zip(found, base.found))
-    line = _line({"file": base.base, "base": base.head, "head": head}, changed)  # type: ignore[arg-type]
+    line = _line({"file": base.base, "base": base.head, "head": head}, changes)
     try:
         # One write to a file opened for appending: a concurrent command's line lands
         # before or after this one, never inside it. Each line starts its own line, so

@@ -1,0 +1,72 @@
+"""The history's filings and replies as objects, made column by column from the walk's columns.
+
+A history of a few years holds tens of thousands of them and every command reads them all,
+so they are named tuples built in C (`tuple.__new__` mapped over the zipped columns): a
+frozen dataclass's __init__ alone cost more than the whole rest of a warm read. Each author
+(a handful of people) goes through .mailmap once, and each offset's zone is made once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from typing import Any, NamedTuple, TypeVar
+
+import pygit2
+
+from journal.store.commits import when
+
+
+class Filing(NamedTuple):
+    """The commit that first brought a member's check-in for a period into the history."""
+
+    member: str
+    period: str
+    path: str
+    commit: str
+    at: datetime  # author time, in the author's own offset
+    author_name: str
+    author_email: str
+
+
+class Answer(NamedTuple):
+    """The commit that first brought `author`'s reply to `to`'s check-in for a period into the history."""
+
+    author: str
+    to: str
+    period: str
+    path: str
+    commit: str
+    at: datetime  # author time, in the author's own offset
+    author_name: str
+    author_email: str
+
+
+Stamped = TypeVar("Stamped", Filing, Answer)
+
+
+def events(kind: type[Stamped], columns: tuple[tuple[Any, ...], ...], width: int,
+           mailmap: pygit2.Mailmap) -> dict[Any, Stamped]:
+    """`kind` for each row of `columns` (the key's `width` fields, then time, offset, commit,
+    path, author name and email; rows in the order of their keys), by key, in that order."""
+    keys = list(zip(*columns[:width]))
+    if not keys:
+        return {}
+    times, offsets, commits, paths, names, emails = columns[width:]
+    people = {pair: _resolved(mailmap, *pair) for pair in set(zip(names, emails))}
+    if any(pair != person for pair, person in people.items()):
+        names, emails = zip(*map(people.__getitem__, zip(names, emails)))
+    try:
+        zones = {offset: timezone(timedelta(minutes=offset)) for offset in set(offsets)}
+        ats = list(map(datetime.fromtimestamp, times, map(zones.__getitem__, offsets)))
+    except (ValueError, OverflowError, OSError):
+        ats = list(map(when, times, offsets))  # one out of range: each shown as when() shows it
+    # What kind._make does, without a Python frame per row.
+    make = partial(tuple.__new__, kind)
+    return dict(zip(keys, map(make, zip(*columns[:width], paths, commits, ats, names, emails))))
+
+
+def _resolved(mailmap: pygit2.Mailmap, name: str, email: str) -> tuple[str, str]:
+    try:
+        return mailmap.resolve(name, email)
+    except (ValueError, pygit2.GitError):
+        return name, email  # a name libgit2 refuses (say, with a NUL in it) is shown as written
