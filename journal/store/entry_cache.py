@@ -66,7 +66,6 @@ class EntryCache:
         self.base_ok = False  # entries.bin was this module's: only then may the log extend it
         self.heads: dict[str, Head] = {}  # reply key -> its Head
         self._replies: dict[str, bytes | dict[str, Any]] = {}  # digit -> sealed payload, then read
-        self._listed: dict[str, str] = {}  # path -> key of each lazy entry get_many made
         self.items: dict[str, list[Any]] = self._load()
         self.added: dict[str, list[Any]] = {}
 
@@ -135,8 +134,6 @@ class EntryCache:
     def get_many(self, paths: list[str], keys: list[str], kinds: list[str]) -> list[Entry | None]:
         """`get(key, path, kind, None)` for each (path, key, kind), in bulk: a warm load asks
         for every file of the journal at once, and this does the per-file work in C where it can."""
-        if not self._listed.keys().isdisjoint(paths):  # asked again: each path's entry fetches by its own key
-            return [self.get(key, path, kind, None) for path, key, kind in zip(paths, keys, kinds)]
         found: list[Any] = list(map(self.items.get, keys))
         # Which were not among the parses: replies known by their heads, or not cached at all.
         deferred = list(map(is_, found, repeat(None)))
@@ -148,9 +145,7 @@ class EntryCache:
             known = [head is not None for head in heads]
             where, lazy_paths, lazy_kinds, lazy_keys, heads = (list(compress(column, known)) for column in
                                                                 (where, lazy_paths, lazy_kinds, lazy_keys, heads))
-        if lazy_keys:
-            self._listed.update(zip(lazy_paths, lazy_keys))
-        for at, entry in zip(where, LazyEntry.many(lazy_paths, lazy_kinds, heads, self._fetch_listed)):
+        for at, entry in zip(where, LazyEntry.many(lazy_paths, lazy_kinds, heads, self._fetch_listed, lazy_keys)):
             found[at] = entry
         new, settle = object.__new__, object.__setattr__
         for at in compress(range(len(keys)), map(not_, deferred)):
@@ -164,7 +159,7 @@ class EntryCache:
 
     def _fetch_listed(self, entry: LazyEntry) -> Parse:
         """The parse of a lazy entry `get_many` made (one bound method for all of them)."""
-        return self._fetch(self._listed[entry.path], None, entry)
+        return self._fetch(entry.__dict__["_token"], None, entry)
 
     def _fetch(self, key: str, read: Callable[[], bytes] | None, entry: LazyEntry) -> Parse:
         path, kind, head = entry.path, entry.kind, entry.head
@@ -204,7 +199,9 @@ class EntryCache:
     def save(self, seen: set[str], complete: bool) -> None:
         """Persist new parses; forget blobs no longer present only after a complete read,
         so a partial read (the pre-commit hook's) never evicts the rest."""
-        stale = (set(self.items) | set(self.heads)) - seen if complete else set()
+        stale: set[str] = set()
+        if complete and not (seen.issuperset(self.items) and seen.issuperset(self.heads)):
+            stale = (set(self.items) | set(self.heads)) - seen
         if self.file is None or self.log is None or self.folder is None or not (self.added or stale):
             return
         try:
@@ -262,7 +259,12 @@ class EntryCache:
 def _read_base(path: Path) -> dict[str, list[Any]] | None:
     """The parses in entries.bin, or None when it is missing, foreign, damaged or misshapen."""
     items = plain_cache.load(path, _TAG, MAX_STATE_BYTES)
-    if type(items) is not dict or not all(type(k) is str and _valid_item(v) for k, v in items.items()):
+    if type(items) is not dict or not set(map(type, items)) <= {str}:
+        return None
+    # `_valid_item` for every value, a field at a time across all of them.
+    values = list(items.values())
+    if not (set(map(type, values)) <= {list} and set(map(len, values)) <= {len(_ITEM_TYPES)}
+            and all(set(map(type, column)) <= {kind} for column, kind in zip(zip(*values), _ITEM_TYPES))):
         return None
     return items
 

@@ -101,7 +101,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     stats = _lstat_all(root, wanted)
     cache = EntryCache(folder, reread=partial(_reread, root))
     to_remember: set[str] = set()  # the stable regular files to read
-    if wanted == known.paths and None not in stats and (
+    if wanted == known.paths and all(stats) and (
             marshal.dumps(list(map(_SIGNATURE_OF, stats)), _MARSHAL_VERSION) == known.signatures):
         # Nothing changed (the common case): every file is the one remembered, all compared at once.
         paths, keys, blobs, kinds = wanted, known.keys, known.blobs, known.kinds
@@ -145,7 +145,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         _save(folder / CACHE_FILE, root, listings, wanted, stats, unchanged, dict(zip(paths, kinds)), read_now)
     readable = wanted if not files and len(paths) == len(wanted) else \
         [p for p in wanted if p in unchanged or p in files]
-    return Loaded(entries, read_problems, parse_problems, list(readable), {**unchanged, **read})
+    return Loaded(entries, read_problems, parse_problems, list(readable), {**unchanged, **read} if read else unchanged)
 
 
 def _lstat_all(root: Path, wanted: list[str]) -> list[os.stat_result | None]:
