@@ -107,7 +107,8 @@ def _listing(root: Path, rel: str, known: dict[str, Listing] | None, stable_befo
             links.append(path)
         elif name.endswith(".md") and layout.entry_kind(path) is not None:
             files.append(path)
-    listing = [*signature, folders, files, links]
+    # Sorted, so that the journal's paths, a run of sorted names per folder, sort in one merge.
+    listing = [*signature, sorted(folders), sorted(files), sorted(links)]
     if known is not None and signature[0] < stable_before and signature[1] < stable_before:
         remember[rel] = listing
     return listing

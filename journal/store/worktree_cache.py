@@ -24,10 +24,11 @@ import marshal
 import os
 import stat
 import time
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, compress
-from operator import attrgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, eq, not_
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -74,14 +75,14 @@ class _Known(NamedTuple):
     blobs: list[str]
     kinds: list[str]
 
-    def rows(self) -> dict[str, tuple[tuple[int, ...], str, str, str]]:
-        """path -> (signature, key, blob, kind); nothing if the signatures are misshapen."""
+    def signature_list(self) -> list[tuple[int, ...]] | None:
+        """The remembered signatures, one per path; None if they are misshapen."""
         signatures = plain_cache.loads(self.signatures)
         if (type(signatures) is not list or len(signatures) != len(self.paths)
                 or not set(map(type, signatures)) <= {tuple} or not set(map(len, signatures)) <= {5}
                 or not set(map(type, chain.from_iterable(signatures))) <= {int}):
-            return {}
-        return dict(zip(self.paths, zip(signatures, self.keys, self.blobs, self.kinds)))
+            return None
+        return signatures
 
 
 _NOTHING = _Known({}, [], b"", [], [], [])
@@ -100,52 +101,87 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     wanted, listings = list_journal(root, known.folders, stable_before)
     stats = _lstat_all(root, wanted)
     cache = EntryCache(folder, reread=partial(_reread, root))
-    to_remember: set[str] = set()  # the stable regular files to read
-    if wanted == known.paths and all(stats) and (
-            marshal.dumps(list(map(_SIGNATURE_OF, stats)), _MARSHAL_VERSION) == known.signatures):
+    # Every column below runs along `wanted`, and is worked on a whole column at a time: this
+    # runs for every file on every command.
+    now = list(map(_SIGNATURE_OF, stats)) if all(stats) else [st and _SIGNATURE_OF(st) for st in stats]
+    if wanted == known.paths and marshal.dumps(now, _MARSHAL_VERSION) == known.signatures:
         # Nothing changed (the common case): every file is the one remembered, all compared at once.
-        paths, keys, blobs, kinds = wanted, known.keys, known.blobs, known.kinds
+        same: list[bool] | None = None
+        keys, blobs, kinds = known.keys, known.blobs, known.kinds
     else:
-        paths, keys, blobs, kinds = [], [], [], []
-        rows, is_file = known.rows(), stat.S_ISREG
-        for path, st in zip(wanted, stats):
-            # Only files whose times lie far enough in the past are trusted or remembered.
-            if st is None or not (st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before):
-                continue  # (one lstat could not see is left to the guarded read below to explain)
-            signature = _SIGNATURE_OF(st)
-            hit = rows.get(path)
-            # The same size, times, inode and device: the file that was read (a link or folder
-            # never is remembered).
-            if hit is not None and hit[0] == signature:
-                paths.append(path), keys.append(hit[1]), blobs.append(hit[2]), kinds.append(hit[3])
-            elif is_file(st.st_mode):
-                to_remember.add(path)
+        same, keys, blobs, kinds = _compare(known, wanted, now)
+    # A file is unchanged when its size, times, inode and device are the ones remembered (a link
+    # or a folder never is remembered). Its times lay STABLE_NS in the past when it was
+    # remembered, and still do.
+    if same is None:
+        paths, keys_now, kinds_now = wanted, keys, kinds
+    else:
+        paths, keys_now, kinds_now = (list(compress(column, same)) for column in (wanted, keys, kinds))
     # Unchanged files straight from the cache (each reply's parse fetched only when read);
     # one whose cached parse is unusable after all is read like a changed one.
-    got = cache.get_many(paths, keys, kinds)
+    got = cache.get_many(paths, keys_now, kinds_now)
     if not all(got):  # (an entry is always true: no comparison per entry)
-        kept = [entry is not None for entry in got]
-        paths, keys, blobs, kinds, got = (list(compress(column, kept)) for column in (paths, keys, blobs, kinds, got))
+        same = [*same] if same is not None else [True] * len(wanted)
+        for at, entry in zip(list(compress(range(len(wanted)), same)), got):
+            same[at] = entry is not None
+        paths, keys_now = list(compress(wanted, same)), list(compress(keys, same))
+        got = [entry for entry in got if entry is not None]
     entries: dict[str, Entry] = dict(zip(paths, got))
-    unchanged = dict(zip(paths, blobs))  # path -> blob id
-    files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged]) if len(paths) != len(wanted) \
-        else ({}, [])
-    read = {path: str(pygit2.hash(data)) for path, data in files.items()}
+    unchanged = dict(zip(paths, compress(blobs, same) if same is not None else blobs))  # path -> blob id
+    files: dict[str, bytes] = {}
+    read_problems: list[Problem] = []
     parse_problems: list[Problem] = []
-    if files:
+    remember, seen = same, set(keys_now)
+    to_read = list(compress(wanted, map(not_, same))) if same is not None and len(paths) != len(wanted) else []
+    if to_read:
+        files, read_problems = read_worktree(root, to_read)
+    read = {path: str(pygit2.hash(data)) for path, data in files.items()}
+    if same is not None and files:
         parsed, parse_problems = parse_cached(_read_items(files, read), folder, complete=False, cache=cache)
-        entries = {path: found for path in wanted  # the order a full read gives
-                   if (found := entries.get(path) or parsed.get(path)) is not None}
+        # The order a full read gives (the paths' order), less the files that did not parse.
+        merged: dict[str, Any] = dict.fromkeys(wanted)
+        merged.update(entries)
+        merged.update(parsed)
+        for path in to_read:
+            if path not in parsed:
+                del merged[path]
+        entries = merged
+        # What worktree.bin will hold besides the unchanged files: the stable files just read,
+        # each with what it was read as. Only files whose times lie far enough in the past are
+        # remembered.
+        remember, keys, blobs, kinds = [*same], [*keys], [*blobs], [*kinds]
+        for path, blob in read.items():
+            at, kind = bisect_left(wanted, path), entry_kind(path) or ""
+            key, st = EntryCache.key(blob, kind), stats[at]
+            seen.add(key)
+            if (st is not None and st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
+                    and stat.S_ISREG(st.st_mode)):
+                remember[at], keys[at], blobs[at], kinds[at] = True, key, blob, kind
     # A complete read: parses of files no longer here are forgotten.
-    fresh = {path: (blob, entry_kind(path) or "") for path, blob in read.items()}
-    cache.save({*keys, *(EntryCache.key(blob, kind) for blob, kind in fresh.values())}, complete=True)
-    # What worktree.bin will hold: the stable files, each with what it was read as.
-    read_now = {path: fresh[path] for path in read if path in to_remember}
-    if read_now or len(paths) != len(known.paths) or not _same_listings(listings, known.folders):
-        _save(folder / CACHE_FILE, root, listings, wanted, stats, unchanged, dict(zip(paths, kinds)), read_now)
-    readable = wanted if not files and len(paths) == len(wanted) else \
-        [p for p in wanted if p in unchanged or p in files]
+    cache.save(seen, complete=True)
+    if remember != same or len(paths) != len(known.paths) or not _same_listings(listings, known.folders):
+        columns = (wanted, now, keys, blobs, kinds)
+        if remember is not None:
+            columns = tuple(list(compress(column, remember)) for column in columns)
+        _save(folder / CACHE_FILE, root, listings, *columns)
+    readable = wanted if len(paths) == len(wanted) else [p for p in wanted if p in unchanged or p in files]
     return Loaded(entries, read_problems, parse_problems, list(readable), {**unchanged, **read} if read else unchanged)
+
+
+def _compare(known: _Known, wanted: list[str], now: list[Any]) -> tuple[list[bool], list[str], list[str], list[str]]:
+    """Which of `wanted` have the signature remembered for them, and the key, blob id and kind
+    remembered for each (padding where none is)."""
+    before = known.signature_list()
+    if before is None:
+        known = _NOTHING
+        before = []
+    at = {path: n for n, path in enumerate(known.paths)}
+    # Each path's row in the remembered columns; the row past their end, of padding, if none.
+    where = list(map(at.get, wanted, repeat(len(known.paths))))
+    # () equals no signature, nor a missing one (None).
+    same = list(map(eq, now, map([*before, ()].__getitem__, where)))
+    keys, blobs, kinds = (list(map([*column, ""].__getitem__, where)) for column in (known.keys, known.blobs, known.kinds))
+    return same, keys, blobs, kinds
 
 
 def _lstat_all(root: Path, wanted: list[str]) -> list[os.stat_result | None]:
@@ -172,8 +208,12 @@ def _lstat(path: str, where: int | None) -> os.stat_result | None:
 
 
 def _same_listings(now: dict[str, Listing], before: dict[str, Listing]) -> bool:
-    """Whether every folder listing of this run is the one remembered (not listed again)."""
-    return now.keys() == before.keys() and all(listing is before[rel] for rel, listing in now.items())
+    """Whether this run has no folder listing to remember that is not remembered already.
+
+    A folder remembered that is gone, or changed too recently to be remembered again, is no
+    reason to write the file: its remembered signature will not match again, so it is listed
+    anew each time until the file is written for another reason."""
+    return all(listing is before.get(rel) for rel, listing in now.items())
 
 
 def _read_items(files: dict[str, bytes], blobs: dict[str, str] | None = None) -> list[tuple[str, str, Any]]:
@@ -210,19 +250,8 @@ def _load(path: Path, root: Path) -> _Known:
     return _Known(folders, paths, signatures, keys, blobs, kinds)
 
 
-def _save(path: Path, root: Path, listings: dict[str, Listing], wanted: list[str], stats: list[Any],
-          unchanged: dict[str, str], kinds: dict[str, str], read_now: dict[str, tuple[str, str]]) -> None:
-    """Remember the folder listings and the stable files: those unchanged (their signature is
-    this run's lstat, equal to the one remembered) and those just read, with what each was read as."""
-    paths, found, keys, blobs, kinds_now = [], [], [], [], []
-    for name, st in zip(wanted, stats):
-        if name in read_now:
-            blob, kind = read_now[name]
-        elif name in unchanged:
-            blob, kind = unchanged[name], kinds[name]
-        else:
-            continue
-        paths.append(name), found.append(_SIGNATURE_OF(st)), blobs.append(blob), kinds_now.append(kind)
-        keys.append(EntryCache.key(blob, kind))
-    plain_cache.save(path, _TAG, [str(root), listings, paths, marshal.dumps(found, _MARSHAL_VERSION), keys, blobs,
-                                  kinds_now], replaces=path.parent / _OLD_FILE)
+def _save(path: Path, root: Path, listings: dict[str, Listing], paths: list[str], signatures: list[Any],
+          keys: list[str], blobs: list[str], kinds: list[str]) -> None:
+    """Remember the folder listings and the stable files, each with its signature and what it was read as."""
+    plain_cache.save(path, _TAG, [str(root), listings, paths, marshal.dumps(signatures, _MARSHAL_VERSION), keys, blobs,
+                                  kinds], replaces=path.parent / _OLD_FILE)
