@@ -241,3 +241,26 @@ def test_a_misshapen_cache_is_ignored_and_rebuilt(journal: Path, monkeypatch, da
     reads.clear()
     _load(journal)  # written again, whole and usable
     assert reads == []
+
+
+def test_a_new_file_in_a_folder_changed_a_moment_ago_is_read_and_the_rest_still_trusted(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _load(journal)
+    target = journal / ".git" / "journal" / worktree_cache.CACHE_FILE
+    written = target.read_bytes()
+    # The new file and its folder are too recent to remember; every other file is trusted still.
+    (journal / W48).write_text(checkin(week="2026-W48"))
+    monkeypatch.setattr(worktree_cache, "STABLE_NS", 2_000_000_000)
+    reads = _reads(monkeypatch)
+    for _ in range(2):
+        loaded = _load(journal)
+        assert reads == [W48] and W48 in loaded.entries and list(loaded.entries) == sorted(loaded.entries)
+        reads.clear()
+    # Nothing new to remember: the cache is left as it was (the folder's old listing never
+    # matches its new signature, so it is listed again until then).
+    assert target.read_bytes() == written
+    monkeypatch.setattr(worktree_cache, "STABLE_NS", -1)
+    _load(journal)
+    assert reads == [W48] and target.read_bytes() != written
+    reads.clear()
+    _load(journal)
+    assert reads == []
