@@ -9,7 +9,8 @@
   privacy, field names, a text hash: core/entries.Head) load with every run; a reply's parse
   is fetched only when something reads it (core/entries.LazyEntry), from the one of sixteen
   files that holds the replies to the same member, so judging a new reply's pair or thread
-  reads one file.
+  reads one file. The heads are kept in columns (keys, authors, ...), each checked in one
+  pass when loaded rather than head by head when used.
 
 Only what JSON carries back unchanged is cached, in every file: a cached parse is then exactly
 the parse it stands for, whichever file it came from. Every file is checked on load (its
@@ -25,6 +26,8 @@ import json
 import zlib
 from collections.abc import Callable
 from functools import partial
+from itertools import compress, repeat
+from operator import is_, not_
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +37,7 @@ from journal.errors import JournalError
 from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES
 
-CACHE_VERSION = 4  # 2: keyed by kind and blob id; 3: marshal instead of JSON; 4: replies apart
+CACHE_VERSION = 5  # 2: keyed by kind and blob id; 3: marshal instead of JSON; 4: replies apart; 5: heads in columns
 ENTRIES_FILE = "entries.bin"
 LOG_FILE = "entries.log"
 HEADS_FILE = "reply-heads.bin"
@@ -61,7 +64,7 @@ class EntryCache:
         self.log = folder / LOG_FILE if folder else None
         self.logged = 0  # lines in the log when it was read
         self.base_ok = False  # entries.bin was this module's: only then may the log extend it
-        self.heads: dict[str, Any] = {}  # reply key -> its Head as a plain tuple (checked when used)
+        self.heads: dict[str, Head] = {}  # reply key -> its Head
         self._replies: dict[str, bytes | dict[str, Any]] = {}  # digit -> sealed payload, then read
         self.items: dict[str, list[Any]] = self._load()
         self.added: dict[str, list[Any]] = {}
@@ -77,8 +80,9 @@ class EntryCache:
         # The heads are only as good as the parses behind them: both files sealed, or neither used.
         replies = {digit: plain_cache.sealed(self.folder / name, _REPLIES_TAG, MAX_STATE_BYTES)
                    for digit, name in REPLY_FILES.items()}
-        if type(heads) is dict and all(payload is not None for payload in replies.values()):
-            self.heads, self._replies = heads, replies  # type: ignore[assignment]
+        found = _read_heads(heads)
+        if found is not None and all(payload is not None for payload in replies.values()):
+            self.heads, self._replies = found, replies  # type: ignore[assignment]
         else:
             self.base_ok = False  # folded on save, which writes both again
         items.update(self._read_log())
@@ -123,13 +127,42 @@ class EntryCache:
             data, body, yaml_text, yaml_line, body_line = item
             return Entry(path, kind, data, body, yaml_text, yaml_line, body_line)
         head = self.heads.get(key)
-        # A head is kept as a tuple of exactly Head's fields (checked by their types at once).
-        if type(head) is not tuple or tuple(map(type, head)) not in _HEAD_TYPES:
+        if head is None:
             return None
-        found = tuple.__new__(Head, head)
-        return LazyEntry(path, kind, found, partial(self._fetch, key, path, kind, found, read))
+        return LazyEntry(path, kind, head, partial(self._fetch, key, read))
 
-    def _fetch(self, key: str, path: str, kind: str, head: Head, read: Callable[[], bytes]) -> Parse:
+    def get_many(self, paths: list[str], keys: list[str], kinds: list[str]) -> list[Entry | None]:
+        """`get(key, path, kind, None)` for each (path, key, kind), in bulk: a warm load asks
+        for every file of the journal at once, and this does the per-file work in C where it can."""
+        found: list[Any] = list(map(self.items.get, keys))
+        # Which were not among the parses: replies known by their heads, or not cached at all.
+        deferred = list(map(is_, found, repeat(None)))
+        lazy_keys = list(compress(keys, deferred))
+        heads = list(map(self.heads.get, lazy_keys))
+        lazy_paths, lazy_kinds = list(compress(paths, deferred)), list(compress(kinds, deferred))
+        where = list(compress(range(len(keys)), deferred))
+        if None in heads:  # some not cached at all (rare): left None, for the caller to read
+            known = [head is not None for head in heads]
+            where, lazy_paths, lazy_kinds, lazy_keys, heads = (list(compress(column, known)) for column in
+                                                                (where, lazy_paths, lazy_kinds, lazy_keys, heads))
+        for at, entry in zip(where, LazyEntry.many(lazy_paths, lazy_kinds, heads, self._fetch_listed, lazy_keys)):
+            found[at] = entry
+        new, settle = object.__new__, object.__setattr__
+        for at in compress(range(len(keys)), map(not_, deferred)):
+            data, body, yaml_text, yaml_line, body_line = found[at]
+            # What Entry(...) makes, without its frozen __init__'s seven calls of object.__setattr__.
+            settle(entry := new(Entry), "__dict__", {"path": paths[at], "kind": kinds[at], "data": data, "body": body,
+                                                    "yaml_text": yaml_text, "yaml_line": yaml_line,
+                                                    "body_line": body_line})
+            found[at] = entry
+        return found
+
+    def _fetch_listed(self, entry: LazyEntry) -> Parse:
+        """The parse of a lazy entry `get_many` made (one bound method for all of them)."""
+        return self._fetch(entry.__dict__["_token"], None, entry)
+
+    def _fetch(self, key: str, read: Callable[[], bytes] | None, entry: LazyEntry) -> Parse:
+        path, kind, head = entry.path, entry.kind, entry.head
         item = self._shard(shard(head.to)).get(key)
         if _valid_item(item):
             data, body, yaml_text, yaml_line, body_line = item
@@ -140,10 +173,10 @@ class EntryCache:
             data = self.reread(path, key.partition(":")[2])
         else:
             data = read()
-        entry = read_entry(path, kind, data)
-        if isinstance(entry, Problem) or entry.head != head:
+        fresh = read_entry(path, kind, data)
+        if isinstance(fresh, Problem) or fresh.head != head:
             raise changed_meanwhile(path)
-        return entry.data, entry.body, entry.yaml_text, entry.yaml_line, entry.body_line
+        return fresh.data, fresh.body, fresh.yaml_text, fresh.yaml_line, fresh.body_line
 
     def _shard(self, digit: str) -> dict[str, Any]:
         """The parses in one file of replies, read on first use ({} if it is unusable)."""
@@ -166,7 +199,9 @@ class EntryCache:
     def save(self, seen: set[str], complete: bool) -> None:
         """Persist new parses; forget blobs no longer present only after a complete read,
         so a partial read (the pre-commit hook's) never evicts the rest."""
-        stale = (set(self.items) | set(self.heads)) - seen if complete else set()
+        stale: set[str] = set()
+        if complete and not (seen.issuperset(self.items) and seen.issuperset(self.heads)):
+            stale = (set(self.items) | set(self.heads)) - seen
         if self.file is None or self.log is None or self.folder is None or not (self.added or stale):
             return
         try:
@@ -192,10 +227,10 @@ class EntryCache:
         for digit in REPLY_FILES:
             kept.update(self._shard(digit))
         replies: dict[str, list[Any]] = {}
-        heads: dict[str, Any] = {}
+        heads: dict[str, Head] = {}
         for key, head in self.heads.items():
             item = kept.get(key)
-            if key not in stale and _valid_item(item) and type(head) is tuple:
+            if key not in stale and _valid_item(item):
                 replies[key], heads[key] = item, head
         items: dict[str, list[Any]] = {}
         for key, item in self.items.items():
@@ -204,18 +239,17 @@ class EntryCache:
             if key.startswith(_REPLY):
                 data, body, yaml_text, _, _ = item
                 head = Head.of(data, yaml_text, body)
-                replies[key], heads[key] = item, tuple(head)
+                replies[key], heads[key] = item, head
             else:
                 items[key] = item
         # The parses before the heads that name them: a run reading between the two writes
         # finds every head's parse (or, at worst, reads that reply again).
         shards: dict[str, dict[str, list[Any]]] = {digit: {} for digit in REPLY_FILES}
         for key, item in replies.items():
-            to = heads[key][1]
-            shards[shard(to if type(to) is str else None)][key] = item
+            shards[shard(heads[key].to)][key] = item
         for digit, name in REPLY_FILES.items():
             write_replace(self.folder / name, plain_cache.dump(_REPLIES_TAG, shards[digit]))
-        write_replace(self.folder / HEADS_FILE, plain_cache.dump(_HEADS_TAG, heads))
+        write_replace(self.folder / HEADS_FILE, plain_cache.dump(_HEADS_TAG, _head_columns(heads)))
         write_replace(self.file, plain_cache.dump(_TAG, items))
         self.log.unlink(missing_ok=True)
         (self.file.parent / _OLD_FILE).unlink(missing_ok=True)
@@ -225,16 +259,45 @@ class EntryCache:
 def _read_base(path: Path) -> dict[str, list[Any]] | None:
     """The parses in entries.bin, or None when it is missing, foreign, damaged or misshapen."""
     items = plain_cache.load(path, _TAG, MAX_STATE_BYTES)
-    if type(items) is not dict or not all(type(k) is str and _valid_item(v) for k, v in items.items()):
+    if type(items) is not dict or not set(map(type, items)) <= {str}:
+        return None
+    # `_valid_item` for every value, a field at a time across all of them.
+    values = list(items.values())
+    if not (set(map(type, values)) <= {list} and set(map(len, values)) <= {len(_ITEM_TYPES)}
+            and all(set(map(type, column)) <= {kind} for column, kind in zip(zip(*values), _ITEM_TYPES))):
         return None
     return items
 
 
 _ITEM_TYPES = (dict, str, str, int, int)
-_NAME = (str, type(None))
-# A head as plain data: author, to, period (text or None), private, field names (a tuple:
-# what they are is not checked here, as nothing but names is ever compared with them), digest.
-_HEAD_TYPES = frozenset((a, t, p, bool, tuple, str) for a in _NAME for t in _NAME for p in _NAME)
+_NAME = frozenset((str, type(None)))
+# The heads' columns: keys, then Head's fields: author, to, period (text or None), private,
+# field names (a tuple: what they are is not checked here, as nothing but names is ever
+# compared with them), digest.
+_HEAD_COLUMNS = (frozenset((str,)), _NAME, _NAME, _NAME, frozenset((bool,)), frozenset((tuple,)), frozenset((str,)))
+
+
+def _head_columns(heads: dict[str, Head]) -> list[list[Any]]:
+    """The heads as columns: the key, then each of Head's fields. Equal names and field tuples
+    are written once (marshal refers back to an object it wrote already), so they load as one
+    object each."""
+    same: dict[Any, Any] = {}
+    columns: list[list[Any]] = [list(heads), *([] for _ in Head._fields)]
+    for head in heads.values():
+        for column, value in zip(columns[1:], head):
+            column.append(same.setdefault(value, value) if type(value) is not bool else value)
+    return columns
+
+
+def _read_heads(raw: Any) -> dict[str, Head] | None:
+    """The heads in the columns `_head_columns` wrote, each column's types checked in one
+    pass; None for anything else."""
+    if (type(raw) is not list or len(raw) != len(_HEAD_COLUMNS) or any(type(column) is not list for column in raw)
+            or len({len(column) for column in raw}) != 1):
+        return None
+    if not all(set(map(type, column)) <= types for column, types in zip(raw, _HEAD_COLUMNS)):
+        return None
+    return dict(zip(raw[0], map(tuple.__new__, repeat(Head), zip(*raw[1:]))))
 
 
 def _valid_item(v: Any) -> bool:

@@ -9,17 +9,28 @@ clock tick (git's "racily clean" case) is read again rather than trusted. Anythi
 a new or changed file, a link, an entry the cache lost — is read as before, through
 store.paths, which refuses symlinks. A signature never leads to reading anything: at worst
 it names content this machine read through the guarded path earlier.
+
+The same file keeps the listings of the journal's folders, as git's untracked cache does
+(see store/worktree.list_journal): a folder whose own signature is unchanged is not listed
+again. The files' signatures are kept as one column, in the bytes `marshal` writes for them
+(version 2: no back-references, so the same values always give the same bytes), so that a
+run in which nothing changed compares this run's signatures with the remembered ones in one
+comparison, and decodes them only when something did change.
 """
 
 from __future__ import annotations
 
+import marshal
 import os
 import stat
 import time
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain, compress, repeat
+from operator import attrgetter, eq, not_
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pygit2
 
@@ -30,14 +41,16 @@ from journal.store import plain_cache
 from journal.store.entry_cache import changed_meanwhile
 from journal.store.git import EntryCache, parse_cached
 from journal.store.local_state import MAX_STATE_BYTES
-from journal.store.worktree import journal_paths, read_worktree
+from journal.store.worktree import Listing, journal_paths, list_journal, read_worktree
 
 CACHE_FILE = "worktree.bin"
-CACHE_VERSION = 3  # 2: marshal instead of JSON; 3: with the kind each file was read as
+CACHE_VERSION = 4  # 2: marshal instead of JSON; 3: with the kind each file was read as; 4: columns, folder listings
 _TAG = f"journal-worktree {CACHE_VERSION}"
 _OLD_FILE = "worktree.json"  # what version 1 wrote: removed when the new file is written
-_SIGNATURE = (int, int, int, int, int, str, str)  # size, mtime_ns, ctime_ns, inode, device, blob id, kind
 STABLE_NS = 2_000_000_000
+#: A file's signature: what lstat says of it, in this order.
+_SIGNATURE_OF = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev")
+_MARSHAL_VERSION = 2  # the newest without back-references: equal values, equal bytes
 
 
 @dataclass(frozen=True)
@@ -51,67 +64,156 @@ class Loaded:
     blobs: dict[str, str] | None = None  # path -> blob id of every readable file; None without caches
 
 
+class _Known(NamedTuple):
+    """What worktree.bin holds: folder listings, then one column per field of the files remembered
+    (sorted by path), their signatures as marshal's bytes of a list of tuples."""
+
+    folders: dict[str, Listing]
+    paths: list[str]
+    signatures: bytes
+    keys: list[str]  # each file's key in the entry cache (EntryCache.key of its blob and kind)
+    blobs: list[str]
+    kinds: list[str]
+
+    def signature_list(self) -> list[tuple[int, ...]] | None:
+        """The remembered signatures, one per path; None if they are misshapen."""
+        signatures = plain_cache.loads(self.signatures)
+        if (type(signatures) is not list or len(signatures) != len(self.paths)
+                or not set(map(type, signatures)) <= {tuple} or not set(map(len, signatures)) <= {5}
+                or not set(map(type, chain.from_iterable(signatures))) <= {int}):
+            return None
+        return signatures
+
+
+_NOTHING = _Known({}, [], b"", [], [], [])
+
+
 def load_worktree(root: Path, folder: Path | None) -> Loaded:
     """Parse the journal files of the working tree at `root`, with the caches under `folder`
     (None: no caches, every file read and parsed)."""
-    wanted = journal_paths(root)
     if folder is None:
+        wanted = journal_paths(root)
         files, read_problems = read_worktree(root, wanted)
         entries, parse_problems = parse_cached(_read_items(files), None)
         return Loaded(entries, read_problems, parse_problems, list(files))
     known = _load(folder / CACHE_FILE, root)
-    signatures: dict[str, list[int]] = {}  # of the stable files to read
-    cache = EntryCache(folder, reread=partial(_reread, root))
     stable_before = time.time_ns() - STABLE_NS
-    unchanged: dict[str, list[Any]] = {}  # path -> its remembered signature, still true
-    lstat, is_file = os.lstat, stat.S_ISREG  # this loop runs for every file on every command
-    try:
-        where: Any = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        where = None
-    try:
-        for path in wanted:
-            try:
-                st = lstat(path, dir_fd=where) if where is not None else lstat(f"{root}/{path}")
-            except OSError:
-                continue  # the guarded read below says what is wrong
-            # Only files whose times lie far enough in the past are trusted or remembered.
-            if not (st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before):
-                continue
-            hit = known.get(path)
-            # The same size, times, inode and device: the file that was read (a link or folder
-            # never is remembered).
-            if (hit is not None and hit[1] == st.st_mtime_ns and hit[0] == st.st_size and hit[2] == st.st_ctime_ns
-                    and hit[3] == st.st_ino and hit[4] == st.st_dev):
-                unchanged[path] = hit
-            elif is_file(st.st_mode):
-                signatures[path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-    finally:
-        if where is not None:
-            os.close(where)
+    wanted, listings = list_journal(root, known.folders, stable_before)
+    stats = _lstat_all(root, wanted)
+    cache = EntryCache(folder, reread=partial(_reread, root))
+    # Every column below runs along `wanted`, and is worked on a whole column at a time: this
+    # runs for every file on every command.
+    now = list(map(_SIGNATURE_OF, stats)) if all(stats) else [st and _SIGNATURE_OF(st) for st in stats]
+    if wanted == known.paths and marshal.dumps(now, _MARSHAL_VERSION) == known.signatures:
+        # Nothing changed (the common case): every file is the one remembered, all compared at once.
+        same: list[bool] | None = None
+        keys, blobs, kinds = known.keys, known.blobs, known.kinds
+    else:
+        same, keys, blobs, kinds = _compare(known, wanted, now)
+    # A file is unchanged when its size, times, inode and device are the ones remembered (a link
+    # or a folder never is remembered). Its times lay STABLE_NS in the past when it was
+    # remembered, and still do.
+    if same is None:
+        paths, keys_now, kinds_now = wanted, keys, kinds
+    else:
+        paths, keys_now, kinds_now = (list(compress(column, same)) for column in (wanted, keys, kinds))
     # Unchanged files straight from the cache (each reply's parse fetched only when read);
     # one whose cached parse is unusable after all is read like a changed one.
-    get, key = cache.get, EntryCache.key
-    keys = {path: key(hit[5], hit[6]) for path, hit in unchanged.items()}
-    entries = {path: get(keys[path], path, hit[6], None) for path, hit in unchanged.items()}
-    for path in [path for path, entry in entries.items() if entry is None]:
-        del entries[path], unchanged[path], keys[path]
-    files, read_problems = read_worktree(root, [p for p in wanted if p not in unchanged])
-    blobs = {path: str(pygit2.hash(data)) for path, data in files.items()}
+    got = cache.get_many(paths, keys_now, kinds_now)
+    if not all(got):  # (an entry is always true: no comparison per entry)
+        same = [*same] if same is not None else [True] * len(wanted)
+        for at, entry in zip(list(compress(range(len(wanted)), same)), got):
+            same[at] = entry is not None
+        paths, keys_now = list(compress(wanted, same)), list(compress(keys, same))
+        got = [entry for entry in got if entry is not None]
+    entries: dict[str, Entry] = dict(zip(paths, got))
+    unchanged = dict(zip(paths, compress(blobs, same) if same is not None else blobs))  # path -> blob id
+    files: dict[str, bytes] = {}
+    read_problems: list[Problem] = []
     parse_problems: list[Problem] = []
-    if files:
-        parsed, parse_problems = parse_cached(_read_items(files, blobs), folder, complete=False, cache=cache)
-        entries = {path: found for path in wanted  # the order a full read gives
-                   if (found := entries.get(path) or parsed.get(path)) is not None}
+    remember, seen = same, set(keys_now)
+    to_read = list(compress(wanted, map(not_, same))) if same is not None and len(paths) != len(wanted) else []
+    if to_read:
+        files, read_problems = read_worktree(root, to_read)
+    read = {path: str(pygit2.hash(data)) for path, data in files.items()}
+    if same is not None and files:
+        parsed, parse_problems = parse_cached(_read_items(files, read), folder, complete=False, cache=cache)
+        # The order a full read gives (the paths' order), less the files that did not parse.
+        merged: dict[str, Any] = dict.fromkeys(wanted)
+        merged.update(entries)
+        merged.update(parsed)
+        for path in to_read:
+            if path not in parsed:
+                del merged[path]
+        entries = merged
+        # What worktree.bin will hold besides the unchanged files: the stable files just read,
+        # each with what it was read as. Only files whose times lie far enough in the past are
+        # remembered.
+        remember, keys, blobs, kinds = [*same], [*keys], [*blobs], [*kinds]
+        for path, blob in read.items():
+            at, kind = bisect_left(wanted, path), entry_kind(path) or ""
+            key, st = EntryCache.key(blob, kind), stats[at]
+            seen.add(key)
+            if (st is not None and st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
+                    and stat.S_ISREG(st.st_mode)):
+                remember[at], keys[at], blobs[at], kinds[at] = True, key, blob, kind
     # A complete read: parses of files no longer here are forgotten.
-    cache.save({*keys.values(), *(key(blob, entry_kind(path) or "") for path, blob in blobs.items())}, complete=True)
-    # What worktree.bin will hold: the stable files, each with what it was read as.
-    read_now = {path: [*signatures[path], blob, entry_kind(path) or ""] for path, blob in blobs.items()
-                if path in signatures}
-    if read_now or len(unchanged) != len(known):
-        _save(folder / CACHE_FILE, root, {**unchanged, **read_now})
-    return Loaded(entries, read_problems, parse_problems, [p for p in wanted if p in unchanged or p in files],
-                  {**{path: hit[5] for path, hit in unchanged.items()}, **blobs})
+    cache.save(seen, complete=True)
+    if remember != same or len(paths) != len(known.paths) or not _same_listings(listings, known.folders):
+        columns = (wanted, now, keys, blobs, kinds)
+        if remember is not None:
+            columns = tuple(list(compress(column, remember)) for column in columns)
+        _save(folder / CACHE_FILE, root, listings, *columns)
+    readable = wanted if len(paths) == len(wanted) else [p for p in wanted if p in unchanged or p in files]
+    return Loaded(entries, read_problems, parse_problems, list(readable), {**unchanged, **read} if read else unchanged)
+
+
+def _compare(known: _Known, wanted: list[str], now: list[Any]) -> tuple[list[bool], list[str], list[str], list[str]]:
+    """Which of `wanted` have the signature remembered for them, and the key, blob id and kind
+    remembered for each (padding where none is)."""
+    before = known.signature_list()
+    if before is None:
+        known = _NOTHING
+        before = []
+    at = {path: n for n, path in enumerate(known.paths)}
+    # Each path's row in the remembered columns; the row past their end, of padding, if none.
+    where = list(map(at.get, wanted, repeat(len(known.paths))))
+    # () equals no signature, nor a missing one (None).
+    same = list(map(eq, now, map([*before, ()].__getitem__, where)))
+    keys, blobs, kinds = (list(map([*column, ""].__getitem__, where)) for column in (known.keys, known.blobs, known.kinds))
+    return same, keys, blobs, kinds
+
+
+def _lstat_all(root: Path, wanted: list[str]) -> list[os.stat_result | None]:
+    """One lstat per path, None where it fails (the guarded read says what is wrong)."""
+    try:
+        where = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return [_lstat(f"{root}/{path}", None) for path in wanted]
+    try:
+        try:
+            # All at once while all are there (this runs for every file on every command) ...
+            return list(map(partial(os.lstat, dir_fd=where), wanted))
+        except OSError:
+            return [_lstat(path, where) for path in wanted]  # ... else one at a time
+    finally:
+        os.close(where)
+
+
+def _lstat(path: str, where: int | None) -> os.stat_result | None:
+    try:
+        return os.lstat(path, dir_fd=where)
+    except OSError:
+        return None
+
+
+def _same_listings(now: dict[str, Listing], before: dict[str, Listing]) -> bool:
+    """Whether this run has no folder listing to remember that is not remembered already.
+
+    A folder remembered that is gone, or changed too recently to be remembered again, is no
+    reason to write the file: its remembered signature will not match again, so it is listed
+    anew each time until the file is written for another reason."""
+    return all(listing is before.get(rel) for rel, listing in now.items())
 
 
 def _read_items(files: dict[str, bytes], blobs: dict[str, str] | None = None) -> list[tuple[str, str, Any]]:
@@ -128,16 +230,28 @@ def _reread(root: Path, path: str, blob: str) -> bytes:
     return data
 
 
-def _load(path: Path, root: Path) -> dict[str, list[Any]]:
-    """The remembered signatures, or nothing (every file is read) for a file that is missing,
-    cut short, damaged, of another format or root, or misshapen anywhere."""
+def _load(path: Path, root: Path) -> _Known:
+    """What worktree.bin remembers, or nothing (every folder listed and every file read) for a
+    file that is missing, cut short, damaged, of another format or root, or misshapen anywhere.
+    Each column's types are checked in one pass; the signatures when they are decoded."""
     raw = plain_cache.load(path, _TAG, MAX_STATE_BYTES)
-    if type(raw) is not list or len(raw) != 2 or raw[0] != str(root) or type(raw[1]) is not dict:
-        return {}
-    files = raw[1]
-    valid = all(type(k) is str and type(v) is list and tuple(map(type, v)) == _SIGNATURE for k, v in files.items())
-    return files if valid else {}
+    if (type(raw) is not list or len(raw) != 7 or raw[0] != str(root) or type(raw[1]) is not dict
+            or type(raw[3]) is not bytes or not all(type(column) is list for column in raw[2:3] + raw[4:])):
+        return _NOTHING
+    folders, paths, signatures, keys, blobs, kinds = raw[1:]
+    if len({len(paths), len(keys), len(blobs), len(kinds)}) != 1 or not all(
+            set(map(type, column)) <= {str} for column in (paths, keys, blobs, kinds)):
+        return _NOTHING
+    for rel, listing in folders.items():
+        if (type(rel) is not str or type(listing) is not list or len(listing) != 7
+                or not all(type(n) is int for n in listing[:4]) or not all(type(c) is list for c in listing[4:])
+                or not set(map(type, chain.from_iterable(listing[4:]))) <= {str}):
+            return _NOTHING
+    return _Known(folders, paths, signatures, keys, blobs, kinds)
 
 
-def _save(path: Path, root: Path, files: dict[str, list[Any]]) -> None:
-    plain_cache.save(path, _TAG, [str(root), files], replaces=path.parent / _OLD_FILE)
+def _save(path: Path, root: Path, listings: dict[str, Listing], paths: list[str], signatures: list[Any],
+          keys: list[str], blobs: list[str], kinds: list[str]) -> None:
+    """Remember the folder listings and the stable files, each with its signature and what it was read as."""
+    plain_cache.save(path, _TAG, [str(root), listings, paths, marshal.dumps(signatures, _MARSHAL_VERSION), keys, blobs,
+                                  kinds], replaces=path.parent / _OLD_FILE)

@@ -72,7 +72,8 @@ def test_a_reply_edited_after_the_cache_was_made_is_read_again(root: Path) -> No
     assert entries[BOB].data["answer"] == "Yes, Wednesday."
 
 
-@pytest.mark.parametrize("damage", ["heads", "replies", "one file of replies", "both", "foreign heads"])
+@pytest.mark.parametrize("damage", ["heads", "replies", "one file of replies", "both", "foreign heads",
+                                    "uneven heads"])
 def test_a_lost_or_damaged_reply_cache_gives_the_same_entries(root: Path, damage: str) -> None:
     cold = _fields(_load(root).entries)
     _warm(root)
@@ -86,10 +87,13 @@ def test_a_lost_or_damaged_reply_cache_gives_the_same_entries(root: Path, damage
         (folder / REPLY_FILES["7"]).write_bytes(b"garbage")
     if damage == "foreign heads":
         # Sealed and of the right tag, but not heads: ignored, the replies parsed again.
+        keys = plain_cache.load(folder / HEADS_FILE, f"journal-reply-heads {CACHE_VERSION}", 1 << 30)[0]
         plain_cache.save(folder / HEADS_FILE, f"journal-reply-heads {CACHE_VERSION}",
-                         {k: [1, 2, 3, 4, 5, 6] for k in plain_cache.load(folder / HEADS_FILE,
-                                                                           f"journal-reply-heads {CACHE_VERSION}",
-                                                                           1 << 30)})
+                         [keys, *([n] * len(keys) for n in range(1, 7))])
+    if damage == "uneven heads":  # one column a head short: ignored as a whole
+        columns = plain_cache.load(folder / HEADS_FILE, f"journal-reply-heads {CACHE_VERSION}", 1 << 30)
+        columns[3] = columns[3][1:]
+        plain_cache.save(folder / HEADS_FILE, f"journal-reply-heads {CACHE_VERSION}", columns)
     assert _fields(_load(root).entries) == cold
     assert _fields(_load(root).entries) == cold  # and the files written again serve the next run
 

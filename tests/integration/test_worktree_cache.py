@@ -116,8 +116,8 @@ def test_a_damaged_signature_file_reads_everything_again_and_is_rebuilt(journal:
         target.write_bytes(b"[" * 10_000)
     elif damage == "other root":
         tag = f"journal-worktree {worktree_cache.CACHE_VERSION}"
-        root, files = plain_cache.load(target, tag, 1 << 30)
-        target.write_bytes(plain_cache.dump(tag, [str(journal.parent), files]))  # a moved clone's
+        root, *rest = plain_cache.load(target, tag, 1 << 30)
+        target.write_bytes(plain_cache.dump(tag, [str(journal.parent), *rest]))  # a moved clone's
     else:
         target.unlink()
         (target.parent / "worktree.json").write_text('{"version": 1, "files": {}}')
@@ -129,3 +129,138 @@ def test_a_damaged_signature_file_reads_everything_again_and_is_rebuilt(journal:
     reads.clear()
     _load(journal)  # the file was written again, whole and usable
     assert reads == [] and not (target.parent / "worktree.json").exists()
+
+
+# The folder listings kept beside the signatures (store/worktree.list_journal).
+
+W48 = "checkins/2026/2026-W48-alice.md"
+
+
+def _same_second(folder: Path, before: os.stat_result) -> None:
+    """Put the folder's modification time back to what it was: a change within one clock tick.
+    (Its change time, which nothing but the kernel sets, still moves: that is what tells.)"""
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_a_file_added_to_a_remembered_folder_within_the_same_tick_is_found(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _load(journal)
+    folder = journal / "checkins" / "2026"
+    before = folder.stat()
+    (journal / W48).write_text(checkin(week="2026-W48"))
+    _same_second(folder, before)
+    reads = _reads(monkeypatch)
+    loaded = _load(journal)
+    assert reads == [W48] and W48 in loaded.entries and W48 in loaded.readable
+
+
+def test_a_file_removed_from_a_remembered_folder_is_gone(journal: Path) -> None:
+    _load(journal)
+    folder = journal / "checkins" / "2026"
+    before = folder.stat()
+    (journal / W47).unlink()
+    _same_second(folder, before)
+    loaded = _load(journal)
+    assert W47 not in loaded.entries and W47 not in loaded.readable and loaded.read_problems == []
+
+
+def test_a_file_replaced_by_a_symlink_within_the_same_tick_is_refused(journal: Path, tmp_path: Path) -> None:
+    _load(journal)
+    folder = journal / "checkins" / "2026"
+    before = folder.stat()
+    outside = tmp_path / "outside.md"
+    outside.write_text(checkin().replace("Three runs", "Not mine"))
+    (journal / W47).unlink()
+    (journal / W47).symlink_to(outside)
+    _same_second(folder, before)
+    loaded = _load(journal)
+    assert W47 not in loaded.entries and [p.code for p in loaded.read_problems if p.path == W47] == ["symlink"]
+
+
+def test_a_remembered_folder_replaced_by_a_symlink_is_one_problem_and_never_walked(journal: Path, tmp_path: Path) -> None:
+    _load(journal)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "2026-W49-alice.md").write_text(checkin(week="2026-W49"))
+    parent = journal / "checkins"
+    before = parent.stat()
+    (journal / W47).unlink()
+    (journal / "checkins" / "2026").rmdir()
+    (journal / "checkins" / "2026").symlink_to(elsewhere, target_is_directory=True)
+    _same_second(parent, before)
+    loaded = _load(journal)
+    assert not any(p.startswith("checkins/") for p in loaded.entries)
+    assert [(p.path, p.code) for p in loaded.read_problems] == [("checkins/2026", "symlink")]
+
+
+def test_a_link_in_a_remembered_folder_is_asked_anew_whether_it_leads_to_a_folder(journal: Path, tmp_path: Path) -> None:
+    # The link itself stays; where it leads changes without its folder noticing.
+    target = tmp_path / "target"
+    target.mkdir()
+    (journal / "checkins" / "2026" / "elsewhere").symlink_to(target)
+    assert [p.path for p in _load(journal).read_problems] == ["checkins/2026/elsewhere"]
+    target.rmdir()
+    target.write_text("a file now")
+    assert _load(journal).read_problems == []  # a link to a file without .md is no journal file
+
+
+def test_listing_with_remembered_folders_gives_what_a_fresh_listing_gives(journal: Path) -> None:
+    from journal.store.worktree import journal_paths, list_journal
+
+    (journal / "replies" / "2026").mkdir(parents=True)
+    (journal / "replies" / "2026" / ".swp").write_text("")
+    (journal / "checkins" / "2026" / "notes.txt").write_text("")
+    first, remembered = list_journal(journal, {}, stable_before=1 << 62)
+    assert set(remembered) == {"contracts", "goals", "checkins", "checkins/2026", "replies", "replies/2026"}
+    again, kept = list_journal(journal, remembered, stable_before=1 << 62)
+    assert first == again == journal_paths(journal) and all(kept[rel] is remembered[rel] for rel in kept)
+    # A folder changed too recently is listed, not remembered.
+    _, none = list_journal(journal, {}, stable_before=0)
+    assert none == {}
+
+
+@pytest.mark.parametrize("damage", ["listing of another shape", "a name that is no text", "signatures misshapen",
+                                    "columns of different lengths"])
+def test_a_misshapen_cache_is_ignored_and_rebuilt(journal: Path, monkeypatch, damage: str) -> None:  # type: ignore[no-untyped-def]
+    first = _load(journal)
+    target = journal / ".git" / "journal" / worktree_cache.CACHE_FILE
+    tag = f"journal-worktree {worktree_cache.CACHE_VERSION}"
+    root, folders, paths, signatures, keys, blobs, kinds = plain_cache.load(target, tag, 1 << 30)
+    if damage == "listing of another shape":
+        folders["checkins/2026"] = folders["checkins/2026"][:5]
+    elif damage == "a name that is no text":
+        folders["checkins/2026"][5].append(7)
+    elif damage == "signatures misshapen":
+        signatures = b"garbage"  # not the bytes of this run's signatures: decoded, and refused
+    else:
+        keys = keys[1:]
+    target.write_bytes(plain_cache.dump(tag, [root, folders, paths, signatures, keys, blobs, kinds]))
+    reads = _reads(monkeypatch)
+    again = _load(journal)
+    assert sorted(reads) == sorted(first.readable)
+    assert {p: (e.data, e.body) for p, e in again.entries.items()} == {p: (e.data, e.body) for p, e in first.entries.items()}
+    reads.clear()
+    _load(journal)  # written again, whole and usable
+    assert reads == []
+
+
+def test_a_new_file_in_a_folder_changed_a_moment_ago_is_read_and_the_rest_still_trusted(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _load(journal)
+    target = journal / ".git" / "journal" / worktree_cache.CACHE_FILE
+    written = target.read_bytes()
+    # The new file and its folder are too recent to remember; every other file is trusted still.
+    (journal / W48).write_text(checkin(week="2026-W48"))
+    monkeypatch.setattr(worktree_cache, "STABLE_NS", 2_000_000_000)
+    reads = _reads(monkeypatch)
+    for _ in range(2):
+        loaded = _load(journal)
+        assert reads == [W48] and W48 in loaded.entries and list(loaded.entries) == sorted(loaded.entries)
+        reads.clear()
+    # Nothing new to remember: the cache is left as it was (the folder's old listing never
+    # matches its new signature, so it is listed again until then).
+    assert target.read_bytes() == written
+    monkeypatch.setattr(worktree_cache, "STABLE_NS", -1)
+    _load(journal)
+    assert reads == [W48] and target.read_bytes() != written
+    reads.clear()
+    _load(journal)
+    assert reads == []
