@@ -26,7 +26,7 @@ from journal.core import humanize, states, text_safety
 from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
 from journal.core.states import STATUS_LABEL
 from journal.digest import charts
-from journal.digest.json_text import JSON_TEXTS, dump_json, json_texts
+from journal.digest.json_text import JSON_TEXTS, JsonPlan, dump_json, plan_json
 from journal.digest.keys import content_key
 from journal.digest.markdown import md_quote, md_text, render_html
 from journal.digest.threads import latest_threads, thread_key
@@ -63,6 +63,8 @@ class Rendering:
     charted: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
     # What to do once the outputs to write are made (keep what the caches learnt).
     after: list[Callable[[], None]] = field(default_factory=list)
+    # digest.json's plan, made once for the writers that are keyed by it (see overview_plan).
+    plans: list[JsonPlan] = field(default_factory=list)
 
 
 class Outputs(list[Output]):
@@ -374,19 +376,33 @@ def _markdown(template: str, r: Rendering, **extra: Any) -> bytes:
     return _renderer(r.env, template, context)().decode().rstrip("\n").encode() + b"\n"
 
 
+def overview_plan(r: Rendering) -> JsonPlan:
+    """digest.json's plan (json_text.plan_json), made once per build: its key is the hash of
+    the whole overview, check-ins and goals named by the hash of their inputs."""
+    if not r.plans:
+        r.plans.append(plan_json(r.view, r.base_key))
+    return r.plans[0]
+
+
 def _digest_md(r: Rendering) -> list[Output]:
-    return [Output("DIGEST.md", None, lambda: _markdown("DIGEST.md.j2", r))]
+    # DIGEST.md reads the overview and nothing else (names, goal titles and the latest
+    # threads are taken from it): it is keyed by the overview's hash.
+    return [Output("DIGEST.md", _key(r.base_key, "DIGEST.md", overview_plan(r).key),
+                   lambda: _markdown("DIGEST.md.j2", r))]
 
 
 def _json(r: Rendering) -> list[Output]:
+    plan = overview_plan(r)
+
     def make() -> bytes:
         workspace = r.view.standing.workspace
         folder = workspace.cache_dir if workspace is not None else None
         cache = TextCache(folder / JSON_TEXTS if folder is not None else None, f"journal-json-texts {RENDER_VERSION}")
-        data = dump_json(r.view.overview, json_texts(r.view, r.base_key, cache))
+        data = dump_json(plan, cache)
         cache.save()
         return data
-    return [Output("digest.json", None, make)]
+    # Written again only when the overview changed: the plan's key hashes all of it.
+    return [Output("digest.json", _key(r.base_key, "json", plan.key), make)]
 
 
 def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
