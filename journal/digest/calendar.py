@@ -189,8 +189,9 @@ def _reply_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -
     latest = {member: items[-1][0] for member, items in standing.journal.checkins.items() if items}
     events: list[dict[str, Any]] = []
     for thread in standing.responses.threads:
-        entry = standing.journal.checkin(thread.member, thread.period)
-        if latest.get(thread.member) != thread.period or not private.visible(entry):
+        # Only a member's latest check-in counts: the others' entries are not even looked up.
+        if latest.get(thread.member) != thread.period \
+                or not private.visible(standing.journal.checkin(thread.member, thread.period)):
             continue
         whose = _name(standing, thread.member)
         ask = f" They ask: {plain_text(thread.ask, one_line=True)}" if thread.ask and "ask" not in private.fields else ""
