@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -210,7 +211,7 @@ def _pages(r: Rendering) -> list[Output]:
     thread_html = _thread_renderer(r.env, common["names"])
     # What every page shows is hashed once; a page's key names it by that hash.
     shared = {"\0common": _key(r.base_key, "common", common)}
-    checkin_html = _checkin_renderer(r, common, shared["\0common"], thread_html)
+    checkin_html = _checkin_renderer(r, common, shared["\0common"], thread_html, outputs)
 
     idents: dict[int, Any] = {}  # a check-in shows on two pages: named once
 
@@ -225,7 +226,7 @@ def _pages(r: Rendering) -> list[Output]:
         own = {**context, "base": "../" * path.count("/"), "page_path": path}
         # thread_html and checkin_html are not in the key: what they render is the page's
         # check-ins (with their threads), what every page shows and the page's base.
-        context = {**common, **own, "thread_html": thread_html, "checkin_html": checkin_html}
+        context = {**common, **own, "thread_html": thread_html, "checkin_html": checkin_html(path)}
         outputs.append(Output(path, _key(r.base_key, template, {**shared, **own, **(keyed or {})}),
                               _renderer(r.env, template, context), page=True))
 
@@ -291,40 +292,74 @@ def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callab
     return thread_html
 
 
-#: Check-ins as the member and period pages show them, kept under the git folder.
-ARTICLE_TEXTS = "digest-articles.bin"
+#: Check-ins as the member and period pages show them, kept under the git folder: a file
+#: per page, so a page rendered again reads and writes the articles it shows, not all of them.
+ARTICLE_TEXTS = "digest-articles"
+_ONE_FILE = "digest-articles.bin"  # where every page's articles were kept before, in one file
 
 
 def _checkin_renderer(r: Rendering, common: dict[str, Any], common_key: str,
-                      thread_html: Callable[[dict[str, Any]], Markup]) -> Callable[..., Markup]:
-    """checkin_html(c, heading, base) for the pages: check-in `c` rendered by
-    _checkin.html.j2 (the checkin macro), read back from the git folder while what it is
-    made of hashes the same: the check-in's inputs (with the keys it has and its thread),
-    what every page shows (names, goal titles and units, the clock), the heading, the
-    page's base and the templates. A member's page shows every check-in of theirs and is
-    rendered again on each new one; only the new one is rendered then."""
+                      thread_html: Callable[[dict[str, Any]], Markup],
+                      pages: list[Output]) -> Callable[[str], Callable[..., Markup]]:
+    """For page `path`, checkin_html(c, heading, base): check-in `c` rendered by
+    _checkin.html.j2 (the checkin macro), read back from the page's file under the git
+    folder while what it is made of hashes the same: the check-in's inputs (with the keys it
+    has and its thread), what every page shows (names, goal titles and units, the clock),
+    the heading, the page's base and the templates. A member's page shows every check-in
+    of theirs and is rendered again on each new one (or reply); only that one is rendered
+    then, and only that page's articles are read. `pages` are the site's outputs: the
+    files of pages that are gone are removed."""
     workspace = r.view.standing.workspace
-    folder = workspace.cache_dir if workspace is not None else None
-    cache = TextCache(folder / ARTICLE_TEXTS if folder is not None else None,
-                      f"journal-article-texts {RENDER_VERSION}")
-    r.after.append(lambda: cache.save_growing(4 * len(r.view.overview.get("checkins", ())) + 64))
+    folder = workspace.cache_dir / ARTICLE_TEXTS if workspace is not None else None
+    tag = f"journal-article-texts {RENDER_VERSION}"
+    caches: dict[str, TextCache] = {}  # page path -> its articles, for the pages rendered
     base_digest = hashlib.sha256(f"{r.base_key}\0article\0{common_key}\0".encode())
 
-    def checkin_html(c: Any, heading: Any, base: Any) -> Markup:
-        def make() -> str:
-            context = {**common, "thread_html": thread_html, "c": c, "heading": heading, "base": base}
-            return _renderer(r.env, "_checkin.html.j2", context)().decode()
+    def keep() -> None:
+        for cache in caches.values():
+            cache.save()  # the page's articles as rendered now: its whole list
+        if caches and folder is not None:
+            _forget_pages(folder, {_page_file(out.path) for out in pages if out.page})
+            (folder.parent / _ONE_FILE).unlink(missing_ok=True)
 
-        found = r.view.ids.get(id(c)) if isinstance(c, dict) else None
-        if found is None:
-            return Markup(make())
-        digest = base_digest.copy()
-        digest.update(json.dumps([found, sorted(c), c.get("thread"), heading, base], sort_keys=True,
-                                 ensure_ascii=False).encode())
-        # Our own rendering of sanitised text, kept by this machine: markup as it was made.
-        return Markup(cache.text(digest.hexdigest(), make))
+    r.after.append(keep)
 
-    return checkin_html
+    def for_page(path: str) -> Callable[..., Markup]:
+        def checkin_html(c: Any, heading: Any, base: Any) -> Markup:
+            def make() -> str:
+                context = {**common, "thread_html": thread_html, "c": c, "heading": heading, "base": base}
+                return _renderer(r.env, "_checkin.html.j2", context)().decode()
+
+            found = r.view.ids.get(id(c)) if isinstance(c, dict) else None
+            if found is None:
+                return Markup(make())
+            digest = base_digest.copy()
+            digest.update(json.dumps([found, sorted(c), c.get("thread"), heading, base], sort_keys=True,
+                                     ensure_ascii=False).encode())
+            cache = caches.get(path)
+            if cache is None:
+                cache = caches[path] = TextCache(folder / _page_file(path) if folder is not None else None, tag)
+            # Our own rendering of sanitised text, kept by this machine: markup as it was made.
+            return Markup(cache.text(digest.hexdigest(), make))
+
+        return checkin_html
+
+    return for_page
+
+
+def _page_file(path: str) -> str:
+    return f"{hashlib.sha256(path.encode()).hexdigest()[:32]}.bin"
+
+
+def _forget_pages(folder: Path, names: set[str]) -> None:
+    """Remove the kept articles of pages the site no longer has (a member or period gone)."""
+    try:
+        found = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return
+    for name in found:
+        if name.endswith(".bin") and name not in names:
+            (folder / name).unlink(missing_ok=True)
 
 
 def _brief(m: dict[str, Any]) -> dict[str, Any]:

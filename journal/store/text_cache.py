@@ -55,16 +55,6 @@ class TextCache:
         plain_cache.save(self.file, self.tag, wanted)
 
 
-    def save_growing(self, limit: int) -> None:
-        """Keep the texts already kept and the new ones, for callers that use only some of
-        them per run (the pages rendered); past `limit` texts, only this run's. Nothing is
-        written when this run made no text."""
-        if self.file is None or all(k in self.known for k in self.used):
-            return
-        wanted = {**self.known, **self.used}
-        plain_cache.save(self.file, self.tag, wanted if len(wanted) <= limit else self.used)
-
-
 def _load(file: Path, tag: str) -> dict[str, str]:
     value = plain_cache.load(file, tag, MAX_STATE_BYTES)
     if not isinstance(value, dict) or not all(

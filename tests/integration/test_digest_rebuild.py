@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from journal.digest import charts, json_text, writers
-from journal.store import plain_cache
+from journal.store import plain_cache, text_cache
 from tests.support.digest_journals import (  # noqa: F401 - history is a fixture
     ALICE_RUNS,
     BERLIN,
@@ -155,8 +155,12 @@ def test_a_rebuild_that_keeps_the_calendar_does_not_import_icalendar(run, histor
 
 def test_a_members_page_renders_only_the_check_ins_that_changed(run, history: Path, commit, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    build(run, history)
-    assert (history / ARTICLES).is_file()
+    site = build(run, history)
+    # A file per page that shows check-ins: each member's and each period's with any.
+    pages = {p.relative_to(site).as_posix(): p.read_text() for p in site.glob("*/*.html")}
+    showing = {writers._page_file(p) for p, html in pages.items() if '<article class="checkin"' in html}
+    assert "members/alice.html" in pages and writers._page_file("members/alice.html") in showing
+    assert showing == {f.name for f in (history / ARTICLES).iterdir()}
     rendered: list[tuple[str, str]] = []
     real = writers._renderer
 
@@ -173,11 +177,42 @@ def test_a_members_page_renders_only_the_check_ins_that_changed(run, history: Pa
     assert sorted(rendered) == [("2026-W48", "Alice Moreno"), ("2026-W48", "Week 48, 2026 (23–29 Nov)")]
     _same_as_a_full_build(run, history, tmp_path, 0)
     rendered.clear()
-    (history / ARTICLES).write_bytes(b"\x00garbage")
+    for kept in (history / ARTICLES).iterdir():
+        kept.write_bytes(b"\x00garbage")
     (history / "site" / "members" / "alice.html").write_text("changed")
     build(run, history)
     # A damaged file: every public check-in of alice's rendered again (W44 is private).
     assert sorted(p for p, _ in rendered) == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    _same_as_a_full_build(run, history, tmp_path, 1)
+
+
+def test_a_page_rendered_again_reads_and_writes_only_its_own_articles(run, history: Path, commit, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    build(run, history)
+    folder = history / ARTICLES
+    before = {f.name: f.stat().st_ino for f in folder.iterdir()}
+    (history / ".git" / "journal" / "digest-articles.bin").write_bytes(b"the one file of every page, before")
+    read: list[str] = []
+    real = text_cache._load
+    monkeypatch.setattr(text_cache, "_load", lambda file, tag: read.append(file.name) or real(file, tag))
+    commit({path("alice", "2026-W48"): checkin("alice", "2026-W48", metrics={"berlin-half": 33})},
+           "2026-11-24T09:00:00+01:00")
+    build(run, history)
+    changed = {writers._page_file("members/alice.html"), writers._page_file("periods/2026-W48.html")}
+    # Alice's page and the new period's: their own articles only, not every page's.
+    assert sorted(name for name in read if name not in (writers.CHART_TEXTS, json_text.JSON_TEXTS)) == sorted(changed)
+    after = {f.name: f.stat().st_ino for f in folder.iterdir()}
+    assert set(after) == set(before) | changed
+    assert {name for name in before if after[name] != before[name]} == {writers._page_file("members/alice.html")}
+    assert not (history / ".git" / "journal" / "digest-articles.bin").exists()
+    _same_as_a_full_build(run, history, tmp_path, 0)
+    # The articles of a page the site no longer has (a member gone) are removed by the next
+    # build that renders a page.
+    gone = folder / writers._page_file("members/dora.html")
+    gone.write_bytes((folder / writers._page_file("members/alice.html")).read_bytes())
+    commit({path("bob", "2026-W48"): checkin("bob", "2026-W48")}, "2026-11-24T10:00:00-05:00", "bob")
+    build(run, history)
+    assert not gone.exists() and (folder / writers._page_file("members/bob.html")).is_file()
     _same_as_a_full_build(run, history, tmp_path, 1)
 
 
