@@ -1,11 +1,12 @@
 """Texts made from known inputs, kept under the git folder by the hash of those inputs.
 
-The digest writes digest.json whole on every build, though a new check-in changes one
-check-in and a goal or two of it: the JSON text of each check-in and goal is kept here by
-the hash of what it was made from (see digest.writers), and read back while that hash is
-the same. The file is plain data in the sealed marshal format (store/plain_cache.py): a
-dict of key -> text, checked in full on load and ignored when it is anything else. It
-holds the texts of the last build only, so it does not grow with edits.
+The digest writes digest.json again whenever the overview changes, though a new check-in
+changes one check-in and a goal or two of it: the JSON text of each check-in and goal is
+kept here by the hash of what it was made from (see digest.json_text), and read back while
+that hash is the same; so are each page's check-in articles and the index's small charts.
+A file is plain data in the sealed marshal format (store/plain_cache.py): a dict of key ->
+text, checked in full on load and ignored when it is anything else. It holds the texts of
+the last build only, so it does not grow with edits.
 """
 
 from __future__ import annotations

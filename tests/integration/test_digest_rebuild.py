@@ -64,6 +64,25 @@ def test_digest_json_rewrites_only_the_texts_of_what_changed(run, history: Path,
     _same_as_a_full_build(run, history, tmp_path, 0)
 
 
+def test_an_unchanged_overview_keeps_digest_json_and_digest_md(run, history: Path, commit, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    site = build(run, history)
+    kept = {name: (site / name).stat().st_ino for name in ("digest.json", "DIGEST.md")}
+    written: list[str] = []
+    real_dump, real_markdown = writers.dump_json, writers._markdown
+    monkeypatch.setattr(writers, "dump_json", lambda *a: written.append("digest.json") or real_dump(*a))
+    monkeypatch.setattr(writers, "_markdown", lambda t, *a, **k: written.append(t) or real_markdown(t, *a, **k))
+    build(run, history)
+    # Keyed by the overview's hash: nothing changed, nothing is written (no kept text is read).
+    assert written == [] and {name: (site / name).stat().st_ino for name in kept} == kept
+    # A change the overview shows (a member's new name, in no check-in's inputs) writes both again.
+    commit({"journal.yaml": CONFIG.replace("name: Alice Moreno", "name: Alice M.")}, "2026-11-24T09:00:00+01:00")
+    build(run, history)
+    assert sorted(written) == ["DIGEST.md.j2", "digest.json"]
+    assert b"Alice M." in (site / "digest.json").read_bytes() and "Alice M." in (site / "DIGEST.md").read_text()
+    _same_as_a_full_build(run, history, tmp_path, 0)
+
+
 def test_a_series_of_commits_rebuilds_the_full_builds_bytes(run, history: Path, commit, tmp_path: Path) -> None:
     # Each kind of change that reaches a check-in's or goal's text without a new check-in:
     # an edit, a goal's milestone, a field made private (no key names it any more), a
