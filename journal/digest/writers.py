@@ -468,10 +468,25 @@ def _calendar(r: Rendering) -> list[Output]:
     s = r.view.standing
     # Contracts, goals and the roster (journal.yaml) say what it holds, with the replies still
     # owed to the latest check-ins; every event is stamped with the build's time.
-    key = _key(r.base_key, "calendar", _entries_id(r, frozenset({"contract", "goal"})),
-               sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat(),
-               reply_due_inputs(s, r.view.private))
-    return [Output("calendar.ics", key, lambda: render_calendar(s, r.view.private))]
+    fixed = _key(r.base_key, "calendar", _entries_id(r, frozenset({"contract", "goal"})),
+                 sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat())
+    key = _key(r.base_key, "calendar", fixed, reply_due_inputs(s, r.view.private))
+
+    def make() -> bytes:
+        # A reply owed or made changes the reply events only: the contract and goal events,
+        # most of the file, are kept under the git folder by `fixed`, what they are made of.
+        workspace = s.workspace
+        folder = workspace.cache_dir if workspace is not None else None
+        cache = TextCache(folder / CALENDAR_TEXTS if folder is not None else None,
+                          f"journal-calendar-texts {RENDER_VERSION}")
+        data = render_calendar(s, r.view.private, lambda part: cache.text(fixed, part))
+        cache.save()
+        return data
+    return [Output("calendar.ics", key, make)]
+
+
+#: The calendar's contract and goal events, kept under the git folder.
+CALENDAR_TEXTS = "digest-calendar.bin"
 
 
 def _committed(r: Rendering) -> list[Output]:
