@@ -57,7 +57,13 @@ def render_calendar(standing: Standing, private: PrivacyRules,
     cal.add("x-wr-calname", _title(standing))
     if kept is None:
         return _whole(cal, standing, private, space, stamp)
-    fixed = json.loads(kept(lambda: fixed_part(standing, private, space, stamp)))
+
+    def make() -> str:
+        return fixed_part(standing, private, space, stamp)
+
+    fixed = read_fixed(kept(make))
+    if fixed is None:  # kept text of another shape (see read_fixed): made again
+        fixed = json.loads(make())
     replies = _reply_events(standing, private, space)
     dates = [_day(f["dtstart"]) for f in replies]
     made = [_event(f, stamp) for f in replies]
@@ -89,6 +95,25 @@ def fixed_part(standing: Standing, private: PrivacyRules, space: uuid.UUID, stam
     return json.dumps({"text": b"".join(c.to_ical() for c in holder.subcomponents).decode(),
                        "tzids": sorted(holder.get_used_tzids()),
                        "first": first.isoformat() if first is not None else None})
+
+
+def read_fixed(text: str) -> dict[str, Any] | None:
+    """fixed_part's text read back, or None when it is not of that shape (a kept file
+    damaged in a way its seal missed, or written by another version)."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or type(found.get("text")) is not str \
+            or not isinstance(found.get("tzids"), list) or not all(type(t) is str for t in found["tzids"]):
+        return None
+    first = found.get("first")
+    if first is not None:
+        try:
+            dt.date.fromisoformat(first)
+        except (TypeError, ValueError):
+            return None
+    return found
 
 
 def _whole(cal: Any, standing: Standing, private: PrivacyRules, space: uuid.UUID, stamp: dt.datetime) -> bytes:

@@ -462,7 +462,7 @@ def _feed(r: Rendering) -> list[Output]:
 
 
 def _calendar(r: Rendering) -> list[Output]:
-    from journal.digest.calendar import render_calendar, reply_due_inputs
+    from journal.digest.calendar import read_fixed, render_calendar, reply_due_inputs
     from journal.digest.feed import journal_namespace
 
     s = r.view.standing
@@ -479,7 +479,8 @@ def _calendar(r: Rendering) -> list[Output]:
         folder = workspace.cache_dir if workspace is not None else None
         cache = TextCache(folder / CALENDAR_TEXTS if folder is not None else None,
                           f"journal-calendar-texts {RENDER_VERSION}")
-        data = render_calendar(s, r.view.private, lambda part: cache.text(fixed, part))
+        data = render_calendar(s, r.view.private,
+                               lambda part: cache.text(fixed, part, lambda text: read_fixed(text) is not None))
         cache.save()
         return data
     return [Output("calendar.ics", key, make)]

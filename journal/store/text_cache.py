@@ -36,10 +36,11 @@ class TextCache:
             self._known = _load(self.file, self.tag) if self.file is not None else {}
         return self._known
 
-    def text(self, key: str, make: Callable[[], str]) -> str:
-        """The text kept for `key`, or `make()` (then kept)."""
+    def text(self, key: str, make: Callable[[], str], valid: Callable[[str], bool] | None = None) -> str:
+        """The text kept for `key`, or `make()` (then kept); a kept text that `valid` (when
+        given) refuses is made again, and replaced."""
         found = self.known.get(key)
-        if found is None:
+        if found is None or (valid is not None and not valid(found)):
             found = make()
         self.used[key] = found
         return found

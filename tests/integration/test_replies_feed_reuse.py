@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from journal.digest import calendar
+from journal.digest import calendar, writers
 from journal.digest.calendar import render_calendar
 from journal.digest.threads import DIGEST_THREAD
 from journal.digest.view import build_view
 from journal.standing import compute_standing
+from journal.store import plain_cache
 from tests.support.journals import Result
 from tests.support.replies import CONFIG3, ci, replies_history, reply
 
@@ -83,3 +84,23 @@ def test_a_calendar_joined_from_kept_events_is_the_one_rendered_whole(commit: Ca
     assert len(made) == 2
     # Each answer takes its "reply due" event out: bob's to alice, then alice's to bob.
     assert [c.count(b"reply due") for c in calendars] == [2, 1, 1, 1, 0]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other shape"])
+def test_kept_calendar_events_that_are_damaged_are_made_again(commit: Callable[..., str], tmp_path: Path,
+                                                              run: Callable[..., Result], damage: str) -> None:
+    repo = replies_history(commit, tmp_path)
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    good = (repo / "site" / "calendar.ics").read_bytes()
+    file = repo / ".git" / "journal" / writers.CALENDAR_TEXTS
+    tag = f"journal-calendar-texts {writers.RENDER_VERSION}"
+    kept = plain_cache.load(file, tag, 1 << 30)
+    assert isinstance(kept, dict) and len(kept) == 1
+    if damage == "garbage":
+        file.write_bytes(b"\x00not marshal" * 20)
+    else:  # sealed as this machine seals, but not what the calendar keeps
+        plain_cache.save(file, tag, {key: '{"text": 1}' for key in kept})
+    (repo / "site" / "calendar.ics").unlink()  # rendered again, from the damaged file
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    assert (repo / "site" / "calendar.ics").read_bytes() == good
+    assert plain_cache.load(file, tag, 1 << 30) == kept  # made again and kept
