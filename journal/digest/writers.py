@@ -11,8 +11,6 @@ view into bytes, so `templates_key` hashes them all.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +24,7 @@ from markupsafe import Markup
 from journal.core import humanize, states, text_safety
 from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
 from journal.core.states import STATUS_LABEL
-from journal.digest import charts
+from journal.digest import articles, charts
 from journal.digest.json_text import JSON_TEXTS, JsonPlan, dump_json, plan_json
 from journal.digest.keys import content_key
 from journal.digest.markdown import md_quote, md_text, render_html
@@ -211,7 +209,12 @@ def _pages(r: Rendering) -> list[Output]:
     thread_html = _thread_renderer(r.env, common["names"])
     # What every page shows is hashed once; a page's key names it by that hash.
     shared = {"\0common": _key(r.base_key, "common", common)}
-    checkin_html = _checkin_renderer(r, common, shared["\0common"], thread_html, outputs)
+    checkin_html = articles.checkin_renderer(
+        r.view, "\0".join((r.base_key, "article", shared["\0common"])), RENDER_VERSION,
+        lambda: [out.path for out in outputs if out.page], r.after,
+        # Looked up when a check-in is rendered, not before: the templates' renderer.
+        lambda c, heading, base: _renderer(r.env, "_checkin.html.j2", {
+            **common, "thread_html": thread_html, "c": c, "heading": heading, "base": base})().decode())
 
     idents: dict[int, Any] = {}  # a check-in shows on two pages: named once
 
@@ -290,76 +293,6 @@ def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callab
         return found[1]
 
     return thread_html
-
-
-#: Check-ins as the member and period pages show them, kept under the git folder: a file
-#: per page, so a page rendered again reads and writes the articles it shows, not all of them.
-ARTICLE_TEXTS = "digest-articles"
-_ONE_FILE = "digest-articles.bin"  # where every page's articles were kept before, in one file
-
-
-def _checkin_renderer(r: Rendering, common: dict[str, Any], common_key: str,
-                      thread_html: Callable[[dict[str, Any]], Markup],
-                      pages: list[Output]) -> Callable[[str], Callable[..., Markup]]:
-    """For page `path`, checkin_html(c, heading, base): check-in `c` rendered by
-    _checkin.html.j2 (the checkin macro), read back from the page's file under the git
-    folder while what it is made of hashes the same: the check-in's inputs (with the keys it
-    has and its thread), what every page shows (names, goal titles and units, the clock),
-    the heading, the page's base and the templates. A member's page shows every check-in
-    of theirs and is rendered again on each new one (or reply); only that one is rendered
-    then, and only that page's articles are read. `pages` are the site's outputs: the
-    files of pages that are gone are removed."""
-    workspace = r.view.standing.workspace
-    folder = workspace.cache_dir / ARTICLE_TEXTS if workspace is not None else None
-    tag = f"journal-article-texts {RENDER_VERSION}"
-    caches: dict[str, TextCache] = {}  # page path -> its articles, for the pages rendered
-    base_digest = hashlib.sha256(f"{r.base_key}\0article\0{common_key}\0".encode())
-
-    def keep() -> None:
-        for cache in caches.values():
-            cache.save()  # the page's articles as rendered now: its whole list
-        if caches and folder is not None:
-            _forget_pages(folder, {_page_file(out.path) for out in pages if out.page})
-            (folder.parent / _ONE_FILE).unlink(missing_ok=True)
-
-    r.after.append(keep)
-
-    def for_page(path: str) -> Callable[..., Markup]:
-        def checkin_html(c: Any, heading: Any, base: Any) -> Markup:
-            def make() -> str:
-                context = {**common, "thread_html": thread_html, "c": c, "heading": heading, "base": base}
-                return _renderer(r.env, "_checkin.html.j2", context)().decode()
-
-            found = r.view.ids.get(id(c)) if isinstance(c, dict) else None
-            if found is None:
-                return Markup(make())
-            digest = base_digest.copy()
-            digest.update(json.dumps([found, sorted(c), c.get("thread"), heading, base], sort_keys=True,
-                                     ensure_ascii=False).encode())
-            cache = caches.get(path)
-            if cache is None:
-                cache = caches[path] = TextCache(folder / _page_file(path) if folder is not None else None, tag)
-            # Our own rendering of sanitised text, kept by this machine: markup as it was made.
-            return Markup(cache.text(digest.hexdigest(), make))
-
-        return checkin_html
-
-    return for_page
-
-
-def _page_file(path: str) -> str:
-    return f"{hashlib.sha256(path.encode()).hexdigest()[:32]}.bin"
-
-
-def _forget_pages(folder: Path, names: set[str]) -> None:
-    """Remove the kept articles of pages the site no longer has (a member or period gone)."""
-    try:
-        found = [entry.name for entry in os.scandir(folder)]
-    except OSError:
-        return
-    for name in found:
-        if name.endswith(".bin") and name not in names:
-            (folder / name).unlink(missing_ok=True)
 
 
 def _brief(m: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.digest import charts, json_text, writers
+from journal.digest import articles, charts, json_text, writers
 from journal.store import plain_cache, text_cache
 from tests.support.digest_journals import (  # noqa: F401 - history is a fixture
     ALICE_RUNS,
@@ -30,7 +30,7 @@ from tests.support.journals import PROJECT, git
 
 TEXTS = Path(".git/journal") / json_text.JSON_TEXTS
 CHARTS = Path(".git/journal") / writers.CHART_TEXTS
-ARTICLES = Path(".git/journal") / writers.ARTICLE_TEXTS
+ARTICLES = Path(".git/journal") / articles.ARTICLE_TEXTS
 
 
 def _same_as_a_full_build(run: Callable[..., object], repo: Path, tmp_path: Path, n: int) -> None:
@@ -177,8 +177,8 @@ def test_a_members_page_renders_only_the_check_ins_that_changed(run, history: Pa
     site = build(run, history)
     # A file per page that shows check-ins: each member's and each period's with any.
     pages = {p.relative_to(site).as_posix(): p.read_text() for p in site.glob("*/*.html")}
-    showing = {writers._page_file(p) for p, html in pages.items() if '<article class="checkin"' in html}
-    assert "members/alice.html" in pages and writers._page_file("members/alice.html") in showing
+    showing = {articles.page_file(p) for p, html in pages.items() if '<article class="checkin"' in html}
+    assert "members/alice.html" in pages and articles.page_file("members/alice.html") in showing
     assert showing == {f.name for f in (history / ARTICLES).iterdir()}
     rendered: list[tuple[str, str]] = []
     real = writers._renderer
@@ -217,21 +217,21 @@ def test_a_page_rendered_again_reads_and_writes_only_its_own_articles(run, histo
     commit({path("alice", "2026-W48"): checkin("alice", "2026-W48", metrics={"berlin-half": 33})},
            "2026-11-24T09:00:00+01:00")
     build(run, history)
-    changed = {writers._page_file("members/alice.html"), writers._page_file("periods/2026-W48.html")}
+    changed = {articles.page_file("members/alice.html"), articles.page_file("periods/2026-W48.html")}
     # Alice's page and the new period's: their own articles only, not every page's.
     assert sorted(name for name in read if name not in (writers.CHART_TEXTS, json_text.JSON_TEXTS)) == sorted(changed)
     after = {f.name: f.stat().st_ino for f in folder.iterdir()}
     assert set(after) == set(before) | changed
-    assert {name for name in before if after[name] != before[name]} == {writers._page_file("members/alice.html")}
+    assert {name for name in before if after[name] != before[name]} == {articles.page_file("members/alice.html")}
     assert not (history / ".git" / "journal" / "digest-articles.bin").exists()
     _same_as_a_full_build(run, history, tmp_path, 0)
     # The articles of a page the site no longer has (a member gone) are removed by the next
     # build that renders a page.
-    gone = folder / writers._page_file("members/dora.html")
-    gone.write_bytes((folder / writers._page_file("members/alice.html")).read_bytes())
+    gone = folder / articles.page_file("members/dora.html")
+    gone.write_bytes((folder / articles.page_file("members/alice.html")).read_bytes())
     commit({path("bob", "2026-W48"): checkin("bob", "2026-W48")}, "2026-11-24T10:00:00-05:00", "bob")
     build(run, history)
-    assert not gone.exists() and (folder / writers._page_file("members/bob.html")).is_file()
+    assert not gone.exists() and (folder / articles.page_file("members/bob.html")).is_file()
     _same_as_a_full_build(run, history, tmp_path, 1)
 
 
