@@ -33,7 +33,8 @@ def checkin_renderer(view: DigestView, base: str, version: int, pages: Callable[
     pages once they are all known: the files of pages that are gone are removed by the step
     added to `after`."""
     workspace = view.standing.workspace
-    folder = workspace.cache_dir / ARTICLE_TEXTS if workspace is not None else None
+    git = workspace.cache_dir if workspace is not None else None  # None: not in a repository
+    folder = git / ARTICLE_TEXTS if git is not None else None
     tag = f"journal-article-texts {version}"
     caches: dict[str, TextCache] = {}  # page path -> its articles, for the pages rendered
     base_digest = hashlib.sha256(f"{base}\0".encode())
