@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from journal.core import build_model, periods
@@ -33,11 +35,17 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 #   unanswered asks stay in the figures, not in everyone's calendar.
 
 
-def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
-    """calendar.ics of `standing`, every event stamped with its `now`."""
+def render_calendar(standing: Standing, private: PrivacyRules,
+                    kept: Callable[[Callable[[], str]], str] | None = None) -> bytes:
+    """calendar.ics of `standing`, every event stamped with its `now`.
+
+    `kept(make)`, when given, is the text `make()` returns, or the one kept for it: the part
+    of the calendar made from contracts and goals (see `fixed_part`), which a new reply
+    leaves as it was. Without it the calendar is rendered whole by icalendar; with it the
+    parts are joined as icalendar joins them (the same bytes: tests compare them)."""
     # Imported here: a rebuild that keeps the calendar only computes its key (reply_due_inputs),
     # and icalendar takes longer to import than that.
-    from icalendar import Calendar, Event
+    from icalendar import Calendar
 
     space = journal_namespace(standing)
     stamp = standing.now.astimezone(dt.UTC)
@@ -47,24 +55,111 @@ def render_calendar(standing: Standing, private: PrivacyRules) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", _title(standing))
+    if kept is None:
+        return _whole(cal, standing, private, space, stamp)
+
+    def make() -> str:
+        return fixed_part(standing, private, space, stamp)
+
+    fixed = read_fixed(kept(make))
+    if fixed is None:  # kept text of another shape (see read_fixed): made again
+        fixed = json.loads(make())
+    replies = _reply_events(standing, private, space)
+    dates = [_day(f["dtstart"]) for f in replies]
+    made = [_event(f, stamp) for f in replies]
+    holder = Calendar()
+    for event in made:
+        holder.add_component(event)
+    if fixed["first"] is not None:
+        dates.append(dt.date.fromisoformat(fixed["first"]))
+    first = min(dates, default=stamp.date())
+    zones = _zones((holder.get_used_tzids() | set(fixed["tzids"])) - {"UTC"}, dt.date(first.year, 1, 1))
+    end = b"END:VCALENDAR\r\n"
+    head = cal.to_ical()
+    return (head[:-len(end)] + b"".join(zone.to_ical() for zone in zones) + fixed["text"].encode()
+            + b"".join(event.to_ical() for event in made) + end)
+
+
+def fixed_part(standing: Standing, private: PrivacyRules, space: uuid.UUID, stamp: dt.datetime) -> str:
+    """The contract and goal events as JSON text: their VEVENTs as icalendar writes them,
+    the zones they name and the date of the first. What they are made of is what
+    writers._calendar keys them by: journal.yaml, contracts and goals, the privacy rules,
+    the namespace and the build time."""
+    from icalendar import Calendar
+
+    events = _contract_events(standing, private, space) + _goal_events(standing, private, space)
+    first = min((_day(f["dtstart"]) for f in events), default=None)
+    holder = Calendar()
+    for fields in events:
+        holder.add_component(_event(fields, stamp))
+    return json.dumps({"text": b"".join(c.to_ical() for c in holder.subcomponents).decode(),
+                       "tzids": sorted(holder.get_used_tzids()),
+                       "first": first.isoformat() if first is not None else None})
+
+
+def read_fixed(text: str) -> dict[str, Any] | None:
+    """fixed_part's text read back, or None when it is not of that shape (a kept file
+    damaged in a way its seal missed, or written by another version)."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or type(found.get("text")) is not str \
+            or not isinstance(found.get("tzids"), list) or not all(type(t) is str for t in found["tzids"]):
+        return None
+    first = found.get("first")
+    if first is not None:
+        try:
+            dt.date.fromisoformat(first)
+        except (TypeError, ValueError):
+            return None
+    return found
+
+
+def _whole(cal: Any, standing: Standing, private: PrivacyRules, space: uuid.UUID, stamp: dt.datetime) -> bytes:
     events = (_contract_events(standing, private, space) + _goal_events(standing, private, space)
               + _reply_events(standing, private, space))
     starts = [f["dtstart"] for f in events]
     for fields in events:
-        event = Event()
-        event.add("uid", fields.pop("uid"))
-        event.add("dtstamp", stamp)
-        for name, value in fields.items():
-            event.add(name, value)
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
+        cal.add_component(_event(fields, stamp))
     # Zone rules from the year of the first event on: a much smaller file than from 1970.
-    first = min((d.date() if isinstance(d, dt.datetime) else d for d in starts), default=stamp.date())
+    first = min((_day(d) for d in starts), default=stamp.date())
     cal.add_missing_timezones(first_date=dt.date(first.year, 1, 1))
     # icalendar adds the zones in the order of a set, which changes with PYTHONHASHSEED:
     # by name, so the same state gives the same bytes (the sort is stable for the events).
     cal.subcomponents.sort(key=lambda c: (0, str(c["tzid"])) if c.name == "VTIMEZONE" else (1, ""))
-    return cal.to_ical()
+    return cal.to_ical()  # type: ignore[no-any-return]
+
+
+def _event(fields: dict[str, Any], stamp: dt.datetime) -> Any:
+    from icalendar import Event
+
+    fields = dict(fields)
+    event = Event()
+    event.add("uid", fields.pop("uid"))
+    event.add("dtstamp", stamp)
+    for name, value in fields.items():
+        event.add(name, value)
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _day(moment: dt.date) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def _zones(tzids: set[str], first: dt.date) -> list[Any]:
+    """The VTIMEZONEs of `tzids` from `first` on, by name: as add_missing_timezones makes them."""
+    from icalendar import Timezone
+
+    zones = []
+    for tzid in tzids:
+        try:
+            zones.append(Timezone.from_tzid(tzid, first_date=first, last_date=Timezone.DEFAULT_LAST_DATE))
+        except ValueError:
+            continue  # a zone icalendar does not know is left out, as add_missing_timezones does
+    zones.sort(key=lambda c: str(c["tzid"]))
+    return zones
 
 
 def _title(standing: Standing) -> str:
@@ -189,8 +284,9 @@ def _reply_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -
     latest = {member: items[-1][0] for member, items in standing.journal.checkins.items() if items}
     events: list[dict[str, Any]] = []
     for thread in standing.responses.threads:
-        entry = standing.journal.checkin(thread.member, thread.period)
-        if latest.get(thread.member) != thread.period or not private.visible(entry):
+        # Only a member's latest check-in counts: the others' entries are not even looked up.
+        if latest.get(thread.member) != thread.period \
+                or not private.visible(standing.journal.checkin(thread.member, thread.period)):
             continue
         whose = _name(standing, thread.member)
         ask = f" They ask: {plain_text(thread.ask, one_line=True)}" if thread.ask and "ask" not in private.fields else ""

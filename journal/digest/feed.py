@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import math
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -83,13 +85,23 @@ def feed_items(standing: Standing, private: PrivacyRules, limit: int = FEED_ITEM
     Items are chosen by their times before any is built, so only the ones kept cost an id,
     a summary and a typed check-in; ties at the cut are settled by id, as the order is."""
     space = journal_namespace(standing)
-    candidates = (_checkin_candidates(standing, private) + _milestone_candidates(standing, private)
-                  + _reply_candidates(standing))
+    candidates = _checkin_candidates(standing, private) + _milestone_candidates(standing, private)
+    # Replies are most of a journal's items (five to a check-in): only those at least as new
+    # as the `limit`-th newest other item can be among the newest `limit`, and only they
+    # are made candidates.
+    candidates += _reply_candidates(standing, _cut(candidates, limit))
     if len(candidates) > limit:
-        cut = sorted((c.at for c in candidates), reverse=True)[limit - 1]
+        cut = _cut(candidates, limit)
         candidates = [c for c in candidates if c.at >= cut]
     ranked = sorted(((-c.at, content_id(space, *c.names), c) for c in candidates), key=lambda x: x[:2])[:limit]
     return [c.make(ident) for _, ident, c in ranked]
+
+
+def _cut(candidates: list[_Candidate], limit: int) -> float:
+    """The time of the `limit`-th newest candidate (-inf when there are fewer)."""
+    if len(candidates) < limit:
+        return -math.inf
+    return heapq.nlargest(limit, (c.at for c in candidates))[-1]
 
 
 def feed_key(standing: Standing, items: list[FeedItem]) -> list[Any]:
@@ -191,12 +203,14 @@ def _checkin_summary(checkin: Checkin) -> str:
     return "\n".join(lines)
 
 
-def _reply_candidates(standing: Standing) -> list[_Candidate]:
-    """A reply per entry, at the commit that first brought it; the digest's view has already
-    left private replies (and replies to private check-ins) out."""
+def _reply_candidates(standing: Standing, floor: float = -math.inf) -> list[_Candidate]:
+    """A reply per entry, at the commit that first brought it, for the replies no older than
+    `floor`; the digest's view has already left private replies (and replies to private
+    check-ins) out."""
     return [_Candidate(at, ("reply", author or "", thread.member, thread.period),
                        partial(_reply_item, standing, thread, i))
-            for thread in standing.responses.threads for i, (author, at) in enumerate(thread.reply_times())]
+            for thread in standing.responses.threads for i, (author, at) in enumerate(thread.reply_times())
+            if at >= floor]
 
 
 def _reply_item(standing: Standing, thread: Any, index: int, ident: str) -> FeedItem:

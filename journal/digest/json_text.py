@@ -1,10 +1,11 @@
-"""digest.json's bytes, written whole or spliced from the kept texts of its check-ins and goals."""
+"""digest.json's bytes, planned from the hash of its check-ins' and goals' inputs, then written
+whole or spliced from their kept texts."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from journal.core import text_safety
@@ -18,44 +19,86 @@ JSON_TEXTS = "digest-json.bin"
 _NAMED_LISTS = ("checkins", "goals")
 
 
-def json_texts(view: DigestView, base_key: str, cache: TextCache) -> dict[int, str]:
-    """id() of each check-in and goal of the overview named by its inputs -> its JSON text,
-    read back from `cache` while the hash of those inputs (and of this code) is the same:
-    a new check-in writes the text of that check-in and of the goals it names, not 4 MB."""
-    texts = {}
+@dataclass(frozen=True)
+class JsonPlan:
+    """digest.json as a sequence of parts: text written as it is, or (key, item) for a
+    check-in or goal whose text is kept by `key`, the hash of its inputs. `key` hashes the
+    parts (each text, each item's key): what the overview is, without writing its 2,700
+    named items out, so an unchanged overview is known before any of them is read."""
+
+    parts: tuple[str | tuple[str, Any], ...]
+    key: str
+
+
+def plan_json(view: DigestView, base_key: str) -> JsonPlan:
+    """digest.json of `view` as parts: the check-ins and goals the view names by the hash of
+    their inputs stand as that hash (with the keys each has and the thread put on it since),
+    everything else as its text. The bytes `dump_json` writes from the plan are those of
+    writing the overview whole."""
+    data = view.overview
     base = hashlib.sha256(f"{base_key}\0json\0".encode())
-    for name in _NAMED_LISTS:
-        for item in view.overview.get(name, ()):
-            found = view.ids.get(id(item))
-            if found is None or not isinstance(item, dict):
-                continue
-            # What writers._ident names, hashed without writing it as JSON first (2,700 items):
-            # the inputs' hash (fixed length), the keys the item has, the thread put on it.
-            digest = base.copy()
-            digest.update(f"{found}\0{chr(1).join(sorted(item))}\0".encode())
-            if item.get("thread") is not None:
-                digest.update(thread_key(view.ids, item["thread"]).encode())
-            texts[id(item)] = cache.text(digest.hexdigest(), lambda item=item: json_text(item))
-    return texts
-
-
-def dump_json(data: Any, texts: Mapping[int, str] | None = None) -> bytes:
-    """digest.json's bytes: sorted keys, one line, and "<" as \\u003c (the same data, but a
-    browser sniffing the file finds no tag in it). `texts` holds, by id(), the text this
-    function would write for some items of the lists of `data`'s top level: spliced in
-    as they are, the bytes are the same as writing `data` whole."""
-    if not texts or not isinstance(data, dict):
-        return (json_text(data) + "\n").encode()
-    # The top level as json.dumps(sort_keys=True) writes it: keys in order, "key":value.
-    parts = []
-    for name in sorted(data):
+    parts: list[str | tuple[str, Any]] = ["{"]
+    for n, name in enumerate(sorted(data)):
         value = data[name]
-        if isinstance(value, list) and any(id(item) in texts for item in value):
-            found = "[" + ",".join(texts[id(i)] if id(i) in texts else json_text(i) for i in value) + "]"
+        head = ("," if n else "") + f"{json_text(name)}:"
+        keys = _item_keys(view, base, value) if name in _NAMED_LISTS and isinstance(value, list) else None
+        if not keys:
+            parts.append(head + json_text(value))
+            continue
+        parts.append(head + "[")
+        for i, (item, key) in enumerate(zip(value, keys, strict=True)):
+            if i:
+                parts.append(",")
+            parts.append(json_text(item) if key is None else (key, item))
+        parts.append("]")
+    parts.append("}\n")
+    digest = hashlib.sha256(f"{base_key}\0json plan\0".encode())
+    for part in parts:
+        if isinstance(part, str):
+            raw = part.encode("utf-8", "surrogatepass")
+            digest.update(b"T%d:" % len(raw))
+            digest.update(raw)
         else:
-            found = json_text(value)
-        parts.append(f"{json_text(name)}:{found}")
-    return ("{" + ",".join(parts) + "}\n").encode()
+            digest.update(b"K" + part[0].encode())
+    return JsonPlan(tuple(_merged(parts)), digest.hexdigest())
+
+
+def _item_keys(view: DigestView, base: Any, items: list[Any]) -> list[str | None]:
+    """The key each item's text is kept by (None: an item the view does not name)."""
+    keys: list[str | None] = []
+    for item in items:
+        found = view.ids.get(id(item))
+        if found is None or not isinstance(item, dict):
+            keys.append(None)
+            continue
+        # What writers._ident names, hashed without writing it as JSON first (2,700 items):
+        # the inputs' hash (fixed length), the keys the item has, the thread put on it.
+        digest = base.copy()
+        digest.update(f"{found}\0{chr(1).join(sorted(item))}\0".encode())
+        if item.get("thread") is not None:
+            digest.update(thread_key(view.ids, item["thread"]).encode())
+        keys.append(digest.hexdigest())
+    return keys
+
+
+def _merged(parts: list[str | tuple[str, Any]]) -> list[str | tuple[str, Any]]:
+    # Neighbouring texts joined: fewer parts to walk when writing.
+    merged: list[str | tuple[str, Any]] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return merged
+
+
+def dump_json(plan: JsonPlan, cache: TextCache) -> bytes:
+    """digest.json's bytes: sorted keys, one line, and "<" as \\u003c (the same data, but a
+    browser sniffing the file finds no tag in it). Each check-in's and goal's text is read
+    back from `cache` while its key is the same, else written (and kept): spliced in as they
+    are, the bytes are the same as writing the overview whole."""
+    return "".join(part if isinstance(part, str) else cache.text(part[0], lambda item=part[1]: json_text(item))
+                   for part in plan.parts).encode()
 
 
 def json_text(value: Any) -> str:

@@ -75,6 +75,8 @@ def public_responses(responses: Responses, journal: Journal, original: Journal |
 
 
 def _same_entries(journal: Journal, original: Journal) -> bool:
+    if journal is original:  # the view found nothing private (see view._public_journal)
+        return True
     entries, before = journal.entries, original.entries
     return len(entries) == len(before) and all(before.get(path) is entry for path, entry in entries.items())
 
@@ -102,13 +104,19 @@ def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str
         if figures is not None:
             m["responses"] = figures.as_json()
     listed = {(c["member"], c["period"]) for c in overview["checkins"]}
-    open_asks = [{"member": t.member, "period": t.period, "ask": t.ask,
-                  "partners": [partner for partner, state, _ in t.answers() if state in (UNANSWERED, WAITING)],
-                  "overdue": any(state == UNANSWERED for _, state, _ in t.answers())}
-                 for t in sorted(threads.values(), key=lambda t: t.filed, reverse=True)
-                 if t.ask and (t.member, t.period) in listed
-                 and any(state in (UNANSWERED, WAITING) for _, state, _ in t.answers())]
-    overview["unanswered"] = open_asks[:UNANSWERED_SHOWN]
+    open_asks = []
+    # Newest first, and only until the overview has the asks it shows: not every thread's answers.
+    for t in sorted(threads.values(), key=lambda t: t.filed, reverse=True):
+        if len(open_asks) == UNANSWERED_SHOWN:
+            break
+        if not t.ask or (t.member, t.period) not in listed:
+            continue
+        answers = t.answers()
+        if any(state in (UNANSWERED, WAITING) for _, state, _ in answers):
+            open_asks.append({"member": t.member, "period": t.period, "ask": t.ask,
+                              "partners": [partner for partner, state, _ in answers if state in (UNANSWERED, WAITING)],
+                              "overdue": any(state == UNANSWERED for _, state, _ in answers)})
+    overview["unanswered"] = open_asks
     overview["pact_reply_streaks"] = dict(standing.responses.pact_streaks)
 
 

@@ -56,6 +56,10 @@ def build_view(standing: Standing, *, page_ids: bool = True) -> DigestView:
 
 
 def _public_journal(journal: Journal, private: PrivacyRules) -> Journal:
+    if not private.fields and not any(entry.head.private for entry in journal.entries.values()):
+        # Nothing to leave out (most journals): the journal itself, with the indexes it has
+        # built already, not a copy of its 15,000 entries indexed again.
+        return journal
     entries = {path: _public_entry(entry, private) for path, entry in journal.entries.items()
                if entry is journal.config or private.visible(entry)}
     return Journal(entries)

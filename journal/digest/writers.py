@@ -11,7 +11,6 @@ view into bytes, so `templates_key` hashes them all.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,8 +24,8 @@ from markupsafe import Markup
 from journal.core import humanize, states, text_safety
 from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
 from journal.core.states import STATUS_LABEL
-from journal.digest import charts
-from journal.digest.json_text import JSON_TEXTS, dump_json, json_texts
+from journal.digest import articles, charts
+from journal.digest.json_text import JSON_TEXTS, JsonPlan, dump_json, plan_json
 from journal.digest.keys import content_key
 from journal.digest.markdown import md_quote, md_text, render_html
 from journal.digest.threads import latest_threads, thread_key
@@ -63,6 +62,8 @@ class Rendering:
     charted: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
     # What to do once the outputs to write are made (keep what the caches learnt).
     after: list[Callable[[], None]] = field(default_factory=list)
+    # digest.json's plan, made once for the writers that are keyed by it (see overview_plan).
+    plans: list[JsonPlan] = field(default_factory=list)
 
 
 class Outputs(list[Output]):
@@ -208,7 +209,12 @@ def _pages(r: Rendering) -> list[Output]:
     thread_html = _thread_renderer(r.env, common["names"])
     # What every page shows is hashed once; a page's key names it by that hash.
     shared = {"\0common": _key(r.base_key, "common", common)}
-    checkin_html = _checkin_renderer(r, common, shared["\0common"], thread_html)
+    checkin_html = articles.checkin_renderer(
+        r.view, "\0".join((r.base_key, "article", shared["\0common"])), RENDER_VERSION,
+        lambda: [out.path for out in outputs if out.page], r.after,
+        # Looked up when a check-in is rendered, not before: the templates' renderer.
+        lambda c, heading, base: _renderer(r.env, "_checkin.html.j2", {
+            **common, "thread_html": thread_html, "c": c, "heading": heading, "base": base})().decode())
 
     idents: dict[int, Any] = {}  # a check-in shows on two pages: named once
 
@@ -223,7 +229,7 @@ def _pages(r: Rendering) -> list[Output]:
         own = {**context, "base": "../" * path.count("/"), "page_path": path}
         # thread_html and checkin_html are not in the key: what they render is the page's
         # check-ins (with their threads), what every page shows and the page's base.
-        context = {**common, **own, "thread_html": thread_html, "checkin_html": checkin_html}
+        context = {**common, **own, "thread_html": thread_html, "checkin_html": checkin_html(path)}
         outputs.append(Output(path, _key(r.base_key, template, {**shared, **own, **(keyed or {})}),
                               _renderer(r.env, template, context), page=True))
 
@@ -289,42 +295,6 @@ def _thread_renderer(env: SandboxedEnvironment, names: dict[str, str]) -> Callab
     return thread_html
 
 
-#: Check-ins as the member and period pages show them, kept under the git folder.
-ARTICLE_TEXTS = "digest-articles.bin"
-
-
-def _checkin_renderer(r: Rendering, common: dict[str, Any], common_key: str,
-                      thread_html: Callable[[dict[str, Any]], Markup]) -> Callable[..., Markup]:
-    """checkin_html(c, heading, base) for the pages: check-in `c` rendered by
-    _checkin.html.j2 (the checkin macro), read back from the git folder while what it is
-    made of hashes the same: the check-in's inputs (with the keys it has and its thread),
-    what every page shows (names, goal titles and units, the clock), the heading, the
-    page's base and the templates. A member's page shows every check-in of theirs and is
-    rendered again on each new one; only the new one is rendered then."""
-    workspace = r.view.standing.workspace
-    folder = workspace.cache_dir if workspace is not None else None
-    cache = TextCache(folder / ARTICLE_TEXTS if folder is not None else None,
-                      f"journal-article-texts {RENDER_VERSION}")
-    r.after.append(lambda: cache.save_growing(4 * len(r.view.overview.get("checkins", ())) + 64))
-    base_digest = hashlib.sha256(f"{r.base_key}\0article\0{common_key}\0".encode())
-
-    def checkin_html(c: Any, heading: Any, base: Any) -> Markup:
-        def make() -> str:
-            context = {**common, "thread_html": thread_html, "c": c, "heading": heading, "base": base}
-            return _renderer(r.env, "_checkin.html.j2", context)().decode()
-
-        found = r.view.ids.get(id(c)) if isinstance(c, dict) else None
-        if found is None:
-            return Markup(make())
-        digest = base_digest.copy()
-        digest.update(json.dumps([found, sorted(c), c.get("thread"), heading, base], sort_keys=True,
-                                 ensure_ascii=False).encode())
-        # Our own rendering of sanitised text, kept by this machine: markup as it was made.
-        return Markup(cache.text(digest.hexdigest(), make))
-
-    return checkin_html
-
-
 def _brief(m: dict[str, Any]) -> dict[str, Any]:
     # Only what the pages show: a period page must not change when someone's state does.
     return {"id": m["id"], "name": m["name"]}
@@ -374,28 +344,43 @@ def _markdown(template: str, r: Rendering, **extra: Any) -> bytes:
     return _renderer(r.env, template, context)().decode().rstrip("\n").encode() + b"\n"
 
 
+def overview_plan(r: Rendering) -> JsonPlan:
+    """digest.json's plan (json_text.plan_json), made once per build: its key is the hash of
+    the whole overview, check-ins and goals named by the hash of their inputs."""
+    if not r.plans:
+        r.plans.append(plan_json(r.view, r.base_key))
+    return r.plans[0]
+
+
 def _digest_md(r: Rendering) -> list[Output]:
-    return [Output("DIGEST.md", None, lambda: _markdown("DIGEST.md.j2", r))]
+    # DIGEST.md reads the overview and nothing else (names, goal titles and the latest
+    # threads are taken from it): it is keyed by the overview's hash.
+    return [Output("DIGEST.md", _key(r.base_key, "DIGEST.md", overview_plan(r).key),
+                   lambda: _markdown("DIGEST.md.j2", r))]
 
 
 def _json(r: Rendering) -> list[Output]:
+    plan = overview_plan(r)
+
     def make() -> bytes:
         workspace = r.view.standing.workspace
         folder = workspace.cache_dir if workspace is not None else None
         cache = TextCache(folder / JSON_TEXTS if folder is not None else None, f"journal-json-texts {RENDER_VERSION}")
-        data = dump_json(r.view.overview, json_texts(r.view, r.base_key, cache))
+        data = dump_json(plan, cache)
         cache.save()
         return data
-    return [Output("digest.json", None, make)]
+    # Written again only when the overview changed: the plan's key hashes all of it.
+    return [Output("digest.json", _key(r.base_key, "json", plan.key), make)]
 
 
 def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
     """One id for the text of the view's entries of `kinds` (journal.yaml always): what the
     feed and the calendar are keyed by instead of hashing everything they would show."""
     digest = hashlib.sha256()
-    for path, entry in sorted(r.view.standing.journal.entries.items()):
-        if entry.kind in kinds or entry.kind == "config":
-            digest.update(f"{path}\0{entry.head.digest}\0".encode())  # the text's hash, kept with its parse
+    # Picked before they are sorted: most entries are check-ins and replies.
+    for path, entry in sorted((path, entry) for path, entry in r.view.standing.journal.entries.items()
+                              if entry.kind in kinds or entry.kind == "config"):
+        digest.update(f"{path}\0{entry.head.digest}\0".encode())  # the text's hash, kept with its parse
     return digest.hexdigest()
 
 
@@ -410,16 +395,32 @@ def _feed(r: Rendering) -> list[Output]:
 
 
 def _calendar(r: Rendering) -> list[Output]:
-    from journal.digest.calendar import render_calendar, reply_due_inputs
+    from journal.digest.calendar import read_fixed, render_calendar, reply_due_inputs
     from journal.digest.feed import journal_namespace
 
     s = r.view.standing
     # Contracts, goals and the roster (journal.yaml) say what it holds, with the replies still
     # owed to the latest check-ins; every event is stamped with the build's time.
-    key = _key(r.base_key, "calendar", _entries_id(r, frozenset({"contract", "goal"})),
-               sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat(),
-               reply_due_inputs(s, r.view.private))
-    return [Output("calendar.ics", key, lambda: render_calendar(s, r.view.private))]
+    fixed = _key(r.base_key, "calendar", _entries_id(r, frozenset({"contract", "goal"})),
+                 sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat())
+    key = _key(r.base_key, "calendar", fixed, reply_due_inputs(s, r.view.private))
+
+    def make() -> bytes:
+        # A reply owed or made changes the reply events only: the contract and goal events,
+        # most of the file, are kept under the git folder by `fixed`, what they are made of.
+        workspace = s.workspace
+        folder = workspace.cache_dir if workspace is not None else None
+        cache = TextCache(folder / CALENDAR_TEXTS if folder is not None else None,
+                          f"journal-calendar-texts {RENDER_VERSION}")
+        data = render_calendar(s, r.view.private,
+                               lambda part: cache.text(fixed, part, lambda text: read_fixed(text) is not None))
+        cache.save()
+        return data
+    return [Output("calendar.ics", key, make)]
+
+
+#: The calendar's contract and goal events, kept under the git folder.
+CALENDAR_TEXTS = "digest-calendar.bin"
 
 
 def _committed(r: Rendering) -> list[Output]:

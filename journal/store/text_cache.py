@@ -1,11 +1,12 @@
 """Texts made from known inputs, kept under the git folder by the hash of those inputs.
 
-The digest writes digest.json whole on every build, though a new check-in changes one
-check-in and a goal or two of it: the JSON text of each check-in and goal is kept here by
-the hash of what it was made from (see digest.writers), and read back while that hash is
-the same. The file is plain data in the sealed marshal format (store/plain_cache.py): a
-dict of key -> text, checked in full on load and ignored when it is anything else. It
-holds the texts of the last build only, so it does not grow with edits.
+The digest writes digest.json again whenever the overview changes, though a new check-in
+changes one check-in and a goal or two of it: the JSON text of each check-in and goal is
+kept here by the hash of what it was made from (see digest.json_text), and read back while
+that hash is the same; so are each page's check-in articles and the index's small charts.
+A file is plain data in the sealed marshal format (store/plain_cache.py): a dict of key ->
+text, checked in full on load and ignored when it is anything else. It holds the texts of
+the last build only, so it does not grow with edits.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ class TextCache:
             self._known = _load(self.file, self.tag) if self.file is not None else {}
         return self._known
 
-    def text(self, key: str, make: Callable[[], str]) -> str:
-        """The text kept for `key`, or `make()` (then kept)."""
+    def text(self, key: str, make: Callable[[], str], valid: Callable[[str], bool] | None = None) -> str:
+        """The text kept for `key`, or `make()` (then kept); a kept text that `valid` (when
+        given) refuses is made again, and replaced."""
         found = self.known.get(key)
-        if found is None:
+        if found is None or (valid is not None and not valid(found)):
             found = make()
         self.used[key] = found
         return found
@@ -53,16 +55,6 @@ class TextCache:
         if wanted == self.known:  # the same text objects: compared by identity
             return
         plain_cache.save(self.file, self.tag, wanted)
-
-
-    def save_growing(self, limit: int) -> None:
-        """Keep the texts already kept and the new ones, for callers that use only some of
-        them per run (the pages rendered); past `limit` texts, only this run's. Nothing is
-        written when this run made no text."""
-        if self.file is None or all(k in self.known for k in self.used):
-            return
-        wanted = {**self.known, **self.used}
-        plain_cache.save(self.file, self.tag, wanted if len(wanted) <= limit else self.used)
 
 
 def _load(file: Path, tag: str) -> dict[str, str]:

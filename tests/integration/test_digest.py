@@ -438,9 +438,11 @@ build.build_digest(Path(sys.argv[1]), dt.datetime.fromisoformat(sys.argv[2]))
 """
 
 
-def test_a_killed_build_leaves_the_site_and_its_lock_is_taken_over(run, history: Path) -> None:
+def test_a_killed_build_leaves_the_site_and_its_lock_is_taken_over(run, history: Path, commit) -> None:
     site = build(run, history)
     before = site_files(site)
+    # Something to write: an unchanged overview's digest.json is reused, not written.
+    commit({path("alice", "2026-W48"): checkin("alice", "2026-W48")}, "2026-11-24T09:00:00+01:00")
     proc = subprocess.Popen([sys.executable, "-c", KILLABLE, str(history), NOW], stdout=subprocess.PIPE,
                             cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)})
     try:

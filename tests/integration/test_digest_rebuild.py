@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.digest import charts, json_text, writers
-from journal.store import plain_cache
+from journal.digest import articles, charts, json_text, writers
+from journal.store import plain_cache, text_cache
 from tests.support.digest_journals import (  # noqa: F401 - history is a fixture
     ALICE_RUNS,
     BERLIN,
@@ -30,7 +30,7 @@ from tests.support.journals import PROJECT, git
 
 TEXTS = Path(".git/journal") / json_text.JSON_TEXTS
 CHARTS = Path(".git/journal") / writers.CHART_TEXTS
-ARTICLES = Path(".git/journal") / writers.ARTICLE_TEXTS
+ARTICLES = Path(".git/journal") / articles.ARTICLE_TEXTS
 
 
 def _same_as_a_full_build(run: Callable[..., object], repo: Path, tmp_path: Path, n: int) -> None:
@@ -61,6 +61,25 @@ def test_digest_json_rewrites_only_the_texts_of_what_changed(run, history: Path,
     # Alice's new check-in and the goal it names: not every check-in and goal again.
     assert [(c["member"], c["period"]) for c in checkins] == [("alice", "2026-W48")]
     assert [g["id"] for g in goals] == ["berlin-half"]
+    _same_as_a_full_build(run, history, tmp_path, 0)
+
+
+def test_an_unchanged_overview_keeps_digest_json_and_digest_md(run, history: Path, commit, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    site = build(run, history)
+    kept = {name: (site / name).stat().st_ino for name in ("digest.json", "DIGEST.md")}
+    written: list[str] = []
+    real_dump, real_markdown = writers.dump_json, writers._markdown
+    monkeypatch.setattr(writers, "dump_json", lambda *a: written.append("digest.json") or real_dump(*a))
+    monkeypatch.setattr(writers, "_markdown", lambda t, *a, **k: written.append(t) or real_markdown(t, *a, **k))
+    build(run, history)
+    # Keyed by the overview's hash: nothing changed, nothing is written (no kept text is read).
+    assert written == [] and {name: (site / name).stat().st_ino for name in kept} == kept
+    # A change the overview shows (a member's new name, in no check-in's inputs) writes both again.
+    commit({"journal.yaml": CONFIG.replace("name: Alice Moreno", "name: Alice M.")}, "2026-11-24T09:00:00+01:00")
+    build(run, history)
+    assert sorted(written) == ["DIGEST.md.j2", "digest.json"]
+    assert b"Alice M." in (site / "digest.json").read_bytes() and "Alice M." in (site / "DIGEST.md").read_text()
     _same_as_a_full_build(run, history, tmp_path, 0)
 
 
@@ -155,8 +174,12 @@ def test_a_rebuild_that_keeps_the_calendar_does_not_import_icalendar(run, histor
 
 def test_a_members_page_renders_only_the_check_ins_that_changed(run, history: Path, commit, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    build(run, history)
-    assert (history / ARTICLES).is_file()
+    site = build(run, history)
+    # A file per page that shows check-ins: each member's and each period's with any.
+    pages = {p.relative_to(site).as_posix(): p.read_text() for p in site.glob("*/*.html")}
+    showing = {articles.page_file(p) for p, html in pages.items() if '<article class="checkin"' in html}
+    assert "members/alice.html" in pages and articles.page_file("members/alice.html") in showing
+    assert showing == {f.name for f in (history / ARTICLES).iterdir()}
     rendered: list[tuple[str, str]] = []
     real = writers._renderer
 
@@ -173,11 +196,42 @@ def test_a_members_page_renders_only_the_check_ins_that_changed(run, history: Pa
     assert sorted(rendered) == [("2026-W48", "Alice Moreno"), ("2026-W48", "Week 48, 2026 (23–29 Nov)")]
     _same_as_a_full_build(run, history, tmp_path, 0)
     rendered.clear()
-    (history / ARTICLES).write_bytes(b"\x00garbage")
+    for kept in (history / ARTICLES).iterdir():
+        kept.write_bytes(b"\x00garbage")
     (history / "site" / "members" / "alice.html").write_text("changed")
     build(run, history)
     # A damaged file: every public check-in of alice's rendered again (W44 is private).
     assert sorted(p for p, _ in rendered) == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    _same_as_a_full_build(run, history, tmp_path, 1)
+
+
+def test_a_page_rendered_again_reads_and_writes_only_its_own_articles(run, history: Path, commit, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    build(run, history)
+    folder = history / ARTICLES
+    before = {f.name: f.stat().st_ino for f in folder.iterdir()}
+    (history / ".git" / "journal" / "digest-articles.bin").write_bytes(b"the one file of every page, before")
+    read: list[str] = []
+    real = text_cache._load
+    monkeypatch.setattr(text_cache, "_load", lambda file, tag: read.append(file.name) or real(file, tag))
+    commit({path("alice", "2026-W48"): checkin("alice", "2026-W48", metrics={"berlin-half": 33})},
+           "2026-11-24T09:00:00+01:00")
+    build(run, history)
+    changed = {articles.page_file("members/alice.html"), articles.page_file("periods/2026-W48.html")}
+    # Alice's page and the new period's: their own articles only, not every page's.
+    assert sorted(name for name in read if name not in (writers.CHART_TEXTS, json_text.JSON_TEXTS)) == sorted(changed)
+    after = {f.name: f.stat().st_ino for f in folder.iterdir()}
+    assert set(after) == set(before) | changed
+    assert {name for name in before if after[name] != before[name]} == {articles.page_file("members/alice.html")}
+    assert not (history / ".git" / "journal" / "digest-articles.bin").exists()
+    _same_as_a_full_build(run, history, tmp_path, 0)
+    # The articles of a page the site no longer has (a member gone) are removed by the next
+    # build that renders a page.
+    gone = folder / articles.page_file("members/dora.html")
+    gone.write_bytes((folder / articles.page_file("members/alice.html")).read_bytes())
+    commit({path("bob", "2026-W48"): checkin("bob", "2026-W48")}, "2026-11-24T10:00:00-05:00", "bob")
+    build(run, history)
+    assert not gone.exists() and (folder / articles.page_file("members/bob.html")).is_file()
     _same_as_a_full_build(run, history, tmp_path, 1)
 
 

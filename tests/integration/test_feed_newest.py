@@ -9,11 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
+import pytest
 
+from journal.digest import feed
 from journal.digest.feed import FEED_ITEMS, feed_items
 from journal.digest.privacy import PrivacyRules
 from journal.standing import compute_standing
 from tests.support.journals import CONFIG, CONTRACT, Result, checkin
+from tests.support.replies import replies_history
 
 A = "{http://www.w3.org/2005/Atom}"
 NOW = "2026-11-25T12:00:00+00:00"
@@ -96,3 +99,23 @@ def test_an_edit_to_a_check_in_older_than_the_feed_keeps_the_feed(
     assert feed.read_bytes() == first and feed.stat().st_ino == inode  # kept, not written again
     assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "fresh").code == 0
     assert (tmp_path / "fresh" / "feed.xml").read_bytes() == first
+
+
+def test_the_newest_items_are_those_of_the_whole_list_with_replies_among_them(
+        commit: Callable[..., str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Replies are made candidates only when they are as new as the newest other items: at
+    # every cut, before, among and after them, the items are the whole list's newest.
+    repo = replies_history(commit, tmp_path)
+    standing = compute_standing(repo, dt.datetime.fromisoformat("2026-11-24T12:00:00+00:00"), threads=False)
+    private = PrivacyRules.from_journal(standing.journal)
+    every = feed_items(standing, private, limit=10_000)
+    assert sum(item.title.endswith("check-in") for item in every) == 3  # replies, some older than check-ins
+    for limit in range(1, len(every) + 2):
+        assert feed_items(standing, private, limit=limit) == every[:limit], limit
+    # The two newest are check-ins (W46): no reply is even made a candidate for them.
+    made: list[tuple[str, ...]] = []
+    real = feed._Candidate
+    monkeypatch.setattr(feed, "_Candidate", lambda at, names, make: made.append(names) or real(at, names, make))
+    assert [item.title for item in feed_items(standing, private, limit=2)] == [
+        "bob checked in for 2026-W46", "alice checked in for 2026-W46"]
+    assert made and not [names for names in made if names[0] == "reply"]
