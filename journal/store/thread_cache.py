@@ -5,7 +5,7 @@ time the history first brought it, the replies to it (their text, when the histo
 each, by which commit), the journal's contracts and roster, the first reply of the whole
 journal, the rules' code, and of `now` only through comparisons with the check-in's time, its
 due time and the replies' times (core/replies.thread_window). So a thread is kept in
-`<gitdir>/journal/threads.bin` (sealed marshal, store/plain_cache.py) under a hash of exactly
+`<gitdir>/journal/threads/` (sealed marshal, store/plain_cache.py) under a hash of exactly
 those inputs, with that window: a later run whose inputs hash the same and whose `now` lies in
 the window reads the thread back instead of reading the replies and judging them again. A new
 reply changes its own thread's key only.
@@ -30,9 +30,10 @@ from journal.errors import JournalError
 from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
-CACHE_FILE = "threads.bin"
-POSTS_FILE = "thread-replies.bin"
-_TAG = "journal-threads 6"
+CACHE_FILE = "threads"  # a folder of 16 files (see _Part)
+POSTS_FILE = "thread-replies"
+_LEGACY = ("threads.bin", "thread-replies.bin", "thread-json.bin", "thread-digest.bin")  # one file each, before
+_TAG = "journal-threads 7"
 _CODE = (replies, build_model)
 _MISSING = object()  # no usable record: judge the thread
 # A kept thread's summary: its (partner, state, time taken) answers, whether its referee is
@@ -41,29 +42,68 @@ Summary = tuple[list[tuple[str, str, dt.timedelta | None]], bool, list[tuple[str
 
 
 class _Part:
-    """One file of the cache: key -> value, read on first use, written with what this run used."""
+    """One part of the cache: key -> value, in 16 files by the key's first hex digit (a folder
+    of `0.bin` ... `f.bin`), each read on first use and written only when what this run used
+    of it differs from what it holds: a new reply rewrites a sixteenth of the part, not all
+    of it (git's object folders are split by the first digit in the same way)."""
 
-    def __init__(self, file: Path | None, tag: str) -> None:
-        self.file, self.tag = file, tag
-        self._found: dict[str, Any] | None = None
+    def __init__(self, folder: Path | None, tag: str) -> None:
+        self.folder, self.tag = folder, tag
+        self.loaded: dict[str, dict[str, Any]] = {}  # shard -> what its file holds
         self.used: dict[str, Any] = {}
-        self.changed = False
+        self.changed: set[str] = set()  # shards holding a value made this run
 
-    @property
-    def found(self) -> dict[str, Any]:
-        if self._found is None:
-            raw = plain_cache.load(self.file, self.tag, MAX_STATE_BYTES) if self.file is not None else None
-            self._found = raw if type(raw) is dict else {}
-        return self._found
+    def shard(self, shard: str) -> dict[str, Any]:
+        """What the file of `shard` holds (nothing for a missing or damaged file), read once."""
+        found = self.loaded.get(shard)
+        if found is None:
+            raw = plain_cache.load(self.folder / f"{shard}.bin", self.tag, MAX_STATE_BYTES) \
+                if self.folder is not None else None
+            # A key filed under another digit was not written by this code: not trusted.
+            found = self.loaded[shard] = {k: v for k, v in raw.items() if _shard(k) == shard} \
+                if type(raw) is dict else {}
+        return found
+
+    def get(self, key: str) -> Any:
+        return self.shard(_shard(key)).get(key)
 
     def keep(self, key: str, value: Any, changed: bool) -> None:
         self.used[key] = value
-        self.changed |= changed
+        if changed:
+            self.changed.add(_shard(key))
 
-    def save(self) -> None:
-        # A part never read this run is written only when something changed in it.
-        if self.file is not None and (self.changed or (self._found is not None and self.used.keys() != self._found.keys())):
-            plain_cache.save(self.file, self.tag, self.used)
+    def drop(self, key: str) -> None:
+        """Remove the file holding `key`: its threads are made again by the next run."""
+        if self.folder is not None:
+            (self.folder / f"{_shard(key)}.bin").unlink(missing_ok=True)
+
+    def save(self, fill: bool = False) -> None:
+        """Write each shard whose used values differ from its file's (a value of None, with
+        `fill`, stands for the one the file holds)."""
+        if self.folder is None:
+            return
+        by_shard: dict[str, dict[str, Any]] = {}
+        for key, value in self.used.items():
+            by_shard.setdefault(_shard(key), {})[key] = value
+        for shard in _SHARDS:
+            used = by_shard.get(shard, {})
+            found = self.loaded.get(shard)
+            if shard not in self.changed and (found is None or used.keys() == found.keys()):
+                continue  # a shard never read is written only when something changed in it
+            if fill and any(v is None for v in used.values()):
+                held = self.shard(shard)
+                used = {k: v if v is not None else held.get(k) for k, v in used.items()}
+                used = {k: v for k, v in used.items() if v is not None}
+            self.folder.mkdir(parents=True, exist_ok=True)
+            plain_cache.save(self.folder / f"{shard}.bin", self.tag, used)
+
+
+_SHARDS = tuple("0123456789abcdef")
+
+
+def _shard(key: str) -> str:
+    digit = key[:1]
+    return digit if digit in _SHARDS else "0"
 
 
 class ThreadCache:
@@ -74,9 +114,9 @@ class ThreadCache:
     `renders` name ways of writing a thread out (its `streaks --json` text, the digest's
     thread): each is kept with the thread, as plain data, and read back with it.
 
-    Each part is a file of its own, read only when used: the threads' summaries
-    (`threads.bin`: what the figures read), their replies (`thread-replies.bin`, read when
-    a thread's replies are), and one file per rendering (`thread-<name>.bin`)."""
+    Each part is a folder of its own (see _Part), read only when used: the threads'
+    summaries (`threads/`: what the figures read), their replies (`thread-replies/`, read
+    when a thread's replies are), and one per rendering (`thread-<name>/`)."""
 
     def __init__(self, folder: Path | None, shared: str,
                  renders: Mapping[str, Callable[[Thread], Any]] | None = None) -> None:
@@ -85,9 +125,10 @@ class ThreadCache:
         self.shared = f"{_TAG}\0{stamp}\0{shared}"
         self.main = _Part(folder / CACHE_FILE if folder is not None else None, _TAG)
         self.posts = _Part(folder / POSTS_FILE if folder is not None else None, _TAG)
-        self.parts = {name: _Part(folder / f"thread-{name}.bin" if folder is not None else None, _TAG)
+        self.folder = folder
+        self.parts = {name: _Part(folder / f"thread-{name}" if folder is not None else None, _TAG)
                       for name in self.renders}
-        self.whole: bool | None = None  # whether the replies' file is there: known on first use
+        self.whole: bool | None = None  # whether the replies' folder is there: known on first use
         # The window of `now` in which every thread got or put so far stays as it is (timestamps;
         # None: unbounded): what is made of all of them together holds in it.
         self.window: list[float | None] = [None, None]
@@ -109,8 +150,8 @@ class ThreadCache:
         or `_MISSING`; with every rendering asked for (those not kept yet are made and kept).
         `again` judges the thread anew: for its replies, should their file have lost them."""
         if self.whole is None:  # summaries without the file of their replies are of no use
-            self.whole = self.posts.file is not None and self.posts.file.exists()
-        record = self.main.found.get(key) if self.whole else None
+            self.whole = self.posts.folder is not None and self.posts.folder.is_dir()
+        record = self.main.get(key) if self.whole else None
         if type(record) is not list or len(record) != 3:
             return _MISSING
         thread, start, end = record
@@ -131,7 +172,7 @@ class ThreadCache:
             # thread judged again for another window by a command that did not ask for this
             # rendering left the old one behind.
             part = self.parts[name]
-            kept = part.found.get(key)
+            kept = part.get(key)
             if type(kept) is list and len(kept) == 3 and kept[0] == start and kept[1] == end:
                 value = kept[2]
                 part.keep(key, kept, False)
@@ -142,14 +183,13 @@ class ThreadCache:
         return found
 
     def _posts(self, key: str, stamps: list[Any], again: Callable[[], Thread | None]) -> Any:
-        kept = self.posts.found.get(key)
+        kept = self.posts.get(key)
         if type(kept) is list and len(kept) == 3 and kept[:2] == stamps:
             return kept[2]
         # Lost, damaged, or of another judgment (two runs at other times writing at once): the
         # thread is judged anew, and the summaries go, so that the next run keeps every
         # thread whole again.
-        if self.main.file is not None:
-            self.main.file.unlink(missing_ok=True)
+        self.main.drop(key)
         thread = again()
         record = _record(thread)[1] if thread is not None else None
         if record is not None:
@@ -170,10 +210,8 @@ class ThreadCache:
             return thread  # a reply that does not refer back to its thread: judged again next time
         self.main.keep(key, [None if record is None else record[0], *stamps], True)
         if thread is not None and record is not None:
-            self.posts.found  # noqa: B018  (read, so that the replies kept for other threads stay)
             self.posts.keep(key, [*stamps, record[1]], True)
             for name, part in self.parts.items():
-                part.found  # noqa: B018
                 part.keep(key, [*stamps, thread.kept[name]], True)
         return thread
 
@@ -187,13 +225,13 @@ class ThreadCache:
     def save(self) -> None:
         """Keep the threads used by this run (and only those: the files never grow past the
         journal); the replies and renderings before the summaries that refer to them."""
-        if self.posts.changed or self.posts._found is not None:
-            found = self.posts.found
-            filled = ((k, v if v is not None else found.get(k)) for k, v in self.posts.used.items())
-            self.posts.used = {k: v for k, v in filled if v is not None}
-        for part in (self.posts, *self.parts.values()):
+        self.posts.save(fill=True)
+        for part in self.parts.values():
             part.save()
         self.main.save()
+        if self.folder is not None and (self.main.changed or self.posts.changed):
+            for name in _LEGACY:  # what an earlier version kept, in one file per part
+                (self.folder / name).unlink(missing_ok=True)
 
 
 def missing(found: object) -> bool:

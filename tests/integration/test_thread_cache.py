@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,17 +30,23 @@ def repo(commit, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
 
 
 def _kept(repo: Path) -> Path:
+    """The folder of the threads' summaries (without them, every thread is judged again)."""
     return repo / ".git" / "journal" / CACHE_FILE
+
+
+def _forget(repo: Path) -> None:
+    shutil.rmtree(_kept(repo), ignore_errors=True)
 
 
 def _cold(run, repo: Path, *args: str) -> str:  # type: ignore[no-untyped-def]
     """The output with no thread kept; the kept threads are put back afterwards."""
-    kept = _kept(repo).read_bytes() if _kept(repo).exists() else None
-    _kept(repo).unlink(missing_ok=True)
+    aside = repo.parent / "threads-aside"
+    if _kept(repo).exists():
+        _kept(repo).rename(aside)
     found = run("-C", repo, *args)
-    _kept(repo).unlink(missing_ok=True)
-    if kept is not None:
-        _kept(repo).write_bytes(kept)
+    _forget(repo)
+    if aside.exists():
+        aside.rename(_kept(repo))
     return found.out
 
 
@@ -98,11 +105,14 @@ def test_a_damaged_or_foreign_cache_is_judged_again(run, repo: Path, damage: byt
     now = ["--now", "2026-11-30T12:00:00+00:00"]
     cold = _cold(run, repo, "streaks", "--json", *now)
     run("-C", repo, "streaks", "--json", *now)
-    if damage is None:  # sealed and tagged, but every record misshapen
-        kept = plain_cache.load(_kept(repo), _TAG, 1 << 30)
-        plain_cache.save(_kept(repo), _TAG, {k: [[1, 2], None, None] for k in kept})
-    else:
-        _kept(repo).write_bytes(damage)
+    shards = sorted(_kept(repo).glob("*.bin"))
+    assert shards
+    for shard in shards:
+        if damage is None:  # sealed and tagged, but every record misshapen
+            kept = plain_cache.load(shard, _TAG, 1 << 30)
+            plain_cache.save(shard, _TAG, {k: [[1, 2], None, None] for k in kept})
+        else:
+            shard.write_bytes(damage)
     assert run("-C", repo, "streaks", "--json", *now).out == cold
     assert run("-C", repo, "streaks", "--json", *now).out == cold
 
@@ -110,7 +120,7 @@ def test_a_damaged_or_foreign_cache_is_judged_again(run, repo: Path, damage: byt
 def test_a_kept_thread_equals_the_judged_one(run, repo: Path) -> None:  # type: ignore[no-untyped-def]
     now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
     workspace = journal.standing.Workspace.open(repo)
-    _kept(repo).unlink(missing_ok=True)
+    _forget(repo)
     judged = journal.standing.compute_standing(workspace, now).responses.threads
     kept = journal.standing.compute_standing(workspace.reopen(), now).responses.threads
     assert any(type(t) is not Thread for t in kept)  # read back
@@ -136,9 +146,9 @@ def test_the_digest_from_kept_threads_is_the_digest_judged_again(run, repo: Path
            "2026-11-16T10:00:00-05:00", "bob")
     now = ["--now", "2026-11-30T12:00:00+00:00"]
     cold_site = tmp_path / "cold"
-    _kept(repo).unlink(missing_ok=True)
+    _forget(repo)
     assert run("-C", repo, "digest", *now, "--out", cold_site).code == 0
-    _kept(repo).unlink(missing_ok=True)
+    _forget(repo)
     for n in range(2):  # the first keeps the threads with their digest form, the second reads them back
         assert run("-C", repo, "digest", *now, "--out", tmp_path / f"warm{n}").code == 0
         assert _tree(tmp_path / f"warm{n}") == _tree(cold_site)
@@ -164,25 +174,31 @@ def test_the_public_view_of_a_journal_with_nothing_private_is_the_view_read_agai
     assert silent.referee == "carol" and silent.verdicts == ()  # the referee gave none: none shown
 
 
-@pytest.mark.parametrize(("lost", "damaged"), [(POSTS_FILE, False), (POSTS_FILE, True), ("thread-digest.bin", False)])
-def test_a_lost_part_of_the_cache_is_made_again(run, repo: Path, tmp_path: Path, lost: str, damaged: bool) -> None:  # type: ignore[no-untyped-def]
-    """The replies (read by the feed) and the renderings are files of their own: one lost or
-    damaged (a run stopped between two writes) is judged or rendered again, with the same
-    digest, and written whole again."""
+@pytest.mark.parametrize(("lost", "how"), [(POSTS_FILE, "folder"), (POSTS_FILE, "shard"), (POSTS_FILE, "damaged"),
+                                          ("thread-digest", "folder"), ("thread-digest", "shard")])
+def test_a_lost_part_of_the_cache_is_made_again(run, repo: Path, tmp_path: Path, lost: str, how: str) -> None:  # type: ignore[no-untyped-def]
+    """The replies (read by the feed) and the renderings are folders of their own: one lost,
+    or one of its files lost or damaged (a run stopped between two writes), is judged or
+    rendered again, with the same digest, and written whole again."""
     from journal.store import plain_cache
 
     now = ["--now", "2026-11-30T12:00:00+00:00"]
-    _kept(repo).unlink(missing_ok=True)
+    _forget(repo)
     run("-C", repo, "digest", *now, "--out", tmp_path / "cold")
     part = repo / ".git" / "journal" / lost
-    if damaged:
-        part.write_bytes(part.read_bytes()[:-9])
+    shards = sorted(part.glob("*.bin"))
+    assert len(shards) > 1  # the threads spread over several files
+    if how == "folder":
+        shutil.rmtree(part)
+    elif how == "shard":
+        shards[0].unlink()
     else:
-        part.unlink()
+        shards[0].write_bytes(shards[0].read_bytes()[:-9])
     for n in range(3):
         assert run("-C", repo, "digest", *now, "--out", tmp_path / f"warm{n}").code == 0
         assert _tree(tmp_path / f"warm{n}") == _tree(tmp_path / "cold")
-    assert plain_cache.load(part, _TAG, 1 << 30)
+    assert sorted(part.glob("*.bin")) == shards
+    assert all(plain_cache.load(shard, _TAG, 1 << 30) for shard in shards)
 
 
 @pytest.mark.parametrize("between", [["status"], ["streaks"], ["digest", "--out", "site-between"]])
@@ -198,7 +214,7 @@ def test_what_a_thread_is_written_as_follows_its_judgment_whoever_judged_it_agai
     warm = run("-C", repo, "streaks", "--json", *late).out
     run("-C", repo, "digest", *late, "--out", tmp_path / "warm")
     assert warm == _cold(run, repo, "streaks", "--json", *late)
-    _kept(repo).unlink()
+    _forget(repo)
     run("-C", repo, "digest", *late, "--out", tmp_path / "cold")
     assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
     thread = next(t for t in json.loads(warm)["responses"]["threads"] if (t["member"], t["period"]) == ("bob", "2026-W45"))
