@@ -201,7 +201,8 @@ def thread_window(filed: dt.datetime, due: dt.datetime | None, replied: list[dt.
 
 def responses_of(contracts: Mapping[str, Contract], threads: list[Thread]) -> Responses:
     """The threads (in (member, period) order) with their responder figures and pact reply streaks."""
-    return Responses(tuple(threads), _responders(threads), _pact_streaks(contracts, threads))
+    answered = [(t, t.answers()) for t in threads]  # once per thread: a kept thread decodes them
+    return Responses(tuple(threads), _responders(answered), _pact_streaks(contracts, answered))
 
 
 def _response(partner: str, posted: Posted | None, asked: dt.datetime, due: dt.datetime,
@@ -225,12 +226,17 @@ def _verdicts(outcomes: int, posted: Posted | None, due: dt.datetime, now: dt.da
     return tuple(found)
 
 
-def _responders(threads: list[Thread]) -> dict[str, ResponderFigures]:
+Answered = list[tuple[Thread, list[tuple[str, str, dt.timedelta | None]]]]  # each thread with its answers()
+
+
+def _responders(answered: Answered) -> dict[str, ResponderFigures]:
     counts: dict[str, dict[str, int]] = {}
     took: dict[str, list[dt.timedelta]] = {}
-    for thread in threads:
-        for partner, state, spent in thread.answers():
-            mine = counts.setdefault(partner, dict.fromkeys(RESPONSE_STATES, 0))
+    for _, answers in answered:
+        for partner, state, spent in answers:
+            mine = counts.get(partner)
+            if mine is None:
+                mine = counts[partner] = dict.fromkeys(RESPONSE_STATES, 0)
             mine[state] += 1
             if spent is not None:
                 took.setdefault(partner, []).append(spent)
@@ -243,18 +249,25 @@ def _responders(threads: list[Thread]) -> dict[str, ResponderFigures]:
     return figures
 
 
-def _pact_streaks(contracts: Mapping[str, Contract], threads: list[Thread]) -> dict[str, int]:
+def _pact_streaks(contracts: Mapping[str, Contract], answered: Answered) -> dict[str, int]:
     streaks = {}
     for slug, contract in sorted(contracts.items()):
         run = 0
+        parties = contract.parties
         by_period: dict[str, list[str]] = {}
-        for thread in threads:
-            if thread.member in contract.parties and _in_force(contract, thread.member, thread.period):
-                by_period.setdefault(thread.period, []).extend(
-                    state for partner, state, _ in thread.answers() if partner in contract.parties)
+        in_force: dict[str, bool] = {}  # by period: whether the contract holds then (parties aside)
+        for thread, answers in answered:
+            member, period = thread.member, thread.period
+            if member not in parties:
+                continue
+            holds = in_force.get(period)
+            if holds is None:
+                holds = in_force[period] = _in_force(contract, member, period)
+            if holds:
+                by_period.setdefault(period, []).extend(state for partner, state, _ in answers if partner in parties)
         for period in sorted(by_period):
             states = by_period[period]
-            if any(s in (LATE, UNANSWERED) for s in states):
+            if LATE in states or UNANSWERED in states:
                 run = 0
             elif states and all(s == IN_TIME for s in states):
                 run += 1  # a period that asked nothing of anyone (before replies began) is skipped

@@ -12,8 +12,8 @@ import stat
 from pathlib import Path
 
 
-def _temp_beside(path: Path, data: bytes, mode: int | None = None) -> Path:
-    """A temporary file next to `path` holding `data`, synced to disk.
+def _temp_beside(path: Path, data: bytes, mode: int | None = None, sync: bool = True) -> Path:
+    """A temporary file next to `path` holding `data`, synced to disk unless `sync` is false.
 
     Created with 0666 for the kernel to apply the umask to (tempfile.mkstemp would make it
     0600), or given `mode` exactly."""
@@ -26,22 +26,24 @@ def _temp_beside(path: Path, data: bytes, mode: int | None = None) -> Path:
         except FileExistsError:
             continue
     try:
-        fill(fd, data, mode)
+        fill(fd, data, mode, sync)
     except BaseException:
         os.unlink(tmp)
         raise
     return tmp
 
 
-def fill(fd: int, data: bytes, mode: int | None = None) -> None:
-    """Write `data` to the freshly created file `fd` and close it, synced to disk; with
-    `mode`, the file gets exactly that mode (a replaced file's), else what the umask left."""
+def fill(fd: int, data: bytes, mode: int | None = None, sync: bool = True) -> None:
+    """Write `data` to the freshly created file `fd` and close it, synced to disk (unless
+    `sync` is false); with `mode`, the file gets exactly that mode (a replaced file's), else
+    what the umask left."""
     with os.fdopen(fd, "wb") as fh:
         if mode is not None:
             os.fchmod(fh.fileno(), mode)
         fh.write(data)
         fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            os.fsync(fh.fileno())
 
 
 def write_new(path: Path, text: str) -> None:
@@ -55,15 +57,17 @@ def write_new(path: Path, text: str) -> None:
         os.unlink(tmp)
 
 
-def write_replace(path: Path, data: bytes | str) -> None:
+def write_replace(path: Path, data: bytes | str, sync: bool = True) -> None:
     """Replace `path` in one step: readers see the old file or the new one, never a mix.
 
-    The file keeps its mode; a file that did not exist gets 0666 less the umask."""
+    The file keeps its mode; a file that did not exist gets 0666 less the umask. Without
+    `sync` the data is not forced to disk first: for a file that checks itself when read
+    (a sealed cache), which a crash may leave empty but never wrong."""
     try:
         mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
         mode = None
-    tmp = _temp_beside(path, data.encode("utf-8") if isinstance(data, str) else data, mode)
+    tmp = _temp_beside(path, data.encode("utf-8") if isinstance(data, str) else data, mode, sync)
     try:
         os.replace(tmp, path)
     except BaseException:

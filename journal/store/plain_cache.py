@@ -38,7 +38,9 @@ def save(path: Path, tag: str, value: Any, *, replaces: Path | None = None) -> N
 
     data = dump(tag, value)
     try:
-        write_replace(path, data)
+        # Not synced to disk: a file a crash leaves empty or cut short fails its seal and is
+        # made again, as git leaves its index unsynced by default (core.fsync).
+        write_replace(path, data, sync=False)
         if replaces is not None:
             replaces.unlink(missing_ok=True)
     except OSError:

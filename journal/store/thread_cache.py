@@ -268,11 +268,18 @@ def _thread(record: list[Any], posts: Callable[[], Any]) -> Thread:
 
 
 def _summary(answers: list[Any], silent: Any, times: list[Any]) -> Summary:
-    summary = [(partner, state, None if took is None else dt.timedelta(*took)) for partner, state, _, _, _, took in answers]
-    if not all(type(partner) is str and state in replies.RESPONSE_STATES for partner, state, _ in summary) \
-            or not all(type(author) in (str, type(None)) for author, _ in times):
+    summary = []
+    states = _STATES
+    for partner, state, _, _, _, took in answers:  # one pass: made for every kept thread a figure reads
+        if type(partner) is not str or state not in states:
+            raise TypeError("a record of another shape")
+        summary.append((partner, state, None if took is None else dt.timedelta(*took)))
+    if not all(type(author) in (str, type(None)) for author, _ in times):
         raise TypeError("a record of another shape")
     return summary, silent is True, [(author, float(at)) for author, at in times]
+
+
+_STATES = frozenset(replies.RESPONSE_STATES)
 
 
 def _decode(answers: list[Any], posts: list[Any]) -> tuple[tuple[Response, ...], tuple[Posted, ...]]:
