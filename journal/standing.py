@@ -232,7 +232,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
         if entry is not None:
             if at <= now and (first is None or at < first):
                 first = at
-            parts.setdefault((to, period), []).append(text(author, entry.head.digest, at, commit))
+            parts.setdefault((to, period), []).append(text(author, entry.head.digest, commit))
     first_text = first.isoformat() if first else "-"
     cache = ThreadCache(folder, f"{shared}\0{first_text}", renders)
     threads, rows = [], []

@@ -33,7 +33,7 @@ from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 CACHE_FILE = "threads"  # a folder of 16 files (see _Part)
 POSTS_FILE = "thread-replies"
 _LEGACY = ("threads.bin", "thread-replies.bin", "thread-json.bin", "thread-digest.bin")  # one file each, before
-_TAG = "journal-threads 7"
+_TAG = "journal-threads 8"
 _CODE = (replies, build_model)
 _MISSING = object()  # no usable record: judge the thread
 # A kept thread's summary: its (partner, state, time taken) answers, whether its referee is
@@ -140,10 +140,11 @@ class ThreadCache:
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     @staticmethod
-    def posted_text(author: str, digest: str, at: dt.datetime, commit: str) -> str:
-        """A reply as a thread's key reads it: its author, text hash, the time the history
-        brought it and by which commit."""
-        return f"{author}\0{digest}\0{at.isoformat()}\0{commit}"
+    def posted_text(author: str, digest: str, commit: str) -> str:
+        """A reply as a thread's key reads it: its author, text hash and the commit the history
+        brought it by. The commit names the time too (its author time, store/history_events.py):
+        a commit's id covers its author line, so one id is one time, in one offset."""
+        return f"{author}\0{digest}\0{commit}"
 
     def get(self, key: str, now: dt.datetime, again: Callable[[], Thread | None]) -> Thread | None | object:
         """The thread kept under `key` for a `now` in its window (None: the check-in has none),
