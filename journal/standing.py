@@ -196,16 +196,14 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
                 entry = written.get((period, to, author))
                 if entry is not None:
                     found.setdefault((to, period), []).append((author, entry, at, commit))
-            for answers in found.values():
-                answers.sort(key=lambda a: (a[0], a[2], a[3]))
             inputs.append(found)
         return inputs[0]
 
     def again(member: str, period: str) -> tuple[Thread | None, dt.datetime | None]:
         entry, at = journal.checkin(member, period), filed[(member, period)]
         assert entry is not None  # a row names a check-in the journal holds
-        shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in by_checkin().get((member, period), ())
-                 if t <= now]
+        answers = sorted(by_checkin().get((member, period), ()), key=lambda a: (a[0], a[2], a[3]))
+        shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in answers if t <= now]
         return judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now)
 
     kept = plan.get(now) if plan is not None else None
@@ -227,12 +225,15 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
     first = None
     written, text = journal.replies, ThreadCache.posted_text
     parts: dict[tuple[str, str], list[str]] = {}
+    found: dict[tuple[str, str], list[tuple[str, Any, dt.datetime, str]]] = {}
     for (author, to, period), (at, commit) in posted.items():
         entry = written.get((period, to, author))
         if entry is not None:
             if at <= now and (first is None or at < first):
                 first = at
             parts.setdefault((to, period), []).append(text(author, entry.head.digest, commit))
+            found.setdefault((to, period), []).append((author, entry, at, commit))
+    inputs[:] = [found]  # the replies by check-in, for the threads judged again
     first_text = first.isoformat() if first else "-"
     cache = ThreadCache(folder, f"{shared}\0{first_text}", renders)
     threads, rows = [], []
