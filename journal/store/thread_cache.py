@@ -37,8 +37,8 @@ _TAG = "journal-threads 8"
 _CODE = (replies, build_model)
 _MISSING = object()  # no usable record: judge the thread
 # A kept thread's summary: its (partner, state, time taken) answers, whether its referee is
-# silent, its (author, timestamp) reply times.
-Summary = tuple[list[tuple[str, str, dt.timedelta | None]], bool, list[tuple[str | None, float]]]
+# silent, its (author, timestamp) reply times as kept (checked when read: _times).
+Summary = tuple[list[tuple[str, str, dt.timedelta | None]], bool, list[Any]]
 
 
 class _Part:
@@ -275,9 +275,13 @@ def _summary(answers: list[Any], silent: Any, times: list[Any]) -> Summary:
         if type(partner) is not str or state not in states:
             raise TypeError("a record of another shape")
         summary.append((partner, state, None if took is None else dt.timedelta(*took)))
+    return summary, silent is True, times  # the reply times as kept: only a feed reads them (_times)
+
+
+def _times(times: list[Any]) -> list[tuple[str | None, float]]:
     if not all(type(author) in (str, type(None)) for author, _ in times):
         raise TypeError("a record of another shape")
-    return summary, silent is True, [(author, float(at)) for author, at in times]
+    return [(author, float(at)) for author, at in times]
 
 
 _STATES = frozenset(replies.RESPONSE_STATES)
@@ -344,7 +348,12 @@ class LazyThread(Thread):
 
     def reply_times(self) -> list[tuple[str | None, float]]:
         summary = self._kept_summary()
-        return list(summary[2]) if summary is not None else super().reply_times()
+        if summary is None:
+            return super().reply_times()
+        try:
+            return _times(summary[2])
+        except (TypeError, ValueError):
+            raise JournalError("a kept thread is damaged", hint="run the command again") from None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Thread):
