@@ -8,17 +8,11 @@ payload to marshal only when all of them match: a file cut short, overwritten wi
 bytes or written by another format reads as no cache at all, and the caller rebuilds it.
 Only this machine writes these files (they live under the git folder); the seal catches
 accidents, the callers still check the shape of what they read.
-
-A file of some size is mapped into memory rather than read, as git maps its index and packs:
-the seal is checked and marshal reads the payload straight from the page cache, where
-`read` would first copy megabytes into fresh memory (for the largest caches, a few tens of
-milliseconds a run). Nothing read from the map outlives it: marshal copies what it makes.
 """
 
 from __future__ import annotations
 
 import marshal
-import mmap
 import os
 import struct
 import zlib
@@ -26,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 _SEAL = struct.Struct("<QI")  # payload length, CRC-32 of the payload
-#: Files smaller than this are read: mapping one costs more system calls than it saves copying.
-_MAP_FROM = 256 * 1024
 
 
 def dump(tag: str, value: Any) -> bytes:
@@ -63,14 +55,10 @@ def load(path: Path, tag: str, limit: int) -> Any | None:
             size = os.fstat(fh.fileno()).st_size
             if not len(head) + _SEAL.size <= size <= len(head) + _SEAL.size + limit:
                 return None
-            if size < _MAP_FROM:
-                return _value(fh.read(size + 1), head, size)
-            # ACCESS_READ: the file is never written through the map; it is unmapped before
-            # this returns (the caches are replaced by renaming, never rewritten in place).
-            with mmap.mmap(fh.fileno(), size, access=mmap.ACCESS_READ) as mapped, memoryview(mapped) as view:
-                return _value(view, head, size)
-    except (OSError, ValueError):  # ValueError: a file that shrank before it was mapped
+            data = fh.read(size + 1)  # one byte more than it should hold: a file that grew reads as damaged
+    except OSError:
         return None
+    return _value(data, head, size)
 
 
 def whole(path: Path, tag: str, limit: int) -> bool:
@@ -87,7 +75,7 @@ def whole(path: Path, tag: str, limit: int) -> bool:
             and _SEAL.unpack(start[len(head):])[0] == size - len(start) <= limit)
 
 
-def _value(data: bytes | memoryview, head: bytes, size: int) -> Any | None:
+def _value(data: bytes, head: bytes, size: int) -> Any | None:
     """The value sealed in `data`, the whole file of `size` bytes, or None as for `load`."""
     if len(data) != size or data[:len(head)] != head:
         return None
