@@ -59,15 +59,15 @@ class Later(Mapping[K, V]):
 
     def __init__(self, rows: int, make: Callable[[], dict[K, V]]) -> None:
         self._rows = rows
-        self._make: Callable[[], dict[K, V]] | None = make
+        self._make = make
         self._made: dict[K, V] | None = None
 
     def made(self) -> dict[K, V]:
-        """The mapping, made now if it was not yet."""
-        if self._made is None:
-            assert self._make is not None
-            self._made, self._make = self._make(), None
-        return self._made
+        """The mapping, made now if it was not yet (two threads at once may both make it: the same)."""
+        made = self._made
+        if made is None:
+            made = self._made = self._make()
+        return made
 
     def __bool__(self) -> bool:
         return self._rows > 0
