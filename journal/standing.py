@@ -26,6 +26,7 @@ from journal.core.states import STATE_LABEL, State, member_state
 from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.core.thread_json import ThreadText, thread_text
 from journal.errors import JournalError
+from journal.store.history_events import Later
 from journal.store.standings_cache import StandingsCache
 from journal.store.workspace import Snapshot, Workspace, workspace_of
 
@@ -146,14 +147,16 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
     if history is None:
         return Responses((), {}, {})
     filed = {key: f.at for key, f in history.filings.items()}
+    if pending is None and folder is not None:
+        # Threads read back need no reply's time: the replies' are made only if one is judged again.
+        later = Later(1 if history.replies else 0, lambda: {key: (a.at, a.commit) for key, a in history.replies.items()})
+        return _kept_responses(journal, history, filed, later, now, folder, renders or {}, token)
     posted = {key: (a.at, a.commit) for key, a in history.replies.items()}
     if pending is not None:
         for key in pending.checkins:
             filed.setdefault(key, pending.at)
         for key in pending.replies:
             posted.setdefault(key, (pending.at, "staged"))
-    if pending is None and folder is not None:
-        return _kept_responses(journal, history, filed, posted, now, folder, renders or {}, token)
     checkins = {}
     for (member, period), at in filed.items():
         entry = journal.checkin(member, period)
@@ -169,7 +172,7 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
 
 
 def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str], dt.datetime],
-                    posted: dict[tuple[str, str, str], tuple[dt.datetime, str]], now: dt.datetime,
+                    posted: Mapping[tuple[str, str, str], tuple[dt.datetime, str]], now: dt.datetime,
                     folder: Path, renders: Mapping[str, Callable[[Thread], Any]], token: str | None) -> Responses:
     """`judge`'s answer, thread by thread, reading back the threads whose inputs are unchanged:
     only the replies of a thread judged again are read (core/entries.LazyEntry). With the

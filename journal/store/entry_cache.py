@@ -9,7 +9,8 @@
   privacy, field names, a text hash: core/entries.Head) load with every run; a reply's parse
   is fetched only when something reads it (core/entries.LazyEntry), from the one of sixteen
   files that holds the replies to the same member, so judging a new reply's pair or thread
-  reads one file. The heads are kept in columns (keys, authors, ...), each checked in one
+  reads one file: a run checks only that each of the sixteen is whole (its tag and length),
+  and reads and unseals one when a parse in it is first wanted. The heads are kept in columns (keys, authors, ...), each checked in one
   pass when loaded rather than head by head when used.
 
 Only what JSON carries back unchanged is cached, in every file: a cached parse is then exactly
@@ -65,7 +66,7 @@ class EntryCache:
         self.logged = 0  # lines in the log when it was read
         self.base_ok = False  # entries.bin was this module's: only then may the log extend it
         self.heads: dict[str, Head] = {}  # reply key -> its Head
-        self._replies: dict[str, bytes | dict[str, Any]] = {}  # digit -> sealed payload, then read
+        self._replies: dict[str, dict[str, Any]] = {}  # digit -> the parses in its file, once read
         self.items: dict[str, list[Any]] = self._load()
         self.added: dict[str, list[Any]] = {}
 
@@ -77,12 +78,13 @@ class EntryCache:
             return {}
         self.base_ok = True
         heads = plain_cache.load(self.folder / HEADS_FILE, _HEADS_TAG, MAX_STATE_BYTES)
-        # The heads are only as good as the parses behind them: both files sealed, or neither used.
-        replies = {digit: plain_cache.sealed(self.folder / name, _REPLIES_TAG, MAX_STATE_BYTES)
-                   for digit, name in REPLY_FILES.items()}
+        # The heads are only as good as the parses behind them: the heads and every file of
+        # parses whole, or the heads not used. A file whole but damaged within is found out
+        # when read (its seal), and the parses it held are read again from their files.
+        replies = (plain_cache.whole(self.folder / name, _REPLIES_TAG, MAX_STATE_BYTES) for name in REPLY_FILES.values())
         found = _read_heads(heads)
-        if found is not None and all(payload is not None for payload in replies.values()):
-            self.heads, self._replies = found, replies  # type: ignore[assignment]
+        if found is not None and all(replies):
+            self.heads = found
         else:
             self.base_ok = False  # folded on save, which writes both again
         items.update(self._read_log())
@@ -181,8 +183,9 @@ class EntryCache:
     def _shard(self, digit: str) -> dict[str, Any]:
         """The parses in one file of replies, read on first use ({} if it is unusable)."""
         found = self._replies.get(digit)
-        if not isinstance(found, dict):
-            value = plain_cache.loads(found) if found is not None else None
+        if found is None:
+            value = plain_cache.load(self.folder / REPLY_FILES[digit], _REPLIES_TAG, MAX_STATE_BYTES) \
+                if self.folder is not None else None
             found = self._replies[digit] = value if type(value) is dict else {}
         return found
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,7 +48,7 @@ from journal.store.history_cache import (
     merged,
     save_cache,
 )
-from journal.store.history_events import Answer, Filing, events  # what a History holds
+from journal.store.history_events import Answer, Filing, events, events_later  # what a History holds
 from journal.store.settled import in_force, settled_times
 
 _TREE = int(pygit2.enums.ObjectType.TREE)  # a plain int: comparing with the enum is 3x slower
@@ -79,7 +79,7 @@ class History:
     # A shallow clone: the oldest commit time kept, and the commits the history was cut at.
     cut: datetime | None = None
     grafts: frozenset[str] = frozenset()
-    replies: dict[ReplyKey, Answer] = field(default_factory=dict)
+    replies: Mapping[ReplyKey, Answer] = field(default_factory=dict)  # made when first read (history_events.Later)
     # Every committed version of the verdict terms of each contract HEAD holds, by slug (a
     # renamed contract's former names' too), oldest first: (time it took effect, the contract
     # as then written).
@@ -419,7 +419,7 @@ def _history(repo: pygit2.Repository, head: str, found: Stored, grafts: list[str
     versions = tuple((when(t, o), dict(z)) for t, o, _, z in sorted(zones.values(), key=lambda v: (v[0], v[2])))
     return History(head, events(Filing, filings, 2, mailmap), {k: when(*pauses[k][:2]) for k in sorted(pauses)},
                    shallow_warnings(repo, grafts), versions, shallow_cut(repo, grafts), frozenset(grafts),
-                   events(Answer, replies, 3, mailmap), contract_versions.typed(lines))
+                   events_later(Answer, replies, 3, mailmap), contract_versions.typed(lines))
 
 
 def _is_ancestor(repo: pygit2.Repository, old: str, head: pygit2.Oid) -> bool:

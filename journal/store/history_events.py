@@ -3,10 +3,14 @@
 A history of a few years holds tens of thousands of them and every command reads them all,
 so they are named tuples built in C (`tuple.__new__` mapped over the zipped columns): a
 frozen dataclass's __init__ alone cost more than the whole rest of a warm read. Each author
-(a handful of people) goes through .mailmap once, and each offset's zone is made once."""
+(a handful of people) goes through .mailmap once, and each offset's zone is made once.
+
+The replies' are made only when something reads them (`Later`): a warm `journal streaks`
+reads its threads back from their cache and never looks at the 13,000 replies' times."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
@@ -42,6 +46,61 @@ class Answer(NamedTuple):
 
 
 Stamped = TypeVar("Stamped", Filing, Answer)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Later(Mapping[K, V]):
+    """A mapping made by `make()` when it is first read, and read from then on as a dict;
+    `rows` (how many items `make` is given, at least one per key) answers whether it is
+    empty without making it."""
+
+    __slots__ = ("_rows", "_make", "_made")
+
+    def __init__(self, rows: int, make: Callable[[], dict[K, V]]) -> None:
+        self._rows = rows
+        self._make = make
+        self._made: dict[K, V] | None = None
+
+    def made(self) -> dict[K, V]:
+        """The mapping, made now if it was not yet (two threads at once may both make it: the same)."""
+        made = self._made
+        if made is None:
+            made = self._made = self._make()
+        return made
+
+    def __bool__(self) -> bool:
+        return self._rows > 0
+
+    def __getitem__(self, key: K) -> V:
+        return self.made()[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self.made())
+
+    def __len__(self) -> int:
+        return len(self.made())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.made()
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self.made().get(key, default)
+
+    def keys(self) -> KeysView[K]:
+        return self.made().keys()
+
+    def values(self) -> ValuesView[V]:
+        return self.made().values()
+
+    def items(self) -> ItemsView[K, V]:
+        return self.made().items()
+
+    def __eq__(self, other: object) -> bool:
+        return self.made() == (other.made() if isinstance(other, Later) else other)
+
+    def __repr__(self) -> str:
+        return repr(self.made())
 
 
 def events(kind: type[Stamped], columns: tuple[tuple[Any, ...], ...], width: int,
@@ -63,6 +122,12 @@ def events(kind: type[Stamped], columns: tuple[tuple[Any, ...], ...], width: int
     # What kind._make does, without a Python frame per row.
     make = partial(tuple.__new__, kind)
     return dict(zip(keys, map(make, zip(*columns[:width], paths, commits, ats, names, emails))))
+
+
+def events_later(kind: type[Stamped], columns: tuple[tuple[Any, ...], ...], width: int,
+                 mailmap: pygit2.Mailmap) -> Later[Any, Stamped]:
+    """`events(...)`, made when first read."""
+    return Later(len(columns[0]) if columns else 0, partial(events, kind, columns, width, mailmap))
 
 
 def _resolved(mailmap: pygit2.Mailmap, name: str, email: str) -> tuple[str, str]:

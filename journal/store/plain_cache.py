@@ -13,6 +13,7 @@ accidents, the callers still check the shape of what they read.
 from __future__ import annotations
 
 import marshal
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -50,34 +51,48 @@ def save(path: Path, tag: str, value: Any, *, replaces: Path | None = None) -> N
 def load(path: Path, tag: str, limit: int) -> Any | None:
     """The value in the cache file `path` written under `tag`, or None when it is missing,
     larger than `limit` bytes, of another tag, cut short or damaged."""
-    payload = sealed(path, tag, limit)
-    return None if payload is None else loads(payload)
-
-
-def sealed(path: Path, tag: str, limit: int) -> bytes | None:
-    """The payload of the cache file `path` once its tag, length and CRC-32 are checked (None
-    as for `load`), not yet read as marshal: for a caller that may never need the value."""
     head = tag.encode("ascii") + b"\n"
     try:
         with open(path, "rb") as fh:
-            if fh.read(len(head)) != head:
+            size = os.fstat(fh.fileno()).st_size
+            if not len(head) + _SEAL.size <= size <= len(head) + _SEAL.size + limit:
                 return None
-            seal = fh.read(_SEAL.size)
-            if len(seal) != _SEAL.size:
-                return None
-            size, crc = _SEAL.unpack(seal)
-            if size > limit:
-                return None
-            payload = fh.read(size + 1)
+            data = fh.read(size + 1)  # one byte more than it should hold: a file that grew reads as damaged
     except OSError:
         return None
-    if len(payload) != size or zlib.crc32(payload) != crc:
+    return _value(data, head, size)
+
+
+def whole(path: Path, tag: str, limit: int) -> bool:
+    """Whether the cache file `path` is of `tag` and exactly as long as its seal says: what
+    `load` checks first, without reading the payload (its CRC-32 is checked when it is loaded)."""
+    head = tag.encode("ascii") + b"\n"
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            start = fh.read(len(head) + _SEAL.size)
+    except OSError:
+        return False
+    return (len(start) == len(head) + _SEAL.size and start[:len(head)] == head
+            and _SEAL.unpack(start[len(head):])[0] == size - len(start) <= limit)
+
+
+def _value(data: bytes, head: bytes, size: int) -> Any | None:
+    """The value sealed in `data`, the whole file of `size` bytes, or None as for `load`."""
+    if len(data) != size or data[:len(head)] != head:
         return None
-    return payload
+    length, crc = _SEAL.unpack(data[len(head):len(head) + _SEAL.size])
+    start = len(head) + _SEAL.size
+    if start + length != size:
+        return None
+    with memoryview(data)[start:] as payload:
+        if zlib.crc32(payload) != crc:
+            return None
+        return loads(payload)
 
 
-def loads(payload: bytes) -> Any | None:
-    """A payload `sealed` returned, read as marshal; None if marshal refuses it."""
+def loads(payload: bytes | memoryview) -> Any | None:
+    """A sealed payload read as marshal; None if marshal refuses it."""
     try:
         return marshal.loads(payload)
     except (ValueError, EOFError, TypeError, RecursionError, MemoryError):

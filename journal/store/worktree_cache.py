@@ -15,7 +15,11 @@ The same file keeps the listings of the journal's folders, as git's untracked ca
 again. The files' signatures are kept as one column, in the bytes `marshal` writes for them
 (version 2: no back-references, so the same values always give the same bytes), so that a
 run in which nothing changed compares this run's signatures with the remembered ones in one
-comparison, and decodes them only when something did change.
+comparison, and decodes them only when something did change. The other columns (paths,
+entry-cache keys, blob ids, kinds) are each one text, the values joined by NUL (which no
+path, key, blob id or kind holds): marshal reads a few long texts back at once where it made
+an object per value, their values are texts by construction (no pass to check each one's
+type), and the paths are compared with this run's as one text.
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ from journal.store.local_state import MAX_STATE_BYTES
 from journal.store.worktree import Listing, journal_paths, list_journal, read_worktree
 
 CACHE_FILE = "worktree.bin"
-CACHE_VERSION = 4  # 2: marshal instead of JSON; 3: with the kind each file was read as; 4: columns, folder listings
+# 2: marshal instead of JSON; 3: with the kind each file was read as; 4: columns, folder listings; 5: columns as texts
+CACHE_VERSION = 5
 _TAG = f"journal-worktree {CACHE_VERSION}"
 _OLD_FILE = "worktree.json"  # what version 1 wrote: removed when the new file is written
 STABLE_NS = 2_000_000_000
@@ -64,28 +69,41 @@ class Loaded:
     blobs: dict[str, str] | None = None  # path -> blob id of every readable file; None without caches
 
 
+_SEP = "\0"  # between the values of a column kept as one text
+
+
 class _Known(NamedTuple):
-    """What worktree.bin holds: folder listings, then one column per field of the files remembered
-    (sorted by path), their signatures as marshal's bytes of a list of tuples."""
+    """What worktree.bin holds: folder listings, how many files are remembered, then one column
+    per field of those files (sorted by path), each as one text of its values joined by
+    `_SEP`, their signatures as marshal's bytes of a list of tuples."""
 
     folders: dict[str, Listing]
-    paths: list[str]
+    count: int
+    paths: str
     signatures: bytes
-    keys: list[str]  # each file's key in the entry cache (EntryCache.key of its blob and kind)
-    blobs: list[str]
-    kinds: list[str]
+    keys: str  # each file's key in the entry cache (EntryCache.key of its blob and kind)
+    blobs: str
+    kinds: str
+
+    def columns(self) -> tuple[list[str], list[str], list[str]]:
+        """The keys, blob ids and kinds, one per file (their counts checked when loaded)."""
+        return _split(self.keys, self.count), _split(self.blobs, self.count), _split(self.kinds, self.count)
 
     def signature_list(self) -> list[tuple[int, ...]] | None:
         """The remembered signatures, one per path; None if they are misshapen."""
         signatures = plain_cache.loads(self.signatures)
-        if (type(signatures) is not list or len(signatures) != len(self.paths)
+        if (type(signatures) is not list or len(signatures) != self.count
                 or not set(map(type, signatures)) <= {tuple} or not set(map(len, signatures)) <= {5}
                 or not set(map(type, chain.from_iterable(signatures))) <= {int}):
             return None
         return signatures
 
 
-_NOTHING = _Known({}, [], b"", [], [], [])
+_NOTHING = _Known({}, 0, "", b"", "", "", "")
+
+
+def _split(text: str, count: int) -> list[str]:
+    return text.split(_SEP) if count else []
 
 
 def load_worktree(root: Path, folder: Path | None) -> Loaded:
@@ -104,10 +122,11 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     # Every column below runs along `wanted`, and is worked on a whole column at a time: this
     # runs for every file on every command.
     now = list(map(_SIGNATURE_OF, stats)) if all(stats) else [st and _SIGNATURE_OF(st) for st in stats]
-    if wanted == known.paths and marshal.dumps(now, _MARSHAL_VERSION) == known.signatures:
+    if (len(wanted) == known.count and _SEP.join(wanted) == known.paths
+            and marshal.dumps(now, _MARSHAL_VERSION) == known.signatures):
         # Nothing changed (the common case): every file is the one remembered, all compared at once.
         same: list[bool] | None = None
-        keys, blobs, kinds = known.keys, known.blobs, known.kinds
+        keys, blobs, kinds = known.columns()
     else:
         same, keys, blobs, kinds = _compare(known, wanted, now)
     # A file is unchanged when its size, times, inode and device are the ones remembered (a link
@@ -159,7 +178,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
                 remember[at], keys[at], blobs[at], kinds[at] = True, key, blob, kind
     # A complete read: parses of files no longer here are forgotten.
     cache.save(seen, complete=True)
-    if remember != same or len(paths) != len(known.paths) or not _same_listings(listings, known.folders):
+    if remember != same or len(paths) != known.count or not _same_listings(listings, known.folders):
         columns = (wanted, now, keys, blobs, kinds)
         if remember is not None:
             columns = tuple(list(compress(column, remember)) for column in columns)
@@ -175,12 +194,12 @@ def _compare(known: _Known, wanted: list[str], now: list[Any]) -> tuple[list[boo
     if before is None:
         known = _NOTHING
         before = []
-    at = {path: n for n, path in enumerate(known.paths)}
+    at = {path: n for n, path in enumerate(_split(known.paths, known.count))}
     # Each path's row in the remembered columns; the row past their end, of padding, if none.
-    where = list(map(at.get, wanted, repeat(len(known.paths))))
+    where = list(map(at.get, wanted, repeat(known.count)))
     # () equals no signature, nor a missing one (None).
     same = list(map(eq, now, map([*before, ()].__getitem__, where)))
-    keys, blobs, kinds = (list(map([*column, ""].__getitem__, where)) for column in (known.keys, known.blobs, known.kinds))
+    keys, blobs, kinds = (list(map([*column, ""].__getitem__, where)) for column in known.columns())
     return same, keys, blobs, kinds
 
 
@@ -233,25 +252,27 @@ def _reread(root: Path, path: str, blob: str) -> bytes:
 def _load(path: Path, root: Path) -> _Known:
     """What worktree.bin remembers, or nothing (every folder listed and every file read) for a
     file that is missing, cut short, damaged, of another format or root, or misshapen anywhere.
-    Each column's types are checked in one pass; the signatures when they are decoded."""
+    Each column is checked for its number of values; the signatures when they are decoded."""
     raw = plain_cache.load(path, _TAG, MAX_STATE_BYTES)
-    if (type(raw) is not list or len(raw) != 7 or raw[0] != str(root) or type(raw[1]) is not dict
-            or type(raw[3]) is not bytes or not all(type(column) is list for column in raw[2:3] + raw[4:])):
+    if (type(raw) is not list or len(raw) != 8 or raw[0] != str(root) or type(raw[1]) is not dict
+            or type(raw[2]) is not int or raw[2] < 0 or type(raw[4]) is not bytes
+            or not all(type(column) is str for column in raw[3:4] + raw[5:])):
         return _NOTHING
-    folders, paths, signatures, keys, blobs, kinds = raw[1:]
-    if len({len(paths), len(keys), len(blobs), len(kinds)}) != 1 or not all(
-            set(map(type, column)) <= {str} for column in (paths, keys, blobs, kinds)):
+    folders, count, paths, signatures, keys, blobs, kinds = raw[1:]
+    # n values joined hold n - 1 separators (none for no value: the empty text).
+    if not all(column.count(_SEP) == count - 1 if count else column == "" for column in (paths, keys, blobs, kinds)):
         return _NOTHING
     for rel, listing in folders.items():
         if (type(rel) is not str or type(listing) is not list or len(listing) != 7
                 or not all(type(n) is int for n in listing[:4]) or not all(type(c) is list for c in listing[4:])
                 or not set(map(type, chain.from_iterable(listing[4:]))) <= {str}):
             return _NOTHING
-    return _Known(folders, paths, signatures, keys, blobs, kinds)
+    return _Known(folders, count, paths, signatures, keys, blobs, kinds)
 
 
 def _save(path: Path, root: Path, listings: dict[str, Listing], paths: list[str], signatures: list[Any],
           keys: list[str], blobs: list[str], kinds: list[str]) -> None:
     """Remember the folder listings and the stable files, each with its signature and what it was read as."""
-    plain_cache.save(path, _TAG, [str(root), listings, paths, marshal.dumps(signatures, _MARSHAL_VERSION), keys, blobs,
-                                  kinds], replaces=path.parent / _OLD_FILE)
+    plain_cache.save(path, _TAG, [str(root), listings, len(paths), _SEP.join(paths),
+                                  marshal.dumps(signatures, _MARSHAL_VERSION), _SEP.join(keys), _SEP.join(blobs),
+                                  _SEP.join(kinds)], replaces=path.parent / _OLD_FILE)

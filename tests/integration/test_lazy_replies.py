@@ -12,7 +12,7 @@ from journal.core.entries import LazyEntry
 from journal.core.rules import Journal
 from journal.errors import JournalError
 from journal.store import plain_cache, worktree_cache
-from journal.store.entry_cache import CACHE_VERSION, HEADS_FILE, REPLY_FILES
+from journal.store.entry_cache import CACHE_VERSION, HEADS_FILE, REPLY_FILES, shard
 from journal.store.git import cache_dir
 from journal.store.workspace import open_repository
 from journal.store.worktree_cache import load_worktree
@@ -73,7 +73,7 @@ def test_a_reply_edited_after_the_cache_was_made_is_read_again(root: Path) -> No
 
 
 @pytest.mark.parametrize("damage", ["heads", "replies", "one file of replies", "both", "foreign heads",
-                                    "uneven heads"])
+                                    "uneven heads", "within a file of replies"])
 def test_a_lost_or_damaged_reply_cache_gives_the_same_entries(root: Path, damage: str) -> None:
     cold = _fields(_load(root).entries)
     _warm(root)
@@ -85,6 +85,11 @@ def test_a_lost_or_damaged_reply_cache_gives_the_same_entries(root: Path, damage
             (folder / name).write_bytes((folder / name).read_bytes()[:-7])
     if damage == "one file of replies":
         (folder / REPLY_FILES["7"]).write_bytes(b"garbage")
+    if damage == "within a file of replies":  # whole, but a byte of a parse changed: found when read
+        for name in REPLY_FILES.values():
+            data = (folder / name).read_bytes()
+            if len(data) > 64:
+                (folder / name).write_bytes(data[:-5] + bytes([data[-5] ^ 1]) + data[-4:])
     if damage == "foreign heads":
         # Sealed and of the right tag, but not heads: ignored, the replies parsed again.
         keys = plain_cache.load(folder / HEADS_FILE, f"journal-reply-heads {CACHE_VERSION}", 1 << 30)[0]
@@ -96,6 +101,23 @@ def test_a_lost_or_damaged_reply_cache_gives_the_same_entries(root: Path, damage
         plain_cache.save(folder / HEADS_FILE, f"journal-reply-heads {CACHE_VERSION}", columns)
     assert _fields(_load(root).entries) == cold
     assert _fields(_load(root).entries) == cold  # and the files written again serve the next run
+
+
+def test_a_warm_load_reads_a_file_of_replies_only_when_a_parse_in_it_is_used(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _warm(root)
+    loaded: list[str] = []
+    real = plain_cache.load
+
+    def load(path: Path, tag: str, limit: int):  # type: ignore[no-untyped-def]
+        loaded.append(path.name)
+        return real(path, tag, limit)
+
+    monkeypatch.setattr(plain_cache, "load", load)
+    entries = _load(root).entries
+    assert HEADS_FILE in loaded and not set(REPLY_FILES.values()) & set(loaded)
+    assert entries[BOB].data["answer"] == "Yes, Tuesday."
+    assert set(REPLY_FILES.values()) & set(loaded) == {REPLY_FILES[shard("alice")]}
 
 
 def test_a_parse_missing_behind_its_head_is_read_again_from_the_file(root: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import journal.standing
-from journal.store import plain_cache
+from journal.store import history, history_events, plain_cache
 from journal.store.thread_plan import _TAG, PLAN_FILE
 from tests.support.replies import replies_history, reply
 
@@ -79,6 +79,28 @@ def test_a_warm_run_in_the_window_makes_neither_keys_nor_figures(run, repo: Path
     keys = _counted(monkeypatch, "thread_window")  # only a thread judged again asks for its window
     assert run("-C", repo, "streaks", "--json", *now).out == first
     assert figures == [] and keys == []
+
+
+def test_a_warm_run_in_the_window_makes_no_reply_of_the_history(run, repo: Path,  # type: ignore[no-untyped-def]
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Threads read back need no reply's time: the history's replies are not made at all.
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    first = run("-C", repo, "streaks", "--json", *now).out
+    made: list[str] = []
+    real = history_events.events
+
+    def counting(kind, *args):  # type: ignore[no-untyped-def]
+        made.append(kind.__name__)
+        return real(kind, *args)
+
+    monkeypatch.setattr(history_events, "events", counting)
+    monkeypatch.setattr(history, "events", counting)
+    assert run("-C", repo, "streaks", "--json", *now).out == first
+    assert "Answer" not in made
+    # A run that judges a thread again makes them, and answers as before.
+    assert run("-C", repo, "streaks", "--json", "--now", "2026-11-10T17:00:01+00:00").out == \
+        _without_caches(run, repo, "streaks", "--json", "--now", "2026-11-10T17:00:01+00:00")
+    assert "Answer" in made
 
 
 def test_uncommitted_edits_and_new_commits_make_the_plan_again(run, repo: Path, commit) -> None:  # type: ignore[no-untyped-def]

@@ -219,21 +219,25 @@ def test_listing_with_remembered_folders_gives_what_a_fresh_listing_gives(journa
 
 
 @pytest.mark.parametrize("damage", ["listing of another shape", "a name that is no text", "signatures misshapen",
-                                    "columns of different lengths"])
+                                    "columns of different lengths", "a column that is no text", "a count that is wrong"])
 def test_a_misshapen_cache_is_ignored_and_rebuilt(journal: Path, monkeypatch, damage: str) -> None:  # type: ignore[no-untyped-def]
     first = _load(journal)
     target = journal / ".git" / "journal" / worktree_cache.CACHE_FILE
     tag = f"journal-worktree {worktree_cache.CACHE_VERSION}"
-    root, folders, paths, signatures, keys, blobs, kinds = plain_cache.load(target, tag, 1 << 30)
+    root, folders, count, paths, signatures, keys, blobs, kinds = plain_cache.load(target, tag, 1 << 30)
     if damage == "listing of another shape":
         folders["checkins/2026"] = folders["checkins/2026"][:5]
     elif damage == "a name that is no text":
         folders["checkins/2026"][5].append(7)
     elif damage == "signatures misshapen":
         signatures = b"garbage"  # not the bytes of this run's signatures: decoded, and refused
+    elif damage == "columns of different lengths":
+        keys = keys.partition("\0")[2]  # one key short
+    elif damage == "a column that is no text":
+        blobs = blobs.split("\0")
     else:
-        keys = keys[1:]
-    target.write_bytes(plain_cache.dump(tag, [root, folders, paths, signatures, keys, blobs, kinds]))
+        count += 1
+    target.write_bytes(plain_cache.dump(tag, [root, folders, count, paths, signatures, keys, blobs, kinds]))
     reads = _reads(monkeypatch)
     again = _load(journal)
     assert sorted(reads) == sorted(first.readable)
