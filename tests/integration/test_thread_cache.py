@@ -164,7 +164,7 @@ def test_the_public_view_of_a_journal_with_nothing_private_is_the_view_read_agai
     assert silent.referee == "carol" and silent.verdicts == ()  # the referee gave none: none shown
 
 
-@pytest.mark.parametrize(("lost", "damaged"), [(POSTS_FILE, False), (POSTS_FILE, True), ("thread-digest.bin", False)])
+@pytest.mark.parametrize(("lost", "damaged"), [(POSTS_FILE, False), (POSTS_FILE, True), ("thread-digest-2.bin", False)])
 def test_a_lost_part_of_the_cache_is_made_again(run, repo: Path, tmp_path: Path, lost: str, damaged: bool) -> None:  # type: ignore[no-untyped-def]
     """The replies (read by the feed) and the renderings are files of their own: one lost or
     damaged (a run stopped between two writes) is judged or rendered again, with the same
