@@ -151,7 +151,9 @@ def kept_value(thread: Thread, named: str) -> list[Any]:
 
 
 #: The name the digest's record of a thread is kept under (store/thread_cache.py keeps it
-#: in `thread-<name>.bin`); numbered, so a record of another shape is never read as one.
+#: in `thread-<name>.bin`, by the thread's inputs, not by this code): numbered, and the number
+#: goes up whenever digest_thread writes anything else, so no record of another shape is
+#: read as one (a record that is not of this shape is never trusted: the thread is read).
 KEPT = "digest-2"
 #: The rendering the digest keeps with each thread (see standing.compute_standing).
 DIGEST_THREAD = {KEPT: digest_thread}

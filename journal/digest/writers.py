@@ -384,14 +384,16 @@ def _json(r: Rendering) -> list[Output]:
     return [Output("digest.json", _key(r.base_key, "json", plan.key), make)]
 
 
-def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
-    """One id for the text of the view's entries of `kinds` (journal.yaml always): what the
-    feed and the calendar are keyed by instead of hashing everything they would show."""
+def _entries_id(r: Rendering) -> str:
+    """One id for the text of journal.yaml and the view's contracts and goals: what the
+    calendar is keyed by instead of hashing everything it would show."""
+    journal = r.view.standing.journal
+    # From the journal's indexes of them, which the calendar reads: not a walk over every
+    # entry (most are check-ins and replies).
+    entries = [*journal.contracts.values(), *journal.goals.values(), *filter(None, [journal.config])]
     digest = hashlib.sha256()
-    # Picked before they are sorted: most entries are check-ins and replies.
-    for path, entry in sorted((path, entry) for path, entry in r.view.standing.journal.entries.items()
-                              if entry.kind in kinds or entry.kind == "config"):
-        digest.update(f"{path}\0{entry.head.digest}\0".encode())  # the text's hash, kept with its parse
+    for entry in sorted(entries, key=lambda e: e.path):
+        digest.update(f"{entry.path}\0{entry.head.digest}\0".encode())  # the text's hash, kept with its parse
     return digest.hexdigest()
 
 
@@ -411,7 +413,7 @@ def _calendar(r: Rendering) -> list[Output]:
     s = r.view.standing
     # Contracts, goals and the roster (journal.yaml) say what it holds, with the replies still
     # owed to the latest check-ins; every event is stamped with the build's time.
-    fixed = _key(r.base_key, "calendar", _entries_id(r, frozenset({"contract", "goal"})),
+    fixed = _key(r.base_key, "calendar", _entries_id(r),
                  sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat())
     key = _key(r.base_key, "calendar", fixed, reply_due_inputs(s, r.view.private))
 
