@@ -54,7 +54,8 @@ def checkin_renderer(view: DigestView, base: str, version: int, pages: Callable[
             if found is None:
                 return Markup(render(c, heading, base))
             digest = base_digest.copy()
-            digest.update(json.dumps([found, sorted(c), c.get("thread"), heading, base], sort_keys=True,
+            # The thread by its hash: what it shows is hashed once, not on every page that shows it.
+            digest.update(json.dumps([found, sorted(c), view.thread_id(c), heading, base], sort_keys=True,
                                      ensure_ascii=False).encode())
             cache = caches.get(path)
             if cache is None:

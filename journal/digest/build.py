@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Self
 
 from journal.core import build_model, layout
-from journal.digest.threads import DIGEST_THREAD
+from journal.digest.thread_texts import ThreadTexts
 from journal.digest.view import build_view
 from journal.digest.writers import SITE, render_outputs
 from journal.errors import JournalError
@@ -53,14 +53,16 @@ def build_digest(start: Workspace | Path, now: dt.datetime, out: Path | None = N
     """Build the digest of the workspace (or of the journal at or above `start`) as of `now`
     into `out` (default: `digest.out` of journal.yaml, relative to the journal's root)."""
     workspace = workspace_of(start)
-    # The site shows threads only with replies; each kept with its digest form.
-    standing = compute_standing(workspace, now, threads=False, renders=DIGEST_THREAD)
+    # The site shows threads only with replies; each kept with the digest's record of it
+    # (threads.DIGEST_THREAD), the forms made meanwhile remembered by `texts`.
+    texts = ThreadTexts(workspace.cache_dir)
+    standing = compute_standing(workspace, now, threads=False, renders=texts.renders)
     target = _target(standing, out)
     with BuildLock(target, timeout=lock_timeout) as lock:
         if lock.waited:
             # Another build ran meanwhile, maybe from an older state: start from what is there now.
-            standing = compute_standing(workspace.reopen(), now, threads=False, renders=DIGEST_THREAD)
-        return write_site(target, standing)
+            standing = compute_standing(workspace.reopen(), now, threads=False, renders=texts.renders)
+        return write_site(target, standing, texts)
 
 
 def configured_out(standing: Standing) -> Path:
@@ -214,10 +216,10 @@ def _alive(pid: int) -> bool:
 # --- writing the site --------------------------------------------------------------------
 
 
-def write_site(target: Path, standing: Standing) -> BuildResult:
-    """Write the whole site into a fresh folder beside `target`, then swap it in.
-    The caller holds the lock."""
-    outputs = render_outputs(build_view(standing), SITE)
+def write_site(target: Path, standing: Standing, texts: ThreadTexts | None = None) -> BuildResult:
+    """Write the whole site into a fresh folder beside `target`, then swap it in; `texts`
+    holds the threads' digest forms made while `standing` was computed. The caller holds the lock."""
+    outputs = render_outputs(build_view(standing, texts=texts), SITE)
     _recover(target)
     record = local_state.site_manifest_file(standing.root, target)
     previous = _read_manifest(record)

@@ -15,6 +15,7 @@ from journal.core.replies import UNANSWERED, WAITING
 from journal.core.streaks import ContractTerms
 from journal.digest.feed import content_id, journal_namespace, numbered_milestones, plain_text
 from journal.digest.privacy import PrivacyRules
+from journal.digest.threads import kept_owed
 from journal.standing import Standing
 
 PRODID = "-//journal//progress digest//EN"
@@ -290,14 +291,18 @@ def _reply_events(standing: Standing, private: PrivacyRules, space: uuid.UUID) -
             continue
         whose = _name(standing, thread.member)
         ask = f" They ask: {plain_text(thread.ask, one_line=True)}" if thread.ask and "ask" not in private.fields else ""
-        for r in thread.responses:
-            if r.state not in (WAITING, UNANSWERED) or r.partner not in standing.members:
+        # The replies owed as the digest's record of the thread has them: its replies unread.
+        owed = kept_owed(thread)
+        if owed is None:
+            owed = [(r.partner, r.due) for r in thread.responses if r.state in (WAITING, UNANSWERED)]
+        for partner, due in owed:
+            if partner not in standing.members:
                 continue
-            zone = standing.members[r.partner].tz
+            zone = standing.members[partner].tz
             events.append({
-                "uid": content_id(space, "reply-due", r.partner, thread.member, thread.period),
-                "summary": f"{_name(standing, r.partner)}: reply due to {whose} ({thread.period})",
+                "uid": content_id(space, "reply-due", partner, thread.member, thread.period),
+                "summary": f"{_name(standing, partner)}: reply due to {whose} ({thread.period})",
                 "description": f"{whose}'s {thread.period} check-in waits for your reply.{ask}",
-                "dtstart": r.due.astimezone(zone),
+                "dtstart": due.astimezone(zone),
             })
     return events

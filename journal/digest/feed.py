@@ -19,6 +19,7 @@ from journal.core.entries import Entry
 from journal.core.model import Checkin, Goal, Milestone
 from journal.core.text_safety import for_xml
 from journal.digest.privacy import PrivacyRules
+from journal.digest.threads import kept_hash, kept_latest, kept_times
 from journal.standing import Standing
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -43,12 +44,14 @@ class FeedItem:
 
 @dataclass(frozen=True)
 class _Candidate:
-    """An item not built yet: its time (a POSIX timestamp), what names it in its id, and
-    how to build it given that id."""
+    """An item not built yet: its time (a POSIX timestamp), what names it in its id, how to
+    build it given that id, and (`mark`, None: the item itself) what it is built from, as
+    plain data: what the feed's key holds in its place."""
 
     at: float
     names: tuple[str, ...]
     make: Callable[[str], FeedItem]
+    mark: Callable[[], Any] | None = None
 
 
 def plain_text(value: Any, *, one_line: bool = False) -> str:
@@ -84,6 +87,28 @@ def feed_items(standing: Standing, private: PrivacyRules, limit: int = FEED_ITEM
 
     Items are chosen by their times before any is built, so only the ones kept cost an id,
     a summary and a typed check-in; ties at the cut are settled by id, as the order is."""
+    return [c.make(ident) for ident, c in _newest(standing, private, limit)]
+
+
+def feed_plan(standing: Standing, private: PrivacyRules, limit: int = FEED_ITEMS) -> tuple[list[Any], Callable[[], bytes]]:
+    """feed.xml as (its key, how to make its bytes): the key names its newest items by what
+    each is built from (the entry's text hash, its time, its author's name), so a rebuild
+    that keeps the feed builds none of them, and reads no reply."""
+    ranked = _newest(standing, private, limit)
+    marks = []
+    for ident, c in ranked:
+        mark = c.mark() if c.mark is not None else None
+        if mark is None:  # nothing stands for the item: the item itself
+            item = c.make(ident)
+            mark = [item.updated.isoformat(), item.title, item.link, list(item.authors), item.summary]
+        marks.append([ident, c.at, mark])
+    key = [str(journal_namespace(standing)), _journal_title(standing), sorted(private.fields), marks,
+           None if ranked else standing.now.isoformat()]
+    return key, lambda: feed_document(standing, [c.make(ident) for ident, c in ranked])
+
+
+def _newest(standing: Standing, private: PrivacyRules, limit: int) -> list[tuple[str, _Candidate]]:
+    """The newest `limit` candidates with their ids, newest first (those of the same second by id)."""
     space = journal_namespace(standing)
     candidates = _checkin_candidates(standing, private) + _milestone_candidates(standing, private)
     # Replies are most of a journal's items (five to a check-in): only those at least as new
@@ -94,7 +119,7 @@ def feed_items(standing: Standing, private: PrivacyRules, limit: int = FEED_ITEM
         cut = _cut(candidates, limit)
         candidates = [c for c in candidates if c.at >= cut]
     ranked = sorted(((-c.at, content_id(space, *c.names), c) for c in candidates), key=lambda x: x[:2])[:limit]
-    return [c.make(ident) for _, ident, c in ranked]
+    return [(ident, c) for _, ident, c in ranked]
 
 
 def _cut(candidates: list[_Candidate], limit: int) -> float:
@@ -102,15 +127,6 @@ def _cut(candidates: list[_Candidate], limit: int) -> float:
     if len(candidates) < limit:
         return -math.inf
     return heapq.nlargest(limit, (c.at for c in candidates))[-1]
-
-
-def feed_key(standing: Standing, items: list[FeedItem]) -> list[Any]:
-    """Everything feed.xml's bytes are made of besides the code: its namespace and title,
-    the items it holds (exactly as written), and, for a feed without items, the build time
-    it is stamped with. Only the newest items count: an edit to an older entry keeps it."""
-    return [str(journal_namespace(standing)), _journal_title(standing),
-            [(i.id, i.updated.isoformat(), i.title, i.link, list(i.authors), i.summary) for i in items],
-            None if items else standing.now.isoformat()]
 
 
 def render_feed(standing: Standing, private: PrivacyRules) -> bytes:
@@ -172,8 +188,15 @@ def _checkin_candidates(standing: Standing, private: PrivacyRules) -> list[_Cand
             when = filed.get((member, period))
             if when is not None:
                 found.append(_Candidate(when.timestamp(), ("checkin", member, period),
-                                        partial(_checkin_item, standing, private, member, period, entry, when)))
+                                        partial(_checkin_item, standing, private, member, period, entry, when),
+                                        partial(_entry_mark, standing, member, entry, when)))
     return found
+
+
+def _entry_mark(standing: Standing, author: str, entry: Entry, when: dt.datetime) -> Any:
+    """What a check-in's item is built from besides the code and the private fields (in the
+    feed's key): its entry's text hash, its time and its author's name."""
+    return ["checkin", entry.head.digest, when.isoformat(), _name(standing, author)]
 
 
 def _checkin_item(standing: Standing, private: PrivacyRules, member: str, period: str, entry: Entry,
@@ -206,11 +229,29 @@ def _checkin_summary(checkin: Checkin) -> str:
 def _reply_candidates(standing: Standing, floor: float = -math.inf) -> list[_Candidate]:
     """A reply per entry, at the commit that first brought it, for the replies no older than
     `floor`; the digest's view has already left private replies (and replies to private
-    check-ins) out."""
-    return [_Candidate(at, ("reply", author or "", thread.member, thread.period),
-                       partial(_reply_item, standing, thread, i))
-            for thread in standing.responses.threads for i, (author, at) in enumerate(thread.reply_times())
-            if at >= floor]
+    check-ins) out. A thread kept with the digest's record of it (threads.DIGEST_THREAD) is
+    passed over by the time of its newest reply, and its replies' times are read from it."""
+    found = []
+    for thread in standing.responses.threads:
+        kept, latest = kept_latest(thread)
+        if kept and (latest is None or latest < floor):
+            continue
+        times = kept_times(thread) if kept else None
+        pairs = thread.reply_times() if times is None else [(author, at.timestamp()) for author, at in times]
+        for i, (author, at) in enumerate(pairs):
+            if at < floor:
+                continue
+            # A kept thread's reply is named by the hash of the thread's digest form, which
+            # holds everything of it the item shows but its exact time: that time beside it.
+            named = kept_hash(thread) if times is not None else None
+            mark = None if named is None else partial(_reply_mark, standing, named, i, author, times[i][1])
+            found.append(_Candidate(at, ("reply", author or "", thread.member, thread.period),
+                                    partial(_reply_item, standing, thread, i), mark))
+    return found
+
+
+def _reply_mark(standing: Standing, thread: str, index: int, author: str | None, at: dt.datetime) -> Any:
+    return ["reply", thread, index, at.isoformat(), _name(standing, author or "")]
 
 
 def _reply_item(standing: Standing, thread: Any, index: int, ident: str) -> FeedItem:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from journal.core import text_safety
-from journal.digest.threads import thread_key
 from journal.digest.view import DigestView
 from journal.store.text_cache import TextCache
 
@@ -74,9 +73,10 @@ def _item_keys(view: DigestView, base: Any, items: list[Any]) -> list[str | None
         # What writers._ident names, hashed without writing it as JSON first (2,700 items):
         # the inputs' hash (fixed length), the keys the item has, the thread put on it.
         digest = base.copy()
-        digest.update(f"{found}\0{chr(1).join(sorted(item))}\0".encode())
-        if item.get("thread") is not None:
-            digest.update(thread_key(view.ids, item["thread"]).encode())
+        digest.update(f"{found}\0{chr(1).join(view.names(item))}\0".encode())
+        thread = view.thread_id(item)
+        if thread is not None:
+            digest.update(thread.encode())
         keys.append(digest.hexdigest())
     return keys
 

@@ -7,7 +7,9 @@ reply gains no keys at all: its digest is exactly what it was before replies exi
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from journal.core import build_model
@@ -81,9 +83,12 @@ def _same_entries(journal: Journal, original: Journal) -> bool:
     return len(entries) == len(before) and all(before.get(path) is entry for path, entry in entries.items())
 
 
-def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str] | None = None) -> None:
-    """Put threads on the overview's check-ins, figures on its members, and its open asks; a
-    thread kept with its digest form (see DIGEST_THREAD) is that, named in `ids` by its hash."""
+def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str] | None = None,
+                leave: Callable[[dict[str, Any], str, Thread, Mapping[str, Any]], None] | None = None) -> None:
+    """Put threads on the overview's check-ins, figures on its members, and its open asks. A
+    thread kept with the digest's record (see DIGEST_THREAD) is named in `ids` by its hash;
+    given `leave`, its digest form is left to it (check-in, hash, thread, zones), to be put on
+    when a file that shows it is made (see thread_texts.ThreadTexts)."""
     threads = {(t.member, t.period): t for t in standing.responses.threads}
     if not any(t.reply_times() for t in threads.values()):  # the summaries: no thread's replies are read
         return
@@ -92,13 +97,15 @@ def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str
         thread = threads.get((c["member"], c["period"]))
         if thread is None:
             continue
-        kept = thread.kept.get("digest")
-        if kept is not None:
-            c["thread"] = kept[0]
-            if ids is not None:
-                ids[id(kept[0])] = kept[1]
-        else:
+        named = kept_hash(thread)
+        if named is None:
             c["thread"] = _thread(thread, zones)
+        elif leave is not None:
+            leave(c, named, thread, zones)
+        else:
+            c["thread"] = shown = _thread(thread, zones)
+            if ids is not None:
+                ids[id(shown)] = named
     for m in overview["members"]:
         figures = standing.responses.responders.get(m["id"])
         if figures is not None:
@@ -126,13 +133,90 @@ def thread_key(ids: Mapping[int, str], thread: dict[str, Any]) -> str:
 
 
 def digest_thread(thread: Thread, zones: Mapping[str, Any]) -> list[Any]:
-    """A thread as the digest shows it, and its hash: what a cache keeps with it (DIGEST_THREAD)."""
-    shown = _thread(thread, zones)
-    return [shown, content_key("thread", shown)]
+    """What a cache keeps with a thread for the digest (DIGEST_THREAD): the hash of its digest
+    form (kept by that hash in thread_texts, read only when a file showing it is made), the
+    time of its newest reply (None without), each reply's author and time as written, and the
+    partners still owing a reply with its due time. A warm build keys its pages, picks the
+    feed's newest replies and writes the calendar's reply events from these alone."""
+    return kept_value(thread, content_key("thread", _thread(thread, zones)))
 
 
+def kept_value(thread: Thread, named: str) -> list[Any]:
+    """digest_thread's record of `thread`, whose digest form hashes to `named`."""
+    # The lists as JSON text: one object each to read back, where a warm build reads them
+    # for a handful of threads.
+    times = json.dumps([[p.reply.author, p.at.isoformat()] for p in thread.replies])
+    owed = json.dumps([[r.partner, r.due.isoformat()] for r in thread.responses if r.state in (UNANSWERED, WAITING)])
+    return [named, max((p.at.timestamp() for p in thread.replies), default=None), times, owed]
+
+
+#: The name the digest's record of a thread is kept under (store/thread_cache.py keeps it
+#: in `thread-<name>.bin`, by the thread's inputs, not by this code): numbered, and the number
+#: goes up whenever digest_thread writes anything else, so no record of another shape is
+#: read as one (a record that is not of this shape is never trusted: the thread is read).
+KEPT = "digest-2"
 #: The rendering the digest keeps with each thread (see standing.compute_standing).
-DIGEST_THREAD = {"digest": digest_thread}
+DIGEST_THREAD = {KEPT: digest_thread}
+
+
+def _kept(thread: Thread) -> list[Any] | None:
+    found = thread.kept.get(KEPT)
+    return found if type(found) is list and len(found) == 4 else None
+
+
+def kept_hash(thread: Thread) -> str | None:
+    """The hash of the thread's digest form, when a cache kept it with the thread."""
+    found = _kept(thread)
+    return found[0] if found is not None and type(found[0]) is str and len(found[0]) == 64 else None
+
+
+def kept_latest(thread: Thread) -> tuple[bool, float | None]:
+    """(whether it was kept, the time of the thread's newest reply or None)."""
+    found = _kept(thread)
+    if found is None or not (found[1] is None or type(found[1]) is float):
+        return False, None
+    return True, found[1]
+
+
+def kept_times(thread: Thread) -> list[tuple[str | None, dt.datetime]] | None:
+    """(author, time) of each of the thread's replies as kept with it, in its replies' order."""
+    found = _kept(thread)
+    try:
+        return [(_author(author), _moment(at)) for author, at in json.loads(found[2])] if found is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def kept_owed(thread: Thread) -> list[tuple[str, dt.datetime]] | None:
+    """(partner, due time) of each reply still owed on the thread, as kept with it."""
+    found = _kept(thread)
+    try:
+        return [(_partner(partner), _moment(due)) for partner, due in json.loads(found[3])] \
+            if found is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _author(name: Any) -> str | None:
+    return None if name is None else _partner(name)
+
+
+def _partner(name: Any) -> str:
+    if type(name) is not str:
+        raise TypeError("a record of another shape")
+    return name
+
+
+def _moment(text: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)  # TypeError for anything but text
+    if moment.tzinfo is None:
+        raise ValueError("a time without its offset")
+    return moment
+
+
+def digest_form(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
+    """The thread as the digest shows it (plain data): its referee, verdicts, responses and replies."""
+    return _thread(t, zones)
 
 
 def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:

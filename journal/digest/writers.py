@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from journal.digest import articles, charts
 from journal.digest.json_text import JSON_TEXTS, JsonPlan, dump_json, plan_json
 from journal.digest.keys import content_key
 from journal.digest.markdown import md_quote, md_text, render_html
-from journal.digest.threads import latest_threads, thread_key
+from journal.digest.threads import latest_threads
 from journal.digest.view import DigestView
 from journal.errors import JournalError
 from journal.store import templating
@@ -47,6 +47,7 @@ class Output:
     key: str | None  # hash of every input; None: always written
     make: Callable[[], bytes]
     page: bool = False
+    shows: bool = True  # whether it is made from the view (False: the style sheet, from a template alone)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,18 @@ def render_outputs(view: DigestView, target: str, *, folder: str = "") -> Output
     if target == SITE and view.ids:
         rendering.after.append(_chart_cache(rendering))
     outputs = [out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)]
+    # Keys are made without the threads' digest forms (see thread_texts): any output made puts
+    # them on first, and the forms of the threads shown are kept once every output is made.
+    outputs = [replace(out, make=_filled(view, out.make)) if out.shows else out for out in outputs]
+    rendering.after.append(view.texts.save)
     return Outputs(outputs, rendering.after)
+
+
+def _filled(view: DigestView, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    def filled() -> bytes:
+        view.fill()
+        return make()
+    return filled
 
 
 #: The overview's small goal charts, kept under the git folder by the hash of each goal's inputs.
@@ -270,8 +282,7 @@ def _ident(r: Rendering, item: dict[str, Any]) -> Any:
         return item
     # A thread (its replies' text with it) is named by the hash of its content: hashed once
     # here, although it shows on two pages (its member's and its period's).
-    thread = item.get("thread")
-    return [found, _keyset(tuple(sorted(item))), None if thread is None else thread_key(r.view.ids, thread)]
+    return [found, _keyset(tuple(r.view.names(item))), r.view.thread_id(item)]
 
 
 @lru_cache(maxsize=64)
@@ -332,7 +343,7 @@ def _style(r: Rendering) -> list[Output]:
     def make() -> bytes:
         source, _, _ = r.env.loader.get_source(r.env, "digest/style.css")  # type: ignore[union-attr]
         return source.encode()
-    return [Output("style.css", None, make)]
+    return [Output("style.css", None, make, shows=False)]
 
 
 def _markdown(template: str, r: Rendering, **extra: Any) -> bytes:
@@ -373,25 +384,26 @@ def _json(r: Rendering) -> list[Output]:
     return [Output("digest.json", _key(r.base_key, "json", plan.key), make)]
 
 
-def _entries_id(r: Rendering, kinds: frozenset[str]) -> str:
-    """One id for the text of the view's entries of `kinds` (journal.yaml always): what the
-    feed and the calendar are keyed by instead of hashing everything they would show."""
+def _entries_id(r: Rendering) -> str:
+    """One id for the text of journal.yaml and the view's contracts and goals: what the
+    calendar is keyed by instead of hashing everything it would show."""
+    journal = r.view.standing.journal
+    # From the journal's indexes of them, which the calendar reads: not a walk over every
+    # entry (most are check-ins and replies).
+    entries = [*journal.contracts.values(), *journal.goals.values(), *filter(None, [journal.config])]
     digest = hashlib.sha256()
-    # Picked before they are sorted: most entries are check-ins and replies.
-    for path, entry in sorted((path, entry) for path, entry in r.view.standing.journal.entries.items()
-                              if entry.kind in kinds or entry.kind == "config"):
-        digest.update(f"{path}\0{entry.head.digest}\0".encode())  # the text's hash, kept with its parse
+    for entry in sorted(entries, key=lambda e: e.path):
+        digest.update(f"{entry.path}\0{entry.head.digest}\0".encode())  # the text's hash, kept with its parse
     return digest.hexdigest()
 
 
 def _feed(r: Rendering) -> list[Output]:
-    from journal.digest.feed import feed_document, feed_items, feed_key
+    from journal.digest.feed import feed_plan
 
-    s = r.view.standing
-    # Only the newest items are built (a handful of summaries), and the key is exactly
-    # what they show: an edit to an entry older than the feed leaves it as it was.
-    items = feed_items(s, r.view.private)
-    return [Output("feed.xml", _key(r.base_key, "feed", feed_key(s, items)), lambda: feed_document(s, items))]
+    # Only the newest items count, named by what each is made of (built only when the key
+    # changed): an edit to an entry older than the feed leaves it as it was.
+    key, make = feed_plan(r.view.standing, r.view.private)
+    return [Output("feed.xml", _key(r.base_key, "feed", key), make)]
 
 
 def _calendar(r: Rendering) -> list[Output]:
@@ -401,7 +413,7 @@ def _calendar(r: Rendering) -> list[Output]:
     s = r.view.standing
     # Contracts, goals and the roster (journal.yaml) say what it holds, with the replies still
     # owed to the latest check-ins; every event is stamped with the build's time.
-    fixed = _key(r.base_key, "calendar", _entries_id(r, frozenset({"contract", "goal"})),
+    fixed = _key(r.base_key, "calendar", _entries_id(r),
                  sorted(r.view.private.fields), str(journal_namespace(s)), s.now.isoformat())
     key = _key(r.base_key, "calendar", fixed, reply_due_inputs(s, r.view.private))
 

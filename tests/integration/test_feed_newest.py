@@ -14,6 +14,7 @@ import pytest
 from journal.digest import feed
 from journal.digest.feed import FEED_ITEMS, feed_items
 from journal.digest.privacy import PrivacyRules
+from journal.digest.threads import DIGEST_THREAD, kept_latest
 from journal.standing import compute_standing
 from tests.support.journals import CONFIG, CONTRACT, Result, checkin
 from tests.support.replies import replies_history
@@ -115,7 +116,24 @@ def test_the_newest_items_are_those_of_the_whole_list_with_replies_among_them(
     # The two newest are check-ins (W46): no reply is even made a candidate for them.
     made: list[tuple[str, ...]] = []
     real = feed._Candidate
-    monkeypatch.setattr(feed, "_Candidate", lambda at, names, make: made.append(names) or real(at, names, make))
+    monkeypatch.setattr(feed, "_Candidate",
+                        lambda at, names, *rest: made.append(names) or real(at, names, *rest))
     assert [item.title for item in feed_items(standing, private, limit=2)] == [
         "bob checked in for 2026-W46", "alice checked in for 2026-W46"]
     assert made and not [names for names in made if names[0] == "reply"]
+
+
+def test_the_newest_items_read_from_kept_threads_are_those_of_the_threads_themselves(
+        commit: Callable[..., str], tmp_path: Path) -> None:
+    # A thread read back with the digest's record of it is passed over by its newest reply's
+    # time and its replies' times are read from the record: at every cut, the same items.
+    repo = replies_history(commit, tmp_path)
+    now = dt.datetime.fromisoformat("2026-11-24T12:00:00+00:00")
+    plain = compute_standing(repo, now, threads=False)
+    private = PrivacyRules.from_journal(plain.journal)
+    every = feed_items(plain, private, limit=10_000)
+    for _ in range(2):  # judged and kept, then read back
+        kept = compute_standing(repo, now, threads=False, renders=DIGEST_THREAD)
+        assert all(kept_latest(t)[0] for t in kept.responses.threads)
+        for limit in range(1, len(every) + 2):
+            assert feed_items(kept, private, limit=limit) == every[:limit], limit

@@ -175,7 +175,7 @@ def test_the_public_view_of_a_journal_with_nothing_private_is_the_view_read_agai
 
 
 @pytest.mark.parametrize(("lost", "how"), [(POSTS_FILE, "folder"), (POSTS_FILE, "shard"), (POSTS_FILE, "damaged"),
-                                          ("thread-digest", "folder"), ("thread-digest", "shard")])
+                                          ("thread-digest-2", "folder"), ("thread-digest-2", "shard")])
 def test_a_lost_part_of_the_cache_is_made_again(run, repo: Path, tmp_path: Path, lost: str, how: str) -> None:  # type: ignore[no-untyped-def]
     """The replies (read by the feed) and the renderings are folders of their own: one lost,
     or one of its files lost or damaged (a run stopped between two writes), is judged or

@@ -1,0 +1,107 @@
+"""The digest forms of threads, kept under the git folder by their hash, read only when a
+file that shows one is made.
+
+A thread's digest form (its replies' text with it) is most of what the digest's view holds
+of a journal with replies, and a warm build shows none of it: every page, digest.json and
+DIGEST.md is keyed by the hash kept with each thread (threads.DIGEST_THREAD) and reused. So
+the view leaves the forms off its check-ins (`leave`) and puts them on (`fill`) the first
+time an output is made; they are read back from `<git dir>/journal/digest-threads.bin`
+(sealed plain data, store/plain_cache.py: hash -> form), or made again from the thread
+itself. A form is filed under the hash of its own content, computed when it was made: no
+entry can reach another's form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from journal.core.replies import Thread
+from journal.digest.keys import content_key
+from journal.digest.threads import KEPT, digest_form, kept_value
+from journal.store import plain_cache
+from journal.store.local_state import MAX_STATE_BYTES
+
+FILE = "digest-threads.bin"
+_TAG = "journal-digest-threads 1"
+_OLD_PART = "thread-digest.bin"  # where the forms were kept with the threads before (store/thread_cache.py)
+
+
+class ThreadTexts:
+    """Digest forms by hash under `folder` (None: nothing kept, every form made from its thread)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.file = folder / FILE if folder is not None else None
+        self.made: dict[str, dict[str, Any]] = {}  # hash -> form, made this run
+        self.shown: set[str] = set()  # the hashes of the threads the view shows
+        # id() of a check-in whose thread is left off -> (the check-in, held, so that no other
+        # object takes its id meanwhile; its thread's hash; the thread; the members' zones).
+        self._pending: dict[int, tuple[dict[str, Any], str, Thread, Mapping[str, Any]]] = {}
+        self._named: dict[int, str] = {}  # id() of such a check-in -> the hash: looked up per key
+        self._kept: dict[str, Any] | None = None
+        # What compute_standing keeps with each thread for the digest: forms made meanwhile are
+        # remembered here, so that a build does not make them twice.
+        self.renders = {KEPT: self.render}
+
+    def render(self, thread: Thread, zones: Mapping[str, Any]) -> list[Any]:
+        """threads.digest_thread, remembering the form it made."""
+        form = digest_form(thread, zones)
+        named = content_key("thread", form)
+        self.made[named] = form
+        return kept_value(thread, named)
+
+    def leave(self, checkin: dict[str, Any], named: str, thread: Thread, zones: Mapping[str, Any]) -> None:
+        """Leave `checkin`'s thread (its form hashing to `named`) for `fill` to put on."""
+        self._pending[id(checkin)] = (checkin, named, thread, zones)
+        self._named[id(checkin)] = named
+        self.shown.add(named)
+
+    def named(self, checkin: dict[str, Any]) -> str | None:
+        """The hash of the thread left off `checkin`, or None when none is."""
+        return self._named.get(id(checkin))
+
+    def fill(self, ids: dict[int, str]) -> None:
+        """Put every thread left off its check-in on (`c["thread"]`), its form named in `ids`."""
+        if not self._pending:
+            return
+        for checkin, named, thread, zones in self._pending.values():
+            form = self.made.get(named)
+            if form is None:
+                form = self.kept.get(named)
+            if type(form) is not dict:
+                # Not kept (or not as a form): made again from the thread, which reads its replies.
+                form = self.made[named] = digest_form(thread, zones)
+            checkin["thread"] = form
+            ids[id(form)] = named
+        self._pending.clear()
+        self._named.clear()
+
+    @property
+    def kept(self) -> dict[str, Any]:
+        """The forms kept by the previous builds, read on first use."""
+        if self._kept is None:
+            found = plain_cache.load(self.file, _TAG, MAX_STATE_BYTES) if self.file is not None else None
+            self._kept = found if type(found) is dict else {}
+        return self._kept
+
+    def save(self) -> None:
+        """Keep the forms of the threads shown (only those); nothing is read or written when
+        none was made this run and none was read back."""
+        if self.file is None or self.folder is None:
+            return
+        (self.folder / _OLD_PART).unlink(missing_ok=True)
+        if self._kept is None and not (self.shown & self.made.keys()):
+            return
+        kept = self.kept
+        wanted = {}
+        for named in sorted(self.shown):
+            form = self.made.get(named, kept.get(named))
+            if type(form) is dict:
+                wanted[named] = form
+        if wanted.keys() != kept.keys() or any(wanted[k] is not kept[k] for k in wanted):
+            try:
+                plain_cache.save(self.file, _TAG, wanted)
+            except ValueError:
+                pass  # not plain data: made again next time

@@ -1,0 +1,107 @@
+"""A warm digest reads no thread's digest form and no reply: pages, digest.json and DIGEST.md
+are keyed by the hash kept with each thread, the feed and the calendar by the record kept
+with it (digest/threads.DIGEST_THREAD); the forms are read back (digest/thread_texts.py) only
+when an output is made, and made again from the threads when their file is lost or damaged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from journal.digest import calendar, thread_texts
+from journal.digest.privacy import PrivacyRules
+from journal.digest.threads import DIGEST_THREAD, kept_owed
+from journal.standing import compute_standing
+from journal.store import plain_cache, thread_cache
+from tests.support.journals import Result
+from tests.support.replies import replies_history, reply
+
+NOW = "2026-11-24T12:00:00+00:00"
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.name != ".digest-manifest.json"}
+
+
+def _loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the cache files read from now on."""
+    names: list[str] = []
+    real = plain_cache.sealed
+
+    def sealed(path: Path, tag: str, limit: int) -> bytes | None:
+        names.append(Path(path).name)
+        return real(path, tag, limit)
+    monkeypatch.setattr(plain_cache, "sealed", sealed)
+    return names
+
+
+def test_a_warm_rebuild_reads_no_thread_form_and_no_reply(commit: Callable[..., str], tmp_path: Path,
+                                                          run: Callable[..., Result],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = replies_history(commit, tmp_path)
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    assert run("-C", repo, "digest", "--now", NOW).code == 0  # the threads read back, the forms kept
+    built = _files(repo / "site")
+    loaded = _loaded(monkeypatch)
+    result = run("-C", repo, "digest", "--now", NOW)
+    assert result.code == 0 and "(0 rendered" in result.out
+    assert _files(repo / "site") == built
+    assert f"thread-{thread_texts.KEPT}.bin" in loaded  # the records kept with the threads
+    assert thread_texts.FILE not in loaded and thread_cache.POSTS_FILE not in loaded
+    # A new reply: the pages showing it are made, the others' forms read back.
+    commit(dict([reply("alice", "bob", "2026-W46", verdicts=())]), "2026-11-23T12:00:00+01:00", "alice")
+    loaded.clear()
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    assert thread_texts.FILE in loaded
+    assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "fresh").code == 0
+    assert _files(repo / "site") == _files(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("damage", ["lost", "garbage", "other shape"])
+def test_thread_forms_lost_or_damaged_are_made_again_from_the_threads(commit: Callable[..., str], tmp_path: Path,
+                                                                      run: Callable[..., Result], damage: str) -> None:
+    repo = replies_history(commit, tmp_path)
+    assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "first").code == 0
+    file = repo / ".git" / "journal" / thread_texts.FILE
+    kept = plain_cache.load(file, thread_texts._TAG, 1 << 30)
+    assert isinstance(kept, dict) and kept and all(isinstance(form, dict) for form in kept.values())
+    if damage == "lost":
+        file.unlink()
+    elif damage == "garbage":
+        file.write_bytes(b"\x00not marshal" * 20)
+    else:  # sealed as this machine seals, but no form in it
+        plain_cache.save(file, thread_texts._TAG, {named: ["not", "a form"] for named in kept})
+    assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "again").code == 0
+    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+    assert plain_cache.load(file, thread_texts._TAG, 1 << 30) == kept  # made again and kept
+
+
+def test_the_old_part_of_thread_forms_is_removed(commit: Callable[..., str], tmp_path: Path,
+                                                 run: Callable[..., Result]) -> None:
+    # Where the forms were kept with the threads before: no longer read, so not left behind.
+    repo = replies_history(commit, tmp_path)
+    old = repo / ".git" / "journal" / "thread-digest.bin"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes(b"left by an older version")
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    assert not old.exists()
+
+
+def test_the_replies_owed_kept_with_a_thread_are_its_responses_owed(commit: Callable[..., str],
+                                                                   tmp_path: Path) -> None:
+    # The calendar's reply events from the records kept with the threads are those its
+    # responses give; W46's threads owe replies (one overdue, one still waiting).
+    repo = replies_history(commit, tmp_path)
+    now = dt.datetime.fromisoformat(NOW)
+    plain = compute_standing(repo, now, threads=False)
+    private = PrivacyRules.from_journal(plain.journal)
+    events = calendar._reply_events(plain, private, calendar.journal_namespace(plain))
+    assert len(events) == 2
+    for _ in range(2):  # judged and kept, then read back
+        kept = compute_standing(repo, now, threads=False, renders=DIGEST_THREAD)
+        assert all(kept_owed(t) is not None for t in kept.responses.threads)
+        assert calendar._reply_events(kept, private, calendar.journal_namespace(kept)) == events
