@@ -111,11 +111,14 @@ def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str
             break
         if not t.ask or (t.member, t.period) not in listed:
             continue
-        answers = t.answers()
-        if any(state in (UNANSWERED, WAITING) for _, state, _ in answers):
+        owing = [(partner, state) for partner, state, _ in t.answers() if state in (UNANSWERED, WAITING)]
+        if owing:
+            # Each partner by the state core/replies.py judged, as `status` and `streaks` take it:
+            # a window that closed is "unanswered", never "waiting (overdue)".
             open_asks.append({"member": t.member, "period": t.period, "ask": t.ask,
-                              "partners": [partner for partner, state, _ in answers if state in (UNANSWERED, WAITING)],
-                              "overdue": any(state == UNANSWERED for _, state, _ in answers)})
+                              "partners": [partner for partner, _ in owing],
+                              UNANSWERED: [partner for partner, state in owing if state == UNANSWERED],
+                              WAITING: [partner for partner, state in owing if state == WAITING]})
     overview["unanswered"] = open_asks
     overview["pact_reply_streaks"] = dict(standing.responses.pact_streaks)
 

@@ -61,7 +61,7 @@ def test_markdown_digests_list_unanswered_asks_and_partner_figures(run, history:
         asks = text[text.index("## Unanswered asks"):text.index("## As partners")]
         assert asks.splitlines()[2:4] == [
             "- **Bob Okafor**, 2026-W46: Push me on sleep — waiting for Alice Moreno",
-            "- **Alice Moreno**, 2026-W46: Check my Sunday plan — waiting for Bob Okafor (overdue)"]
+            "- **Alice Moreno**, 2026-W46: Check my Sunday plan — unanswered by Bob Okafor"]
         table = text[text.index("## As partners"):].split("\n\n")[1].splitlines()
         assert table[0] == "| Member | Answered in time | Median response | In time | Late | Unanswered | Waiting |"
         bob = next(row for row in table if row.startswith("| Bob Okafor |"))
