@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from journal.core import build_model
-from journal.core.replies import RESPONSE_LABEL, UNANSWERED, WAITING, Posted, Responses, Thread
+from journal.core.replies import RESPONSE_LABEL, UNANSWERED, UNVERIFIED, WAITING, Posted, Responses, Thread
 from journal.core.rules import Journal
 from journal.digest.keys import content_key
 from journal.standing import Standing
@@ -143,9 +143,12 @@ def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
         zone = zones.get(who or "")
         return (moment.astimezone(zone) if zone is not None else moment).isoformat(timespec="minutes")
 
+    window = t.window() if t.referee and UNVERIFIED in t.verdicts else None
     return {
         "referee": t.referee,
         "verdicts": list(t.verdicts),
+        # Why an outcome is unverified: no verdict within this many seconds (None: not known).
+        "respond_within_seconds": None if window is None else int(window.total_seconds()),
         "responses": [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
                        "at": local(r.posted.at, r.partner) if r.posted else None} for r in t.responses],
         "replies": [{"author": p.reply.author, "at": local(p.at, p.reply.author), "answer": p.reply.answer,
