@@ -84,8 +84,9 @@ def demo(state: State, directory: Path | None, open_site: bool, now: str | None)
     """Create a demo journal in DIRECTORY (default: journal-demo) and show its streaks.
 
     Replays the bundled example, two partnerships over sixteen weeks, as a Git history
-    whose newest week is the last one that has ended; installs the hooks and builds the
-    digest. Refuses a folder that is not empty.
+    whose newest week is the last one that has ended in every member's time zone (so a
+    member ahead of the others may be overdue with the week after it); installs the hooks
+    and builds the digest. Refuses a folder that is not empty.
     """
     from journal.commands.demo import create_demo
 

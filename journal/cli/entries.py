@@ -47,17 +47,18 @@ def init(state: State, directory: Path | None, members: tuple[str, ...], title: 
 @click.command(short_help="Clone a partner's journal, install hooks, say who you are.")
 @click.argument("url")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--branch", metavar="NAME", help="The origin's branch holding the journal (default: the origin's HEAD).")
 @pass_state
-def join(state: State, url: str, directory: Path | None) -> int:
+def join(state: State, url: str, directory: Path | None, branch: str | None) -> int:
     """Clone a partner's journal, install its hooks and tell who you are in it.
 
-    Runs `git clone URL [DIRECTORY]`, installs the git hooks in the clone, and checks
-    your git user.email against the roster in journal.yaml.
+    Runs `git clone [--branch NAME] URL [DIRECTORY]`, installs the git hooks in the
+    clone, and checks your git user.email against the roster in journal.yaml.
     """
     from journal.commands.join import join_journal
     from journal.core.problems import clean
 
-    joined = join_journal(url, state.directory / directory if directory else None, state.directory)
+    joined = join_journal(url, state.directory / directory if directory else None, state.directory, branch)
     # The URL and the git email are the user's own, but still no terminal escapes.
     for line in joined.lines:
         click.echo(clean(line))

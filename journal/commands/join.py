@@ -6,10 +6,14 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journal.core import layout
 from journal.core.problems import clean
 from journal.errors import JournalError
+
+if TYPE_CHECKING:
+    import pygit2
 
 
 @dataclass(frozen=True)
@@ -29,9 +33,10 @@ def clone_target(url: str, base: Path) -> Path:
     return base / name
 
 
-def join_journal(url: str, target: Path | None, base: Path) -> Joined:
+def join_journal(url: str, target: Path | None, base: Path, branch: str | None = None) -> Joined:
     """Clone `url` into `target` (default: named after the URL, in `base`), install the
-    hooks there and match `git config user.email` against the roster."""
+    hooks there and match `git config user.email` against the roster. `branch`: the
+    origin's branch to check out (default: the one its HEAD names)."""
     from journal.githooks.install import install
 
     target = target if target is not None else clone_target(url, base)
@@ -41,7 +46,8 @@ def join_journal(url: str, target: Path | None, base: Path) -> Joined:
                            hint="remove it (an earlier `journal join` keeps its clone) or name another "
                                 "folder: `journal join URL DIR`")
     try:
-        cloned = subprocess.run(["git", "clone", "--", url, str(target)], capture_output=True, text=True)
+        chosen = ["--branch", branch] if branch else []
+        cloned = subprocess.run(["git", "clone", *chosen, "--", url, str(target)], capture_output=True, text=True)
     except OSError as exc:
         raise JournalError(f"cannot run git: {exc.strerror}", hint="install Git and make sure `git` is on PATH") from None
     if cloned.returncode != 0:
@@ -50,19 +56,57 @@ def join_journal(url: str, target: Path | None, base: Path) -> Joined:
                            hint="check the URL, and that you can reach it with plain `git clone`")
     lines = [f"cloned {url} into {target}"]
     if not (target / layout.CONFIG).is_file():
-        # git's own warning says why a clone came out empty (an empty repository, or a remote
-        # HEAD naming a branch that does not exist, as after `git init --bare` with `master`).
-        warned = [line.removeprefix("warning: ") for line in cloned.stderr.splitlines() if line.startswith("warning: ")]
-        raise JournalError(f"{target} holds no {layout.CONFIG}: it is not a journal (the clone stays)"
-                           + (f"; git said: {clean(warned[-1])}" if warned else ""),
-                           hint="check the URL; if the journal is on another branch, point the remote's HEAD at "
-                                "it (`git symbolic-ref HEAD refs/heads/main` in the bare repository), then remove "
-                                f"{target.name} and join again; a new journal is started with `journal init`")
+        raise _not_a_journal(url, target, cloned.stderr)
     lines += install(target)
     member, hint = _identify(target)
     if member is not None:
         lines.append(f"you are {member}: your check-ins count when you commit as you do now")
     return Joined(target, tuple(lines), member, hint)
+
+
+def _not_a_journal(url: str, target: Path, said: str) -> JournalError:
+    """Why a clone holds no journal.yaml, read from the clone: most often the origin's HEAD names
+    a branch that was never pushed (`git init --bare` names `master`, the partners pushed `main`)."""
+    import pygit2
+
+    repo = pygit2.Repository(str(target))
+    prefix = "refs/remotes/origin/"
+    branches = sorted(name.removeprefix(prefix) for name in repo.references
+                      if name.startswith(prefix) and name != f"{prefix}HEAD")
+    journals = [b for b in branches if _holds_journal(repo, prefix + b)]
+    again = f"then remove the clone left in {target.name} and join again"
+    if repo.head_is_unborn:
+        # A clone takes the origin's HEAD as its own, pointing at nothing here.
+        head = repo.references["HEAD"].target
+        if not branches:
+            return JournalError(f"{url} has no commits yet (the clone stays): there is no journal to join",
+                                hint="push the journal there first, then remove "
+                                     f"{target.name} and join again; a new journal is started with `journal init`")
+        pick = "main" if "main" in journals else (journals or branches)[0]
+        return JournalError(
+            f"the origin's default branch (HEAD -> {head}) has no commits; its branches: "
+            f"{', '.join(branches)}" + (f"; {layout.CONFIG} is on {', '.join(journals)}" if journals else ""),
+            hint=f"point the origin's HEAD at the journal's branch (`git -C {url} symbolic-ref HEAD "
+                 f"refs/heads/{pick}` in the bare repository, or the default branch setting of its host), "
+                 f"or join that branch: `journal join {url} --branch {pick}`; {again}")
+    # A branch was checked out and holds no journal.yaml: git's own warning, if any, says more.
+    warned = [line.removeprefix("warning: ") for line in said.splitlines() if line.startswith("warning: ")]
+    elsewhere = [b for b in journals if f"refs/heads/{b}" != repo.references["HEAD"].target]
+    return JournalError(f"{target} holds no {layout.CONFIG}: it is not a journal (the clone stays)"
+                        + (f"; git said: {clean(warned[-1])}" if warned else ""),
+                        hint=(f"the branch {elsewhere[0]} holds one: `journal join {url} --branch {elsewhere[0]}`; "
+                              f"{again}" if elsewhere else
+                              "check the URL; a new journal is started with `journal init`"))
+
+
+def _holds_journal(repo: pygit2.Repository, ref: str) -> bool:
+    import pygit2
+
+    try:
+        tree = repo.revparse_single(ref).peel(pygit2.Commit).tree
+    except (KeyError, ValueError, pygit2.GitError):
+        return False
+    return layout.CONFIG in tree
 
 
 def _identify(root: Path) -> tuple[str | None, str]:

@@ -48,17 +48,29 @@ def human_clock(moment: dt.datetime) -> str:
 
 
 def human_moment(iso: str) -> str:
-    """Like human_time, with the UTC offset: for "as of" lines read in many zones.
+    """Like human_time, with the UTC offset the time is shown in: every clock time the digest
+    shows (a member's times in their zone, "as of" lines in the builder's), read in many zones.
     A zero offset reads "UTC", not "UTC+00:00"."""
-    moment = dt.datetime.fromisoformat(iso)
-    offset = moment.strftime("%z")
+    return human_zoned(dt.datetime.fromisoformat(iso))
+
+
+def human_zoned(moment: dt.datetime) -> str:
+    """human_moment for a caller that holds the datetime already: 'Sun 22 Nov 2026 10:00 UTC+01:00'."""
+    return f"{human_clock(moment)} {zone_label(moment)}".rstrip()
+
+
+def zone_label(moment: dt.datetime) -> str:
+    """The UTC offset a time is shown in, as the digest labels it: 'UTC', 'UTC+01:00', 'UTC-03:30';
+    '' for a time without one."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return ""
     if not offset:
-        zone = ""
-    elif offset.strip("+-0") == "":
-        zone = "UTC"
-    else:
-        zone = f"UTC{offset[:3]}:{offset[3:5]}"
-    return f"{human_time(iso)} {zone}".rstrip()
+        return "UTC"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
 def human_date(iso: str | None) -> str:
@@ -72,6 +84,18 @@ def span(seconds: int) -> str:
     days, rest = divmod(max(0, seconds), 86400)
     hours, rest = divmod(rest, 3600)
     return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+
+
+def duration(seconds: int | float | None) -> str:
+    """A length of time in words, as a contract names it: '2 days', '1 day 12 hours',
+    '90 minutes' -> '1 hour 30 minutes'; '' for None."""
+    if seconds is None:
+        return ""
+    days, rest = divmod(max(0, int(seconds)), 86400)
+    hours, rest = divmod(rest, 3600)
+    parts = [f"{n} {unit}{'' if n == 1 else 's'}"
+             for n, unit in ((days, "day"), (hours, "hour"), (rest // 60, "minute")) if n]
+    return " ".join(parts) or "0 minutes"
 
 
 def countdown(day: dt.date, today: dt.date) -> str:

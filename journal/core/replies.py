@@ -94,6 +94,11 @@ class Thread:
         """(author, POSIX time) of each reply, in `replies`' order: what a feed picks the newest by."""
         return [(p.reply.author, p.at.timestamp()) for p in self.replies]
 
+    def window(self) -> dt.timedelta | None:
+        """How long partners (and the referee) had to answer: the `respond_within` the thread
+        was judged by, read from its responses' due time; None when it asked no partner."""
+        return self.responses[0].due - self.filed if self.responses else None
+
     def referee_silent(self) -> bool:
         """Whether the referee replied without a verdict (the digest then shows none)."""
         return any(p.reply.author == self.referee and not p.reply.verdicts for p in self.replies)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.core import agenda, build_model, layout, periods
-from journal.core.humanize import countdown, human_clock, human_time, period_title, span
+from journal.core.humanize import countdown, human_moment, human_zoned, period_title, span
 from journal.core.model import Cadence, Checkin, Contract, Goal
 from journal.core.recalibration import (
     LOW_COMPLETION,
@@ -230,16 +230,17 @@ def _state(r: MemberReport, now: dt.datetime, tz: Any, current: Any = None) -> d
     out: dict[str, Any] = {"period": p.period, "state": state.value}
     if state is State.CHECKED_IN:
         word = CHECKED_IN_LABEL[p.status]
-        out.update(at=_local(p.at, tz) if p.at else None,
-                   text=f"{word} {human_time(_local(p.at, tz))}" if p.at else word)
+        at = _local(p.at, tz) if p.at else None
+        out.update(at=at, text=f"{word} {human_moment(at)}" if at else word)
     elif state is State.DUE:
         left = int((p.due - now).total_seconds())
-        out.update(due=_local(p.due, tz), seconds_left=left,
-                   text=f"due in {span(left)} ({human_time(_local(p.due, tz))} their time)")
+        due = _local(p.due, tz)
+        # Each time labelled with the offset of the member's zone it is shown in.
+        out.update(due=due, seconds_left=left, text=f"due in {span(left)} ({human_moment(due)})")
     elif state is State.OVERDUE:
-        out.update(due=_local(p.due, tz), grace_until=_local(p.closes, tz),
-                   text=f"overdue since {human_time(_local(p.due, tz))} (counts as late until "
-                        f"{human_time(_local(p.closes, tz))})")
+        due, closes = _local(p.due, tz), _local(p.closes, tz)
+        out.update(due=due, grace_until=closes,
+                   text=f"overdue since {human_moment(due)} (counts as late until {human_moment(closes)})")
     else:
         out["text"] = STATE_LABEL[state]
     return out
@@ -261,7 +262,7 @@ def _cell_label(p: Any, local: dt.datetime | None) -> str:
     words = STATUS_LABEL.get(p.status, p.status) + (" (does not count)" if p.status == EARLY else "")
     text = f"{p.period}: {words}"
     if local is not None:
-        text += f", committed {human_clock(local)}"
+        text += f", committed {human_zoned(local)}"
     if p.flags:
         text += f" [{', '.join(p.flags)}]"
     return text

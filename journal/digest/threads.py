@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from journal.core import build_model
-from journal.core.replies import RESPONSE_LABEL, UNANSWERED, WAITING, Posted, Responses, Thread
+from journal.core.replies import RESPONSE_LABEL, UNANSWERED, UNVERIFIED, WAITING, Posted, Responses, Thread
 from journal.core.rules import Journal
 from journal.digest.keys import content_key
 from journal.standing import Standing
@@ -118,11 +118,14 @@ def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str
             break
         if not t.ask or (t.member, t.period) not in listed:
             continue
-        answers = t.answers()
-        if any(state in (UNANSWERED, WAITING) for _, state, _ in answers):
+        owing = [(partner, state) for partner, state, _ in t.answers() if state in (UNANSWERED, WAITING)]
+        if owing:
+            # Each partner by the state core/replies.py judged, as `status` and `streaks` take it:
+            # a window that closed is "unanswered", never "waiting (overdue)".
             open_asks.append({"member": t.member, "period": t.period, "ask": t.ask,
-                              "partners": [partner for partner, state, _ in answers if state in (UNANSWERED, WAITING)],
-                              "overdue": any(state == UNANSWERED for _, state, _ in answers)})
+                              "partners": [partner for partner, _ in owing],
+                              UNANSWERED: [partner for partner, state in owing if state == UNANSWERED],
+                              WAITING: [partner for partner, state in owing if state == WAITING]})
     overview["unanswered"] = open_asks
     overview["pact_reply_streaks"] = dict(standing.responses.pact_streaks)
 
@@ -224,9 +227,12 @@ def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
         zone = zones.get(who or "")
         return (moment.astimezone(zone) if zone is not None else moment).isoformat(timespec="minutes")
 
+    window = t.window() if t.referee and UNVERIFIED in t.verdicts else None
     return {
         "referee": t.referee,
         "verdicts": list(t.verdicts),
+        # Why an outcome is unverified: no verdict within this many seconds (None: not known).
+        "respond_within_seconds": None if window is None else int(window.total_seconds()),
         "responses": [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
                        "at": local(r.posted.at, r.partner) if r.posted else None} for r in t.responses],
         "replies": [{"author": p.reply.author, "at": local(p.at, p.reply.author), "answer": p.reply.answer,

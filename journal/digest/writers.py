@@ -22,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from journal.core import humanize, states, text_safety
-from journal.core.humanize import countdown, human_date, human_moment, human_time, percent, period_title
+from journal.core.humanize import countdown, duration, human_date, human_moment, percent, period_title
 from journal.core.states import STATUS_LABEL
 from journal.digest import articles, charts
 from journal.digest.json_text import JSON_TEXTS, JsonPlan, dump_json, plan_json
@@ -95,7 +95,8 @@ def environment(root: Path | None) -> SandboxedEnvironment:
     # Every value a template prints passes here first: partner text reaches no page with a
     # control or bidi override, whichever template (ours or a trusted override) prints it.
     env.finalize = _finalize
-    env.filters.update(md=render_html, pct=percent, num=_num, when=human_time, moment=human_moment, day=human_date,
+    env.filters.update(md=render_html, pct=percent, num=_num, when=human_moment, moment=human_moment, day=human_date,
+                       duration=duration,
                        period_title=period_title, status=lambda s: STATUS_LABEL.get(s, s),
                        mdtext=md_text, quote=md_quote)
     env.globals.update(heatmap=charts.heatmap, goal_chart=charts.goal_chart, bar=charts.progress_bar,

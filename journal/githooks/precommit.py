@@ -39,8 +39,11 @@ def _check_and_stage(directory: str) -> int:
     result = check_staged(repo, index)
     sys.stdout.write(P.format_text(result.problems))
     if any(p.is_error for p in result.problems):
+        # Right for both ways of committing: `git commit` takes what is staged (so a fix must be
+        # added), `git commit -- FILE` takes FILE from the working tree (adding changes nothing).
         sys.stderr.write(f"journal: {P.summary(result.problems, result.entries)}: commit blocked. Fix the entries "
-                         "and `git add` them, or bypass the check with `git commit --no-verify`.\n")
+                         "and commit again (`git add` the fix first, unless you commit the files by name: "
+                         "`git commit -- FILE`), or bypass the check with `git commit --no-verify`.\n")
         return 1
     if result.entries:
         try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -126,8 +127,12 @@ class ThreadCache:
         self.main = _Part(folder / CACHE_FILE if folder is not None else None, _TAG)
         self.posts = _Part(folder / POSTS_FILE if folder is not None else None, _TAG)
         self.folder = folder
-        self.parts = {name: _Part(folder / f"thread-{name}" if folder is not None else None, _TAG)
-                      for name in self.renders}
+        # A rendering is kept by the code that makes it too (the render's module is not among
+        # the rules' code above): an upgrade that changes how a thread is written out reads no
+        # old rendering back, while the threads themselves stay shared by every command.
+        self.parts = {name: _Part(folder / f"thread-{name}" if folder is not None else None,
+                                  f"{_TAG} {code_stamp((_source(render),)).hex()}")
+                      for name, render in self.renders.items()}
         self.whole: bool | None = None  # whether the replies' folder is there: known on first use
         # The window of `now` in which every thread got or put so far stays as it is (timestamps;
         # None: unbounded): what is made of all of them together holds in it.
@@ -233,6 +238,13 @@ class ThreadCache:
         if self.folder is not None and (self.main.changed or self.posts.changed):
             for name in _LEGACY:  # what an earlier version kept, in one file per part
                 (self.folder / name).unlink(missing_ok=True)
+
+
+def _source(render: Callable[[Thread], Any]) -> Path:
+    """The source file of the module a rendering (a function, or a partial of one) comes from."""
+    func = getattr(render, "func", render)
+    module = sys.modules.get(getattr(func, "__module__", None) or "")
+    return Path(str(getattr(module, "__file__", None) or "-"))
 
 
 def missing(found: object) -> bool:

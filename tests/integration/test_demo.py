@@ -244,6 +244,20 @@ def _any_hour_instants(monday: dt.datetime, every: int) -> list[dt.datetime]:
     return sorted(found)
 
 
+def _status_by_the_readme(member: str, now: dt.datetime, anchor: str) -> tuple[str, str]:
+    """(period, state) `journal status` shows for a member of the running pact (due Sunday
+    21:00, grace until Monday 09:00, their own time): the newest week's check-in until Monday
+    09:00 of the week after it, then that week, due until its Sunday 21:00 and overdue after
+    it, also while Europe has begun the next week and New York has not."""
+    following = _week_plus(anchor, 1)
+    year, number = map(int, following.split("-W"))
+    zone = ZONES[member]
+    if now < dt.datetime.combine(dt.date.fromisocalendar(year, number, 1), dt.time(9), zone):
+        return anchor, "checked in"
+    due = dt.datetime.combine(dt.date.fromisocalendar(year, number, 7), dt.time(21), zone)
+    return following, "due" if now < due else "overdue"
+
+
 # The weeks: a winter week, and one in March when New York has summer time and Europe not yet.
 @pytest.mark.parametrize("monday", ["2027-02-08T00:00:00+00:00", "2027-03-15T00:00:00+00:00"])
 def test_the_demo_tells_the_same_story_at_any_hour(run, tmp_path: Path, monday: str) -> None:
@@ -298,4 +312,9 @@ def test_the_demo_tells_the_same_story_at_any_hour(run, tmp_path: Path, monday: 
         assert state["waiting_for_your_reply"] == [], label
         assert {m["member"]: m["state"] for m in state["members"] if m["member"] in ("carol", "dan")} == \
             {"carol": "paused", "dan": "paused"}, label
+        # The week in progress, as README's demo section words the rule for Alice and Bob.
+        anchor = shift_text(SCRIPT["anchor"], weeks)
+        told = {m["member"]: (m["period"], m["state"]) for m in state["members"] if m["member"] in ("alice", "bob")}
+        assert told == {m: _status_by_the_readme(m, now, anchor) for m in told}, label
+        assert status.code == (4 if told["alice"][1] == "overdue" else 0), label  # you are Alice
     assert len(threads) == 1

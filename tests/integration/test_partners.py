@@ -138,27 +138,58 @@ def test_join_refuses_what_git_cannot_clone_or_what_is_no_journal(tmp_path: Path
     assert result.code == 1 and "holds no journal.yaml" in result.err
 
 
-def test_join_says_what_git_said_when_the_remote_head_names_no_branch(tmp_path: Path, run) -> None:
-    """`git init --bare` names `master` as HEAD; a journal pushed as `main` then clones empty,
-    and git's warning (not only "no journal.yaml") is what explains it."""
+def _pushed_to_a_bare_master(tmp_path: Path) -> Path:
+    """`git init --bare` names `master` as HEAD; the partners pushed their journal as `main`
+    (and a branch without one, `notes`)."""
     seed = tmp_path / "seed"
     seed.mkdir()
     git(seed, "init", "-q", "-b", "main")
     (seed / "journal.yaml").write_text(CONFIG)
     git(seed, "add", "-A")
     git(seed, "commit", "-q", "-m", "start", env=ALICE)
+    git(seed, "checkout", "-q", "--orphan", "notes")
+    git(seed, "rm", "-q", "-r", "--cached", ".")
+    git(seed, "commit", "-q", "--allow-empty", "-m", "notes", env=ALICE)
     bare = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "master", str(bare))
-    git(seed, "push", "-q", str(bare), "main")
+    git(seed, "push", "-q", str(bare), "main", "notes")
+    return bare
+
+
+def test_join_says_the_origins_head_names_a_branch_without_commits(tmp_path: Path, run) -> None:
+    """Not "it is not a journal": the origin's HEAD names a branch that was never pushed,
+    these are the branches it has, and this is how to point HEAD at one or join it."""
+    bare = _pushed_to_a_bare_master(tmp_path)
     result = run("-C", tmp_path, "join", bare, "copy")
-    assert result.code == 1 and "holds no journal.yaml" in result.err
-    assert "git said: remote HEAD refers to nonexistent ref" in result.err
-    assert "git symbolic-ref HEAD refs/heads/main" in result.err and "Traceback" not in result.err
-    assert "then remove copy and join again" in result.err
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "not a journal" not in result.err
+    assert result.err.startswith("Error: the origin's default branch (HEAD -> refs/heads/master) has no commits; "
+                                 "its branches: main, notes; journal.yaml is on main\n")
+    assert f"`git -C {bare} symbolic-ref HEAD refs/heads/main`" in result.err
+    assert f"`journal join {bare} --branch main`" in result.err
+    assert "then remove the clone left in copy and join again" in result.err
     # Joining again into the clone left behind says what to do, not git's "destination path exists".
     again = run("-C", tmp_path, "join", bare, "copy")
     assert again.code == 1 and "copy already exists and is not an empty folder" in again.err
     assert "remove it" in again.err and "Traceback" not in again.err
+    # Both ways out the hint names work.
+    joined = run("-C", tmp_path, "join", bare, "branch", "--branch", "main")
+    assert joined.code == 0, joined
+    assert (tmp_path / "branch" / "journal.yaml").is_file()
+    assert git(tmp_path / "branch", "rev-parse", "--abbrev-ref", "HEAD").stdout.strip() == "main"
     git(bare, "symbolic-ref", "HEAD", "refs/heads/main")
     shutil.rmtree(tmp_path / "copy")
     assert run("-C", tmp_path, "join", bare, "copy").code == 0
+
+
+def test_join_of_an_empty_origin_or_a_branch_without_a_journal_says_so(tmp_path: Path, run) -> None:
+    empty = tmp_path / "empty.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(empty))
+    result = run("-C", tmp_path, "join", empty, "nothing")
+    assert result.code == 1 and f"Error: {empty} has no commits yet" in result.err
+    assert "push the journal there first" in result.err
+    bare = _pushed_to_a_bare_master(tmp_path)
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/notes")
+    result = run("-C", tmp_path, "join", bare, "notes")
+    assert result.code == 1 and "holds no journal.yaml: it is not a journal" in result.err
+    assert f"hint: the branch main holds one: `journal join {bare} --branch main`" in result.err

@@ -189,8 +189,8 @@ def test_digest_shows_threads_unanswered_asks_figures_and_feed(run, history: Pat
     alice = next(c for c in data["checkins"] if (c["member"], c["period"]) == ("alice", "2026-W45"))
     assert [r["author"] for r in alice["thread"]["replies"]] == ["bob", "carol"]
     assert alice["thread"]["verdicts"] == ["disputed", "confirmed"]
-    assert [(u["member"], u["period"], u["overdue"]) for u in data["unanswered"]] == [
-        ("bob", "2026-W46", False), ("alice", "2026-W46", True)]
+    assert [(u["member"], u["period"], u["unanswered"], u["waiting"]) for u in data["unanswered"]] == [
+        ("bob", "2026-W46", [], ["alice"]), ("alice", "2026-W46", ["bob"], [])]
     bob = next(m for m in data["members"] if m["id"] == "bob")
     assert bob["responses"]["answered_in_time_rate"] == 0.5
     page = (out / "members/alice.html").read_text()

@@ -40,7 +40,7 @@ def test_markdown_digests_show_each_latest_checkins_thread(run, history: Path, t
         alice = replies[replies.index("### Alice Moreno, 2026-W46"):replies.index("### Bob Okafor, 2026-W46")]
         assert "Ask: Check my Sunday plan" in alice
         assert "\nBob Okafor: unanswered\n" in alice  # carol referees: she is asked for verdicts only
-        assert "- **Carol** (referee), Mon 16 Nov 2026 09:00\n" in alice  # in carol's own zone
+        assert "- **Carol** (referee), Mon 16 Nov 2026 09:00 UTC\n" in alice  # in carol's own zone (London, winter)
         assert "  **Answer:** Yes, Tuesday." in alice
         assert "  **Kudos:** Three runs" in alice  # kudos 1 names the first outcome
         assert "  **Verdicts:** 1. confirmed (seen); 2. disputed (seen)" in alice
@@ -61,7 +61,7 @@ def test_markdown_digests_list_unanswered_asks_and_partner_figures(run, history:
         asks = text[text.index("## Unanswered asks"):text.index("## As partners")]
         assert asks.splitlines()[2:4] == [
             "- **Bob Okafor**, 2026-W46: Push me on sleep — waiting for Alice Moreno",
-            "- **Alice Moreno**, 2026-W46: Check my Sunday plan — waiting for Bob Okafor (overdue)"]
+            "- **Alice Moreno**, 2026-W46: Check my Sunday plan — unanswered by Bob Okafor"]
         table = text[text.index("## As partners"):].split("\n\n")[1].splitlines()
         assert table[0] == "| Member | Answered in time | Median response | In time | Late | Unanswered | Waiting |"
         bob = next(row for row in table if row.startswith("| Bob Okafor |"))

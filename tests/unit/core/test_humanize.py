@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from journal.core.humanize import human_clock, human_moment, human_time
+from journal.core.humanize import duration, human_clock, human_moment, human_time, human_zoned, zone_label
 
 
 @pytest.mark.parametrize(("iso", "words"), [
@@ -34,3 +34,16 @@ def test_a_wall_clock_is_worded_as_its_iso_text_is(moment: dt.datetime) -> None:
     human_time says of that datetime's ISO text to the minute."""
     assert human_clock(moment) == human_time(moment.isoformat(timespec="minutes"))
     assert human_clock(moment).endswith(f" {moment:%H:%M}")  # the clock as strftime wrote it
+
+
+def test_a_time_with_its_zone_names_the_offset_and_utc_plainly() -> None:
+    berlin = dt.datetime(2026, 11, 29, 21, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert human_zoned(berlin) == "Sun 29 Nov 2026 21:00 UTC+01:00"
+    assert zone_label(dt.datetime(2026, 7, 5, 21, 0, tzinfo=ZoneInfo("America/St_Johns"))) == "UTC-02:30"
+    assert zone_label(dt.datetime(2026, 11, 29, tzinfo=dt.UTC)) == "UTC"
+    assert zone_label(dt.datetime(2026, 11, 29)) == ""
+
+
+def test_a_duration_in_words() -> None:
+    assert [duration(s) for s in (2 * 86400, 86400 + 12 * 3600, 5400, 60, 0, None)] == [
+        "2 days", "1 day 12 hours", "1 hour 30 minutes", "1 minute", "0 minutes", ""]
