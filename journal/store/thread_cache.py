@@ -76,7 +76,10 @@ class _Part:
     def drop(self, key: str) -> None:
         """Remove the file holding `key`: its threads are made again by the next run."""
         if self.folder is not None:
-            (self.folder / f"{_shard(key)}.bin").unlink(missing_ok=True)
+            try:
+                (self.folder / f"{_shard(key)}.bin").unlink(missing_ok=True)
+            except OSError:
+                pass  # not ours to remove (a folder in its place, a read-only git folder): read as no cache
 
     def save(self, fill: bool = False) -> None:
         """Write each shard whose used values differ from its file's (a value of None, with
@@ -95,7 +98,10 @@ class _Part:
                 held = self.shard(shard)
                 used = {k: v if v is not None else held.get(k) for k, v in used.items()}
                 used = {k: v for k, v in used.items() if v is not None}
-            self.folder.mkdir(parents=True, exist_ok=True)
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                return  # a read-only git folder, or a file in the folder's place: no cache, as plain_cache
             plain_cache.save(self.folder / f"{shard}.bin", self.tag, used)
 
 
@@ -237,7 +243,10 @@ class ThreadCache:
         self.main.save()
         if self.folder is not None and (self.main.changed or self.posts.changed):
             for name in _LEGACY:  # what an earlier version kept, in one file per part
-                (self.folder / name).unlink(missing_ok=True)
+                try:
+                    (self.folder / name).unlink(missing_ok=True)
+                except OSError:
+                    pass
 
 
 def _source(render: Callable[[Thread], Any]) -> Path:

@@ -221,3 +221,25 @@ def test_what_a_thread_is_written_as_follows_its_judgment_whoever_judged_it_agai
     assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
     thread = next(t for t in json.loads(warm)["responses"]["threads"] if (t["member"], t["period"]) == ("bob", "2026-W45"))
     assert [r["state"] for r in thread["responses"] if r["partner"] == "alice"] == ["late"]
+
+
+@pytest.mark.parametrize("part", [CACHE_FILE, POSTS_FILE, "thread-json", "thread-digest"])
+@pytest.mark.parametrize("blocker", ["file", "dangling symlink"])
+def test_a_part_that_cannot_be_written_is_no_cache(run, repo: Path, tmp_path: Path, part: str, blocker: str) -> None:  # type: ignore[no-untyped-def]
+    """A file or a dangling link where a part's folder goes (as a read-only git folder does,
+    every write fails): the command answers as without a cache, every time."""
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    cold = _cold(run, repo, "streaks", "--json", *now)
+    run("-C", repo, "digest", *now, "--out", tmp_path / "cold")
+    folder = repo / ".git" / "journal" / part
+    shutil.rmtree(folder, ignore_errors=True)
+    if blocker == "file":
+        folder.write_text("not a folder")
+    else:
+        folder.symlink_to(tmp_path / "nowhere")
+    for n in range(2):
+        found = run("-C", repo, "streaks", "--json", *now)
+        assert found.code == 0 and found.out == cold
+        assert run("-C", repo, "digest", *now, "--out", tmp_path / f"site{n}").code == 0
+        assert _tree(tmp_path / f"site{n}") == _tree(tmp_path / "cold")
+    assert not (tmp_path / "nowhere").exists()  # nothing made through the link
