@@ -223,7 +223,7 @@ def test_what_a_thread_is_written_as_follows_its_judgment_whoever_judged_it_agai
     assert [r["state"] for r in thread["responses"] if r["partner"] == "alice"] == ["late"]
 
 
-@pytest.mark.parametrize("part", [CACHE_FILE, POSTS_FILE, "thread-json", "thread-digest"])
+@pytest.mark.parametrize("part", [CACHE_FILE, POSTS_FILE, "thread-json", "thread-digest-2"])
 @pytest.mark.parametrize("blocker", ["file", "dangling symlink"])
 def test_a_part_that_cannot_be_written_is_no_cache(run, repo: Path, tmp_path: Path, part: str, blocker: str) -> None:  # type: ignore[no-untyped-def]
     """A file or a dangling link where a part's folder goes (as a read-only git folder does,
