@@ -17,6 +17,7 @@ from journal.core.replies import RESPONSE_LABEL, UNANSWERED, UNVERIFIED, WAITING
 from journal.core.rules import Journal
 from journal.digest.keys import content_key
 from journal.standing import Standing
+from journal.store.thread_cache import kept_moment
 
 UNANSWERED_SHOWN = 10  # the overview lists the most recent asks still open
 
@@ -185,7 +186,7 @@ def kept_times(thread: Thread) -> list[tuple[str | None, dt.datetime]] | None:
     """(author, time) of each of the thread's replies as kept with it, in its replies' order."""
     found = _kept(thread)
     try:
-        return [(_author(author), _moment(at)) for author, at in json.loads(found[2])] if found is not None else None
+        return [(_author(author), kept_moment(at)) for author, at in json.loads(found[2])] if found is not None else None
     except (TypeError, ValueError):
         return None
 
@@ -194,7 +195,7 @@ def kept_owed(thread: Thread) -> list[tuple[str, dt.datetime]] | None:
     """(partner, due time) of each reply still owed on the thread, as kept with it."""
     found = _kept(thread)
     try:
-        return [(_partner(partner), _moment(due)) for partner, due in json.loads(found[3])] \
+        return [(_partner(partner), kept_moment(due)) for partner, due in json.loads(found[3])] \
             if found is not None else None
     except (TypeError, ValueError):
         return None
@@ -208,13 +209,6 @@ def _partner(name: Any) -> str:
     if type(name) is not str:
         raise TypeError("a record of another shape")
     return name
-
-
-def _moment(text: Any) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text)  # TypeError for anything but text
-    if moment.tzinfo is None:
-        raise ValueError("a time without its offset")
-    return moment
 
 
 def digest_form(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:

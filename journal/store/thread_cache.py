@@ -285,7 +285,7 @@ def _thread(record: list[Any], posts: Callable[[], Any]) -> Thread:
     member, period, ask, filed, referee, verdicts, answers, silent, times = record
     if not all(type(v) is str for v in verdicts) or type(answers) is not list or type(times) is not list:
         raise TypeError("a record of another shape")
-    return LazyThread(member, period, ask, _when(filed), referee=referee, verdicts=tuple(verdicts), kept={},
+    return LazyThread(member, period, ask, kept_moment(filed), referee=referee, verdicts=tuple(verdicts), kept={},
                       summary=lambda: _summary(answers, silent, times), decode=lambda: _decode(answers, posts()))
 
 
@@ -311,9 +311,9 @@ _STATES = frozenset(replies.RESPONSE_STATES)
 def _decode(answers: list[Any], posts: list[Any]) -> tuple[tuple[Response, ...], tuple[Posted, ...]]:
     made = tuple(Posted(Reply(path, author, to, period, answer, kudos,
                               tuple(VerdictItem(None if v is None else Verdict(v), note) for v, note in items),
-                              private, body), _when(at), commit)
+                              private, body), kept_moment(at), commit)
                  for path, author, to, period, answer, kudos, items, private, body, at, commit in posts)
-    responses = tuple(Response(partner, state, _when(asked), _when(due), None if i == -1 else made[_index(i, made)])
+    responses = tuple(Response(partner, state, kept_moment(asked), kept_moment(due), None if i == -1 else made[_index(i, made)])
                       for partner, state, asked, due, i, _ in answers)
     return responses, made
 
@@ -394,7 +394,9 @@ def _index(i: Any, made: tuple[Posted, ...]) -> int:
     return i
 
 
-def _when(text: Any) -> dt.datetime:
+def kept_moment(text: Any) -> dt.datetime:
+    """A time as a cache keeps it (ISO 8601 text with its offset). Raises TypeError for
+    anything but text, ValueError for text that is no such time: a record of another shape."""
     moment = dt.datetime.fromisoformat(text)  # TypeError for anything but text
     if moment.tzinfo is None:
         raise ValueError("a time without its offset")
