@@ -32,6 +32,8 @@ from typing import Any
 from journal.core import periods
 from journal.core.model import Checkin, Contract, Reply, Verdict
 
+MICROSECOND = dt.timedelta(microseconds=1)  # a timedelta // MICROSECOND: whole microseconds
+
 IN_TIME = "in_time"
 LATE = "late"
 UNANSWERED = "unanswered"
@@ -86,9 +88,10 @@ class Thread:
     # "json" its `streaks --json` text, "digest" the digest's thread and that thread's hash.
     kept: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def answers(self) -> list[tuple[str, str, dt.timedelta | None]]:
-        """(partner, state, how long their reply took) per response: all the figures read."""
-        return [(r.partner, r.state, r.took) for r in self.responses]
+    def answers(self) -> list[tuple[str, str, int | None]]:
+        """(partner, state, how long their reply took, in whole microseconds) per response: all
+        the figures read (a number, not a timedelta: 13,000 of them are summed up per run)."""
+        return [(r.partner, r.state, None if r.took is None else r.took // MICROSECOND) for r in self.responses]
 
     def reply_times(self) -> list[tuple[str | None, float]]:
         """(author, POSIX time) of each reply, in `replies`' order: what a feed picks the newest by."""
@@ -231,12 +234,18 @@ def _verdicts(outcomes: int, posted: Posted | None, due: dt.datetime, now: dt.da
     return tuple(found)
 
 
-Answered = list[tuple[Thread, list[tuple[str, str, dt.timedelta | None]]]]  # each thread with its answers()
+Answered = list[tuple[Thread, list[tuple[str, str, int | None]]]]  # each thread with its answers()
+
+
+def _span(microseconds: float) -> dt.timedelta:
+    """A median of microseconds as a timedelta: half a microsecond (the mean of two middle
+    values) rounds half to even, as the median of the timedeltas themselves would."""
+    return dt.timedelta(microseconds=microseconds)
 
 
 def _responders(answered: Answered) -> dict[str, ResponderFigures]:
     counts: dict[str, dict[str, int]] = {}
-    took: dict[str, list[dt.timedelta]] = {}
+    took: dict[str, list[int]] = {}  # microseconds
     for _, answers in answered:
         for partner, state, spent in answers:
             mine = counts.get(partner)
@@ -250,21 +259,22 @@ def _responders(answered: Answered) -> dict[str, ResponderFigures]:
         settled = c[IN_TIME] + c[LATE] + c[UNANSWERED]
         times = took.get(member)
         figures[member] = ResponderFigures(member, c, c[IN_TIME] / settled if settled else None,
-                                           statistics.median(times) if times else None)
+                                           _span(statistics.median(times)) if times else None)
     return figures
 
 
 def _pact_streaks(contracts: Mapping[str, Contract], answered: Answered) -> dict[str, int]:
     streaks = {}
+    by_member: dict[str, Answered] = {}  # a contract reads its parties' threads only
+    for item in answered:
+        by_member.setdefault(item[0].member, []).append(item)
     for slug, contract in sorted(contracts.items()):
         run = 0
         parties = contract.parties
         by_period: dict[str, list[str]] = {}
         in_force: dict[str, bool] = {}  # by period: whether the contract holds then (parties aside)
-        for thread, answers in answered:
+        for thread, answers in (item for member in dict.fromkeys(parties) for item in by_member.get(member, ())):
             member, period = thread.member, thread.period
-            if member not in parties:
-                continue
             holds = in_force.get(period)
             if holds is None:
                 holds = in_force[period] = _in_force(contract, member, period)

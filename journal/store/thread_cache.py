@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import marshal
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -34,12 +35,12 @@ from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 CACHE_FILE = "threads"  # a folder of 16 files (see _Part)
 POSTS_FILE = "thread-replies"
 _LEGACY = ("threads.bin", "thread-replies.bin", "thread-json.bin", "thread-digest.bin")  # one file each, before
-_TAG = "journal-threads 8"
+_TAG = "journal-threads 9"
 _CODE = (replies, build_model)
 _MISSING = object()  # no usable record: judge the thread
-# A kept thread's summary: its (partner, state, time taken) answers, whether its referee is
-# silent, its (author, timestamp) reply times as kept (checked when read: _times).
-Summary = tuple[list[tuple[str, str, dt.timedelta | None]], bool, list[Any]]
+# A kept thread's summary: its (partner, state, microseconds taken) answers, whether its referee is
+# silent, its (author, timestamp) reply times as kept, packed (unpacked and checked when read: _times).
+Summary = tuple[list[tuple[str, str, int | None]], bool, bytes]
 
 
 class _Part:
@@ -269,52 +270,70 @@ def _record(t: Thread) -> tuple[list[Any], list[Any]]:
         at = -1 if r.posted is None else index.get(id(r.posted))
         if at is None:
             raise ValueError("a response's reply is not in its thread")
-        took = r.took
-        answers.append([r.partner, r.state, r.asked.isoformat(), r.due.isoformat(), at,
-                        None if took is None else [took.days, took.seconds, took.microseconds]])
+        answers.append([r.partner, r.state, r.asked.isoformat(), r.due.isoformat(), at])
+    took = [spent for _, _, spent in t.answers()]
     posts = [[p.reply.path, p.reply.author, p.reply.to, p.reply.period, p.reply.answer, p.reply.kudos,
               [[None if v.verdict is None else v.verdict.value, v.note] for v in p.reply.verdicts],
               p.reply.private, p.reply.body, p.at.isoformat(), p.commit] for p in t.replies]
-    return [t.member, t.period, t.ask, t.filed.isoformat(), t.referee, list(t.verdicts), answers,
-            t.referee_silent(), [list(pair) for pair in t.reply_times()]], posts
+    # The answers and reply times nested as marshal bytes: a warm run whose figures are kept
+    # (store/thread_plan.py) loads each as one object and never unpacks it.
+    packed = marshal.dumps([answers, [r.partner for r in t.responses], [r.state for r in t.responses], took])
+    return [t.member, t.period, t.ask, t.filed.isoformat(), t.referee, list(t.verdicts), packed,
+            t.referee_silent(), marshal.dumps([list(pair) for pair in t.reply_times()])], posts
 
 
 def _thread(record: list[Any], posts: Callable[[], Any]) -> Thread:
     """The thread a summary holds: its summary (what the figures read) and its responses and
     replies (from `posts()`) made on first use."""
-    member, period, ask, filed, referee, verdicts, answers, silent, times = record
-    if not all(type(v) is str for v in verdicts) or type(answers) is not list or type(times) is not list:
+    member, period, ask, filed, referee, verdicts, packed, silent, times = record
+    if not all(type(v) is str for v in verdicts) or type(packed) is not bytes or type(times) is not bytes:
         raise TypeError("a record of another shape")
     return LazyThread(member, period, ask, kept_moment(filed), referee=referee, verdicts=tuple(verdicts), kept={},
-                      summary=lambda: _summary(answers, silent, times), decode=lambda: _decode(answers, posts()))
+                      summary=lambda: _summary(packed, silent, times), decode=lambda: _decode(packed, posts()))
 
 
-def _summary(answers: list[Any], silent: Any, times: list[Any]) -> Summary:
-    summary = []
-    states = _STATES
-    for partner, state, _, _, _, took in answers:  # one pass: made for every kept thread a figure reads
-        if type(partner) is not str or state not in states:
-            raise TypeError("a record of another shape")
-        summary.append((partner, state, None if took is None else dt.timedelta(*took)))
-    return summary, silent is True, times  # the reply times as kept: only a feed reads them (_times)
+def _unpacked(packed: bytes) -> list[Any]:
+    """A record's answers: [answers, partners, states, microseconds taken], each column as long
+    as the first. Raises ValueError for anything else (a record of another shape)."""
+    found = plain_cache.loads(packed)
+    if type(found) is not list or len(found) != 4 or not all(type(column) is list for column in found) \
+            or len({len(column) for column in found}) != 1:
+        raise ValueError("a record of another shape")
+    return found
 
 
-def _times(times: list[Any]) -> list[tuple[str | None, float]]:
-    if not all(type(author) in (str, type(None)) for author, _ in times):
+def _summary(packed: bytes, silent: Any, times: bytes) -> Summary:
+    # Made for every kept thread a figure reads: a column at a time.
+    _, partners, states, took = _unpacked(packed)
+    if not set(map(type, partners)) <= _TEXT or not set(map(type, states)) <= _TEXT or not set(states) <= _STATES \
+            or not set(map(type, took)) <= _TOOK:
+        raise TypeError("a record of another shape")
+    return list(zip(partners, states, took)), silent is True, times  # the reply times packed: only a feed reads them
+
+
+def _times(packed: Any) -> list[tuple[str | None, float]]:
+    times = plain_cache.loads(packed) if type(packed) is bytes else None
+    if type(times) is not list or not all(type(pair) is list and len(pair) == 2 and type(pair[0]) in (str, type(None))
+                                          for pair in times):
         raise TypeError("a record of another shape")
     return [(author, float(at)) for author, at in times]
+
+
+_TEXT = frozenset((str,))
+_TOOK = frozenset((int, type(None)))
 
 
 _STATES = frozenset(replies.RESPONSE_STATES)
 
 
-def _decode(answers: list[Any], posts: list[Any]) -> tuple[tuple[Response, ...], tuple[Posted, ...]]:
+def _decode(packed: bytes, posts: list[Any]) -> tuple[tuple[Response, ...], tuple[Posted, ...]]:
+    answers = _unpacked(packed)[0]
     made = tuple(Posted(Reply(path, author, to, period, answer, kudos,
                               tuple(VerdictItem(None if v is None else Verdict(v), note) for v, note in items),
                               private, body), kept_moment(at), commit)
                  for path, author, to, period, answer, kudos, items, private, body, at, commit in posts)
     responses = tuple(Response(partner, state, kept_moment(asked), kept_moment(due), None if i == -1 else made[_index(i, made)])
-                      for partner, state, asked, due, i, _ in answers)
+                      for partner, state, asked, due, i in answers)
     return responses, made
 
 
@@ -359,7 +378,7 @@ class LazyThread(Thread):
                 raise JournalError("a kept thread is damaged", hint="run the command again") from None
         return summary
 
-    def answers(self) -> list[tuple[str, str, dt.timedelta | None]]:
+    def answers(self) -> list[tuple[str, str, int | None]]:
         summary = self._kept_summary()
         return list(summary[0]) if summary is not None else super().answers()
 
