@@ -14,6 +14,7 @@ from journal.core.replies import (
     RESPONSE_LABEL,
     Posted,
     Responses,
+    Tally,
     Thread,
     judge,
     judge_thread,
@@ -26,7 +27,8 @@ from journal.core.states import STATE_LABEL, State, member_state
 from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.core.thread_json import ThreadText, thread_text
 from journal.errors import JournalError
-from journal.store.history_events import Later
+from journal.store.commits import when
+from journal.store.history_events import Later, instant, stamps
 from journal.store.standings_cache import StandingsCache
 from journal.store.workspace import Snapshot, Workspace, workspace_of
 
@@ -149,7 +151,7 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
     filed = {key: f.at for key, f in history.filings.items()}
     if pending is None and folder is not None:
         # Threads read back need no reply's time: the replies' are made only if one is judged again.
-        later = Later(1 if history.replies else 0, lambda: {key: (a.at, a.commit) for key, a in history.replies.items()})
+        later = Later(1 if history.replies else 0, lambda: stamps(history.replies))
         return _kept_responses(journal, history, filed, later, now, folder, renders or {}, token)
     posted = {key: (a.at, a.commit) for key, a in history.replies.items()}
     if pending is not None:
@@ -172,12 +174,14 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
 
 
 def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str], dt.datetime],
-                    posted: Mapping[tuple[str, str, str], tuple[dt.datetime, str]], now: dt.datetime,
+                    posted: Mapping[tuple[str, str, str], tuple[str, int, int]], now: dt.datetime,
                     folder: Path, renders: Mapping[str, Callable[[Thread], Any]], token: str | None) -> Responses:
     """`judge`'s answer, thread by thread, reading back the threads whose inputs are unchanged:
     only the replies of a thread judged again are read (core/entries.LazyEntry). With the
     snapshot's content `token`, the threads' keys themselves are read back while the entries
-    and the history are those they were made from (store/thread_plan.py)."""
+    and the history are those they were made from (store/thread_plan.py). `posted` are the
+    history's replies as (commit, POSIX time, offset): a time is made an object only for a
+    thread judged again (history_events.LaterEvents.stamps)."""
     from journal.store import zone_rules
     from journal.store.thread_cache import ThreadCache, missing
     from journal.store.thread_plan import ThreadPlan
@@ -190,23 +194,28 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
                         *(f"{e.path}\0{e.head.digest}" for _, e in sorted(journal.contracts.items()))))
     plan = ThreadPlan(folder, shared, token, history.head, history.grafts, _PLAN_CODE) if token else None
     inputs: list[Any] = []  # the replies by check-in, made on first use
+    Found = dict[tuple[str, str], list[tuple[str, Any, tuple[int, int], str]]]  # (author, entry, (time, offset), commit)
 
-    def by_checkin() -> dict[tuple[str, str], list[tuple[str, Any, dt.datetime, str]]]:
+    def by_checkin() -> Found:
         if not inputs:
             written = journal.replies
-            found: dict[tuple[str, str], list[tuple[str, Any, dt.datetime, str]]] = {}
-            for (author, to, period), (at, commit) in posted.items():
+            found: Found = {}
+            for (author, to, period), (commit, time, offset) in posted.items():
                 entry = written.get((period, to, author))
                 if entry is not None:
-                    found.setdefault((to, period), []).append((author, entry, at, commit))
+                    found.setdefault((to, period), []).append((author, entry, (time, offset), commit))
             inputs.append(found)
         return inputs[0]
+
+    def replied(member: str, period: str) -> list[tuple[str, Any, dt.datetime, str]]:
+        """The replies to a check-in, each with its time as the history gives it (when())."""
+        return sorted(((a, e, when(*t), c) for a, e, t, c in by_checkin().get((member, period), ())),
+                      key=lambda a: (a[0], a[2], a[3]))
 
     def again(member: str, period: str) -> tuple[Thread | None, dt.datetime | None]:
         entry, at = journal.checkin(member, period), filed[(member, period)]
         assert entry is not None  # a row names a check-in the journal holds
-        answers = sorted(by_checkin().get((member, period), ()), key=lambda a: (a[0], a[2], a[3]))
-        shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in answers if t <= now]
+        shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in replied(member, period) if t <= now]
         return judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now)
 
     kept = plan.get(now) if plan is not None else None
@@ -225,21 +234,23 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
             cache.save()
             return _figured(plan, cache, contracts, threads, figures)
     # One pass over the replies: the first one, and each one's part of its thread's key.
-    first = None
     written, text = journal.replies, ThreadCache.posted_text
     parts: dict[tuple[str, str], list[str]] = {}
-    found: dict[tuple[str, str], list[tuple[str, Any, dt.datetime, str]]] = {}
-    for (author, to, period), (at, commit) in posted.items():
+    found: Found = {}
+    limit, earliest, first_row = now.timestamp(), None, None
+    for (author, to, period), (commit, time, offset) in posted.items():
         entry = written.get((period, to, author))
         if entry is not None:
-            if at <= now and (first is None or at < first):
-                first = at
+            at = instant(time, offset)
+            if at <= limit and (earliest is None or at < earliest):
+                earliest, first_row = at, (time, offset)
             parts.setdefault((to, period), []).append(text(author, entry.head.digest, commit))
-            found.setdefault((to, period), []).append((author, entry, at, commit))
+            found.setdefault((to, period), []).append((author, entry, (time, offset), commit))
     inputs[:] = [found]  # the replies by check-in, for the threads judged again
+    first = when(*first_row) if first_row is not None else None
     first_text = first.isoformat() if first else "-"
     cache = ThreadCache(folder, f"{shared}\0{first_text}", renders)
-    threads, rows = [], []
+    threads, rows, by_key = [], [], {}
     for (member, period), at in sorted(filed.items()):
         entry = journal.checkin(member, period)
         if entry is None or at > now:
@@ -249,24 +260,68 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
         thread = cache.get(key, now, lambda member=member, period=period: again(member, period)[0])
         if missing(thread):
             thread, due = again(member, period)
-            replied = [t for _, _, t, _ in by_checkin().get((member, period), ())]
-            thread = cache.put(key, thread, thread_window(at, due, replied, now))
+            times = [t for _, _, t, _ in replied(member, period)]
+            thread = cache.put(key, thread, thread_window(at, due, times, now))
+        by_key[key] = thread
         if thread is not None:
             threads.append(thread)
+    tally = _rebased(plan.base(now), rows, by_key, cache, contracts, now) if plan is not None else None
     cache.save()
     if plan is not None:
-        plan.put(now, [*filed.values(), *(at for at, _ in posted.values())], first_text, rows)
-    return _figured(plan, cache, contracts, threads, None)
+        plan.put(now, [at.timestamp() for at in filed.values()] + [instant(t, o) for _, t, o in posted.values()],
+                 first_text, rows)
+    return _figured(plan, cache, contracts, threads, None, tally)
+
+
+def _rebased(base: Any, rows: list[tuple[str, str, str]], by_key: Mapping[str, Thread | None], cache: Any,
+             contracts: Mapping[str, model.Contract], now: dt.datetime) -> Tally | None:
+    """The tally of the threads of `rows` (`by_key`: each row's thread), from the `base` plan's
+    (its rows and tally, ThreadPlan.base): its threads no longer among the rows taken out (as
+    the cache keeps them at `now`), the new ones put in. None without a base, when one of the
+    threads taken out is no longer kept, or when so much changed that adding all up is as quick."""
+    if base is None:
+        return None
+    before, plain = base
+    old = {key: (member, period) for member, period, key in before}
+    gone = [key for key in old if key not in by_key]
+    new = [key for key in by_key if key not in old]
+    if len(gone) + len(new) > max(32, len(rows) // 8):
+        return None
+    tally = Tally.restore(contracts, plain)
+    if tally is None:
+        return None
+    try:
+        for key in gone:
+            answers = cache.kept_answers(key, now)
+            if answers is None:
+                return None
+            tally.add(*old[key], answers, -1)
+        for key in new:
+            thread = by_key[key]
+            if thread is not None:
+                tally.add(thread.member, thread.period, thread.answers())
+    except ValueError:  # a base that does not add up: made afresh
+        return None
+    return tally
 
 
 def _figured(plan: Any, cache: Any, contracts: Mapping[str, model.Contract], threads: list[Thread],
-             figures: Any) -> Responses:
-    """The threads with their figures: `figures` as the plan kept them, else made (and kept)."""
+             figures: Any, tally: Tally | None = None) -> Responses:
+    """The threads with their figures: `figures` as the plan kept them, else those of `tally`
+    (the threads' answers summed up already), else made; made ones are kept."""
     if figures is not None:
         return Responses(tuple(threads), *figures)
-    found = responses_of(contracts, threads)
+    if tally is None:
+        tally = Tally(contracts)
+        for t in threads:
+            tally.add(t.member, t.period, t.answers())
+    try:
+        found = Responses(tuple(threads), *tally.figures())
+    except ValueError:  # a rebased tally that does not add up: every thread summed up again
+        found = responses_of(contracts, threads)
+        tally = None
     if plan is not None:
-        plan.save(cache.window, (found.responders, found.pact_streaks))
+        plan.save(cache.window, (found.responders, found.pact_streaks), tally.plain() if tally is not None else None)
     return found
 
 

@@ -209,8 +209,10 @@ def thread_window(filed: dt.datetime, due: dt.datetime | None, replied: list[dt.
 
 def responses_of(contracts: Mapping[str, Contract], threads: list[Thread]) -> Responses:
     """The threads (in (member, period) order) with their responder figures and pact reply streaks."""
-    answered = [(t, t.answers()) for t in threads]  # once per thread: a kept thread decodes them
-    return Responses(tuple(threads), _responders(answered), _pact_streaks(contracts, answered))
+    tally = Tally(contracts)
+    for t in threads:
+        tally.add(t.member, t.period, t.answers())  # once per thread: a kept thread decodes them
+    return Responses(tuple(threads), *tally.figures())
 
 
 def _response(partner: str, posted: Posted | None, asked: dt.datetime, due: dt.datetime,
@@ -234,60 +236,111 @@ def _verdicts(outcomes: int, posted: Posted | None, due: dt.datetime, now: dt.da
     return tuple(found)
 
 
-Answered = list[tuple[Thread, list[tuple[str, str, int | None]]]]  # each thread with its answers()
+Answers = list[tuple[str, str, int | None]]  # Thread.answers(): (partner, state, microseconds taken)
+
+
+class Tally:
+    """The responder figures and pact reply streaks of a set of threads, kept as sums of their
+    answers (Thread.answers) so that a thread can be taken out as well as put in: a new reply
+    changes the figures by what its own thread changes (store/thread_plan.py keeps a tally).
+    Equal sets of threads give equal figures, in whatever order they were added or taken out."""
+
+    def __init__(self, contracts: Mapping[str, Contract]) -> None:
+        self.contracts = contracts
+        self.counts: dict[str, dict[str, int]] = {}  # responder -> state -> answers
+        self.took: dict[str, list[int]] = {}  # responder -> microseconds each reply took, in no order
+        # Contract -> period -> [answers of its parties, in time, late or unanswered], for the
+        # periods it is in force in: its reply streak.
+        self.asked: dict[str, dict[str, list[int]]] = {}
+        self._pacts: dict[str, list[tuple[str, Contract]]] = {}  # member -> the contracts they are party to
+        self._holds: dict[tuple[str, str], bool] = {}  # (contract, period) -> in force then (parties aside)
+
+    def add(self, member: str, period: str, answers: Answers, sign: int = 1) -> None:
+        """Count one thread's answers in (`sign` 1) or out (-1). Raises ValueError when taking
+        out a reply time that is not counted in."""
+        for partner, state, spent in answers:
+            mine = self.counts.get(partner)
+            if mine is None:
+                mine = self.counts[partner] = dict.fromkeys(RESPONSE_STATES, 0)
+            mine[state] += sign
+            if spent is not None:
+                if sign > 0:
+                    self.took.setdefault(partner, []).append(spent)
+                else:
+                    self.took.get(partner, []).remove(spent)
+        pacts = self._pacts.get(member)
+        if pacts is None:
+            pacts = self._pacts[member] = [(slug, c) for slug, c in sorted(self.contracts.items())
+                                           if member in c.parties]
+        for slug, contract in pacts:
+            holds = self._holds.get((slug, period))
+            if holds is None:
+                holds = self._holds[(slug, period)] = _in_force(contract, member, period)
+            if not holds:
+                continue
+            row = self.asked.setdefault(slug, {}).setdefault(period, [0, 0, 0])
+            for partner, state, _ in answers:
+                if partner in contract.parties:
+                    row[0] += sign
+                    if state == IN_TIME:
+                        row[1] += sign
+                    elif state == LATE or state == UNANSWERED:
+                        row[2] += sign
+
+    def figures(self) -> tuple[dict[str, ResponderFigures], dict[str, int]]:
+        """(responder figures by member, pact reply streak by contract slug). Raises ValueError
+        for a count below zero (a thread taken out that was never counted in)."""
+        responders = {}
+        for member, c in sorted(self.counts.items()):
+            if min(c.values()) < 0:
+                raise ValueError("a thread taken out that was not counted in")
+            if not any(c.values()):
+                continue  # every thread that asked them was taken out
+            settled = c[IN_TIME] + c[LATE] + c[UNANSWERED]
+            times = self.took.get(member)
+            responders[member] = ResponderFigures(member, dict(c), c[IN_TIME] / settled if settled else None,
+                                                  _span(statistics.median(times)) if times else None)
+        streaks = {}
+        for slug in sorted(self.contracts):
+            run = 0
+            for _, (answers, in_time, missed) in sorted(self.asked.get(slug, {}).items()):
+                if min(answers, in_time, missed) < 0:
+                    raise ValueError("a thread taken out that was not counted in")
+                if missed:
+                    run = 0
+                elif answers and in_time == answers:
+                    run += 1  # a period that asked nothing of anyone (before replies began) is skipped
+            streaks[slug] = run
+        return responders, streaks
+
+    def plain(self) -> list[Any]:
+        """The sums as plain data (for a cache), read back by `restore`."""
+        return [self.counts, self.took, self.asked]
+
+    @classmethod
+    def restore(cls, contracts: Mapping[str, Contract], plain: Any) -> Tally | None:
+        """The tally `plain()` gave, for the same contracts; None for anything of another shape."""
+        if type(plain) is not list or len(plain) != 3 or not all(type(part) is dict for part in plain):
+            return None
+        counts, took, asked = plain
+        if not all(type(m) is str and type(c) is dict and list(c) == list(RESPONSE_STATES)
+                   and set(map(type, c.values())) <= {int} for m, c in counts.items()):
+            return None
+        if not all(type(m) is str and type(t) is list and set(map(type, t)) <= {int} for m, t in took.items()):
+            return None
+        if not all(type(slug) is str and type(rows) is dict
+                   and all(type(p) is str and type(r) is list and len(r) == 3 and set(map(type, r)) <= {int}
+                           for p, r in rows.items()) for slug, rows in asked.items()):
+            return None
+        tally = cls(contracts)
+        tally.counts, tally.took, tally.asked = counts, took, asked
+        return tally
 
 
 def _span(microseconds: float) -> dt.timedelta:
     """A median of microseconds as a timedelta: half a microsecond (the mean of two middle
     values) rounds half to even, as the median of the timedeltas themselves would."""
     return dt.timedelta(microseconds=microseconds)
-
-
-def _responders(answered: Answered) -> dict[str, ResponderFigures]:
-    counts: dict[str, dict[str, int]] = {}
-    took: dict[str, list[int]] = {}  # microseconds
-    for _, answers in answered:
-        for partner, state, spent in answers:
-            mine = counts.get(partner)
-            if mine is None:
-                mine = counts[partner] = dict.fromkeys(RESPONSE_STATES, 0)
-            mine[state] += 1
-            if spent is not None:
-                took.setdefault(partner, []).append(spent)
-    figures = {}
-    for member, c in sorted(counts.items()):
-        settled = c[IN_TIME] + c[LATE] + c[UNANSWERED]
-        times = took.get(member)
-        figures[member] = ResponderFigures(member, c, c[IN_TIME] / settled if settled else None,
-                                           _span(statistics.median(times)) if times else None)
-    return figures
-
-
-def _pact_streaks(contracts: Mapping[str, Contract], answered: Answered) -> dict[str, int]:
-    streaks = {}
-    by_member: dict[str, Answered] = {}  # a contract reads its parties' threads only
-    for item in answered:
-        by_member.setdefault(item[0].member, []).append(item)
-    for slug, contract in sorted(contracts.items()):
-        run = 0
-        parties = contract.parties
-        by_period: dict[str, list[str]] = {}
-        in_force: dict[str, bool] = {}  # by period: whether the contract holds then (parties aside)
-        for thread, answers in (item for member in dict.fromkeys(parties) for item in by_member.get(member, ())):
-            member, period = thread.member, thread.period
-            holds = in_force.get(period)
-            if holds is None:
-                holds = in_force[period] = _in_force(contract, member, period)
-            if holds:
-                by_period.setdefault(period, []).extend(state for partner, state, _ in answers if partner in parties)
-        for period in sorted(by_period):
-            states = by_period[period]
-            if LATE in states or UNANSWERED in states:
-                run = 0
-            elif states and all(s == IN_TIME for s in states):
-                run += 1  # a period that asked nothing of anyone (before replies began) is skipped
-        streaks[slug] = run
-    return streaks
 
 
 def waiting_on(responses: Responses, me: str, latest: Mapping[str, str]) -> list[tuple[Thread, Response]]:

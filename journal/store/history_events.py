@@ -124,10 +124,50 @@ def events(kind: type[Stamped], columns: tuple[tuple[Any, ...], ...], width: int
     return dict(zip(keys, map(make, zip(*columns[:width], paths, commits, ats, names, emails))))
 
 
+class LaterEvents(Later[K, V]):
+    """`events(...)`, made when first read, whose rows can also be read as `stamps` without
+    making any of them."""
+
+    __slots__ = ("_columns", "_width")
+
+    def __init__(self, rows: int, make: Callable[[], dict[K, V]], columns: tuple[tuple[Any, ...], ...],
+                 width: int) -> None:
+        super().__init__(rows, make)
+        self._columns, self._width = columns, width
+
+    def stamps(self) -> dict[Any, tuple[str, int, int]]:
+        """key -> (commit, POSIX time, offset in minutes) of each event, keys in the order the
+        events have: a key pass over 13,000 replies needs no time as an object."""
+        columns, width = self._columns, self._width
+        if not columns or not columns[0]:
+            return {}
+        # Rows in key order, as events() reads them: a repeated key keeps its first place and
+        # its last row, as there.
+        return dict(zip(zip(*columns[:width]), zip(columns[width + 2], columns[width], columns[width + 1])))
+
+
+def stamps(found: Mapping[Any, Stamped]) -> dict[Any, tuple[str, int, int]]:
+    """`LaterEvents.stamps` of events made lazily or already (any mapping of Filing or Answer)."""
+    if isinstance(found, LaterEvents):
+        return found.stamps()
+    return {key: (e.commit, int(e.at.timestamp()), int(e.at.utcoffset().total_seconds()) // 60)  # type: ignore[union-attr]
+            for key, e in found.items()}
+
+
+def instant(time: int, offset: int) -> int:
+    """The POSIX time `when(time, offset)` stands for: `time`, or 0 (the epoch) for one no
+    datetime can hold (store/commits.when)."""
+    return time if _FIRST < time < _LAST else int(when(time, offset).timestamp())
+
+
+_FIRST, _LAST = -62135596800 + 86400, 253402300799 - 86400  # 0001-01-02 and 9999-12-30, UTC
+
+
 def events_later(kind: type[Stamped], columns: tuple[tuple[Any, ...], ...], width: int,
-                 mailmap: pygit2.Mailmap) -> Later[Any, Stamped]:
+                 mailmap: pygit2.Mailmap) -> LaterEvents[Any, Stamped]:
     """`events(...)`, made when first read."""
-    return Later(len(columns[0]) if columns else 0, partial(events, kind, columns, width, mailmap))
+    return LaterEvents(len(columns[0]) if columns else 0, partial(events, kind, columns, width, mailmap),
+                       columns, width)
 
 
 def _resolved(mailmap: pygit2.Mailmap, name: str, email: str) -> tuple[str, str]:

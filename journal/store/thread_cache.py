@@ -195,6 +195,18 @@ class ThreadCache:
             found.kept[name] = value
         return found
 
+    def kept_answers(self, key: str, now: dt.datetime) -> list[tuple[str, str, int | None]] | None:
+        """The answers (Thread.answers) of the thread kept under `key`, as of `now`, without using
+        it: [] for a check-in with no thread, None when no record of it holds at `now`."""
+        try:
+            thread, start, end = self.main.get(key)
+            stamp = now.timestamp()
+            if not ((start is None or start <= stamp) and (end is None or stamp < end)):
+                return None
+            return [] if thread is None else _summary(thread[6], thread[7], thread[8])[0]
+        except (TypeError, ValueError, IndexError, KeyError):
+            return None  # no record, or one of another shape
+
     def _posts(self, key: str, stamps: list[Any], again: Callable[[], Thread | None]) -> Any:
         kept = self.posts.get(key)
         if type(kept) is list and len(kept) == 3 and kept[:2] == stamps:

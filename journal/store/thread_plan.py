@@ -31,6 +31,7 @@ from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 
 PLAN_FILE = "thread-plan.bin"
+TALLY_FILE = "thread-tally.bin"
 _TAG = "journal-thread-plan 1"
 
 Row = tuple[str, str, str]  # member, period, thread key
@@ -48,42 +49,60 @@ class ThreadPlan:
         stamp = code_stamp((*(Path(str(sys.modules[name].__file__)) for name in code), Path(__file__))).hex()
         text = "\0".join((_TAG, stamp, shared, token, head, *sorted(grafts)))
         self.key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        # What a tally of figures is summed up under besides the threads' answers: this code,
+        # and the contracts and roster (in `shared`), which decide whose answers count where.
+        self.basis = hashlib.blake2b("\0".join((_TAG, stamp, shared)).encode("utf-8", "surrogatepass"),
+                                     digest_size=16).hexdigest()
         self.file = folder / PLAN_FILE if folder is not None else None
         self.kept: tuple[float | None, float | None, str, list[Row]] | None = None  # what save() writes
+        self.before: tuple[str, list[Row]] | None = None  # a plan kept for other inputs: its key and rows
 
     def get(self, now: dt.datetime) -> tuple[str, list[Row], Figures | None] | None:
         """(the first reply's time as written into the thread keys, the rows, the figures when
         kept for a window holding `now`) kept for these inputs and a window holding `now`; None
         when there are none."""
         raw = plain_cache.load(self.file, _TAG, MAX_STATE_BYTES) if self.file is not None else None
-        if type(raw) is not list or len(raw) != 6 or raw[0] != self.key:
+        if type(raw) is not list or len(raw) != 6:
             return None
-        _, start, end, first, rows, figures = raw
-        stamp = now.timestamp()
-        if not _holds(start, end, stamp):
-            return None
+        key, start, end, first, rows, figures = raw
         if type(first) is not str or type(rows) is not list \
                 or not all(type(row) is tuple and len(row) == 3 and all(type(v) is str for v in row) for row in rows):
+            return None
+        stamp = now.timestamp()
+        if key != self.key or not _holds(start, end, stamp):
+            self.before = (key, rows) if type(key) is str else None
             return None
         self.kept = (start, end, first, rows)
         return first, rows, _figures(figures, stamp)
 
-    def put(self, now: dt.datetime, times: Iterable[dt.datetime], first: str, rows: list[Row]) -> None:
+    def base(self, now: dt.datetime) -> tuple[list[Row], Any] | None:
+        """(the rows, the plain tally of their figures: core/replies.Tally.plain) of the plan kept
+        for other inputs (`get` found it), when its figures hold at `now` and this code made them
+        under the same contracts and roster:
+        the figures of these inputs are those, less the threads no longer among the rows, plus
+        the new ones. None when there is no such plan."""
+        if self.before is None or self.file is None:
+            return None
+        raw = plain_cache.load(self.file.with_name(TALLY_FILE), _TAG, MAX_STATE_BYTES)
+        if type(raw) is not list or len(raw) != 5 or raw[0] != self.basis or raw[1] != self.before[0] \
+                or not _holds(raw[2], raw[3], now.timestamp()):
+            return None
+        return self.before[1], raw[4]
+
+    def put(self, now: dt.datetime, times: list[float], first: str, rows: list[Row]) -> None:
         """Make `rows` (with `first`) the ones to keep, for the window of `now` that `times`
-        (every filing and reply time the rows compare with `now`) bound; `save` writes them."""
-        start = end = None
-        for moment in times:
-            if moment <= now:
-                if start is None or moment > start:
-                    start = moment
-            elif end is None or moment < end:
-                end = moment
-        self.kept = (None if start is None else start.timestamp(), None if end is None else end.timestamp(),
+        (every filing and reply time the rows compare with `now`, as POSIX times) bound; `save`
+        writes them."""
+        stamp = now.timestamp()
+        before = [t for t in times if t <= stamp]
+        after = [t for t in times if t > stamp] if len(before) != len(times) else []
+        self.kept = (float(max(before)) if before else None, float(min(after)) if after else None,
                      first, [tuple(row) for row in rows])
 
-    def save(self, window: list[float | None], figures: Figures) -> None:
+    def save(self, window: list[float | None], figures: Figures, tally: Any = None) -> None:
         """Write the rows kept or made, with `figures` for the window (timestamps, None:
-        unbounded) in which every thread they are made of holds."""
+        unbounded) in which every thread they are made of holds, and the plain `tally` they
+        were summed up from (see `base`) beside them."""
         if self.file is None or self.kept is None:
             return
         low, high = window
@@ -96,6 +115,8 @@ class ThreadPlan:
                                                           f.median_response.microseconds]]
                  for f in responders.values()]
         plain_cache.save(self.file, _TAG, [self.key, *self.kept, [*window, plain, dict(pacts)]])
+        if tally is not None:  # apart: only a run whose plan is not kept reads it
+            plain_cache.save(self.file.with_name(TALLY_FILE), _TAG, [self.basis, self.key, *window, tally])
 
 
 def _holds(start: Any, end: Any, stamp: float) -> bool:

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 import journal.standing
+from journal.core.replies import Tally
 from journal.store import history, history_events, plain_cache
-from journal.store.thread_plan import _TAG, PLAN_FILE
-from tests.support.replies import replies_history, reply
+from journal.store.thread_plan import _TAG, PLAN_FILE, TALLY_FILE
+from tests.support.replies import PACT, replies_history, reply
 
 # Around every edge of the scripted history (see tests/support/replies.py): check-ins, replies,
 # due times (2 days), and later.
@@ -60,6 +61,19 @@ def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
     return calls
 
 
+def _summed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, int]]:
+    """The (member, period, sign) of every thread a Tally counts in (1) or out (-1) from now on."""
+    calls: list[tuple[str, str, int]] = []
+    real = Tally.add
+
+    def counting(self, member, period, answers, sign=1):  # type: ignore[no-untyped-def]
+        calls.append((member, period, sign))
+        return real(self, member, period, answers, sign)
+
+    monkeypatch.setattr(Tally, "add", counting)
+    return calls
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_run_from_the_kept_plan_gives_what_no_cache_gives_at_every_now(run, repo: Path,  # type: ignore[no-untyped-def]
                                                                          command: list[str]) -> None:
@@ -75,7 +89,7 @@ def test_a_warm_run_in_the_window_makes_neither_keys_nor_figures(run, repo: Path
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     now = ["--now", "2026-11-30T12:00:00+00:00"]
     first = run("-C", repo, "streaks", "--json", *now).out
-    figures = _counted(monkeypatch, "responses_of")
+    figures = _summed(monkeypatch)
     keys = _counted(monkeypatch, "thread_window")  # only a thread judged again asks for its window
     assert run("-C", repo, "streaks", "--json", *now).out == first
     assert figures == [] and keys == []
@@ -97,10 +111,11 @@ def test_a_warm_run_in_the_window_makes_no_reply_of_the_history(run, repo: Path,
     monkeypatch.setattr(history, "events", counting)
     assert run("-C", repo, "streaks", "--json", *now).out == first
     assert "Answer" not in made
-    # A run that judges a thread again makes them, and answers as before.
+    # A run that judges threads again makes the times of their own replies only (from the
+    # history's columns, history_events.LaterEvents.stamps), and answers as before.
     assert run("-C", repo, "streaks", "--json", "--now", "2026-11-10T17:00:01+00:00").out == \
         _without_caches(run, repo, "streaks", "--json", "--now", "2026-11-10T17:00:01+00:00")
-    assert "Answer" in made
+    assert "Answer" not in made
 
 
 def test_uncommitted_edits_and_new_commits_make_the_plan_again(run, repo: Path, commit) -> None:  # type: ignore[no-untyped-def]
@@ -151,3 +166,41 @@ def test_figures_kept_by_another_run_hold_only_in_their_window(run, repo: Path) 
     _plan(repo).write_bytes(kept)  # the threads judged for `after`, the figures made for `before`
     assert run("-C", repo, "streaks", "--json", "--now", after).out == expected
     assert expected == _without_caches(run, repo, "streaks", "--json", "--now", after)
+
+
+def test_a_new_reply_changes_the_figures_by_its_own_thread(run, repo: Path, commit,  # type: ignore[no-untyped-def]
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # The plan is keyed by the whole journal, so a new commit misses it; the figures are the
+    # kept tally's, less the reply's thread as it was, plus the thread as it is now.
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    run("-C", repo, "streaks", "--json", *now)
+    assert (repo / ".git" / "journal" / TALLY_FILE).exists()
+    commit(dict([reply("alice", "bob", "2026-W46")]), "2026-11-23T08:00:00+01:00", "alice")
+    summed = _summed(monkeypatch)
+    warm = run("-C", repo, "streaks", "--json", *now).out
+    assert summed == [("bob", "2026-W46", -1), ("bob", "2026-W46", 1)]
+    assert warm == _without_caches(run, repo, "streaks", "--json", *now)
+    # A tally that does not add up (here: a reply time counted out that was never in) is
+    # summed up again from every thread, never trusted.
+    kept = plain_cache.load(repo / ".git" / "journal" / TALLY_FILE, _TAG, 1 << 30)
+    kept[4][1] = {member: [] for member in kept[4][1]}
+    plain_cache.save(repo / ".git" / "journal" / TALLY_FILE, _TAG, kept)
+    commit(dict([reply("carol", "bob", "2026-W46")]), "2026-11-23T09:00:00+01:00", "carol")
+    summed.clear()
+    assert run("-C", repo, "streaks", "--json", *now).out == _without_caches(run, repo, "streaks", "--json", *now)
+    assert len(summed) > 2
+
+
+def test_a_tally_is_not_carried_over_to_other_contracts(run, repo: Path, commit) -> None:  # type: ignore[no-untyped-def]
+    # Whose answers count for a pact's reply streak, and in which periods, follows from the
+    # contract: a tally summed up under the contract as it was is not rebased after an edit
+    # that ends the pact before W46 (found by a hostile review).
+    commit(dict([reply("bob", "alice", "2026-W46")]), "2026-11-16T08:00:00+01:00", "bob")  # in time
+    commit(dict([reply("alice", "bob", "2026-W46")]), "2026-11-22T17:00:00+01:00", "alice")  # in time
+    now = ["--now", "2026-11-30T12:00:00+00:00"]
+    run("-C", repo, "streaks", "--json", *now)
+    assert (repo / ".git" / "journal" / TALLY_FILE).exists()
+    (repo / "contracts/pact.md").write_text(PACT.replace("until: 2027-04-12", "until: 2026-11-08"))
+    warm = run("-C", repo, "streaks", "--json", *now).out
+    assert warm == _without_caches(run, repo, "streaks", "--json", *now)
+    assert '"pact": 0' in warm

@@ -10,7 +10,7 @@ import statistics
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.core.replies import IN_TIME, LATE, MICROSECOND, _responders
+from journal.core.replies import IN_TIME, LATE, MICROSECOND, Tally
 
 SPANS = st.lists(st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=400)), min_size=1, max_size=12)
 
@@ -18,11 +18,14 @@ SPANS = st.lists(st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta
 @given(SPANS)
 def test_the_median_of_microseconds_is_the_median_of_the_timedeltas(spans: list[dt.timedelta]) -> None:
     answers = [("bob", IN_TIME if i % 2 else LATE, span // MICROSECOND) for i, span in enumerate(spans)]
-    figures = _responders([(None, answers)])  # the thread itself is not read
-    assert figures["bob"].median_response == statistics.median(spans)
+    tally = Tally({})
+    tally.add("alice", "2026-W48", answers)
+    assert tally.figures()[0]["bob"].median_response == statistics.median(spans)
 
 
 def test_two_middle_values_half_a_microsecond_apart_round_to_even() -> None:
     spans = [dt.timedelta(microseconds=1), dt.timedelta(microseconds=2)]  # mean 1.5 µs: rounds to 2
     answers = [("bob", IN_TIME, span // MICROSECOND) for span in spans]
-    assert _responders([(None, answers)])["bob"].median_response == statistics.median(spans) == spans[1]
+    tally = Tally({})
+    tally.add("alice", "2026-W48", answers)
+    assert tally.figures()[0]["bob"].median_response == statistics.median(spans) == spans[1]
