@@ -18,7 +18,6 @@ from journal.core.replies import (
     Thread,
     judge,
     judge_thread,
-    responses_of,
     thread_window,
     waiting_on,
 )
@@ -311,18 +310,18 @@ def _figured(plan: Any, cache: Any, contracts: Mapping[str, model.Contract], thr
     (the threads' answers summed up already), else made; made ones are kept."""
     if figures is not None:
         return Responses(tuple(threads), *figures)
-    if tally is None:
-        tally = Tally(contracts)
-        for t in threads:
-            tally.add(t.member, t.period, t.answers())
-    try:
-        found = Responses(tuple(threads), *tally.figures())
-    except ValueError:  # a rebased tally that does not add up: every thread summed up again
-        found = responses_of(contracts, threads)
-        tally = None
+    made = None
+    if tally is not None:
+        try:
+            made = tally.figures()
+        except ValueError:  # a rebased tally that does not add up: every thread summed up again
+            pass
+    if made is None:
+        tally = Tally.of(contracts, threads)
+        made = tally.figures()
     if plan is not None:
-        plan.save(cache.window, (found.responders, found.pact_streaks), tally.plain() if tally is not None else None)
-    return found
+        plan.save(cache.window, made, tally.plain())
+    return Responses(tuple(threads), *made)
 
 
 # The code that makes the rows a ThreadPlan keeps (besides thread_cache's own, in the keys).

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -209,10 +209,7 @@ def thread_window(filed: dt.datetime, due: dt.datetime | None, replied: list[dt.
 
 def responses_of(contracts: Mapping[str, Contract], threads: list[Thread]) -> Responses:
     """The threads (in (member, period) order) with their responder figures and pact reply streaks."""
-    tally = Tally(contracts)
-    for t in threads:
-        tally.add(t.member, t.period, t.answers())  # once per thread: a kept thread decodes them
-    return Responses(tuple(threads), *tally.figures())
+    return Responses(tuple(threads), *Tally.of(contracts, threads).figures())
 
 
 def _response(partner: str, posted: Posted | None, asked: dt.datetime, due: dt.datetime,
@@ -254,6 +251,14 @@ class Tally:
         self.asked: dict[str, dict[str, list[int]]] = {}
         self._pacts: dict[str, list[tuple[str, Contract]]] = {}  # member -> the contracts they are party to
         self._holds: dict[tuple[str, str], bool] = {}  # (contract, period) -> in force then (parties aside)
+
+    @classmethod
+    def of(cls, contracts: Mapping[str, Contract], threads: Iterable[Thread]) -> Tally:
+        """The tally of `threads`, each counted in once."""
+        tally = cls(contracts)
+        for t in threads:
+            tally.add(t.member, t.period, t.answers())  # once per thread: a kept thread decodes them
+        return tally
 
     def add(self, member: str, period: str, answers: Answers, sign: int = 1) -> None:
         """Count one thread's answers in (`sign` 1) or out (-1). Raises ValueError when taking

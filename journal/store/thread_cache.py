@@ -283,13 +283,13 @@ def _record(t: Thread) -> tuple[list[Any], list[Any]]:
         if at is None:
             raise ValueError("a response's reply is not in its thread")
         answers.append([r.partner, r.state, r.asked.isoformat(), r.due.isoformat(), at])
-    took = [spent for _, _, spent in t.answers()]
     posts = [[p.reply.path, p.reply.author, p.reply.to, p.reply.period, p.reply.answer, p.reply.kudos,
               [[None if v.verdict is None else v.verdict.value, v.note] for v in p.reply.verdicts],
               p.reply.private, p.reply.body, p.at.isoformat(), p.commit] for p in t.replies]
     # The answers and reply times nested as marshal bytes: a warm run whose figures are kept
     # (store/thread_plan.py) loads each as one object and never unpacks it.
-    packed = marshal.dumps([answers, [r.partner for r in t.responses], [r.state for r in t.responses], took])
+    columns = [list(column) for column in zip(*t.answers())] or [[], [], []]  # partners, states, microseconds
+    packed = marshal.dumps([answers, *columns])
     return [t.member, t.period, t.ask, t.filed.isoformat(), t.referee, list(t.verdicts), packed,
             t.referee_silent(), marshal.dumps([list(pair) for pair in t.reply_times()])], posts
 
