@@ -104,3 +104,19 @@ def state_text(m: dict[str, Any], reader: str = "UTC") -> str:
 def warn(warnings: Any) -> None:
     for w in warnings:
         click.echo(f"warning: {clean(w)}", err=True)
+
+
+def echo_pieces(pieces: Any, batch: int = 1 << 18) -> None:
+    """Print a long text given in pieces (an iterable of str) as click.echo prints one text,
+    a line break after it, in batches of about `batch` characters: a reader at the other end
+    of a pipe takes each batch while the next is made, and the whole is never held twice."""
+    held: list[str] = []
+    size = 0
+    for piece in pieces:
+        held.append(piece)
+        size += len(piece)
+        if size >= batch:
+            click.echo("".join(held), nl=False)
+            held, size = [], 0
+    held.append("\n")
+    click.echo("".join(held), nl=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from journal.cli.options import State, now_option, parse_now, pass_state
-from journal.cli.output import status_lines, streak_table, warn
+from journal.cli.output import echo_pieces, status_lines, streak_table, warn
 from journal.core.problems import safe_json
 from journal.exitcodes import EXIT_OK, EXIT_OVERDUE
 
@@ -22,12 +22,12 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
     it into the history, in the member's time zone. The heatmap shows one character per
     period: # on time, + late, x missed, - paused, . pending, e early.
     """
-    from journal.cli.streaks_text import streaks_text
+    from journal.cli.streaks_text import streaks_pieces
     from journal.standing import JSON_TEXT, compute_standing, streaks_json
 
     standing = compute_standing(state.workspace(), parse_now(now), member, renders=JSON_TEXT if as_json else None)
     if as_json:
-        click.echo(streaks_text(streaks_json(standing, texts=True)))
+        echo_pieces(streaks_pieces(streaks_json(standing, texts=True)))
         return EXIT_OK
     warn(standing.warnings)
     for line in streak_table(standing):

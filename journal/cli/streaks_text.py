@@ -10,6 +10,7 @@ goes through `indented_json`. Both give the standard library's bytes exactly
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from journal.core.text_safety import escape_json_raw, indented_json
@@ -20,29 +21,40 @@ _string = json.encoder.encode_basestring  # ensure_ascii=False's string encoder 
 
 
 def streaks_text(data: dict[str, Any]) -> str:
-    """`safe_json(data)` for `standing.streaks_json`'s data, its threads written by `_thread`.
+    """`safe_json(data)` for `standing.streaks_json`'s data, its threads written by `_thread`."""
+    return "".join(streaks_pieces(data))
+
+
+def streaks_pieces(data: dict[str, Any]) -> Iterator[str]:
+    """`streaks_text(data)` in pieces, in order, for writing as they are made: with replies the
+    text is 13 MB, and a reader at the other end of a pipe (jq, a script) can take the first
+    pieces while the rest are written, with no copy of the whole text made on the way.
 
     safe_json's escaping of C1, bidi and line-separator characters is applied per piece:
     those are single non-ASCII characters, so the pieces escaped are the whole escaped."""
     responses = data.get("responses")
     if not data or not isinstance(responses, dict) or not responses \
             or not all(type(k) is str for k in data) or not all(type(k) is str for k in responses):
-        return escape_json_raw(indented_json(data))
+        yield escape_json_raw(indented_json(data))
+        return
     # Each part is made terminal-safe as it is written (see _scalar): the keys here, by _at
     # and _scalar below.
-    parts = ["{"]
+    yield "{"
     for i, (key, value) in enumerate(data.items()):
-        parts.append(f'{"," if i else ""}\n  {escape_json_raw(_string(key))}: ')
+        yield f'{"," if i else ""}\n  {escape_json_raw(_string(key))}: '
         if key != "responses":
-            parts.append(_at(value, 1))
+            yield _at(value, 1)
             continue
-        parts.append("{")
+        yield "{"
         for j, (part, inner) in enumerate(value.items()):
-            parts.append(f'{"," if j else ""}\n    {escape_json_raw(_string(part))}: ')
+            yield f'{"," if j else ""}\n    {escape_json_raw(_string(part))}: '
             if part == "threads" and type(inner) is list and inner:
-                parts.append("[" + ",".join("\n      " + _thread(t) for t in inner) + "\n    ]")
+                yield "["
+                for n, thread in enumerate(inner):
+                    yield ",\n      " if n else "\n      "
+                    yield _thread(thread)
+                yield "\n    ]"
             else:
-                parts.append(_at(inner, 2))
-        parts.append("\n  }")
-    parts.append("\n}")
-    return "".join(parts)
+                yield _at(inner, 2)
+        yield "\n  }"
+    yield "\n}"

@@ -3,12 +3,15 @@ terminal-safe as safe_json does), for threads of the usual shape and for anythin
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.cli.streaks_text import streaks_text
+from journal.cli.output import echo_pieces
+from journal.cli.streaks_text import streaks_pieces, streaks_text
 from journal.core.text_safety import escape_json_raw
 
 TEXT = st.text() | st.sampled_from(["", "a\u2028b\u202e", "quote \" back\\slash", "tab\tnew\nline", "é 🙂"])
@@ -47,3 +50,14 @@ def test_edges() -> None:
     for data in ({}, {"responses": {}}, {"responses": {"threads": []}}, {"responses": {"threads": [{}]}},
                  {"a": 1, "responses": {"threads": [[]], 1: 2}}, _data([], None)):
         assert streaks_text(data) == escape_json_raw(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(THREAD | ODD, max_size=4), OTHER, st.integers(1, 200))
+def test_printed_in_batches_as_one_text(threads: list[object], other: object, batch: int) -> None:
+    """The CLI prints the pieces as they come, in batches: what it prints is the text and a line break."""
+    data = _data(threads, other)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        echo_pieces(streaks_pieces(data), batch=batch)
+    assert out.getvalue() == streaks_text(data) + "\n"
