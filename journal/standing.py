@@ -27,7 +27,8 @@ from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.core.thread_json import ThreadText, thread_text
 from journal.errors import JournalError
 from journal.store.commits import when
-from journal.store.history_events import Later, instant, stamps
+from journal.store.history_events import Later, stamps
+from journal.store.reply_columns import ReplyColumns
 from journal.store.standings_cache import StandingsCache
 from journal.store.workspace import Snapshot, Workspace, workspace_of
 
@@ -192,23 +193,16 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
     shared = "\0".join((config.head.digest if config is not None else "-", rules,
                         *(f"{e.path}\0{e.head.digest}" for _, e in sorted(journal.contracts.items()))))
     plan = ThreadPlan(folder, shared, token, history.head, history.grafts, _PLAN_CODE) if token else None
-    inputs: list[Any] = []  # the replies by check-in, made on first use
-    Found = dict[tuple[str, str], list[tuple[str, Any, tuple[int, int], str]]]  # (author, entry, (time, offset), commit)
+    columns: list[ReplyColumns] = []  # the replies the history brought and the journal holds, made on first use
 
-    def by_checkin() -> Found:
-        if not inputs:
-            written = journal.replies
-            found: Found = {}
-            for (author, to, period), (commit, time, offset) in posted.items():
-                entry = written.get((period, to, author))
-                if entry is not None:
-                    found.setdefault((to, period), []).append((author, entry, (time, offset), commit))
-            inputs.append(found)
-        return inputs[0]
+    def held() -> ReplyColumns:
+        if not columns:
+            columns.append(ReplyColumns(posted, journal.replies))
+        return columns[0]
 
     def replied(member: str, period: str) -> list[tuple[str, Any, dt.datetime, str]]:
         """The replies to a check-in, each with its time as the history gives it (when())."""
-        return sorted(((a, e, when(*t), c) for a, e, t, c in by_checkin().get((member, period), ())),
+        return sorted(((a, e, when(*t), c) for a, e, t, c in held().replies(member, period)),
                       key=lambda a: (a[0], a[2], a[3]))
 
     def again(member: str, period: str) -> tuple[Thread | None, dt.datetime | None]:
@@ -232,20 +226,9 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
         else:
             cache.save()
             return _figured(plan, cache, contracts, threads, figures)
-    # One pass over the replies: the first one, and each one's part of its thread's key.
-    written, text = journal.replies, ThreadCache.posted_text
-    parts: dict[tuple[str, str], list[str]] = {}
-    found: Found = {}
-    limit, earliest, first_row = now.timestamp(), None, None
-    for (author, to, period), (commit, time, offset) in posted.items():
-        entry = written.get((period, to, author))
-        if entry is not None:
-            at = instant(time, offset)
-            if at <= limit and (earliest is None or at < earliest):
-                earliest, first_row = at, (time, offset)
-            parts.setdefault((to, period), []).append(text(author, entry.head.digest, commit))
-            found.setdefault((to, period), []).append((author, entry, (time, offset), commit))
-    inputs[:] = [found]  # the replies by check-in, for the threads judged again
+    # The replies' parts of the thread keys, and the first reply, a column at a time.
+    replies = held()
+    first_row = replies.first(now.timestamp())
     first = when(*first_row) if first_row is not None else None
     first_text = first.isoformat() if first else "-"
     cache = ThreadCache(folder, f"{shared}\0{first_text}", renders)
@@ -254,7 +237,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
         entry = journal.checkin(member, period)
         if entry is None or at > now:
             continue
-        key = cache.key(member, period, entry.head.digest, at, sorted(parts.get((member, period), ())))
+        key = cache.key(member, period, entry.head.digest, at, replies.parts(member, period))
         rows.append((member, period, key))
         thread = cache.get(key, now, lambda member=member, period=period: again(member, period)[0])
         if missing(thread):
@@ -267,7 +250,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
     tally = _rebased(plan.base(now), rows, by_key, cache, contracts, now) if plan is not None else None
     cache.save()
     if plan is not None:
-        plan.put(now, [at.timestamp() for at in filed.values()] + [instant(t, o) for _, t, o in posted.values()],
+        plan.put(now, [at.timestamp() for at in filed.values()] + replies.instants,
                  first_text, rows)
     return _figured(plan, cache, contracts, threads, None, tally)
 
@@ -326,7 +309,7 @@ def _figured(plan: Any, cache: Any, contracts: Mapping[str, model.Contract], thr
 
 # The code that makes the rows a ThreadPlan keeps (besides thread_cache's own, in the keys).
 _PLAN_CODE = (__name__, "journal.core.rules", "journal.core.replies", "journal.core.build_model",
-              "journal.store.thread_cache")
+              "journal.store.thread_cache", "journal.store.reply_columns")
 
 
 def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:
@@ -349,7 +332,7 @@ def responses_json(s: Standing, texts: bool = False) -> dict[str, Any]:
     return {
         "responders": {m: f.as_json() for m, f in s.responses.responders.items()},
         "pact_reply_streaks": dict(s.responses.pact_streaks),
-        "threads": [ThreadText(t.kept["json"]) if texts and "json" in t.kept else thread_json(t, zones)
+        "threads": [ThreadText(t.kept["json"]) if texts and type(t.kept.get("json")) is str else thread_json(t, zones)
                     for t in s.responses.threads],
     }
 

@@ -156,7 +156,7 @@ class ThreadCache:
         """A reply as a thread's key reads it: its author, text hash and the commit the history
         brought it by. The commit names the time too (its author time, store/history_events.py):
         a commit's id covers its author line, so one id is one time, in one offset."""
-        return f"{author}\0{digest}\0{commit}"
+        return "\0".join((author, digest, commit))  # store/reply_columns.py makes them a column at a time
 
     def get(self, key: str, now: dt.datetime, again: Callable[[], Thread | None]) -> Thread | None | object:
         """The thread kept under `key` for a `now` in its window (None: the check-in has none),
