@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from itertools import compress, repeat
+from operator import attrgetter, eq, itemgetter
 
 from journal.core import layout
 from journal.core.entries import Entry
 
 #: A pair whose front matter does not name both members as text: judged with no check-ins.
 _UNNAMED = ""
+_KIND = attrgetter("kind")
+_HEAD = attrgetter("head")
+_PAIR = itemgetter(0, 1)  # of a Head: (author, to), each text or None
 
 
 def reply_groups(entries: Mapping[str, Entry], checkins: Mapping[str, list[tuple[str, Entry]]],
@@ -33,16 +38,16 @@ def reply_groups(entries: Mapping[str, Entry], checkins: Mapping[str, list[tuple
     index), `contracts` the contracts' paths, `unreadable` the journal files that could not be
     read, `blobs` maps journal paths to blob ids and `stamp` names the rules' code. Empty when
     a file the key needs has no blob id (judge as usual then)."""
+    # A column at a time (13,000 replies in a large journal): which entries are replies, then
+    # their (author, partner) as the head names them (text or None: the reply is not read).
+    replies = list(map(eq, map(_KIND, entries.values()), repeat("reply")))
     pairs: dict[tuple[str, str], list[str]] = {}
-    for path, entry in entries.items():
-        if entry.kind != "reply":
-            continue
-        author, to = entry.head[:2]  # text or None: the reply itself is not read
-        if author is None or to is None:
-            author = to = _UNNAMED
-        found = pairs.get((author, to))
+    for pair, path in zip(map(_PAIR, map(_HEAD, compress(entries.values(), replies))), compress(entries, replies)):
+        if pair[0] is None or pair[1] is None:
+            pair = (_UNNAMED, _UNNAMED)
+        found = pairs.get(pair)
         if found is None:
-            found = pairs[(author, to)] = []
+            found = pairs[pair] = []
         found.append(path)
     if not pairs:
         return {}
@@ -61,7 +66,7 @@ def reply_groups(entries: Mapping[str, Entry], checkins: Mapping[str, list[tuple
                 # In the order the journal indexes them: the first file that claims a period is the check-in.
                 named = [] if to == _UNNAMED else checkins.get(to, [])
                 filed = seen[to] = "\0".join(f"{e.path}\0{blobs[e.path]}" for _, e in named)
-            text = "\n".join((common, author, to, filed, *(f"{p}\0{blobs[p]}" for p in paths)))
+            text = "\n".join((common, author, to, filed, *map("\0".join, zip(paths, map(blobs.__getitem__, paths)))))
             key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             groups[key] = paths
         return groups
