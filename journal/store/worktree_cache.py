@@ -5,7 +5,8 @@ modification and change times (ns), inode and device as they were when it was re
 the blob id of what was read. A file whose `lstat` still gives all of these is not read
 again: its parse comes from the entry cache by that blob id. Only files whose times lie
 more than `STABLE_NS` in the past are remembered, so a file written twice within one
-clock tick (git's "racily clean" case) is read again rather than trusted. Anything else —
+clock tick (git's "racily clean" case) is read again rather than trusted; a run that reads
+such a file leaves the file for a later run to write (see DEFER). Anything else —
 a new or changed file, a link, an entry the cache lost — is read as before, through
 store.paths, which refuses symlinks. A signature never leads to reading anything: at worst
 it names content this machine read through the guarded path earlier.
@@ -53,6 +54,8 @@ CACHE_VERSION = 5
 _TAG = f"journal-worktree {CACHE_VERSION}"
 _OLD_FILE = "worktree.json"  # what version 1 wrote: removed when the new file is written
 STABLE_NS = 2_000_000_000
+#: How many files worktree.bin may fail to remember while a later run is bound to write it anyway (see load_worktree).
+DEFER = 64
 #: A file's signature: what lstat says of it, in this order.
 _SIGNATURE_OF = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_dev")
 _MARSHAL_VERSION = 2  # the newest without back-references: equal values, equal bytes
@@ -151,6 +154,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     read_problems: list[Problem] = []
     parse_problems: list[Problem] = []
     remember, seen = same, set(keys_now)
+    too_recent = False  # whether a file was read that is too recent to remember
     to_read = list(compress(wanted, map(not_, same))) if same is not None and len(paths) != len(wanted) else []
     if to_read:
         files, read_problems = read_worktree(root, to_read)
@@ -176,13 +180,29 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
             if (st is not None and st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
                     and stat.S_ISREG(st.st_mode)):
                 remember[at], keys[at], blobs[at], kinds[at] = True, key, blob, kind
+            else:
+                too_recent = True
     # A complete read: parses of files no longer here are forgotten.
     cache.save(seen, complete=True)
+    # A file read now but too recent to remember is read again, and remembered, by a run a
+    # moment later (the next command after a pull or a commit: every hook run is one), which
+    # writes worktree.bin then. Writing it now too would write it twice in a row (3.6 MB with
+    # 13,000 replies): it waits for that run, unless what it would now remember, or no longer
+    # hold, is more than DEFER files for the runs until then to read again.
+    if too_recent and remember is not None and same is not None:
+        owed = sum(remember) - sum(same) + known.count - len(paths)
+        if owed <= DEFER:
+            return _loaded(entries, read_problems, parse_problems, wanted, paths, unchanged, files, read)
     if remember != same or len(paths) != known.count or not _same_listings(listings, known.folders):
         columns = (wanted, now, keys, blobs, kinds)
         if remember is not None:
             columns = tuple(list(compress(column, remember)) for column in columns)
         _save(folder / CACHE_FILE, root, listings, *columns)
+    return _loaded(entries, read_problems, parse_problems, wanted, paths, unchanged, files, read)
+
+
+def _loaded(entries: dict[str, Entry], read_problems: list[Problem], parse_problems: list[Problem], wanted: list[str],
+            paths: list[str], unchanged: dict[str, str], files: dict[str, bytes], read: dict[str, str]) -> Loaded:
     readable = wanted if len(paths) == len(wanted) else [p for p in wanted if p in unchanged or p in files]
     return Loaded(entries, read_problems, parse_problems, list(readable), {**unchanged, **read} if read else unchanged)
 

@@ -4,6 +4,7 @@ nothing else changes: edits, racy edits, links and a lost entry cache are read a
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -268,3 +269,52 @@ def test_a_new_file_in_a_folder_changed_a_moment_ago_is_read_and_the_rest_still_
     reads.clear()
     _load(journal)
     assert reads == []
+
+
+def _stable_between(monkeypatch: pytest.MonkeyPatch, older: Path, newer: Path) -> None:
+    """Make files changed up to `older`'s change count as stable, and `newer`'s as too recent:
+    STABLE_NS reaches back to the middle of the two (a test cannot set a change time)."""
+    middle = (older.stat().st_ctime_ns + newer.stat().st_ctime_ns) // 2
+    monkeypatch.setattr(worktree_cache, "STABLE_NS", time.time_ns() - middle)
+
+
+def test_newly_stable_files_wait_for_a_run_that_reads_no_file_too_recent(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # After a commit, the hook's run reads the new file too recent to remember: a file that
+    # became stable since (the previous commit's) is remembered by the run after, in one write.
+    _load(journal)
+    target = journal / ".git" / "journal" / worktree_cache.CACHE_FILE
+    written = target.read_bytes()
+    (journal / W48).write_text(checkin(week="2026-W48"))
+    time.sleep(0.3)
+    w49 = "checkins/2026/2026-W49-alice.md"
+    (journal / w49).write_text(checkin(week="2026-W49"))
+    _stable_between(monkeypatch, journal / W48, journal / w49)
+    reads = _reads(monkeypatch)
+    loaded = _load(journal)
+    assert sorted(reads) == [W48, w49] and {W48, w49} <= set(loaded.entries)
+    assert target.read_bytes() == written  # W48 is stable, yet nothing is written while W49 is too recent
+    reads.clear()
+    monkeypatch.setattr(worktree_cache, "STABLE_NS", -1)  # a moment later: both stable
+    _load(journal)
+    assert sorted(reads) == [W48, w49] and target.read_bytes() != written
+    reads.clear()
+    assert _load(journal).entries.keys() == loaded.entries.keys() and reads == []
+
+
+def test_many_newly_stable_files_are_remembered_at_once(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _load(journal)
+    target = journal / ".git" / "journal" / worktree_cache.CACHE_FILE
+    monkeypatch.setattr(worktree_cache, "DEFER", 2)
+    weeks = [f"checkins/2025/2025-W{w:02d}-alice.md" for w in range(10, 14)]
+    (journal / "checkins" / "2025").mkdir()
+    for rel in weeks:
+        (journal / rel).write_text(checkin(week=rel[14:22]))
+    time.sleep(0.3)
+    (journal / W48).write_text(checkin(week="2026-W48"))
+    _stable_between(monkeypatch, journal / weeks[-1], journal / W48)
+    written = target.read_bytes()
+    _load(journal)
+    assert target.read_bytes() != written  # four to remember: more than DEFER to read again
+    reads = _reads(monkeypatch)
+    _load(journal)
+    assert reads == [W48]
