@@ -5,9 +5,9 @@ A thread's digest form (its replies' text with it) is most of what the digest's 
 of a journal with replies, and a warm build shows none of it: every page, digest.json and
 DIGEST.md is keyed by the hash kept with each thread (threads.DIGEST_THREAD) and reused. So
 the view leaves the forms off its check-ins (`leave`) and puts them on (`fill`) the first
-time an output is made; they are read back from `<git dir>/journal/digest-threads.bin`
-(sealed plain data, store/plain_cache.py: hash -> form), or made again from the thread
-itself. A form is filed under the hash of its own content, computed when it was made: no
+time an output is made; they are read back from `<git dir>/journal/digest-threads/`
+(hash -> form, in sixteen files by the hash's first digit: store/shards.py), or made again
+from the thread itself: a new reply rewrites the sixteenth holding its thread's form. A form is filed under the hash of its own content, computed when it was made: no
 entry can reach another's form.
 """
 
@@ -20,12 +20,12 @@ from typing import Any
 from journal.core.replies import Thread
 from journal.digest.keys import content_key
 from journal.digest.threads import KEPT, digest_form, kept_value
-from journal.store import plain_cache
-from journal.store.local_state import MAX_STATE_BYTES
+from journal.store.shards import Shards
 
-FILE = "digest-threads.bin"
-_TAG = "journal-digest-threads 1"
-_OLD_PART = "thread-digest.bin"  # where the forms were kept with the threads before (store/thread_cache.py)
+FOLDER = "digest-threads"
+_TAG = "journal-digest-threads 2"
+# Where the forms were kept before: with the threads (store/thread_cache.py), then in one file.
+_OLD = ("thread-digest.bin", "digest-threads.bin")
 
 
 class ThreadTexts:
@@ -33,14 +33,13 @@ class ThreadTexts:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.file = folder / FILE if folder is not None else None
+        self.forms = Shards(folder / FOLDER if folder is not None else None, _TAG)
         self.made: dict[str, dict[str, Any]] = {}  # hash -> form, made this run
         self.shown: set[str] = set()  # the hashes of the threads the view shows
         # id() of a check-in whose thread is left off -> (the check-in, held, so that no other
         # object takes its id meanwhile; its thread's hash; the thread; the members' zones).
         self._pending: dict[int, tuple[dict[str, Any], str, Thread, Mapping[str, Any]]] = {}
         self._named: dict[int, str] = {}  # id() of such a check-in -> the hash: looked up per key
-        self._kept: dict[str, Any] | None = None
         # What compute_standing keeps with each thread for the digest: forms made meanwhile are
         # remembered here, so that a build does not make them twice.
         self.renders = {KEPT: self.render}
@@ -69,7 +68,7 @@ class ThreadTexts:
         for checkin, named, thread, zones in self._pending.values():
             form = self.made.get(named)
             if form is None:
-                form = self.kept.get(named)
+                form = self.forms.get(named)
             if type(form) is not dict:
                 # Not kept (or not as a form): made again from the thread, which reads its replies.
                 form = self.made[named] = digest_form(thread, zones)
@@ -78,30 +77,18 @@ class ThreadTexts:
         self._pending.clear()
         self._named.clear()
 
-    @property
-    def kept(self) -> dict[str, Any]:
-        """The forms kept by the previous builds, read on first use."""
-        if self._kept is None:
-            found = plain_cache.load(self.file, _TAG, MAX_STATE_BYTES) if self.file is not None else None
-            self._kept = found if type(found) is dict else {}
-        return self._kept
-
     def save(self) -> None:
-        """Keep the forms of the threads shown (only those); nothing is read or written when
-        none was made this run and none was read back."""
-        if self.file is None or self.folder is None:
+        """Keep the forms of the threads shown (only those): a file of forms is written only
+        when a form in it was made this run, or it was read and holds others than those shown."""
+        if self.folder is None:
             return
-        (self.folder / _OLD_PART).unlink(missing_ok=True)
-        if self._kept is None and not (self.shown & self.made.keys()):
-            return
-        kept = self.kept
-        wanted = {}
-        for named in sorted(self.shown):
-            form = self.made.get(named, kept.get(named))
-            if type(form) is dict:
-                wanted[named] = form
-        if wanted.keys() != kept.keys() or any(wanted[k] is not kept[k] for k in wanted):
+        for name in _OLD:
             try:
-                plain_cache.save(self.file, _TAG, wanted)
-            except ValueError:
-                pass  # not plain data: made again next time
+                (self.folder / name).unlink(missing_ok=True)
+            except OSError:
+                pass  # not ours to remove (a folder in its place, a read-only git folder)
+        for named in self.shown:
+            form = self.made.get(named)
+            # A form read back stands as it is in its file (None: filled in if the file is written).
+            self.forms.keep(named, form, form is not None)
+        self.forms.save(fill=True)

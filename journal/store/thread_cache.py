@@ -30,9 +30,10 @@ from journal.core.model import Reply, Verdict, VerdictItem
 from journal.core.replies import Posted, Response, Thread
 from journal.errors import JournalError
 from journal.store import plain_cache
-from journal.store.local_state import MAX_STATE_BYTES, code_stamp
+from journal.store.local_state import code_stamp
+from journal.store.shards import Shards
 
-CACHE_FILE = "threads"  # a folder of 16 files (see _Part)
+CACHE_FILE = "threads"  # a folder of 16 files (see store/shards.py)
 POSTS_FILE = "thread-replies"
 _LEGACY = ("threads.bin", "thread-replies.bin", "thread-json.bin", "thread-digest.bin")  # one file each, before
 _TAG = "journal-threads 9"
@@ -43,77 +44,6 @@ _MISSING = object()  # no usable record: judge the thread
 Summary = tuple[list[tuple[str, str, int | None]], bool, bytes]
 
 
-class _Part:
-    """One part of the cache: key -> value, in 16 files by the key's first hex digit (a folder
-    of `0.bin` ... `f.bin`), each read on first use and written only when what this run used
-    of it differs from what it holds: a new reply rewrites a sixteenth of the part, not all
-    of it (git's object folders are split by the first digit in the same way)."""
-
-    def __init__(self, folder: Path | None, tag: str) -> None:
-        self.folder, self.tag = folder, tag
-        self.loaded: dict[str, dict[str, Any]] = {}  # shard -> what its file holds
-        self.used: dict[str, Any] = {}
-        self.changed: set[str] = set()  # shards holding a value made this run
-
-    def shard(self, shard: str) -> dict[str, Any]:
-        """What the file of `shard` holds (nothing for a missing or damaged file), read once."""
-        found = self.loaded.get(shard)
-        if found is None:
-            raw = plain_cache.load(self.folder / f"{shard}.bin", self.tag, MAX_STATE_BYTES) \
-                if self.folder is not None else None
-            # A key filed under another digit was not written by this code: not trusted.
-            found = self.loaded[shard] = {k: v for k, v in raw.items() if _shard(k) == shard} \
-                if type(raw) is dict else {}
-        return found
-
-    def get(self, key: str) -> Any:
-        return self.shard(_shard(key)).get(key)
-
-    def keep(self, key: str, value: Any, changed: bool) -> None:
-        self.used[key] = value
-        if changed:
-            self.changed.add(_shard(key))
-
-    def drop(self, key: str) -> None:
-        """Remove the file holding `key`: its threads are made again by the next run."""
-        if self.folder is not None:
-            try:
-                (self.folder / f"{_shard(key)}.bin").unlink(missing_ok=True)
-            except OSError:
-                pass  # not ours to remove (a folder in its place, a read-only git folder): read as no cache
-
-    def save(self, fill: bool = False) -> None:
-        """Write each shard whose used values differ from its file's (a value of None, with
-        `fill`, stands for the one the file holds)."""
-        if self.folder is None:
-            return
-        by_shard: dict[str, dict[str, Any]] = {}
-        for key, value in self.used.items():
-            by_shard.setdefault(_shard(key), {})[key] = value
-        for shard in _SHARDS:
-            used = by_shard.get(shard, {})
-            found = self.loaded.get(shard)
-            if shard not in self.changed and (found is None or used.keys() == found.keys()):
-                continue  # a shard never read is written only when something changed in it
-            if fill and any(v is None for v in used.values()):
-                held = self.shard(shard)
-                used = {k: v if v is not None else held.get(k) for k, v in used.items()}
-                used = {k: v for k, v in used.items() if v is not None}
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                return  # a read-only git folder, or a file in the folder's place: no cache, as plain_cache
-            plain_cache.save(self.folder / f"{shard}.bin", self.tag, used)
-
-
-_SHARDS = tuple("0123456789abcdef")
-
-
-def _shard(key: str) -> str:
-    digit = key[:1]
-    return digit if digit in _SHARDS else "0"
-
-
 class ThreadCache:
     """Threads by input hash under `folder` (None: nothing kept, every thread judged).
 
@@ -122,7 +52,7 @@ class ThreadCache:
     `renders` name ways of writing a thread out (its `streaks --json` text, the digest's
     thread): each is kept with the thread, as plain data, and read back with it.
 
-    Each part is a folder of its own (see _Part), read only when used: the threads'
+    Each part is a folder of its own (see store/shards.py), read only when used: the threads'
     summaries (`threads/`: what the figures read), their replies (`thread-replies/`, read
     when a thread's replies are), and one per rendering (`thread-<name>/`)."""
 
@@ -131,13 +61,13 @@ class ThreadCache:
         self.renders = dict(renders or {})
         stamp = code_stamp((*(Path(str(m.__file__)) for m in _CODE), Path(__file__))).hex()
         self.shared = f"{_TAG}\0{stamp}\0{shared}"
-        self.main = _Part(folder / CACHE_FILE if folder is not None else None, _TAG)
-        self.posts = _Part(folder / POSTS_FILE if folder is not None else None, _TAG)
+        self.main = Shards(folder / CACHE_FILE if folder is not None else None, _TAG)
+        self.posts = Shards(folder / POSTS_FILE if folder is not None else None, _TAG)
         self.folder = folder
         # A rendering is kept by the code that makes it too (the render's module is not among
         # the rules' code above): an upgrade that changes how a thread is written out reads no
         # old rendering back, while the threads themselves stay shared by every command.
-        self.parts = {name: _Part(folder / f"thread-{name}" if folder is not None else None,
+        self.parts = {name: Shards(folder / f"thread-{name}" if folder is not None else None,
                                   f"{_TAG} {code_stamp((_source(render),)).hex()}")
                       for name, render in self.renders.items()}
         self.whole: bool | None = None  # whether the replies' folder is there: known on first use

@@ -57,12 +57,18 @@ def test_a_warm_rebuild_reads_no_thread_form_and_no_reply(commit: Callable[..., 
     assert result.code == 0 and "(0 rendered" in result.out
     assert _files(repo / "site") == built
     assert _read(loaded, f"thread-{thread_texts.KEPT}")  # the records kept with the threads
-    assert thread_texts.FILE not in loaded and not _read(loaded, thread_cache.POSTS_FILE)
-    # A new reply: the pages showing it are made, the others' forms read back.
+    assert not _read(loaded, thread_texts.FOLDER) and not _read(loaded, thread_cache.POSTS_FILE)
+    # A new reply: the pages showing it are made, the others' forms read back; of the forms
+    # kept, only the file holding the new thread's is written again.
+    forms = repo / ".git" / "journal" / thread_texts.FOLDER
+    before = {f.name: f.read_bytes() for f in forms.iterdir()}
     commit(dict([reply("alice", "bob", "2026-W46", verdicts=())]), "2026-11-23T12:00:00+01:00", "alice")
     loaded.clear()
     assert run("-C", repo, "digest", "--now", NOW).code == 0
-    assert thread_texts.FILE in loaded
+    assert _read(loaded, thread_texts.FOLDER)
+    after = {f.name: f.read_bytes() for f in forms.iterdir()}
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    assert len(before) > 2 and 1 <= len(rewritten) <= 2  # the new thread's file (and the old form's, if apart)
     assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "fresh").code == 0
     assert _files(repo / "site") == _files(tmp_path / "fresh")
 
@@ -72,29 +78,32 @@ def test_thread_forms_lost_or_damaged_are_made_again_from_the_threads(commit: Ca
                                                                       run: Callable[..., Result], damage: str) -> None:
     repo = replies_history(commit, tmp_path)
     assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "first").code == 0
-    file = repo / ".git" / "journal" / thread_texts.FILE
-    kept = plain_cache.load(file, thread_texts._TAG, 1 << 30)
-    assert isinstance(kept, dict) and kept and all(isinstance(form, dict) for form in kept.values())
-    if damage == "lost":
-        file.unlink()
-    elif damage == "garbage":
-        file.write_bytes(b"\x00not marshal" * 20)
-    else:  # sealed as this machine seals, but no form in it
-        plain_cache.save(file, thread_texts._TAG, {named: ["not", "a form"] for named in kept})
+    files = sorted((repo / ".git" / "journal" / thread_texts.FOLDER).iterdir())
+    kept = {f: plain_cache.load(f, thread_texts._TAG, 1 << 30) for f in files}
+    assert kept and all(isinstance(forms, dict) and forms and all(isinstance(form, dict) for form in forms.values())
+                        for forms in kept.values())
+    for file, forms in kept.items():
+        if damage == "lost":
+            file.unlink()
+        elif damage == "garbage":
+            file.write_bytes(b"\x00not marshal" * 20)
+        else:  # sealed as this machine seals, but no form in it
+            plain_cache.save(file, thread_texts._TAG, {named: ["not", "a form"] for named in forms})
     assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "again").code == 0
     assert _files(tmp_path / "again") == _files(tmp_path / "first")
-    assert plain_cache.load(file, thread_texts._TAG, 1 << 30) == kept  # made again and kept
+    assert {f: plain_cache.load(f, thread_texts._TAG, 1 << 30) for f in files} == kept  # made again and kept
 
 
-def test_the_old_part_of_thread_forms_is_removed(commit: Callable[..., str], tmp_path: Path,
+def test_the_old_files_of_thread_forms_are_removed(commit: Callable[..., str], tmp_path: Path,
                                                  run: Callable[..., Result]) -> None:
-    # Where the forms were kept with the threads before: no longer read, so not left behind.
+    # Where the forms were kept before (with the threads, then in one file): no longer read, so not left behind.
     repo = replies_history(commit, tmp_path)
-    old = repo / ".git" / "journal" / "thread-digest.bin"
-    old.parent.mkdir(parents=True, exist_ok=True)
-    old.write_bytes(b"left by an older version")
+    olds = [repo / ".git" / "journal" / name for name in ("thread-digest.bin", "digest-threads.bin")]
+    olds[0].parent.mkdir(parents=True, exist_ok=True)
+    for old in olds:
+        old.write_bytes(b"left by an older version")
     assert run("-C", repo, "digest", "--now", NOW).code == 0
-    assert not old.exists()
+    assert not any(old.exists() for old in olds)
 
 
 def test_the_replies_owed_kept_with_a_thread_are_its_responses_owed(commit: Callable[..., str],
