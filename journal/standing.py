@@ -250,7 +250,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
     tally = _rebased(plan.base(now), rows, by_key, cache, contracts, now) if plan is not None else None
     cache.save()
     if plan is not None:
-        plan.put(now, [at.timestamp() for at in filed.values()] + replies.instants,
+        plan.put(now, [*(at.timestamp() for at in filed.values()), *replies.instants],
                  first_text, rows)
     return _figured(plan, cache, contracts, threads, None, tally)
 
