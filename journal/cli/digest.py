@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli.options import State, now_option, parse_now, pass_state
+from journal.cli.options import State, digest_clock, now_option, parse_now, pass_state
 from journal.cli.output import streak_table, warn
 from journal.core.problems import clean
 from journal.exitcodes import EXIT_OK
@@ -27,7 +27,9 @@ def publish_command(state: State, branch: str | None, message: str | None, now: 
     """
     from journal.commands.publish import publish_digest
 
-    result = publish_digest(state.workspace(), parse_now(now), branch, message)
+    # The digest's clock: to the minute, so a second publish within it finds the site
+    # unchanged instead of committing a new `now`.
+    result = publish_digest(state.workspace(), digest_clock(now), branch, message)
     if result.changed:
         click.echo(f"published {result.files} files to {clean(result.branch)}: {result.commit}")
     else:
@@ -52,9 +54,7 @@ def digest(state: State, out: Path | None, markdown_only: bool, now: str | None)
     With --markdown-only, regenerate the digest committed inside the journal instead
     (digest/README.md and its charts), for people who skip the hooks and for CI.
     """
-    from journal.digest.committed import minute_clock
-
-    moment = parse_now(now) if now is not None else minute_clock()
+    moment = digest_clock(now)
     if markdown_only:
         from journal.digest.committed import regenerate
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from journal.cli.options import State, now_option, parse_now, pass_state
+from journal.cli.options import State, digest_clock, now_option, parse_now, pass_state
 from journal.core.problems import clean
 from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
 
@@ -91,7 +91,7 @@ def hooks_run(state: State, hook: str, args: tuple[str, ...], now: str | None) -
         for line in lines:
             click.echo(f"journal: {clean(line)}")
         if changed:
-            _rebuild_after_pull(workspace, parse_now(now), made_here=hook == "post-rewrite" or _merged(workspace))
+            _rebuild_after_pull(workspace, digest_clock(now), made_here=hook == "post-rewrite" or _merged(workspace))
     except Exception as exc:  # the pull already happened: report, never fail it
         click.echo(f"journal: could not summarise or rebuild after {hook}: {clean(str(exc))}", err=True)
     return EXIT_OK

@@ -53,6 +53,16 @@ def parse_now(value: str | None) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def digest_clock(value: str | None) -> dt.datetime:
+    """--now for a command that builds the digest: without it, the real time to the minute
+    (digest.committed.minute_clock), so that builds within one minute agree."""
+    if value is not None:
+        return parse_now(value)
+    from journal.digest.committed import minute_clock
+
+    return minute_clock()
+
+
 def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,11 @@ def test_publish_command_refuses_while_git_holds_the_index_lock(run, journal_rep
     assert result.code == 1 and "git is busy" in result.err
     assert git(journal_repo, "rev-parse", "--verify", "-q", "gh-pages", check=False).returncode != 0
     assert not (journal_repo / "site").exists()
+
+
+def test_publish_reads_the_clock_to_the_minute_as_digest_does(run, journal_repo: Path) -> None:
+    # Without --now, a second publish within the same minute finds the site unchanged: the
+    # clock is the minute's last second (committed.minute_clock), not the exact time.
+    assert run("-C", journal_repo, "publish").code == 0
+    now = json.loads(git(journal_repo, "show", "gh-pages:digest.json").stdout)["now"]
+    assert dt.datetime.fromisoformat(now).second == 59 and dt.datetime.fromisoformat(now).microsecond == 0
