@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from journal.cli.options import State, edit_option, iso_date, iso_week, now_option, parse_now, pass_state
+from journal.cli.output import warn
 from journal.errors import JournalError
 from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
 
@@ -28,7 +29,7 @@ def init(state: State, directory: Path | None, members: tuple[str, ...], title: 
     (contracts/pact.md), the entry folders and a .gitignore, and installs the git hooks
     unless --no-hooks. Refuses if journal.yaml already exists.
     """
-    from journal.commands.scaffold import init_journal
+    from journal.commands.scaffold import init_email, init_journal
 
     target = state.directory / directory if directory else state.directory
     written = init_journal(target, list(members), title, parse_now(None))
@@ -39,6 +40,10 @@ def init(state: State, directory: Path | None, members: tuple[str, ...], title: 
 
         for line in install(target):
             click.echo(line)
+    if init_email(target) is None:
+        warn([f"git has no user.email here: {members[0]}'s emails in journal.yaml is left empty. Set yours "
+              "(`git config --global user.email you@example.org`; git needs it to commit, and journal counts "
+              f"a commit as {members[0]}'s by it), then add it under {members[0]}'s emails"])
     click.echo(f"next: cd {target}, add everyone's emails and time zones to journal.yaml, "
                f"then `journal new checkin --member {members[0]}`")
     return EXIT_OK

@@ -105,6 +105,14 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def init_email(target: Path) -> str | None:
+    """The address `journal init` fills in for the first member: git's user.email at `target`,
+    or None when there is none or it is malformed (it would only make the first `journal
+    check` fail)."""
+    email = user_email(target)
+    return email if email is not None and re.fullmatch(r"[^@\s]+@[^@\s]+", email) else None
+
+
 def init_journal(target: Path, members: list[str], title: str | None, now: dt.datetime) -> list[Path]:
     """Create a journal in `target`; returns the files written. Refuses an existing journal."""
     import pygit2
@@ -131,9 +139,7 @@ def init_journal(target: Path, members: list[str], title: str | None, now: dt.da
     zone = machine_timezone()
     # Whoever starts the journal is most likely its first member: their commits count
     # from the first one when their address is already in the roster.
-    email = user_email(target)
-    if email is None or not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
-        email = None  # a malformed address would only make the first `journal check` fail
+    email = init_email(target)
     roster = [{"id": m, "name": m.replace("-", " ").title(), "timezone": zone, "email": email if i == 0 else None}
               for i, m in enumerate(members)]
     title = title or " & ".join(r["name"] for r in roster) + " — accountability journal"

@@ -32,6 +32,21 @@ def test_init_creates_repo_config_contract_and_folders(run, tmp_path: Path) -> N
     assert run("-C", target, "check").code == 0
 
 
+def test_init_without_a_git_address_says_so_and_how_to_set_one(run, tmp_path: Path) -> None:
+    # The tests' git has no user.email (tests/conftest.py): the first member's emails stay
+    # empty, which would make every commit of theirs count for nobody.
+    result = run("init", tmp_path / "j", "--member", "alice", "--member", "bob")
+    assert result.code == 0
+    assert "warning: git has no user.email here: alice's emails in journal.yaml is left empty" in result.err
+    assert "git config --global user.email" in result.err
+    (tmp_path / "k").mkdir()
+    git(tmp_path / "k", "init", "-q")
+    git(tmp_path / "k", "config", "user.email", "alice@example.org")
+    again = run("init", tmp_path / "k", "--member", "alice")
+    assert again.code == 0 and "user.email" not in again.err
+    assert _yaml((tmp_path / "k" / "journal.yaml").read_text())["members"]["alice"]["emails"] == ["alice@example.org"]
+
+
 def test_init_refuses_existing_journal_and_changes_nothing(run, journal_dir: Path) -> None:
     before = {p: p.read_bytes() for p in journal_dir.rglob("*") if p.is_file()}
     result = run("init", journal_dir, "--member", "zed")
