@@ -89,7 +89,9 @@ def _created(path: Path, edit: bool) -> int:
 
 @new.command("checkin", short_help="Write this period's check-in, with your last commitments.")
 @click.option("--member", metavar="ID", help="Whose check-in (default: the member with your git user.email).")
-@click.option("--week", callback=iso_week, metavar="YYYY-Www", help="The ISO week (default: the current one).")
+@click.option("--week", callback=iso_week, metavar="YYYY-Www",
+              help="The ISO week (default: the period to file now: the previous one while it is still in its "
+                   "grace period and not filed, else the current one).")
 @click.option("--date", callback=iso_date, metavar="YYYY-MM-DD", help="The day, for a daily cadence.")
 @edit_option
 @now_option

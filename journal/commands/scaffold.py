@@ -216,7 +216,8 @@ def _is_daily(ctx: Context, member: str) -> bool:
     return bool(mine) and mine[0][2] is Cadence.DAILY
 
 
-def _write(root: Path, rel: str, text: str) -> Path:
+def _write(root: Path, rel: str, text: str, other: str) -> Path:
+    """Write a new entry; `other` says how to name a different one when it exists already."""
     from journal.store.workspace import ensure_idle
 
     ensure_idle(root)
@@ -224,7 +225,7 @@ def _write(root: Path, rel: str, text: str) -> Path:
     try:
         paths.write_new(root, rel, text)
     except FileExistsError:
-        raise EntryExists(f"{rel} already exists; nothing written") from None
+        raise EntryExists(f"{rel} already exists; nothing written", hint=f"edit the existing file, or {other}") from None
     return path
 
 
@@ -292,7 +293,7 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
              for g in build_model.goals(ctx.journal).values()
              if member in g.owners and g.active and g.measure is not None]
     text = render(root, "checkin.md.j2", member=member, week=week, date=date, previous=carried, goals=goals)
-    return NewCheckin(_write(root, layout.checkin_path(period, member), text), note)
+    return NewCheckin(_write(root, layout.checkin_path(period, member), text, "give another --week or --date"), note)
 
 
 def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, deadline: dt.date | None,
@@ -304,7 +305,7 @@ def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, dea
         raise JournalError(f"goal id '{goal_id}' is not a slug", hint="use lowercase letters, digits and dashes")
     started = now.astimezone(member_zone(ctx, owner)).date()
     text = render(root, "goal.md.j2", title=title, owner=owner, started=started, deadline=deadline)
-    return _write(root, f"{layout.GOALS}/{goal_id}.md", text)
+    return _write(root, f"{layout.GOALS}/{goal_id}.md", text, "give the goal another --id")
 
 
 def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -> Path:
@@ -317,7 +318,7 @@ def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -
     # party's first week under the contract is one already over.
     today = max(now.astimezone(member_zone(ctx, p)).date() for p in parties) if parties else now.date()
     text = render(root, "contract.md.j2", title=title, parties=parties, effective=monday(today))
-    return _write(root, f"{layout.CONTRACTS}/{slugify(title)}.md", text)
+    return _write(root, f"{layout.CONTRACTS}/{slugify(title)}.md", text, "give the contract another title")
 
 
 #: Feedback is an observation and a question, never a verdict; the partner's `style` in
@@ -379,4 +380,4 @@ def new_reply(root: Path, to: str | None, week: str | None, now: dt.datetime, au
                   outcomes=[{"commitment": o.commitment, "status": o.status_text} for o in record.outcomes],
                   prompts=asked)
     rel = layout.reply_path(period, paths.require_slug(author, "member id"), paths.require_slug(to, "member id"))
-    return _write(root, rel, text)
+    return _write(root, rel, text, "answer another check-in (--to, --week)")
