@@ -141,7 +141,7 @@ def feed_document(standing: Standing, items: list[FeedItem]) -> bytes:
     feed = ET.Element("feed", xmlns=ATOM)
     ET.SubElement(feed, "id").text = f"urn:uuid:{space}"
     ET.SubElement(feed, "title").text = title
-    ET.SubElement(feed, "subtitle").text = "Check-ins and milestones reached"
+    ET.SubElement(feed, "subtitle").text = "Check-ins, replies and milestones reached"
     # The newest entry's time, not the build time, so a rebuild changes nothing.
     ET.SubElement(feed, "updated").text = _stamp(items[0].updated if items else standing.now)
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = title
