@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from journal.cli.options import State, edit_option, iso_date, iso_week, now_option, parse_now, pass_state
-from journal.cli.output import warn
+from journal.cli.output import echo_json, warn
 from journal.errors import JournalError
 from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
 
@@ -203,7 +203,10 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     # by every input the rules read for them (core/reply_groups.py).
     result = check_loaded(loaded, only, folder)
     found = P.sort_problems(result.problems + [p for p in read_problems if only is None or p.path in only])
-    click.echo(P.format_json(found) if fmt == "json" else P.format_text(found), nl=False)
+    if fmt == "json":
+        echo_json(P.format_json(found), nl=False)
+    else:
+        click.echo(P.format_text(found), nl=False)
     click.echo(P.summary(found, result.entries + len(read_problems)), err=True)
     failing = any(p.is_error or strict for p in found)
     return EXIT_PROBLEMS if failing else EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from journal.cli.options import State, now_option, parse_now, pass_state
-from journal.cli.output import echo_pieces, status_lines, streak_table, warn
+from journal.cli.output import echo_json, status_lines, streak_table, warn
 from journal.core.problems import safe_json
 from journal.exitcodes import EXIT_OK, EXIT_OVERDUE
 
@@ -27,7 +27,7 @@ def streaks(state: State, member: str | None, as_json: bool, now: str | None) ->
 
     standing = compute_standing(state.workspace(), parse_now(now), member, renders=JSON_TEXT if as_json else None)
     if as_json:
-        echo_pieces(streaks_pieces(streaks_json(standing, texts=True)))
+        echo_json(streaks_pieces(streaks_json(standing, texts=True)))
         return EXIT_OK
     warn(standing.warnings)
     for line in streak_table(standing):
@@ -53,7 +53,7 @@ def status(state: State, as_json: bool, now: str | None) -> int:
     standing = compute_standing(state.workspace(), parse_now(now))
     data = status_json(standing)
     if as_json:
-        click.echo(safe_json(data))
+        echo_json(safe_json(data))
     else:
         from journal.commands.scaffold import machine_timezone
 

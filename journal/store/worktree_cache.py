@@ -120,7 +120,8 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         entries, parse_problems = parse_cached(_read_items(files), None)
         return Loaded(entries, read_problems, parse_problems, list(files))
     known = _load(folder / CACHE_FILE, root)
-    stable_before = time.time_ns() - STABLE_NS
+    started = time.time_ns()
+    stable_before = started - STABLE_NS
     wanted, listings = list_journal(root, known.folders, stable_before)
     stats = _lstat_all(root, wanted)
     cache = EntryCache(folder, reread=partial(_reread, root))
@@ -182,8 +183,8 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
             if (st is not None and st.st_mtime_ns < stable_before and st.st_ctime_ns < stable_before
                     and stat.S_ISREG(st.st_mode)):
                 remember[at], keys[at], blobs[at], kinds[at] = True, key, blob, kind
-            else:
-                too_recent = True
+            elif st is not None and max(st.st_mtime_ns, st.st_ctime_ns) <= started:
+                too_recent = True  # stable a moment from now (not so a file dated ahead of the clock)
     # A complete read: parses of files no longer here are forgotten.
     cache.save(seen, complete=True)
     # A file read now but too recent to remember is read again, and remembered, by a run a

@@ -3,6 +3,10 @@ calendar.ics, over a real scripted history, through the real CLI."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -169,3 +173,23 @@ def test_each_thread_is_rendered_once_for_both_pages_that_show_it(run, history: 
     rendered.clear()
     assert run("-C", history, "digest", "--out", site, "--now", NOW).code == EXIT_OK
     assert "_thread.html.j2" not in rendered
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])  # (click makes an ASCII stdout UTF-8)
+def test_json_outputs_are_whole_and_the_same_data_on_a_narrow_stdout(commit, tmp_path: Path, encoding: str) -> None:
+    """A reply with characters the locale cannot write: `streaks`, `status` and `check`
+    --json write them as JSON escapes, so the output is valid JSON of the same data as on a
+    UTF-8 stdout (before, `streaks --json` stopped halfway with an encoding error)."""
+    repo = replies_history(commit, tmp_path)
+    commit(dict([reply("carol", "alice", "2026-W46", body="Très bien 🙂\n" * 30_000)]), "2026-11-16T09:00:00+00:00",
+           "carol")
+    for args in (["streaks", "--json", "--now", NOW], ["status", "--json", "--now", NOW], ["check", "--json"]):
+        outputs = {}
+        for name in ("utf-8", encoding):
+            done = subprocess.run([sys.executable, "-m", "journal", "-C", str(repo), *args], capture_output=True,
+                                  env={**os.environ, "PYTHONIOENCODING": name})
+            assert done.returncode in (0, 4), done.stderr  # 4: status finds someone overdue
+            outputs[name] = json.loads(done.stdout.decode(name))
+        assert outputs["utf-8"] == outputs[encoding], args
+        if args[0] == "streaks":
+            assert "Très bien 🙂" in json.dumps(outputs[encoding], ensure_ascii=False)

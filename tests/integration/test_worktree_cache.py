@@ -318,3 +318,23 @@ def test_many_newly_stable_files_are_remembered_at_once(journal: Path, monkeypat
     reads = _reads(monkeypatch)
     _load(journal)
     assert reads == [W48]
+
+
+def test_a_file_dated_ahead_of_the_clock_does_not_hold_back_what_is_stable(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A file touched into the future is read on every run and never remembered; it must not
+    # keep worktree.bin from remembering the files that are stable (they would be read
+    # again on every run too).
+    _load(journal)
+    target = journal / ".git" / "journal" / worktree_cache.CACHE_FILE
+    written = target.read_bytes()
+    (journal / W48).write_text(checkin(week="2026-W48"))
+    ahead = "checkins/2026/2026-W49-alice.md"
+    (journal / ahead).write_text(checkin(week="2026-W49"))
+    future = time.time_ns() + 10 ** 12
+    os.utime(journal / ahead, ns=(future, future))
+    reads = _reads(monkeypatch)
+    _load(journal)
+    assert sorted(reads) == [W48, ahead] and target.read_bytes() != written
+    reads.clear()
+    _load(journal)
+    assert reads == [ahead]

@@ -10,7 +10,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.cli.output import echo_pieces
+from journal.cli.output import echo_json
 from journal.cli.streaks_text import streaks_pieces, streaks_text
 from journal.core.text_safety import escape_json_raw
 
@@ -59,5 +59,5 @@ def test_printed_in_batches_as_one_text(threads: list[object], other: object, ba
     data = _data(threads, other)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        echo_pieces(streaks_pieces(data), batch=batch)
+        echo_json(streaks_pieces(data), batch=batch)
     assert out.getvalue() == streaks_text(data) + "\n"
