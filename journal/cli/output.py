@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import sys
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -118,8 +120,9 @@ def echo_json(pieces: Any, batch: int = 1 << 18, nl: bool = True) -> None:
     escape (`\\u00e9`, a surrogate pair beyond the BMP), which a JSON reader reads back as
     the same character: the text is always whole, valid JSON, never cut off by an error
     halfway. JSON's own syntax is ASCII, so such a character is always inside a string."""
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout  # what click.echo writes to (click's own getter of it is deprecated)
     encoding, raw = getattr(stream, "encoding", None), getattr(stream, "buffer", None)
+    write: Callable[[str], Any]
     if raw is None or not encoding:
         write = partial(click.echo, nl=False)
     else:

@@ -39,8 +39,8 @@ class ReplyColumns:
         held = list(map(is_not, entries, repeat(None)))
         instants = self.instants
         if not all(held):  # brought by the history, no longer in the journal: nothing to show
-            keys, stamped, entries, instants = (list(compress(column, held))
-                                                for column in (keys, stamped, entries, instants))
+            keys, stamped = list(compress(keys, held)), list(compress(stamped, held))
+            entries, instants = list(compress(entries, held)), list(compress(instants, held))
         self._keys, self._stamped, self._entries, self._instants = keys, stamped, entries, instants
         # A reply's part of its thread's key: ThreadCache.posted_text, a row at a time.
         self._texts = list(map("\0".join, zip(map(_FIRST, keys), map(_DIGEST, entries), map(_FIRST, stamped))))
