@@ -41,7 +41,7 @@ def init(state: State, directory: Path | None, members: tuple[str, ...], title: 
         for line in install(target):
             click.echo(line)
     if init_email(target) is None:
-        warn([f"git has no user.email here: {members[0]}'s emails in journal.yaml is left empty. Set yours "
+        warn([f"git has no usable user.email here: {members[0]}'s emails in journal.yaml is left empty. Set yours "
               "(`git config --global user.email you@example.org`; git needs it to commit, and journal counts "
               f"a commit as {members[0]}'s by it), then add it under {members[0]}'s emails"])
     click.echo(f"next: cd {target}, add everyone's emails and time zones to journal.yaml, "

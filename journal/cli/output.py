@@ -121,15 +121,19 @@ def echo_json(pieces: Any, batch: int = 1 << 18, nl: bool = True) -> None:
     the same character: the text is always whole, valid JSON, never cut off by an error
     halfway. JSON's own syntax is ASCII, so such a character is always inside a string."""
     stream = sys.stdout  # what click.echo writes to (click's own getter of it is deprecated)
-    encoding, raw = getattr(stream, "encoding", None), getattr(stream, "buffer", None)
+    encoding: str | None = getattr(stream, "encoding", None)
+    raw: Any = getattr(stream, "buffer", None)
     write: Callable[[str], Any]
+    encoder = None
     if raw is None or not encoding:
         write = partial(click.echo, nl=False)
     else:
         stream.flush()
+        # One encoder for all the batches: an encoding with a byte-order mark (UTF-16) writes it once.
+        encoder = codecs.getincrementalencoder(encoding)(_JSON_ESCAPE)
 
-        def write(text: str) -> None:
-            raw.write(text.encode(encoding, _JSON_ESCAPE))
+        def write(text: str, encode: Callable[[str], bytes] = encoder.encode) -> None:
+            raw.write(encode(text))
     held: list[str] = []
     size = 0
     for piece in [pieces] if isinstance(pieces, str) else pieces:
@@ -141,7 +145,8 @@ def echo_json(pieces: Any, batch: int = 1 << 18, nl: bool = True) -> None:
     if nl:
         held.append("\n")
     write("".join(held))
-    if raw is not None:
+    if encoder is not None:
+        raw.write(encoder.encode("", final=True))
         raw.flush()
 
 

@@ -69,9 +69,10 @@ class ThreadTexts:
             form = self.made.get(named)
             if form is None:
                 form = self.forms.get(named)
-            if type(form) is not dict:
-                # Not kept (or not as a form): made again from the thread, which reads its replies.
-                form = self.made[named] = digest_form(thread, zones)
+                if not is_form(form):
+                    # Not kept (or not as a form): made again from the thread, which reads its
+                    # replies, and kept again in its place.
+                    form = self.made[named] = digest_form(thread, zones)
             checkin["thread"] = form
             ids[id(form)] = named
         self._pending.clear()
@@ -92,3 +93,29 @@ class ThreadTexts:
             # A form read back stands as it is in its file (None: filled in if the file is written).
             self.forms.keep(named, form, form is not None)
         self.forms.save(fill=True)
+
+
+_TEXT, _NAME = frozenset((str,)), frozenset((str, type(None)))
+#: A form's fields and the types their values have, as threads.digest_form makes them.
+_FORM = {"referee": _NAME, "verdicts": frozenset((list,)), "respond_within_seconds": frozenset((int, type(None))),
+         "responses": frozenset((list,)), "replies": frozenset((list,))}
+_RESPONSE = {"partner": _TEXT, "state": _TEXT, "label": _TEXT, "at": _NAME}
+_REPLY = {"author": _NAME, "at": _TEXT, "answer": _NAME, "kudos": frozenset((str, int, type(None))),
+          "verdicts": frozenset((list,)), "body": _TEXT}
+_VERDICT = {"verdict": _NAME, "note": _NAME}
+
+
+def is_form(value: Any) -> bool:
+    """Whether `value` has the shape of a thread's digest form (threads.digest_form): its
+    fields, and theirs, each of the types the form gives it. A file of forms is this
+    machine's, sealed against damage; this keeps a form of another shape (an older
+    version's, one written by hand) from reaching a template, where it would fail every
+    build until the file went."""
+    return (_shaped(value, _FORM) and all(type(v) is str for v in value["verdicts"])
+            and all(_shaped(r, _RESPONSE) for r in value["responses"])
+            and all(_shaped(r, _REPLY) and all(_shaped(v, _VERDICT) for v in r["verdicts"]) for r in value["replies"]))
+
+
+def _shaped(value: Any, fields: dict[str, frozenset[type]]) -> bool:
+    return (type(value) is dict and value.keys() == fields.keys()
+            and all(type(value[name]) in types for name, types in fields.items()))

@@ -73,7 +73,7 @@ def test_a_warm_rebuild_reads_no_thread_form_and_no_reply(commit: Callable[..., 
     assert _files(repo / "site") == _files(tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("damage", ["lost", "garbage", "other shape"])
+@pytest.mark.parametrize("damage", ["lost", "garbage", "other shape", "empty forms", "forms of another shape"])
 def test_thread_forms_lost_or_damaged_are_made_again_from_the_threads(commit: Callable[..., str], tmp_path: Path,
                                                                       run: Callable[..., Result], damage: str) -> None:
     repo = replies_history(commit, tmp_path)
@@ -88,7 +88,8 @@ def test_thread_forms_lost_or_damaged_are_made_again_from_the_threads(commit: Ca
         elif damage == "garbage":
             file.write_bytes(b"\x00not marshal" * 20)
         else:  # sealed as this machine seals, but no form in it
-            plain_cache.save(file, thread_texts._TAG, {named: ["not", "a form"] for named in forms})
+            other = {"other shape": ["not", "a form"], "empty forms": {}, "forms of another shape": {"replies": 1}}
+            plain_cache.save(file, thread_texts._TAG, {named: other[damage] for named in forms})
     assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "again").code == 0
     assert _files(tmp_path / "again") == _files(tmp_path / "first")
     assert {f: plain_cache.load(f, thread_texts._TAG, 1 << 30) for f in files} == kept  # made again and kept

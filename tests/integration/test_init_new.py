@@ -37,7 +37,7 @@ def test_init_without_a_git_address_says_so_and_how_to_set_one(run, tmp_path: Pa
     # empty, which would make every commit of theirs count for nobody.
     result = run("init", tmp_path / "j", "--member", "alice", "--member", "bob")
     assert result.code == 0
-    assert "warning: git has no user.email here: alice's emails in journal.yaml is left empty" in result.err
+    assert "warning: git has no usable user.email here: alice's emails in journal.yaml is left empty" in result.err
     assert "git config --global user.email" in result.err
     (tmp_path / "k").mkdir()
     git(tmp_path / "k", "init", "-q")

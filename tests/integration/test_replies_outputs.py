@@ -175,7 +175,7 @@ def test_each_thread_is_rendered_once_for_both_pages_that_show_it(run, history: 
     assert "_thread.html.j2" not in rendered
 
 
-@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "ascii"])
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "ascii", "utf-16"])
 def test_json_outputs_are_whole_and_the_same_data_on_a_narrow_stdout(commit, tmp_path: Path, encoding: str) -> None:
     """A reply with characters the locale cannot write: `streaks`, `status` and `check`
     --json write them as JSON escapes, so the output is valid JSON of the same data as on a
