@@ -95,27 +95,20 @@ class ThreadTexts:
         self.forms.save(fill=True)
 
 
-_TEXT, _NAME = frozenset((str,)), frozenset((str, type(None)))
-#: A form's fields and the types their values have, as threads.digest_form makes them.
-_FORM = {"referee": _NAME, "verdicts": frozenset((list,)), "respond_within_seconds": frozenset((int, type(None))),
-         "responses": frozenset((list,)), "replies": frozenset((list,))}
-_RESPONSE = {"partner": _TEXT, "state": _TEXT, "label": _TEXT, "at": _NAME}
-_REPLY = {"author": _NAME, "at": _TEXT, "answer": _NAME, "kudos": frozenset((str, int, type(None))),
-          "verdicts": frozenset((list,)), "body": _TEXT}
-_VERDICT = {"verdict": _NAME, "note": _NAME}
+_NAME, _SECONDS = frozenset((str, type(None))), frozenset((int, type(None)))
+_DICTS = frozenset((dict,))
+#: A form's fields, as threads.digest_form makes them.
+_FIELDS = frozenset(("referee", "verdicts", "respond_within_seconds", "responses", "replies"))
 
 
 def is_form(value: Any) -> bool:
     """Whether `value` has the shape of a thread's digest form (threads.digest_form): its
-    fields, and theirs, each of the types the form gives it. A file of forms is this
-    machine's, sealed against damage; this keeps a form of another shape (an older
-    version's, one written by hand) from reaching a template, where it would fail every
-    build until the file went."""
-    return (_shaped(value, _FORM) and all(type(v) is str for v in value["verdicts"])
-            and all(_shaped(r, _RESPONSE) for r in value["responses"])
-            and all(_shaped(r, _REPLY) and all(_shaped(v, _VERDICT) for v in r["verdicts"]) for r in value["replies"]))
-
-
-def _shaped(value: Any, fields: dict[str, frozenset[type]]) -> bool:
-    return (type(value) is dict and value.keys() == fields.keys()
-            and all(type(value[name]) in types for name, types in fields.items()))
+    fields, each of the type the form gives it, its responses and replies dicts. A file of
+    forms is this machine's, sealed against damage, and its tag names the version that
+    wrote it; this keeps a form of another shape (one written by hand) from reaching a
+    template, where it would fail every build until the file went. It is checked for every
+    form a build reads (2,600 with 13,000 replies: 5 ms), so it looks no deeper."""
+    return (type(value) is dict and value.keys() == _FIELDS and type(value["referee"]) in _NAME
+            and type(value["verdicts"]) is list and type(value["respond_within_seconds"]) in _SECONDS
+            and type(value["responses"]) is list and type(value["replies"]) is list
+            and set(map(type, value["responses"])) <= _DICTS and set(map(type, value["replies"])) <= _DICTS)
