@@ -33,6 +33,11 @@ def streak_table(standing: Any) -> list[str]:
     lines.append("")
     lines += [f"{clean(r.member).ljust(widths[0])}  {''.join(heat[p.status] for p in r.periods)}"
               for r in standing.reports]
+    if standing.reports:
+        from journal.core.states import STATUS_LABEL
+
+        # The heatmap's key, in the words the digest's cells use (core/states.STATUS_LABEL).
+        lines.append("key: " + ", ".join(f"{mark} {STATUS_LABEL[status]}" for status, mark in heat.items()))
     lines += [f"pact streak of {clean(slug)}: {n}" for slug, n in standing.pacts]
     return lines
 

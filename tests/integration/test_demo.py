@@ -153,7 +153,7 @@ def test_demo_prints_the_streak_table_and_the_digest(run, tmp_path: Path) -> Non
     lines = result.out.splitlines()
     assert lines[0] == (f"created {root}: {len(SCRIPT['commits'])} commits, "
                         f"the newest week {_week_plus(SCRIPT['anchor'], WEEKS)}; hooks installed")
-    assert lines[2:15] == [
+    assert lines[2:16] == [
         "member  current  longest  score  on-time  completion  owed  flags",
         "alice   16       16       100.0  94 %     89 %        0     review-due",
         "bob     8        8        95.7   93 %     30 %        5     recalibrate, review-due",
@@ -164,11 +164,12 @@ def test_demo_prints_the_streak_table_and_the_digest(run, tmp_path: Path) -> Non
         "bob     ######x####-####.",
         "carol   ########-",
         "dan     ####+###-",
+        "key: # on time, + late, x missed, - paused, . not yet due, e too early",
         "pact streak of half-marathon: 8",
         "pact streak of work-circle: 8",
         "",
     ]
-    assert lines[15:] == [f"digest: {(root / 'site' / 'index.html').resolve()}", f"next: cd {root} && journal status"]
+    assert lines[16:] == [f"digest: {(root / 'site' / 'index.html').resolve()}", f"next: cd {root} && journal status"]
 
 
 def test_demo_open_launches_the_digest(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
