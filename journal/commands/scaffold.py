@@ -293,7 +293,8 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
              for g in build_model.goals(ctx.journal).values()
              if member in g.owners and g.active and g.measure is not None]
     text = render(root, "checkin.md.j2", member=member, week=week, date=date, previous=carried, goals=goals)
-    return NewCheckin(_write(root, layout.checkin_path(period, member), text, "give another --week (or --date, for a daily cadence)"), note)
+    path = _write(root, layout.checkin_path(period, member), text, "give another --week (or --date, for a daily cadence)")
+    return NewCheckin(path, note)
 
 
 def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, deadline: dt.date | None,

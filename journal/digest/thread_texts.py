@@ -7,8 +7,9 @@ DIGEST.md is keyed by the hash kept with each thread (threads.DIGEST_THREAD) and
 the view leaves the forms off its check-ins (`leave`) and puts them on (`fill`) the first
 time an output is made; they are read back from `<git dir>/journal/digest-threads/`
 (hash -> form, in sixteen files by the hash's first digit: store/shards.py), or made again
-from the thread itself: a new reply rewrites the sixteenth holding its thread's form. A form is filed under the hash of its own content, computed when it was made: no
-entry can reach another's form.
+from the thread itself: a new reply rewrites the sixteenth holding its thread's form. A
+form is filed under the hash of its own content, computed when it was made: no entry can
+reach another's form.
 """
 
 from __future__ import annotations

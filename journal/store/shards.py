@@ -92,4 +92,4 @@ class Shards:
             try:
                 plain_cache.save(self.folder / f"{digit}.bin", self.tag, used)
             except ValueError:
-                pass
+                pass  # a value that is not plain data: the file stays as it was, made again next time

@@ -192,20 +192,14 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     # writes worktree.bin then. Writing it now too would write it twice in a row (3.6 MB with
     # 13,000 replies): it waits for that run, unless what it would now remember, or no longer
     # hold, is more than DEFER files for the runs until then to read again.
-    if too_recent and remember is not None and same is not None:
-        owed = sum(remember) - sum(same) + known.count - len(paths)
-        if owed <= DEFER:
-            return _loaded(entries, read_problems, parse_problems, wanted, paths, unchanged, files, read)
-    if remember != same or len(paths) != known.count or not _same_listings(listings, known.folders):
+    deferred = (too_recent and remember is not None and same is not None  # (too_recent implies both)
+                and sum(remember) - sum(same) + known.count - len(paths) <= DEFER)
+    if not deferred and (remember != same or len(paths) != known.count
+                         or not _same_listings(listings, known.folders)):
         columns = (wanted, now, keys, blobs, kinds)
         if remember is not None:
             columns = tuple(list(compress(column, remember)) for column in columns)
         _save(folder / CACHE_FILE, root, listings, *columns)
-    return _loaded(entries, read_problems, parse_problems, wanted, paths, unchanged, files, read)
-
-
-def _loaded(entries: dict[str, Entry], read_problems: list[Problem], parse_problems: list[Problem], wanted: list[str],
-            paths: list[str], unchanged: dict[str, str], files: dict[str, bytes], read: dict[str, str]) -> Loaded:
     readable = wanted if len(paths) == len(wanted) else [p for p in wanted if p in unchanged or p in files]
     return Loaded(entries, read_problems, parse_problems, list(readable), {**unchanged, **read} if read else unchanged)
 
