@@ -9,10 +9,7 @@ regenerates the committed digest reads the journal and walks the history once.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,7 +157,7 @@ class Workspace:
             from journal.store.worktree_cache import load_worktree
 
             loaded = load_worktree(root, self.cache_dir)
-            entries, token = loaded.entries, content_token(loaded.blobs)
+            entries, token = loaded.entries, loaded.token
         journal = Journal(entries)
         if journal.config is None:
             from journal.store import paths  # not at the top: the pre-commit hook opens no working tree
@@ -172,15 +169,6 @@ class Workspace:
         warnings = ("no commits yet: nothing counts until check-ins are committed",) \
             if repo is None or repo.head_is_unborn else ()
         return Snapshot(repo, root, journal, source, warnings, token if source == "worktree" else None)
-
-
-def content_token(blobs: Mapping[str, str] | None) -> str | None:
-    """A hash (32 hex digits) of every path with its blob id: the same for the same files with
-    the same contents, whatever the order `blobs` lists them in; None for None."""
-    if blobs is None:
-        return None
-    text = "\0".join(chain.from_iterable(sorted(blobs.items())))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def workspace_of(where: Workspace | Path) -> Workspace:

@@ -25,13 +25,15 @@ type), and the paths are compared with this run's as one text.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import stat
 import time
 from bisect import bisect_left
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from itertools import chain, compress, repeat
 from operator import attrgetter, eq, not_
 from pathlib import Path
@@ -69,7 +71,15 @@ class Loaded:
     read_problems: list[Problem]
     parse_problems: list[Problem]
     readable: list[str]  # journal files whose bytes were read, or are known unchanged
-    blobs: dict[str, str] | None = None  # path -> blob id of every readable file; None without caches
+    #: A hash of every readable path with its blob id (`content_token`); None without caches.
+    token: str | None = None
+    _blob_map: Callable[[], dict[str, str]] | None = field(default=None, repr=False)
+
+    @cached_property
+    def blobs(self) -> dict[str, str] | None:
+        """path -> blob id of every readable file; None without caches. Made on first use:
+        only `check` asks, and a run that changed nothing need not split 15,000 ids apart."""
+        return self._blob_map() if self._blob_map is not None else None
 
 
 _SEP = "\0"  # between the values of a column kept as one text
@@ -131,8 +141,9 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     if (len(wanted) == known.count and _SEP.join(wanted) == known.paths
             and marshal.dumps(now, _MARSHAL_VERSION) == known.signatures):
         # Nothing changed (the common case): every file is the one remembered, all compared at once.
+        # The blob ids are split apart only if something asks for them (see Loaded.blobs).
         same: list[bool] | None = None
-        keys, blobs, kinds = known.columns()
+        keys, blobs, kinds = _split(known.keys, known.count), None, _split(known.kinds, known.count)
     else:
         same, keys, blobs, kinds = _compare(known, wanted, now)
     # A file is unchanged when its size, times, inode and device are the ones remembered (a link
@@ -146,13 +157,15 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     # one whose cached parse is unusable after all is read like a changed one.
     got = cache.get_many(paths, keys_now, kinds_now)
     if not all(got):  # (an entry is always true: no comparison per entry)
+        blobs = blobs if blobs is not None else _split(known.blobs, known.count)
         same = [*same] if same is not None else [True] * len(wanted)
         for at, entry in zip(list(compress(range(len(wanted)), same)), got):
             same[at] = entry is not None
         paths, keys_now = list(compress(wanted, same)), list(compress(keys, same))
         got = [entry for entry in got if entry is not None]
     entries: dict[str, Entry] = dict(zip(paths, got))
-    unchanged = dict(zip(paths, compress(blobs, same) if same is not None else blobs))  # path -> blob id
+    # path -> blob id of the unchanged files; none made while every file is the one remembered
+    unchanged = dict(zip(paths, compress(blobs, same))) if same is not None and blobs is not None else None
     files: dict[str, bytes] = {}
     read_problems: list[Problem] = []
     parse_problems: list[Problem] = []
@@ -175,6 +188,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         # What worktree.bin will hold besides the unchanged files: the stable files just read,
         # each with what it was read as. Only files whose times lie far enough in the past are
         # remembered.
+        assert blobs is not None  # split wherever `same` was made
         remember, keys, blobs, kinds = [*same], [*keys], [*blobs], [*kinds]
         for path, blob in read.items():
             at, kind = bisect_left(wanted, path), entry_kind(path) or ""
@@ -200,8 +214,27 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         if remember is not None:
             columns = tuple(list(compress(column, remember)) for column in columns)
         _save(folder / CACHE_FILE, root, listings, *columns)
+    if unchanged is None:  # every file the one remembered: the token straight from the columns
+        token = _token(known.paths, known.blobs)
+        return Loaded(entries, read_problems, parse_problems, list(wanted), token,
+                      lambda: dict(zip(wanted, _split(known.blobs, known.count))))
     readable = wanted if len(paths) == len(wanted) else [p for p in wanted if p in unchanged or p in files]
-    return Loaded(entries, read_problems, parse_problems, list(readable), {**unchanged, **read} if read else unchanged)
+    found = {**unchanged, **read} if read else unchanged
+    return Loaded(entries, read_problems, parse_problems, list(readable), content_token(found), lambda: found)
+
+
+def content_token(blobs: Mapping[str, str]) -> str:
+    """A hash (32 hex digits) of every path with its blob id: the same for the same files with
+    the same contents, whatever the order `blobs` lists them in."""
+    paths = sorted(blobs)
+    return _token(_SEP.join(paths), _SEP.join(map(blobs.__getitem__, paths)))
+
+
+def _token(paths: str, blobs: str) -> str:
+    """content_token of the sorted paths and their blob ids, each column joined by _SEP (as
+    worktree.bin keeps them): a path holds no _SEP, so the two texts name the pairs."""
+    text = f"{paths}\1{blobs}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def _compare(known: _Known, wanted: list[str], now: list[Any]) -> tuple[list[bool], list[str], list[str], list[str]]:

@@ -56,6 +56,25 @@ def test_a_second_read_reads_no_unchanged_file_and_gives_the_same_entries(journa
     assert list(second.entries) == list(first.entries) and second.readable == first.readable
 
 
+def test_a_load_with_nothing_changed_names_the_contents_as_a_load_that_read_them(journal: Path) -> None:
+    # The unchanged load takes its token and blob ids straight from worktree.bin's columns; a
+    # load that reads every file (no worktree.bin) works them out from what it read: the same.
+    first = _load(journal)
+    second = _load(journal)
+    (journal / ".git" / "journal" / worktree_cache.CACHE_FILE).unlink()
+    fresh = _load(journal)
+    assert second.blobs == first.blobs == fresh.blobs and W47 in fresh.blobs
+    assert second.token == first.token == fresh.token == worktree_cache.content_token(fresh.blobs)
+    # Another content, another token; the same content again, the same token.
+    before = (journal / W47).read_text()
+    (journal / W47).write_text(checkin().replace("Three runs", "Three swims"))
+    changed = _load(journal)
+    assert changed.token != fresh.token and changed.blobs[W47] != fresh.blobs[W47]
+    (journal / W47).write_text(before)
+    _load(journal)
+    assert _load(journal).token == fresh.token
+
+
 def test_an_edit_is_read_even_within_the_same_clock_tick(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _load(journal)
     path = journal / W47
