@@ -400,7 +400,10 @@ def streaks_json(s: Standing, texts: bool = False) -> dict[str, Any]:
             "name": s.members[r.member].name,
             **figures(r),
             "counts": r.counts,
-            "periods": [{"period": p.period, "status": p.status, "commit": p.commit, "at": iso(p.at),
+            # Both times in the member's zone, as `status --json` and the threads give them (a
+            # period's `at` is its commit's author time, recorded in the committer's offset).
+            "periods": [{"period": p.period, "status": p.status, "commit": p.commit,
+                         "at": p.at.astimezone(s.members[r.member].tz).isoformat() if p.at is not None else None,
                          "due": iso(p.due), "flags": list(p.flags)} for p in r.periods],
         } for r in s.reports],
         "contracts": [{"contract": slug, "pact_streak": n} for slug, n in s.pacts],

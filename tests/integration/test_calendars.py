@@ -167,6 +167,17 @@ def test_status_shows_a_checkin_in_the_members_zone_with_its_verdict(run, commit
     assert "Bob Okafor (bob), 2026-W48: checked in late, 2026-11-29 23:22\n" in own.out
 
 
+def test_streaks_json_gives_a_periods_commit_time_in_the_members_zone_as_status_does(run, commit, tmp_path: Path) -> None:
+    _two_weeks_each(commit)
+    # Committed in UTC on Monday; Bob lives in New York, where it was Sunday evening.
+    commit({"checkins/2026/2026-W48-bob.md": checkin("bob", "2026-W48")}, "2026-11-30T04:22:00+00:00", "bob")
+    data = json.loads(run("-C", tmp_path / "repo", "streaks", "--json", "--member", "bob",
+                          "--now", "2026-11-30T05:00:00+00:00").out)
+    w48 = next(p for p in data["members"][0]["periods"] if p["period"] == "2026-W48")
+    assert w48["at"] == "2026-11-29T23:22:00-05:00" and w48["status"] == "late"
+    assert w48["due"].endswith("-05:00")  # the deadline, in the same zone
+
+
 # --- error positions -------------------------------------------------------------------------
 
 # Per kind of problem: a file, with ^ where the problem must be reported (key or value).
