@@ -41,10 +41,18 @@ __pycache__/
 """
 
 
-def slugify(text: str) -> str:
+def slugify(text: str, what: str, hint: str) -> str:
+    """The slug a new entry's file is named by, made from its title `text`.
+
+    Raises JournalError, with `hint`, when the title holds no letter or digit that survives
+    (`!!!`, or a title written wholly in a non-Latin script): a made-up name such as
+    `entry` would hide the title's loss and collide with the next such title."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:60].rstrip("-") or "entry"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].rstrip("-")
+    if not slug:
+        raise JournalError(f"{what} title '{text}' has no letter or digit (a-z, 0-9) "
+                           "to name its file by", hint=hint)
+    return slug
 
 
 def machine_timezone() -> str:
@@ -301,7 +309,8 @@ def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, dea
              now: dt.datetime) -> Path:
     ctx = load_context(root, member="")
     owner = resolve_member(ctx, owner)
-    goal_id = goal_id or slugify(title)
+    goal_id = goal_id or slugify(title, "goal", hint="give a title with letters or digits, "
+                                 "or pass the goal's id with --id ID (e.g. --id reading)")
     if not layout.is_slug(goal_id):
         raise JournalError(f"goal id '{goal_id}' is not a slug", hint="use lowercase letters, digits and dashes")
     started = now.astimezone(member_zone(ctx, owner)).date()
@@ -310,6 +319,8 @@ def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, dea
 
 
 def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -> Path:
+    slug = slugify(title, "contract", hint="give a title with letters or digits; the file is named after it "
+                                           "(contracts/<slug>.md), and the title inside can be changed afterwards")
     ctx = load_context(root, member="")
     parties = parties or sorted(ctx.members)
     for party in parties:
@@ -319,7 +330,7 @@ def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -
     # party's first week under the contract is one already over.
     today = max(now.astimezone(member_zone(ctx, p)).date() for p in parties) if parties else now.date()
     text = render(root, "contract.md.j2", title=title, parties=parties, effective=monday(today))
-    return _write(root, f"{layout.CONTRACTS}/{slugify(title)}.md", text, "give the contract another title")
+    return _write(root, f"{layout.CONTRACTS}/{slug}.md", text, "give the contract another title")
 
 
 #: Feedback is an observation and a question, never a verdict; the partner's `style` in

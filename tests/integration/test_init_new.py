@@ -121,6 +121,24 @@ def test_new_goal_and_contract_are_valid_entries(run, journal_dir: Path) -> None
     assert result.code == 0, result
 
 
+def test_new_refuses_a_title_that_names_no_file(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    before = sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts)
+    goal = run("-C", journal_dir, "new", "goal", "!!!", "--owner", "alice")
+    assert goal.code == 1 and goal.out == ""
+    assert goal.err == ("Error: goal title '!!!' has no letter or digit (a-z, 0-9) to name its file by\n"
+                        "hint: give a title with letters or digits, or pass the goal's id with --id ID "
+                        "(e.g. --id reading)\n")
+    contract = run("-C", journal_dir, "new", "contract", "— ? —")
+    assert contract.code == 1 and "Traceback" not in contract.err
+    assert contract.err.startswith("Error: contract title '— ? —' has no letter or digit (a-z, 0-9)")
+    assert "hint: give a title with letters or digits" in contract.err
+    assert sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts) == before
+    # The id the hint names is the way out for a goal.
+    assert run("-C", journal_dir, "new", "goal", "!!!", "--id", "shout", "--owner", "alice").code == 0
+    assert _yaml((journal_dir / "goals/shout.md").read_text())["title"] == "!!!"
+
+
 def test_repository_templates_override_packaged_ones(run, journal_dir: Path) -> None:
     (journal_dir / "templates/entries").mkdir(parents=True)
     (journal_dir / "templates/entries/goal.md.j2").write_text(
