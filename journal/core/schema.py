@@ -379,19 +379,48 @@ def field_name(path: KeyPath) -> str:
     return name or "front matter"
 
 
-def unknown_key_message(key: str, known: dict[str, Any] | list[str]) -> str:
+def closest_key(key: str, known: dict[str, Any] | list[str]) -> str | None:
+    """The known key that `key` is most likely a misspelling of, or None."""
     import difflib  # only on the error path: keeps the pre-commit hook's start-up small
 
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(known)})"
+    return close[0] if close else None
+
+
+def unknown_key_message(key: str, known: dict[str, Any] | list[str]) -> str:
+    """`unknown key 'x'`, with the known key it most likely misspells, else the keys expected."""
+    close = closest_key(key, known)
+    hint = f" (did you mean '{close}'?)" if close else f" (expected one of: {', '.join(known)})"
     return f"unknown key '{key}'{hint}"
+
+
+#: The keys that name a check-in's period; it has exactly one of them.
+PERIOD_KEYS = ("week", "date")
+PERIOD_MESSAGE = "a check-in names its period with exactly one of week: YYYY-Www or date: YYYY-MM-DD"
+
+
+def _meant_as_period(key: Any, value: Any) -> bool:
+    """Whether an unknown key of a check-in was meant to name its period: a misspelt `week`
+    or `date` (`weeks`), or, when it is close to no known key, one holding a period (`period:
+    2026-W48`). Its unknown-key problem then says it all, and the period problem is left out."""
+    if not isinstance(key, str) or key in CHECKIN.fields:
+        return False
+    close = closest_key(key, CHECKIN.fields)
+    if close is not None:
+        return close in PERIOD_KEYS
+    return periods.cadence_of(value) is not None or parse_date(value) is not None
+
+
+def _check_period(v: Validator, data: dict[Any, Any]) -> None:
+    has_week, has_date = data.get("week") is not None, data.get("date") is not None
+    if has_week and has_date:
+        v.problem(("week",), P.REQUIRED, PERIOD_MESSAGE)
+    elif not has_week and not has_date and not any(_meant_as_period(k, val) for k, val in data.items()):
+        v.problem((), P.REQUIRED, PERIOD_MESSAGE)
 
 
 def validate(entry: Entry) -> tuple[list[Problem], list[Ref]]:
     v = Validator(entry).run()
     if entry.kind == "checkin":
-        has_week, has_date = entry.data.get("week") is not None, entry.data.get("date") is not None
-        if has_week == has_date:
-            v.problem(("week",) if has_week else (), P.REQUIRED,
-                      "a check-in names its period with exactly one of week: YYYY-Www or date: YYYY-MM-DD")
+        _check_period(v, entry.data)
     return v.problems, v.refs

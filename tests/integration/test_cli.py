@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from journal.cli import cli
-from tests.support.journals import PROJECT, checkin
+from tests.support.journals import PROJECT, checkin, git
 
 
 def test_check_clean_journal_exits_zero_with_summary(run, journal_dir: Path) -> None:
@@ -28,6 +28,27 @@ def test_check_reports_compiler_style_lines_sorted_with_exit_one(run, journal_di
         "checkins/2026/2026-W48-alice.md:6:38: error: outcomes[1].status: expected one of done, partial, missed, found 'donee' [enum]",
     ]
     assert result.err == "2 errors, 0 warnings in 5 entries\n"
+
+
+def test_check_reports_a_misspelt_period_key_once_at_the_key(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    week48 = checkin(week="2026-W48").replace("week: 2026-W48", "weeks: 2026-W48")
+    week49 = checkin(week="2026-W49").replace("week: 2026-W49", "period: 2026-W49")
+    week50 = checkin(week="2026-W50").replace("week: 2026-W50\n", "")  # no period at all
+    week51 = checkin(week="2026-W51").replace("week: 2026-W51", "energi: 3")  # a typo, but not of the period
+    for name, text in {"2026-W48": week48, "2026-W49": week49, "2026-W50": week50, "2026-W51": week51}.items():
+        (journal_dir / f"checkins/2026/{name}-alice.md").write_text(text)
+    result = run("-C", journal_dir, "check", *(f"checkins/2026/2026-W{n}-alice.md" for n in (48, 49, 50, 51)))
+    assert result.code == 1
+    period = "error: a check-in names its period with exactly one of week: YYYY-Www or date: YYYY-MM-DD [required]"
+    expected = "member, week, date, contract, outcomes, metrics, commitments, energy, ask, private"
+    assert result.out.splitlines() == [
+        "checkins/2026/2026-W48-alice.md:3:1: error: unknown key 'weeks' (did you mean 'week'?) [schema]",
+        f"checkins/2026/2026-W49-alice.md:3:1: error: unknown key 'period' (expected one of: {expected}) [schema]",
+        f"checkins/2026/2026-W50-alice.md:2:1: {period}",
+        f"checkins/2026/2026-W51-alice.md:2:1: {period}",
+        "checkins/2026/2026-W51-alice.md:3:1: error: unknown key 'energi' (did you mean 'energy'?) [schema]",
+    ]
 
 
 def test_check_explains_a_comma_inside_a_flow_mapping(run, journal_dir: Path) -> None:
