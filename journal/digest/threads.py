@@ -111,6 +111,11 @@ def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str
         figures = standing.responses.responders.get(m["id"])
         if figures is not None:
             m["responses"] = figures.as_json()
+        # The overview's Asks list shows each member's latest ask: beside it, what each partner
+        # did about that check-in, as its thread says (nothing when it asked no partner).
+        asked = threads.get((m["id"], m["latest"])) if m.get("ask") else None
+        if asked is not None and asked.responses:
+            m["ask_responses"] = _responses(asked, zones)
     listed = {(c["member"], c["period"]) for c in overview["checkins"]}
     open_asks = []
     # Newest first, and only until the overview has the asks it shows: not every thread's answers.
@@ -216,20 +221,28 @@ def digest_form(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
     return _thread(t, zones)
 
 
-def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
-    def local(moment: Any, who: str | None) -> str:
-        zone = zones.get(who or "")
-        return (moment.astimezone(zone) if zone is not None else moment).isoformat(timespec="minutes")
+def _local(moment: dt.datetime, who: str | None, zones: Mapping[str, Any]) -> str:
+    """`moment` in `who`'s zone, to the minute."""
+    zone = zones.get(who or "")
+    return (moment.astimezone(zone) if zone is not None else moment).isoformat(timespec="minutes")
 
+
+def _responses(t: Thread, zones: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each partner's response to the thread's check-in: its state, the words for it, and
+    when the reply came (in the partner's zone; None without one)."""
+    return [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
+             "at": _local(r.posted.at, r.partner, zones) if r.posted else None} for r in t.responses]
+
+
+def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
     window = t.window() if t.referee and UNVERIFIED in t.verdicts else None
     return {
         "referee": t.referee,
         "verdicts": list(t.verdicts),
         # Why an outcome is unverified: no verdict within this many seconds (None: not known).
         "respond_within_seconds": None if window is None else int(window.total_seconds()),
-        "responses": [{"partner": r.partner, "state": r.state, "label": RESPONSE_LABEL[r.state],
-                       "at": local(r.posted.at, r.partner) if r.posted else None} for r in t.responses],
-        "replies": [{"author": p.reply.author, "at": local(p.at, p.reply.author), "answer": p.reply.answer,
+        "responses": _responses(t, zones),
+        "replies": [{"author": p.reply.author, "at": _local(p.at, p.reply.author, zones), "answer": p.reply.answer,
                      "kudos": p.reply.kudos,
                      "verdicts": [{"verdict": v.verdict.value if v.verdict else None, "note": v.note}
                                   for v in p.reply.verdicts],
