@@ -152,14 +152,16 @@ def new_goal(state: State, title: str, goal_id: str | None, owner: str | None, d
 @new.command("contract", short_help="Write contracts/<slug>.md, a new agreement.")
 @click.argument("title")
 @click.option("--party", "parties", multiple=True, metavar="ID", help="A party to it; repeat (default: all members).")
+@click.option("--slug", metavar="SLUG", help="The contract's id, its file's name (default: made from the title).")
 @edit_option
 @now_option
 @pass_state
-def new_contract(state: State, title: str, parties: tuple[str, ...], edit: bool, now: str | None) -> int:
+def new_contract(state: State, title: str, parties: tuple[str, ...], slug: str | None, edit: bool,
+                 now: str | None) -> int:
     """Write contracts/<slug>.md, a new accountability agreement called TITLE."""
     from journal.commands.scaffold import new_contract as create
 
-    return _created(create(state.root(), title, list(parties), parse_now(now)), edit)
+    return _created(create(state.root(), title, list(parties), parse_now(now), slug), edit)
 
 
 @click.command(short_help="Check the entries: path:line:col for each problem.")

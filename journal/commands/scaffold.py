@@ -318,9 +318,14 @@ def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, dea
     return _write(root, f"{layout.GOALS}/{goal_id}.md", text, "give the goal another --id")
 
 
-def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime) -> Path:
-    slug = slugify(title, "contract", hint="give a title with letters or digits; the file is named after it "
-                                           "(contracts/<slug>.md), and the title inside can be changed afterwards")
+def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime, slug: str | None = None) -> Path:
+    """Write contracts/<slug>.md (`slug` made from `title` unless given); its path.
+
+    Raises JournalError for a slug that is not one, or a title that gives none."""
+    slug = slug or slugify(title, "contract", hint="give a title with letters or digits, "
+                                                   "or pass the contract's id with --slug SLUG (e.g. --slug reading-pact)")
+    if not layout.is_slug(slug):
+        raise JournalError(f"contract slug '{slug}' is not a slug", hint="use lowercase letters, digits and dashes")
     ctx = load_context(root, member="")
     parties = parties or sorted(ctx.members)
     for party in parties:

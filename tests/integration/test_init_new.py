@@ -137,6 +137,14 @@ def test_new_refuses_a_title_that_names_no_file(run, journal_dir: Path) -> None:
     # The id the hint names is the way out for a goal.
     assert run("-C", journal_dir, "new", "goal", "!!!", "--id", "shout", "--owner", "alice").code == 0
     assert _yaml((journal_dir / "goals/shout.md").read_text())["title"] == "!!!"
+    # And --slug for a contract: a title in any script, a file named as the partners choose.
+    assert "or pass the contract's id with --slug SLUG" in contract.err
+    made = run("-C", journal_dir, "new", "contract", "Пакт чтения", "--slug", "reading-pact", "--party", "alice")
+    assert made.code == 0, made
+    assert _yaml((journal_dir / "contracts/reading-pact.md").read_text())["title"] == "Пакт чтения"
+    bad = run("-C", journal_dir, "new", "contract", "Pact", "--slug", "../escape")
+    assert bad.code == 1 and bad.err.startswith("Error: contract slug '../escape' is not a slug")
+    assert not (journal_dir.parent / "escape.md").exists()
 
 
 def test_repository_templates_override_packaged_ones(run, journal_dir: Path) -> None:
