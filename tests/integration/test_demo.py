@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -170,6 +172,38 @@ def test_demo_prints_the_streak_table_and_the_digest(run, tmp_path: Path) -> Non
         "",
     ]
     assert lines[16:] == [f"digest: {(root / 'site' / 'index.html').resolve()}", f"next: cd {root} && journal status"]
+
+
+DEMO_GOLDEN = PROJECT / "tests" / "golden" / "demo"
+
+
+def _thread_pages(site: Path) -> dict[str, bytes]:
+    """The demo site's pages that show its replies: the overview (asks and what became of
+    them, unanswered asks, reply streaks), DIGEST.md, and each member's page (threads,
+    figures as a partner)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and (p.name in ("index.html", "DIGEST.md") and p.parent == site or p.parent.name == "members")}
+
+
+def test_the_demo_digest_with_its_threads_matches_golden(run, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    # The golden digest of tests/golden/digest has no replies; the demo has every kind: answered
+    # in time and late, unanswered, a referee's dispute, kudos.
+    assert run("-C", tmp_path, "demo", "d", "--now", NOW).code == 0
+    files = _thread_pages(tmp_path / "d" / "site")
+    assert {"index.html", "DIGEST.md", "members/alice.html"} <= set(files)
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(DEMO_GOLDEN, ignore_errors=True)
+        for rel, data in files.items():
+            (DEMO_GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (DEMO_GOLDEN / rel).write_bytes(data)
+        pytest.skip("golden files rewritten")
+    expected = _thread_pages(DEMO_GOLDEN)
+    assert sorted(files) == sorted(expected), "the demo digest's pages changed; rerun with --update-golden"
+    for rel, data in files.items():
+        if data != expected[rel]:
+            diff = "\n".join(list(difflib.unified_diff(expected[rel].decode().splitlines(), data.decode().splitlines(),
+                                                       f"golden/{rel}", f"built/{rel}", lineterm=""))[:60])
+            pytest.fail(f"{rel} differs from its golden copy (rerun with --update-golden if intended):\n{diff}")
 
 
 def test_demo_open_launches_the_digest(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
