@@ -210,7 +210,8 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
                 and sum(remember) - sum(same) + known.count - len(paths) <= DEFER)
     if not deferred and (remember != same or len(paths) != known.count
                          or not _same_listings(listings, known.folders)):
-        columns = (wanted, now, keys, blobs, kinds)
+        # (A folder's listing alone may have changed: the blob ids, not split apart, are the ones kept.)
+        columns = (wanted, now, keys, blobs if blobs is not None else _split(known.blobs, known.count), kinds)
         if remember is not None:
             columns = tuple(list(compress(column, remember)) for column in columns)
         _save(folder / CACHE_FILE, root, listings, *columns)

@@ -75,6 +75,21 @@ def test_a_load_with_nothing_changed_names_the_contents_as_a_load_that_read_them
     assert _load(journal).token == fresh.token
 
 
+def test_a_folder_changed_with_every_entry_the_same_is_remembered_anew(journal: Path, run) -> None:  # type: ignore[no-untyped-def]
+    # A new empty folder, or a file that is no entry (an editor's swap file, a partner's
+    # README.txt), changes a folder's listing and nothing else: worktree.bin is written again
+    # with the files as they were.
+    first = _load(journal)
+    _load(journal)
+    (journal / "checkins" / "2027").mkdir()
+    (journal / "goals" / "README.txt").write_text("not an entry\n")
+    changed = _load(journal)
+    assert changed.token == first.token and changed.blobs == first.blobs and list(changed.entries) == list(first.entries)
+    again = _load(journal)
+    assert again.token == first.token and again.readable == first.readable
+    assert run("-C", journal, "check").code == 0
+
+
 def test_an_edit_is_read_even_within_the_same_clock_tick(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _load(journal)
     path = journal / W47
