@@ -384,6 +384,15 @@ def iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+def _zoned_as(at: dt.datetime | None, due: dt.datetime | None, zone: dt.tzinfo) -> str | None:
+    """A period's commit time (its author time, in the offset the committer's machine recorded)
+    in the zone its deadline is in: the member's zone in force for that period (a zone changed
+    since does not move it), else the member's zone now. ISO 8601; None for None."""
+    if at is None:
+        return None
+    return at.astimezone(due.tzinfo if due is not None and due.tzinfo is not None else zone).isoformat()
+
+
 def figures(r: MemberReport) -> dict[str, Any]:
     """A member's headline numbers, as every report (JSON, digest) names them."""
     return {"current": r.current, "longest": r.longest, "score": r.score, "on_time_rate": r.on_time_rate,
@@ -400,10 +409,8 @@ def streaks_json(s: Standing, texts: bool = False) -> dict[str, Any]:
             "name": s.members[r.member].name,
             **figures(r),
             "counts": r.counts,
-            # Both times in the member's zone, as `status --json` and the threads give them (a
-            # period's `at` is its commit's author time, recorded in the committer's offset).
             "periods": [{"period": p.period, "status": p.status, "commit": p.commit,
-                         "at": p.at.astimezone(s.members[r.member].tz).isoformat() if p.at is not None else None,
+                         "at": _zoned_as(p.at, p.due, s.members[r.member].tz),
                          "due": iso(p.due), "flags": list(p.flags)} for p in r.periods],
         } for r in s.reports],
         "contracts": [{"contract": slug, "pact_streak": n} for slug, n in s.pacts],

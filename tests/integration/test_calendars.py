@@ -176,6 +176,12 @@ def test_streaks_json_gives_a_periods_commit_time_in_the_members_zone_as_status_
     w48 = next(p for p in data["members"][0]["periods"] if p["period"] == "2026-W48")
     assert w48["at"] == "2026-11-29T23:22:00-05:00" and w48["status"] == "late"
     assert w48["due"].endswith("-05:00")  # the deadline, in the same zone
+    # Bob moves to Berlin: his closed weeks keep the zone they were judged in, both times in it.
+    commit({"journal.yaml": _config("Asia/Tokyo", "Europe/Berlin")}, "2026-12-02T06:00:00+00:00")
+    data = json.loads(run("-C", tmp_path / "repo", "streaks", "--json", "--member", "bob",
+                          "--now", "2026-12-02T07:00:00+00:00").out)
+    w48 = next(p for p in data["members"][0]["periods"] if p["period"] == "2026-W48")
+    assert w48["at"] == "2026-11-29T23:22:00-05:00" and w48["due"].endswith("-05:00")
 
 
 # --- error positions -------------------------------------------------------------------------
