@@ -62,6 +62,31 @@ def _construct_int(constructor: SafeConstructor, node: ScalarNode) -> Any:
 _Constructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
+def _refuse_tag(constructor: SafeConstructor, node: Node) -> Any:
+    # YAML's standard tags for bytes, sets and ordered pairs: no entry field holds one, and
+    # they make values (bytes, sets, ordered dicts) that no cache, JSON output or rule expects.
+    raise ConstructorError(None, None, f"{node.tag.replace('tag:yaml.org,2002:', '!!')} (a standard tag) is not allowed in "
+                           "entries; write the value as text, a list or a mapping", node.start_mark)
+
+
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+
+
+def _construct_mapping(constructor: SafeConstructor, node: Node, deep: bool = False) -> Any:
+    """A mapping whose keys are all scalars: a key written as a list or mapping (`? [a, b]`)
+    would be a tuple, which no rule, cache or output can take."""
+    if isinstance(node, MappingNode):
+        for key, _ in node.value:
+            if not isinstance(key, ScalarNode):
+                raise ConstructorError(None, None, "a key that is a list or mapping (written after ?) is not "
+                                       "allowed; keys are plain text", key.start_mark)
+    return SafeConstructor.construct_mapping(constructor, node, deep=deep)
+
+
+_Constructor.construct_mapping = _construct_mapping  # type: ignore[method-assign]
+
+
 class _OncePerDocument(VersionedResolver):
     """ruamel.yaml's resolver, asking which YAML version applies once per document.
 

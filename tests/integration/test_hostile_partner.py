@@ -471,6 +471,27 @@ def test_non_finite_and_huge_numbers_are_refused_and_never_reach_the_charts(shar
         assert result.returncode in (0, 4) and "Traceback" not in result.stderr, (args, result.stderr[-500:])
 
 
+def test_standard_yaml_tags_and_list_keys_are_located_errors_not_a_stop(shared) -> None:
+    # !!binary, !!set, !!omap and a key written as a list made values no cache could keep:
+    # every command stopped with exit 3, on every partner's machine, until the file was fixed.
+    shared.partner_commits({
+        "checkins/2026/2026-W48-bob.md": "---\nmember: bob\nweek: 2026-W48\noutcomes: []\nask: !!binary aGVsbG8=\n"
+                                         "---\n## Wins\nx\n",
+        "goals/berlin-half.md": GOAL.replace("\ntitle:", "\ntags: !!set {a, b}\ntitle:", 1),
+        "contracts/pact.md": CONTRACT.replace("\nparties:", "\n? [a, b]\n: x\nparties:", 1)})
+    pulled = shared.victim_pulls()
+    assert "Traceback" not in pulled and "unexpected" not in pulled
+    for _ in range(2):  # cold, then with the caches the first run left
+        checked = journal_cli(shared.victim, "check")
+        assert checked.returncode == 1 and "Traceback" not in checked.stderr, checked.stderr[-500:]
+        assert "2026-W48-bob.md:5:6: error: YAML tag refused: !!binary" in checked.stdout
+        assert "goals/berlin-half.md:" in checked.stdout and "!!set" in checked.stdout
+        assert "contracts/pact.md:" in checked.stdout and "a key that is a list or mapping" in checked.stdout
+        for args in (["status"], ["streaks", "--json"], ["digest"]):
+            result = journal_cli(shared.victim, *args)
+            assert result.returncode in (0, 1, 4) and "unexpected" not in result.stderr, (args, result.stderr[-500:])
+
+
 @pytest.mark.parametrize("key, value", [("commit", "."), ("commit", '""'), ("commit", ".."), ("commit", "/etc"),
                                         ("commit", "checkins"), ("out", "."), ("out", ".git"), ("out", '""')])
 def test_digest_folders_that_are_no_folder_of_their_own_are_refused(shared, run, key: str, value: str) -> None:

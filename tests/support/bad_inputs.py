@@ -33,4 +33,12 @@ BAD = {
     "nul byte": (b"---\nask: x\x00\n---\n", "encoding", 2, 1),
     # Python words no integer past 4,300 digits: every command that printed or cached it stopped.
     "a number too long to print": (b"---\nmember: alice\nenergy: 0x" + b"f" * 5000 + b"\n---\n", "syntax", 3, 9),
+    # YAML's standard tags for bytes, sets and ordered pairs, and keys that are lists or
+    # mappings: values no cache or output could take, which stopped every command.
+    "binary tag": (b"---\nmember: alice\nask: !!binary aGVsbG8=\n---\n", "yaml-tag", 3, 6),
+    "set tag": (b"---\nmember: alice\nask: !!set {a, b}\n---\n", "yaml-tag", 3, 6),
+    "omap tag": (b"---\nmember: alice\nask: !!omap [a: 1]\n---\n", "yaml-tag", 3, 6),
+    "pairs tag": (b"---\nmember: alice\nask: !!pairs [a: 1]\n---\n", "yaml-tag", 3, 6),
+    "list as a key": (b"---\nmember: alice\n? [a, b]\n: x\n---\n", "syntax", 3, 3),
+    "mapping as a nested key": (b"---\nmember: alice\nask:\n  ? {a: 1}\n  : x\n---\n", "syntax", 4, 5),
 }
