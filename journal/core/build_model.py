@@ -41,7 +41,7 @@ from journal.core.model import (
     stem,
 )
 from journal.core.rules import Journal
-from journal.core.schema import DEFAULTS, parse_date, parse_number
+from journal.core.schema import DEFAULTS, iana_zone, parse_date, parse_number
 from journal.core.streaks import ContractTerms, TermsInForce
 from journal.core.streaks import Pause as StreakPause
 
@@ -89,13 +89,8 @@ def _duration(value: Any, default: dt.timedelta | None) -> dt.timedelta | None:
 
 
 def zone(name: Any) -> zoneinfo.ZoneInfo:
-    """The member's IANA zone, or UTC for anything unusable."""
-    try:
-        if isinstance(name, str) and name and ".." not in name:
-            return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        pass
-    return zoneinfo.ZoneInfo(DEFAULTS["config"]["timezone"])
+    """The member's IANA zone, or UTC for anything unusable (see schema.iana_zone)."""
+    return iana_zone(name) or zoneinfo.ZoneInfo(DEFAULTS["config"]["timezone"])
 
 
 def _public(data: Mapping[str, Any], hidden: frozenset[str]) -> Mapping[str, Any]:

@@ -167,14 +167,24 @@ def _due_any_cadence(text: str) -> None:
         periods.parse_due(text, periods.DAILY)
 
 
-def _timezone_ok(value: Any) -> bool:
-    if not isinstance(value, str) or not value or value.startswith(("/", ".")) or ".." in value:
-        return False
+def iana_zone(value: Any) -> zoneinfo.ZoneInfo | None:
+    """The time zone named `value` (an IANA name such as Europe/Berlin) in this machine's zone
+    database, or None for anything else: not text, a path (`/etc/…`, `..`), a folder of the
+    database (`America`), a name too long for a file name, or `localtime` (the zone of
+    whichever machine reads the journal, not of the member).
+
+    Every journal.yaml a partner committed is read with this, so no name stops a command."""
+    if (not isinstance(value, str) or not value or value.startswith(("/", ".")) or ".." in value
+            or value.rpartition("/")[2] == "localtime"):
+        return None
     try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+        return zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a name too long
+        return None
+
+
+def _timezone_ok(value: Any) -> bool:
+    return iana_zone(value) is not None
 
 
 #: The largest size of a target, metric or stake: far beyond any real one, far from where

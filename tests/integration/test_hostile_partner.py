@@ -492,6 +492,26 @@ def test_standard_yaml_tags_and_list_keys_are_located_errors_not_a_stop(shared) 
             assert result.returncode in (0, 1, 4) and "unexpected" not in result.stderr, (args, result.stderr[-500:])
 
 
+@pytest.mark.parametrize("name", ["America", "localtime", "Europe/" + "x" * 300, "posix/localtime"])
+def test_a_zone_name_that_is_no_zone_is_a_located_error_and_stops_nothing_even_from_history(shared, name: str) -> None:
+    # A folder of the zone database and a name too long for a file stopped every command
+    # ("Is a directory"), for good once committed, since closed periods read the zones of
+    # their time; `localtime` is the zone of whichever machine builds the digest.
+    shared.partner_commits({"journal.yaml": CONFIG.replace("America/New_York", name)})
+    shared.partner_commits({"journal.yaml": CONFIG})  # fixed, but the history keeps it
+    shared.partner_commits({"journal.yaml": CONFIG.replace("America/New_York", name)})
+    pulled = shared.victim_pulls()
+    assert "Traceback" not in pulled and "unexpected" not in pulled
+    checked = journal_cli(shared.victim, "check")
+    assert checked.returncode == 1 and "journal.yaml:" in checked.stdout, checked
+    assert "an IANA time zone such as Europe/Berlin" in checked.stdout and "Is a directory" not in checked.stderr
+    for args in (["status"], ["streaks", "--json"], ["digest"]):
+        result = journal_cli(shared.victim, *args)
+        assert result.returncode in (0, 4) and "Error" not in result.stderr, (args, result.stderr[-500:])
+        # (streaks --json says it among its warnings)
+        assert "bob's timezone is not a zone this machine knows" in result.stderr + result.stdout, (args, result)
+
+
 @pytest.mark.parametrize("key, value", [("commit", "."), ("commit", '""'), ("commit", ".."), ("commit", "/etc"),
                                         ("commit", "checkins"), ("out", "."), ("out", ".git"), ("out", '""')])
 def test_digest_folders_that_are_no_folder_of_their_own_are_refused(shared, run, key: str, value: str) -> None:
