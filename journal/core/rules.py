@@ -15,7 +15,7 @@ from journal.core import layout, periods
 from journal.core import problems as P
 from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
-from journal.core.schema import parse_date, validate
+from journal.core.schema import due_any_cadence, parse_date, validate
 
 _NUMBER_WORDS = ("once twice thrice one two three four five six seven eight nine ten eleven twelve "
                  "fifteen twenty thirty forty fifty hundred half dozen daily nightly every each weekly "
@@ -440,9 +440,14 @@ def _contract_rules(out: _Out) -> None:
     if effective and until and until < effective:
         out.add(("until",), P.DATE, f"until {until} is before effective {effective}")
     cadence, due = data.get("cadence", periods.WEEKLY), data.get("due")
-    if isinstance(due, str) and cadence in periods.CADENCES:
+    if isinstance(due, str):
+        # Here, not in the schema, which sees no sibling: one problem, saying what is wrong
+        # for this contract's cadence (any cadence's, while the cadence is itself wrong).
         try:
-            periods.parse_due(due, cadence)
+            if cadence in periods.CADENCES:
+                periods.parse_due(due, cadence)
+            else:
+                due_any_cadence(due)
         except ValueError as exc:
             out.add(("due",), P.TYPE, f"due: {exc}")
     parties = data.get("parties")

@@ -159,8 +159,9 @@ def _parses(parse: Callable[[str], Any]) -> Callable[[Any], bool]:
     return accepts
 
 
-def _due_any_cadence(text: str) -> None:
-    # The cadence is a sibling field; the contract rule checks the pair.
+def due_any_cadence(text: str) -> None:
+    """Parse `text` as a weekly due time, else as a daily one; ValueError (the daily parse's)
+    for neither."""
     try:
         periods.parse_due(text, periods.WEEKLY)
     except ValueError:
@@ -231,7 +232,8 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "email": (lambda v: isinstance(v, str) and _EMAIL.match(v) is not None, "an email address", P.TYPE),
     "timezone": (_timezone_ok, "an IANA time zone such as Europe/Berlin", P.TYPE),
     "duration": (_parses(periods.parse_duration), "a duration such as 12h, 7 days or 4 weeks", P.TYPE),
-    "due": (_parses(_due_any_cadence), "a due time such as 'sunday 21:00' (or '21:00' for a daily cadence)", P.TYPE),
+    # The cadence is a sibling field: the contract rule (core/rules.py) parses the pair.
+    "due": (lambda v: isinstance(v, str), "a due time such as 'sunday 21:00' (or '21:00' for a daily cadence)", P.TYPE),
 }
 _REF_KINDS = ("member", "goal", "contract")
 
@@ -357,12 +359,15 @@ class Validator:
                 self.value(item, v, path + (i,))
 
     def mapping(self, spec: Field, value: dict[Any, Any], path: tuple[str | int, ...]) -> None:
+        misspelt: set[str] = set()  # the known keys that an unknown key here most likely misspells
         for k in value:
             if not isinstance(k, str):
                 hint = self._misread(k, path + (k,), key=True)
                 self.problem(path + (k,), P.TYPE, f"keys must be text, found {describe(k)}{hint}", key=True)
             elif k not in spec.fields:
-                message = unknown_key_message(k, spec.fields)
+                close = closest_key(k, spec.fields)
+                misspelt.add(close or "")
+                message = unknown_key_message(k, spec.fields, close)
                 if value[k] is None and " " in k.strip():
                     # `{commitment: Run 3x, one of 10 km}`: in a flow mapping a comma starts
                     # the next key, so the text after it was read as a key without a value.
@@ -370,6 +375,8 @@ class Validator:
                 self.problem(path + (k,), P.SCHEMA, message, key=True)
         for k, sub in spec.fields.items():
             v = value.get(k)
+            if v is None and sub.required and k not in value and k in misspelt:
+                continue  # `memebrs:` for `members:`: one mistake, one problem, at the key written
             if v is None and sub.required:
                 where = path + (k,) if k in value else path
                 self.problem(where, P.REQUIRED, self._required_message(sub, field_name(path + (k,))),
@@ -397,9 +404,10 @@ def closest_key(key: str, known: dict[str, Any] | list[str]) -> str | None:
     return close[0] if close else None
 
 
-def unknown_key_message(key: str, known: dict[str, Any] | list[str]) -> str:
-    """`unknown key 'x'`, with the known key it most likely misspells, else the keys expected."""
-    close = closest_key(key, known)
+def unknown_key_message(key: str, known: dict[str, Any] | list[str], close: str | None | bool = False) -> str:
+    """`unknown key 'x'`, with the known key it most likely misspells, else the keys expected.
+    `close` is that key (None: none) when the caller has looked it up already."""
+    close = closest_key(key, known) if close is False else close
     hint = f" (did you mean '{close}'?)" if close else f" (expected one of: {', '.join(known)})"
     return f"unknown key '{key}'{hint}"
 

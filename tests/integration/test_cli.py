@@ -51,6 +51,29 @@ def test_check_reports_a_misspelt_period_key_once_at_the_key(run, journal_dir: P
     ]
 
 
+def test_one_mistake_is_one_problem_a_misspelt_required_key_and_a_wrong_due(run, journal_dir: Path) -> None:
+    # `memebrs:` is reported as the unknown key it is ("did you mean"), not also as members
+    # missing; a due time wrong for the contract's cadence once, saying why.
+    config = (journal_dir / "journal.yaml").read_text()
+    (journal_dir / "journal.yaml").write_text(config.replace("members:", "memebrs:", 1))
+    contract = (journal_dir / "contracts/pact.md").read_text()
+    (journal_dir / "contracts/pact.md").write_text(contract.replace("due: sunday 21:00", "due: sundy 21:00"))
+    result = run("-C", journal_dir, "check", "journal.yaml", "contracts/pact.md")
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "contracts/pact.md:7:6: error: due: invalid due 'sundy 21:00': 'sundy' is not a weekday (monday ... sunday, "
+        "or mon ... sun) [type]",
+        "journal.yaml:2:1: error: unknown key 'memebrs' (did you mean 'members'?) [schema]",
+    ]
+    # A due right for no cadence, under a cadence that is itself wrong: each said once.
+    (journal_dir / "contracts/pact.md").write_text(contract.replace("due: sunday 21:00", "due: 25:00")
+                                                   .replace("cadence: weekly", "cadence: sometimes"))
+    lines = run("-C", journal_dir, "check", "contracts/pact.md").out.splitlines()
+    assert lines == ["contracts/pact.md:6:10: error: cadence: expected one of weekly, daily, found 'sometimes' [enum]",
+                     "contracts/pact.md:7:6: error: due: invalid due '25:00': expected a 24-hour time HH:MM, "
+                     "found '25:00' [type]"]
+
+
 def test_check_explains_a_comma_inside_a_flow_mapping(run, journal_dir: Path) -> None:
     """`{commitment: Run 3x, one of 10 km}` reads "one of 10 km" as a key: say why."""
     (journal_dir / "checkins/2026/2026-W48-alice.md").write_text(
