@@ -74,6 +74,16 @@ def test_one_mistake_is_one_problem_a_misspelt_required_key_and_a_wrong_due(run,
                      "found '25:00' [type]"]
 
 
+def test_a_journal_yaml_without_a_roster_is_said_not_shown_as_an_empty_report(run, journal_dir: Path) -> None:
+    config = (journal_dir / "journal.yaml").read_text()
+    (journal_dir / "journal.yaml").write_text(config.replace("members:", "memebrs:", 1))
+    for args in (["status"], ["streaks"], ["digest"]):
+        result = run("-C", journal_dir, *args)
+        assert result.code == 0 and "Traceback" not in result.err, (args, result)
+        assert "warning: journal.yaml: no usable `members:` roster, so no one is reported; run `journal check`" \
+            in result.err, (args, result.err)
+
+
 def test_check_explains_a_comma_inside_a_flow_mapping(run, journal_dir: Path) -> None:
     """`{commitment: Run 3x, one of 10 km}` reads "one of 10 km" as a key: say why."""
     (journal_dir / "checkins/2026/2026-W48-alice.md").write_text(
