@@ -101,7 +101,9 @@ def state_text(m: dict[str, Any], reader: str = "UTC") -> str:
         return wall_time(iso, m.get("timezone"), reader)
 
     if m["state"] == STATE_LABEL[State.CHECKED_IN]:
-        verdict = {"late": "late, ", "on_time": "on time, "}.get(m.get("status", ""), "")
+        # (early: committed before the period began, so it does not count; the digest says the same)
+        verdict = {"late": "late, ", "on_time": "on time, ",
+                   "early": "too early (it does not count), "}.get(m.get("status", ""), "")
         return f"checked in {verdict}{shown(m['at'])}" if m.get("at") else "checked in"
     if m["state"] == STATE_LABEL[State.DUE]:
         return f"due in {span(m['seconds_left'])} ({shown(m['due'])})"

@@ -167,6 +167,18 @@ def test_status_shows_a_checkin_in_the_members_zone_with_its_verdict(run, commit
     assert "Bob Okafor (bob), 2026-W48: checked in late, 2026-11-29 23:22\n" in own.out
 
 
+def test_status_says_a_checkin_committed_before_its_week_does_not_count(run, commit, tmp_path: Path) -> None:
+    _two_weeks_each(commit)
+    # Bob files W49 a week ahead: too early to count, which status says when W49 comes.
+    commit({"checkins/2026/2026-W49-bob.md": checkin("bob", "2026-W49")}, "2026-11-26T20:00:00-05:00", "bob")
+    repo = tmp_path / "repo"
+    git(repo, "config", "user.email", "alice@example.org")
+    result = run("-C", repo, "status", "--now", "2026-12-02T12:00:00+00:00")
+    assert ("Bob Okafor (bob), 2026-W49: checked in too early (it does not count), 2026-11-26 20:00 America/New_York"
+            in result.out), result.out
+    assert result.code == 0
+
+
 def test_streaks_json_gives_a_periods_commit_time_in_the_members_zone_as_status_does(run, commit, tmp_path: Path) -> None:
     _two_weeks_each(commit)
     # Committed in UTC on Monday; Bob lives in New York, where it was Sunday evening.
