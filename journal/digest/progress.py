@@ -96,7 +96,9 @@ def reading(line: Sequence[Mapping[str, Any]], target: float | None, unit: str, 
             run += 1
         where = "At or above target" if above else "Below target"
         last = judged[-1]
-        latest = f"{_num(last['value'])} {unit}" if last["value"] is not None else "nothing logged"
+        # The unit once, after the target: it is written as the goal names it ("rehearsals"),
+        # which after a latest of 1 read "1 rehearsals".
+        latest = _num(last["value"]) if last["value"] is not None else "nothing logged"
         return f"{where} {_count(run, word)} running (latest: {latest}, target {_num(target)} {unit})"
     logged = [p for p in line if p["value"] is not None]
     if logged:

@@ -40,14 +40,20 @@ def test_two_owners_show_the_status_that_needs_attention() -> None:
 
 
 @pytest.mark.parametrize(("values", "words"), [
-    ([(10, "on_time"), (31, "on_time"), (32, "late")], "At or above target 2 weeks running (latest: 32 km, target 30 km)"),
+    ([(10, "on_time"), (31, "on_time"), (32, "late")], "At or above target 2 weeks running (latest: 32, target 30 km)"),
     ([(31, "on_time"), (None, "missed"), (None, "paused"), (12, "on_time"), (None, "pending")],
-     "Below target 2 weeks running (latest: 12 km, target 30 km)"),
+     "Below target 2 weeks running (latest: 12, target 30 km)"),
     ([(None, "pending")], "Nothing logged yet"),
 ])
 def test_the_reading_counts_the_run_and_skips_paused_and_pending(values: list, words: str) -> None:
     line = [{"period": f"2026-W{40 + i}", "value": v, "status": s} for i, (v, s) in enumerate(values)]
     assert reading(line, 30, "km", "week", []) == words
+
+
+def test_the_reading_names_the_unit_once_as_the_goal_writes_it() -> None:
+    # A unit is written as the goal names it, plural: after a count of one it read "1 rehearsals".
+    line = [{"period": "2026-W40", "value": 1, "status": "on_time"}]
+    assert reading(line, 2, "rehearsals", "week", []) == "Below target 1 week running (latest: 1, target 2 rehearsals)"
 
 
 def test_without_a_target_or_a_measure_the_reading_says_what_there_is() -> None:
