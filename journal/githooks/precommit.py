@@ -38,6 +38,9 @@ def _check_and_stage(directory: str) -> int:
     index = staged_index(repo)  # read once for the check and the digest
     result = check_staged(repo, index)
     sys.stdout.write(P.format_text(result.problems))
+    # Outside a terminal stdout is buffered and stderr is not: without this, a log that takes
+    # both (an IDE, CI, `2>&1 | cat`) shows the summary above the lines it sums up.
+    sys.stdout.flush()
     if any(p.is_error for p in result.problems):
         # Right for both ways of committing: `git commit` takes what is staged (so a fix must be
         # added), `git commit -- FILE` takes FILE from the working tree (adding changes nothing).

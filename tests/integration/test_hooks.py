@@ -263,3 +263,18 @@ def test_post_commit_starts_python_only_after_a_commit_of_a_temporary_index(repo
     assert git(repo, "status", "--porcelain").stdout == ""
     mark.touch()
     assert "hook skipped" in _post_commit_without_python(repo).stderr
+
+
+def test_blocked_commit_prints_problems_before_the_summary_into_one_pipe(repo: Path) -> None:
+    # As an IDE or a CI log captures it: stdout and stderr into one pipe, neither a terminal,
+    # and Python's stdout buffered as it is by default.
+    (repo / W48).write_text(BAD)
+    git(repo, "add", W48)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    result = subprocess.run(["git", "commit", "-m", "entry"], cwd=repo, env={**env, **USER}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    assert result.returncode != 0
+    lines = result.stdout.splitlines()
+    problem = next(i for i, line in enumerate(lines) if line.startswith(f"{W48}:4:1: error:"))
+    summary = next(i for i, line in enumerate(lines) if "commit blocked" in line)
+    assert problem < summary, result.stdout
