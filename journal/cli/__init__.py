@@ -20,7 +20,7 @@ from journal.exitcodes import EXIT_BROKEN_PIPE, EXIT_OK, EXIT_PROBLEMS, EXIT_USA
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=".",
+@click.option("-C", "directory", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".",
               help="Run as if started in PATH (like git -C).", metavar="PATH")
 @click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
 @click.version_option(package_name="pact-journal")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
@@ -195,6 +196,10 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
     files, read_problems = set(loaded.readable), loaded.read_problems
     only = [relative_to_root(root, p, state.directory) for p in paths] if paths else None
     if only:
+        for given, rel in zip(paths, only):
+            if not os.path.lexists(root / rel):
+                # A typo on the command line, not a problem of an entry: exit 2, as for any bad value.
+                raise click.BadParameter(f"no such file: {given}", param_hint="'PATHS'")
         missing = [p for p in only if p not in files and not any(rp.path == p for rp in read_problems)]
         if missing:
             raise JournalError(f"not a journal entry: {missing[0]}",

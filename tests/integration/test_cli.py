@@ -123,9 +123,26 @@ def test_check_given_paths_reports_only_those_but_resolves_references(run, journ
 
 
 def test_check_unknown_path_is_a_clear_error(run, journal_dir: Path) -> None:
+    (journal_dir / "notes.txt").write_text("not an entry\n")
     result = run("-C", journal_dir, "check", "notes.txt")
     assert result.code == 1
     assert result.err.startswith("Error: not a journal entry: notes.txt\nhint: ")
+
+
+def test_check_of_a_missing_file_says_there_is_no_such_file(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q", "-b", "main")
+    result = run("-C", journal_dir, "check", "checkins/2026/2026-W50-alice.md")
+    assert result.code == 2
+    assert "Error: Invalid value for 'PATHS': no such file: checkins/2026/2026-W50-alice.md\n" in result.err
+    assert "not a journal entry" not in result.err
+
+
+def test_a_missing_folder_given_to_dash_c_is_named_as_missing(run, tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    result = run("-C", tmp_path / "nowhere", "status")
+    assert result.code == 2
+    assert f"Error: Invalid value for '-C': Directory '{tmp_path / 'nowhere'}' does not exist.\n" in result.err
+    assert "journal.yaml" not in result.err
 
 
 def test_outside_a_journal_says_how_to_start(run, tmp_path: Path) -> None:
