@@ -378,8 +378,8 @@ def _reply_rules(out: _Out, journal: Journal) -> None:
     if checkin is None and layout.checkin_path(period, to) in journal.unreadable:
         return  # the check-in's own problem says what is wrong with it
     if checkin is None:
-        out.add(("period",), P.REFERENCE, f"'{to}' has no check-in for {period}; "
-                f"a reply belongs next to {layout.checkin_path(period, to)}")
+        out.add(("period",), P.REFERENCE, f"'{to}' has no check-in for {period}: this reply answers "
+                f"{layout.checkin_path(period, to)}, which does not exist")
         return
     outcomes = checkin.data.get("outcomes")
     count = sum(isinstance(o, dict) for o in outcomes) if isinstance(outcomes, list) else 0

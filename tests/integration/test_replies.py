@@ -150,7 +150,8 @@ def test_new_reply_tough_love_and_refusals(run, history: Path) -> None:
 @pytest.mark.parametrize("name, text, message", [
     ("2026-W45-bob-to-alice.md", reply("bob", "bob", "2026-W45")[1], "not your own"),
     ("2026-W45-bob-to-alice.md", reply("bob", "alice", "2026-W44")[1], "file name says period '2026-W45'"),
-    ("2026-W44-bob-to-alice.md", reply("bob", "alice", "2026-W44")[1], "'alice' has no check-in for 2026-W44"),
+    ("2026-W44-bob-to-alice.md", reply("bob", "alice", "2026-W44")[1],
+     "'alice' has no check-in for 2026-W44: this reply answers checkins/2026/2026-W44-alice.md, which does not exist"),
     ("2026-W45-bob-to-alice.md", reply("bob", "alice", "2026-W45", verdicts=("confirmed",))[1],
      "1 verdict(s) for 2 outcome(s)"),
     ("2026-W45-bob-to-alice.md", reply("bob", "alice", "2026-W45", extra="kudos: 3\n")[1],
