@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli.options import State, digest_clock, now_option, parse_now, pass_state
+from journal.cli.options import State, digest_clock, now_option, pass_state
 from journal.cli.output import streak_table, warn
 from journal.core.problems import clean
 from journal.exitcodes import EXIT_OK
@@ -90,7 +90,7 @@ def demo(state: State, directory: Path | None, open_site: bool, now: str | None)
     """
     from journal.commands.demo import create_demo
 
-    made = create_demo(state.directory / (directory or Path("journal-demo")), parse_now(now))
+    made = create_demo(state.directory / (directory or Path("journal-demo")), digest_clock(now))
     click.echo(f"created {made.root}: {len(made.commits)} commits, the newest week {made.anchor}; hooks installed")
     click.echo("")
     for line in streak_table(made.standing):

@@ -206,6 +206,18 @@ def test_the_demo_digest_with_its_threads_matches_golden(run, tmp_path: Path, re
             pytest.fail(f"{rel} differs from its golden copy (rerun with --update-golden if intended):\n{diff}")
 
 
+def test_demo_without_now_builds_on_the_digests_minute_clock(run, tmp_path: Path) -> None:
+    # As `journal digest` does: the next build within the minute then renders nothing again.
+    assert run("-C", tmp_path, "demo", "d").code == 0
+    site = tmp_path / "d" / "site"
+    built = dt.datetime.fromisoformat(json.loads((site / "digest.json").read_text())["now"])
+    assert (built.second, built.microsecond) == (59, 0)
+    again = run("-C", tmp_path / "d", "digest")
+    assert again.code == 0, again
+    if json.loads((site / "digest.json").read_text())["now"] == built.isoformat():  # the minute has not turned
+        assert " (0 rendered, " in again.out, again.out
+
+
 def test_demo_open_launches_the_digest(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened = []
     monkeypatch.setattr(click, "launch", lambda url, **kw: opened.append(url) or 0)
