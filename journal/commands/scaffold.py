@@ -131,8 +131,10 @@ def init_journal(target: Path, members: list[str], title: str | None, now: dt.da
     bad = [m for m in members if not layout.is_slug(m)]
     if bad:
         raise JournalError(f"member id '{bad[0]}' is not a slug", hint="use lowercase letters, digits and dashes, e.g. alice")
-    if len(set(members)) != len(members):
-        raise JournalError("a member is listed twice")
+    twice = next((m for i, m in enumerate(members) if m in members[:i]), None)
+    if twice is not None:
+        raise JournalError(f"member '{twice}' is listed twice; nothing changed",
+                           hint=f"give each partner one --member, e.g. --member {twice} --member bob")
     outer = open_repository(target if target.exists() else target.parent)
     if outer is not None and outer.workdir is not None and Path(outer.workdir).resolve() != target.resolve():
         # The history walk, the hooks and the attributes all read the repository's top
@@ -335,7 +337,8 @@ def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime, s
     # party's first week under the contract is one already over.
     today = max(now.astimezone(member_zone(ctx, p)).date() for p in parties) if parties else now.date()
     text = render(root, "contract.md.j2", title=title, parties=parties, effective=monday(today))
-    return _write(root, f"{layout.CONTRACTS}/{slug}.md", text, "give the contract another title")
+    return _write(root, f"{layout.CONTRACTS}/{slug}.md", text,
+                  "pass another --slug (or, without --slug, give the contract another title)")
 
 
 #: Feedback is an observation and a question, never a verdict; the partner's `style` in

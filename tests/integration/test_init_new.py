@@ -62,6 +62,25 @@ def test_init_rejects_member_ids_that_are_not_slugs(run, tmp_path: Path) -> None
     assert not (tmp_path / "j" / "journal.yaml").exists()
 
 
+def test_init_names_a_member_listed_twice_and_how_to_fix_it(run, tmp_path: Path) -> None:
+    result = run("init", tmp_path / "dup", "--member", "alice", "--member", "bob", "--member", "alice")
+    assert result.code == 1
+    assert result.err == ("Error: member 'alice' is listed twice; nothing changed\n"
+                          "hint: give each partner one --member, e.g. --member alice --member bob\n")
+    assert not (tmp_path / "dup").exists()
+
+
+def test_new_contract_over_an_existing_slug_points_at_slug(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    before = (journal_dir / "contracts/pact.md").read_bytes()
+    result = run("-C", journal_dir, "new", "contract", "Another pact", "--slug", "pact", "--party", "alice")
+    assert result.code == 1
+    assert result.err == ("Error: contracts/pact.md already exists; nothing written\n"
+                          "hint: edit the existing file, or pass another --slug (or, without --slug, "
+                          "give the contract another title)\n")
+    assert (journal_dir / "contracts/pact.md").read_bytes() == before
+
+
 def test_new_checkin_prefills_outcomes_from_previous_commitments(run, journal_dir: Path) -> None:
     result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W48")
     assert result.code == 0, result
