@@ -316,6 +316,10 @@ def new_goal(root: Path, title: str, goal_id: str | None, owner: str | None, dea
     if not layout.is_slug(goal_id):
         raise JournalError(f"goal id '{goal_id}' is not a slug", hint="use lowercase letters, digits and dashes")
     started = now.astimezone(member_zone(ctx, owner)).date()
+    if deadline is not None and deadline < started:
+        # `journal check` refuses such a goal: better not to write it at all.
+        raise JournalError(f"deadline {deadline} is before the goal starts ({started}, today for {owner}); "
+                           "nothing written", hint=f"give a --deadline on or after {started}, or leave it out")
     text = render(root, "goal.md.j2", title=title, owner=owner, started=started, deadline=deadline)
     return _write(root, f"{layout.GOALS}/{goal_id}.md", text, "give the goal another --id")
 

@@ -140,6 +140,20 @@ def test_new_goal_and_contract_are_valid_entries(run, journal_dir: Path) -> None
     assert result.code == 0, result
 
 
+def test_new_goal_refuses_a_deadline_before_it_starts(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    before = sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts)
+    now = ["--now", "2026-11-23T09:00:00+01:00"]
+    result = run("-C", journal_dir, "new", "goal", "W3", "--owner", "alice", "--deadline", "2020-01-01", *now)
+    assert result.code == 1 and result.out == ""
+    assert result.err == ("Error: deadline 2020-01-01 is before the goal starts (2026-11-23, today for alice); "
+                          "nothing written\nhint: give a --deadline on or after 2026-11-23, or leave it out\n")
+    assert sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts) == before
+    made = run("-C", journal_dir, "new", "goal", "W3", "--owner", "alice", "--deadline", "2026-11-23", *now)
+    assert made.code == 0, made
+    assert run("-C", journal_dir, "check").code == 0
+
+
 def test_new_refuses_a_title_that_names_no_file(run, journal_dir: Path) -> None:
     git(journal_dir, "init", "-q")
     before = sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts)
