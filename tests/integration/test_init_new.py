@@ -154,6 +154,13 @@ def test_new_goal_refuses_a_deadline_before_it_starts(run, journal_dir: Path) ->
     assert run("-C", journal_dir, "check").code == 0
 
 
+def test_new_goal_ids_drop_letters_with_no_ascii_form(run, journal_dir: Path) -> None:
+    # As the README says: `é` loses its accent, `ß`, `Ø`, `Ł` and `æ` are dropped, not spelled out.
+    git(journal_dir, "init", "-q")
+    assert run("-C", journal_dir, "new", "goal", "Café Straße Øresund Łódź Cæsar", "--owner", "alice").code == 0
+    assert (journal_dir / "goals/cafe-strae-resund-odz-csar.md").is_file()
+
+
 def test_new_refuses_a_title_that_names_no_file(run, journal_dir: Path) -> None:
     git(journal_dir, "init", "-q")
     before = sorted(p for p in journal_dir.rglob("*") if ".git" not in p.parts)

@@ -88,6 +88,8 @@ def test_quickstart_and_start_a_journal_work_as_typed_in_a_plain_shell(tmp_path:
     tracked = git(running, "ls-files").stdout.splitlines()
     assert "digest/README.md" in tracked and any(p.startswith("checkins/") for p in tracked)
     assert "alice@example.org" in (running / "journal.yaml").read_text()
+    # The id the README's check-in examples name (`goal: berlin-half`).
+    assert "goals/berlin-half.md" in tracked
     hooks = subprocess.run(["bash", "-c", f"{activate} && journal hooks status"], cwd=running, env=env,
                            text=True, capture_output=True)
     assert hooks.returncode == 0, hooks.stdout + hooks.stderr
