@@ -95,15 +95,16 @@ def state_text(m: dict[str, Any], reader: str = "UTC") -> str:
     Times are the member's own (as the JSON gives them), followed by the zone's name when
     the reader's clock (zone `reader`) would read differently at that moment."""
     from journal.core.humanize import span
-    from journal.core.states import STATE_LABEL, State
+    from journal.core.states import STATE_LABEL, STATUS_LABEL, State
 
     def shown(iso: str) -> str:
         return wall_time(iso, m.get("timezone"), reader)
 
     if m["state"] == STATE_LABEL[State.CHECKED_IN]:
-        # (early: committed before the period began, so it does not count; the digest says the same)
-        verdict = {"late": "late, ", "on_time": "on time, ",
-                   "early": "too early (it does not count), "}.get(m.get("status", ""), "")
+        status = m.get("status", "")
+        verdict = f"{STATUS_LABEL[status]}, " if status in ("on_time", "late") else ""
+        if status == "early":  # committed before the period began: the digest says the same
+            verdict = f"{STATUS_LABEL[status]} (it does not count), "
         return f"checked in {verdict}{shown(m['at'])}" if m.get("at") else "checked in"
     if m["state"] == STATE_LABEL[State.DUE]:
         return f"due in {span(m['seconds_left'])} ({shown(m['due'])})"
