@@ -77,6 +77,8 @@ def _construct_mapping(constructor: SafeConstructor, node: Node, deep: bool = Fa
     """A mapping whose keys are all scalars: a key written as a list or mapping (`? [a, b]`)
     would be a tuple, which no rule, cache or output can take."""
     if isinstance(node, MappingNode):
+        # After the merge keys (`<<: {...}`) are flattened in: the keys they bring count too.
+        constructor.flatten_mapping(node)
         for key, _ in node.value:
             if not isinstance(key, ScalarNode):
                 raise ConstructorError(None, None, "a key that is a list or mapping (written after ?) is not "
@@ -246,7 +248,10 @@ def raw_scalar(entry: Entry, keypath: KeyPath, *, key: bool = False) -> str:
     """The text of the plain scalar at `keypath` as written (its key's with `key=True`), or
     "" for anything else: what a message quotes when YAML read it as a number or boolean."""
     line, column = entry.position(keypath, key=key)
-    lines = entry.yaml_text.split("\n")
+    # Split once per entry: 40,000 list items, each quoted, split the text 40,000 times.
+    lines = entry.__dict__.get("_yaml_lines")
+    if lines is None:
+        lines = entry.__dict__["_yaml_lines"] = entry.yaml_text.split("\n")
     index = line - entry.yaml_line
     if not 0 <= index < len(lines):
         return ""
@@ -257,22 +262,30 @@ def raw_scalar(entry: Entry, keypath: KeyPath, *, key: bool = False) -> str:
 _PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}:#'\"]+")
 
 
-def _same_key(knode: Node, part: object) -> bool:
-    """Whether a key YAML read as a number, boolean or null (`1e3:`, `null:`) is `part`."""
+def _read_as(knode: Node) -> list[tuple[str, Any]]:
+    """What a key YAML read as a number, boolean or null (`1e3:`, `null:`) may stand for, as
+    `_as_read` names a key of the parse: a key is found by what it was read as, not by its text."""
     tag, text = str(getattr(knode, "tag", "")), str(knode.value)
-    if part is None:
-        return tag.endswith(":null")
-    if isinstance(part, bool):
-        return tag.endswith(":bool") and text.lower() in (("true", "yes", "on") if part else ("false", "no", "off"))
-    if str(part) == text:
-        return True
+    if tag.endswith(":null"):
+        return [("null", None)]
+    if tag.endswith(":bool"):
+        return [("bool", text.lower() in ("true", "yes", "on"))]
+    if tag.endswith(":str"):  # quoted: text, whatever it spells
+        return []
+    found = []
     for read in (lambda t: int(t, 0), float):
         try:
-            if read(text.replace("_", "")) == part:
-                return True
-        except ValueError:
+            found.append(("number", read(text.replace("_", ""))))
+        except (ValueError, OverflowError):
             continue
-    return False
+    return found
+
+
+def _as_read(part: object) -> tuple[str, Any]:
+    """The name `_read_as` gives a key of the parse that is not text."""
+    if part is None:
+        return ("null", None)
+    return ("bool", part) if isinstance(part, bool) else ("number", part)
 
 
 def _composed(entry: Entry) -> Node | None:
@@ -292,19 +305,16 @@ def _child(node: Node, part: str | int, tables: dict[int, dict[str, tuple[Node, 
     a table made once per mapping (kept in `tables` by the node's id, for as long as the node is
     kept): a front matter of 40,000 unknown keys, each one reported at its position, took
     minutes with a scan per key."""
-    if isinstance(node, MappingNode) and isinstance(part, str):
+    if isinstance(node, MappingNode):
         table = tables.get(id(node))
         if table is None:
             table = tables[id(node)] = {}
             for knode, vnode in node.value:
                 if isinstance(knode, ScalarNode):
-                    table.setdefault(knode.value, (knode, vnode))  # the first, as a scan finds it
-        return table.get(part)
-    if isinstance(node, MappingNode):
-        for knode, vnode in node.value:
-            if knode.value == part or (not isinstance(part, str) and _same_key(knode, part)):
-                return knode, vnode
-    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                    for name in (knode.value, *_read_as(knode)):
+                        table.setdefault(name, (knode, vnode))  # the first, as a scan finds it
+        return table.get(part if isinstance(part, str) else _as_read(part))
+    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         return None, node.value[part]
     return None
 
@@ -393,6 +403,9 @@ def load_yaml(text: str, first_line: int) -> Any:
         raise EntryProblem(first_line, 1, P.SYNTAX, "invalid YAML: nested too deeply") from None
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise EntryProblem(first_line, 1, P.SYNTAX, f"invalid YAML: {exc}") from None
+    except LookupError:  # `!!bool maybe`, `!!int ''`: a value its tag cannot read
+        raise EntryProblem(first_line, 1, P.SYNTAX, "invalid YAML: a value its tag (!!bool, !!int, !!float) "
+                           "cannot read; write it without the tag") from None
     if _depth_exceeds(value, MAX_DEPTH):
         raise EntryProblem(first_line, 1, P.SYNTAX, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
     return value

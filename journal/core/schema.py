@@ -175,13 +175,23 @@ def iana_zone(value: Any) -> zoneinfo.ZoneInfo | None:
     whichever machine reads the journal, not of the member).
 
     Every journal.yaml a partner committed is read with this, so no name stops a command."""
-    if (not isinstance(value, str) or not value or value.startswith(("/", ".")) or ".." in value
-            or value.rpartition("/")[2] == "localtime"):
+    if not isinstance(value, str) or not _ZONE_NAME.fullmatch(value) or value.split("/")[0] in _NOT_PLACES:
         return None
     try:
         return zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a name too long
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError, RecursionError):  # OSError: a folder
         return None
+
+
+#: An IANA zone's name: at most three parts (America/Argentina/Buenos_Aires), of letters,
+#: digits, `_`, `+` and `-` (Etc/GMT+5), no dots. Anything else is no zone, and read as a
+#: path or a module it could reach past the zone database (a name 300 folders deep made the
+#: `tzdata` package recurse until Python stopped).
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,63}(?:/[A-Za-z0-9_+\-]{1,64}){0,2}")
+#: Names in the zone database that are no place's zone: the machine's own (`localtime`,
+#: `posixrules`, which may link to it), the leap-second variants Python reads an hour off
+#: (`right/…`), copies (`posix/…`) and `Factory`.
+_NOT_PLACES = frozenset(("localtime", "posixrules", "right", "posix", "Factory"))
 
 
 def _timezone_ok(value: Any) -> bool:

@@ -478,7 +478,9 @@ def test_standard_yaml_tags_and_list_keys_are_located_errors_not_a_stop(shared) 
         "checkins/2026/2026-W48-bob.md": "---\nmember: bob\nweek: 2026-W48\noutcomes: []\nask: !!binary aGVsbG8=\n"
                                          "---\n## Wins\nx\n",
         "goals/berlin-half.md": GOAL.replace("\ntitle:", "\ntags: !!set {a, b}\ntitle:", 1),
-        "contracts/pact.md": CONTRACT.replace("\nparties:", "\n? [a, b]\n: x\nparties:", 1)})
+        "contracts/pact.md": CONTRACT.replace("\nparties:", "\n? [a, b]\n: x\nparties:", 1),
+        "checkins/2026/2026-W49-bob.md": "---\nmember: bob\nweek: 2026-W49\noutcomes: []\n<<: {? [a, b]: 1}\n---\n",
+        "checkins/2026/2026-W50-bob.md": "---\nmember: bob\nweek: 2026-W50\noutcomes: []\nenergy: !!bool maybe\n---\n"})
     pulled = shared.victim_pulls()
     assert "Traceback" not in pulled and "unexpected" not in pulled
     for _ in range(2):  # cold, then with the caches the first run left
@@ -487,12 +489,15 @@ def test_standard_yaml_tags_and_list_keys_are_located_errors_not_a_stop(shared) 
         assert "2026-W48-bob.md:5:6: error: YAML tag refused: !!binary" in checked.stdout
         assert "goals/berlin-half.md:" in checked.stdout and "!!set" in checked.stdout
         assert "contracts/pact.md:" in checked.stdout and "a key that is a list or mapping" in checked.stdout
+        assert "2026-W49-bob.md:5:8: error: invalid YAML: a key that is a list or mapping" in checked.stdout
+        assert "2026-W50-bob.md:2:1: error: invalid YAML: a value its tag" in checked.stdout
         for args in (["status"], ["streaks", "--json"], ["digest"]):
             result = journal_cli(shared.victim, *args)
             assert result.returncode in (0, 1, 4) and "unexpected" not in result.stderr, (args, result.stderr[-500:])
 
 
-@pytest.mark.parametrize("name", ["America", "localtime", "Europe/" + "x" * 300, "posix/localtime"])
+@pytest.mark.parametrize("name", ["America", "localtime", "Europe/" + "x" * 300, "posix/localtime", "a/" * 300 + "x",
+                                  "a." * 300 + "b/x", "right/Europe/Berlin", "posixrules"])
 def test_a_zone_name_that_is_no_zone_is_a_located_error_and_stops_nothing_even_from_history(shared, name: str) -> None:
     # A folder of the zone database and a name too long for a file stopped every command
     # ("Is a directory"), for good once committed, since closed periods read the zones of

@@ -41,4 +41,8 @@ BAD = {
     "pairs tag": (b"---\nmember: alice\nask: !!pairs [a: 1]\n---\n", "yaml-tag", 3, 6),
     "list as a key": (b"---\nmember: alice\n? [a, b]\n: x\n---\n", "syntax", 3, 3),
     "mapping as a nested key": (b"---\nmember: alice\nask:\n  ? {a: 1}\n  : x\n---\n", "syntax", 4, 5),
+    "list key through a merge": (b"---\nmember: alice\n<<: {? [a, b]: 1}\n---\n", "syntax", 3, 8),
+    # A standard tag on a value it cannot read raised KeyError or IndexError from the loader.
+    "bool tag on a word": (b"---\nmember: alice\nenergy: !!bool maybe\n---\n", "syntax", 2, 1),
+    "int tag on nothing": (b"---\nmember: alice\nenergy: !!int ''\n---\n", "syntax", 2, 1),
 }

@@ -121,6 +121,15 @@ def test_positions_of_many_keys_each_at_its_own_line() -> None:
     assert entry.position(("k1", "deeper")) == (4, 5)
 
 
+def test_positions_of_keys_read_as_numbers_booleans_or_null_and_of_their_quoted_twins() -> None:
+    text = '---\ntitle: G\n"1": a\n1: b\n"false": c\nfalse: d\n0x10: e\n1_000: f\nnull: g\n1.5: h\n---\n'
+    entry = read_entry("x.md", "goal", text.encode())
+    assert not isinstance(entry, Problem)
+    found = {repr(k): entry.position((k,), key=True) for k in ("1", 1, "false", False, 16, 1000, None, 1.5)}
+    assert found == {"'1'": (3, 1), "1": (4, 1), "'false'": (5, 1), "False": (6, 1), "16": (7, 1), "1000": (8, 1),
+                     "None": (9, 1), "1.5": (10, 1)}
+
+
 def test_a_yaml_directive_in_one_entry_moves_no_other_entrys_positions() -> None:
     """ruamel's pure loader keeps a `%YAML 1.1` directive's version for later documents; under
     1.1 `yes` is a boolean key, so another entry's problem would point at the wrong line."""
