@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from journal.commands.demo import shift_path, shift_text, shift_weeks
+from tests.support.digest_journals import assert_golden
 from tests.support.journals import PROJECT, git
 
 EXAMPLE = PROJECT / "example-repo"
@@ -191,31 +190,7 @@ def test_the_demo_digest_with_its_threads_matches_golden(run, tmp_path: Path, re
     assert run("-C", tmp_path, "demo", "d", "--now", NOW).code == 0
     files = _thread_pages(tmp_path / "d" / "site")
     assert {"index.html", "DIGEST.md", "members/alice.html"} <= set(files)
-    if request.config.getoption("--update-golden"):
-        shutil.rmtree(DEMO_GOLDEN, ignore_errors=True)
-        for rel, data in files.items():
-            (DEMO_GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
-            (DEMO_GOLDEN / rel).write_bytes(data)
-        pytest.skip("golden files rewritten")
-    expected = _thread_pages(DEMO_GOLDEN)
-    assert sorted(files) == sorted(expected), "the demo digest's pages changed; rerun with --update-golden"
-    for rel, data in files.items():
-        if data != expected[rel]:
-            diff = "\n".join(list(difflib.unified_diff(expected[rel].decode().splitlines(), data.decode().splitlines(),
-                                                       f"golden/{rel}", f"built/{rel}", lineterm=""))[:60])
-            pytest.fail(f"{rel} differs from its golden copy (rerun with --update-golden if intended):\n{diff}")
-
-
-def test_demo_without_now_builds_on_the_digests_minute_clock(run, tmp_path: Path) -> None:
-    # As `journal digest` does: the next build within the minute then renders nothing again.
-    assert run("-C", tmp_path, "demo", "d").code == 0
-    site = tmp_path / "d" / "site"
-    built = dt.datetime.fromisoformat(json.loads((site / "digest.json").read_text())["now"])
-    assert (built.second, built.microsecond) == (59, 0)
-    again = run("-C", tmp_path / "d", "digest")
-    assert again.code == 0, again
-    if json.loads((site / "digest.json").read_text())["now"] == built.isoformat():  # the minute has not turned
-        assert " (0 rendered, " in again.out, again.out
+    assert_golden(files, DEMO_GOLDEN, _thread_pages(DEMO_GOLDEN) if DEMO_GOLDEN.is_dir() else {}, request)
 
 
 def test_demo_open_launches_the_digest(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from journal.digest.build import BuildLock
 from journal.digest.markdown import is_safe_url, md_block, md_text, render_html, split_sections
 from journal.errors import JournalError
 from tests.support.digest_journals import (  # noqa: F401 - history and hostile are fixtures
+    assert_golden,
     ALICE_RUNS,
     ALLOWED_TAGS,
     BERLIN,
@@ -58,21 +58,7 @@ from tests.support.journals import PROJECT
 
 def test_digest_matches_golden(run, history: Path, request: pytest.FixtureRequest) -> None:
     files = {k: v for k, v in site_files(build(run, history)).items() if k not in NOT_GOLDEN}
-    if request.config.getoption("--update-golden"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        for rel, data in files.items():
-            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / rel).write_bytes(data)
-        pytest.skip("golden files rewritten")
-    expected = site_files(GOLDEN)
-    assert sorted(files) == sorted(expected), "the digest's file list changed; rerun with --update-golden"
-    for rel, data in files.items():
-        if data != expected[rel]:
-            import difflib
-
-            diff = "\n".join(list(difflib.unified_diff(expected[rel].decode().splitlines(), data.decode().splitlines(),
-                                                       f"golden/{rel}", f"built/{rel}", lineterm=""))[:60])
-            pytest.fail(f"{rel} differs from its golden copy (rerun with --update-golden if intended):\n{diff}")
+    assert_golden(files, GOLDEN, site_files(GOLDEN) if GOLDEN.is_dir() else {}, request)
 
 
 def test_cli_prints_a_one_line_summary(run, history: Path) -> None:

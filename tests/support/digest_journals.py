@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import shutil
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -159,6 +161,24 @@ def build(run: Callable[..., object], repo: Path, *args: str | Path) -> Path:
 
 def site_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_golden(files: dict[str, bytes], golden: Path, expected: dict[str, bytes],
+                  request: pytest.FixtureRequest) -> None:
+    """`files` (path -> bytes) equal `expected`, the golden copies under `golden`; with
+    --update-golden, `golden` is written afresh from `files` and the test skipped."""
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(golden, ignore_errors=True)
+        for rel, data in files.items():
+            (golden / rel).parent.mkdir(parents=True, exist_ok=True)
+            (golden / rel).write_bytes(data)
+        pytest.skip("golden files rewritten")
+    assert sorted(files) == sorted(expected), "the file list changed; rerun with --update-golden"
+    for rel, data in files.items():
+        if data != expected[rel]:
+            diff = "\n".join(list(difflib.unified_diff(expected[rel].decode().splitlines(), data.decode().splitlines(),
+                                                       f"golden/{rel}", f"built/{rel}", lineterm=""))[:60])
+            pytest.fail(f"{rel} differs from its golden copy (rerun with --update-golden if intended):\n{diff}")
 
 EVIL = ('<script>alert(1)</script><img src=x onerror=alert(2)><iframe src="javascript:alert(3)"></iframe>'
         '<a href="javascript:alert(4)" onclick="alert(5)">x</a><svg onload=alert(6)>')
