@@ -87,7 +87,7 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     terms, skipped = build_model.contract_terms(journal, history.pauses if history else {})
     # Closed periods keep the terms committed when they closed; open ones follow `terms`.
     in_force = build_model.terms_in_force(terms, history.contracts if history else {})
-    if not journal.roster_ok:  # every figure needs the roster: an empty report must say why
+    if not members:  # every figure needs the roster: an empty report must say why (`memebrs:`, `members: {}`)
         warnings.append("journal.yaml: no usable `members:` roster, so no one is reported; run `journal check`")
     warnings += skipped + list(history.warnings if history else []) + [
         f"journal.yaml: {mid}'s timezone is not a zone this machine knows; {mid}'s times are in "

@@ -76,12 +76,15 @@ def test_one_mistake_is_one_problem_a_misspelt_required_key_and_a_wrong_due(run,
 
 def test_a_journal_yaml_without_a_roster_is_said_not_shown_as_an_empty_report(run, journal_dir: Path) -> None:
     config = (journal_dir / "journal.yaml").read_text()
-    (journal_dir / "journal.yaml").write_text(config.replace("members:", "memebrs:", 1))
-    for args in (["status"], ["streaks"], ["digest"]):
-        result = run("-C", journal_dir, *args)
-        assert result.code == 0 and "Traceback" not in result.err, (args, result)
-        assert "warning: journal.yaml: no usable `members:` roster, so no one is reported; run `journal check`" \
-            in result.err, (args, result.err)
+    roster = config[config.index("members:"):config.index("\n", config.index("bob:"))]
+    for broken in (config.replace("members:", "memebrs:", 1), config.replace(roster, "members: {}"),
+                   config.replace(roster, "members: {1: {name: One}}")):
+        (journal_dir / "journal.yaml").write_text(broken)
+        for args in (["status"], ["streaks"], ["digest"]):
+            result = run("-C", journal_dir, *args)
+            assert result.code == 0 and "Traceback" not in result.err, (args, result)
+            assert "warning: journal.yaml: no usable `members:` roster, so no one is reported; run `journal check`" \
+                in result.err, (args, broken, result.err)
 
 
 def test_check_explains_a_comma_inside_a_flow_mapping(run, journal_dir: Path) -> None:
