@@ -301,10 +301,10 @@ def _composed(entry: Entry) -> Node | None:
 
 
 def _child(node: Node, part: str | int, tables: dict[int, dict[str, tuple[Node, Node]]]) -> tuple[Node | None, Node] | None:
-    """The (key node, value node) of `part` under `node`. A mapping's text keys are looked up in
-    a table made once per mapping (kept in `tables` by the node's id, for as long as the node is
-    kept): a front matter of 40,000 unknown keys, each one reported at its position, took
-    minutes with a scan per key."""
+    """The (key node, value node) of `part` under `node`. A mapping's keys, as written and as
+    read (`_read_as`), are looked up in a table made once per mapping (kept in `tables` by the
+    node's id, for as long as the node is kept): a front matter of 40,000 unknown keys, each
+    one reported at its position, took minutes with a scan per key."""
     if isinstance(node, MappingNode):
         table = tables.get(id(node))
         if table is None:

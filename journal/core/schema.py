@@ -268,6 +268,9 @@ class Validator:
         self.entry = entry
         self.problems: list[Problem] = []
         self.refs: list[Ref] = []
+        #: Per mapping (by key path), its unknown text keys, each with the known key it most
+        #: likely misspells (None: none): what rules beside the schema ask of a misspelling.
+        self.unknown: dict[tuple[str | int, ...], dict[str, str | None]] = {}
 
     def problem(self, keypath: KeyPath, code: str, message: str, *, key: bool = False,
                 severity: str = P.ERROR) -> None:
@@ -369,14 +372,13 @@ class Validator:
                 self.value(item, v, path + (i,))
 
     def mapping(self, spec: Field, value: dict[Any, Any], path: tuple[str | int, ...]) -> None:
-        misspelt: set[str] = set()  # the known keys that an unknown key here most likely misspells
+        unknown = self.unknown[path] = {}
         for k in value:
             if not isinstance(k, str):
                 hint = self._misread(k, path + (k,), key=True)
                 self.problem(path + (k,), P.TYPE, f"keys must be text, found {describe(k)}{hint}", key=True)
             elif k not in spec.fields:
-                close = closest_key(k, spec.fields)
-                misspelt.add(close or "")
+                close = unknown[k] = closest_key(k, spec.fields)
                 message = unknown_key_message(k, spec.fields, close)
                 if value[k] is None and " " in k.strip():
                     # `{commitment: Run 3x, one of 10 km}`: in a flow mapping a comma starts
@@ -385,7 +387,7 @@ class Validator:
                 self.problem(path + (k,), P.SCHEMA, message, key=True)
         for k, sub in spec.fields.items():
             v = value.get(k)
-            if v is None and sub.required and k not in value and k in misspelt:
+            if v is None and sub.required and k not in value and k in unknown.values():
                 continue  # `memebrs:` for `members:`: one mistake, one problem, at the key written
             if v is None and sub.required:
                 where = path + (k,) if k in value else path
@@ -414,10 +416,9 @@ def closest_key(key: str, known: dict[str, Any] | list[str]) -> str | None:
     return close[0] if close else None
 
 
-def unknown_key_message(key: str, known: dict[str, Any] | list[str], close: str | None | bool = False) -> str:
-    """`unknown key 'x'`, with the known key it most likely misspells, else the keys expected.
-    `close` is that key (None: none) when the caller has looked it up already."""
-    close = closest_key(key, known) if close is False else close
+def unknown_key_message(key: str, known: dict[str, Any] | list[str], close: str | None) -> str:
+    """`unknown key 'x'`, with `close`, the known key it most likely misspells (`closest_key`),
+    else the keys expected."""
     hint = f" (did you mean '{close}'?)" if close else f" (expected one of: {', '.join(known)})"
     return f"unknown key '{key}'{hint}"
 
@@ -427,13 +428,11 @@ PERIOD_KEYS = ("week", "date")
 PERIOD_MESSAGE = "a check-in names its period with exactly one of week: YYYY-Www or date: YYYY-MM-DD"
 
 
-def _meant_as_period(key: Any, value: Any) -> bool:
-    """Whether an unknown key of a check-in was meant to name its period: a misspelt `week`
-    or `date` (`weeks`), or, when it is close to no known key, one holding a period (`period:
-    2026-W48`). Its unknown-key problem then says it all, and the period problem is left out."""
-    if not isinstance(key, str) or key in CHECKIN.fields:
-        return False
-    close = closest_key(key, CHECKIN.fields)
+def _meant_as_period(close: str | None, value: Any) -> bool:
+    """Whether an unknown key of a check-in (`close`: the known key it most likely misspells)
+    was meant to name its period: a misspelt `week` or `date` (`weeks`), or, when it is close
+    to no known key, one holding a period (`period: 2026-W48`). Its unknown-key problem then
+    says it all, and the period problem is left out."""
     if close is not None:
         return close in PERIOD_KEYS
     return periods.cadence_of(value) is not None or parse_date(value) is not None
@@ -443,7 +442,8 @@ def _check_period(v: Validator, data: dict[Any, Any]) -> None:
     has_week, has_date = data.get("week") is not None, data.get("date") is not None
     if has_week and has_date:
         v.problem(("week",), P.REQUIRED, PERIOD_MESSAGE)
-    elif not has_week and not has_date and not any(_meant_as_period(k, val) for k, val in data.items()):
+    elif not has_week and not has_date and not any(
+            _meant_as_period(close, data[k]) for k, close in v.unknown.get((), {}).items()):
         v.problem((), P.REQUIRED, PERIOD_MESSAGE)
 
 
