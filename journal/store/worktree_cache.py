@@ -100,7 +100,11 @@ class _Known(NamedTuple):
 
     def columns(self) -> tuple[list[str], list[str], list[str]]:
         """The keys, blob ids and kinds, one per file (their counts checked when loaded)."""
-        return _split(self.keys, self.count), _split(self.blobs, self.count), _split(self.kinds, self.count)
+        return _split(self.keys, self.count), self.blob_ids(), _split(self.kinds, self.count)
+
+    def blob_ids(self) -> list[str]:
+        """The blob ids alone, one per file: a load that changed nothing splits them only if asked."""
+        return _split(self.blobs, self.count)
 
     def signature_list(self) -> list[tuple[int, ...]] | None:
         """The remembered signatures, one per path, each a tuple; None if they are misshapen.
@@ -157,7 +161,7 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     # one whose cached parse is unusable after all is read like a changed one.
     got = cache.get_many(paths, keys_now, kinds_now)
     if not all(got):  # (an entry is always true: no comparison per entry)
-        blobs = blobs if blobs is not None else _split(known.blobs, known.count)
+        blobs = blobs if blobs is not None else known.blob_ids()
         same = [*same] if same is not None else [True] * len(wanted)
         for at, entry in zip(list(compress(range(len(wanted)), same)), got):
             same[at] = entry is not None
@@ -211,14 +215,14 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     if not deferred and (remember != same or len(paths) != known.count
                          or not _same_listings(listings, known.folders)):
         # (A folder's listing alone may have changed: the blob ids, not split apart, are the ones kept.)
-        columns = (wanted, now, keys, blobs if blobs is not None else _split(known.blobs, known.count), kinds)
+        columns = (wanted, now, keys, blobs if blobs is not None else known.blob_ids(), kinds)
         if remember is not None:
             columns = tuple(list(compress(column, remember)) for column in columns)
         _save(folder / CACHE_FILE, root, listings, *columns)
     if unchanged is None:  # every file the one remembered: the token straight from the columns
         token = _token(known.paths, known.blobs)
         return Loaded(entries, read_problems, parse_problems, list(wanted), token,
-                      lambda: dict(zip(wanted, _split(known.blobs, known.count))))
+                      lambda: dict(zip(wanted, known.blob_ids())))
     readable = wanted if len(paths) == len(wanted) else [p for p in wanted if p in unchanged or p in files]
     found = {**unchanged, **read} if read else unchanged
     return Loaded(entries, read_problems, parse_problems, list(readable), content_token(found), lambda: found)
