@@ -19,6 +19,7 @@ from journal.core.build_model import members as members_of
 from journal.core.entries import EntryProblem, load_yaml
 from journal.core.model import Cadence, Member, OutcomeStatus
 from journal.core.rules import Journal, load_entries
+from journal.core.schema import iana_zone
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember
 from journal.store import paths
@@ -67,14 +68,9 @@ def machine_timezone() -> str:
         candidates.append(Path("/etc/timezone").read_text().strip())
     except OSError:
         pass
-    for name in candidates:
-        if name and ".." not in name and not name.startswith("/"):
-            try:
-                zoneinfo.ZoneInfo(name)
-                return name
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                continue
-    return "UTC"
+    # The one reader of a zone name (core/schema.iana_zone): a name `journal check` refuses
+    # (`TZ=localtime`, a folder such as `America`) is never written into journal.yaml.
+    return next((name for name in candidates if iana_zone(name) is not None), "UTC")
 
 
 def yaml_quote(value: Any) -> str:

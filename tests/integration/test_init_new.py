@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pygit2
 from ruamel.yaml import YAML
 
+from journal.core.schema import iana_zone
 from tests.support.journals import checkin, git
 
 
@@ -242,3 +246,15 @@ def test_init_leaves_out_an_email_that_would_fail_the_check(run, tmp_path: Path)
     assert run("init", tmp_path / "j", "--member", "alice", "--no-hooks").code == 0
     assert _yaml((tmp_path / "j" / "journal.yaml").read_text())["members"]["alice"]["emails"] == []
     assert run("-C", tmp_path / "j", "check").code == 0
+
+
+def test_init_writes_no_machine_zone_that_check_would_refuse(tmp_path: Path) -> None:
+    # TZ naming a folder of the zone database stopped init with "Is a directory"; `localtime`
+    # and `posixrules` were written into journal.yaml, where `journal check` refuses them.
+    for tz in ("America", "localtime", "posixrules"):
+        target = tmp_path / tz
+        made = subprocess.run([sys.executable, "-m", "journal", "init", str(target), "--member", "ann", "--member", "ben",
+                               "--no-hooks"], capture_output=True, text=True, env={**os.environ, "TZ": tz})
+        assert made.returncode == 0 and "Traceback" not in made.stderr, (tz, made.stderr)
+        zones = {m["timezone"] for m in _yaml((target / "journal.yaml").read_text())["members"].values()}
+        assert zones and all(iana_zone(z) is not None for z in zones), (tz, zones)
