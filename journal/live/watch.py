@@ -30,6 +30,7 @@ from journal.store.worktree import journal_paths, read_worktree
 
 QUIET = 0.1  # seconds without events that end a burst: editors save in a few ms
 MAX_WAIT = 2.0  # a burst that never goes quiet is still handled after this long
+STOP_WAIT = 3.0  # seconds a Ctrl-C waits for the file watching to stop
 TOPS = (*layout.FOLDERS, "templates")
 
 ENTRY, TREE, TEMPLATE, HISTORY = "entry", "tree", "template", "history"
@@ -333,8 +334,16 @@ class JournalObserver:
         self._observer.start()
 
     def stop(self) -> None:
-        self._observer.stop()
-        self._observer.join(timeout=5)
+        """Stop watching, waiting at most STOP_WAIT seconds (a Ctrl-C must end the command).
+
+        watchdog's own stop joins its reader threads without a timeout, so it runs on a
+        thread of its own here: should one of them never wake, the command still ends, and
+        watchdog's threads, all daemons, end with the process."""
+        stopper = threading.Thread(target=self._observer.stop, name="watchdog stop", daemon=True)
+        stopper.start()
+        deadline = time.monotonic() + STOP_WAIT
+        stopper.join(STOP_WAIT)
+        self._observer.join(max(0.0, deadline - time.monotonic()))
 
     def ensure(self) -> None:
         """Watch every target folder that exists, again if it was deleted and re-made."""

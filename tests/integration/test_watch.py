@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from journal.core import problems as P
+from journal.live import watch
 from journal.live.watch import (
     ENTRY,
     HISTORY,
     TEMPLATE,
     TREE,
     Debouncer,
+    JournalObserver,
     LiveJournal,
     classify,
     classify_git,
@@ -196,6 +198,26 @@ def test_a_rescan_finds_entries_in_a_renamed_folder(tmp_path: Path) -> None:
     after = live.refresh(None)
     assert after.removed == ("checkins/2025/2026-W48-bob.md",)
     assert after.changed and after.entries == 5
+
+
+def test_stopping_ends_even_when_watchdogs_own_stop_never_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # watchdog joins its reader threads without a timeout; one that never wakes must not
+    # keep a Ctrl-C'd watch running (seen once under load: the command outlived its signal).
+    monkeypatch.setattr(watch, "STOP_WAIT", 0.2, raising=False)
+    observer = JournalObserver(write_journal(tmp_path), None, lambda path: None)
+    observer.start()
+    stuck = threading.Event()
+    real_stop = observer._observer.stop
+    observer._observer.stop = lambda: stuck.wait()  # type: ignore[method-assign]
+    returned = threading.Event()
+    try:
+        stopping = threading.Thread(target=lambda: (observer.stop(), returned.set()), daemon=True)
+        stopping.start()
+        assert returned.wait(DEADLINE)
+    finally:
+        stuck.set()
+        real_stop()
 
 
 # --- the real command -----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -32,6 +33,8 @@ class Command:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "journal", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, encoding="utf-8",
+            # A command that does not end is made to print where each of its threads is (SIGABRT).
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
             # A shell that starts jobs in the background may have them ignore SIGINT.
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -62,12 +65,16 @@ class Command:
     def interrupt(self, sig: int = signal.SIGINT) -> int:
         self.proc.send_signal(sig)
         try:
-            code = self.proc.wait(DEADLINE)
+            return self.proc.wait(DEADLINE)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            self.proc.wait(DEADLINE)
+            self._reader.join(DEADLINE)
+            raise AssertionError(f"still running {DEADLINE} s after signal {sig}:\n{self.output}") from None
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
-        self._reader.join(DEADLINE)
-        return code
+            self._reader.join(DEADLINE)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
