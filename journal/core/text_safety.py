@@ -22,10 +22,12 @@ _NONCHARACTERS = "\ufffe\uffff"
 _SURROGATES = "\ud800-\udfff"
 
 #: Anything that may move the cursor, start an escape sequence (ESC, CSI, OSC…), break a
-#: line or reorder the text of a single-line terminal message.
-TERMINAL_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}{_LINE_BREAKS}]")
+#: line or reorder the text of a single-line terminal message. Surrogates too: a file name
+#: that is not UTF-8 holds its bytes as surrogate escapes, which the terminal's stream
+#: writes back out raw (0x9b, the one-byte CSI, among them).
+TERMINAL_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}{_LINE_BREAKS}{_SURROGATES}]")
 #: The same for a block of several lines: line feeds and tabs stay.
-TERMINAL_BLOCK_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}\r\x85\u2028\u2029]")
+TERMINAL_BLOCK_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}\r\x85\u2028\u2029{_SURROGATES}]")
 #: Not allowed in XML 1.0 documents (§2.2 Char), plus C1 and bidi controls, which readers
 #: of feeds and SVGs show as garbage or use to reorder text.
 XML_UNSAFE = re.compile(f"[{_C0}{_C1}{_BIDI_CONTROLS}{_SURROGATES}{_NONCHARACTERS}]")

@@ -190,6 +190,24 @@ def test_control_sequences_in_ids_and_names_reach_no_terminal_and_no_svg(shared,
         assert not any(line.startswith("alice: OVERDUE") for line in out.splitlines())
 
 
+def test_a_file_name_that_is_not_utf8_reaches_no_terminal_raw(shared) -> None:
+    # 0x9b is the one-byte CSI: a name that is not UTF-8 keeps its bytes as surrogate escapes,
+    # which a terminal stream would write back out raw ("\x9b[31m" turns the text red).
+    name = os.fsdecode(b"checkins/2026/2026-W48-\x9b[31m.md")
+    shared.partner_commits({name: checkin("bob", "2026-W48")})
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=shared.victim,
+                            env={**os.environ, **VICTIM}, capture_output=True, check=True)
+    printed = [pulled.stdout + pulled.stderr]
+    for args in (["check"], ["status"], ["streaks"]):
+        result = subprocess.run([sys.executable, "-m", "journal", "-C", str(shared.victim), *args],
+                                capture_output=True, env={**os.environ, **VICTIM})
+        assert b"Traceback" not in result.stderr
+        printed += [result.stdout, result.stderr]
+    assert b"\x9b" not in b"".join(printed)
+    checked = printed[1].decode("utf-8") + printed[2].decode("utf-8")
+    assert "checkins/2026/2026-W48-?[31m.md:" in checked  # named, the unsafe byte shown as `?`
+
+
 def test_a_control_character_in_a_name_leaves_the_svg_charts_valid_xml(shared, run) -> None:
     import xml.etree.ElementTree as ET
 
