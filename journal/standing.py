@@ -22,7 +22,7 @@ from journal.core.replies import (
     waiting_on,
 )
 from journal.core.rules import Journal
-from journal.core.states import STATE_LABEL, State, member_state
+from journal.core.states import STATE_LABEL, State, committed_local, member_state
 from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.core.thread_json import ThreadText, thread_text
 from journal.errors import JournalError
@@ -386,15 +386,6 @@ def iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _zoned_as(at: dt.datetime | None, due: dt.datetime | None, zone: dt.tzinfo) -> str | None:
-    """A period's commit time (its author time, in the offset the committer's machine recorded)
-    in the zone its deadline is in: the member's zone in force for that period (a zone changed
-    since does not move it), else the member's zone now. ISO 8601; None for None."""
-    if at is None:
-        return None
-    return at.astimezone(due.tzinfo if due is not None and due.tzinfo is not None else zone).isoformat()
-
-
 def figures(r: MemberReport) -> dict[str, Any]:
     """A member's headline numbers, as every report (JSON, digest) names them."""
     return {"current": r.current, "longest": r.longest, "score": r.score, "on_time_rate": r.on_time_rate,
@@ -412,7 +403,7 @@ def streaks_json(s: Standing, texts: bool = False) -> dict[str, Any]:
             **figures(r),
             "counts": r.counts,
             "periods": [{"period": p.period, "status": p.status, "commit": p.commit,
-                         "at": _zoned_as(p.at, p.due, s.members[r.member].tz),
+                         "at": iso(committed_local(p.at, p.due, s.members[r.member].tz)),
                          "due": iso(p.due), "flags": list(p.flags)} for p in r.periods],
         } for r in s.reports],
         "contracts": [{"contract": slug, "pact_streak": n} for slug, n in s.pacts],
@@ -433,7 +424,7 @@ def status_json(s: Standing) -> dict[str, Any]:
                                  "state": STATE_LABEL[state], "timezone": member.tz.key}
         if p is not None and state is State.CHECKED_IN:
             # In the member's zone (not the committer's offset), with the verdict it got.
-            entry.update(at=iso(p.at.astimezone(member.tz)) if p.at else None, status=p.status)
+            entry.update(at=iso(committed_local(p.at, p.due, member.tz)), status=p.status)
         elif p is not None and state is State.DUE:
             entry.update(due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
         elif p is not None and state is State.OVERDUE:

@@ -79,3 +79,16 @@ def member_state(report: MemberReport, now: dt.datetime) -> tuple[PeriodStatus |
 def is_overdue(report: MemberReport, now: dt.datetime) -> bool:
     """Whether the member is past due and can still check in late (`journal status` exits 4)."""
     return member_state(report, now)[1] is State.OVERDUE
+
+
+def committed_local(at: dt.datetime | None, due: dt.datetime | None, zone: dt.tzinfo) -> dt.datetime | None:
+    """A period's commit time (its author time, in the offset the committer's machine recorded)
+    in the zone its deadline is in: the member's zone in force for that period, so that a zone
+    changed since does not move it, else `zone` (the member's zone now). None for None.
+
+    Every report that shows when a period was checked in (`streaks --json`, the digest's
+    heatmap and check-ins, digest.json) reads this, so none of them can give a closed period's
+    time in another zone than the rest."""
+    if at is None:
+        return None
+    return at.astimezone(due.tzinfo if due is not None and due.tzinfo is not None else zone)

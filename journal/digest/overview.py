@@ -25,7 +25,15 @@ from journal.core.recalibration import (
     repeated_misses,
 )
 from journal.core.schema import DEFAULTS, parse_date
-from journal.core.states import CHECKED_IN_LABEL, STATE_LABEL, STATUS_LABEL, State, current_period, period_state
+from journal.core.states import (
+    CHECKED_IN_LABEL,
+    STATE_LABEL,
+    STATUS_LABEL,
+    State,
+    committed_local,
+    current_period,
+    period_state,
+)
 from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
 from journal.digest import progress
 from journal.digest.markdown import section_key, split_sections
@@ -108,7 +116,7 @@ class _Context:
         member = self.standing.members[report.member]
         today = self.standing.now.astimezone(member.tz).date()
         entries = self.standing.journal.checkins.get(report.member, [])
-        judged = {p.period: (p.status, p.at) for p in report.periods}
+        judged = {p.period: (p.status, p.at, p.due) for p in report.periods}  # `at` is shown in `due`'s zone
 
         def inputs(period: str, e: Any) -> tuple[str, ...]:
             # A check-in's own inputs: its entry and how its period was judged.
@@ -169,7 +177,7 @@ class _Context:
             "period": period,
             "title": period_title(period),
             "status": status.status if status is not None else None,
-            "at": _local(status.at, tz) if status is not None and status.at is not None else None,
+            "at": _minutes(committed_local(status.at, status.due, tz)) if status is not None else None,
             "outcomes": outcomes,
             "done": completion(o["status"] for o in outcomes),
             "metrics": values,
@@ -230,7 +238,7 @@ def _state(r: MemberReport, now: dt.datetime, tz: Any, current: Any = None) -> d
     out: dict[str, Any] = {"period": p.period, "state": state.value}
     if state is State.CHECKED_IN:
         word = CHECKED_IN_LABEL[p.status]
-        at = _local(p.at, tz) if p.at else None
+        at = _minutes(committed_local(p.at, p.due, tz))
         out.update(at=at, text=f"{word} {human_moment(at)}" if at else word)
     elif state is State.DUE:
         left = int((p.due - now).total_seconds())
@@ -247,13 +255,13 @@ def _state(r: MemberReport, now: dt.datetime, tz: Any, current: Any = None) -> d
 
 
 def _cells(r: MemberReport, tz: Any) -> list[dict[str, Any]]:
-    """The member's periods as the heatmap draws them; each commit time is converted to the
-    member's zone once, for both its text and its label (years of periods per member)."""
+    """The member's periods as the heatmap draws them; each commit time is converted once, to
+    the zone the period was judged in (core/states.committed_local), for both its text and its
+    label (years of periods per member)."""
     cells = []
     for p in r.periods:
-        local = p.at.astimezone(tz) if p.at is not None else None
-        cells.append({"period": p.period, "status": p.status,
-                      "at": local.isoformat(timespec="minutes") if local is not None else None,
+        local = committed_local(p.at, p.due, tz)
+        cells.append({"period": p.period, "status": p.status, "at": _minutes(local),
                       "flags": list(p.flags), "label": _cell_label(p, local)})
     return cells
 
@@ -447,3 +455,7 @@ def _desc(key: str) -> tuple[int, ...]:
 
 def _local(moment: dt.datetime | None, tz: Any) -> str | None:
     return moment.astimezone(tz).isoformat(timespec="minutes") if moment is not None else None
+
+
+def _minutes(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat(timespec="minutes") if moment is not None else None

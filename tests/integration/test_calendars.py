@@ -194,6 +194,14 @@ def test_streaks_json_gives_a_periods_commit_time_in_the_members_zone_as_status_
                           "--now", "2026-12-02T07:00:00+00:00").out)
     w48 = next(p for p in data["members"][0]["periods"] if p["period"] == "2026-W48")
     assert w48["at"] == "2026-11-29T23:22:00-05:00" and w48["due"].endswith("-05:00")
+    # The digest gives the same time in the same zone: its heatmap cell and its check-in.
+    built = run("-C", tmp_path / "repo", "digest", "--now", "2026-12-02T07:00:00+00:00")
+    assert built.code == 0, built.err
+    digest = json.loads((tmp_path / "repo/site/digest.json").read_text(encoding="utf-8"))
+    bob = next(m for m in digest["members"] if m["id"] == "bob")
+    assert next(p for p in bob["periods"] if p["period"] == "2026-W48")["at"] == "2026-11-29T23:22-05:00"
+    checkin_w48 = next(c for c in digest["checkins"] if (c["member"], c["period"]) == ("bob", "2026-W48"))
+    assert checkin_w48["at"] == "2026-11-29T23:22-05:00"
 
 
 # --- error positions -------------------------------------------------------------------------
