@@ -219,11 +219,15 @@ def local_rules(entry: Entry) -> Local:
 class Kept:
     """What a whole check may take from a cache besides `known`: `groups` holds the problems
     of replies judged a pair at a time, by the key core/reply_groups gives them (which needs
-    every file's blob id, in `blobs`, and the rules' code stamp)."""
+    every file's blob id, from `blobs`, and the rules' code stamp). `plans` holds, by `token`
+    (a hash of every journal file's path and blob id), the keys of the groups those files
+    form: a check of the same files takes the groups' problems without forming them again."""
 
     groups: MutableMapping[str, list[Problem]] | None = None
-    blobs: Mapping[str, str] | None = None
+    blobs: Callable[[], Mapping[str, str] | None] | None = None
     stamp: str = ""
+    plans: MutableMapping[str, list[str]] | None = None
+    token: str | None = None
 
 
 def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], paths: Iterable[str],
@@ -240,18 +244,8 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
     problems = list(read_problems)
     wanted = set(only) if only is not None else None
     judged: set[str] = set()
-    if wanted is None and kept is not None and kept.groups is not None and kept.blobs is not None:
-        from journal.core.reply_groups import reply_groups
-
-        groups = reply_groups(entries, journal.checkins, [e.path for e in journal.contracts.values()],
-                              journal.unreadable, kept.blobs, kept.stamp)
-        for key, members in groups.items():
-            found = kept.groups.get(key)
-            if found is None:
-                # Judged whole (its own rules too): the group's result stands for every reply in it.
-                found = kept.groups[key] = [p for path in members for p in check_entry(entries[path], journal)]
-            problems.extend(found)
-            judged.update(members)
+    if wanted is None and kept is not None and kept.groups is not None:
+        judged = _kept_replies(entries, journal, kept, kept.groups, problems)
     for path, entry in entries.items():
         if (wanted is None or path in wanted) and path not in judged:
             problems.extend(check_entry(entry, journal, known))
@@ -261,6 +255,38 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
     else:
         count = len(paths)
     return CheckResult(P.sort_problems(problems), count)
+
+
+def _kept_replies(entries: Mapping[str, Entry], journal: Journal, kept: Kept,
+                  groups: MutableMapping[str, list[Problem]], problems: list[Problem]) -> set[str]:
+    """The paths of the replies judged by group (see Kept), their problems added to `problems`;
+    empty when the groups cannot be formed (a file without a blob id: judge as usual)."""
+    plan = kept.plans.get(kept.token) if kept.plans is not None and kept.token is not None else None
+    if plan:
+        found = [groups.get(key) for key in plan]
+        if None not in found:
+            # The same files as when the plan was kept: every reply is in one of its groups.
+            for group in found:
+                problems.extend(group)  # type: ignore[arg-type]
+            return {path for path, entry in entries.items() if entry.kind == "reply"}
+    blobs = kept.blobs() if kept.blobs is not None else None
+    if blobs is None:
+        return set()
+    from journal.core.reply_groups import reply_groups
+
+    formed = reply_groups(entries, journal.checkins, [e.path for e in journal.contracts.values()],
+                          journal.unreadable, blobs, kept.stamp)
+    judged: set[str] = set()
+    for key, members in formed.items():
+        group = groups.get(key)
+        if group is None:
+            # Judged whole (its own rules too): the group's result stands for every reply in it.
+            group = groups[key] = [p for path in members for p in check_entry(entries[path], journal)]
+        problems.extend(group)
+        judged.update(members)
+    if formed and kept.plans is not None and kept.token is not None:
+        kept.plans[kept.token] = list(formed)
+    return judged
 
 
 def check_entry(entry: Entry, journal: Journal, known: MutableMapping[str, Local] | None = None) -> list[Problem]:

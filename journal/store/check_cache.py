@@ -27,6 +27,8 @@ from journal.store.worktree_cache import Loaded
 
 CACHE_FILE = "checks.bin"
 GROUPS_FILE = "reply-checks.bin"
+PLANS_FILE = "reply-plans.bin"
+_PLANS_TAG = "journal-reply-plans 1"
 _LEGACY_FILE = "checks.json"  # the JSON these judgments were kept in before
 _GROUPS_TAG = "journal-reply-checks 1"
 _TAG = "journal-checks 2"
@@ -45,10 +47,11 @@ def check_loaded(loaded: Loaded, only: list[str] | None, folder: Path | None) ->
     kept under `folder` (None: nothing kept) and saved again after. Every readable path of
     `loaded` is a journal file."""
     known, groups = CheckCache(folder), ReplyChecks(folder)
-    result = rules.check_entries(loaded.entries, loaded.parse_problems, loaded.readable, only, known=known,
-                           kept=Kept(groups, loaded.blobs, known.stamp))
-    known.save(complete=only is None)
-    groups.save(complete=only is None)
+    plans = ReplyPlans(folder, known.stamp)
+    kept = Kept(groups, lambda: loaded.blobs, known.stamp, plans, loaded.token)
+    result = rules.check_entries(loaded.entries, loaded.parse_problems, loaded.readable, only, known=known, kept=kept)
+    for each in (known, groups, plans):
+        each.save(complete=only is None)
     return result
 
 
@@ -151,6 +154,26 @@ class ReplyChecks(_Kept):
 
     def _encode(self, value: list[Problem]) -> Any:
         return [(p.path, p.line, p.column, p.severity, p.code, p.message) for p in value]
+
+
+class ReplyPlans(_Kept):
+    """The keys of the reply groups (ReplyChecks) that a journal's files form, by the files'
+    content token (store/worktree_cache.Loaded.token), kept in `<gitdir>/journal/reply-plans.bin`
+    under the rules' `stamp`: a check of unchanged files does not form 13,000 replies into
+    groups again. A complete check keeps only the plan it used."""
+
+    def __init__(self, folder: Path | None, stamp: str) -> None:
+        super().__init__(folder / PLANS_FILE if folder is not None else None, f"{_PLANS_TAG} {stamp}", _keys)
+
+    def _encode(self, value: list[str]) -> Any:
+        return list(value)
+
+
+def _keys(item: Any) -> list[str] | None:
+    """A kept plan's group keys, or None for anything not of their shape."""
+    if type(item) is not list or not all(type(key) is str for key in item):
+        return None
+    return item
 
 
 def _problems(item: Any) -> list[Problem] | None:

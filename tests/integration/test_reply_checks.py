@@ -13,7 +13,7 @@ import pytest
 
 from journal.core import rules
 from journal.store import plain_cache
-from journal.store.check_cache import _GROUPS_TAG, GROUPS_FILE
+from journal.store.check_cache import _GROUPS_TAG, _PLANS_TAG, GROUPS_FILE, PLANS_FILE, CheckCache
 from tests.support.journals import Result
 from tests.support.replies import ci, replies_history, reply
 
@@ -90,6 +90,38 @@ def test_a_changed_check_in_re_judges_the_replies_to_it(repo: Path, commit, run)
     shutil.rmtree(repo / ".git" / "journal")
     cold = run("-C", repo, "check")
     assert (cold.code, cold.out, cold.err) == (warm.code, warm.out, warm.err)
+
+
+def test_unchanged_files_take_the_kept_groups_without_forming_them(repo: Path, commit, run,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from journal.core import reply_groups
+
+    first = _said(run("-C", repo, "check"))
+    assert (repo / ".git/journal" / PLANS_FILE).exists()
+    formed: list[int] = []
+    real = reply_groups.reply_groups
+    monkeypatch.setattr(reply_groups, "reply_groups", lambda *a: formed.append(1) or real(*a))
+    assert _said(run("-C", repo, "check")) == first and formed == []  # the same files: the plan kept
+    # An edited reply: its pair is formed and judged again, and what it says changes with it.
+    path, text = reply("alice", "bob", "2026-W46", verdicts=("confirmed",), extra="kudos: 8\n")
+    (repo / path).write_text(text, encoding="utf-8")
+    edited = _said(run("-C", repo, "check"))
+    assert formed == [1] and "kudos names outcome 8" in edited[1] and "outcome 7" not in edited[1]
+    assert _said(run("-C", repo, "check")) == edited and formed == [1]
+    shutil.rmtree(repo / ".git" / "journal")
+    assert _said(run("-C", repo, "check")) == edited  # what a cold check says
+
+
+def test_a_forged_plan_is_not_taken(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    first = _said(run("-C", repo, "check"))
+    plans = repo / ".git/journal" / PLANS_FILE
+    tag = next(t for t in (f"{_PLANS_TAG} {CheckCache(None).stamp}",) if plain_cache.load(plans, t, 1 << 30))
+    kept = plain_cache.load(plans, tag, 1 << 30)
+    # A plan naming a group that is not kept, and one of the wrong shape: both formed afresh.
+    for forged in ({token: ["no-such-group"] for token in kept}, {token: [1, 2] for token in kept}):
+        plans.write_bytes(plain_cache.dump(tag, forged))
+        assert _said(run("-C", repo, "check")) == first
+        assert plain_cache.load(plans, tag, 1 << 30) == kept
 
 
 @pytest.mark.parametrize("damage", [
