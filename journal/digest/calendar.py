@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from journal.core import build_model, periods
@@ -37,13 +39,16 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 
 
 def render_calendar(standing: Standing, private: PrivacyRules,
-                    kept: Callable[[Callable[[], str]], str] | None = None) -> bytes:
+                    kept: Callable[[Callable[[], str]], str] | None = None,
+                    kept_zone: Callable[[str, Callable[[], str]], str] | None = None) -> bytes:
     """calendar.ics of `standing`, every event stamped with its `now`.
 
     `kept(make)`, when given, is the text `make()` returns, or the one kept for it: the part
     of the calendar made from contracts and goals (see `fixed_part`), which a new reply
-    leaves as it was. Without it the calendar is rendered whole by icalendar; with it the
-    parts are joined as icalendar joins them (the same bytes: tests compare them)."""
+    leaves as it was. `kept_zone(key, make)` is the same for one zone's VTIMEZONE, by
+    `zone_key` (icalendar takes about 25 ms to work one out from the zone's rules). Without
+    `kept` the calendar is rendered whole by icalendar; with it the parts are joined as
+    icalendar joins them (the same bytes: tests compare them)."""
     # Imported here: a rebuild that keeps the calendar only computes its key (reply_due_inputs),
     # and icalendar takes longer to import than that.
     from icalendar import Calendar
@@ -74,10 +79,10 @@ def render_calendar(standing: Standing, private: PrivacyRules,
     if fixed["first"] is not None:
         dates.append(dt.date.fromisoformat(fixed["first"]))
     first = min(dates, default=stamp.date())
-    zones = _zones((holder.get_used_tzids() | set(fixed["tzids"])) - {"UTC"}, dt.date(first.year, 1, 1))
+    zones = _zones((holder.get_used_tzids() | set(fixed["tzids"])) - {"UTC"}, dt.date(first.year, 1, 1), kept_zone)
     end = b"END:VCALENDAR\r\n"
     head = cal.to_ical()
-    return (head[:-len(end)] + b"".join(zone.to_ical() for zone in zones) + fixed["text"].encode()
+    return (head[:-len(end)] + b"".join(zones) + fixed["text"].encode()
             + b"".join(event.to_ical() for event in made) + end)
 
 
@@ -149,18 +154,38 @@ def _day(moment: dt.date) -> dt.date:
     return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
-def _zones(tzids: set[str], first: dt.date) -> list[Any]:
-    """The VTIMEZONEs of `tzids` from `first` on, by name: as add_missing_timezones makes them."""
+def _zones(tzids: set[str], first: dt.date,
+           kept: Callable[[str, Callable[[], str]], str] | None = None) -> list[bytes]:
+    """The VTIMEZONEs of `tzids` from `first` on, by name, as add_missing_timezones makes
+    them; each the text `kept` has for its `zone_key` when given (see render_calendar)."""
+    texts = []
+    for tzid in sorted(tzids):
+        make = partial(_zone_text, tzid, first)
+        texts.append(kept(zone_key(tzid, first), make) if kept is not None else make())
+    return [text.encode() for text in texts if text]
+
+
+def _zone_text(tzid: str, first: dt.date) -> str:
+    """icalendar's VTIMEZONE of `tzid` from `first` on; "" for a zone icalendar does not
+    know (left out, as add_missing_timezones does)."""
     from icalendar import Timezone
 
-    zones = []
-    for tzid in tzids:
-        try:
-            zones.append(Timezone.from_tzid(tzid, first_date=first, last_date=Timezone.DEFAULT_LAST_DATE))
-        except ValueError:
-            continue  # a zone icalendar does not know is left out, as add_missing_timezones does
-    zones.sort(key=lambda c: str(c["tzid"]))
-    return zones
+    try:
+        zone = Timezone.from_tzid(tzid, first_date=first, last_date=Timezone.DEFAULT_LAST_DATE)
+    except ValueError:
+        return ""
+    return zone.to_ical().decode()  # type: ignore[no-any-return]
+
+
+def zone_key(tzid: str, first: dt.date) -> str:
+    """What a zone's VTIMEZONE is made of, as a sha256 hex digest: its name, the first date,
+    its rules in this machine's tz database (store/zone_rules.py) and icalendar's version."""
+    import icalendar
+
+    from journal.store.zone_rules import fingerprint
+
+    text = "\0".join(("vtimezone", tzid, first.isoformat(), fingerprint([tzid]), icalendar.__version__))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _title(standing: Standing) -> str:

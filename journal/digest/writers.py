@@ -426,14 +426,20 @@ def _calendar(r: Rendering) -> list[Output]:
         cache = TextCache(folder / CALENDAR_TEXTS if folder is not None else None,
                           f"journal-calendar-texts {RENDER_VERSION}")
         data = render_calendar(s, r.view.private,
-                               lambda part: cache.text(fixed, part, lambda text: read_fixed(text) is not None))
+                               lambda part: cache.text(fixed, part, lambda text: read_fixed(text) is not None),
+                               lambda zone, part: cache.text(zone, part, _vtimezone))
         cache.save()
         return data
     return [Output("calendar.ics", key, make)]
 
 
-#: The calendar's contract and goal events, kept under the git folder.
+#: The calendar's contract and goal events, and its zones, kept under the git folder.
 CALENDAR_TEXTS = "digest-calendar.bin"
+
+
+def _vtimezone(text: str) -> bool:
+    """Whether a kept text has a VTIMEZONE's shape ("" is a zone icalendar does not know)."""
+    return not text or (text.startswith("BEGIN:VTIMEZONE\r\n") and text.endswith("END:VTIMEZONE\r\n"))
 
 
 def _committed(r: Rendering) -> list[Output]:

@@ -62,6 +62,9 @@ def test_a_calendar_joined_from_kept_events_is_the_one_rendered_whole(commit: Ca
     made: list[int] = []
     real = calendar.fixed_part
     monkeypatch.setattr(calendar, "fixed_part", lambda *a: made.append(1) or real(*a))
+    zones: list[str] = []  # the VTIMEZONEs icalendar worked out from the zones' rules
+    real_zone = calendar._zone_text
+    monkeypatch.setattr(calendar, "_zone_text", lambda tzid, first: zones.append(tzid) or real_zone(tzid, first))
     steps: list[tuple[dict[str, str], str, str] | None] = [
         (dict([reply("bob", "alice", "2026-W46", verdicts=())]), "2026-11-23T09:00:00-05:00", "bob"),
         (dict([reply("carol", "alice", "2026-W46", verdicts=("confirmed", "missed"))]),
@@ -76,12 +79,17 @@ def test_a_calendar_joined_from_kept_events_is_the_one_rendered_whole(commit: Ca
         view = build_view(compute_standing(repo, dt.datetime.fromisoformat(NOW), threads=False,
                                            renders=DIGEST_THREAD))
         ics = (repo / "site" / "calendar.ics").read_bytes()
+        if n == 0:
+            assert zones and zones == sorted(zones)
+            first_zones = list(zones)
         assert ics == render_calendar(view.standing, view.private), n  # icalendar's whole rendering
         calendars.append(ics)
         if step is not None:
             commit(*step)
     # Made on the first build and after journal.yaml changed; read back after each reply.
     assert len(made) == 2
+    # Each zone worked out once, by the first build; the four after it read them back.
+    assert zones == first_zones
     # Each answer takes its "reply due" event out: bob's to alice, then alice's to bob.
     assert [c.count(b"reply due") for c in calendars] == [2, 1, 1, 1, 0]
 
@@ -95,7 +103,7 @@ def test_kept_calendar_events_that_are_damaged_are_made_again(commit: Callable[.
     file = repo / ".git" / "journal" / writers.CALENDAR_TEXTS
     tag = f"journal-calendar-texts {writers.RENDER_VERSION}"
     kept = plain_cache.load(file, tag, 1 << 30)
-    assert isinstance(kept, dict) and len(kept) == 1
+    assert isinstance(kept, dict) and len(kept) == 3  # the contract and goal events, and two zones
     if damage == "garbage":
         file.write_bytes(b"\x00not marshal" * 20)
     else:  # sealed as this machine seals, but not what the calendar keeps
