@@ -89,10 +89,13 @@ class Journal:
             kind = entry.kind
             if kind == "reply":
                 continue  # indexed on first use (see `replies`); most entries are replies
-            if kind == "goal":
-                self.goals[path.rpartition("/")[2].removesuffix(".md")] = entry
-            elif kind == "contract":
-                self.contracts[path.rpartition("/")[2].removesuffix(".md")] = entry
+            if kind in ("goal", "contract"):
+                # A goal or contract is named by its file: only a name that is an id names one
+                # (check reports the others). Ids are what pages, links and keys are made of,
+                # and a file name need not even be text (bytes that are not UTF-8).
+                stem = path.rpartition("/")[2].removesuffix(".md")
+                if layout.is_slug(stem):
+                    (self.goals if kind == "goal" else self.contracts)[stem] = entry
             elif kind == "checkin":
                 member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
                 # Only readable periods are indexed: every reader of `checkins` (streaks,

@@ -69,7 +69,7 @@ def site_manifest_file(start: Path, target: Path) -> Path | None:
     folder = state_dir(start)
     if folder is None:
         return None
-    name = hashlib.sha256(str(target.resolve()).encode()).hexdigest()[:24]
+    name = hashlib.sha256(os.fsencode(target.resolve())).hexdigest()[:24]  # a name need not be UTF-8
     return folder / "sites" / f"{name}.json"
 
 
@@ -85,7 +85,7 @@ def site_lock_file(target: Path) -> Path:
     folder = state_dir(anchor)
     if folder is None:
         return target.parent / f".{target.name}.lock"
-    name = hashlib.sha256(str(Path(os.path.abspath(target))).encode()).hexdigest()[:24]
+    name = hashlib.sha256(os.fsencode(Path(os.path.abspath(target)))).hexdigest()[:24]
     return folder / "locks" / f"{name}.lock"
 
 

@@ -35,5 +35,15 @@ class JournalTemplateLoader(BaseLoader):
         return text, rel, lambda: paths.is_file(self.root, rel) and paths.read_text(self.root, rel) == text
 
     def list_templates(self) -> list[str]:
+        """The overrides' names; not a file whose name is not UTF-8 (its bytes held as
+        surrogate escapes), which no template can name and no text can hold."""
         prefix = len(FOLDER) + 1
-        return [p[prefix:] for p in paths.walk_files(self.root, FOLDER)]
+        return [p[prefix:] for p in paths.walk_files(self.root, FOLDER) if p.isascii() or _is_text(p)]
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -11,6 +11,7 @@ says why. A folder that is not a Git repository has no partners: its overrides a
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def overrides_hash(root: Path) -> str | None:
         return None
     digest = hashlib.sha256()
     for rel in files:
-        digest.update(f"{rel}\0".encode() + paths.read_bytes(root, rel) + b"\0")
+        # The name as the file system holds it: a partner's file name need not be UTF-8.
+        digest.update(os.fsencode(rel) + b"\0" + paths.read_bytes(root, rel) + b"\0")
     return digest.hexdigest()
 
 

@@ -208,6 +208,23 @@ def test_a_file_name_that_is_not_utf8_reaches_no_terminal_raw(shared) -> None:
     assert "checkins/2026/2026-W48-?[31m.md:" in checked  # named, the unsafe byte shown as `?`
 
 
+@pytest.mark.parametrize("name, text", [
+    (b"goals/berlin\x9bhalf.md", GOAL),  # a page, a feed link and the calendar are made from its id
+    (b"contracts/pa\x9bct.md", CONTRACT),  # the calendar's key hashed its path
+])
+def test_a_goal_or_contract_named_by_bytes_that_are_not_utf8_stops_no_build(shared, run, name, text) -> None:
+    shared.partner_commits({os.fsdecode(name): text})
+    pulled = shared.victim_pulls()  # the post-merge hook summarises and rebuilds the site
+    assert "could not summarise or rebuild" not in pulled, pulled
+    built = run("-C", shared.victim, "digest")
+    assert built.code == 0, built.err
+    checked = run("-C", shared.victim, "check")
+    # Named by its file, which is not an id: reported, and not taken for a goal or contract.
+    assert checked.code == 1 and "is not an id" in checked.out, checked.out
+    site = b"".join(snapshot(shared.victim / "site").values())
+    assert b"\x9b" not in site and b"%C2%9B" not in site.upper()
+
+
 def test_a_control_character_in_a_name_leaves_the_svg_charts_valid_xml(shared, run) -> None:
     import xml.etree.ElementTree as ET
 
@@ -255,6 +272,20 @@ def test_partner_template_overrides_are_used_only_after_local_trust(shared, run)
     shared.victim_pulls()
     assert run("-C", shared.victim, "digest").code == 0
     assert "M again" not in (shared.victim / "site/index.html").read_text()
+
+
+def test_an_override_named_by_bytes_that_are_not_utf8_stops_no_build(shared, run) -> None:
+    shared.partner_commits({"templates/digest/index.html.j2": OVERRIDE,
+                            os.fsdecode(b"templates/digest/x\x9b.html.j2"): "{{ 1 }}"})
+    assert "could not summarise or rebuild" not in shared.victim_pulls()
+    assert run("-C", shared.victim, "digest").code == 0  # untrusted: the built-in templates
+    assert run("-C", shared.victim, "templates", "trust").code == 0
+    built = run("-C", shared.victim, "digest")
+    assert built.code == 0, built.err
+    assert "M was here" in (shared.victim / "site/index.html").read_text()
+    # The file the name holds is in what was trusted: a change to it needs trusting again.
+    (shared.victim / os.fsdecode(b"templates/digest/x\x9b.html.j2")).write_text("{{ 2 }}")
+    assert run("-C", shared.victim, "templates", "status").code == 1
 
 
 def test_a_trusted_override_still_cannot_loop_for_hours(shared, run) -> None:
