@@ -291,13 +291,23 @@ def _as_read(part: object) -> tuple[str, Any]:
 def _composed(entry: Entry) -> Node | None:
     cache = entry.__dict__.setdefault("_node_cache", [])
     if not cache:
-        try:
-            # A loader per document: ruamel's keeps a `%YAML` directive's version for every
-            # later document, so one entry's directive would move another's positions.
-            cache.append(_loader(pure=True).compose(entry.yaml_text))
-        except (YAMLError, RecursionError):
-            cache.append(None)
+        text = entry.yaml_text
+        node = _compose(text)
+        if node is None and "\t" in text:
+            # libyaml, which read the entry, takes a tab where the pure scanner refuses one
+            # (`week:<tab>2026-W49`): a space for each tab keeps every line and column.
+            node = _compose(text.replace("\t", " "))
+        cache.append(node)
     return cache[0]
+
+
+def _compose(text: str) -> Node | None:
+    try:
+        # A loader per document: ruamel's keeps a `%YAML` directive's version for every
+        # later document, so one entry's directive would move another's positions.
+        return _loader(pure=True).compose(text)
+    except (YAMLError, RecursionError):
+        return None
 
 
 def _child(node: Node, part: str | int, tables: dict[int, dict[str, tuple[Node, Node]]]) -> tuple[Node | None, Node] | None:

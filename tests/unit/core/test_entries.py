@@ -66,6 +66,17 @@ def test_position_of_nested_items_and_keys() -> None:
     assert entry.position(("nonexistent",)) == (2, 1)
 
 
+def test_a_tab_after_a_key_keeps_every_position() -> None:
+    # libyaml (which reads entries) takes `key:<tab>value`; the pure scanner (which places
+    # problems) refused it, and every problem of the file was put at 2:1.
+    spaced = read_entry("x.md", "checkin", OK)
+    tabbed = read_entry("x.md", "checkin", OK.replace(b"week: ", b"week:\t").replace(b"goal: ", b"goal:\t"))
+    assert not isinstance(spaced, Problem) and not isinstance(tabbed, Problem), tabbed
+    assert tabbed.data == spaced.data
+    for keypath in (("week",), ("commitments", 0, "goal"), ("metrics",)):
+        assert tabbed.position(keypath) == spaced.position(keypath) != (2, 1), keypath
+
+
 def test_load_front_matter_returns_none_for_unreadable_text() -> None:
     assert load_front_matter("---\nmember: alice\n---\n") == {"member": "alice"}
     assert load_front_matter("no front matter") is None
