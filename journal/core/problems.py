@@ -36,6 +36,7 @@ VAGUE = "vague"
 MILESTONE = "milestone"
 PAUSE = "pause"
 DUPLICATE_PERIOD = "duplicate-period"
+DUPLICATE_EMAIL = "duplicate-email"
 
 clean = for_terminal  # the name the CLI modules use
 

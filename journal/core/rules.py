@@ -210,6 +210,8 @@ def local_rules(entry: Entry) -> Local:
         _goal_rules(out)
     elif entry.kind == "contract":
         _contract_rules(out)
+    elif entry.kind == "config":
+        _config_rules(out)
     if entry.kind in ("goal", "contract"):
         stem = PurePosixPath(entry.path).stem
         if not layout.is_slug(stem):
@@ -444,6 +446,25 @@ def _commitment_rules(out: _Out, journal: Journal, member: str, period: Any) -> 
             out.add(("outcomes",) if "outcomes" in data else ("member",), P.OUTCOME,
                     f"no outcome for last check-in's commitment '{text}' ({PurePosixPath(previous.path).name})",
                     key=True, severity=P.WARNING)
+
+
+def _config_rules(out: _Out) -> None:
+    """An email names one member: a commit's author is the member whose `emails` hold it
+    (store/identity.py), so an address under two members would give one of them the other's
+    commits. Compared as identity compares them: ignoring case and surrounding spaces."""
+    members = out.entry.data.get("members")
+    if not isinstance(members, dict):
+        return
+    owner: dict[str, object] = {}
+    for member, fields in members.items():
+        emails = fields.get("emails") if isinstance(fields, dict) else None
+        for i, email in enumerate(emails if isinstance(emails, list) else ()):
+            if not isinstance(email, str):
+                continue
+            first = owner.setdefault(email.strip().casefold(), member)
+            if first != member:
+                out.add(("members", member, "emails", i), P.DUPLICATE_EMAIL,
+                        f"email '{email.strip()}' is also {first}'s: a commit's author must name one member")
 
 
 def _goal_rules(out: _Out) -> None:

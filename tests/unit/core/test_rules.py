@@ -89,6 +89,9 @@ CASES = {
                                                [("journal.yaml", 2, 10, "error", "type")]),
     "bad time zone": ({"journal.yaml": CONFIG.replace("Europe/Berlin", "Mars/Olympus")},
                       [("journal.yaml", 3, 70, "error", "type")]),
+    "an email under two members": ({"journal.yaml": CONFIG.replace("emails: [bob@example.com]",
+                                                                     "emails: [bob@example.com, Alice@Example.org]")},
+                                   [("journal.yaml", 4, 53, "error", "duplicate-email")]),
 }
 
 
