@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from journal.cli.options import State, edit_option, iso_date, iso_week, now_option, parse_now, pass_state
+from journal.cli.options import State, edit_option, iso_date, iso_week, now_option, parse_now, pass_state, slug_id
 from journal.cli.output import echo_json, warn
 from journal.errors import JournalError
 from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
@@ -16,7 +16,7 @@ from journal.exitcodes import EXIT_OK, EXIT_PROBLEMS
 
 @click.command(short_help="Create a journal, with its git hooks.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--member", "members", multiple=True, required=True, metavar="ID",
+@click.option("--member", "members", multiple=True, required=True, metavar="ID", callback=slug_id,
               help="A member id (lowercase slug); repeat for each partner.")
 @click.option("--title", help="The journal's title (default: the members' names).")
 @click.option("--hooks/--no-hooks", "with_hooks", default=True, show_default=True,
@@ -89,7 +89,8 @@ def _created(path: Path, edit: bool) -> int:
 
 
 @new.command("checkin", short_help="Write this period's check-in, with your last commitments.")
-@click.option("--member", metavar="ID", help="Whose check-in (default: the member with your git user.email).")
+@click.option("--member", metavar="ID", callback=slug_id,
+              help="Whose check-in (default: the member with your git user.email).")
 @click.option("--week", callback=iso_week, metavar="YYYY-Www",
               help="The ISO week (default: the period to file now: the previous one while it is still in its "
                    "grace period and not filed, else the current one).")
@@ -116,9 +117,11 @@ def new_checkin(state: State, member: str | None, week: str | None, date: dt.dat
 
 
 @new.command("reply", short_help="Answer a partner's check-in: verdicts, the ask, feedback.")
-@click.option("--to", metavar="ID", help="Whose check-in (default: the one partner whose latest check-in awaits you).")
+@click.option("--to", metavar="ID", callback=slug_id,
+              help="Whose check-in (default: the one partner whose latest check-in awaits you).")
 @click.option("--week", callback=iso_week, metavar="YYYY-Www", help="The check-in's period (default: their latest).")
-@click.option("--member", metavar="ID", help="Who replies (default: the member with your git user.email).")
+@click.option("--member", metavar="ID", callback=slug_id,
+              help="Who replies (default: the member with your git user.email).")
 @edit_option
 @now_option
 @pass_state
@@ -136,8 +139,8 @@ def new_reply(state: State, to: str | None, week: str | None, member: str | None
 
 @new.command("goal")
 @click.argument("title")
-@click.option("--id", "goal_id", metavar="ID", help="The goal's id (default: made from the title).")
-@click.option("--owner", metavar="ID", help="The owning member (default: you, by git user.email).")
+@click.option("--id", "goal_id", metavar="ID", callback=slug_id, help="The goal's id (default: made from the title).")
+@click.option("--owner", metavar="ID", callback=slug_id, help="The owning member (default: you, by git user.email).")
 @click.option("--deadline", callback=iso_date, metavar="YYYY-MM-DD", help="When the goal is due.")
 @edit_option
 @now_option
@@ -152,8 +155,10 @@ def new_goal(state: State, title: str, goal_id: str | None, owner: str | None, d
 
 @new.command("contract", short_help="Write contracts/<slug>.md, a new agreement.")
 @click.argument("title")
-@click.option("--party", "parties", multiple=True, metavar="ID", help="A party to it; repeat (default: all members).")
-@click.option("--slug", metavar="SLUG", help="The contract's id, its file's name (default: made from the title).")
+@click.option("--party", "parties", multiple=True, metavar="ID", callback=slug_id,
+              help="A party to it; repeat (default: all members).")
+@click.option("--slug", metavar="SLUG", callback=slug_id,
+              help="The contract's id, its file's name (default: made from the title).")
 @edit_option
 @now_option
 @pass_state

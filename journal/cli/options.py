@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -89,6 +89,17 @@ def iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> s
         raise click.BadParameter(f"week {number} is out of range for {year}: "
                                  f"{year} has weeks W01 to W{weeks_in_year(year):02d}")
     raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2026-W47")
+
+
+def slug_id(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An id given on the command line (or each of a repeated option's): a lowercase slug,
+    as every id in a journal is; anything else is a malformed value (exit 2)."""
+    from journal.core.layout import is_slug
+
+    for one in (value if isinstance(value, tuple) else (value,)):
+        if one is not None and not is_slug(one):
+            raise click.BadParameter(f"'{one}' is not an id: use lowercase letters, digits and dashes, e.g. alice")
+    return value
 
 
 now_option = click.option("--now", "now", metavar="DATETIME",
