@@ -314,6 +314,20 @@ _PLAN_CODE = (__name__, "journal.core.rules", "journal.core.replies", "journal.c
               "journal.store.thread_cache", "journal.store.reply_columns")
 
 
+def _made_for(journal: Journal, member: str, period: str) -> Any:
+    """The check-in whose commitments were made for `period`: the member's check-in of the
+    period just before it; None when there is none (commitments made weeks ago, before a gap,
+    were for a period long past)."""
+    from journal.core import periods
+
+    previous = journal.previous_checkin(member, period)
+    cadence = periods.cadence_of(period)
+    if previous is None or cadence is None:
+        return None
+    made = previous.data.get("week") or previous.data.get("date")
+    return previous if made == periods.prev_key(period, cadence) else None
+
+
 def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:
     """Your partners' latest asks you have not answered: (partner, period, ask, due, overdue)."""
     if s.me is None:
@@ -429,8 +443,7 @@ def status_json(s: Standing) -> dict[str, Any]:
             entry.update(due=iso(p.due.astimezone(member.tz)), seconds_left=int((p.due - s.now).total_seconds()))
         elif p is not None and state is State.OVERDUE:
             entry.update(due=iso(p.due.astimezone(member.tz)), grace_until=iso(p.closes.astimezone(member.tz)))
-        previous = s.journal.previous_checkin(r.member, p.period) if p else None
-        entry["commitments"] = build_model.commitments(previous)
+        entry["commitments"] = build_model.commitments(_made_for(s.journal, r.member, p.period) if p else None)
         people.append(entry)
     today = s.now.date()
     soon = [{"date": str(u.day), "kind": u.kind, "title": u.title, "source": u.source}

@@ -93,6 +93,19 @@ def test_status_json_lists_checked_in_and_upcoming(run, history: Path) -> None:
     assert {"date": "2026-11-30", "kind": "review", "title": "Half marathon training pact", "source": "pact"} in data["upcoming"]
 
 
+def test_status_lists_the_commitments_made_for_the_period_and_none_from_weeks_before(run, history: Path) -> None:
+    # Alice's W47 check-in commits to "Three runs" for W48; nothing of hers was made for W50.
+    def alice(now: str) -> dict:
+        return json.loads(run("-C", history, "status", "--json", "--now", now).out)["members"][0]
+
+    w48 = alice("2026-11-25T12:00:00+00:00")
+    assert w48["period"] == "2026-W48" and w48["commitments"] == ["Three runs"]
+    w50 = alice("2026-12-09T12:00:00+00:00")
+    assert w50["period"] == "2026-W50" and w50["commitments"] == []
+    text = run("-C", history, "status", "--now", "2026-12-09T12:00:00+00:00").out
+    assert "Three runs" not in text
+
+
 def test_status_in_a_repository_without_commits(run, journal_dir: Path) -> None:
     git(journal_dir, "init", "-q")
     result = run("-C", journal_dir, "status", "--now", "2026-11-25T12:00:00+00:00")
