@@ -85,6 +85,7 @@ class Journal:
         self.contracts: dict[str, Entry] = {}
         self.checkins: dict[str, list[tuple[str, Entry]]] = {}
         self._replies: dict[tuple[str, str, str], Entry] | None = None
+        unindexed: set[str] = set()
         for path, entry in entries.items():
             kind = entry.kind
             if kind == "reply":
@@ -102,10 +103,13 @@ class Journal:
                 # outcomes, the digest) can then do period arithmetic on the keys.
                 if isinstance(member, str) and periods.cadence_of(period) is not None:
                     self.checkins.setdefault(member, []).append((period, entry))
+                else:
+                    unindexed.add(path)
         self.goal_ids = set(self.goals) | set(goal_ids)
         # Their own problem is reported; a reference to one is not called a reference to
-        # nothing on top of it.
-        self.unreadable = set(unreadable)
+        # nothing on top of it. So is a check-in's whose member or period cannot be read:
+        # a reply to it is not told that the file it answers does not exist.
+        self.unreadable = set(unreadable) | unindexed
         for items in self.checkins.values():
             items.sort(key=lambda pe: pe[0])
         self._by_cadence: dict[tuple[str, int], tuple[list[str], list[Entry]]] = {}

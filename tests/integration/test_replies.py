@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,20 @@ def test_reply_rules_point_at_the_line(run, commit, history: Path, name: str, te
     assert f"replies/2026/{name}:" in result.out and message in result.out, result.out
     line = result.out.split(f"{name}:", 1)[1].split(":")[0]
     assert line.isdigit()
+
+
+def test_a_reply_to_a_check_in_that_cannot_be_read_is_not_told_it_does_not_exist(run, history: Path) -> None:
+    checkin_path = history / "checkins/2026/2026-W45-alice.md"
+    good = checkin_path.read_text()
+    checkin_path.write_text(good.replace("week: 2026-W45", "week: 2026-W99"))
+    broken = run("-C", history, "check")
+    assert broken.code == EXIT_PROBLEMS
+    assert "checkins/2026/2026-W45-alice.md:" in broken.out  # its own problem
+    assert "which does not exist" not in broken.out and "2026-W45-bob-to-alice.md" not in broken.out, broken.out
+    shutil.rmtree(history / ".git/journal")
+    assert run("-C", history, "check").out == broken.out  # what a cold check says
+    checkin_path.write_text(good)
+    assert run("-C", history, "check").code == EXIT_OK
 
 
 def test_replies_share_a_contract(run, commit, history: Path) -> None:
