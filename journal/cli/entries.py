@@ -94,7 +94,8 @@ def _created(path: Path, edit: bool) -> int:
 @click.option("--week", callback=iso_week, metavar="YYYY-Www",
               help="The ISO week (default: the period to file now: the previous one while it is still in its "
                    "grace period and not filed, else the current one).")
-@click.option("--date", callback=iso_date, metavar="YYYY-MM-DD", help="The day, for a daily cadence.")
+@click.option("--date", callback=iso_date, metavar="YYYY-MM-DD",
+              help="The day, for a daily cadence; under a weekly one, the check-in of that day's week.")
 @edit_option
 @now_option
 @pass_state
