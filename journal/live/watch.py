@@ -203,13 +203,14 @@ class LiveJournal:
         # A saved check-in is judged on its own (against the journal's indexes); a roster,
         # contract or goal can make or break references anywhere, so those check everything.
         narrow = not first and all(layout.entry_kind(p) == "checkin" for p in touched | gone)
-        only = touched & every if narrow else None
-        result = check_entries(self.entries, list(self.unreadable.values()), every, only)
+        # With them the replies that answer them, which say whether the check-in is there.
+        judged = (touched & every) | self._replies_to(touched | gone) if narrow else every
+        result = check_entries(self.entries, list(self.unreadable.values()), every, judged if narrow else None)
         found: dict[str, list[Problem]] = {}
         for problem in result.problems:
             found.setdefault(problem.path, []).append(problem)
         shown: list[Problem] = []
-        for path in (touched & every if narrow else every):
+        for path in judged:
             now, before = tuple(found.get(path, ())), self.problems.get(path, ())
             shown.extend(now if path in touched else [p for p in now if p not in before])
             self.problems[path] = now
@@ -220,6 +221,15 @@ class LiveJournal:
         ok = () if first else tuple(sorted(p for p in touched & every if not self.problems.get(p)))
         return Checked(tuple(P.sort_problems(shown)), ok, tuple(sorted(gone)), errors, len(totals) - errors,
                        len(every), first, changed, tuple(P.sort_problems(totals)))
+
+
+    def _replies_to(self, checkins: set[str]) -> set[str]:
+        """The replies held that answer the check-ins at `checkins` (by their file names)."""
+        named = {(n.member, n.period) for n in map(layout.parse_checkin_name, checkins) if n is not None}
+        if not named:
+            return set()
+        return {path for path, entry in self.entries.items()
+                if entry.kind == "reply" and (entry.head.to, entry.head.period) in named}
 
 
 # --- watching ---------------------------------------------------------------------------------

@@ -180,6 +180,22 @@ def test_a_saved_entry_is_rechecked_alone(tmp_path: Path) -> None:
     assert again.ok == (W47,) and not again.changed
 
 
+def test_a_deleted_check_in_is_reported_on_the_replies_that_answer_it(tmp_path: Path) -> None:
+    from tests.support.replies import reply
+
+    path, text = reply("bob", "alice", "2026-W47", verdicts=())  # the check-in has no outcomes
+    root = write_journal(tmp_path, {path: text})
+    live = LiveJournal(root)
+    assert [p for p in live.refresh().problems if p.path == path] == []
+    (root / W47).unlink()
+    after = live.refresh([W47])
+    assert after.removed == (W47,)
+    assert [(p.path, p.code) for p in after.problems] == [(path, P.REFERENCE)]
+    (root / W47).write_text(checkin())
+    back = live.refresh([W47])
+    assert back.errors == 0 and back.problems == ()
+
+
 def test_deleting_a_goal_reports_the_references_it_breaks(tmp_path: Path) -> None:
     root = write_journal(tmp_path)
     live = LiveJournal(root)
