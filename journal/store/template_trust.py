@@ -29,10 +29,12 @@ def overrides_hash(root: Path) -> str | None:
     files = paths.walk_files(root, FOLDER)
     if not files:
         return None
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(b"journal-templates 2\0")
     for rel in files:
-        # The name as the file system holds it: a partner's file name need not be UTF-8.
-        digest.update(os.fsencode(rel) + b"\0" + paths.read_bytes(root, rel) + b"\0")
+        # The name as the file system holds it (a partner's file name need not be UTF-8), and
+        # each field with its length: trusted bytes cannot be regrouped into other files.
+        name, data = os.fsencode(rel), paths.read_bytes(root, rel)
+        digest.update(b"%d:%s%d:%s" % (len(name), name, len(data), data))
     return digest.hexdigest()
 
 
