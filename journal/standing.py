@@ -179,7 +179,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
                     posted: Mapping[tuple[str, str, str], tuple[str, int, int]], now: dt.datetime,
                     folder: Path, renders: Mapping[str, Callable[[Thread], Any]], token: str | None) -> Responses:
     """`judge`'s answer, thread by thread, reading back the threads whose inputs are unchanged:
-    only the replies of a thread judged again are read (core/entries.LazyEntry). With the
+    only the replies of a thread judged again are read (core/lazy_entry.LazyEntry). With the
     snapshot's content `token`, the threads' keys themselves are read back while the entries
     and the history are those they were made from (store/thread_plan.py). `posted` are the
     history's replies as (commit, POSIX time, offset): a time is made an object only for a
@@ -322,10 +322,10 @@ def _made_for(journal: Journal, member: str, period: str) -> Any:
 
     previous = journal.previous_checkin(member, period)
     cadence = periods.cadence_of(period)
-    if previous is None or cadence is None:
+    key = build_model.checkin_key(previous)
+    if key is None or cadence is None:
         return None
-    made = previous.data.get("week") or previous.data.get("date")
-    return previous if made == periods.prev_key(period, cadence) else None
+    return previous if key[1] == periods.prev_key(period, cadence) else None
 
 
 def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:

@@ -94,11 +94,12 @@ def iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 def slug_id(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """An id given on the command line (or each of a repeated option's): a lowercase slug,
     as every id in a journal is; anything else is a malformed value (exit 2)."""
-    from journal.core.layout import is_slug
+    from journal.core.layout import MAX_ID, is_slug
 
     for one in (value if isinstance(value, tuple) else (value,)):
         if one is not None and not is_slug(one):
-            raise click.BadParameter(f"'{one}' is not an id: use lowercase letters, digits and dashes, e.g. alice")
+            raise click.BadParameter(f"'{one}' is not an id: use lowercase letters, digits and dashes "
+                                     f"(at most {MAX_ID}), e.g. alice")
     return value
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from journal.cli.options import State, now_option, parse_now, pass_state
+from journal.cli.options import State, now_option, parse_now, pass_state, slug_id
 from journal.cli.output import echo_json, status_lines, streak_table, warn
 from journal.core.problems import safe_json
 from journal.exitcodes import EXIT_OK, EXIT_OVERDUE
 
 
 @click.command(short_help="Streaks, scores and flags per member, from the history.")
-@click.option("--member", metavar="ID", help="Only this member.")
+@click.option("--member", metavar="ID", callback=slug_id, help="Only this member.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures and every period as JSON.")
 @now_option
 @pass_state

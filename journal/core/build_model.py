@@ -41,6 +41,7 @@ from journal.core.model import (
     stem,
 )
 from journal.core.rules import Journal
+from journal.core.rules import checkin_key as checkin_key  # (member, period) of a check-in, for the layers above
 from journal.core.schema import DEFAULTS, iana_zone, parse_date, parse_number
 from journal.core.streaks import ContractTerms, TermsInForce
 from journal.core.streaks import Pause as StreakPause

@@ -13,7 +13,10 @@ REPLIES = "replies"
 #: The folders that hold entries, in the order they are listed.
 FOLDERS = (CONTRACTS, GOALS, CHECKINS, REPLIES)
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+#: The longest id: a reply's file holds two (`2026-W47-<author>-to-<to>.md`), and a file
+#: name may be 255 bytes long; `journal new` makes ids of titles cut to 60 characters.
+MAX_ID = 64
+SLUG = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{MAX_ID - 1}}}\Z")
 # ASCII digits only: `\d` would also take Arabic-Indic and other digits that the
 # period arithmetic (journal.core.periods, the one key reader) refuses.
 _CHECKIN_NAME = re.compile(r"(?P<period>[0-9]{4}-W[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<member>[a-z0-9][a-z0-9-]*)\.md\Z")

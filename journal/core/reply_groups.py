@@ -16,18 +16,69 @@ group, so no file can change another entry's judgment through the kept result.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import attrgetter, eq, itemgetter
 
 from journal.core import layout
 from journal.core.entries import Entry
+from journal.core.problems import Problem
 
 #: A pair whose front matter does not name both members as text: judged with no check-ins.
 _UNNAMED = ""
 _KIND = attrgetter("kind")
 _HEAD = attrgetter("head")
 _PAIR = itemgetter(0, 1)  # of a Head: (author, to), each text or None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a whole check may take from a cache besides `known`: `groups` holds the problems
+    of replies judged a pair at a time, by the key core/reply_groups gives them (which needs
+    every file's blob id, from `blobs`, and the rules' code stamp). `plans` holds, by `token`
+    (a hash of every journal file's path and blob id), the keys of the groups those files
+    form: a check of the same files takes the groups' problems without forming them again."""
+
+    groups: MutableMapping[str, list[Problem]] | None = None
+    blobs: Callable[[], Mapping[str, str] | None] | None = None
+    stamp: str = ""
+    plans: MutableMapping[str, list[str]] | None = None
+    token: str | None = None
+
+
+def judged_by_group(entries: Mapping[str, Entry], checkins: Mapping[str, list[tuple[str, Entry]]],
+                    contracts: Iterable[str], unreadable: Iterable[str], kept: Kept,
+                    judge: Callable[[str], list[Problem]], problems: list[Problem]) -> set[str]:
+    """The paths of the replies judged by group (see Kept), their problems added to `problems`;
+    empty when the groups cannot be formed (a file without a blob id: judge as usual).
+    `judge(path)` is one reply's problems (core/rules.check_entry); the other arguments are
+    `reply_groups`'."""
+    assert kept.groups is not None
+    groups = kept.groups
+    plan = kept.plans.get(kept.token) if kept.plans is not None and kept.token is not None else None
+    if plan:
+        found = [groups.get(key) for key in plan]
+        if None not in found:
+            # The same files as when the plan was kept: every reply is in one of its groups.
+            for group in found:
+                problems.extend(group)  # type: ignore[arg-type]
+            return {path for path, entry in entries.items() if entry.kind == "reply"}
+    blobs = kept.blobs() if kept.blobs is not None else None
+    if blobs is None:
+        return set()
+    formed = reply_groups(entries, checkins, contracts, unreadable, blobs, kept.stamp)
+    judged: set[str] = set()
+    for key, members in formed.items():
+        group = groups.get(key)
+        if group is None:
+            # Judged whole (its own rules too): the group's result stands for every reply in it.
+            group = groups[key] = [p for path in members for p in judge(path)]
+        problems.extend(group)
+        judged.update(members)
+    if formed and kept.plans is not None and kept.token is not None:
+        kept.plans[kept.token] = list(formed)
+    return judged
 
 
 def reply_groups(entries: Mapping[str, Entry], checkins: Mapping[str, list[tuple[str, Entry]]],

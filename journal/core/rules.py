@@ -15,6 +15,7 @@ from journal.core import layout, periods
 from journal.core import problems as P
 from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
+from journal.core.reply_groups import Kept, judged_by_group
 from journal.core.schema import due_any_cadence, parse_date, validate
 
 _NUMBER_WORDS = ("once twice thrice one two three four five six seven eight nine ten eleven twelve "
@@ -66,6 +67,15 @@ class _Tested(dict[Any, bool]):
         return found
 
 
+def checkin_key(entry: Entry | None) -> tuple[str, str] | None:
+    """(member, period) of a check-in as its front matter names them (`week`, else `date`);
+    None for anything else. The period may still be unreadable."""
+    if entry is None or entry.kind != "checkin":
+        return None
+    member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
+    return (member, period) if isinstance(member, str) and isinstance(period, str) else None
+
+
 class Journal:
     """The parsed entries with the indexes the cross-entry rules need."""
 
@@ -98,11 +108,11 @@ class Journal:
                 if layout.is_slug(stem):
                     (self.goals if kind == "goal" else self.contracts)[stem] = entry
             elif kind == "checkin":
-                member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
                 # Only readable periods are indexed: every reader of `checkins` (streaks,
                 # outcomes, the digest) can then do period arithmetic on the keys.
-                if isinstance(member, str) and periods.cadence_of(period) is not None:
-                    self.checkins.setdefault(member, []).append((period, entry))
+                key = checkin_key(entry)
+                if key is not None and periods.cadence_of(key[1]) is not None:
+                    self.checkins.setdefault(key[0], []).append((key[1], entry))
                 else:
                     unindexed.add(path)
         self.goal_ids = set(self.goals) | set(goal_ids)
@@ -128,7 +138,7 @@ class Journal:
             slug, dated = _Tested(layout.is_slug), _Tested(lambda p: periods.cadence_of(p) is not None)
             for entry in self.entries.values():
                 if entry.kind == "reply":
-                    # From the head: an index of 13,000 replies reads none of them (core/entries.LazyEntry).
+                    # From the head: an index of 13,000 replies reads none of them (core/lazy_entry.LazyEntry).
                     author, to, period = entry.head[:3]
                     if slug[author] and slug[to] and dated[period]:
                         self._replies[(period, to, author)] = entry
@@ -219,24 +229,10 @@ def local_rules(entry: Entry) -> Local:
     if entry.kind in ("goal", "contract"):
         stem = PurePosixPath(entry.path).stem
         if not layout.is_slug(stem):
-            out.add((), P.PATH, f"file name '{stem}' is not an id (lowercase letters, digits and dashes)")
+            out.add((), P.PATH, f"file name '{stem}' is not an id (lowercase letters, digits and dashes, "
+                                f"at most {layout.MAX_ID})")
     return ([(p.line, p.column, p.severity, p.code, p.message) for p in out.problems],
             [(r.kind, r.value, r.keypath) for r in refs])
-
-
-@dataclass(frozen=True)
-class Kept:
-    """What a whole check may take from a cache besides `known`: `groups` holds the problems
-    of replies judged a pair at a time, by the key core/reply_groups gives them (which needs
-    every file's blob id, from `blobs`, and the rules' code stamp). `plans` holds, by `token`
-    (a hash of every journal file's path and blob id), the keys of the groups those files
-    form: a check of the same files takes the groups' problems without forming them again."""
-
-    groups: MutableMapping[str, list[Problem]] | None = None
-    blobs: Callable[[], Mapping[str, str] | None] | None = None
-    stamp: str = ""
-    plans: MutableMapping[str, list[str]] | None = None
-    token: str | None = None
 
 
 def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], paths: Iterable[str],
@@ -254,7 +250,8 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
     wanted = set(only) if only is not None else None
     judged: set[str] = set()
     if wanted is None and kept is not None and kept.groups is not None:
-        judged = _kept_replies(entries, journal, kept, kept.groups, problems)
+        judged = judged_by_group(entries, journal.checkins, [e.path for e in journal.contracts.values()],
+                                 journal.unreadable, kept, lambda path: check_entry(entries[path], journal), problems)
     for path, entry in entries.items():
         if (wanted is None or path in wanted) and path not in judged:
             problems.extend(check_entry(entry, journal, known))
@@ -264,38 +261,6 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
     else:
         count = len(paths)
     return CheckResult(P.sort_problems(problems), count)
-
-
-def _kept_replies(entries: Mapping[str, Entry], journal: Journal, kept: Kept,
-                  groups: MutableMapping[str, list[Problem]], problems: list[Problem]) -> set[str]:
-    """The paths of the replies judged by group (see Kept), their problems added to `problems`;
-    empty when the groups cannot be formed (a file without a blob id: judge as usual)."""
-    plan = kept.plans.get(kept.token) if kept.plans is not None and kept.token is not None else None
-    if plan:
-        found = [groups.get(key) for key in plan]
-        if None not in found:
-            # The same files as when the plan was kept: every reply is in one of its groups.
-            for group in found:
-                problems.extend(group)  # type: ignore[arg-type]
-            return {path for path, entry in entries.items() if entry.kind == "reply"}
-    blobs = kept.blobs() if kept.blobs is not None else None
-    if blobs is None:
-        return set()
-    from journal.core.reply_groups import reply_groups
-
-    formed = reply_groups(entries, journal.checkins, [e.path for e in journal.contracts.values()],
-                          journal.unreadable, blobs, kept.stamp)
-    judged: set[str] = set()
-    for key, members in formed.items():
-        group = groups.get(key)
-        if group is None:
-            # Judged whole (its own rules too): the group's result stands for every reply in it.
-            group = groups[key] = [p for path in members for p in check_entry(entries[path], journal)]
-        problems.extend(group)
-        judged.update(members)
-    if formed and kept.plans is not None and kept.token is not None:
-        kept.plans[kept.token] = list(formed)
-    return judged
 
 
 def check_entry(entry: Entry, journal: Journal, known: MutableMapping[str, Local] | None = None) -> list[Problem]:

@@ -235,7 +235,7 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "kudos": (lambda v: (isinstance(v, str) and bool(v.strip())) or (isinstance(v, int) and not isinstance(v, bool)
                                                                       and v >= 1),
               "a win's text or its outcome number (1 for the first)", P.TYPE),
-    "slug": (layout.is_slug, "an id of lowercase letters, digits and dashes", P.SLUG),
+    "slug": (layout.is_slug, f"an id of lowercase letters, digits and dashes (at most {layout.MAX_ID})", P.SLUG),
     "member": (layout.is_slug, "a member id", P.SLUG),
     "goal": (layout.is_slug, "a goal id", P.SLUG),
     "contract": (layout.is_slug, "a contract slug", P.SLUG),

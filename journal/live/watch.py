@@ -21,6 +21,7 @@ from watchdog.events import FileSystemEventHandler
 
 from journal.core import layout
 from journal.core import problems as P
+from journal.core.build_model import checkin_key
 from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
 from journal.core.rules import check_entries
@@ -153,6 +154,7 @@ class LiveJournal:
         self.unreadable: dict[str, Problem] = {}  # files that could not be read or parsed
         self.problems: dict[str, tuple[Problem, ...]] = {}
         self.rounds = 0
+        self._was: set[tuple[str, str]] = set()  # (member, period) of the check-ins a round replaced
 
     def refresh(self, paths: Iterable[str] | None = None) -> Checked:
         """Re-read `paths` (journal-relative), or rescan every file when None."""
@@ -167,6 +169,8 @@ class LiveJournal:
             gone = (asked - present) & known
         files, read_problems = read_worktree(self.root, sorted(present))
         changed = {p for p in present if files.get(p) != self.files.get(p) or p not in known} | gone
+        # The periods the check-ins about to be replaced or removed were of, by their front matter.
+        self._was = {key for path in gone | (changed & present) if (key := checkin_key(self.entries.get(path)))}
         for path in gone | (changed & present):
             self.files.pop(path, None)
             self.entries.pop(path, None)
@@ -204,7 +208,7 @@ class LiveJournal:
         # contract or goal can make or break references anywhere, so those check everything.
         narrow = not first and all(layout.entry_kind(p) == "checkin" for p in touched | gone)
         # With them the replies that answer them, which say whether the check-in is there.
-        judged = (touched & every) | self._replies_to(touched | gone) if narrow else every
+        judged = (touched & every) | self._dependents(touched | gone) if narrow else every
         result = check_entries(self.entries, list(self.unreadable.values()), every, judged if narrow else None)
         found: dict[str, list[Problem]] = {}
         for problem in result.problems:
@@ -223,13 +227,34 @@ class LiveJournal:
                        len(every), first, changed, tuple(P.sort_problems(totals)))
 
 
-    def _replies_to(self, checkins: set[str]) -> set[str]:
-        """The replies held that answer the check-ins at `checkins` (by their file names)."""
-        named = {(n.member, n.period) for n in map(layout.parse_checkin_name, checkins) if n is not None}
-        if not named:
+    def _dependents(self, checkins: set[str]) -> set[str]:
+        """What the rules judge against the check-ins at `checkins`: the replies that answer
+        them and each member's next check-in (its outcomes answer their commitments). A
+        check-in is known by its file name and by its front matter, before and after the save."""
+        keys = set(self._was)
+        for path in checkins:
+            named = layout.parse_checkin_name(path)
+            if named is not None:
+                keys.add((named.member, named.period))
+            if (key := checkin_key(self.entries.get(path))) is not None:
+                keys.add(key)
+        if not keys:
             return set()
-        return {path for path, entry in self.entries.items()
-                if entry.kind == "reply" and (entry.head.to, entry.head.period) in named}
+        found: set[str] = set()
+        following: dict[str, tuple[str, str]] = {}  # member -> (period, path) of the next check-in
+        earliest = {}
+        for member, period in keys:
+            earliest[member] = min(period, earliest.get(member, period))
+        for path, entry in self.entries.items():
+            if entry.kind == "reply":
+                if (entry.head.to, entry.head.period) in keys:
+                    found.add(path)
+            elif entry.kind == "checkin" and (key := checkin_key(entry)) is not None:
+                member, period = key
+                if member in earliest and period > earliest[member] and key not in keys \
+                        and (member not in following or period < following[member][0]):
+                    following[member] = (period, path)
+        return found | {path for _, path in following.values()}
 
 
 # --- watching ---------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from typing import Any
 import journal.core as core_package
 from journal.core import rules
 from journal.core.problems import Problem
-from journal.core.rules import CheckResult, Kept, Local
+from journal.core.reply_groups import Kept
+from journal.core.rules import CheckResult, Local
 from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
 from journal.store.worktree_cache import Loaded

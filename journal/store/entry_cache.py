@@ -7,7 +7,7 @@
 * `reply-heads.bin` and `replies-<0-f>.bin`: replies apart, because a journal holds five
   times as many of them as of everything else and most commands read few. The heads (names,
   privacy, field names, a text hash: core/entries.Head) load with every run; a reply's parse
-  is fetched only when something reads it (core/entries.LazyEntry), from the one of sixteen
+  is fetched only when something reads it (core/lazy_entry.LazyEntry), from the one of sixteen
   files that holds the replies to the same member, so judging a new reply's pair or thread
   reads one file: a run checks only that each of the sixteen is whole (its tag and length),
   and reads and unseals one when a parse in it is first wanted. The heads are kept in columns (keys, authors, ...), each checked in one
@@ -32,7 +32,8 @@ from operator import is_, not_
 from pathlib import Path
 from typing import Any
 
-from journal.core.entries import Entry, Head, LazyEntry, Parse, read_entry
+from journal.core.entries import Entry, Head, read_entry
+from journal.core.lazy_entry import LazyEntry, Parse
 from journal.core.problems import Problem
 from journal.errors import JournalError
 from journal.store import plain_cache

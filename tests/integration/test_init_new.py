@@ -61,7 +61,7 @@ def test_init_refuses_existing_journal_and_changes_nothing(run, journal_dir: Pat
     assert not (journal_dir / ".git").exists()
 
 
-@pytest.mark.parametrize("member", ["../../x", "Alice", "bob smith"])
+@pytest.mark.parametrize("member", ["../../x", "Alice", "bob smith", "a" * 65])
 def test_init_rejects_member_ids_that_are_not_slugs(run, tmp_path: Path, member: str) -> None:
     result = run("init", tmp_path / "j", "--member", member)
     # A malformed value, as the README's exit codes name it: 2, with the option named.

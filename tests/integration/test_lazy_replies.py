@@ -1,5 +1,5 @@
 """Replies are indexed from their cached heads and read only when used (store/entry_cache.py,
-core/entries.LazyEntry); a lost or damaged reply cache changes no answer."""
+core/lazy_entry.LazyEntry); a lost or damaged reply cache changes no answer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.core.entries import LazyEntry
+from journal.core.lazy_entry import LazyEntry
 from journal.core.rules import Journal
 from journal.errors import JournalError
 from journal.store import plain_cache, worktree_cache

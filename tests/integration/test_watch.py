@@ -196,6 +196,39 @@ def test_a_deleted_check_in_is_reported_on_the_replies_that_answer_it(tmp_path: 
     assert back.errors == 0 and back.problems == ()
 
 
+def test_a_check_in_moved_to_another_period_is_reported_on_the_replies_to_its_old_one(tmp_path: Path) -> None:
+    # Known by its front matter as well as its name: the content of W47 saved as W49's file.
+    from tests.support.replies import reply
+
+    path, text = reply("bob", "alice", "2026-W47", verdicts=())
+    root = write_journal(tmp_path, {path: text})
+    live = LiveJournal(root)
+    live.refresh()
+    w49 = "checkins/2026/2026-W49-alice.md"
+    (root / w49).write_text((root / W47).read_text())
+    (root / W47).unlink()
+    live.refresh([W47, w49])
+    (root / w49).write_text(checkin(week="2026-W49"))
+    after = live.refresh([w49])
+    assert (path, P.REFERENCE) in {(p.path, p.code) for p in after.current}
+    assert after.errors == _cold_errors(root)
+
+
+def test_a_commitment_added_to_a_check_in_is_asked_of_the_next_one(tmp_path: Path) -> None:
+    w48 = "checkins/2026/2026-W48-alice.md"
+    root = write_journal(tmp_path, {w48: checkin(week="2026-W48", outcomes="[{commitment: Three runs, status: done}]")})
+    live = LiveJournal(root)
+    assert live.refresh().warnings == 0
+    (root / W47).write_text(checkin(commitments="\n  - {commitment: Three runs}\n  - {commitment: Swim 2 km on Friday}"))
+    after = live.refresh([W47])
+    assert (w48, P.OUTCOME) in {(p.path, p.code) for p in after.problems}
+
+
+def _cold_errors(root: Path) -> int:
+    fresh = LiveJournal(root)
+    return fresh.refresh().errors
+
+
 def test_deleting_a_goal_reports_the_references_it_breaks(tmp_path: Path) -> None:
     root = write_journal(tmp_path)
     live = LiveJournal(root)

@@ -75,6 +75,12 @@ def test_a_tab_after_a_key_keeps_every_position() -> None:
     assert tabbed.data == spaced.data
     for keypath in (("week",), ("commitments", 0, "goal"), ("metrics",)):
         assert tabbed.position(keypath) == spaced.position(keypath) != (2, 1), keypath
+    # A key with a tab in it is found too.
+    text = OK.replace(b"week: ", b"week:\t").replace(b"---\n## Wins", b"my\tkey: 1\n---\n## Wins")
+    keyed = read_entry("x.md", "checkin", text)
+    assert not isinstance(keyed, Problem), keyed
+    line = text.decode().split("\n").index("my\tkey: 1") + 1
+    assert keyed.position(("my\tkey",), key=True) == (line, 1)
 
 
 def test_load_front_matter_returns_none_for_unreadable_text() -> None:

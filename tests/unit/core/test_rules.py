@@ -54,6 +54,8 @@ CASES = {
                          [("checkins/2026/2026-W54-alice.md", 3, 7, "error", "week")]),
     "id not a slug": ({W48: w48(week="2026-W48").replace("member: alice", "member: ../../x")},
                       [(W48, 2, 9, "error", "slug")]),
+    "id too long to name a file": ({W48: w48(week="2026-W48").replace("member: alice", "member: " + "a" * 65)},
+                                   [(W48, 2, 9, "error", "slug")]),
     "unknown member": ({"checkins/2026/2026-W48-zed.md": w48(member="zed")},
                        [("checkins/2026/2026-W48-zed.md", 2, 9, "error", "reference")]),
     "unknown goal in metrics": ({W48: w48(week="2026-W48").replace("{berlin-half: 27.5}", "{berlin: 27.5}")},
