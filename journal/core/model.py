@@ -17,6 +17,12 @@ from journal.core.periods import Due, parse_duration
 from journal.core.schema import DEFAULTS
 
 
+def email_key(email: str) -> str:
+    """What two addresses are compared by when a commit's author is matched to a member:
+    case and surrounding spaces ignored."""
+    return email.strip().casefold()
+
+
 @dataclass(frozen=True)
 class Member:
     id: str
@@ -25,8 +31,8 @@ class Member:
     tz: zoneinfo.ZoneInfo
 
     def owns_email(self, email: str) -> bool:
-        """Whether `email` is one of the member's, ignoring case and surrounding spaces."""
-        return email.strip().casefold() in {e.strip().casefold() for e in self.emails}
+        """Whether `email` is one of the member's (compared by `email_key`)."""
+        return email_key(email) in set(map(email_key, self.emails))
 
 
 @dataclass(frozen=True)

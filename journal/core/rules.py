@@ -14,6 +14,7 @@ from typing import Any
 from journal.core import layout, periods
 from journal.core import problems as P
 from journal.core.entries import Entry, read_entry
+from journal.core.model import email_key
 from journal.core.problems import Problem
 from journal.core.reply_groups import Kept, judged_by_group
 from journal.core.schema import due_any_cadence, parse_date, validate
@@ -420,7 +421,7 @@ def _commitment_rules(out: _Out, journal: Journal, member: str, period: Any) -> 
 def _config_rules(out: _Out) -> None:
     """An email names one member: a commit's author is the member whose `emails` hold it
     (store/identity.py), so an address under two members would give one of them the other's
-    commits. Compared as identity compares them: ignoring case and surrounding spaces."""
+    commits. Compared as identity compares them (core/model.email_key)."""
     members = out.entry.data.get("members")
     if not isinstance(members, dict):
         return
@@ -430,7 +431,7 @@ def _config_rules(out: _Out) -> None:
         for i, email in enumerate(emails if isinstance(emails, list) else ()):
             if not isinstance(email, str):
                 continue
-            first = owner.setdefault(email.strip().casefold(), member)
+            first = owner.setdefault(email_key(email), member)
             if first != member:
                 out.add(("members", member, "emails", i), P.DUPLICATE_EMAIL,
                         f"email '{email.strip()}' is also {first}'s: a commit's author must name one member")
