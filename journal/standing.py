@@ -320,12 +320,8 @@ def _made_for(journal: Journal, member: str, period: str) -> Any:
     were for a period long past)."""
     from journal.core import periods
 
-    previous = journal.previous_checkin(member, period)
     cadence = periods.cadence_of(period)
-    key = build_model.checkin_key(previous)
-    if key is None or cadence is None:
-        return None
-    return previous if key[1] == periods.prev_key(period, cadence) else None
+    return journal.checkin(member, periods.prev_key(period, cadence)) if cadence is not None else None
 
 
 def waiting_for_reply(s: Standing) -> list[dict[str, Any]]:
