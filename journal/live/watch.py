@@ -154,7 +154,6 @@ class LiveJournal:
         self.unreadable: dict[str, Problem] = {}  # files that could not be read or parsed
         self.problems: dict[str, tuple[Problem, ...]] = {}
         self.rounds = 0
-        self._was: set[tuple[str, str]] = set()  # (member, period) of the check-ins a round replaced
 
     def refresh(self, paths: Iterable[str] | None = None) -> Checked:
         """Re-read `paths` (journal-relative), or rescan every file when None."""
@@ -170,7 +169,7 @@ class LiveJournal:
         files, read_problems = read_worktree(self.root, sorted(present))
         changed = {p for p in present if files.get(p) != self.files.get(p) or p not in known} | gone
         # The periods the check-ins about to be replaced or removed were of, by their front matter.
-        self._was = {key for path in gone | (changed & present) if (key := checkin_key(self.entries.get(path)))}
+        was = {key for path in gone | (changed & present) if (key := checkin_key(self.entries.get(path)))}
         for path in gone | (changed & present):
             self.files.pop(path, None)
             self.entries.pop(path, None)
@@ -183,7 +182,7 @@ class LiveJournal:
         first = self.rounds == 0
         self.rounds += 1
         touched = set(known | present if first else (present if paths is not None else changed & present))
-        return self._check(touched, gone, first, bool(changed))
+        return self._check(touched, gone, first, bool(changed), was)
 
     def _parse(self, files: dict[str, bytes]) -> None:
         self.files.update(files)
@@ -202,13 +201,14 @@ class LiveJournal:
             elif result is not None:
                 self.entries[path] = result
 
-    def _check(self, touched: set[str], gone: set[str], first: bool, changed: bool) -> Checked:
+    def _check(self, touched: set[str], gone: set[str], first: bool, changed: bool,
+               was: set[tuple[str, str]]) -> Checked:
         every = set(self.files) | set(self.unreadable)
         # A saved check-in is judged on its own (against the journal's indexes); a roster,
         # contract or goal can make or break references anywhere, so those check everything.
         narrow = not first and all(layout.entry_kind(p) == "checkin" for p in touched | gone)
         # With them the replies that answer them, which say whether the check-in is there.
-        judged = (touched & every) | self._dependents(touched | gone) if narrow else every
+        judged = (touched & every) | self._dependents(touched | gone, was) if narrow else every
         result = check_entries(self.entries, list(self.unreadable.values()), every, judged if narrow else None)
         found: dict[str, list[Problem]] = {}
         for problem in result.problems:
@@ -226,12 +226,12 @@ class LiveJournal:
         return Checked(tuple(P.sort_problems(shown)), ok, tuple(sorted(gone)), errors, len(totals) - errors,
                        len(every), first, changed, tuple(P.sort_problems(totals)))
 
-
-    def _dependents(self, checkins: set[str]) -> set[str]:
+    def _dependents(self, checkins: set[str], was: set[tuple[str, str]]) -> set[str]:
         """What the rules judge against the check-ins at `checkins`: the replies that answer
         them and each member's next check-in (its outcomes answer their commitments). A
-        check-in is known by its file name and by its front matter, before and after the save."""
-        keys = set(self._was)
+        check-in is known by its file name and by its front matter: as saved, and as it `was`
+        (member, period) before the save."""
+        keys = set(was)
         for path in checkins:
             named = layout.parse_checkin_name(path)
             if named is not None:
