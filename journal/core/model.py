@@ -14,13 +14,7 @@ from pathlib import PurePosixPath
 
 from journal.core.enums import Cadence, GoalStatus, OutcomeStatus, Verdict
 from journal.core.periods import Due, parse_duration
-from journal.core.schema import DEFAULTS
-
-
-def email_key(email: str) -> str:
-    """What two addresses are compared by when a commit's author is matched to a member:
-    case and surrounding spaces ignored."""
-    return email.strip().casefold()
+from journal.core.schema import DEFAULTS, email_key
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ from typing import Any
 from journal.core import layout, periods
 from journal.core import problems as P
 from journal.core.entries import Entry, read_entry
-from journal.core.model import email_key
 from journal.core.problems import Problem
 from journal.core.reply_groups import Kept, judged_by_group
-from journal.core.schema import due_any_cadence, parse_date, validate
+from journal.core.schema import due_any_cadence, email_key, parse_date, validate
 
 _NUMBER_WORDS = ("once twice thrice one two three four five six seven eight nine ten eleven twelve "
                  "fifteen twenty thirty forty fifty hundred half dozen daily nightly every each weekly "
@@ -421,7 +420,7 @@ def _commitment_rules(out: _Out, journal: Journal, member: str, period: Any) -> 
 def _config_rules(out: _Out) -> None:
     """An email names one member: a commit's author is the member whose `emails` hold it
     (store/identity.py), so an address under two members would give one of them the other's
-    commits. Compared as identity compares them (core/model.email_key)."""
+    commits. Compared as identity compares them (core/schema.email_key)."""
     members = out.entry.data.get("members")
     if not isinstance(members, dict):
         return

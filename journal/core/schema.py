@@ -194,6 +194,13 @@ _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,63}(?:/[A-Za-z0-9_+\-]{1,64}
 _NOT_PLACES = frozenset(("localtime", "posixrules", "right", "posix", "Factory"))
 
 
+def email_key(email: str) -> str:
+    """What two addresses are compared by when a commit's author is matched to a member
+    (core/model.Member.owns_email) and when the roster is checked for one listed twice:
+    case and surrounding spaces ignored."""
+    return email.strip().casefold()
+
+
 def _timezone_ok(value: Any) -> bool:
     return iana_zone(value) is not None
 
