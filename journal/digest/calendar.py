@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import uuid
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
+from pathlib import Path
 from typing import Any
 
 from journal.core import build_model, periods
@@ -19,6 +21,7 @@ from journal.digest.feed import content_id, journal_namespace, numbered_mileston
 from journal.digest.privacy import PrivacyRules
 from journal.digest.threads import kept_owed
 from journal.standing import Standing
+from journal.store.local_state import code_stamp
 
 PRODID = "-//journal//progress digest//EN"
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -40,29 +43,25 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 
 def render_calendar(standing: Standing, private: PrivacyRules,
                     kept: Callable[[Callable[[], str]], str] | None = None,
-                    kept_zone: Callable[[str, Callable[[], str]], str] | None = None) -> bytes:
+                    kept_zone: Callable[[str, Callable[[], str]], str] | None = None,
+                    kept_text: Callable[[str, Callable[[], str], Callable[[str], bool]], str] | None = None) -> bytes:
     """calendar.ics of `standing`, every event stamped with its `now`.
 
     `kept(make)`, when given, is the text `make()` returns, or the one kept for it: the part
     of the calendar made from contracts and goals (see `fixed_part`), which a new reply
     leaves as it was. `kept_zone(key, make)` is the same for one zone's VTIMEZONE, by
-    `zone_key` (icalendar takes about 25 ms to work one out from the zone's rules). Without
-    `kept` the calendar is rendered whole by icalendar; with it the parts are joined as
-    icalendar joins them (the same bytes: tests compare them)."""
-    # Imported here: a rebuild that keeps the calendar only computes its key (reply_due_inputs),
-    # and icalendar takes longer to import than that.
-    from icalendar import Calendar
-
+    `zone_key` (icalendar takes about 25 ms to work one out from the zone's rules), and
+    `kept_text(key, make, valid)` for the calendar's own lines and each "reply due" event,
+    by the hash of what each is made of (`valid` tells a kept text of the right shape). A
+    build in which a reply only took an event out then imports no icalendar (about 65 ms).
+    Without `kept` the calendar is rendered whole by icalendar; with it the parts are joined
+    as icalendar joins them (the same bytes: tests compare them)."""
     space = journal_namespace(standing)
     stamp = standing.now.astimezone(dt.UTC)
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", _title(standing))
+    title = _title(standing)
     if kept is None:
-        return _whole(cal, standing, private, space, stamp)
+        return _whole(_head(title), standing, private, space, stamp)
+    text = kept_text or (lambda _key, make, _valid: make())
 
     def make() -> str:
         return fixed_part(standing, private, space, stamp)
@@ -72,18 +71,85 @@ def render_calendar(standing: Standing, private: PrivacyRules,
         fixed = json.loads(make())
     replies = _reply_events(standing, private, space)
     dates = [_day(f["dtstart"]) for f in replies]
-    made = [_event(f, stamp) for f in replies]
-    holder = Calendar()
-    for event in made:
-        holder.add_component(event)
+    made = []
+    for fields in replies:
+        part = partial(_event_part, fields, stamp)
+        found = read_part(text(_event_key(fields, stamp), part, lambda t: read_part(t) is not None))
+        made.append(found if found is not None else read_part(part()))
     if fixed["first"] is not None:
         dates.append(dt.date.fromisoformat(fixed["first"]))
     first = min(dates, default=stamp.date())
-    zones = _zones((holder.get_used_tzids() | set(fixed["tzids"])) - {"UTC"}, dt.date(first.year, 1, 1), kept_zone)
+    tzids = set(fixed["tzids"]).union(*(tzids for _, tzids in made)) - {"UTC"}
+    zones = _zones(tzids, dt.date(first.year, 1, 1), kept_zone)
     end = b"END:VCALENDAR\r\n"
-    head = cal.to_ical()
+    head = text(_digest("head", title, ical_stamp()), lambda: _head(title).to_ical().decode(), _is_calendar).encode()
     return (head[:-len(end)] + b"".join(zones) + fixed["text"].encode()
-            + b"".join(event.to_ical() for event in made) + end)
+            + b"".join(event.encode() for event, _ in made) + end)
+
+
+def _head(title: str) -> Any:
+    """An icalendar Calendar with the calendar's own properties and no component yet."""
+    # Imported here: a rebuild that keeps the calendar only computes its key (reply_due_inputs),
+    # and icalendar takes longer to import than that.
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", title)
+    return cal
+
+
+def _is_calendar(text: str) -> bool:
+    return text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+
+
+def _event_key(fields: dict[str, Any], stamp: dt.datetime) -> str:
+    """What a "reply due" event is made of: its fields (the start with its zone), the build's
+    time and the icalendar in use."""
+    start = fields["dtstart"]
+    return _digest("reply-due", *(f"{k}={v}" for k, v in fields.items() if k != "dtstart"),
+                   start.isoformat(), str(getattr(start.tzinfo, "key", start.tzinfo)), stamp.isoformat(), ical_stamp())
+
+
+def _event_part(fields: dict[str, Any], stamp: dt.datetime) -> str:
+    """One event's VEVENT as icalendar writes it, with the zones it names, as JSON text."""
+    from icalendar import Calendar
+
+    holder = Calendar()
+    holder.add_component(_event(fields, stamp))
+    return json.dumps({"text": b"".join(c.to_ical() for c in holder.subcomponents).decode(),
+                       "tzids": sorted(holder.get_used_tzids())})
+
+
+def read_part(text: str) -> tuple[str, list[str]] | None:
+    """_event_part's text read back as (VEVENT text, zones), or None when it is not of that shape."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or type(found.get("text")) is not str \
+            or not found["text"].startswith("BEGIN:VEVENT\r\n") or not found["text"].endswith("END:VEVENT\r\n") \
+            or not isinstance(found.get("tzids"), list) or not all(type(t) is str for t in found["tzids"]):
+        return None
+    return found["text"], found["tzids"]
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@cache
+def ical_stamp() -> str:
+    """Which icalendar this is, without importing it (about 65 ms): a hash of its version
+    file, found where the import would find it. Kept texts made by another icalendar are
+    not used."""
+    spec = importlib.util.find_spec("icalendar")
+    origin = Path(spec.origin) if spec is not None and spec.origin else None
+    sources = () if origin is None else (origin, origin.parent / "_version.py", origin.parent / "version.py")
+    return code_stamp(sources).hex()
 
 
 def fixed_part(standing: Standing, private: PrivacyRules, space: uuid.UUID, stamp: dt.datetime) -> str:
@@ -179,13 +245,10 @@ def _zone_text(tzid: str, first: dt.date) -> str:
 
 def zone_key(tzid: str, first: dt.date) -> str:
     """What a zone's VTIMEZONE is made of, as a sha256 hex digest: its name, the first date,
-    its rules in this machine's tz database (store/zone_rules.py) and icalendar's version."""
-    import icalendar
-
+    its rules in this machine's tz database (store/zone_rules.py) and the icalendar in use."""
     from journal.store.zone_rules import fingerprint
 
-    text = "\0".join(("vtimezone", tzid, first.isoformat(), fingerprint([tzid]), icalendar.__version__))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _digest("vtimezone", tzid, first.isoformat(), fingerprint([tzid]), ical_stamp())
 
 
 def _title(standing: Standing) -> str:

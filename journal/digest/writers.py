@@ -427,13 +427,14 @@ def _calendar(r: Rendering) -> list[Output]:
                           f"journal-calendar-texts {RENDER_VERSION}")
         data = render_calendar(s, r.view.private,
                                lambda part: cache.text(fixed, part, lambda text: read_fixed(text) is not None),
-                               lambda zone, part: cache.text(zone, part, _vtimezone))
+                               lambda zone, part: cache.text(zone, part, _vtimezone), cache.text)
         cache.save()
         return data
     return [Output("calendar.ics", key, make)]
 
 
-#: The calendar's contract and goal events, and its zones, kept under the git folder.
+#: The calendar's contract and goal events, its zones, its own lines and each reply due event,
+#: kept under the git folder.
 CALENDAR_TEXTS = "digest-calendar.bin"
 
 

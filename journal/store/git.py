@@ -193,7 +193,9 @@ def _walk_to_first(repo: pygit2.Repository) -> str | None:
     if oldest is not None and (seen, root) != (head, oldest):
         try:
             record.parent.mkdir(parents=True, exist_ok=True)
-            write_replace(record, json.dumps({"head": head, "first": oldest, "shallow": grafts}))
+            # Unsynced: a crash leaves it empty or as it was, never naming another root (read_json
+            # and is_commit_id check what is read), and a digest after each commit need not wait.
+            write_replace(record, json.dumps({"head": head, "first": oldest, "shallow": grafts}), sync=False)
         except OSError:
             pass  # a read-only repository walks again next time
     return oldest

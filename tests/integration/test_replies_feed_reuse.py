@@ -4,6 +4,8 @@ reply commits, a rebuild of the same site gives the bytes a build into a fresh f
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,6 +67,12 @@ def test_a_calendar_joined_from_kept_events_is_the_one_rendered_whole(commit: Ca
     zones: list[str] = []  # the VTIMEZONEs icalendar worked out from the zones' rules
     real_zone = calendar._zone_text
     monkeypatch.setattr(calendar, "_zone_text", lambda tzid, first: zones.append(tzid) or real_zone(tzid, first))
+    events: list[str] = []  # the reply due events icalendar wrote
+    real_event = calendar._event_part
+    monkeypatch.setattr(calendar, "_event_part", lambda f, stamp: events.append(f["summary"]) or real_event(f, stamp))
+    heads: list[int] = []  # the calendar's own lines icalendar wrote
+    real_head = calendar._head
+    monkeypatch.setattr(calendar, "_head", lambda title: heads.append(1) or real_head(title))
     steps: list[tuple[dict[str, str], str, str] | None] = [
         (dict([reply("bob", "alice", "2026-W46", verdicts=())]), "2026-11-23T09:00:00-05:00", "bob"),
         (dict([reply("carol", "alice", "2026-W46", verdicts=("confirmed", "missed"))]),
@@ -84,6 +92,8 @@ def test_a_calendar_joined_from_kept_events_is_the_one_rendered_whole(commit: Ca
             first_zones = list(zones)
         assert ics == render_calendar(view.standing, view.private), n  # icalendar's whole rendering
         calendars.append(ics)
+        if n == 0:
+            assert len(events) == 2 and len(heads) == 2  # (once more for the whole rendering above)
         if step is not None:
             commit(*step)
     # Made on the first build and after journal.yaml changed; read back after each reply.
@@ -92,6 +102,27 @@ def test_a_calendar_joined_from_kept_events_is_the_one_rendered_whole(commit: Ca
     assert zones == first_zones
     # Each answer takes its "reply due" event out: bob's to alice, then alice's to bob.
     assert [c.count(b"reply due") for c in calendars] == [2, 1, 1, 1, 0]
+    # The reply events written by icalendar once, by the first build: the zone moved is no
+    # owing partner's. The calendar's lines too (besides once for each whole rendering above).
+    assert len(events) == 2 and len(heads) == 1 + 5
+
+
+def test_a_reply_that_takes_an_event_out_rebuilds_the_calendar_without_icalendar(
+        commit: Callable[..., str], tmp_path: Path) -> None:
+    # A reply committed after a build takes its "reply due" event out: every other part of the
+    # calendar is kept, so the rebuild joins kept texts and never imports icalendar.
+    repo = replies_history(commit, tmp_path)
+    command = [sys.executable, "-X", "importtime", "-m", "journal", "-C", str(repo), "digest", "--now", NOW]
+    first = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    assert " icalendar" in first.stderr  # the first build writes the calendar with icalendar
+    before = (repo / "site" / "calendar.ics").read_bytes()
+    commit(dict([reply("bob", "alice", "2026-W46", verdicts=())]), "2026-11-23T09:00:00-05:00", "bob")
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    after = (repo / "site" / "calendar.ics").read_bytes()
+    assert after.count(b"reply due") == before.count(b"reply due") - 1
+    assert " icalendar" not in again.stderr
 
 
 @pytest.mark.parametrize("damage", ["garbage", "other shape"])
@@ -103,7 +134,8 @@ def test_kept_calendar_events_that_are_damaged_are_made_again(commit: Callable[.
     file = repo / ".git" / "journal" / writers.CALENDAR_TEXTS
     tag = f"journal-calendar-texts {writers.RENDER_VERSION}"
     kept = plain_cache.load(file, tag, 1 << 30)
-    assert isinstance(kept, dict) and len(kept) == 3  # the contract and goal events, and two zones
+    # The contract and goal events, two zones, the calendar's own lines and two reply due events.
+    assert isinstance(kept, dict) and len(kept) == 6
     if damage == "garbage":
         file.write_bytes(b"\x00not marshal" * 20)
     else:  # sealed as this machine seals, but not what the calendar keeps
