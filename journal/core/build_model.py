@@ -42,7 +42,7 @@ from journal.core.model import (
 )
 from journal.core.rules import Journal
 from journal.core.rules import checkin_key as checkin_key  # (member, period) of a check-in, for the layers above
-from journal.core.schema import DEFAULTS, iana_zone, parse_date, parse_number
+from journal.core.schema import DEFAULTS, checkin_period, iana_zone, parse_date, parse_number
 from journal.core.streaks import ContractTerms, TermsInForce
 from journal.core.streaks import Pause as StreakPause
 
@@ -225,8 +225,7 @@ def checkin(entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
 def _checkin(entry: Entry | None, hidden: frozenset[str] = NO_FIELDS, *,
              data: Mapping[str, Any] | None = None, path: str = "") -> Checkin:
     data = _public(entry.data if entry is not None else (data or {}), hidden)
-    week, date = data.get("week"), data.get("date")
-    period = week if week is not None else date
+    period = checkin_period(data)
     metrics = data.get("metrics")
     energy = data.get("energy")
     ask = data.get("ask")

@@ -16,7 +16,7 @@ from journal.core import problems as P
 from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
 from journal.core.reply_groups import Kept, judged_by_group
-from journal.core.schema import due_any_cadence, email_key, parse_date, validate
+from journal.core.schema import checkin_period, due_any_cadence, email_key, parse_date, validate
 
 _NUMBER_WORDS = ("once twice thrice one two three four five six seven eight nine ten eleven twelve "
                  "fifteen twenty thirty forty fifty hundred half dozen daily nightly every each weekly "
@@ -72,7 +72,7 @@ def checkin_key(entry: Entry | None) -> tuple[str, str] | None:
     None for anything else. The period may still be unreadable."""
     if entry is None or entry.kind != "checkin":
         return None
-    member, period = entry.data.get("member"), entry.data.get("week") or entry.data.get("date")
+    member, period = entry.data.get("member"), checkin_period(entry.data)
     return (member, period) if isinstance(member, str) and isinstance(period, str) else None
 
 
@@ -316,7 +316,7 @@ def _check_ref(out: _Out, kind: str, value: str, keypath: tuple[str | int, ...],
 def _checkin_name_rules(out: _Out) -> None:
     data, path = out.entry.data, out.entry.path
     member = data.get("member")
-    period = data.get("week") if data.get("week") is not None else data.get("date")
+    period = checkin_period(data)
     name = layout.parse_checkin_name(path)
     if name is None:
         out.add((), P.PATH, "check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md")
@@ -334,7 +334,7 @@ def _checkin_name_rules(out: _Out) -> None:
 def _checkin_rules(out: _Out, journal: Journal) -> None:
     data = out.entry.data
     member = data.get("member")
-    period = data.get("week") if data.get("week") is not None else data.get("date")
+    period = checkin_period(data)
     if not isinstance(member, str) or member not in journal.members:
         return
     contract = data.get("contract")

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -443,6 +443,15 @@ def _meant_as_period(close: str | None, value: Any) -> bool:
     if close is not None:
         return close in PERIOD_KEYS
     return periods.cadence_of(value) is not None or parse_date(value) is not None
+
+
+def checkin_period(data: Mapping[Any, Any]) -> Any:
+    """The value a check-in's front matter names its period by: `week` when the key holds
+    anything (even an empty or unreadable value), else `date`; None when neither does. The
+    one reading of it, for the index, the rules and the model alike: a `week: ""` beside a
+    `date:` is an unreadable period everywhere, never the date in one place only."""
+    week = data.get("week")
+    return week if week is not None else data.get("date")
 
 
 def _check_period(v: Validator, data: dict[Any, Any]) -> None:
