@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.core import build_model, model
+from journal.core.pauses import NO_PAUSES, Excused
 from journal.core.replies import (
     RESPONSE_LABEL,
     Posted,
@@ -98,7 +99,7 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     member_zones = {mid: m.tz for mid, m in members.items()}
     responses = _responses(journal, history, now, pending, workspace.cache_dir,
                            {name: partial(render, zones=member_zones) for name, render in (renders or {}).items()},
-                           snap.token) \
+                           snap.token, Excused.of(terms, member_zones)) \
         if threads or any_reply else Responses((), {}, {})
     disputed = responses.disputed()
     # One member's new check-in re-judges that member: the others' reports are read back.
@@ -141,20 +142,21 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
 
 def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged | None = None,
                folder: Path | None = None, renders: Mapping[str, Callable[[Thread], Any]] | None = None,
-               token: str | None = None) -> Responses:
+               token: str | None = None, excused: Excused = NO_PAUSES) -> Responses:
     """Threads and responder figures from the committed check-ins and replies (see core/replies),
     with the staged ones (`pending`) as if committed at its time; an entry the history brought
     but the journal no longer holds has nothing to show. With a cache `folder` (and nothing
     staged), threads whose inputs are unchanged are read back (store/thread_cache.py), and
     the threads carry the `renders` asked for, kept with them; `token` names the journal's
-    entries (Snapshot.token), so that the threads' keys can be read back too."""
+    entries (Snapshot.token), so that the threads' keys can be read back too. `excused` are
+    the pauses that excuse a partner from replying (core/pauses.py)."""
     if history is None:
         return Responses((), {}, {})
     filed = {key: f.at for key, f in history.filings.items()}
     if pending is None and folder is not None:
         # Threads read back need no reply's time: the replies' are made only if one is judged again.
         later = Later(1 if history.replies else 0, lambda: stamps(history.replies))
-        return _kept_responses(journal, history, filed, later, now, folder, renders or {}, token)
+        return _kept_responses(journal, history, filed, later, now, folder, renders or {}, token, excused)
     posted = {key: (a.at, a.commit) for key, a in history.replies.items()}
     if pending is not None:
         for key in pending.checkins:
@@ -172,12 +174,13 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
         entry = written.get((period, to, author))
         if entry is not None:
             replies[(author, to, period)] = Posted(build_model.reply(entry), at, commit)
-    return judge(build_model.contracts(journal), checkins, replies, now)
+    return judge(build_model.contracts(journal), checkins, replies, now, excused)
 
 
 def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str], dt.datetime],
                     posted: Mapping[tuple[str, str, str], tuple[str, int, int]], now: dt.datetime,
-                    folder: Path, renders: Mapping[str, Callable[[Thread], Any]], token: str | None) -> Responses:
+                    folder: Path, renders: Mapping[str, Callable[[Thread], Any]], token: str | None,
+                    excused: Excused = NO_PAUSES) -> Responses:
     """`judge`'s answer, thread by thread, reading back the threads whose inputs are unchanged:
     only the replies of a thread judged again are read (core/lazy_entry.LazyEntry). With the
     snapshot's content `token`, the threads' keys themselves are read back while the entries
@@ -192,7 +195,8 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
     config = journal.config
     # The zones' rules too (store/zone_rules.py): the kept texts hold local times.
     rules = zone_rules.fingerprint(str(m.tz.key) for m in build_model.members(journal).values())
-    shared = "\0".join((config.head.digest if config is not None else "-", rules,
+    # The pauses that count too: when each was committed decides whether it had notice.
+    shared = "\0".join((config.head.digest if config is not None else "-", rules, excused.text(),
                         *(f"{e.path}\0{e.head.digest}" for _, e in sorted(journal.contracts.items()))))
     plan = ThreadPlan(folder, shared, token, history.head, history.grafts, _PLAN_CODE) if token else None
     columns: list[ReplyColumns] = []  # the replies the history brought and the journal holds, made on first use
@@ -211,7 +215,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
         entry, at = journal.checkin(member, period), filed[(member, period)]
         assert entry is not None  # a row names a check-in the journal holds
         shown = [Posted(build_model.reply(e), t, c) for _, e, t, c in replied(member, period) if t <= now]
-        return judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now)
+        return judge_thread(contracts, member, period, build_model.checkin(entry), at, shown, first, now, excused)
 
     kept = plan.get(now) if plan is not None else None
     if kept is not None:
@@ -310,8 +314,8 @@ def _figured(plan: Any, cache: Any, contracts: Mapping[str, model.Contract], thr
 
 
 # The code that makes the rows a ThreadPlan keeps (besides thread_cache's own, in the keys).
-_PLAN_CODE = (__name__, "journal.core.rules", "journal.core.replies", "journal.core.build_model",
-              "journal.store.thread_cache", "journal.store.reply_columns")
+_PLAN_CODE = (__name__, "journal.core.rules", "journal.core.replies", "journal.core.pauses",
+              "journal.core.build_model", "journal.store.thread_cache", "journal.store.reply_columns")
 
 
 def _made_for(journal: Journal, member: str, period: str) -> Any:

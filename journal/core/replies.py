@@ -2,9 +2,10 @@
 
 Decisions, in one place:
 * A check-in is asked of every other party of the contracts in force for its period (its
-  own `contract:` when it names one). It is answered by the commit that first brought the
-  partner's reply into the history, measured from the commit that first brought the
-  check-in: *in time* within `respond_within` (the shortest of those contracts), *late*
+  own `contract:` when it names one), but not of a party that a pause announced with
+  notice excuses from that period under the contract (core/pauses.py); a referee so paused
+  gives no verdicts for it. It is answered by the commit that first brought the partner's
+  reply into the history, measured from the commit that first brought the check-in: *in time* within `respond_within` (the shortest of those contracts), *late*
   after it, *unanswered* once the window closed with no reply, else *waiting*.
 * A journal expects replies from its first one on: check-ins whose window closed before the
   first reply entered the history ask nothing of anyone, so a journal that never used
@@ -31,6 +32,7 @@ from typing import Any
 
 from journal.core import periods
 from journal.core.model import Checkin, Contract, Reply, Verdict
+from journal.core.pauses import NO_PAUSES, Excused
 
 MICROSECOND = dt.timedelta(microseconds=1)  # a timedelta // MICROSECOND: whole microseconds
 
@@ -151,10 +153,11 @@ def _first_start(effective: dt.date, cadence: str) -> dt.date:
 
 
 def judge(contracts: Mapping[str, Contract], checkins: Mapping[tuple[str, str], tuple[Checkin, dt.datetime]],
-          replies: Mapping[tuple[str, str, str], Posted], now: dt.datetime) -> Responses:
+          replies: Mapping[tuple[str, str, str], Posted], now: dt.datetime, excused: Excused = NO_PAUSES) -> Responses:
     """Every committed check-in's thread as of `now`; `checkins` maps (member, period) to the
     record and the time its check-in first entered the history, `replies` (author, to, period)
-    to the reply as the history first brought it. Nothing after `now` is seen."""
+    to the reply as the history first brought it, `excused` the pauses that count (core/pauses).
+    Nothing after `now` is seen."""
     by_checkin: dict[tuple[str, str], list[Posted]] = {}
     for (author, to, period), posted in replies.items():
         if posted.at <= now:
@@ -165,18 +168,19 @@ def judge(contracts: Mapping[str, Contract], checkins: Mapping[tuple[str, str], 
         if filed > now:
             continue
         thread, _ = judge_thread(contracts, member, period, record, filed, by_checkin.get((member, period), []),
-                                 first, now)
+                                 first, now, excused)
         if thread is not None:
             threads.append(thread)
     return responses_of(contracts, threads)
 
 
 def judge_thread(contracts: Mapping[str, Contract], member: str, period: str, record: Checkin, filed: dt.datetime,
-                 posted: list[Posted], first: dt.datetime | None,
-                 now: dt.datetime) -> tuple[Thread | None, dt.datetime | None]:
+                 posted: list[Posted], first: dt.datetime | None, now: dt.datetime,
+                 excused: Excused = NO_PAUSES) -> tuple[Thread | None, dt.datetime | None]:
     """One check-in's thread as `judge` makes it, and its due time: `posted` are the replies
-    to it in the history by `now`, `first` the first reply in the journal's history by `now`.
-    (None, None) when no contract in force asks anything of the check-in."""
+    to it in the history by `now`, `first` the first reply in the journal's history by `now`,
+    `excused` the pauses that count. (None, None) when no contract in force asks anything of
+    the check-in."""
     terms = [c for slug, c in sorted(contracts.items())
              if _in_force(c, member, period) and (record.contract is None or record.contract == slug)]
     if not terms:
@@ -187,9 +191,12 @@ def judge_thread(contracts: Mapping[str, Contract], member: str, period: str, re
     posted = sorted(posted, key=lambda p: (p.at, p.commit, p.reply.author or ""))
     by_author = {p.reply.author: p for p in posted}
     expected = first is not None and due >= first
-    partners = sorted({p for c in terms for p in c.parties if p != member}) if expected else []
+    # A partner is asked under each contract that does not pause them for the period.
+    partners = sorted({p for c in terms for p in c.parties
+                       if p != member and not excused.covers(c.slug, p, period)}) if expected else []
     responses = tuple(_response(partner, by_author.get(partner), filed, due, now) for partner in partners)
-    referee = next((c.referee for c in terms if c.referee is not None and c.referee != member), None)
+    referee = next((c.referee for c in terms if c.referee is not None and c.referee != member
+                    and not excused.covers(c.slug, c.referee, period)), None)
     verdicts = _verdicts(len(record.outcomes), by_author.get(referee) if referee else None, due, now) \
         if referee and expected else ()
     return Thread(member, period, record.ask, filed, responses, tuple(posted), referee, verdicts), due

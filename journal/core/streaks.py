@@ -434,7 +434,7 @@ def _pause_verdict(
     noticed, unnoticed = [], False
     for contract in in_force:
         covering = [p for p in contract.pauses if p.member == member and p.start <= day <= p.end]
-        ok = any(_announced_in_time(p, contract.notice, tz) for p in covering)
+        ok = any(announced_in_time(p, contract.notice, tz) for p in covering)
         noticed.append(ok)
         unnoticed = unnoticed or (bool(covering) and not ok)
     if in_force and all(noticed):
@@ -442,7 +442,8 @@ def _pause_verdict(
     return "unnoticed" if unnoticed else None
 
 
-def _announced_in_time(pause: Pause, notice: timedelta, tz: ZoneInfo) -> bool:
+def announced_in_time(pause: Pause, notice: timedelta, tz: ZoneInfo) -> bool:
+    """Whether `pause` was first committed at least `notice` before its first day begins in `tz`."""
     if pause.announced is None:
         return False
     begins = local_time(pause.start, time(0), tz)

@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from journal.core import build_model, replies
+from journal.core import build_model, pauses, replies
 from journal.core.model import Reply, Verdict, VerdictItem
 from journal.core.replies import Posted, Response, Thread
 from journal.errors import JournalError
@@ -37,7 +37,7 @@ CACHE_FILE = "threads"  # a folder of 16 files (see store/shards.py)
 POSTS_FILE = "thread-replies"
 _LEGACY = ("threads.bin", "thread-replies.bin", "thread-json.bin", "thread-digest.bin")  # one file each, before
 _TAG = "journal-threads 9"
-_CODE = (replies, build_model)
+_CODE = (replies, pauses, build_model)
 _MISSING = object()  # no usable record: judge the thread
 # A kept thread's summary: its (partner, state, microseconds taken) answers, whether its referee is
 # silent, its (author, timestamp) reply times as kept, packed (unpacked and checked when read: _times).

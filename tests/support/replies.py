@@ -29,11 +29,14 @@ def reply(author: str, to: str, week: str, *, verdicts: tuple[str, ...] = ("conf
             f"verdicts:{items or ' []'}\n{extra}---\n{body}")
 
 
-def replies_history(commit: Callable[..., object], tmp_path: Path) -> Path:
+def replies_history(commit: Callable[..., object], tmp_path: Path, pact: tuple[str, str] | None = None) -> Path:
     """W45: answered in time, late and by the referee (who disputes one outcome); W46: alice's
-    check-in goes unanswered and bob's waits. Returns the repository."""
+    check-in goes unanswered and bob's waits. Returns the repository. `pact` is a (text, time)
+    alice commits the contract as after its first commit, before any check-in."""
     commit({"journal.yaml": CONFIG3, "contracts/pact.md": PACT, "goals/berlin-half.md": GOAL},
            "2026-10-20T10:00:00+02:00")
+    if pact is not None:
+        commit({"contracts/pact.md": pact[0]}, pact[1], "alice")
     # W45: alice checks in Sunday evening; bob answers Monday 01:00 UTC (Sunday evening in New York).
     commit(dict([ci("alice", "2026-W45")]), "2026-11-08T18:00:00+01:00", "alice")
     commit(dict([ci("bob", "2026-W45")]), "2026-11-08T19:00:00-05:00", "bob")
