@@ -22,7 +22,7 @@ from journal.core.replies import (
     thread_window,
     waiting_on,
 )
-from journal.core.rules import Journal
+from journal.core.journal_index import Journal
 from journal.core.states import STATE_LABEL, State, committed_local, member_state
 from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.core.thread_json import ThreadText, thread_text
@@ -314,7 +314,7 @@ def _figured(plan: Any, cache: Any, contracts: Mapping[str, model.Contract], thr
 
 
 # The code that makes the rows a ThreadPlan keeps (besides thread_cache's own, in the keys).
-_PLAN_CODE = (__name__, "journal.core.rules", "journal.core.replies", "journal.core.pauses",
+_PLAN_CODE = (__name__, "journal.core.journal_index", "journal.core.replies", "journal.core.pauses",
               "journal.core.build_model", "journal.store.thread_cache", "journal.store.reply_columns")
 
 

@@ -18,7 +18,8 @@ from journal.core import build_model, layout, periods
 from journal.core.build_model import members as members_of
 from journal.core.entries import EntryProblem, load_yaml
 from journal.core.model import Cadence, Member, OutcomeStatus
-from journal.core.rules import Journal, load_entries
+from journal.core.journal_index import Journal
+from journal.core.rules import load_entries
 from journal.core.schema import iana_zone
 from journal.core.text_safety import escape_yaml_unsafe
 from journal.errors import EntryExists, JournalError, UnknownMember

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from journal.core import build_model, recalibration
 from journal.core.model import Contract
-from journal.core.rules import Journal
+from journal.core.journal_index import Journal
 
 
 @dataclass(frozen=True, order=True)

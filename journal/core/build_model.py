@@ -40,8 +40,8 @@ from journal.core.model import (
     VerdictItem,
     stem,
 )
-from journal.core.rules import Journal
-from journal.core.rules import checkin_key as checkin_key  # (member, period) of a check-in, for the layers above
+from journal.core.journal_index import Journal
+from journal.core.journal_index import checkin_key as checkin_key  # (member, period) of a check-in, for the layers above
 from journal.core.schema import DEFAULTS, checkin_period, iana_zone, parse_date, parse_number
 from journal.core.streaks import ContractTerms, TermsInForce
 from journal.core.streaks import Pause as StreakPause

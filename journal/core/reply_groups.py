@@ -85,7 +85,7 @@ def reply_groups(entries: Mapping[str, Entry], checkins: Mapping[str, list[tuple
                  contracts: Iterable[str], unreadable: Iterable[str], blobs: Mapping[str, str],
                  stamp: str) -> dict[str, list[str]]:
     """Key -> the paths of the replies judged under it: one group per (author, partner) as
-    their front matter names them. `checkins` are the journal's by member (core.rules.Journal's
+    their front matter names them. `checkins` are the journal's by member (core.journal_index.Journal's
     index), `contracts` the contracts' paths, `unreadable` the journal files that could not be
     read, `blobs` maps journal paths to blob ids and `stamp` names the rules' code. Empty when
     a file the key needs has no blob id (judge as usual then)."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from journal.core import build_model
 from journal.core.replies import RESPONSE_LABEL, UNANSWERED, UNVERIFIED, WAITING, Posted, Responses, Thread
-from journal.core.rules import Journal
+from journal.core.journal_index import Journal
 from journal.digest.keys import content_key
 from journal.standing import Standing
 from journal.store.thread_cache import kept_moment

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from journal.core.entries import Entry
-from journal.core.rules import Journal
+from journal.core.journal_index import Journal
 from journal.digest.overview import build_overview
 from journal.digest.privacy import PrivacyRules
 from journal.digest.thread_texts import ThreadTexts

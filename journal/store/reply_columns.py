@@ -17,7 +17,7 @@ from typing import Any
 
 from journal.store.history_events import instant
 
-#: (author, partner answered, period) -> (period, partner answered, author): core/rules.Journal.replies' key.
+#: (author, partner answered, period) -> (period, partner answered, author): core/journal_index.Journal.replies' key.
 _WRITTEN = itemgetter(2, 1, 0)
 _CHECKIN = itemgetter(1, 2)  # (author, to, period) -> the check-in answered: (to, period)
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
@@ -29,7 +29,7 @@ Posted = tuple[str, int, int]  # (commit, POSIX time, offset in minutes): histor
 class ReplyColumns:
     """Of `posted` ((author, to, period) -> (commit, POSIX time, offset): every reply the history
     brought, history_events.stamps) the ones `written` ((period, to, author) -> entry:
-    core/rules.Journal.replies) holds, in `posted`'s order, a column per field."""
+    core/journal_index.Journal.replies) holds, in `posted`'s order, a column per field."""
 
     def __init__(self, posted: Mapping[tuple[str, str, str], Posted], written: Mapping[tuple[str, str, str], Any]) -> None:
         keys, stamped = list(posted), list(posted.values())

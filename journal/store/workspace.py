@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygit2
 
-from journal.core.rules import Journal
+from journal.core.journal_index import Journal
 from journal.errors import JournalError, NotAJournal, NotARepository
 from journal.store import git as gitfiles
 from journal.store.repository import open_repository

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journal.core.lazy_entry import LazyEntry
-from journal.core.rules import Journal
+from journal.core.journal_index import Journal
 from journal.errors import JournalError
 from journal.store import plain_cache, worktree_cache
 from journal.store.entry_cache import CACHE_VERSION, HEADS_FILE, REPLY_FILES, shard

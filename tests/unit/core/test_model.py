@@ -11,7 +11,7 @@ import pytest
 
 from journal.core import build_model, entries, periods
 from journal.core.model import Cadence, GoalStatus, OutcomeStatus
-from journal.core.rules import Journal
+from journal.core.journal_index import Journal
 from journal.core.schema import DEFAULTS
 from tests.support.journals import CONFIG, CONTRACT, GOAL, PROJECT, checkin
 

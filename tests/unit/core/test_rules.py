@@ -32,6 +32,8 @@ def test_base_journal_is_clean() -> None:
 
 
 W48 = "checkins/2026/2026-W48-alice.md"
+DATED = "checkins/2026/2026-11-29-alice.md"
+DAILY = CONTRACT.replace("cadence: weekly", "cadence: daily").replace("due: sunday 21:00", "due: 21:00")
 
 
 def w48(member: str = "alice", week: str = "2026-W48", **kw: str) -> str:
@@ -75,6 +77,10 @@ CASES = {
                                    "contracts/solo.md": CONTRACT.replace("parties: [alice, bob]", "parties: [bob]")
                                    .replace("style: {alice: tough-love, bob: grace}\n", "")},
                                   [(W48, 8, 11, "error", "party")]),
+    "a dated check-in under a weekly contract": ({DATED: checkin(week="2026-W48").replace("week: 2026-W48", "date: 2026-11-29")},
+                                                 [(DATED, 3, 7, "error", "cadence")]),
+    "a weekly check-in under a daily contract": ({"contracts/pact.md": DAILY},
+                                                 [("checkins/2026/2026-W47-alice.md", 3, 7, "error", "cadence")]),
     "missing outcome": ({W48: w48(week="2026-W48", outcomes="[]")}, [(W48, 4, 1, "warning", "outcome")]),
     "vague commitment": ({W48: w48(week="2026-W48", outcomes="[{commitment: Three runs, status: done}]",
                                        commitments="\n  - {commitment: Run more}")},
@@ -171,7 +177,8 @@ def test_a_date_in_non_ascii_digits_is_refused() -> None:
 
 
 def test_previous_checkin_is_the_latest_earlier_one_of_the_same_cadence() -> None:
-    from journal.core.rules import Journal, load_entries
+    from journal.core.journal_index import Journal
+    from journal.core.rules import load_entries
 
     weeks = ["2026-W40", "2026-W47", "2026-W44", "2026-W45", "2027-W01"]
     files = {**BASE, **{f"checkins/{w[:4]}/{w}-alice.md": checkin(week=w) for w in weeks}}
@@ -184,3 +191,10 @@ def test_previous_checkin_is_the_latest_earlier_one_of_the_same_cadence() -> Non
         assert (entry.data["week"] if entry else None) == (earlier[-1] if earlier else None), period
     assert journal.previous_checkin("alice", "2026-11-20") is None  # a date never follows a week
     assert journal.previous_checkin("bob", "2026-W47") is None
+
+
+def test_a_check_in_of_another_cadence_is_told_how_to_name_its_period() -> None:
+    files = {k: v.encode() for k, v in {**BASE, DATED: checkin(week="x").replace("week: x", "date: 2026-11-29")}.items()}
+    found = [p.message for p in check_files(files).problems]
+    assert found == ["a daily check-in, but 'pact' is weekly: it would count for nothing; "
+                     "name the period with week: 2026-W48"], found

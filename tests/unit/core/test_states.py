@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from journal.core.model import Member
-from journal.core.rules import Journal
+from journal.core.journal_index import Journal
 from journal.core.states import (
     CHECKED_IN_LABEL,
     STATE_LABEL,
