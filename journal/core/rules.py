@@ -273,6 +273,11 @@ def _reply_rules(out: _Out, journal: Journal) -> None:
         out.add(("period",), P.REFERENCE, f"'{to}' has no check-in for {period}: this reply answers "
                 f"{layout.checkin_path(period, to)}, which does not exist")
         return
+    ask, answer = checkin.data.get("ask"), data.get("answer", False)
+    if isinstance(ask, str) and ask.strip() and (answer is None or isinstance(answer, str) and not answer.strip()):
+        # `journal new reply` leaves the key for the answer: left empty, the ask goes unanswered.
+        out.add(("answer",), P.ANSWER, f"the answer to {to}'s ask is empty: answer it, or remove `answer:`",
+                key=True, severity=P.WARNING)
     outcomes = checkin.data.get("outcomes")
     count = sum(isinstance(o, dict) for o in outcomes) if isinstance(outcomes, list) else 0
     verdicts = data.get("verdicts")

@@ -129,7 +129,14 @@ def test_new_reply_prefills_verdicts_ask_and_style_prompts(run, history: Path) -
     assert "replies/2026/2026-W46-alice-to-bob.md:" in result.out and "verdicts[1].verdict is required" in result.out
     text = text.replace("  - verdict: ", "  - verdict: confirmed", 2)
     path.write_text(text.replace("- verdict:                     #", "- verdict: confirmed #"))
-    assert run("-C", history, "check", path).code == EXIT_OK
+    # The answer left empty under the ask is a warning at its key, until it is written.
+    result = run("-C", history, "check", path)
+    assert result.code == EXIT_OK
+    line = 1 + next(n for n, row in enumerate(path.read_text().splitlines()) if row.startswith("answer:"))
+    assert f"replies/2026/2026-W46-alice-to-bob.md:{line}:1: warning: the answer to bob's ask is empty" in result.out
+    path.write_text(path.read_text().replace("\nanswer:\n", "\nanswer: Bed by 23:00, as you said?\n"))
+    result = run("-C", history, "check", path)
+    assert result.code == EXIT_OK and "warning" not in result.out, result.out
 
 
 def test_new_reply_tough_love_and_refusals(run, history: Path) -> None:
