@@ -267,8 +267,11 @@ def _reply_rules(out: _Out, journal: Journal) -> None:
     if journal.contracts and not journal.shares_contract(author, to):
         out.add(("to",), P.PARTY, f"'{author}' and '{to}' share no contract (as parties, or '{author}' as its referee)")
     checkin = journal.checkin(to, period)
-    if checkin is None and layout.checkin_path(period, to) in journal.unreadable:
-        return  # the check-in's own problem says what is wrong with it
+    named = layout.checkin_path(period, to)
+    if checkin is None and (named in journal.unreadable or named in journal.entries):
+        # The file is there, but cannot be read, or names another member or period: its own
+        # problem says what is wrong with it, and "which does not exist" would be false.
+        return
     if checkin is None:
         out.add(("period",), P.REFERENCE, f"'{to}' has no check-in for {period}: this reply answers "
                 f"{layout.checkin_path(period, to)}, which does not exist")

@@ -182,12 +182,17 @@ def test_reply_rules_point_at_the_line(run, commit, history: Path, name: str, te
     assert line.isdigit()
 
 
-@pytest.mark.parametrize("period", ["week: 2026-W99", 'week: ""\ndate: 2026-11-08'], ids=["bad week", "empty week"])
+@pytest.mark.parametrize(("old", "new"), [("week: 2026-W45", "week: 2026-W99"),
+                                          ("week: 2026-W45", 'week: ""\ndate: 2026-11-08'),
+                                          ("member: alice", "member: alicia"),  # there, but another member's
+                                          ("week: 2026-W45", "week: 2026-W44")],  # or another period's
+                         ids=["bad week", "empty week", "other member", "other week"])
 def test_a_reply_to_a_check_in_that_cannot_be_read_is_not_told_it_does_not_exist(run, history: Path,
-                                                                                  period: str) -> None:
+                                                                                  old: str, new: str) -> None:
     checkin_path = history / "checkins/2026/2026-W45-alice.md"
     good = checkin_path.read_text()
-    checkin_path.write_text(good.replace("week: 2026-W45", period))
+    assert old in good
+    checkin_path.write_text(good.replace(old, new))
     broken = run("-C", history, "check")
     assert broken.code == EXIT_PROBLEMS
     assert "checkins/2026/2026-W45-alice.md:" in broken.out  # its own problem
