@@ -66,12 +66,13 @@ def digest_clock(value: str | None) -> dt.datetime:
 def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
-    from journal.core.periods import DATE_RANGE, in_range
+    from journal.core.periods import DATE_RANGE, in_range, no_such_day
 
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD") from None
+        why = no_such_day(value)
+        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD" + (f" ({why})" if why else "")) from None
     if not in_range(day):
         raise click.BadParameter(f"'{value}' lies outside {DATE_RANGE}")
     return day

@@ -135,6 +135,25 @@ def _parse_week(key: str) -> tuple[int, int]:
     return year, week
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # not the locale's: messages are in English
+
+
+def no_such_day(text: object) -> str | None:
+    """Why a text of the shape YYYY-MM-DD names no day ("no such day: February 2027 has 28
+    days"); None for any other text, or one that names a day."""
+    if not isinstance(text, str) or _DAY_KEY.match(text) is None:
+        return None
+    year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
+    if not 1 <= month <= 12:
+        return f"no such day: there is no month {month:02d}"
+    if year == 0:
+        return "no such day: there is no year 0000"
+    days = ((date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - date(year, month, 1)).days \
+        if year < 9999 else 31  # (December 9999: the last month there is)
+    return f"no such day: {_MONTHS[month - 1]} {year} has {days} days" if not 1 <= day <= days else None
+
+
 def parse_day(key: str) -> date:
     """'2026-11-20' -> date; ValueError for anything but a real YYYY-MM-DD date."""
     if not isinstance(key, str) or _DAY_KEY.match(key) is None:

@@ -353,6 +353,8 @@ class Validator:
         if not accepts(value):
             name = field_name(path if named is None else named) + suffix
             hint = self._misread(value, path, key=key, accepts=accepts)
+            if spec.kind == "date" and (why := periods.no_such_day(value)) is not None:
+                hint = f" ({why})"
             self.problem(path, code, f"{name}: expected {expected}, found {describe(value)}{hint}", key=key)
             return False
         if spec.kind in _REF_KINDS:

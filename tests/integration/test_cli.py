@@ -157,6 +157,8 @@ def test_outside_a_journal_says_how_to_start(run, tmp_path: Path) -> None:
 def test_usage_error_exits_two(run, journal_dir: Path) -> None:
     assert run("-C", journal_dir, "check", "--format", "xml").code == 2
     assert run("-C", journal_dir, "new", "checkin", "--week", "2026-W54").code == 2
+    no_day = run("-C", journal_dir, "new", "goal", "x", "--deadline", "2027-02-30")
+    assert no_day.code == 2 and "'2027-02-30' is not a date YYYY-MM-DD (no such day: February 2027 has 28 days)" in no_day.err
     assert run("nonsense").code == 2
 
 

@@ -198,3 +198,10 @@ def test_a_check_in_of_another_cadence_is_told_how_to_name_its_period() -> None:
     found = [p.message for p in check_files(files).problems]
     assert found == ["a daily check-in, but 'pact' is weekly: it would count for nothing; "
                      "name the period with week: 2026-W48"], found
+
+
+def test_a_date_that_names_no_day_says_why() -> None:
+    files = {k: v.encode() for k, v in {**BASE, "goals/berlin-half.md": GOAL.replace("deadline: 2027-04-05",
+                                                                                    "deadline: 2027-02-30")}.items()}
+    found = [p.message for p in check_files(files).problems]
+    assert any(m.endswith("found '2027-02-30' (no such day: February 2027 has 28 days)") for m in found), found
