@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import re
@@ -204,10 +205,16 @@ def resolve_member(ctx: Context, member: str | None) -> str:
         email = user_email(ctx.root)
         member = member_for_email(ctx.members, email)
         if member is None:
-            raise UnknownMember(f"no member has the email '{email}'" if email else "cannot tell who you are",
+            if not email:
+                raise UnknownMember("cannot tell who you are: git has no user.email here",
+                                    hint="run `git config user.email YOU@EXAMPLE.ORG` with an address listed under "
+                                         "your member's emails in journal.yaml, or pass --member ID (--owner ID for a goal)")
+            raise UnknownMember(f"no member has the email '{email}'",
                                 hint="pass --member ID (--owner ID for a goal), or add your git user.email to your member's emails in journal.yaml")
     if member not in ctx.members:
-        raise UnknownMember(f"unknown member '{member}'")
+        close = difflib.get_close_matches(member, sorted(ctx.members), n=1)
+        raise UnknownMember(f"unknown member '{member}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                            hint=f"members are listed under `members:` in journal.yaml: {', '.join(sorted(ctx.members))}")
     return member
 
 

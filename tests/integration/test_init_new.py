@@ -122,6 +122,16 @@ def test_new_checkin_never_overwrites(run, journal_dir: Path) -> None:
 def test_new_checkin_unknown_member_is_an_error(run, journal_dir: Path) -> None:
     result = run("-C", journal_dir, "new", "checkin", "--member", "zed")
     assert result.code == 1 and "unknown member 'zed'" in result.err
+    close = run("-C", journal_dir, "new", "goal", "x", "--owner", "bobb")
+    assert close.code == 1 and "unknown member 'bobb' (did you mean 'bob'?)" in close.err
+    assert "members are listed under `members:` in journal.yaml: alice, bob" in close.err
+
+
+def test_new_checkin_without_a_git_email_says_how_to_set_one(run, journal_dir: Path) -> None:
+    # The tests' git has no user.email (tests/conftest.py).
+    result = run("-C", journal_dir, "new", "checkin")
+    assert result.code == 1 and "cannot tell who you are: git has no user.email here" in result.err
+    assert "git config user.email" in result.err
 
 
 def test_new_checkin_with_daily_date(run, journal_dir: Path) -> None:
