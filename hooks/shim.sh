@@ -31,8 +31,10 @@ fi
 
 # Whether the interpreter still has journal is asked of the file system, not of a second
 # Python start: that would double what every commit pays.
+# -P: git runs hooks in the top folder of the working tree, which partners' commits fill;
+# Python must not look for `journal` (or anything it imports) there first.
 if [ -x "$python" ] && [ -f "$package/__main__.py" ]; then
-    exec "$python" -m journal hooks run "$hook" "$@"
+    exec "$python" -P -m journal hooks run "$hook" "$@"
 elif command -v journal >/dev/null 2>&1; then
     exec journal hooks run "$hook" "$@"
 fi

@@ -127,7 +127,7 @@ def test_the_shim_starts_python_once_per_commit(tmp_path: Path) -> None:
     result = subprocess.run(["git", "commit", "-q", "-m", "W48"], cwd=root, capture_output=True, text=True,
                             env={**os.environ, **env})
     assert result.returncode == 0, result.stderr
-    assert log.read_text().splitlines() == ["-m journal hooks run pre-commit"]
+    assert log.read_text().splitlines() == ["-P -m journal hooks run pre-commit"]
 
 
 def test_the_shim_starts_no_helper_and_finds_its_folder_from_any_name(tmp_path: Path) -> None:

@@ -605,3 +605,18 @@ def test_a_symlinked_checkin_is_not_announced_after_a_pull(shared) -> None:
     shared.partner_commits({}, links={"checkins/2026/2026-W49-bob.md": "2026-W48-bob.md"})
     said = shared.victim_pulls()
     assert "2026-W49" not in said
+
+
+@pytest.mark.parametrize("package", ["journal", "pygit2", "yaml"])
+def test_a_committed_python_package_runs_in_no_hook(shared, package: str) -> None:
+    # The hooks start Python in the top folder of the working tree, which a partner fills: a
+    # committed `journal/` (or a package the tool imports) must not be what runs.
+    marker = shared.base / f"ran-{package}"
+    code = f"open({str(marker)!r}, 'w').write('partner code ran')\n"
+    shared.partner_commits({f"{package}/__init__.py": code, f"{package}/__main__.py": code,
+                            "checkins/2026/2026-W48-bob.md": checkin("bob", "2026-W48")})
+    shared.victim_pulls()  # post-merge
+    (shared.victim / "checkins/2026/2026-W48-alice.md").write_text(checkin(week="2026-W48"), encoding="utf-8")
+    git(shared.victim, "add", "checkins")
+    git(shared.victim, "commit", "-q", "-m", "check-in", env=VICTIM)  # pre-commit and post-commit
+    assert not marker.exists()

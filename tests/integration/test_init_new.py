@@ -125,6 +125,11 @@ def test_new_checkin_unknown_member_is_an_error(run, journal_dir: Path) -> None:
     close = run("-C", journal_dir, "new", "goal", "x", "--owner", "bobb")
     assert close.code == 1 and "unknown member 'bobb' (did you mean 'bob'?)" in close.err
     assert "members are listed under `members:` in journal.yaml: alice, bob" in close.err
+    party = run("-C", journal_dir, "new", "contract", "--slug", "x", "--party", "alice", "--party", "bobb")
+    assert party.code == 1 and "unknown member 'bobb' (did you mean 'bob'?)" in party.err, party
+    git(journal_dir, "config", "user.email", "alice@example.org")
+    to = run("-C", journal_dir, "new", "reply", "--to", "bobb")
+    assert to.code == 1 and "unknown member 'bobb' (did you mean 'bob'?)" in to.err, to
 
 
 def test_new_checkin_without_a_git_email_says_how_to_set_one(run, journal_dir: Path) -> None:
