@@ -16,6 +16,8 @@ CADENCES = (WEEKLY, DAILY)
 #: the periods from one end to the other stays quick and never overflows the calendar.
 FIRST_YEAR, LAST_YEAR = 1970, 2999
 DATE_RANGE = f"{FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+#: The longest duration a journal may give (grace, notice, respond_within, review_every).
+MAX_DURATION = timedelta(days=3650)
 # Period keys computed from those dates may name a year one beyond (2999-12-31 lies in
 # 3000-W01, a zone ahead of UTC reaches 3000-01-01): the key readers allow that margin.
 _KEY_YEARS = (FIRST_YEAR - 1, LAST_YEAR + 1)
@@ -62,9 +64,14 @@ def parse_duration(text: str) -> timedelta:
             "(m, h, d, w or minutes, hours, days, weeks), e.g. '12h', '7 days', or '0'"
         )
     try:
-        return int(m[1]) * _UNITS[m[2]]
+        span = int(m[1]) * _UNITS[m[2]]
     except OverflowError:
-        raise ValueError(f"invalid duration {text!r}: too long") from None
+        span = None
+    # Bounded so that every date the journal may name (FIRST_YEAR to LAST_YEAR), moved by
+    # it either way, is still a date: a contract's notice, grace or window never overflows.
+    if span is None or span > MAX_DURATION:
+        raise ValueError(f"invalid duration {text!r}: longer than {MAX_DURATION.days // 365} years")
+    return span
 
 
 def parse_due(text: str, cadence: str) -> tuple[int | None, time]:

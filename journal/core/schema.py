@@ -248,7 +248,7 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "contract": (layout.is_slug, "a contract slug", P.SLUG),
     "email": (lambda v: isinstance(v, str) and _EMAIL.match(v) is not None, "an email address", P.TYPE),
     "timezone": (_timezone_ok, "an IANA time zone such as Europe/Berlin", P.TYPE),
-    "duration": (_parses(periods.parse_duration), "a duration such as 12h, 7 days or 4 weeks", P.TYPE),
+    "duration": (_parses(periods.parse_duration), "a duration such as 12h, 7 days or 4 weeks (at most 10 years)", P.TYPE),
     # The cadence is a sibling field: the contract rule (core/rules.py) parses the pair.
     "due": (lambda v: isinstance(v, str), "a due time such as 'sunday 21:00' (or '21:00' for a daily cadence)", P.TYPE),
 }

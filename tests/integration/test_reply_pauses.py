@@ -44,3 +44,16 @@ def test_a_partner_paused_with_notice_owes_no_reply_for_the_period(run, commit, 
     shutil.rmtree(repo / ".git" / "journal")
     assert _states(run, repo) == after  # what a run without caches judges
 
+
+
+@pytest.mark.parametrize("field", ["notice: 7 days", "grace: 12h", "respond_within: 2 days", "review_every: 4 weeks"])
+def test_a_duration_too_long_for_any_date_is_an_error_and_crashes_nothing(run, commit, tmp_path: Path,
+                                                                          field: str) -> None:
+    key = field.split(":")[0]
+    huge = AWAY.replace(field, f"{key}: 99999999 weeks")
+    repo = replies_history(commit, tmp_path, pact=(huge, "2026-10-30T10:00:00+01:00"))
+    check = run("-C", repo, "check")
+    assert check.code == 1 and "contracts/pact.md:" in check.out and "at most 10 years" in check.out, check.out
+    for command in (["streaks", "--json"], ["status"], ["digest"]):
+        result = run("-C", repo, *command, "--now", NOW)
+        assert result.code in (EXIT_OK, EXIT_OVERDUE), (command, result)
