@@ -37,7 +37,9 @@ class Excused:
         for t in terms:
             by_slug[t.slug] = t
             for p in t.pauses:
-                if p.start <= p.end and announced_in_time(p, t.notice, zones.get(p.member, _UTC)):
+                # Only a party's pause (check refuses any other), in order, announced in time.
+                if p.member in t.parties and p.start <= p.end \
+                        and announced_in_time(p, t.notice, zones.get(p.member, _UTC)):
                     found.setdefault((t.slug, p.member), []).append((p.start, p.end))
         return cls(by_slug, dict(zones), {key: tuple(sorted(spans)) for key, spans in found.items()})
 

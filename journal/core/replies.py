@@ -3,9 +3,9 @@
 Decisions, in one place:
 * A check-in is asked of every other party of the contracts in force for its period (its
   own `contract:` when it names one), but not of a party that a pause announced with
-  notice excuses from that period under the contract (core/pauses.py); a referee so paused
-  gives no verdicts for it. It is answered by the commit that first brought the partner's
-  reply into the history, measured from the commit that first brought the check-in: *in time* within `respond_within` (the shortest of those contracts), *late*
+  notice excuses from that period under the contract (core/pauses.py). It is answered by
+  the commit that first brought the partner's reply into the history, measured from the
+  commit that first brought the check-in: *in time* within `respond_within` (the shortest of those contracts), *late*
   after it, *unanswered* once the window closed with no reply, else *waiting*.
 * A journal expects replies from its first one on: check-ins whose window closed before the
   first reply entered the history ask nothing of anyone, so a journal that never used
@@ -195,8 +195,8 @@ def judge_thread(contracts: Mapping[str, Contract], member: str, period: str, re
     partners = sorted({p for c in terms for p in c.parties
                        if p != member and not excused.covers(c.slug, p, period)}) if expected else []
     responses = tuple(_response(partner, by_author.get(partner), filed, due, now) for partner in partners)
-    referee = next((c.referee for c in terms if c.referee is not None and c.referee != member
-                    and not excused.covers(c.slug, c.referee, period)), None)
+    # A referee is not excused: verdicts are not replies owed, and a dispute counts whenever it comes.
+    referee = next((c.referee for c in terms if c.referee is not None and c.referee != member), None)
     verdicts = _verdicts(len(record.outcomes), by_author.get(referee) if referee else None, due, now) \
         if referee and expected else ()
     return Thread(member, period, record.ask, filed, responses, tuple(posted), referee, verdicts), due

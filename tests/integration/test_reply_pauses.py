@@ -57,3 +57,20 @@ def test_a_duration_too_long_for_any_date_is_an_error_and_crashes_nothing(run, c
     for command in (["streaks", "--json"], ["status"], ["digest"]):
         result = run("-C", repo, *command, "--now", NOW)
         assert result.code in (EXIT_OK, EXIT_OVERDUE), (command, result)
+
+
+@pytest.mark.parametrize("party", [False, True])
+def test_a_referees_verdicts_are_not_excused_by_a_pause(run, commit, tmp_path: Path, party: bool) -> None:
+    # carol referees; her pause over W45 is refused by check while she is no party, and excuses
+    # her replies once she is one. Neither takes her dispute of alice's W45 run away.
+    paused = PACT.replace("{member: bob, from: 2026-12-21, to: 2027-01-03, reason: family holidays}",
+                          "{member: carol, from: 2026-11-02, to: 2026-11-08}")
+    if party:
+        paused = paused.replace("parties: [alice, bob]", "parties: [alice, bob, carol]")
+    repo = replies_history(commit, tmp_path, pact=(paused, "2026-10-21T10:00:00+02:00"))
+    result = run("-C", repo, "streaks", "--json", "--now", NOW)
+    threads = {(t["member"], t["period"]): t for t in json.loads(result.out)["responses"]["threads"]}
+    assert threads[("alice", "2026-W45")]["referee"] == "carol"
+    assert threads[("alice", "2026-W45")]["verdicts"] == ["disputed", "confirmed"]
+    partners = {r["partner"] for r in threads[("bob", "2026-W45")]["responses"]}
+    assert partners == {"alice"}  # carol, a party paused for W45, owes bob no reply
