@@ -16,7 +16,7 @@ from journal.core.entries import Entry, read_entry
 from journal.core.journal_index import Journal
 from journal.core.problems import Problem
 from journal.core.reply_groups import Kept, judged_by_group
-from journal.core.schema import checkin_period, due_any_cadence, email_key, parse_date, validate
+from journal.core.schema import checkin_period, due_any_cadence, email_key, parse_date, valid_week, validate
 
 _NUMBER_WORDS = ("once twice thrice one two three four five six seven eight nine ten eleven twelve "
                  "fifteen twenty thirty forty fifty hundred half dozen daily nightly every each weekly "
@@ -192,7 +192,9 @@ def _checkin_name_rules(out: _Out) -> None:
             out.add(("member",), P.PATH, f"file name says member '{name.member}' but the entry says '{member}'")
         if name.period != period:
             field = "week" if data.get("week") is not None else "date"
-            out.add((field,), P.PATH, f"file name says period '{name.period}' but the entry says '{period}'")
+            where = f": if the entry is right, it belongs at {layout.checkin_path(period, member)}" \
+                if name.member == member else ""
+            out.add((field,), P.PATH, f"file name says period '{name.period}' but the entry says '{period}'{where}")
         elif path != layout.checkin_path(period, member) and name.member == member:
             out.add((), P.PATH, f"check-in belongs at {layout.checkin_path(period, member)}")
 
@@ -216,26 +218,37 @@ def _checkin_rules(out: _Out, journal: Journal) -> None:
 def _cadence_rule(out: _Out, journal: Journal, member: str, period: Any) -> None:
     """A check-in's period is of the cadence of a contract it can count under (its own
     `contract:`, else every contract the member is a party to): a dated check-in under weekly
-    contracts only, or a weekly one under daily contracts only, would count for nothing."""
+    contracts only, or a weekly one under daily contracts only, counts for nothing. A
+    warning, and only for a check-in later than the member's latest of the contracts'
+    cadence: the check-ins filed before a contract's cadence changed are as they were."""
     cadence = periods.cadence_of(period)
-    if cadence is None:
-        return  # the schema says what is wrong with the period
+    field = "week" if out.entry.data.get("week") is not None else "date"  # the key that holds the period
+    if cadence != (periods.WEEKLY if field == "week" else periods.DAILY):
+        return  # none, or a date under `week:` (a week under `date:`): the schema says what is wrong
     contract = out.entry.data.get("contract")
-    slugs = [contract] if isinstance(contract, str) and contract in journal.contracts else \
-        [c for c in sorted(journal.contracts) if member in journal.parties(c)]
+    if contract is not None:
+        if not isinstance(contract, str) or contract not in journal.contracts:
+            return  # the reference rule says what is wrong with it
+        slugs = [contract]
+    else:
+        slugs = [c for c in sorted(journal.contracts) if member in journal.parties(c)]
     cadences = {slug: c for slug in slugs
                 if (c := journal.contracts[slug].data.get("cadence")) in (periods.WEEKLY, periods.DAILY)}
     if not cadences or cadence in cadences.values():
         return
-    field = "week" if cadence == periods.WEEKLY else "date"
-    named = ", ".join(f"'{slug}'" for slug in cadences)
-    if cadence == periods.DAILY:
-        fix = f"name the period with week: {periods.date_key(periods.parse_day(period), periods.WEEKLY)}"
-    else:
-        fix = "name the period with date: YYYY-MM-DD"
     other = next(iter(cadences.values()))
+    begins = periods.key_start(period, cadence)
+    if any(periods.cadence_of(p) == other and periods.key_start(p, other) >= begins
+           for p, _ in journal.checkins.get(member, [])):
+        return  # filed before a later check-in of the contracts' cadence: before a change of cadence
+    if other == periods.WEEKLY:
+        week = periods.date_key(begins, periods.WEEKLY)
+        fix = f"; name the period with week: {week}" if valid_week(week) else ""
+    else:
+        fix = "; name the period with date: YYYY-MM-DD"
+    named = ", ".join(f"'{slug}'" for slug in cadences)
     out.add((field,), P.CADENCE, f"a {cadence} check-in, but {named} {'is' if len(cadences) == 1 else 'are'} "
-            f"{other}: it would count for nothing; {fix}")
+            f"{other}: it counts for nothing{fix}", severity=P.WARNING)
 
 
 def _reply_name_rules(out: _Out) -> None:

@@ -125,10 +125,9 @@ def test_new_checkin_unknown_member_is_an_error(run, journal_dir: Path) -> None:
     close = run("-C", journal_dir, "new", "goal", "x", "--owner", "bobb")
     assert close.code == 1 and "unknown member 'bobb' (did you mean 'bob'?)" in close.err
     assert "members are listed under `members:` in journal.yaml: alice, bob" in close.err
-    party = run("-C", journal_dir, "new", "contract", "--slug", "x", "--party", "alice", "--party", "bobb")
+    party = run("-C", journal_dir, "new", "contract", "X", "--slug", "x", "--party", "alice", "--party", "bobb")
     assert party.code == 1 and "unknown member 'bobb' (did you mean 'bob'?)" in party.err, party
-    git(journal_dir, "config", "user.email", "alice@example.org")
-    to = run("-C", journal_dir, "new", "reply", "--to", "bobb")
+    to = run("-C", journal_dir, "new", "reply", "--member", "alice", "--to", "bobb")
     assert to.code == 1 and "unknown member 'bobb' (did you mean 'bob'?)" in to.err, to
 
 

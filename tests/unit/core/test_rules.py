@@ -78,9 +78,13 @@ CASES = {
                                    .replace("style: {alice: tough-love, bob: grace}\n", "")},
                                   [(W48, 8, 11, "error", "party")]),
     "a dated check-in under a weekly contract": ({DATED: checkin(week="2026-W48").replace("week: 2026-W48", "date: 2026-11-29")},
-                                                 [(DATED, 3, 7, "error", "cadence")]),
+                                                 [(DATED, 3, 7, "warning", "cadence")]),
     "a weekly check-in under a daily contract": ({"contracts/pact.md": DAILY},
-                                                 [("checkins/2026/2026-W47-alice.md", 3, 7, "error", "cadence")]),
+                                                 [("checkins/2026/2026-W47-alice.md", 3, 7, "warning", "cadence")]),
+    "a weekly check-in before a daily one: a change of cadence": (
+        {"contracts/pact.md": DAILY, "checkins/2026/2026-11-30-alice.md": checkin(week="x").replace("week: x", "date: 2026-11-30")},
+        []),
+    "a week written where the date goes": ({DATED: checkin(week="2026-11-29")}, [(DATED, 3, 7, "error", "week")]),
     "missing outcome": ({W48: w48(week="2026-W48", outcomes="[]")}, [(W48, 4, 1, "warning", "outcome")]),
     "vague commitment": ({W48: w48(week="2026-W48", outcomes="[{commitment: Three runs, status: done}]",
                                        commitments="\n  - {commitment: Run more}")},
@@ -196,7 +200,7 @@ def test_previous_checkin_is_the_latest_earlier_one_of_the_same_cadence() -> Non
 def test_a_check_in_of_another_cadence_is_told_how_to_name_its_period() -> None:
     files = {k: v.encode() for k, v in {**BASE, DATED: checkin(week="x").replace("week: x", "date: 2026-11-29")}.items()}
     found = [p.message for p in check_files(files).problems]
-    assert found == ["a daily check-in, but 'pact' is weekly: it would count for nothing; "
+    assert found == ["a daily check-in, but 'pact' is weekly: it counts for nothing; "
                      "name the period with week: 2026-W48"], found
 
 
@@ -205,3 +209,10 @@ def test_a_date_that_names_no_day_says_why() -> None:
                                                                                     "deadline: 2027-02-30")}.items()}
     found = [p.message for p in check_files(files).problems]
     assert any(m.endswith("found '2027-02-30' (no such day: February 2027 has 28 days)") for m in found), found
+
+
+def test_a_check_in_whose_period_is_not_its_file_names_says_where_it_belongs() -> None:
+    files = {k: v.encode() for k, v in {**BASE, W48: w48(week="2026-W49")}.items()}
+    found = [p.message for p in check_files(files).problems if p.code == "path"]
+    assert found == ["file name says period '2026-W48' but the entry says '2026-W49': if the entry is right, "
+                     "it belongs at checkins/2026/2026-W49-alice.md"], found
