@@ -16,7 +16,15 @@ from journal.core.entries import Entry, read_entry
 from journal.core.journal_index import Journal
 from journal.core.problems import Problem
 from journal.core.reply_groups import Kept, judged_by_group
-from journal.core.schema import checkin_period, due_any_cadence, email_key, parse_date, valid_week, validate
+from journal.core.schema import (
+    checkin_period,
+    checkin_period_key,
+    due_any_cadence,
+    email_key,
+    parse_date,
+    valid_week,
+    validate,
+)
 
 _NUMBER_WORDS = ("once twice thrice one two three four five six seven eight nine ten eleven twelve "
                  "fifteen twenty thirty forty fifty hundred half dozen daily nightly every each weekly "
@@ -191,7 +199,7 @@ def _checkin_name_rules(out: _Out) -> None:
         if name.member != member:
             out.add(("member",), P.PATH, f"file name says member '{name.member}' but the entry says '{member}'")
         if name.period != period:
-            field = "week" if data.get("week") is not None else "date"
+            field = checkin_period_key(data)
             where = f": if the entry is right, it belongs at {layout.checkin_path(period, member)}" \
                 if name.member == member else ""
             out.add((field,), P.PATH, f"file name says period '{name.period}' but the entry says '{period}'{where}")
@@ -222,7 +230,7 @@ def _cadence_rule(out: _Out, journal: Journal, member: str, period: Any) -> None
     warning, and only for a check-in later than the member's latest of the contracts'
     cadence: the check-ins filed before a contract's cadence changed are as they were."""
     cadence = periods.cadence_of(period)
-    field = "week" if out.entry.data.get("week") is not None else "date"  # the key that holds the period
+    field = checkin_period_key(out.entry.data)
     if cadence != (periods.WEEKLY if field == "week" else periods.DAILY):
         return  # none, or a date under `week:` (a week under `date:`): the schema says what is wrong
     contract = out.entry.data.get("contract")

@@ -447,13 +447,18 @@ def _meant_as_period(close: str | None, value: Any) -> bool:
     return periods.cadence_of(value) is not None or parse_date(value) is not None
 
 
+def checkin_period_key(data: Mapping[Any, Any]) -> str:
+    """The key a check-in's front matter names its period by: "week" when that key holds
+    anything (even an empty or unreadable value), else "date"."""
+    return "week" if data.get("week") is not None else "date"
+
+
 def checkin_period(data: Mapping[Any, Any]) -> Any:
-    """The value a check-in's front matter names its period by: `week` when the key holds
-    anything (even an empty or unreadable value), else `date`; None when neither does. The
-    one reading of it, for the index, the rules and the model alike: a `week: ""` beside a
-    `date:` is an unreadable period everywhere, never the date in one place only."""
-    week = data.get("week")
-    return week if week is not None else data.get("date")
+    """The value a check-in's front matter names its period by (`checkin_period_key`); None
+    when neither key holds one. The one reading of it, for the index, the rules and the model
+    alike: a `week: ""` beside a `date:` is an unreadable period everywhere, never the date
+    in one place only."""
+    return data.get(checkin_period_key(data))
 
 
 def _check_period(v: Validator, data: dict[Any, Any]) -> None:
