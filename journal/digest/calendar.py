@@ -116,23 +116,14 @@ def _event_key(fields: dict[str, Any], stamp: dt.datetime) -> str:
 
 def _event_part(fields: dict[str, Any], stamp: dt.datetime) -> str:
     """One event's VEVENT as icalendar writes it, with the zones it names, as JSON text."""
-    from icalendar import Calendar
-
-    holder = Calendar()
-    holder.add_component(_event(fields, stamp))
-    return json.dumps({"text": b"".join(c.to_ical() for c in holder.subcomponents).decode(),
-                       "tzids": sorted(holder.get_used_tzids())})
+    return json.dumps(_vevents([fields], stamp))
 
 
 def read_part(text: str) -> tuple[str, list[str]] | None:
     """_event_part's text read back as (VEVENT text, zones), or None when it is not of that shape."""
-    try:
-        found = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(found, dict) or type(found.get("text")) is not str \
-            or not found["text"].startswith("BEGIN:VEVENT\r\n") or not found["text"].endswith("END:VEVENT\r\n") \
-            or not isinstance(found.get("tzids"), list) or not all(type(t) is str for t in found["tzids"]):
+    found = _read_vevents(text)
+    if found is None or not found["text"].startswith("BEGIN:VEVENT\r\n") \
+            or not found["text"].endswith("END:VEVENT\r\n"):
         return None
     return found["text"], found["tzids"]
 
@@ -157,27 +148,40 @@ def fixed_part(standing: Standing, private: PrivacyRules, space: uuid.UUID, stam
     the zones they name and the date of the first. What they are made of is what
     writers._calendar keys them by: journal.yaml, contracts and goals, the privacy rules,
     the namespace and the build time."""
-    from icalendar import Calendar
-
     events = _contract_events(standing, private, space) + _goal_events(standing, private, space)
     first = min((_day(f["dtstart"]) for f in events), default=None)
+    return json.dumps({**_vevents(events, stamp), "first": first.isoformat() if first is not None else None})
+
+
+def _vevents(events: list[dict[str, Any]], stamp: dt.datetime) -> dict[str, Any]:
+    """`events` as icalendar writes them ("text": their VEVENTs) with the zones they name ("tzids")."""
+    from icalendar import Calendar
+
     holder = Calendar()
     for fields in events:
         holder.add_component(_event(fields, stamp))
-    return json.dumps({"text": b"".join(c.to_ical() for c in holder.subcomponents).decode(),
-                       "tzids": sorted(holder.get_used_tzids()),
-                       "first": first.isoformat() if first is not None else None})
+    return {"text": b"".join(c.to_ical() for c in holder.subcomponents).decode(),
+            "tzids": sorted(holder.get_used_tzids())}
 
 
-def read_fixed(text: str) -> dict[str, Any] | None:
-    """fixed_part's text read back, or None when it is not of that shape (a kept file
-    damaged in a way its seal missed, or written by another version)."""
+def _read_vevents(text: str) -> dict[str, Any] | None:
+    """A kept text of `_vevents`' shape read back (JSON, with more keys), or None when it is
+    not of that shape (a kept file damaged in a way its seal missed, or written by another
+    version)."""
     try:
         found = json.loads(text)
     except ValueError:
         return None
     if not isinstance(found, dict) or type(found.get("text")) is not str \
             or not isinstance(found.get("tzids"), list) or not all(type(t) is str for t in found["tzids"]):
+        return None
+    return found
+
+
+def read_fixed(text: str) -> dict[str, Any] | None:
+    """fixed_part's text read back, or None when it is not of that shape."""
+    found = _read_vevents(text)
+    if found is None:
         return None
     first = found.get("first")
     if first is not None:
