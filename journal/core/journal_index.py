@@ -139,10 +139,24 @@ class Journal:
 
         A binary search over the member's sorted keys of that cadence (weeks and dates differ
         in length), so checking every check-in stays O(n log n) rather than O(n²)."""
-        index = self._by_cadence.get((member, len(period)))
-        if index is None:
-            items = [(p, e) for p, e in self.checkins.get(member, []) if len(p) == len(period)]
-            index = self._by_cadence[(member, len(period))] = ([p for p, _ in items], [e for _, e in items])
-        keys, entries = index
+        keys, entries = self._of_length(member, len(period))
         at = bisect.bisect_left(keys, period)
         return entries[at - 1] if at else None
+
+    def latest_period(self, member: str, cadence: str) -> str | None:
+        """The key of the member's latest check-in of `cadence`, or None when there is none."""
+        keys, _ = self._of_length(member, _KEY_LENGTH[cadence])
+        return keys[-1] if keys else None
+
+    def _of_length(self, member: str, length: int) -> tuple[list[str], list[Entry]]:
+        """The member's check-in keys of one length (one cadence), sorted, with their entries."""
+        index = self._by_cadence.get((member, length))
+        if index is None:
+            items = [(p, e) for p, e in self.checkins.get(member, []) if len(p) == length]
+            index = self._by_cadence[(member, length)] = ([p for p, _ in items], [e for _, e in items])
+        return index
+
+
+#: The length of every period key of a cadence (YYYY-Www, YYYY-MM-DD): keys of one length
+#: sort in time order.
+_KEY_LENGTH = {periods.WEEKLY: len("2026-W48"), periods.DAILY: len("2026-11-30")}

@@ -246,8 +246,8 @@ def _cadence_rule(out: _Out, journal: Journal, member: str, period: Any) -> None
         return
     other = next(iter(cadences.values()))
     begins = periods.key_start(period, cadence)
-    if any(periods.cadence_of(p) == other and periods.key_start(p, other) >= begins
-           for p, _ in journal.checkins.get(member, [])):
+    latest = journal.latest_period(member, other)
+    if latest is not None and periods.key_start(latest, other) >= begins:
         return  # filed before a later check-in of the contracts' cadence: before a change of cadence
     if other == periods.WEEKLY:
         week = periods.date_key(begins, periods.WEEKLY)
