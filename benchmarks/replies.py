@@ -89,21 +89,25 @@ def after_copy(repo: Path) -> Path:
 
 
 def commit_one(repo: Path, n: int, with_replies: bool) -> None:
-    """The n-th new file: a reply to a W47 check-in from a partner who had not answered it
-    (with replies), or a new check-in of a later week (without); one commit, dated before --now."""
+    """The n-th new file: a reply to a check-in of W47 (then W46, W45, ...: 40 each) from a
+    partner who had not answered it (with replies), or a new check-in of a later week
+    (without); one commit, dated before --now."""
     ids = [f"member-{i:02d}" for i in range(10)]
     to = ids[n % 10]
     if with_replies:
         author = ids[(n % 10 + 6 + (n // 10) % 4) % 10]  # the next five members answered already
-        outcomes = (repo / "checkins" / "2026" / f"2026-W47-{to}.md").read_text().count("status:")
-        path = f"replies/2026/2026-W47-{author}-to-{to}.md"
-        text = (f"---\nauthor: {author}\nto: {to}\nperiod: 2026-W47\nanswer: Keep going.\nverdicts:"
+        week = f"2026-W{47 - n // 40:02d}"
+        outcomes = (repo / "checkins" / "2026" / f"{week}-{to}.md").read_text().count("status:")
+        path = f"replies/2026/{week}-{author}-to-{to}.md"
+        text = (f"---\nauthor: {author}\nto: {to}\nperiod: {week}\nanswer: Keep going.\nverdicts:"
                 + ("".join("\n  - {verdict: confirmed, note: seen}" for _ in range(outcomes)) or " []")
                 + "\n---\nA late word on the runs.\n")
     else:
-        author, week = to, f"2026-W{48 + n // 10}"
-        path = f"checkins/2026/{week}-{to}.md"
+        year, number, _ = (dt.date(2026, 11, 23) + dt.timedelta(weeks=n // 10)).isocalendar()  # 2026-W48 on
+        author, week = to, f"{year}-W{number:02d}"
+        path = f"checkins/{year}/{week}-{to}.md"
         text = (repo / "checkins" / "2026" / f"2026-W47-{to}.md").read_text().replace("2026-W47", week)
+    (repo / path).parent.mkdir(parents=True, exist_ok=True)
     (repo / path).write_text(text)
     when = (AFTER_AT + dt.timedelta(minutes=n)).isoformat()
     env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "M",
@@ -133,8 +137,8 @@ def main() -> None:
     temperatures = {"cold": ["cold"], "warm": ["warm", "after"], "both": ["cold", "warm", "after"]}[opts.caches]
     afters: dict[str, Path] = {}
     if "after" in temperatures:
-        if opts.rounds * len(commands) > 40:
-            raise SystemExit("--caches warm commits one new file per command and round: at most 13 rounds")
+        if opts.rounds * len(commands) > 120:
+            raise SystemExit("--caches warm commits one new file per command and round: at most 40 rounds")
         afters = {label: after_copy(repo) for label, repo in repos.items()}
     cases: list[Case] = []
     for temperature in temperatures:
@@ -162,7 +166,7 @@ def main() -> None:
                 extra = ["--out", str(repo.parent / f"{repo.name}-site")] if _name == "digest" else []
                 subprocess.run([sys.executable, "-m", "journal", "-C", str(repo), *args, *extra],
                                capture_output=True, check=False)
-    floor = run_rounds(cases, opts.rounds)
+    floor = run_rounds(cases, opts.rounds, pairs=True)  # each case and its counterpart, in turn first
     report("replies: 10 members x 5 years, without and with 13,000 replies", cases, floor)
     print("ratio with / without replies, median over rounds (target <= 1.5):")
     for without, with_ in zip(cases[::2], cases[1::2], strict=True):

@@ -87,12 +87,22 @@ def importing(command: str) -> Case:
     return Case(f'reference: python -c "{code}"', [sys.executable, "-c", code])
 
 
-def run_rounds(cases: list[Case], rounds: int = MIN_ROUNDS, floor: Case | None = None) -> Case:
-    """Run every case once per round, the floor first in each; returns the floor case."""
+def run_rounds(cases: list[Case], rounds: int = MIN_ROUNDS, floor: Case | None = None, *,
+               pairs: bool = False) -> Case:
+    """Run every case once per round, the floor first in each; returns the floor case.
+
+    With `pairs`, the cases are compared two by two (a case and the one after it): each pair
+    runs in the other order in every other round, so that neither of the two always runs
+    first (after the floor, or after the other pair's writes) and an order effect weighs on
+    both alike."""
     floor = floor or Case("floor", FLOOR)
-    everything = [floor, *cases]
+    if pairs and len(cases) % 2:
+        raise ValueError("pairs: an even number of cases")
     for r in range(max(rounds, MIN_ROUNDS)):
-        for case in everything:
+        ordered = cases
+        if pairs and r % 2:
+            ordered = [case for first, second in zip(cases[::2], cases[1::2], strict=True) for case in (second, first)]
+        for case in [floor, *ordered]:
             if case.prepare is not None:
                 case.prepare(r)
             env = {**os.environ, **(case.env or {})}

@@ -114,6 +114,21 @@ def test_a_fixed_choice_floor_is_the_weighted_sum_of_its_references_round_by_rou
     assert len({line.index(" ms") for line in lines[1:]}) == 1
 
 
+def test_paired_cases_take_turns_running_first() -> None:
+    """With `pairs`, a case and its counterpart swap places every other round: neither always
+    runs straight after the floor (or after the other pair's writes)."""
+    order: list[str] = []
+    cases = [timing.Case(name, ["true"], prepare=lambda r, name=name: order.append(f"{r}{name}"))
+             for name in ("a", "A", "b", "B")]
+    floor = timing.Case("floor", ["true"], prepare=lambda r: order.append(f"{r}-"))
+    timing.run_rounds(cases, 6, floor=floor, pairs=True)
+    rounds = ["".join(step[1:] for step in order if step[0] == str(r)) for r in range(6)]
+    assert rounds == ["-aAbB", "-AaBb", "-aAbB", "-AaBb", "-aAbB", "-AaBb"]
+    assert all(len(case.times) == 6 for case in cases)
+    with pytest.raises(ValueError):
+        timing.run_rounds(cases[:3], 5, floor=floor, pairs=True)
+
+
 def _imported(importtime: str) -> set[str]:
     """The modules a process imported, from its `-X importtime` report."""
     return {line.rsplit("|", 1)[1].strip() for line in importtime.splitlines() if line.startswith("import time:")}
