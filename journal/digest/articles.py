@@ -55,7 +55,9 @@ def checkin_renderer(view: DigestView, base: str, version: int, pages: Callable[
                 return Markup(render(c, heading, base))
             digest = base_digest.copy()
             # The thread by its hash: what it shows is hashed once, not on every page that shows it.
-            digest.update(json.dumps([found, sorted(c), view.thread_id(c), heading, base], sort_keys=True,
+            # Its keys as they are once its thread is on (view.names): the same whether another
+            # output put it on already or not.
+            digest.update(json.dumps([found, view.names(c), view.thread_id(c), heading, base], sort_keys=True,
                                      ensure_ascii=False).encode())
             cache = caches.get(path)
             if cache is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,8 @@ def plan_json(view: DigestView, base_key: str) -> JsonPlan:
         for i, (item, key) in enumerate(zip(value, keys, strict=True)):
             if i:
                 parts.append(",")
+            if key is None:
+                view.fill([item])  # written now: with its thread on
             parts.append(json_text(item) if key is None else (key, item))
         parts.append("]")
     parts.append("}\n")
@@ -92,12 +95,17 @@ def _merged(parts: list[str | tuple[str, Any]]) -> list[str | tuple[str, Any]]:
     return merged
 
 
-def dump_json(plan: JsonPlan, cache: TextCache) -> bytes:
+def dump_json(plan: JsonPlan, cache: TextCache, show: Callable[[Any], None] | None = None) -> bytes:
     """digest.json's bytes: sorted keys, one line, and "<" as \\u003c (the same data, but a
     browser sniffing the file finds no tag in it). Each check-in's and goal's text is read
-    back from `cache` while its key is the same, else written (and kept): spliced in as they
-    are, the bytes are the same as writing the overview whole."""
-    return "".join(part if isinstance(part, str) else cache.text(part[0], lambda item=part[1]: json_text(item))
+    back from `cache` while its key is the same, else written (and kept), after `show(item)`
+    (what puts its thread on: view.DigestView.fill): spliced in as they are, the bytes are
+    the same as writing the overview whole."""
+    def write(item: Any) -> str:
+        if show is not None:
+            show(item)
+        return json_text(item)
+    return "".join(part if isinstance(part, str) else cache.text(part[0], lambda item=part[1]: write(item))
                    for part in plan.parts).encode()
 
 

@@ -4,17 +4,20 @@ file that shows one is made.
 A thread's digest form (its replies' text with it) is most of what the digest's view holds
 of a journal with replies, and a warm build shows none of it: every page, digest.json and
 DIGEST.md is keyed by the hash kept with each thread (threads.DIGEST_THREAD) and reused. So
-the view leaves the forms off its check-ins (`leave`) and puts them on (`fill`) the first
-time an output is made; they are read back from `<git dir>/journal/digest-threads/`
-(hash -> form, in sixteen files by the hash's first digit: store/shards.py), or made again
-from the thread itself: a new reply rewrites the sixteenth holding its thread's form. A
-form is filed under the hash of its own content, computed when it was made: no entry can
-reach another's form.
+the view leaves the forms off its check-ins (`leave`) and puts a check-in's on (`fill`)
+only when an output is about to show it: an article of a page rendered again, an item of
+digest.json written again, a thread of DIGEST.md (digest/writers.py). After a new reply
+that is a dozen of 2,600. They are read back from `<git dir>/journal/digest-forms/`
+(hash -> form, in 256 files by the hash's first two digits: store/shards.py), or made again
+from the thread itself: a new reply rewrites the one of the 256 that holds its thread's
+form. A form is filed under the hash of its own content, computed when it was made: no entry can reach
+another's form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +26,12 @@ from journal.digest.keys import content_key
 from journal.digest.threads import KEPT, digest_form, kept_value
 from journal.store.shards import Shards
 
-FOLDER = "digest-threads"
-_TAG = "journal-digest-threads 2"
-# Where the forms were kept before: with the threads (store/thread_cache.py), then in one file.
+FOLDER = "digest-forms"
+_TAG = "journal-digest-forms 1"
+# Where the forms were kept before: with the threads (store/thread_cache.py), in one file,
+# then in sixteen (a folder).
 _OLD = ("thread-digest.bin", "digest-threads.bin")
+_OLD_FOLDER = "digest-threads"
 
 
 class ThreadTexts:
@@ -34,7 +39,7 @@ class ThreadTexts:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.forms = Shards(folder / FOLDER if folder is not None else None, _TAG)
+        self.forms = Shards(folder / FOLDER if folder is not None else None, _TAG, width=2)
         self.made: dict[str, dict[str, Any]] = {}  # hash -> form, made this run
         self.shown: set[str] = set()  # the hashes of the threads the view shows
         # id() of a check-in whose thread is left off -> (the check-in, held, so that no other
@@ -62,11 +67,16 @@ class ThreadTexts:
         """The hash of the thread left off `checkin`, or None when none is."""
         return self._named.get(id(checkin))
 
-    def fill(self, ids: dict[int, str]) -> None:
-        """Put every thread left off its check-in on (`c["thread"]`), its form named in `ids`."""
+    def fill(self, ids: dict[int, str], checkins: Iterable[dict[str, Any]] | None = None) -> None:
+        """Put the threads left off `checkins` (None: off every check-in) on (`c["thread"]`),
+        each form named in `ids`; a check-in whose thread is on, or has none, is left as it is."""
         if not self._pending:
             return
-        for checkin, named, thread, zones in self._pending.values():
+        if checkins is None:
+            chosen = list(self._pending.values())
+        else:
+            chosen = [found for c in checkins if (found := self._pending.get(id(c))) is not None and found[0] is c]
+        for checkin, named, thread, zones in chosen:
             form = self.made.get(named)
             if form is None:
                 form = self.forms.get(named)
@@ -76,8 +86,7 @@ class ThreadTexts:
                     form = self.made[named] = digest_form(thread, zones)
             checkin["thread"] = form
             ids[id(form)] = named
-        self._pending.clear()
-        self._named.clear()
+            del self._pending[id(checkin)], self._named[id(checkin)]
 
     def save(self) -> None:
         """Keep the forms of the threads shown (only those): a file of forms is written only
@@ -89,6 +98,7 @@ class ThreadTexts:
                 (self.folder / name).unlink(missing_ok=True)
             except OSError:
                 pass  # not ours to remove (a folder in its place, a read-only git folder)
+        shutil.rmtree(self.folder / _OLD_FOLDER, ignore_errors=True)
         for named in self.shown:
             form = self.made.get(named)
             # A form read back stands as it is in its file (None: filled in if the file is written).

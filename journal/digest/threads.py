@@ -250,14 +250,19 @@ def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def latest_threads(overview: dict[str, Any]) -> list[dict[str, Any]]:
-    """The Markdown digests' threads: each member's latest published check-in (as `status`
-    and the calendar take it), when its thread has something in it, in the roster's order.
-    These are the overview's check-in dicts, so a template reads outcomes for kudos. A
-    journal without replies has none."""
+def latest_checkins(overview: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each member's latest published check-in (as `status` and the calendar take it), in the
+    roster's order: the overview's check-in dicts."""
     latest: dict[str, dict[str, Any]] = {}
     for c in overview["checkins"]:  # newest period first
         latest.setdefault(c["member"], c)
-    found = [latest.get(m["id"]) for m in overview["members"]]
-    return [c for c in found if c is not None and c.get("thread")
+    return [c for c in map(latest.get, (m["id"] for m in overview["members"])) if c is not None]
+
+
+def latest_threads(overview: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Markdown digests' threads: each member's latest published check-in
+    (`latest_checkins`), when its thread is on it and has something in it. These are the
+    overview's check-in dicts, so a template reads outcomes for kudos. A journal without
+    replies has none."""
+    return [c for c in latest_checkins(overview) if c.get("thread")
             and (c["thread"]["replies"] or c["thread"]["responses"])]

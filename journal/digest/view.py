@@ -8,6 +8,7 @@ are gone from every entry, and the overview carries no key named after such a fi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,9 +37,10 @@ class DigestView:
     # The check-ins' threads, left off them until an output that may show them is made.
     texts: ThreadTexts = field(default_factory=lambda: ThreadTexts(None))
 
-    def fill(self) -> None:
-        """Put every thread left off its check-in on: call before making an output from the overview."""
-        self.texts.fill(self.ids)
+    def fill(self, checkins: Iterable[dict[str, Any]] | None = None) -> None:
+        """Put the threads left off `checkins` (None: off every check-in) on: call before an
+        output shows them (writers.py says where)."""
+        self.texts.fill(self.ids, checkins)
 
     def thread_id(self, checkin: dict[str, Any]) -> str | None:
         """The hash of `checkin`'s thread (None: it has none), whether it is on yet or not."""

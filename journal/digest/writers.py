@@ -28,10 +28,11 @@ from journal.digest import articles, charts
 from journal.digest.json_text import JSON_TEXTS, JsonPlan, dump_json, plan_json
 from journal.digest.keys import content_key
 from journal.digest.markdown import md_quote, md_text, render_html
-from journal.digest.threads import latest_threads
+from journal.digest.threads import latest_checkins, latest_threads
 from journal.digest.view import DigestView
 from journal.errors import JournalError
 from journal.store import templating
+from journal.store.template_loader import JournalTemplateLoader
 from journal.store.templating import sandboxed_environment
 from journal.store.text_cache import TextCache
 
@@ -155,11 +156,23 @@ def render_outputs(view: DigestView, target: str, *, folder: str = "") -> Output
     if target == SITE and view.ids:
         rendering.after.append(_chart_cache(rendering))
     outputs = [out for writer in WRITERS if writer.target == target for out in writer.outputs(rendering)]
-    # Keys are made without the threads' digest forms (see thread_texts): any output made puts
-    # them on first, and the forms of the threads shown are kept once every output is made.
-    outputs = [replace(out, make=_filled(view, out.make)) if out.shows else out for out in outputs]
+    # Keys are made without the threads' digest forms (see thread_texts). An output made puts
+    # on the forms of the check-ins it shows, as it shows them: an article (_pages), an item
+    # of digest.json (_json), the latest threads (_markdown). The journal's own templates
+    # may read any check-in's thread: with them, every form is put on before any output is
+    # made. The forms of the threads shown are kept once every output is made.
+    if _overridden(env):
+        outputs = [replace(out, make=_filled(view, out.make)) if out.shows else out for out in outputs]
     rendering.after.append(view.texts.save)
     return Outputs(outputs, rendering.after)
+
+
+def _overridden(env: SandboxedEnvironment) -> bool:
+    """Whether the journal's own digest templates are in use (trusted, under templates/digest/)."""
+    loaders = getattr(env.loader, "loaders", ())
+    return any(isinstance(loader, JournalTemplateLoader) and any(name.startswith("digest/")
+                                                                 for name in loader.list_templates())
+               for loader in loaders)
 
 
 def _filled(view: DigestView, make: Callable[[], bytes]) -> Callable[[], bytes]:
@@ -220,14 +233,19 @@ def _pages(r: Rendering) -> list[Output]:
         by_period.setdefault(c["period"], []).append(c)
     outputs: list[Output] = []
     thread_html = _thread_renderer(r.env, common["names"])
+
+    def render_checkin(c: dict[str, Any], heading: Any, base: Any) -> str:
+        r.view.fill([c])  # its thread, left off until shown
+        # Looked up when a check-in is rendered, not before: the templates' renderer.
+        return _renderer(r.env, "_checkin.html.j2", {
+            **common, "thread_html": thread_html, "c": c, "heading": heading, "base": base})().decode()
+
     # What every page shows is hashed once; a page's key names it by that hash.
     shared = {"\0common": _key(r.base_key, "common", common)}
     checkin_html = articles.checkin_renderer(
         r.view, "\0".join((r.base_key, "article", shared["\0common"])), RENDER_VERSION,
         lambda: [out.path for out in outputs if out.page], r.after,
-        # Looked up when a check-in is rendered, not before: the templates' renderer.
-        lambda c, heading, base: _renderer(r.env, "_checkin.html.j2", {
-            **common, "thread_html": thread_html, "c": c, "heading": heading, "base": base})().decode())
+        render_checkin)
 
     idents: dict[int, Any] = {}  # a check-in shows on two pages: named once
 
@@ -349,6 +367,7 @@ def _style(r: Rendering) -> list[Output]:
 
 def _markdown(template: str, r: Rendering, **extra: Any) -> bytes:
     overview = r.view.overview
+    r.view.fill(latest_checkins(overview))  # the only threads a Markdown digest shows
     context = {"shallow": None, **overview, "names": {m["id"]: m["name"] for m in overview["members"]},
                "goal_titles": {g["id"]: g["title"] for g in overview["goals"]},
                "latest_threads": latest_threads(overview), **extra}
@@ -378,7 +397,7 @@ def _json(r: Rendering) -> list[Output]:
         workspace = r.view.standing.workspace
         folder = workspace.cache_dir if workspace is not None else None
         cache = TextCache(folder / JSON_TEXTS if folder is not None else None, f"journal-json-texts {RENDER_VERSION}")
-        data = dump_json(plan, cache)
+        data = dump_json(plan, cache, lambda item: r.view.fill([item]))
         cache.save()
         return data
     # Written again only when the overview changed: the plan's key hashes all of it.

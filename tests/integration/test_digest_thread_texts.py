@@ -6,18 +6,21 @@ when an output is made, and made again from the threads when their file is lost 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from journal.digest import calendar, thread_texts
+from journal.digest.articles import ARTICLE_TEXTS
+from journal.digest.json_text import JSON_TEXTS
 from journal.digest.privacy import PrivacyRules
 from journal.digest.threads import DIGEST_THREAD, kept_owed
 from journal.standing import compute_standing
 from journal.store import plain_cache, thread_cache
-from tests.support.journals import Result
-from tests.support.replies import replies_history, reply
+from tests.support.journals import PROJECT, Result
+from tests.support.replies import ci, replies_history, reply
 
 NOW = "2026-11-24T12:00:00+00:00"
 
@@ -73,6 +76,57 @@ def test_a_warm_rebuild_reads_no_thread_form_and_no_reply(commit: Callable[..., 
     assert _files(repo / "site") == _files(tmp_path / "fresh")
 
 
+def test_a_build_after_a_new_reply_reads_the_forms_of_the_threads_it_shows_only(
+        commit: Callable[..., str], tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sixteen threads; a new reply to an old one. The pages, digest.json item and DIGEST.md
+    # made again show that thread (made anew) and each member's latest (read back): the
+    # other thirteen forms are not read.
+    repo = replies_history(commit, tmp_path)
+    for n in range(47, 53):
+        sunday = dt.date.fromisocalendar(2026, n, 7)
+        for member, partner, zone in (("alice", "bob", "+01:00"), ("bob", "alice", "-05:00")):
+            commit(dict([ci(member, f"2026-W{n}")]), f"{sunday}T18:00:00{zone}", member)
+            commit(dict([reply(partner, member, f"2026-W{n}")]), f"{sunday}T21:00:00{zone}", partner)
+    later = "2026-12-31T12:00:00+00:00"
+    for _ in range(2):
+        assert run("-C", repo, "digest", "--now", later).code == 0
+    commit(dict([reply("carol", "alice", "2026-W47")]), "2026-12-30T09:00:00+00:00", "carol")
+    read: list[object] = []
+    real = thread_texts.is_form
+    monkeypatch.setattr(thread_texts, "is_form", lambda form: read.append(form) or real(form))
+    result = run("-C", repo, "digest", "--now", later)
+    assert result.code == 0 and "(0 rendered" not in result.out
+    assert 1 <= len(read) <= 2  # alice's and bob's W52 threads, on DIGEST.md
+    assert run("-C", repo, "digest", "--now", later, "--out", tmp_path / "fresh").code == 0
+    assert _files(repo / "site") == _files(tmp_path / "fresh")
+    # Without the caches of the outputs, every output is made: every form is read or made again.
+    for name in (ARTICLE_TEXTS, thread_texts.FOLDER):
+        shutil.rmtree(repo / ".git" / "journal" / name)
+    (repo / ".git" / "journal" / JSON_TEXTS).unlink()
+    assert run("-C", repo, "digest", "--now", later, "--out", tmp_path / "cold").code == 0
+    assert _files(tmp_path / "cold") == _files(tmp_path / "fresh")
+    assert "W52" in (tmp_path / "cold" / "members" / "alice.html").read_text()
+
+
+def test_the_journals_own_templates_get_every_checkins_thread(commit: Callable[..., str], tmp_path: Path,
+                                                            run: Callable[..., Result]) -> None:
+    # A trusted override may read any check-in's thread, not only in the articles made again:
+    # with one, every thread is on before any output is made.
+    repo = replies_history(commit, tmp_path)
+    member = PROJECT / "templates" / "digest" / "member.html.j2"
+    override = repo / "templates" / "digest" / "member.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(member.read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}{% for c in checkins %}{% if c.get('thread') %}"
+        "<p class=threaded>{{ c.period }}</p>{% endif %}{% endfor %}", 1), encoding="utf-8")
+    assert run("-C", repo, "templates", "trust").code == 0
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    commit(dict([reply("carol", "alice", "2026-W46", verdicts=())]), "2026-11-23T12:00:00+00:00", "carol")
+    assert run("-C", repo, "digest", "--now", NOW).code == 0
+    page = (repo / "site" / "members" / "alice.html").read_text()
+    assert page.count("<p class=threaded>") == 2, page  # W46, made again, and W45, whose article was not
+
+
 @pytest.mark.parametrize("damage", ["lost", "garbage", "other shape", "empty forms", "forms of another shape"])
 def test_thread_forms_lost_or_damaged_are_made_again_from_the_threads(commit: Callable[..., str], tmp_path: Path,
                                                                       run: Callable[..., Result], damage: str) -> None:
@@ -94,6 +148,12 @@ def test_thread_forms_lost_or_damaged_are_made_again_from_the_threads(commit: Ca
             plain_cache.save(file, thread_texts._TAG, {named: other[damage] for named in forms})
     assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "again").code == 0
     assert _files(tmp_path / "again") == _files(tmp_path / "first")
+    # No output showed a thread (each page's articles and digest.json's items were read
+    # back): no form was needed. Once they must be written again, every form is.
+    shutil.rmtree(repo / ".git" / "journal" / ARTICLE_TEXTS)
+    (repo / ".git" / "journal" / JSON_TEXTS).unlink()
+    assert run("-C", repo, "digest", "--now", NOW, "--out", tmp_path / "third").code == 0
+    assert _files(tmp_path / "third") == _files(tmp_path / "first")
     assert {f: plain_cache.load(f, thread_texts._TAG, 1 << 30) for f in files} == kept  # made again and kept
 
 
