@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from journal.exitcodes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_UNEXPECTED
 
@@ -33,6 +33,17 @@ class EntryExists(JournalError):
 
 class UnknownMember(JournalError):
     hint = "members are listed under `members:` in journal.yaml"
+
+    @classmethod
+    def of(cls, member: str, members: Iterable[str]) -> UnknownMember:
+        """The error for `member` given where one of `members`' ids is wanted: with the
+        closest id ("did you mean …?") and the ids there are."""
+        import difflib  # only on this error's path
+
+        known = sorted(members)
+        close = difflib.get_close_matches(member, known, n=1)
+        return cls(f"unknown member '{member}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                   hint=f"members are listed under `members:` in journal.yaml: {', '.join(known)}")
 
 
 def show_error(message: str, hint: str = "") -> None:

@@ -26,7 +26,7 @@ from journal.core.journal_index import Journal
 from journal.core.states import STATE_LABEL, State, committed_local, member_state
 from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.core.thread_json import ThreadText, thread_text
-from journal.errors import JournalError
+from journal.errors import UnknownMember
 from journal.store.commits import when
 from journal.store.history_events import Later, stamps
 from journal.store.reply_columns import ReplyColumns
@@ -83,7 +83,7 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     repo, journal, warnings = snap.repo, snap.journal, list(snap.warnings)
     members = build_model.members(journal)
     if only is not None and only not in members:
-        raise JournalError(f"unknown member '{only}'", hint="members are listed under `members:` in journal.yaml")
+        raise UnknownMember.of(only, members)
     history = workspace.history()
     terms, skipped = build_model.contract_terms(journal, history.pauses if history else {})
     # Closed periods keep the terms committed when they closed; open ones follow `terms`.

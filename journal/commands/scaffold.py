@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import os
 import re
@@ -218,9 +217,7 @@ def resolve_member(ctx: Context, member: str | None) -> str:
 
 def unknown_member(ctx: Context, member: str) -> UnknownMember:
     """The error for an id given where a member's is wanted, with the closest member id."""
-    close = difflib.get_close_matches(member, sorted(ctx.members), n=1)
-    return UnknownMember(f"unknown member '{member}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
-                         hint=f"members are listed under `members:` in journal.yaml: {', '.join(sorted(ctx.members))}")
+    return UnknownMember.of(member, ctx.members)
 
 
 def member_zone(ctx: Context, member: str) -> zoneinfo.ZoneInfo:

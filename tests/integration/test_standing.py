@@ -67,7 +67,10 @@ def test_streaks_for_one_member_and_unknown_member(run, history: Path) -> None:
     data = json.loads(run("-C", history, "streaks", "--json", "--member", "bob", "--now", "2026-11-25").out)
     assert [m["member"] for m in data["members"]] == ["bob"]
     result = run("-C", history, "streaks", "--member", "zed")
-    assert result.code == 1 and "unknown member 'zed'" in result.err
+    assert result.code == 1 and "unknown member 'zed'" in result.err and "(did you mean" not in result.err
+    close = run("-C", history, "streaks", "--member", "bobb")
+    assert close.code == 1 and "unknown member 'bobb' (did you mean 'bob'?)" in close.err
+    assert "journal.yaml: alice, bob" in close.err  # the ids there are
 
 
 def test_status_exits_with_the_overdue_code_when_you_are_overdue(run, history: Path) -> None:
