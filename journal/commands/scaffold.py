@@ -395,6 +395,9 @@ def new_reply(root: Path, to: str | None, week: str | None, now: dt.datetime, au
         raise unknown_member(ctx, to)
     if to == author:
         raise JournalError("a reply answers a partner's check-in, not your own", hint="pass --to with a partner's id")
+    if not ctx.journal.shares_contract(author, to):  # as `journal check` would refuse it
+        raise JournalError(f"'{author}' and '{to}' share no contract (as parties, or '{author}' as its referee)",
+                           hint=f"a reply answers a partner in one of your contracts: {', '.join(partners) or 'none'}")
     items = ctx.journal.checkins.get(to, [])
     period = week or (items[-1][0] if items else None)
     checkin = ctx.journal.checkin(to, period) if period else None

@@ -43,6 +43,11 @@ def staged_changes(repo: pygit2.Repository, index: pygit2.Index, journal_only: b
             if not journal_only or layout.entry_kind(d.new_file.path) is not None}
 
 
+#: The kinds of entry whose commit is checked on its own (with what it reads: a check-in's
+#: predecessor, a reply's check-in); any other staged change checks the whole journal.
+_OWN = frozenset(("checkin", "reply"))
+
+
 def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> CheckResult:
     """Check the staged journal files against the staged state of the rest of the journal
     (`index`: the staged index, when the caller has read it already)."""
@@ -50,9 +55,13 @@ def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> 
     deltas = staged_changes(repo, index)
     tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
     changed = sorted(p for p, status in deltas.items() if status != "D")
-    if not changed and not any(layout.entry_kind(p) != "checkin" for p in deltas):
+    # A staged check-in or reply is checked against the rest of the journal as staged. What
+    # it changes of other files' checks (a reply's verdicts against an edited check-in) is
+    # `journal check`'s to say: the hook reports on the files being committed.
+    shared = any(layout.entry_kind(p) not in _OWN for p in deltas)
+    if not changed and not shared:
         return CheckResult([], 0)
-    if any(layout.entry_kind(p) != "checkin" for p in deltas):
+    if shared:
         # The roster, a contract or a goal changed (or went): entries nobody touched may
         # now name a member or goal that is gone, so the whole staged journal is checked.
         return _check_whole(repo, index)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journal.exitcodes import EXIT_OK, EXIT_OVERDUE, EXIT_PROBLEMS
-from tests.support.journals import git
+from tests.support.journals import checkin, git
 from tests.support.replies import CONFIG3, PACT, replies_history, reply
 
 
@@ -153,6 +153,12 @@ def test_new_reply_tough_love_and_refusals(run, history: Path) -> None:
     none = run("-C", history, "new", "reply", "--to", "alice", "--week", "2026-W40")
     assert none.code == EXIT_PROBLEMS and "has no check-in for 2026-W40" in none.err and "hint:" in none.err
     assert "Traceback" not in none.err
+    # Carol referees the pact and is no party to it: bob owes her no reply, and writing one
+    # would only make a file `journal check` refuses.
+    stranger = run("-C", history, "new", "reply", "--to", "carol", "--week", "2026-W46")
+    assert stranger.code == EXIT_PROBLEMS and "'bob' and 'carol' share no contract" in stranger.err, stranger
+    assert "one of your contracts: alice" in stranger.err
+    assert not (history / "replies/2026/2026-W46-bob-to-carol.md").exists()
 
 
 @pytest.mark.parametrize("name, text, message", [
@@ -270,6 +276,24 @@ def test_pre_commit_hook_checks_a_reply_against_the_checkin_it_answers(run, comm
                        "GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"})
     assert refused.returncode != 0, refused
     assert "1 verdict(s) for 2 outcome(s)" in refused.stdout + refused.stderr
+
+
+def test_pre_commit_hook_reports_on_the_reply_committed_not_on_files_nobody_touched(run, commit,
+                                                                                     history: Path) -> None:
+    # bob's W44 check-in has a vague commitment (a warning), committed before: a commit of a
+    # reply alone says nothing about it, as a commit of a check-in alone says nothing.
+    vague = checkin("bob", "2026-W44", commitments="\n  - {commitment: Be better}")
+    commit({"checkins/2026/2026-W44-bob.md": vague}, "2026-11-01T18:00:00-05:00", "bob")
+    assert "[vague]" in run("-C", history, "check").out
+    assert run("-C", history, "hooks", "install").code == EXIT_OK
+    path, text = reply("bob", "alice", "2026-W46")
+    (history / path).write_text(text)
+    git(history, "add", path)
+    done = git(history, "commit", "-q", "-m", "reply", check=False,
+               env={"GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com",
+                    "GIT_COMMITTER_NAME": "Bob", "GIT_COMMITTER_EMAIL": "bob@example.com"})
+    assert done.returncode == 0, done
+    assert "2026-W44-bob.md" not in done.stdout + done.stderr
 
 
 def test_an_unreadable_checkin_is_one_problem_not_also_one_for_each_reply_to_it(run, commit, tmp_path: Path) -> None:
