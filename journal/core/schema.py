@@ -238,7 +238,8 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "date": (lambda v: parse_date(v) is not None, f"a date YYYY-MM-DD from {periods.DATE_RANGE}", P.DATE),
     "week": (valid_week, f"an ISO week YYYY-Www (01-52, or 53 in long years; years {periods.FIRST_YEAR} to {periods.LAST_YEAR})",
              P.WEEK),
-    "period": (lambda v: periods.cadence_of(v) is not None, "a period YYYY-Www or YYYY-MM-DD", P.WEEK),
+    "period": (lambda v: periods.cadence_of(v) is not None,
+               "a period: an ISO week YYYY-Www (01-52, or 53 in long years) or a date YYYY-MM-DD", P.WEEK),
     "kudos": (lambda v: (isinstance(v, str) and bool(v.strip())) or (isinstance(v, int) and not isinstance(v, bool)
                                                                       and v >= 1),
               "a win's text or its outcome number (1 for the first)", P.TYPE),
@@ -353,7 +354,7 @@ class Validator:
         if not accepts(value):
             name = field_name(path if named is None else named) + suffix
             hint = self._misread(value, path, key=key, accepts=accepts)
-            if spec.kind == "date" and (why := periods.no_such_day(value)) is not None:
+            if spec.kind in ("date", "period") and (why := periods.no_such_day(value)) is not None:
                 hint = f" ({why})"
             self.problem(path, code, f"{name}: expected {expected}, found {describe(value)}{hint}", key=key)
             return False

@@ -209,6 +209,12 @@ def test_a_date_that_names_no_day_says_why() -> None:
                                                                                     "deadline: 2027-02-30")}.items()}
     found = [p.message for p in check_files(files).problems]
     assert any(m.endswith("found '2027-02-30' (no such day: February 2027 has 28 days)") for m in found), found
+    # Wherever a date is read: a reply's period too.
+    reply = ("---\nauthor: bob\nto: alice\nperiod: 2027-02-30\nanswer: Yes.\n---\nGo on.\n").encode()
+    found = [p.message for p in check_files({**{k: v.encode() for k, v in BASE.items()},
+                                             "replies/2027/2027-02-30-bob-to-alice.md": reply}).problems]
+    assert "period: expected a period: an ISO week YYYY-Www (01-52, or 53 in long years) or a date YYYY-MM-DD, " \
+           "found '2027-02-30' (no such day: February 2027 has 28 days)" in found, found
 
 
 def test_a_check_in_whose_period_is_not_its_file_names_says_where_it_belongs() -> None:
