@@ -115,6 +115,10 @@ class _OncePerDocument(VersionedResolver):
         return table
 
 
+#: The key a line of block YAML starts with, when it is a plain word (`  answer: …`).
+_PLAIN_KEY = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_-]{0,40}): ")
+
+
 def _loader(pure: bool) -> YAML:
     yaml = YAML(typ="safe", pure=pure)
     yaml.Constructor = _Constructor
@@ -343,6 +347,12 @@ def load_yaml(text: str, first_line: int) -> Any:
         elif mark is not None and _in_flow(text, mark.index, exc):
             message += ('; inside {…} or […] a value holding ": " or "," must be quoted, '
                         'e.g. {commitment: "Note: three runs, one long"}')
+        elif mark is not None and "mapping values are not allowed" in str(exc.problem):
+            # `answer: Yes: Saturday`: the second ": " starts a mapping where a value goes.
+            start = text.rfind("\n", 0, mark.index) + 1
+            key = _PLAIN_KEY.match(text, start)
+            message += (f'; a value holding ": " must be quoted, e.g. {key.group(1) if key else "note"}: '
+                        '"Note: three runs"')
         raise _marked(exc, first_line, P.SYNTAX, message, text) from None
     except ReaderError:
         # The C reader's position is not a character offset: find the character ourselves.

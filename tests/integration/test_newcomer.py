@@ -55,6 +55,16 @@ def test_a_colon_inside_a_flow_mapping_hints_to_quote(run, journal_dir: Path) ->
     assert "must be quoted" not in run("-C", journal_dir, "check", path).out
 
 
+def test_a_colon_inside_a_plain_value_hints_to_quote_it(run, journal_dir: Path) -> None:
+    path = journal_dir / "checkins/2026/2026-W48-alice.md"
+    path.write_text(checkin(week="2026-W48", extra="ask: Yes: Saturday morning?\n"))
+    result = run("-C", journal_dir, "check", path)
+    assert result.code == 1 and "[syntax]" in result.out
+    assert 'a value holding ": " must be quoted, e.g. ask: "Note: three runs"' in result.out, result.out
+    path.write_text(checkin(week="2026-W48", extra='ask: "Yes: Saturday morning?"\n'))
+    assert run("-C", journal_dir, "check", path).code == 0
+
+
 def test_a_repository_without_a_journal_says_to_init(run, tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     for command in ("status", "streaks", "digest"):
