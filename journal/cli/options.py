@@ -99,8 +99,9 @@ def slug_id(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
     for one in (value if isinstance(value, tuple) else (value,)):
         if one is not None and not is_slug(one):
+            lower = one.lower()
             raise click.BadParameter(f"'{one}' is not an id: use lowercase letters, digits and dashes "
-                                     f"(at most {MAX_ID}), e.g. alice")
+                                     f"(at most {MAX_ID}), e.g. " + (f"'{lower}'" if is_slug(lower) else "alice"))
     return value
 
 

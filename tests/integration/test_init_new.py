@@ -66,6 +66,8 @@ def test_init_rejects_member_ids_that_are_not_slugs(run, tmp_path: Path, member:
     result = run("init", tmp_path / "j", "--member", member)
     # A malformed value, as the README's exit codes name it: 2, with the option named.
     assert result.code == 2 and f"Invalid value for '--member': '{member}' is not an id" in result.err
+    # An id that is one in lower case is offered as such; the others get an example.
+    assert ("e.g. 'alice'" in result.err) == (member == "Alice"), result.err
     assert not (tmp_path / "j").exists()
 
 
