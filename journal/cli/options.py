@@ -44,8 +44,11 @@ def parse_now(value: str | None) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not an ISO date or datetime, e.g. 2026-11-22T18:00+01:00",
-                                 param_hint="--now") from None
+        from journal.core.periods import no_such_day
+
+        why = no_such_day(value[:10])  # a date that names no day, with or without a time after it
+        raise click.BadParameter(f"'{value}' is not an ISO date or datetime, e.g. 2026-11-22T18:00+01:00"
+                                 + (f" ({why})" if why else ""), param_hint="--now") from None
     from journal.core.periods import DATE_RANGE, in_range
 
     if not in_range(moment.date()):

@@ -159,6 +159,11 @@ def test_usage_error_exits_two(run, journal_dir: Path) -> None:
     assert run("-C", journal_dir, "new", "checkin", "--week", "2026-W54").code == 2
     no_day = run("-C", journal_dir, "new", "goal", "x", "--deadline", "2027-02-30")
     assert no_day.code == 2 and "'2027-02-30' is not a date YYYY-MM-DD (no such day: February 2027 has 28 days)" in no_day.err
+    for now in ("2027-02-30", "2027-02-30T10:00"):
+        late = run("-C", journal_dir, "status", "--now", now)
+        assert late.code == 2 and f"'{now}' is not an ISO date or datetime" in late.err
+        assert "(no such day: February 2027 has 28 days)" in late.err, late.err
+    assert "no such day" not in run("-C", journal_dir, "status", "--now", "2026-11-22T25:00").err
     assert run("nonsense").code == 2
 
 
