@@ -75,7 +75,8 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     view), counted as if they were. With `threads` False the responses are judged only when
     some reply exists: for a caller that shows threads only then (the digest). `renders` name
     ways of writing a thread out (see JSON_TEXT), given each thread and the members' zones: each
-    thread carries them in `kept`, and a cache keeps them with it."""
+    thread carries them in `kept`, and a cache keeps them with it; each is given the thread,
+    the members' zones (`zones`) and the names under `digest.private` (`hidden`)."""
     from journal.store.identity import member_for_email, user_email
 
     workspace = workspace_of(start)
@@ -97,8 +98,12 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
     # the digest shows none of them: judging every check-in's thread would be wasted.
     any_reply = bool(history is not None and history.replies) or bool(pending is not None and pending.replies)
     member_zones = {mid: m.tz for mid, m in members.items()}
+    # What a published rendering leaves out: the names under `digest.private` (in the thread
+    # keys already, with the rest of journal.yaml).
+    hidden = frozenset(build_model.journal_config(journal).digest.private)
     responses = _responses(journal, history, now, pending, workspace.cache_dir,
-                           {name: partial(render, zones=member_zones) for name, render in (renders or {}).items()},
+                           {name: partial(render, zones=member_zones, hidden=hidden)
+                            for name, render in (renders or {}).items()},
                            snap.token, Excused.of(terms, member_zones)) \
         if threads or any_reply else Responses((), {}, {})
     disputed = responses.disputed()
@@ -387,8 +392,9 @@ def thread_json(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
 ThreadRender = Callable[..., Any]
 
 
-def thread_json_text(thread: Thread, zones: Mapping[str, Any]) -> str:
-    """A thread's `streaks --json` text (core/thread_json), for `compute_standing(renders=JSON_TEXT)`."""
+def thread_json_text(thread: Thread, zones: Mapping[str, Any], hidden: frozenset[str] = frozenset()) -> str:
+    """A thread's `streaks --json` text (core/thread_json), for `compute_standing(renders=JSON_TEXT)`.
+    `hidden` is not used: `streaks --json` is this machine's, not published."""
     return thread_text(thread_json(thread, zones))
 
 

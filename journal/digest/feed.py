@@ -7,7 +7,7 @@ import heapq
 import math
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -18,6 +18,7 @@ from journal.core import build_model, periods
 from journal.core.entries import Entry
 from journal.core.model import Checkin, Goal, Milestone
 from journal.core.text_safety import for_xml
+from journal.digest.markdown import drop_sections, hidden_sections
 from journal.digest.privacy import PrivacyRules
 from journal.digest.threads import kept_hash, kept_latest, kept_times
 from journal.standing import Standing
@@ -114,7 +115,7 @@ def _newest(standing: Standing, private: PrivacyRules, limit: int) -> list[tuple
     # Replies are most of a journal's items (five to a check-in): only those at least as new
     # as the `limit`-th newest other item can be among the newest `limit`, and only they
     # are made candidates.
-    candidates += _reply_candidates(standing, _cut(candidates, limit))
+    candidates += _reply_candidates(standing, _cut(candidates, limit), private.fields)
     if len(candidates) > limit:
         cut = _cut(candidates, limit)
         candidates = [c for c in candidates if c.at >= cut]
@@ -226,7 +227,7 @@ def _checkin_summary(checkin: Checkin) -> str:
     return "\n".join(lines)
 
 
-def _reply_candidates(standing: Standing, floor: float = -math.inf) -> list[_Candidate]:
+def _reply_candidates(standing: Standing, floor: float = -math.inf, hidden: Collection[str] = ()) -> list[_Candidate]:
     """A reply per entry, at the commit that first brought it, for the replies no older than
     `floor`; the digest's view has already left private replies (and replies to private
     check-ins) out. A thread kept with the digest's record of it (threads.DIGEST_THREAD) is
@@ -246,7 +247,7 @@ def _reply_candidates(standing: Standing, floor: float = -math.inf) -> list[_Can
             named = kept_hash(thread) if times is not None else None
             mark = None if named is None else partial(_reply_mark, standing, named, i, author, times[i][1])
             found.append(_Candidate(at, ("reply", author or "", thread.member, thread.period),
-                                    partial(_reply_item, standing, thread, i), mark))
+                                    partial(_reply_item, standing, thread, i, hidden=hidden), mark))
     return found
 
 
@@ -254,7 +255,7 @@ def _reply_mark(standing: Standing, thread: str, index: int, author: str | None,
     return ["reply", thread, index, at.isoformat(), _name(standing, author or "")]
 
 
-def _reply_item(standing: Standing, thread: Any, index: int, ident: str) -> FeedItem:
+def _reply_item(standing: Standing, thread: Any, index: int, ident: str, *, hidden: Collection[str] = ()) -> FeedItem:
     # Only the items kept are made: a kept thread's replies are read for these alone.
     member, period, posted = thread.member, thread.period, thread.replies[index]
     reply, author = posted.reply, posted.reply.author or ""
@@ -264,8 +265,9 @@ def _reply_item(standing: Standing, thread: Any, index: int, ident: str) -> Feed
     lines += [f"- outcome {n}: {v.verdict.value if v.verdict else '?'}"
               + (f" ({plain_text(v.note, one_line=True)})" if v.note else "")
               for n, v in enumerate(reply.verdicts, 1)]
-    if reply.body.strip():
-        lines.append(plain_text(reply.body))
+    body = drop_sections(reply.body, hidden_sections(hidden))  # as the thread shows it (threads.digest_form)
+    if body.strip():
+        lines.append(plain_text(body))
     return FeedItem(
         updated=posted.at,
         id=ident,

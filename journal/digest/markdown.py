@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -152,6 +153,34 @@ def split_sections(body: str) -> list[tuple[str, str]]:
         sections.append((title, lines[after:end]))
     return [(title, "\n".join(chunk).strip("\n")) for title, chunk in sections
             if title or "\n".join(chunk).strip()]
+
+
+def hidden_sections(names: Collection[str]) -> frozenset[str]:
+    """The section keys `names` (those under `digest.private`) hide."""
+    return frozenset(map(section_key, names))
+
+
+def drop_sections(body: str, hidden: Collection[str]) -> str:
+    """`body` without the sections whose heading's `section_key` is in `hidden`, each from its
+    heading to the next heading (split_sections' headings), as written otherwise. A body too
+    long to parse is returned as it is: it is only ever shown as a notice (too_long)."""
+    if not hidden or markdown_too_big(body):
+        return body
+    lines = body.split("\n")
+    starts = _plain_starts(lines)
+    if starts is None:
+        starts = _parsed_starts(body)
+    dropped = [(first, starts[n + 1][0] if n + 1 < len(starts) else len(lines))
+               for n, (first, _, title) in enumerate(starts) if section_key(title) in hidden]
+    if not dropped:
+        return body
+    kept, at = [], 0
+    for first, end in dropped:
+        # A blank line where a section was: what follows still starts a block of its own (a
+        # setext heading would otherwise read as the line before's continuation).
+        kept += [*lines[at:first], ""]
+        at = end
+    return "\n".join(kept + lines[at:])
 
 
 def _parsed_starts(body: str) -> list[tuple[int, int, str]]:

@@ -17,7 +17,7 @@ another's form.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,22 +44,24 @@ class ThreadTexts:
         self.shown: set[str] = set()  # the hashes of the threads the view shows
         # id() of a check-in whose thread is left off -> (the check-in, held, so that no other
         # object takes its id meanwhile; its thread's hash; the thread; the members' zones).
-        self._pending: dict[int, tuple[dict[str, Any], str, Thread, Mapping[str, Any]]] = {}
+        self._pending: dict[int, tuple[dict[str, Any], str, Thread, Mapping[str, Any], Collection[str]]] = {}
         self._named: dict[int, str] = {}  # id() of such a check-in -> the hash: looked up per key
         # What compute_standing keeps with each thread for the digest: forms made meanwhile are
         # remembered here, so that a build does not make them twice.
         self.renders = {KEPT: self.render}
 
-    def render(self, thread: Thread, zones: Mapping[str, Any]) -> list[Any]:
+    def render(self, thread: Thread, zones: Mapping[str, Any], hidden: Collection[str] = ()) -> list[Any]:
         """threads.digest_thread, remembering the form it made."""
-        form = digest_form(thread, zones)
+        form = digest_form(thread, zones, hidden)
         named = content_key("thread", form)
         self.made[named] = form
         return kept_value(thread, named)
 
-    def leave(self, checkin: dict[str, Any], named: str, thread: Thread, zones: Mapping[str, Any]) -> None:
-        """Leave `checkin`'s thread (its form hashing to `named`) for `fill` to put on."""
-        self._pending[id(checkin)] = (checkin, named, thread, zones)
+    def leave(self, checkin: dict[str, Any], named: str, thread: Thread, zones: Mapping[str, Any],
+              hidden: Collection[str] = ()) -> None:
+        """Leave `checkin`'s thread (its form hashing to `named`: threads.digest_form of the
+        thread, `zones` and `hidden`) for `fill` to put on."""
+        self._pending[id(checkin)] = (checkin, named, thread, zones, hidden)
         self._named[id(checkin)] = named
         self.shown.add(named)
 
@@ -76,14 +78,14 @@ class ThreadTexts:
             chosen = list(self._pending.values())
         else:
             chosen = [found for c in checkins if (found := self._pending.get(id(c))) is not None and found[0] is c]
-        for checkin, named, thread, zones in chosen:
+        for checkin, named, thread, zones, hidden in chosen:
             form = self.made.get(named)
             if form is None:
                 form = self.forms.get(named)
                 if not is_form(form):
                     # Not kept (or not as a form): made again from the thread, which reads its
                     # replies, and kept again in its place.
-                    form = self.made[named] = digest_form(thread, zones)
+                    form = self.made[named] = digest_form(thread, zones, hidden)
             checkin["thread"] = form
             ids[id(form)] = named
             del self._pending[id(checkin)], self._named[id(checkin)]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from journal.core import build_model
 from journal.core.replies import RESPONSE_LABEL, UNANSWERED, UNVERIFIED, WAITING, Posted, Responses, Thread
 from journal.core.journal_index import Journal
 from journal.digest.keys import content_key
+from journal.digest.markdown import drop_sections, hidden_sections
 from journal.standing import Standing
 from journal.store.thread_cache import kept_moment
 
@@ -85,11 +86,12 @@ def _same_entries(journal: Journal, original: Journal) -> bool:
 
 
 def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str] | None = None,
-                leave: Callable[[dict[str, Any], str, Thread, Mapping[str, Any]], None] | None = None) -> None:
+                leave: Callable[..., None] | None = None, hidden: Collection[str] = ()) -> None:
     """Put threads on the overview's check-ins, figures on its members, and its open asks. A
     thread kept with the digest's record (see DIGEST_THREAD) is named in `ids` by its hash;
     given `leave`, its digest form is left to it (check-in, hash, thread, zones), to be put on
-    when a file that shows it is made (see thread_texts.ThreadTexts)."""
+    when a file that shows it is made (see thread_texts.ThreadTexts). `hidden` are the names
+    under `digest.private` (digest_form)."""
     threads = {(t.member, t.period): t for t in standing.responses.threads}
     if not any(t.reply_times() for t in threads.values()):  # the summaries: no thread's replies are read
         return
@@ -100,11 +102,11 @@ def add_threads(overview: dict[str, Any], standing: Standing, ids: dict[int, str
             continue
         named = kept_hash(thread)
         if named is None:
-            c["thread"] = _thread(thread, zones)
+            c["thread"] = _thread(thread, zones, hidden)
         elif leave is not None:
-            leave(c, named, thread, zones)
+            leave(c, named, thread, zones, hidden)
         else:
-            c["thread"] = shown = _thread(thread, zones)
+            c["thread"] = shown = _thread(thread, zones, hidden)
             if ids is not None:
                 ids[id(shown)] = named
     for m in overview["members"]:
@@ -141,13 +143,13 @@ def thread_key(ids: Mapping[int, str], thread: dict[str, Any]) -> str:
     return ids.get(id(thread)) or content_key("thread", thread)
 
 
-def digest_thread(thread: Thread, zones: Mapping[str, Any]) -> list[Any]:
+def digest_thread(thread: Thread, zones: Mapping[str, Any], hidden: Collection[str] = ()) -> list[Any]:
     """What a cache keeps with a thread for the digest (DIGEST_THREAD): the hash of its digest
     form (kept by that hash in thread_texts, read only when a file showing it is made), the
     time of its newest reply (None without), each reply's author and time as written, and the
     partners still owing a reply with its due time. A warm build keys its pages, picks the
     feed's newest replies and writes the calendar's reply events from these alone."""
-    return kept_value(thread, content_key("thread", _thread(thread, zones)))
+    return kept_value(thread, content_key("thread", _thread(thread, zones, hidden)))
 
 
 def kept_value(thread: Thread, named: str) -> list[Any]:
@@ -216,9 +218,11 @@ def _partner(name: Any) -> str:
     return name
 
 
-def digest_form(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
-    """The thread as the digest shows it (plain data): its referee, verdicts, responses and replies."""
-    return _thread(t, zones)
+def digest_form(t: Thread, zones: Mapping[str, Any], hidden: Collection[str] = ()) -> dict[str, Any]:
+    """The thread as the digest shows it (plain data): its referee, verdicts, responses and
+    replies, each reply's body without the sections `hidden` names (`digest.private`: the
+    names that hide a check-in's section of the same heading hide a reply's too)."""
+    return _thread(t, zones, hidden)
 
 
 def _local(moment: dt.datetime, who: str | None, zones: Mapping[str, Any]) -> str:
@@ -234,8 +238,9 @@ def _responses(t: Thread, zones: Mapping[str, Any]) -> list[dict[str, Any]]:
              "at": _local(r.posted.at, r.partner, zones) if r.posted else None} for r in t.responses]
 
 
-def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
+def _thread(t: Thread, zones: Mapping[str, Any], hidden: Collection[str] = ()) -> dict[str, Any]:
     window = t.window() if t.referee and UNVERIFIED in t.verdicts else None
+    sections = hidden_sections(hidden)
     return {
         "referee": t.referee,
         "verdicts": list(t.verdicts),
@@ -246,7 +251,7 @@ def _thread(t: Thread, zones: Mapping[str, Any]) -> dict[str, Any]:
                      "kudos": p.reply.kudos,
                      "verdicts": [{"verdict": v.verdict.value if v.verdict else None, "note": v.note}
                                   for v in p.reply.verdicts],
-                     "body": p.reply.body.strip()} for p in t.replies],
+                     "body": drop_sections(p.reply.body, sections).strip()} for p in t.replies],
     }
 
 

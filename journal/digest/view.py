@@ -73,7 +73,7 @@ def build_view(standing: Standing, *, page_ids: bool = True, texts: ThreadTexts 
     if texts is None:
         texts = ThreadTexts(standing.workspace.cache_dir if standing.workspace is not None else None)
     overview = build_overview(public, private, ids if page_ids else None)
-    add_threads(overview, public, ids if page_ids else None, texts.leave)
+    add_threads(overview, public, ids if page_ids else None, texts.leave, private.fields)
     hidden = private.fields & _FIELD_KEYS
     if hidden:
         # A field withheld leaves no trace, its name included (not even `"energy": null`).

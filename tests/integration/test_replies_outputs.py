@@ -93,6 +93,25 @@ def test_a_private_checkin_and_private_replies_leave_no_trace(run, commit, histo
     assert b"SECRET" not in calendar and b"2026-W47" not in calendar
 
 
+def test_a_section_named_in_digest_private_is_hidden_in_replies_too(run, commit, history: Path,
+                                                                     tmp_path: Path) -> None:
+    # `reflection` in digest.private hides a check-in's Reflection section: a reply's too,
+    # in every output, whatever its heading's case or level; the rest of the reply shows.
+    body = ("Well run.\n\n## Reflection\nSECRET-REFLECTION\n\n# ReFlection\nSECRET-AGAIN\n\n"
+            "## Next\nPUBLIC-NEXT\n")
+    commit(dict([reply("bob", "alice", "2026-W46", body=body)]), "2026-11-17T09:00:00-05:00", "bob")
+    _markdown(run, history, tmp_path)  # shown while nothing hides it; and the caches kept
+    assert "SECRET-REFLECTION" in (tmp_path / "site" / "feed.xml").read_text()
+    commit({"journal.yaml": CONFIG3.replace("private: [energy]", "private: [energy, reflection]")},
+           "2026-11-22T21:00:00+01:00", "alice")
+    _markdown(run, history, tmp_path)
+    shown = {p: p.read_text(errors="replace") for p in [*(tmp_path / "site").rglob("*"), history / "digest" / "README.md"]
+             if p.is_file() and p.suffix in (".html", ".md", ".json", ".xml", ".ics")}
+    assert not [p for p, text in shown.items() if "SECRET" in text]
+    assert [p.name for p, text in shown.items() if "PUBLIC-NEXT" in text and "Well run." in text]
+    assert "PUBLIC-NEXT" in (tmp_path / "site" / "feed.xml").read_text()
+
+
 def test_a_private_referee_reply_leaves_no_verdict_line(run, commit, history: Path, tmp_path: Path) -> None:
     """The referee's verdicts are read from their reply: a private one shows none of them."""
     assert all("Referee Carol: outcome 1 confirmed" in text for text in _markdown(run, history, tmp_path))

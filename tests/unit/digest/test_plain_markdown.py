@@ -66,3 +66,27 @@ def test_random_plain_looking_bodies_agree_with_the_parser() -> None:
         assert markdown.split_sections(body) == _parsed(body), body
         if markdown.is_plain(body):
             assert markdown.md_block(body) == markdown._escape_outside_fences(markdown.for_markup(body).strip("\n"))
+
+
+@pytest.mark.parametrize("body", [*PLAIN, *MARKUP])
+def test_dropping_a_section_leaves_the_other_sections_as_split_sections_finds_them(body: str) -> None:
+    # What a reply's body shows with a section hidden (digest.private): the other sections,
+    # by split_sections' own reading, and nothing of the hidden one.
+    for title, _ in markdown.split_sections(body):
+        if not title:
+            continue
+        key = markdown.section_key(title)
+        kept = markdown.split_sections(markdown.drop_sections(body, {key}))
+        assert kept == [s for s in markdown.split_sections(body) if markdown.section_key(s[0]) != key], body
+    assert markdown.drop_sections(body, set()) is body
+    assert markdown.drop_sections(body, {"no such heading"}) == body
+
+
+def test_dropping_random_sections_agrees_with_split_sections() -> None:
+    pieces = ["## Wins", "# Reflection", "## reflection ", "### Sub", "Text line.", "", "---", "===", "- list",
+              "```", "Secret: 3", "> quoted", "  ## Reflection"]
+    rng = random.Random(29)
+    for _ in range(1000):
+        body = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        kept = markdown.split_sections(markdown.drop_sections(body, {"reflection"}))
+        assert kept == [s for s in markdown.split_sections(body) if markdown.section_key(s[0]) != "reflection"], body
