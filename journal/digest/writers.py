@@ -139,7 +139,7 @@ def templates_key(env: SandboxedEnvironment) -> str:
     for module in [*sorted(Path(__file__).parent.glob("*.py")),
                    *(Path(m.__file__) for m in (humanize, text_safety, states, templating))]:
         digest.update(module.read_bytes())
-    for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("digest/"))):
+    for name in sorted(env.list_templates(filter_func=_digest_template)):
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         digest.update(f"\0{name}\0{source}".encode())
     return digest.hexdigest()
@@ -170,9 +170,14 @@ def render_outputs(view: DigestView, target: str, *, folder: str = "") -> Output
 def _overridden(env: SandboxedEnvironment) -> bool:
     """Whether the journal's own digest templates are in use (trusted, under templates/digest/)."""
     loaders = getattr(env.loader, "loaders", ())
-    return any(isinstance(loader, JournalTemplateLoader) and any(name.startswith("digest/")
-                                                                 for name in loader.list_templates())
+    return any(isinstance(loader, JournalTemplateLoader) and any(map(_digest_template, loader.list_templates()))
                for loader in loaders)
+
+
+def _digest_template(name: str) -> bool:
+    """Whether template `name` is a digest template: in any case, since on a file system that
+    ignores case (macOS, Windows) `templates/Digest/…` is what a load of `digest/…` opens."""
+    return name.casefold().startswith("digest/")
 
 
 def _filled(view: DigestView, make: Callable[[], bytes]) -> Callable[[], bytes]:
