@@ -4,6 +4,7 @@ escaped text for DIGEST.md, plus the body sections (Wins, Obstacles, …) of a c
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, lru_cache
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -78,13 +79,20 @@ def _link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any)
 
 
 @cache
-def _blocks() -> MarkdownIt:
-    """Block structure only (headings, fences, code blocks): linear in the text, no inline rules."""
+def _blocks(html: bool = True) -> MarkdownIt:
+    """Block structure only (headings, fences, code blocks): linear in the text, no inline
+    rules. With `html` (as a Git host renders Markdown) a line like `<div>` opens an HTML
+    block that swallows what follows; without (as the digest's pages render it, _parser) it
+    is text, and a heading after it is a heading."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": html}).enable(["table", "strikethrough"])
     md.core.ruler.disable("inline")
     return md
+
+
+def _sections_blocks() -> MarkdownIt:
+    return _blocks(html=False)
 
 
 @cache
@@ -163,9 +171,11 @@ def hidden_sections(names: Collection[str]) -> frozenset[str]:
 def drop_sections(body: str, hidden: Collection[str]) -> str:
     """`body` without the sections whose heading's `section_key` is in `hidden`, each from its
     heading to the next heading (split_sections' headings), as written otherwise. A body too
-    long to parse is returned as it is: it is only ever shown as a notice (too_long)."""
-    if not hidden or markdown_too_big(body):
+    long to parse becomes the notice that stands for it (too_long), as in split_sections."""
+    if not hidden:
         return body
+    if markdown_too_big(body):
+        return too_long(body)  # no section of it can be told apart: none of it is shown
     lines = body.split("\n")
     starts = _plain_starts(lines)
     if starts is None:
@@ -186,7 +196,9 @@ def drop_sections(body: str, hidden: Collection[str]) -> str:
 def _parsed_starts(body: str) -> list[tuple[int, int, str]]:
     """(first line, line after, title) of each level 1 or 2 heading at the top level."""
     starts = []
-    tokens = _blocks().parse(body)
+    # Headings as the pages render them (no raw HTML): a heading the page shows is a section
+    # here too, so `digest.private` can hide it.
+    tokens = _sections_blocks().parse(body)
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2") and token.map:
             starts.append((token.map[0], token.map[1], heading_text(tokens[i + 1].content)))
@@ -238,7 +250,10 @@ def heading_text(source: str) -> str:
 
 def section_key(title: str) -> str:
     """How a section title (plain text from split_sections) or a `digest.private` name is
-    matched: case and whitespace folded."""
+    matched: case and whitespace folded, invisible format characters (a zero-width space, a
+    soft hyphen: Unicode category Cf) left out, as they show nothing."""
+    if not title.isascii():
+        title = "".join(ch for ch in title if unicodedata.category(ch) != "Cf")
     return " ".join(title.split()).casefold()
 
 

@@ -100,6 +100,12 @@ def test_a_section_named_in_digest_private_is_hidden_in_replies_too(run, commit,
     body = ("Well run.\n\n## Reflection\nSECRET-REFLECTION\n\n# ReFlection\nSECRET-AGAIN\n\n"
             "## Next\nPUBLIC-NEXT\n")
     commit(dict([reply("bob", "alice", "2026-W46", body=body)]), "2026-11-17T09:00:00-05:00", "bob")
+    # A body too long to read into sections (shown as a notice on the pages) and one whose
+    # heading follows an HTML line (text, on the pages): neither may show its hidden section.
+    long = "Hi.\n\n## Reflection\nSECRET-LONG\n\n## Public\n" + "filler text. " * 4000
+    commit(dict([reply("carol", "bob", "2026-W45", verdicts=(), body=long),
+                 reply("alice", "bob", "2026-W45", body="<div>\n## Reflection\nSECRET-HTML\n")]),
+           "2026-11-17T10:00:00+00:00", "carol")
     _markdown(run, history, tmp_path)  # shown while nothing hides it; and the caches kept
     assert "SECRET-REFLECTION" in (tmp_path / "site" / "feed.xml").read_text()
     commit({"journal.yaml": CONFIG3.replace("private: [energy]", "private: [energy, reflection]")},

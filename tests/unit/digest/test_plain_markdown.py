@@ -90,3 +90,18 @@ def test_dropping_random_sections_agrees_with_split_sections() -> None:
         body = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
         kept = markdown.split_sections(markdown.drop_sections(body, {"reflection"}))
         assert kept == [s for s in markdown.split_sections(body) if markdown.section_key(s[0]) != "reflection"], body
+
+
+@pytest.mark.parametrize("body", ["<div>\n## Secret\nMK\n", "<!--\n## Secret\nMK\n-->\n", "## Se\u200bcret\nMK\n",
+                                  "## \u00adSecret\nMK\n"])
+def test_a_heading_the_page_shows_is_a_section_digest_private_can_hide(body: str) -> None:
+    # The pages render without raw HTML (a `<div>` line is text, and the heading after it a
+    # heading), and a zero-width space or soft hyphen shows nothing: the heading is "Secret".
+    assert "MK" not in markdown.drop_sections(body, {markdown.section_key("secret")})
+    assert "<h" in str(markdown.render_html(body)) or "Se\u200bcret" in body or "\u00ad" in body
+
+
+def test_a_body_too_long_to_read_shows_only_its_notice_when_a_section_may_be_hidden() -> None:
+    body = "Hi.\n\n## Secret\nMK\n\n## Public\n" + "filler text. " * 4000
+    assert markdown.drop_sections(body, {"secret"}) == markdown.too_long(body)
+    assert markdown.drop_sections(body, set()) is body
