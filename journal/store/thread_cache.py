@@ -64,11 +64,11 @@ class ThreadCache:
         self.main = Shards(folder / CACHE_FILE if folder is not None else None, _TAG)
         self.posts = Shards(folder / POSTS_FILE if folder is not None else None, _TAG)
         self.folder = folder
-        # A rendering is kept by the code that makes it too (the render's module is not among
+        # A rendering is kept by the code that makes it too (the render's package is not among
         # the rules' code above): an upgrade that changes how a thread is written out reads no
         # old rendering back, while the threads themselves stay shared by every command.
         self.parts = {name: Shards(folder / f"thread-{name}" if folder is not None else None,
-                                  f"{_TAG} {code_stamp((_source(render),)).hex()}")
+                                  f"{_TAG} {code_stamp(_sources(render)).hex()}")
                       for name, render in self.renders.items()}
         self.whole: bool | None = None  # whether the replies' folder is there: known on first use
         # The window of `now` in which every thread got or put so far stays as it is (timestamps;
@@ -192,11 +192,14 @@ class ThreadCache:
                     pass
 
 
-def _source(render: Callable[[Thread], Any]) -> Path:
-    """The source file of the module a rendering (a function, or a partial of one) comes from."""
+def _sources(render: Callable[[Thread], Any]) -> tuple[Path, ...]:
+    """The source files of the package whose module a rendering (a function, or a partial of
+    one) comes from: its module and the helpers beside it it calls on (the digest's thread
+    form leaves out sections by its Markdown code)."""
     func = getattr(render, "func", render)
     module = sys.modules.get(getattr(func, "__module__", None) or "")
-    return Path(str(getattr(module, "__file__", None) or "-"))
+    source = Path(str(getattr(module, "__file__", None) or "-"))
+    return tuple(sorted(source.parent.glob("*.py"))) if source.is_file() else (source,)
 
 
 def missing(found: object) -> bool:

@@ -183,3 +183,12 @@ def test_the_replies_owed_kept_with_a_thread_are_its_responses_owed(commit: Call
         kept = compute_standing(repo, now, threads=False, renders=DIGEST_THREAD)
         assert all(kept_owed(t) is not None for t in kept.responses.threads)
         assert calendar._reply_events(kept, private, calendar.journal_namespace(kept)) == events
+
+
+def test_a_kept_thread_form_is_made_again_when_any_digest_module_changes() -> None:
+    # A form is made by threads.py with markdown.py's help (the sections digest.private
+    # hides): the records kept with the threads are sealed by the code of the whole package.
+    from journal.digest import markdown, threads
+
+    for render in (*DIGEST_THREAD.values(), thread_texts.ThreadTexts(None).render):
+        assert {Path(markdown.__file__), Path(threads.__file__)} <= set(thread_cache._sources(render))
