@@ -2,8 +2,9 @@
 
 git runs this on every commit that touches the journal, so it reads as little as it can:
 the index's difference from HEAD names what changed, and only the roster, the contracts,
-the changed files and each changed check-in's predecessor are parsed. Goals are needed
-only by name, which the trees give without reading a blob.
+the changed files, each changed check-in's predecessor, each changed reply's check-in and
+the replies to a check-in edited or removed are parsed. Goals are needed only by name,
+which the trees give without reading a blob.
 """
 
 from __future__ import annotations
@@ -55,12 +56,10 @@ def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> 
     deltas = staged_changes(repo, index)
     tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
     changed = sorted(p for p, status in deltas.items() if status != "D")
-    # A staged check-in or reply is checked against the rest of the journal as staged. What
-    # it changes of other files' checks (a reply's verdicts against an edited check-in) is
-    # `journal check`'s to say: the hook reports on the files being committed.
+    # A staged check-in or reply is checked against the rest of the journal as staged, and so
+    # are the replies to a check-in the commit edits or removes: their verdicts count its
+    # outcomes, and they answer it.
     shared = any(layout.entry_kind(p) not in _OWN for p in deltas)
-    if not changed and not shared:
-        return CheckResult([], 0)
     if shared:
         # The roster, a contract or a goal changed (or went): entries nobody touched may
         # now name a member or goal that is gone, so the whole staged journal is checked.
@@ -71,10 +70,14 @@ def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> 
         found = {p for p in paths if deltas.get(p) != "D"}
         return found | {p for p, s in deltas.items() if s != "D" and p.rpartition("/")[0] == folder}
 
+    answering = _replies_to(tree, present, [p for p, status in deltas.items() if status != "A"])
+    reported = sorted({*changed, *answering})
+    if not reported:
+        return CheckResult([], 0)
     listed = {top: present(_names(tree, top) if tree is not None else [], top)
               for top in (layout.CONTRACTS, layout.GOALS)}
-    needed = set(changed) | listed[layout.CONTRACTS] | {layout.CONFIG}
-    for path in changed:
+    needed = set(reported) | listed[layout.CONTRACTS] | {layout.CONFIG}
+    for path in reported:
         name = layout.parse_checkin_name(path) if layout.entry_kind(path) == "checkin" else None
         if name is not None:
             needed |= _predecessor(tree, present, name)
@@ -94,7 +97,25 @@ def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> 
             blobs.append((path, entry.id))
     entries, problems = load_blobs(repo, blobs, use_cache=False)
     goal_ids = {p.rpartition("/")[2].removesuffix(".md") for p in listed[layout.GOALS]}
-    return check_entries(entries, problems + links, changed, changed, goal_ids)
+    return check_entries(entries, problems + links, reported, reported, goal_ids)
+
+
+def _replies_to(tree: pygit2.Tree | None, present: Callable[[list[str], str], set[str]],
+                touched: list[str]) -> set[str]:
+    """The replies the index holds to the check-ins among `touched` (edited or removed paths)."""
+    wanted: dict[str, set[tuple[str, str]]] = {}  # replies' folder -> (period, member) answered
+    for path in touched:
+        name = layout.parse_checkin_name(path) if layout.entry_kind(path) == "checkin" else None
+        if name is not None:
+            # Where layout.reply_path files them: by the period's year.
+            wanted.setdefault(f"{layout.REPLIES}/{name.period[:4]}", set()).add((name.period, name.member))
+    found = set()
+    for folder, checkins in wanted.items():
+        for path in present(_names(tree, folder) if tree is not None else [], folder):
+            said = layout.parse_reply_name(path) if layout.entry_kind(path) == "reply" else None
+            if said is not None and (said.period, said.to) in checkins:
+                found.add(path)
+    return found
 
 
 def _check_whole(repo: pygit2.Repository, index: pygit2.Index) -> CheckResult:

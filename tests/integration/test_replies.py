@@ -296,6 +296,31 @@ def test_pre_commit_hook_reports_on_the_reply_committed_not_on_files_nobody_touc
     assert "2026-W44-bob.md" not in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_pre_commit_hook_checks_the_replies_to_a_check_in_it_edits_or_removes(run, commit, history: Path,
+                                                                            change: str) -> None:
+    # bob's reply to alice's W45 check-in confirms its two outcomes: a commit that leaves the
+    # check-in one outcome, or takes it away, would make `journal check` refuse that reply.
+    assert run("-C", history, "hooks", "install").code == EXIT_OK
+    path = history / "checkins/2026/2026-W45-alice.md"
+    if change == "edit":
+        path.write_text(path.read_text().replace("\n  - {commitment: Stretch daily, status: missed}", ""))
+        git(history, "add", str(path))
+    else:
+        git(history, "rm", "-q", str(path))
+    path, text = reply("alice", "bob", "2026-W46")  # staged with it: a reply of alice's own
+    (history / path).write_text(text)
+    git(history, "add", path)
+    env = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.org",
+           "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.org"}
+    refused = git(history, "commit", "-q", "-m", "alice", check=False, env=env)
+    assert refused.returncode != 0, refused
+    said = refused.stdout + refused.stderr
+    assert "replies/2026/2026-W45-bob-to-alice.md" in said
+    assert ("2 verdict(s) for 1 outcome(s)" if change == "edit" else "does not exist") in said, said
+    assert "2026-W45-carol-to-alice.md" in said  # the referee's reply answers it too
+
+
 def test_an_unreadable_checkin_is_one_problem_not_also_one_for_each_reply_to_it(run, commit, tmp_path: Path) -> None:
     """The check-in's own problem says what is wrong; its replies (and goal references to an
     unreadable goal) are not also told that what they name does not exist."""
