@@ -91,10 +91,6 @@ def _blocks(html: bool = True) -> MarkdownIt:
     return md
 
 
-def _sections_blocks() -> MarkdownIt:
-    return _blocks(html=False)
-
-
 @cache
 def _inline() -> MarkdownIt:
     """Inline rules only, HTML recognised (so a tag is dropped from a heading's plain text)."""
@@ -146,21 +142,27 @@ def split_sections(body: str) -> list[tuple[str, str]]:
     """A check-in body as (heading, text) pairs, text before any heading under "".
 
     What is a heading (level 1 or 2, at the top level) is decided by markdown-it's block
-    parser, the same rules a Git host renders with: an indented `  ## Reflection` or a
+    parser, with the rules the pages render with: an indented `  ## Reflection` or a
     setext heading starts a section, a `##` inside fenced code does not. A body too long
     to parse is one section holding only a notice, so nothing private can slip through."""
     if markdown_too_big(body):
         return [("", too_long(body))]
     lines = body.split("\n")
+    spans = _sections(body, lines)
+    sections: list[tuple[str, list[str]]] = [("", lines[: spans[0][0] if spans else len(lines)])]
+    sections += [(title, lines[after:end]) for _, after, end, title in spans]
+    return [(title, "\n".join(chunk).strip("\n")) for title, chunk in sections
+            if title or "\n".join(chunk).strip()]
+
+
+def _sections(body: str, lines: list[str]) -> list[tuple[int, int, int, str]]:
+    """(heading's line, line after it, line after the section, title) of each section of
+    `body` (split into `lines`): from a level 1 or 2 heading at the top level to the next."""
     starts = _plain_starts(lines)
     if starts is None:
         starts = _parsed_starts(body)
-    sections: list[tuple[str, list[str]]] = [("", lines[: starts[0][0] if starts else len(lines)])]
-    for n, (_, after, title) in enumerate(starts):
-        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        sections.append((title, lines[after:end]))
-    return [(title, "\n".join(chunk).strip("\n")) for title, chunk in sections
-            if title or "\n".join(chunk).strip()]
+    return [(first, after, starts[n + 1][0] if n + 1 < len(starts) else len(lines), title)
+            for n, (first, after, title) in enumerate(starts)]
 
 
 def hidden_sections(names: Collection[str]) -> frozenset[str]:
@@ -177,11 +179,7 @@ def drop_sections(body: str, hidden: Collection[str]) -> str:
     if markdown_too_big(body):
         return too_long(body)  # no section of it can be told apart: none of it is shown
     lines = body.split("\n")
-    starts = _plain_starts(lines)
-    if starts is None:
-        starts = _parsed_starts(body)
-    dropped = [(first, starts[n + 1][0] if n + 1 < len(starts) else len(lines))
-               for n, (first, _, title) in enumerate(starts) if section_key(title) in hidden]
+    dropped = [(first, end) for first, _, end, title in _sections(body, lines) if section_key(title) in hidden]
     if not dropped:
         return body
     kept, at = [], 0
@@ -198,7 +196,7 @@ def _parsed_starts(body: str) -> list[tuple[int, int, str]]:
     starts = []
     # Headings as the pages render them (no raw HTML): a heading the page shows is a section
     # here too, so `digest.private` can hide it.
-    tokens = _sections_blocks().parse(body)
+    tokens = _blocks(html=False).parse(body)
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2") and token.map:
             starts.append((token.map[0], token.map[1], heading_text(tokens[i + 1].content)))

@@ -36,7 +36,7 @@ from journal.core.states import (
 )
 from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
 from journal.digest import progress
-from journal.digest.markdown import section_key, split_sections
+from journal.digest.markdown import hidden_sections, section_key, split_sections
 from journal.digest.overview_cache import OverviewCache
 from journal.digest.privacy import PrivacyRules
 from journal.standing import Standing, figures
@@ -105,7 +105,7 @@ def build_overview(standing: Standing, private: PrivacyRules, ids: dict[int, str
 class _Context:
     def __init__(self, standing: Standing, private: PrivacyRules, goals: set[str], names: dict[str, str]) -> None:
         self.standing, self.private, self.goals, self.names = standing, private, goals, names
-        self.hidden_sections = {section_key(f) for f in private.fields}
+        self.hidden_sections = hidden_sections(private.fields)
         self.cache = OverviewCache(None, (), Path(__file__))
         self.keys: dict[str, str] = {}  # member -> the key of their check-ins (see checkins_of)
         self.ids: dict[int, str] | None = None  # id() of a check-in or goal dict -> the key of its inputs
