@@ -211,13 +211,8 @@ def resolve_member(ctx: Context, member: str | None) -> str:
             raise UnknownMember(f"no member has the email '{email}'",
                                 hint="pass --member ID (--owner ID for a goal), or add your git user.email to your member's emails in journal.yaml")
     if member not in ctx.members:
-        raise unknown_member(ctx, member)
+        raise UnknownMember.of(member, ctx.members)
     return member
-
-
-def unknown_member(ctx: Context, member: str) -> UnknownMember:
-    """The error for an id given where a member's is wanted, with the closest member id."""
-    return UnknownMember.of(member, ctx.members)
 
 
 def member_zone(ctx: Context, member: str) -> zoneinfo.ZoneInfo:
@@ -342,7 +337,7 @@ def new_contract(root: Path, title: str, parties: list[str], now: dt.datetime, s
     parties = parties or sorted(ctx.members)
     for party in parties:
         if party not in ctx.members:
-            raise unknown_member(ctx, party)
+            raise UnknownMember.of(party, ctx.members)
     # The week that has begun for every party: in the zone where the date is latest, so no
     # party's first week under the contract is one already over.
     today = max(now.astimezone(member_zone(ctx, p)).date() for p in parties) if parties else now.date()
@@ -392,7 +387,7 @@ def new_reply(root: Path, to: str | None, week: str | None, now: dt.datetime, au
                                hint="pass --to ID to say whose check-in to answer")
         to = open_asks[0]
     if to not in ctx.members:
-        raise unknown_member(ctx, to)
+        raise UnknownMember.of(to, ctx.members)
     if to == author:
         raise JournalError("a reply answers a partner's check-in, not your own", hint="pass --to with a partner's id")
     if not ctx.journal.shares_contract(author, to):  # as `journal check` would refuse it

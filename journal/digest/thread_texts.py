@@ -43,7 +43,8 @@ class ThreadTexts:
         self.made: dict[str, dict[str, Any]] = {}  # hash -> form, made this run
         self.shown: set[str] = set()  # the hashes of the threads the view shows
         # id() of a check-in whose thread is left off -> (the check-in, held, so that no other
-        # object takes its id meanwhile; its thread's hash; the thread; the members' zones).
+        # object takes its id meanwhile; its thread's hash; the thread; the members' zones; the
+        # names under digest.private: what threads.digest_form makes the form of).
         self._pending: dict[int, tuple[dict[str, Any], str, Thread, Mapping[str, Any], Collection[str]]] = {}
         self._named: dict[int, str] = {}  # id() of such a check-in -> the hash: looked up per key
         # What compute_standing keeps with each thread for the digest: forms made meanwhile are
