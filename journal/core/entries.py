@@ -176,7 +176,8 @@ class Entry:
         mark_node: Node = node
         tables = self.__dict__.setdefault("_node_tables", {})
         untabbed = self.__dict__.get("_node_untabbed", False)  # composed with a space for each tab
-        for part in keypath:
+        last = len(keypath) - 1
+        for at, part in enumerate(keypath):
             found = _child(mark_node, part.replace("\t", " ") if untabbed and isinstance(part, str) else part, tables)
             if found is None:
                 break
@@ -184,7 +185,8 @@ class Entry:
             # A value left blank (`status:`) has no text: its mark is where the next token
             # starts, a line below. Its key is what the problem is about.
             blank = isinstance(vnode, ScalarNode) and vnode.value == "" and vnode.start_mark.index == vnode.end_mark.index
-            mark_node = knode if ((key or blank) and part == keypath[-1] and knode is not None) else vnode
+            # The last part by its place: a key read as not-a-number equals nothing, itself included.
+            mark_node = knode if ((key or blank) and at == last and knode is not None) else vnode
         mark = mark_node.start_mark
         return (self.yaml_line + mark.line, mark.column + 1)
 
@@ -217,6 +219,9 @@ def _read_as(knode: Node) -> list[tuple[str, Any]]:
         return [("bool", text.lower() in ("true", "yes", "on"))]
     if tag.endswith(":str"):  # quoted: text, whatever it spells
         return []
+    special = _SPECIAL_FLOATS.get(text)
+    if special is not None:  # Python's float() knows none of YAML's spellings of these
+        return [special]
     found = []
     for read in (lambda t: int(t, 0), float):
         try:
@@ -226,10 +231,20 @@ def _read_as(knode: Node) -> list[tuple[str, Any]]:
     return found
 
 
+#: YAML 1.2's core schema spellings of infinity and not-a-number (yaml.org/spec/1.2.2, 10.2.2).
+#: Not a number is named apart: it equals no number, itself included.
+_SPECIAL_FLOATS: dict[str, tuple[str, Any]] = {
+    **{f"{sign}.{word}": ("number", float(f"{sign}inf")) for sign in ("", "+", "-") for word in ("inf", "Inf", "INF")},
+    **{f".{word}": ("nan", None) for word in ("nan", "NaN", "NAN")},
+}
+
+
 def _as_read(part: object) -> tuple[str, Any]:
     """The name `_read_as` gives a key of the parse that is not text."""
     if part is None:
         return ("null", None)
+    if isinstance(part, float) and part != part:
+        return ("nan", None)
     return ("bool", part) if isinstance(part, bool) else ("number", part)
 
 
@@ -268,7 +283,9 @@ def _child(node: Node, part: str | int, tables: dict[int, dict[str, tuple[Node, 
             table = tables[id(node)] = {}
             for knode, vnode in node.value:
                 if isinstance(knode, ScalarNode):
-                    for name in (knode.value, *_read_as(knode)):
+                    # A key read as a number, boolean or null is found by that, never by its text:
+                    # `.nan:` is no key ".nan", which a quoted `".nan":` beside it may be.
+                    for name in _read_as(knode) or (knode.value,):
                         table.setdefault(name, (knode, vnode))  # the first, as a scan finds it
         return table.get(part if isinstance(part, str) else _as_read(part))
     if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):

@@ -147,6 +147,18 @@ def test_positions_of_keys_read_as_numbers_booleans_or_null_and_of_their_quoted_
                      "None": (9, 1), "1.5": (10, 1)}
 
 
+def test_positions_of_keys_yaml_reads_as_infinity_or_not_a_number() -> None:
+    # Python's float() reads neither `.nan` nor `-.Inf`: these keys were reported at the front matter's first line.
+    text = '---\ntitle: G\n.nan: a\n-.Inf: b\n.inf: c\n".nan": d\n---\n'
+    entry = read_entry("x.md", "goal", text.encode())
+    assert not isinstance(entry, Problem)
+    nan = next(k for k in entry.data if isinstance(k, float) and k != k)
+    assert entry.position((nan,), key=True) == (3, 1)
+    assert entry.position((float("-inf"),), key=True) == (4, 1)
+    assert entry.position((float("inf"),), key=True) == (5, 1)
+    assert entry.position((".nan",), key=True) == (6, 1)
+
+
 def test_a_yaml_directive_in_one_entry_moves_no_other_entrys_positions() -> None:
     """ruamel's pure loader keeps a `%YAML 1.1` directive's version for later documents; under
     1.1 `yes` is a boolean key, so another entry's problem would point at the wrong line."""
