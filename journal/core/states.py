@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from journal.core.humanize import human_zoned
 from journal.core.streaks import COUNTED, EARLY, LATE, MISSED, ON_TIME, PAUSED, PENDING, MemberReport, PeriodStatus
 
-#: One label per period status (see core/streaks.STATUSES).
+#: One label per period status (see core/streaks.STATUSES). A pending period is one not judged
+#: yet: not due, or overdue while its grace period runs (the clock tells which: `period_state`,
+#: `pending_words`), so its label names neither.
 STATUS_LABEL = {
     ON_TIME: "on time", LATE: "late", MISSED: "missed", PAUSED: "paused",
-    PENDING: "not yet due", EARLY: "too early",
+    PENDING: "pending", EARLY: "too early",
 }
 
 
@@ -68,6 +71,15 @@ def period_state(period: PeriodStatus | None, now: dt.datetime) -> State:
     if period.status == MISSED:
         return State.MISSED
     return State.DUE if period.due > now else State.OVERDUE
+
+
+def pending_words(period: PeriodStatus, now: dt.datetime) -> str:
+    """What a pending period's heatmap cell says after its label, as of `now` (aware): when it
+    is due, or since when it is overdue and until when a check-in still counts, as late. Times
+    in the zone its deadline is in (see `committed_local`)."""
+    if period.due > now:
+        return f"due {human_zoned(period.due)}"
+    return f"overdue since {human_zoned(period.due)}, counts as late until {human_zoned(period.closes)}"
 
 
 def member_state(report: MemberReport, now: dt.datetime) -> tuple[PeriodStatus | None, State]:

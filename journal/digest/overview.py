@@ -32,6 +32,7 @@ from journal.core.states import (
     State,
     committed_local,
     current_period,
+    pending_words,
     period_state,
 )
 from journal.core.streaks import EARLY, LATE_RUN, MISSED, PAUSED, PENDING, MemberReport
@@ -209,7 +210,7 @@ def _member(ctx: _Context, r: MemberReport, own: list[dict[str, Any]],
         "currency": stakes.currency if stakes else None,
         "counts": dict(sorted(r.counts.items())),
         "state": _state(r, standing.now, tz, now_period),
-        "periods": _cells(r, tz),
+        "periods": _cells(r, tz, standing.now),
         "latest": latest["period"] if latest else None,
         "commitments": latest["commitments"] if latest else [],
         "ask": latest["ask"] if latest else None,
@@ -254,7 +255,7 @@ def _state(r: MemberReport, now: dt.datetime, tz: Any, current: Any = None) -> d
     return out
 
 
-def _cells(r: MemberReport, tz: Any) -> list[dict[str, Any]]:
+def _cells(r: MemberReport, tz: Any, now: dt.datetime) -> list[dict[str, Any]]:
     """The member's periods as the heatmap draws them; each commit time is converted once, to
     the zone the period was judged in (core/states.committed_local), for both its text and its
     label (years of periods per member)."""
@@ -262,12 +263,14 @@ def _cells(r: MemberReport, tz: Any) -> list[dict[str, Any]]:
     for p in r.periods:
         local = committed_local(p.at, p.due, tz)
         cells.append({"period": p.period, "status": p.status, "at": _minutes(local),
-                      "flags": list(p.flags), "label": _cell_label(p, local)})
+                      "flags": list(p.flags), "label": _cell_label(p, local, now)})
     return cells
 
 
-def _cell_label(p: Any, local: dt.datetime | None) -> str:
+def _cell_label(p: Any, local: dt.datetime | None, now: dt.datetime) -> str:
     words = STATUS_LABEL.get(p.status, p.status) + (" (does not count)" if p.status == EARLY else "")
+    if p.status == PENDING:  # not due yet, or overdue: the label alone cannot say which
+        words += f", {pending_words(p, now)}"
     text = f"{p.period}: {words}"
     if local is not None:
         text += f", committed {human_zoned(local)}"

@@ -165,7 +165,7 @@ def test_demo_prints_the_streak_table_and_the_digest(run, tmp_path: Path) -> Non
         "bob     ######x####-####.",
         "carol   ########-",
         "dan     ####+###-",
-        "key: # on time, + late, x missed, - paused, . not yet due, e too early",
+        "key: # on time, + late, x missed, - paused, . pending, e too early",
         "pact streak of half-marathon: 8",
         "pact streak of work-circle: 8",
         "",

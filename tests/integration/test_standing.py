@@ -87,6 +87,24 @@ def test_status_exits_with_the_overdue_code_when_you_are_overdue(run, history: P
     assert run("-C", history, "status", "--now", "2026-11-29T20:30:00+00:00").code == 0
 
 
+def test_the_heatmap_tells_a_pending_period_not_yet_due_from_an_overdue_one(run, history: Path, tmp_path: Path) -> None:
+    # Sunday 21:30 in Berlin: alice's 2026-W48 is overdue (a check-in now counts as late), bob's
+    # is still due in New York. Both are pending; the cells said "not yet due" for both.
+    site = tmp_path / "site"
+    assert run("-C", history, "digest", "--now", "2026-11-29T20:30:00+00:00", "--out", site).code == 0
+    members = {m["id"]: m for m in json.loads((site / "digest.json").read_text())["members"]}
+    alice, bob = (next(p for p in members[m]["periods"] if p["period"] == "2026-W48") for m in ("alice", "bob"))
+    assert alice["status"] == bob["status"] == "pending"
+    assert alice["label"] == ("2026-W48: pending, overdue since Sun 29 Nov 2026 21:00 UTC+01:00, "
+                              "counts as late until Mon 30 Nov 2026 09:00 UTC+01:00")
+    assert bob["label"] == "2026-W48: pending, due Sun 29 Nov 2026 21:00 UTC-05:00"
+    page = (site / "members" / "alice.html").read_text()
+    assert "<title>2026-W48: pending, overdue since Sun 29 Nov 2026 21:00 UTC+01:00," in page
+    assert "not yet due" not in page
+    # The text heatmap's key names the mark the same way.
+    assert ". pending," in run("-C", history, "streaks", "--now", "2026-11-29T20:30:00+00:00").out
+
+
 def test_status_json_lists_checked_in_and_upcoming(run, history: Path) -> None:
     result = run("-C", history, "status", "--json", "--now", "2026-11-22T19:00:00+00:00")
     data = json.loads(result.out)
