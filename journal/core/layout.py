@@ -112,6 +112,15 @@ def entry_kind(path: str) -> str | None:
     return None
 
 
+def is_stray(path: str) -> bool:
+    """Whether a file in an entry folder (`path`, repository-relative POSIX) looks written as an
+    entry but is none, so nothing reads it: a Markdown file (`.md` in any case, `.markdown`)
+    nested in `goals/` or `contracts/`, or ending otherwise than in `.md`."""
+    name = path.rpartition("/")[2].lower()
+    return (name.endswith((".md", ".markdown")) and path.partition("/")[0] in FOLDERS
+            and entry_kind(path) is None)
+
+
 def checkin_path(period: str, member: str) -> str:
     return f"{CHECKINS}/{period[:4]}/{period}-{member}.md"
 

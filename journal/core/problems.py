@@ -39,6 +39,7 @@ MILESTONE = "milestone"
 PAUSE = "pause"
 DUPLICATE_PERIOD = "duplicate-period"
 DUPLICATE_EMAIL = "duplicate-email"
+NOT_AN_ENTRY = "not-an-entry"
 
 clean = for_terminal  # the name the CLI modules use
 

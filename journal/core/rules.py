@@ -137,6 +137,22 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
     return CheckResult(P.sort_problems(problems), count)
 
 
+def stray_problems(paths: Iterable[str]) -> list[Problem]:
+    """A warning for each file in an entry folder that looks written as an entry but is none
+    (core/layout.is_stray): nothing reads it, so nothing in it counts."""
+    problems = []
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if name.endswith(".md"):  # nested where no entry is (goals/2026/run.md)
+            top = folder.partition("/")[0]
+            message = f"not read as an entry: {top}/ holds no folders; move it to {top}/{name}"
+        else:  # run.MD, run.markdown
+            stem = name[: name.rfind(".")]
+            message = f"not read as an entry: entries end in .md; rename it to {stem}.md"
+        problems.append(Problem(path, 1, 1, P.WARNING, P.NOT_AN_ENTRY, message))
+    return problems
+
+
 def check_entry(entry: Entry, journal: Journal, known: MutableMapping[str, Local] | None = None) -> list[Problem]:
     """One entry's problems: its own (from `known` when there, see check_entries) and those
     against the rest of the journal."""

@@ -16,7 +16,7 @@ import pygit2
 from journal.core import layout
 from journal.core import problems as P
 from journal.core.problems import Problem
-from journal.core.rules import CheckResult, check_entries
+from journal.core.rules import CheckResult, check_entries, stray_problems
 from journal.store.git import load_blobs, staged_index
 
 _LINK = pygit2.enums.FileMode.LINK
@@ -51,9 +51,17 @@ _OWN = frozenset(("checkin", "reply"))
 
 def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> CheckResult:
     """Check the staged journal files against the staged state of the rest of the journal
-    (`index`: the staged index, when the caller has read it already)."""
+    (`index`: the staged index, when the caller has read it already), and warn of each
+    Markdown file staged in an entry folder that no command will read (core/layout.is_stray)."""
     index = staged_index(repo) if index is None else index
-    deltas = staged_changes(repo, index)
+    every = staged_changes(repo, index, journal_only=False)
+    strays = stray_problems(sorted(p for p, status in every.items() if status != "D" and layout.is_stray(p)))
+    result = _check_changes(repo, index, {p: s for p, s in every.items() if layout.entry_kind(p) is not None})
+    return CheckResult(P.sort_problems(result.problems + strays), result.entries) if strays else result
+
+
+def _check_changes(repo: pygit2.Repository, index: pygit2.Index, deltas: dict[str, str]) -> CheckResult:
+    """check_staged's check of the journal files the commit changes (`deltas`: path -> A/M/D)."""
     tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
     changed = sorted(p for p, status in deltas.items() if status != "D")
     # A staged check-in or reply is checked against the rest of the journal as staged, and so

@@ -50,7 +50,8 @@ def check_loaded(loaded: Loaded, only: list[str] | None, folder: Path | None) ->
     known, groups = CheckCache(folder), ReplyChecks(folder)
     plans = ReplyPlans(folder, known.stamp)
     kept = Kept(groups, lambda: loaded.blobs, known.stamp, plans, loaded.token)
-    result = rules.check_entries(loaded.entries, loaded.parse_problems, loaded.readable, only, known=known, kept=kept)
+    result = rules.check_entries(loaded.entries, [*loaded.parse_problems, *rules.stray_problems(loaded.strays)],
+                                 loaded.readable, only, known=known, kept=kept)
     for each in (known, groups, plans):
         each.save(complete=only is None)
     return result

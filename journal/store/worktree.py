@@ -23,7 +23,8 @@ def find_root(start: Path) -> Path:
 
 
 #: What `list_journal` remembers of one folder: its lstat signature (mtime and ctime in ns,
-#: inode, device), then its subfolders, the journal files in it and its symlinks (full paths).
+#: inode, device), then its subfolders, the journal files in it, its symlinks and its strays
+#: (Markdown files that are no entry, see core/layout.is_stray), each as full paths.
 Listing = list[Any]
 
 
@@ -36,10 +37,11 @@ def journal_paths(root: Path) -> list[str]:
     return list_journal(root, None, 0)[0]
 
 
-def list_journal(root: Path, known: dict[str, Listing] | None,
-                 stable_before: int) -> tuple[list[str], dict[str, Listing]]:
+def list_journal(root: Path, known: dict[str, Listing] | None, stable_before: int,
+                 strays: list[str] | None = None) -> tuple[list[str], dict[str, Listing]]:
     """`journal_paths`, reusing the listings in `known` of folders unchanged since: the sorted
     paths, and the listings to remember (None for `known`: nothing reused or remembered).
+    The strays found on the way (core/layout.is_stray) are added to `strays`, when given.
 
     As git's untracked cache does: adding, removing, renaming or replacing anything in a folder
     changes the folder's modification and change times, so a folder whose lstat signature is
@@ -65,9 +67,11 @@ def list_journal(root: Path, known: dict[str, Listing] | None,
             listing = _listing(root, rel, known, stable_before, remember)
             if listing is None:
                 continue  # gone meanwhile, or a path longer than the system takes: nothing to read there
-            folders, files, links = listing[4:]
+            folders, files, links, strayed = listing[4:]
             stack.extend(folders)
             found.extend(files)
+            if strays is not None:
+                strays.extend(strayed)
             for path in links:
                 if (root / path).is_dir():
                     found.append(path)  # never walked: read_worktree reports it as one problem
@@ -96,7 +100,7 @@ def _listing(root: Path, rel: str, known: dict[str, Listing] | None, stable_befo
             listed = [(item.name, item.is_symlink(), item.is_dir(follow_symlinks=False)) for item in items]
     except OSError:
         return None
-    folders, files, links = [], [], []
+    folders, files, links, strays = [], [], [], []
     for name, link, folder in listed:
         if name.startswith("."):
             continue  # editor droppings: vim swap files, Emacs .# locks, save-by-rename temps
@@ -107,8 +111,10 @@ def _listing(root: Path, rel: str, known: dict[str, Listing] | None, stable_befo
             links.append(path)
         elif name.endswith(".md") and layout.entry_kind(path) is not None:
             files.append(path)
+        elif layout.is_stray(path):
+            strays.append(path)
     # Sorted, so that the journal's paths, a run of sorted names per folder, sort in one merge.
-    listing = [*signature, sorted(folders), sorted(files), sorted(links)]
+    listing = [*signature, sorted(folders), sorted(files), sorted(links), sorted(strays)]
     if known is not None and signature[0] < stable_before and signature[1] < stable_before:
         remember[rel] = listing
     return listing

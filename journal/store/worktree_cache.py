@@ -48,11 +48,12 @@ from journal.store import plain_cache
 from journal.store.entry_cache import changed_meanwhile
 from journal.store.git import EntryCache, parse_cached
 from journal.store.local_state import MAX_STATE_BYTES
-from journal.store.worktree import Listing, journal_paths, list_journal, read_worktree
+from journal.store.worktree import Listing, list_journal, read_worktree
 
 CACHE_FILE = "worktree.bin"
-# 2: marshal instead of JSON; 3: with the kind each file was read as; 4: columns, folder listings; 5: columns as texts
-CACHE_VERSION = 5
+# 2: marshal instead of JSON; 3: with the kind each file was read as; 4: columns, folder listings; 5: columns as
+# texts; 6: each folder's strays in its listing
+CACHE_VERSION = 6
 _TAG = f"journal-worktree {CACHE_VERSION}"
 _OLD_FILE = "worktree.json"  # what version 1 wrote: removed when the new file is written
 STABLE_NS = 2_000_000_000
@@ -74,6 +75,8 @@ class Loaded:
     #: A hash of every readable path with its blob id (`content_token`); None without caches.
     token: str | None = None
     _blob_map: Callable[[], dict[str, str]] | None = field(default=None, repr=False)
+    #: Markdown files in the entry folders that are no entry (core/layout.is_stray), sorted.
+    strays: tuple[str, ...] = ()
 
     @cached_property
     def blobs(self) -> dict[str, str] | None:
@@ -128,15 +131,16 @@ def _split(text: str, count: int) -> list[str]:
 def load_worktree(root: Path, folder: Path | None) -> Loaded:
     """Parse the journal files of the working tree at `root`, with the caches under `folder`
     (None: no caches, every file read and parsed)."""
+    strays: list[str] = []
     if folder is None:
-        wanted = journal_paths(root)
+        wanted, _ = list_journal(root, None, 0, strays)
         files, read_problems = read_worktree(root, wanted)
         entries, parse_problems = parse_cached(_read_items(files), None)
-        return Loaded(entries, read_problems, parse_problems, list(files))
+        return Loaded(entries, read_problems, parse_problems, list(files), strays=tuple(sorted(strays)))
     known = _load(folder / CACHE_FILE, root)
     started = time.time_ns()
     stable_before = started - STABLE_NS
-    wanted, listings = list_journal(root, known.folders, stable_before)
+    wanted, listings = list_journal(root, known.folders, stable_before, strays)
     stats = _lstat_all(root, wanted)
     cache = EntryCache(folder, reread=partial(_reread, root))
     # Every column below runs along `wanted`, and is worked on a whole column at a time: this
@@ -222,10 +226,11 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     if unchanged is None:  # every file the one remembered: the token straight from the columns
         token = _token(known.paths, known.blobs)
         return Loaded(entries, read_problems, parse_problems, list(wanted), token,
-                      lambda: dict(zip(wanted, known.blob_ids())))
+                      lambda: dict(zip(wanted, known.blob_ids())), strays=tuple(sorted(strays)))
     readable = wanted if len(paths) == len(wanted) else [p for p in wanted if p in unchanged or p in files]
     found = {**unchanged, **read} if read else unchanged
-    return Loaded(entries, read_problems, parse_problems, list(readable), content_token(found), lambda: found)
+    return Loaded(entries, read_problems, parse_problems, list(readable), content_token(found), lambda: found,
+                  strays=tuple(sorted(strays)))
 
 
 def content_token(blobs: Mapping[str, str]) -> str:
@@ -318,7 +323,7 @@ def _load(path: Path, root: Path) -> _Known:
     if not all(column.count(_SEP) == count - 1 if count else column == "" for column in (paths, keys, blobs, kinds)):
         return _NOTHING
     for rel, listing in folders.items():
-        if (type(rel) is not str or type(listing) is not list or len(listing) != 7
+        if (type(rel) is not str or type(listing) is not list or len(listing) != 8
                 or not all(type(n) is int for n in listing[:4]) or not all(type(c) is list for c in listing[4:])
                 or not set(map(type, chain.from_iterable(listing[4:]))) <= {str}):
             return _NOTHING

@@ -1,0 +1,86 @@
+"""A Markdown file in an entry folder that journal never reads (a goal in a subfolder, `.MD`,
+`.markdown`) is named by `journal check` and by the pre-commit hook, as a warning: it used to
+be ignored without a word, and whatever it said counted for nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from journal.store import worktree_cache
+from journal.store.git import cache_dir
+from journal.store.workspace import open_repository
+from tests.integration.test_hooks import commit_all, setup_repo
+from tests.support.journals import GOAL, checkin, git, write_journal
+
+STRAYS = {
+    "goals/2026/swim.md": ("not read as an entry: goals/ holds no folders; move it to goals/swim.md"),
+    "goals/swim.MD": "not read as an entry: entries end in .md; rename it to swim.md",
+    "checkins/2026/2026-W48-alice.markdown": "not read as an entry: entries end in .md; rename it to 2026-W48-alice.md",
+    "contracts/old/pact.md": "not read as an entry: contracts/ holds no folders; move it to contracts/pact.md",
+}
+
+
+def _strays(root: Path) -> None:
+    for rel in STRAYS:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(GOAL if rel.startswith("goals") else checkin(week="2026-W48"))
+    # Not strays: notes beside the entries, Markdown outside the entry folders, editor droppings.
+    (root / "goals" / "notes.txt").write_text("ideas")
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "how-we-work.md").write_text("# How we work\n")
+    (root / "goals" / ".swim.md.swp").write_text("")
+
+
+def test_check_warns_of_each_markdown_file_it_does_not_read(run, tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j")
+    _strays(root)
+    result = run("-C", root, "check")
+    assert result.code == 0, result  # warnings: the entries themselves are fine
+    for rel, message in STRAYS.items():
+        assert f"{rel}:1:1: warning: {message} [not-an-entry]" in result.out
+    assert "notes.txt" not in result.out and "how-we-work" not in result.out and ".swp" not in result.out
+    assert run("-C", root, "check", "--strict").code == 1
+    found = json.loads(run("-C", root, "check", "--json").out)
+    assert sorted(p["path"] for p in found if p["code"] == "not-an-entry") == sorted(STRAYS)
+
+
+def test_a_stray_is_named_from_a_remembered_folder_listing_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The listing of a folder unchanged since the last run is read back from worktree.bin: its
+    # strays are kept with it, or a second run would say nothing.
+    root = write_journal(tmp_path / "j")
+    git(root, "init", "-q", "-b", "main")
+    _strays(root)
+    monkeypatch.setattr(worktree_cache, "STABLE_NS", -1)
+    repo = open_repository(root)
+    assert repo is not None
+    first = worktree_cache.load_worktree(root, cache_dir(repo))
+    again = worktree_cache.load_worktree(root, cache_dir(repo))
+    assert first.strays == again.strays == tuple(sorted(STRAYS))
+    assert worktree_cache.load_worktree(root, None).strays == first.strays
+
+
+def test_the_pre_commit_hook_warns_of_a_stray_being_committed_and_lets_it_through(repo_with_hooks: Path) -> None:
+    (repo_with_hooks / "goals" / "2026").mkdir()
+    (repo_with_hooks / "goals" / "2026" / "swim.md").write_text(GOAL)
+    git(repo_with_hooks, "add", "goals/2026/swim.md")
+    result = commit_all(repo_with_hooks)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("goals/2026/swim.md:1:1: warning: not read as an entry: goals/ holds no folders; "
+            "move it to goals/swim.md [not-an-entry]") in result.stdout + result.stderr
+    # With an entry in the same commit, both are checked and the entry's problems still block.
+    (repo_with_hooks / "goals" / "run.markdown").write_text(GOAL)
+    (repo_with_hooks / "checkins/2026/2026-W48-alice.md").write_text("---\nmember: alice\nweek: 2026-W48\nbogus: 1\n---\n")
+    git(repo_with_hooks, "add", "-A")
+    blocked = commit_all(repo_with_hooks)
+    assert blocked.returncode != 0
+    said = blocked.stdout + blocked.stderr
+    assert "goals/run.markdown:1:1: warning: not read as an entry: entries end in .md" in said
+    assert "unknown key 'bogus'" in said
+
+
+@pytest.fixture
+def repo_with_hooks(tmp_path: Path, run) -> Path:
+    return setup_repo(tmp_path / "journal", run)
