@@ -99,10 +99,14 @@ def commit_digest(repo: pygit2.Repository, root: Path) -> str:
     have staged it there; returns the commit that replaces the tip (the same if the
     journal commits no digest). Dated by that commit, so the demo stays reproducible."""
     from journal.digest.committed import regenerate
+    from journal.store.workspace import Workspace
 
     tip = repo.get(repo.references[f"refs/heads/{MAIN}"].target)
     moment = dt.datetime.fromtimestamp(tip.commit_time, dt.timezone(dt.timedelta(minutes=tip.commit_time_offset)))
-    result = regenerate(root, moment, source="head")
+    # This repository and root, not the journal found from `root`: nothing is checked out yet,
+    # so a search for journal.yaml from there finds the journal the demo is made in, if any,
+    # and its committed digest was written over.
+    result = regenerate(Workspace(repo, root), moment, source="head")
     if result.folder is None or not result.files:
         return str(tip.id)
     index = pygit2.Index()

@@ -215,6 +215,19 @@ def test_demo_accepts_an_empty_folder(run, tmp_path: Path) -> None:
     assert (tmp_path / "empty" / "journal.yaml").is_file()
 
 
+def test_a_demo_made_inside_a_journal_leaves_that_journal_alone(run, tmp_path: Path) -> None:
+    # The demo's own committed digest was made before its files were checked out: the search
+    # for journal.yaml from its folder found the journal around it, whose digest/ it rewrote.
+    earlier = (dt.datetime.fromisoformat(NOW) - dt.timedelta(weeks=3)).isoformat()
+    assert run("-C", tmp_path, "demo", "outer", "--now", earlier).code == 0
+    outer = tmp_path / "outer"
+    before = {p: p.read_bytes() for p in (outer / "digest").rglob("*") if p.is_file()}
+    assert run("-C", outer, "demo", "inner", "--now", NOW).code == 0
+    assert git(outer, "status", "--porcelain").stdout == "?? inner/\n"
+    assert {p: p.read_bytes() for p in (outer / "digest").rglob("*") if p.is_file()} == before
+    assert git(outer / "inner", "status", "--porcelain").stdout == ""
+
+
 def test_two_runs_with_the_same_now_make_the_same_commits(run, tmp_path: Path) -> None:
     for name in ("one", "two"):
         assert run("-C", tmp_path, "demo", name, "--now", NOW).code == 0
