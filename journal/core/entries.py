@@ -223,19 +223,20 @@ def _read_as(knode: Node) -> list[tuple[str, Any]]:
     if special is not None:  # Python's float() knows none of YAML's spellings of these
         return [special]
     found = []
-    for read in (lambda t: int(t, 0), float):
+    # int(t, 0) refuses a decimal with leading zeros (`0900:`), which YAML 1.2 reads as 900.
+    for read in (lambda t: int(t, 0), lambda t: int(t, 10), float):
         try:
-            found.append(("number", read(text.replace("_", ""))))
+            found.append(_as_read(read(text.replace("_", ""))))
         except (ValueError, OverflowError):
             continue
     return found
 
 
-#: YAML 1.2's core schema spellings of infinity and not-a-number (yaml.org/spec/1.2.2, 10.2.2).
-#: Not a number is named apart: it equals no number, itself included.
+#: YAML 1.2's core schema spellings of infinity and not-a-number (yaml.org/spec/1.2.2, 10.2.2), and the
+#: signed not-a-number a `!!float` tag also reads. Not a number is named apart: it equals no number, itself included.
 _SPECIAL_FLOATS: dict[str, tuple[str, Any]] = {
     **{f"{sign}.{word}": ("number", float(f"{sign}inf")) for sign in ("", "+", "-") for word in ("inf", "Inf", "INF")},
-    **{f".{word}": ("nan", None) for word in ("nan", "NaN", "NAN")},
+    **{f"{sign}.{word}": ("nan", None) for sign in ("", "+", "-") for word in ("nan", "NaN", "NAN")},
 }
 
 

@@ -159,6 +159,22 @@ def test_positions_of_keys_yaml_reads_as_infinity_or_not_a_number() -> None:
     assert entry.position((".nan",), key=True) == (6, 1)
 
 
+@pytest.mark.parametrize("key", ["!!float nan", "!!float -.nan", "!!float +.NaN", "!<tag:yaml.org,2002:float> nan"])
+def test_a_key_tagged_as_not_a_number_is_found_where_it_is_written(key: str) -> None:
+    entry = read_entry("x.md", "goal", f"---\ntitle: G\nother: 1\n{key}: a\n---\n".encode())
+    assert not isinstance(entry, Problem)
+    nan = next(k for k in entry.data if isinstance(k, float) and k != k)
+    assert entry.position((nan,), key=True) == (4, 1)
+
+
+def test_a_decimal_key_with_leading_zeros_is_found_where_it_is_written() -> None:
+    # int(t, 0) refuses "0900", float() rounds 09007199254740993: the key was not found at all.
+    entry = read_entry("x.md", "goal", b"---\ntitle: G\n0900: a\n09007199254740993: b\n---\n")
+    assert not isinstance(entry, Problem)
+    assert entry.position((900,), key=True) == (3, 1)
+    assert entry.position((9007199254740993,), key=True) == (4, 1)
+
+
 def test_a_yaml_directive_in_one_entry_moves_no_other_entrys_positions() -> None:
     """ruamel's pure loader keeps a `%YAML 1.1` directive's version for later documents; under
     1.1 `yes` is a boolean key, so another entry's problem would point at the wrong line."""
