@@ -70,14 +70,15 @@ def period_state(period: PeriodStatus | None, now: dt.datetime) -> State:
         return State.PAUSED
     if period.status == MISSED:
         return State.MISSED
-    return State.DUE if period.due > now else State.OVERDUE
+    # A check-in at the due time itself counts as on time (core/streaks): overdue only after it.
+    return State.DUE if period.due >= now else State.OVERDUE
 
 
 def pending_words(period: PeriodStatus, now: dt.datetime) -> str:
     """What a pending period's heatmap cell says after its label, as of `now` (aware): when it
     is due, or since when it is overdue and until when a check-in still counts, as late. Times
     in the zone its deadline is in (see `committed_local`)."""
-    if period.due > now:
+    if period_state(period, now) is State.DUE:
         return f"due {human_zoned(period.due)}"
     return f"overdue since {human_zoned(period.due)}, counts as late until {human_zoned(period.closes)}"
 

@@ -105,6 +105,22 @@ def test_the_heatmap_tells_a_pending_period_not_yet_due_from_an_overdue_one(run,
     assert ". pending," in run("-C", history, "streaks", "--now", "2026-11-29T20:30:00+00:00").out
 
 
+def test_at_the_due_time_itself_a_period_is_due_not_overdue(run, history: Path, tmp_path: Path) -> None:
+    # A check-in committed at the due time counts as on time: at that instant nobody is overdue.
+    git(history, "config", "user.email", "alice@example.org")
+    due = "2026-11-29T20:00:00+00:00"  # Sunday 21:00 in Berlin
+    result = run("-C", history, "status", "--now", due)
+    assert result.code == 0, result
+    assert "OVERDUE" not in result.out
+    site = tmp_path / "site"
+    assert run("-C", history, "digest", "--now", due, "--out", site).code == 0
+    alice = json.loads((site / "digest.json").read_text())["members"][0]
+    assert alice["state"]["state"] == "due"
+    assert alice["periods"][-1]["label"] == "2026-W48: pending, due Sun 29 Nov 2026 21:00 UTC+01:00"
+    after = run("-C", history, "status", "--now", "2026-11-29T20:00:01+00:00")
+    assert after.code == EXIT_OVERDUE and "OVERDUE since" in after.out
+
+
 def test_status_json_lists_checked_in_and_upcoming(run, history: Path) -> None:
     result = run("-C", history, "status", "--json", "--now", "2026-11-22T19:00:00+00:00")
     data = json.loads(result.out)
