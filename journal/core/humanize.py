@@ -80,6 +80,11 @@ def human_date(iso: str | None) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def counted(n: int, noun: str) -> str:
+    """`n` and the noun, plural unless `n` is 1: '1 period', '6 periods' (nouns with a plain -s)."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def span(seconds: int) -> str:
     days, rest = divmod(max(0, seconds), 86400)
     hours, rest = divmod(rest, 3600)

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from journal.core.humanize import counted
 from journal.core.states import STATUS_LABEL
 from journal.core.text_safety import for_xml
 
@@ -112,7 +113,7 @@ def heatmap(periods: Sequence[Mapping[str, Any]], name: str, *, strip: bool = Fa
     for p in periods:
         counts[str(p["status"])] = counts.get(str(p["status"]), 0) + 1
     summary = ", ".join(f"{n} {STATUS_LABEL.get(s, s)}" for s, n in sorted(counts.items()))
-    label = f"{name}: {len(periods)} periods" + (f" ({summary})" if summary else "")
+    label = f"{name}: {counted(len(periods), 'period')}" + (f" ({summary})" if summary else "")
     return _svg(width, height, label, "".join(parts), "heatmap strip" if strip else "heatmap", standalone)
 
 
@@ -237,7 +238,7 @@ def goal_chart(goal: Mapping[str, Any], *, compact: bool = False, standalone: bo
     hits = sum(1 for v in values if target is not None and v >= float(target))
     missed = sum(1 for p in line if p.get("status") == "missed")
     paused = sum(1 for p in line if p.get("status") == "paused")
-    label = (f"{goal.get('title', '')}: {len(line)} periods, {len(values)} with a value"
+    label = (f"{goal.get('title', '')}: {counted(len(line), 'period')}, {len(values)} with a value"
              + (f", {hits} at or above the target of {_n(float(target))} {unit}" if target is not None else "")
              + f", {missed} missed, {paused} paused")
     return _svg(width, height, label, "".join(parts), "chart compact" if compact else "chart", standalone)

@@ -96,6 +96,15 @@ def test_the_heatmap_lays_weeks_out_a_quarter_a_row() -> None:
     assert 'viewBox="0 0 299 65"' in svg  # 14 cells wide: fits a phone at full size
 
 
+def test_one_period_is_counted_in_the_singular() -> None:
+    # A member who joined this week: "1 periods (1 pending)" was what a screen reader heard.
+    svg = str(heatmap([{"period": "2026-W48", "status": "pending", "label": "x"}], "Alice"))
+    assert "Alice: 1 period (1 pending)" in svg
+    goal = {"title": "Swim", "measure": {"metric": "km", "per": "week", "target": 2}, "milestones": [],
+            "timeline": [{"period": "2026-W48", "value": None, "status": "pending"}]}
+    assert "Swim: 1 period, 0 with a value" in str(goal_chart(goal))
+
+
 @pytest.mark.parametrize(("count", "css"), [(1, "cols-1"), (2, "cols-2"), (3, "cols-3"), (4, "cols-2"),
                                             (5, "cols-3"), (6, "cols-3"), (7, "cols-4")])
 def test_no_card_is_alone_on_the_last_row(count: int, css: str) -> None:
