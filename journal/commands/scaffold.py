@@ -297,6 +297,8 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
         else:
             week = current
     period = week if week is not None else str(date)
+    if periods.not_begun(period, now, member_zone(ctx, member)):
+        note = "; ".join(filter(None, (note, periods.too_early_words(period, member))))
     previous = ctx.journal.previous_checkin(member, period)
     carried = [{"commitment": c.commitment, "goal": c.goal if layout.is_slug(c.goal) else None}
                for c in (build_model.checkin(previous).commitments if previous else ())]

@@ -113,12 +113,15 @@ def entry_kind(path: str) -> str | None:
 
 
 def is_stray(path: str) -> bool:
-    """Whether a file in an entry folder (`path`, repository-relative POSIX) looks written as an
-    entry but is none, so nothing reads it: a Markdown file (`.md` in any case, `.markdown`)
-    nested in `goals/` or `contracts/`, or ending otherwise than in `.md`."""
+    """Whether a regular file in an entry folder (`path`, repository-relative POSIX) looks
+    written as an entry but is none, so nothing reads it: a Markdown file (`.md` in any case,
+    `.markdown`) nested in `goals/` or `contracts/`, or ending otherwise than in `.md`. A name
+    with a part that starts with a dot is none (the working tree's listing never walks one:
+    what editors leave beside a file, a tool's own folder), nor is a symlink: the caller
+    leaves those out."""
     name = path.rpartition("/")[2].lower()
     return (name.endswith((".md", ".markdown")) and path.partition("/")[0] in FOLDERS
-            and entry_kind(path) is None)
+            and entry_kind(path) is None and not any(part.startswith(".") for part in path.split("/")))
 
 
 def checkin_path(period: str, member: str) -> str:

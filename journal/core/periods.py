@@ -236,6 +236,22 @@ def period_key(moment: datetime, cadence: str, tz: ZoneInfo) -> str:
     return date_key(moment.astimezone(tz).date(), cadence)
 
 
+def not_begun(key: str, moment: datetime, tz: ZoneInfo) -> bool:
+    """Whether the period `key` (a week or day) has not begun at instant `moment` on a wall
+    clock in `tz`: a check-in committed then is judged too early (core/streaks: `early`), and
+    as a check-in counts at the commit that first brought it, never counts for `key`. False
+    for a key that is no period. Keys of one cadence sort as their periods do."""
+    cadence = cadence_of(key)
+    return cadence is not None and key > period_key(moment, cadence, tz)
+
+
+def too_early_words(period: str, member: str) -> str:
+    """What a check-in for a period that has not begun is told (`not_begun`), when
+    it is written and when it is committed."""
+    return (f"{period} has not begun for {member}: committed before it begins, this check-in counts "
+            f"as too early, and never for {period}; commit it once {period} has begun")
+
+
 def next_key(key: str, cadence: str) -> str:
     return date_key(key_start(key, cadence) + period_days(cadence), cadence)
 

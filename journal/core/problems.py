@@ -40,6 +40,7 @@ PAUSE = "pause"
 DUPLICATE_PERIOD = "duplicate-period"
 DUPLICATE_EMAIL = "duplicate-email"
 NOT_AN_ENTRY = "not-an-entry"
+TOO_EARLY = "too-early"
 
 clean = for_terminal  # the name the CLI modules use
 

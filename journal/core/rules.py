@@ -7,8 +7,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from journal.core import layout, periods
 from journal.core import problems as P
@@ -17,10 +19,12 @@ from journal.core.journal_index import Journal
 from journal.core.problems import Problem
 from journal.core.reply_groups import Kept, judged_by_group
 from journal.core.schema import (
+    DEFAULTS,
     checkin_period,
     checkin_period_key,
     due_any_cadence,
     email_key,
+    iana_zone,
     parse_date,
     valid_week,
     validate,
@@ -139,17 +143,39 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
 
 def stray_problems(paths: Iterable[str]) -> list[Problem]:
     """A warning for each file in an entry folder that looks written as an entry but is none
-    (core/layout.is_stray): nothing reads it, so nothing in it counts."""
+    (core/layout.is_stray): nothing reads it, so nothing in it counts. The advice names no
+    file to move it to: one may be there already, or be refused for its name."""
     problems = []
     for path in paths:
-        folder, _, name = path.rpartition("/")
-        if name.endswith(".md"):  # nested where no entry is (goals/2026/run.md)
-            top = folder.partition("/")[0]
-            message = f"not read as an entry: {top}/ holds no folders; move it to {top}/{name}"
-        else:  # run.MD, run.markdown
-            stem = name[: name.rfind(".")]
-            message = f"not read as an entry: entries end in .md; rename it to {stem}.md"
+        top, _, rest = path.partition("/")
+        if "/" in rest and top in (layout.GOALS, layout.CONTRACTS):  # goals/2026/swim.md
+            kind = "goal" if top == layout.GOALS else "contract"
+            message = f"not read as an entry: {top}/ holds no folders; a {kind} is {top}/<id>.md"
+        else:  # swim.MD, swim.markdown
+            message = "not read as an entry: entries end in .md, in lowercase"
         problems.append(Problem(path, 1, 1, P.WARNING, P.NOT_AN_ENTRY, message))
+    return problems
+
+
+def too_early_problems(config: Entry | None, checkins: Iterable[Entry], at: datetime) -> list[Problem]:
+    """A warning for each check-in whose period has not begun at `at` (aware), the author time
+    of the commit about to bring it, in its member's zone as `config` (journal.yaml) names it
+    (core/periods.not_begun): that commit would make it count as too early, for good. The
+    zone is the member's now; a zone changed since is not looked at (a warning, not a verdict)."""
+    roster = config.data.get("members") if config is not None else None
+    if not isinstance(roster, dict):
+        return []
+    problems = []
+    for entry in checkins:
+        member, period = entry.data.get("member"), checkin_period(entry.data)
+        info = roster.get(member) if isinstance(member, str) else None
+        if not isinstance(period, str) or not isinstance(info, dict):
+            continue
+        zone = iana_zone(info.get("timezone")) or ZoneInfo(DEFAULTS["config"]["timezone"])
+        if periods.not_begun(period, at, zone):
+            line, column = entry.position(("week" if "week" in entry.data else "date",))
+            problems.append(Problem(entry.path, line, column, P.WARNING, P.TOO_EARLY,
+                                    periods.too_early_words(period, member)))
     return problems
 
 

@@ -20,6 +20,7 @@ from journal.core import build_model, layout
 from journal.core.schema import DEFAULTS
 from journal.errors import JournalError
 from journal.store import paths
+from journal.store.commits import git_date
 
 if TYPE_CHECKING:  # the pre-commit hook imports this module on its fast path
 
@@ -203,16 +204,4 @@ def minute_clock() -> dt.datetime:
 
 def commit_time(env: Mapping[str, str] = os.environ) -> dt.datetime:
     """When the commit being made will say it was made: GIT_COMMITTER_DATE, else now."""
-    raw = env.get("GIT_COMMITTER_DATE", "").strip()
-    if raw:
-        m = re.fullmatch(r"@?(\d+)(?: ([+-])(\d\d)(\d\d))?", raw)
-        try:
-            if m:
-                sign = -1 if m[2] == "-" else 1
-                offset = dt.timedelta(hours=int(m[3] or 0), minutes=int(m[4] or 0)) * sign
-                return dt.datetime.fromtimestamp(int(m[1]), dt.timezone(offset))
-            moment = dt.datetime.fromisoformat(raw)
-            return moment if moment.tzinfo else moment.astimezone()
-        except ValueError:
-            pass
-    return dt.datetime.now(dt.UTC)
+    return git_date(env, "GIT_COMMITTER_DATE")

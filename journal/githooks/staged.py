@@ -9,17 +9,22 @@ which the trees give without reading a blob.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable
 
 import pygit2
 
 from journal.core import layout
 from journal.core import problems as P
+from journal.core.entries import Entry, read_entry
 from journal.core.problems import Problem
-from journal.core.rules import CheckResult, check_entries, stray_problems
+from journal.core.rules import CheckResult, check_entries, stray_problems, too_early_problems
+from journal.store.commits import git_date
 from journal.store.git import load_blobs, staged_index
 
 _LINK = pygit2.enums.FileMode.LINK
+_FILES = frozenset((pygit2.enums.FileMode.BLOB, pygit2.enums.FileMode.BLOB_EXECUTABLE))
 _TREE = pygit2.enums.ObjectType.TREE
 
 
@@ -55,9 +60,38 @@ def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> 
     Markdown file staged in an entry folder that no command will read (core/layout.is_stray)."""
     index = staged_index(repo) if index is None else index
     every = staged_changes(repo, index, journal_only=False)
-    strays = stray_problems(sorted(p for p, status in every.items() if status != "D" and layout.is_stray(p)))
+    # Regular files only, as the working tree's listing takes them: a link is a link (its own
+    # error where it is an entry), a submodule is none of the journal's.
+    strays = stray_problems(sorted(p for p, status in every.items()
+                                   if status != "D" and layout.is_stray(p) and _mode(index, p) in _FILES))
     result = _check_changes(repo, index, {p: s for p, s in every.items() if layout.entry_kind(p) is not None})
-    return CheckResult(P.sort_problems(result.problems + strays), result.entries) if strays else result
+    added = sorted(p for p, status in every.items() if status == "A" and layout.entry_kind(p) == "checkin")
+    said = strays + (_too_early(repo, index, added, git_date(os.environ, "GIT_AUTHOR_DATE")) if added else [])
+    return CheckResult(P.sort_problems(result.problems + said), result.entries) if said else result
+
+
+def _too_early(repo: pygit2.Repository, index: pygit2.Index, added: list[str], at: dt.datetime) -> list[Problem]:
+    """rules.too_early_problems of the check-ins `added` (paths the commit adds), as staged,
+    committed at `at` (the commit's author time), with journal.yaml as staged."""
+    checkins = [entry for path in added if (entry := _staged_entry(repo, index, path, "checkin")) is not None]
+    return too_early_problems(_staged_entry(repo, index, layout.CONFIG, "config"), checkins, at)
+
+
+def _staged_entry(repo: pygit2.Repository, index: pygit2.Index, path: str, kind: str) -> Entry | None:
+    """The entry staged at `path`, read as `kind`; None when it is not staged as one file or does not parse."""
+    try:
+        found = read_entry(path, kind, repo[index[path].id].read_raw())
+    except KeyError:
+        return None
+    return found if isinstance(found, Entry) else None
+
+
+def _mode(index: pygit2.Index, path: str) -> int | None:
+    """The file mode `path` is staged with; None when it is not staged as one file (a conflict)."""
+    try:
+        return index[path].mode
+    except KeyError:
+        return None
 
 
 def _check_changes(repo: pygit2.Repository, index: pygit2.Index, deltas: dict[str, str]) -> CheckResult:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import cast
@@ -30,6 +32,26 @@ def when(time: int, offset: int) -> datetime:
             return datetime.fromtimestamp(time, UTC)
         except (ValueError, OverflowError, OSError):
             return datetime.fromtimestamp(0, UTC)
+
+
+def git_date(env: Mapping[str, str], name: str) -> datetime:
+    """The time git gives the commit being made from the environment variable `name`
+    (GIT_AUTHOR_DATE, GIT_COMMITTER_DATE: `@1700000000 +0100`, `1700000000 +0100` or ISO
+    8601, as git's hooks see them), else now (UTC). An ISO time without an offset is local."""
+    raw = env.get(name, "").strip()
+    if raw:
+        m = re.fullmatch(r"@?(\d+)(?: ([+-])(\d\d)(\d\d))?", raw)
+        try:
+            if m:
+                sign = -1 if m[2] == "-" else 1
+                offset = timedelta(hours=int(m[3] or 0), minutes=int(m[4] or 0)) * sign
+                return datetime.fromtimestamp(int(m[1]), timezone(offset))
+            moment = datetime.fromisoformat(raw)
+            return moment if moment.tzinfo else moment.astimezone()
+        except (ValueError, OverflowError, OSError):
+            pass
+    return datetime.now(UTC)
+
 
 
 def shallow_grafts(repo: pygit2.Repository) -> list[str]:

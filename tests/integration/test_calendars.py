@@ -137,7 +137,7 @@ def test_a_week_the_year_lacks_is_named_as_out_of_range(run, journal_dir: Path) 
     assert result.code != 0
     assert "week 53 is out of range for 2027: 2027 has weeks W01 to W52" in result.err
     assert "not an ISO week" not in result.err
-    assert "W53" not in run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W53").err
+    assert "out of range" not in run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W53").err
 
 
 def test_new_contract_starts_in_the_week_the_members_are_in(run, journal_dir: Path) -> None:

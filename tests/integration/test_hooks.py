@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -61,6 +62,34 @@ def test_valid_entry_commits_and_warnings_pass(repo: Path) -> None:
     result = commit_all(repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[vague]" in result.stdout + result.stderr
+
+
+def test_a_check_in_committed_before_its_week_begins_is_warned_of(repo: Path, run) -> None:
+    # Committed in week 48, a week-50 check-in counts as too early, and never for week 50.
+    w50 = "checkins/2026/2026-W50-alice.md"
+    (repo / w50).write_text(checkin(week="2026-W50"))
+    git(repo, "add", w50)
+    result = commit_all(repo, env={"GIT_AUTHOR_DATE": "2026-11-25T12:00:00+01:00"})
+    assert result.returncode == 0, result.stdout + result.stderr  # a warning: the commit goes through
+    assert (f"{w50}:3:7: warning: 2026-W50 has not begun for alice: committed before it begins, this check-in "
+            "counts as too early, and never for 2026-W50; commit it once 2026-W50 has begun [too-early]"
+            ) in result.stdout + result.stderr
+    # Sunday 23:30 UTC is already Monday of week 49 in Berlin: not too early there.
+    (repo / W48.replace("W48", "W49")).write_text(checkin(week="2026-W49"))
+    git(repo, "add", "-A")
+    on_time = commit_all(repo, env={"GIT_AUTHOR_DATE": "2026-11-29T23:30:00+00:00"})
+    assert on_time.returncode == 0 and "too-early" not in on_time.stdout + on_time.stderr
+    data = json.loads(run("-C", repo, "streaks", "--json", "--member", "alice", "--now", "2026-12-16T12:00:00+00:00").out)
+    statuses = {p["period"]: p["status"] for p in data["members"][0]["periods"]}
+    assert statuses["2026-W50"] == "early"  # what the warning said would happen
+
+
+def test_new_checkin_for_a_week_not_begun_says_it_would_count_as_too_early(repo: Path, run) -> None:
+    result = run("-C", repo, "new", "checkin", "--member", "alice", "--week", "2026-W50", "--now", "2026-11-25T12:00:00+01:00")
+    assert result.code == 0, result
+    assert "note: 2026-W50 has not begun for alice: committed before it begins, this check-in counts as too early" in result.err
+    this_week = run("-C", repo, "new", "checkin", "--member", "alice", "--week", "2026-W48", "--now", "2026-11-25T12:00:00+01:00")
+    assert this_week.code == 0 and "has not begun" not in this_week.err
 
 
 def test_broken_working_tree_but_good_index_does_not_block(repo: Path) -> None:

@@ -15,11 +15,14 @@ from journal.store.workspace import open_repository
 from tests.integration.test_hooks import commit_all, setup_repo
 from tests.support.journals import GOAL, checkin, git, write_journal
 
+NESTED_GOAL = "not read as an entry: goals/ holds no folders; a goal is goals/<id>.md"
+ENDING = "not read as an entry: entries end in .md, in lowercase"
 STRAYS = {
-    "goals/2026/swim.md": ("not read as an entry: goals/ holds no folders; move it to goals/swim.md"),
-    "goals/swim.MD": "not read as an entry: entries end in .md; rename it to swim.md",
-    "checkins/2026/2026-W48-alice.markdown": "not read as an entry: entries end in .md; rename it to 2026-W48-alice.md",
-    "contracts/old/pact.md": "not read as an entry: contracts/ holds no folders; move it to contracts/pact.md",
+    "goals/2026/swim.md": NESTED_GOAL,
+    "goals/2026/run.MD": NESTED_GOAL,  # both wrong: the folder is what to fix first
+    "goals/swim.MD": ENDING,
+    "checkins/2026/2026-W48-alice.markdown": ENDING,
+    "contracts/old/pact.md": "not read as an entry: contracts/ holds no folders; a contract is contracts/<id>.md",
 }
 
 
@@ -32,6 +35,10 @@ def _strays(root: Path) -> None:
     (root / "docs").mkdir(exist_ok=True)
     (root / "docs" / "how-we-work.md").write_text("# How we work\n")
     (root / "goals" / ".swim.md.swp").write_text("")
+    (root / "goals" / ".hidden.MD").write_text(GOAL)
+    (root / "goals" / ".obsidian").mkdir()
+    (root / "goals" / ".obsidian" / "note.md").write_text("")
+    (root / "goals" / "link.MD").symlink_to(root / "journal.yaml")  # a link, never a stray: never read
 
 
 def test_check_warns_of_each_markdown_file_it_does_not_read(run, tmp_path: Path) -> None:
@@ -68,8 +75,7 @@ def test_the_pre_commit_hook_warns_of_a_stray_being_committed_and_lets_it_throug
     git(repo_with_hooks, "add", "goals/2026/swim.md")
     result = commit_all(repo_with_hooks)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert ("goals/2026/swim.md:1:1: warning: not read as an entry: goals/ holds no folders; "
-            "move it to goals/swim.md [not-an-entry]") in result.stdout + result.stderr
+    assert f"goals/2026/swim.md:1:1: warning: {NESTED_GOAL} [not-an-entry]" in result.stdout + result.stderr
     # With an entry in the same commit, both are checked and the entry's problems still block.
     (repo_with_hooks / "goals" / "run.markdown").write_text(GOAL)
     (repo_with_hooks / "checkins/2026/2026-W48-alice.md").write_text("---\nmember: alice\nweek: 2026-W48\nbogus: 1\n---\n")
@@ -77,8 +83,23 @@ def test_the_pre_commit_hook_warns_of_a_stray_being_committed_and_lets_it_throug
     blocked = commit_all(repo_with_hooks)
     assert blocked.returncode != 0
     said = blocked.stdout + blocked.stderr
-    assert "goals/run.markdown:1:1: warning: not read as an entry: entries end in .md" in said
+    assert f"goals/run.markdown:1:1: warning: {ENDING}" in said
     assert "unknown key 'bogus'" in said
+
+
+def test_the_hook_and_check_name_the_same_strays(repo_with_hooks: Path, run) -> None:
+    # Dot-named files and folders, links: the working tree's listing never takes them, and
+    # the hook named them (a link told to be renamed to .md becomes a symlinked entry).
+    _strays(repo_with_hooks)
+    checked = run("-C", repo_with_hooks, "check")
+    git(repo_with_hooks, "add", "-A")
+    committed = commit_all(repo_with_hooks)
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+
+    def named(text: str) -> list[str]:
+        return sorted(line.split(":")[0] for line in text.splitlines() if line.endswith("[not-an-entry]"))
+
+    assert named(checked.out) == named(committed.stdout + committed.stderr) == sorted(STRAYS)
 
 
 @pytest.fixture
