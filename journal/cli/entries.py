@@ -208,9 +208,13 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
                 raise click.BadParameter(f"no such file: {given}", param_hint="'PATHS'")
         missing = [p for p in only if p not in files and not any(rp.path == p for rp in read_problems)]
         if missing:
-            raise JournalError(f"not a journal entry: {missing[0]}",
-                               hint="entries are journal.yaml, contracts/*.md, goals/*.md, checkins/<YYYY>/*.md "
-                                    "and replies/<YYYY>/*.md")
+            from journal.core.layout import is_stray
+            from journal.core.rules import stray_problems
+
+            # A stray is told what `journal check` says of it (goals/2026/run.md, run.MD).
+            hint = stray_problems(missing[:1])[0].message.partition(": ")[2] if is_stray(missing[0]) else \
+                "entries are journal.yaml, contracts/*.md, goals/*.md, checkins/<YYYY>/*.md and replies/<YYYY>/*.md"
+            raise JournalError(f"not a journal entry: {missing[0]}", hint=hint)
     # Each entry's own judgment is kept by content like its parse; the rules across entries run
     # every time, except for replies: their problems are kept a member/partner pair at a time,
     # by every input the rules read for them (core/reply_groups.py).

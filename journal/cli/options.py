@@ -103,6 +103,12 @@ def slug_id(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     for one in (value if isinstance(value, tuple) else (value,)):
         if one is not None and not is_slug(one):
             lower = one.lower()
+            parts = one.replace(",", " ").split()
+            if isinstance(value, tuple) and len(parts) > 1 and all(is_slug(part.lower()) for part in parts):
+                # `--member alice,bob`: a repeated option takes one id each time.
+                option = param.opts[0] if param.opts else "--member"
+                raise click.BadParameter(f"'{one}' is not an id: give each its own {option}, e.g. "
+                                         + " ".join(f"{option} {part.lower()}" for part in parts))
             raise click.BadParameter(f"'{one}' is not an id: use lowercase letters, digits and dashes "
                                      f"(at most {MAX_ID}), e.g. " + (f"'{lower}'" if is_slug(lower) else "alice"))
     return value

@@ -462,7 +462,14 @@ def read_entry(path: str, kind: str, data: bytes) -> Entry | Problem:
     try:
         return parse(path, kind, data)
     except EntryProblem as exc:
-        return Problem(path, exc.line, exc.column, P.ERROR, exc.code, exc.message)
+        message = exc.message
+        if exc.code in (P.FRONT_MATTER, P.EMPTY) and kind in _FOLDER_OF:
+            # Notes kept beside the entries (goals/README.md): every Markdown file there is one.
+            message += f"; every .md file in {_FOLDER_OF[kind]}/ is read as a {kind} (keep notes elsewhere)"
+        return Problem(path, exc.line, exc.column, P.ERROR, exc.code, message)
+
+
+_FOLDER_OF = {"goal": "goals", "contract": "contracts", "checkin": "checkins", "reply": "replies"}
 
 
 def load_front_matter(text: str) -> dict[str, Any] | None:

@@ -112,15 +112,19 @@ def entry_kind(path: str) -> str | None:
     return None
 
 
+#: The endings editors and tools give Markdown files (the lowercase `.md` is the entries').
+_MARKDOWN_ENDINGS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdtxt", ".mdtext")
+
+
 def is_stray(path: str) -> bool:
     """Whether a regular file in an entry folder (`path`, repository-relative POSIX) looks
-    written as an entry but is none, so nothing reads it: a Markdown file (`.md` in any case,
-    `.markdown`) nested in `goals/` or `contracts/`, or ending otherwise than in `.md`. A name
-    with a part that starts with a dot is none (the working tree's listing never walks one:
-    what editors leave beside a file, a tool's own folder), nor is a symlink: the caller
-    leaves those out."""
+    written as an entry but is none, so nothing reads it: a Markdown file (any of
+    `_MARKDOWN_ENDINGS`, in any case) nested in `goals/` or `contracts/`, or ending otherwise
+    than in `.md`. A name with a part that starts with a dot is none (the working tree's
+    listing never walks one: what editors leave beside a file, a tool's own folder), nor is
+    a symlink: the caller leaves those out."""
     name = path.rpartition("/")[2].lower()
-    return (name.endswith((".md", ".markdown")) and path.partition("/")[0] in FOLDERS
+    return (name.endswith(_MARKDOWN_ENDINGS) and path.partition("/")[0] in FOLDERS
             and entry_kind(path) is None and not any(part.startswith(".") for part in path.split("/")))
 
 

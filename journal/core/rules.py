@@ -234,9 +234,15 @@ def _checkin_name_rules(out: _Out) -> None:
     member = data.get("member")
     period = checkin_period(data)
     name = layout.parse_checkin_name(path)
+    # A readable period, under the key of its kind (`week: 2026-12-09` is the schema's error).
+    cadence = periods.cadence_of(period)
+    readable = (isinstance(member, str) and layout.is_slug(member) and cadence is not None
+                and (cadence == periods.WEEKLY) == (checkin_period_key(data) == "week"))
     if name is None:
-        out.add((), P.PATH, "check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md")
-    elif isinstance(member, str) and layout.is_slug(member) and periods.cadence_of(period) is not None:
+        # Where it belongs, when its front matter says (W52-alice.md, 2026-W52_alice.md).
+        where = f": this one belongs at {layout.checkin_path(period, member)}" if readable else ""
+        out.add((), P.PATH, f"check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md{where}")
+    elif readable:
         # An unreadable period is the schema's error (week/date); comparing it would only echo it.
         if name.member != member:
             out.add(("member",), P.PATH, f"file name says member '{name.member}' but the entry says '{member}'")
@@ -244,6 +250,11 @@ def _checkin_name_rules(out: _Out) -> None:
             field = checkin_period_key(data)
             where = f": if the entry is right, it belongs at {layout.checkin_path(period, member)}" \
                 if name.member == member else ""
+            if periods.cadence_of(name.period) not in (None, cadence):
+                # A week in the name, a day in the entry (or the other way): the contract's
+                # cadence decides which is right (a `cadence` warning says so when the entry is not).
+                other = "week" if periods.cadence_of(name.period) == periods.WEEKLY else "date"
+                where += f"; if the file name is right, write `{other}: {name.period}` instead of `{field}:`"
             out.add((field,), P.PATH, f"file name says period '{name.period}' but the entry says '{period}'{where}")
         elif path != layout.checkin_path(period, member) and name.member == member:
             out.add((), P.PATH, f"check-in belongs at {layout.checkin_path(period, member)}")
@@ -307,7 +318,9 @@ def _reply_name_rules(out: _Out) -> None:
     author, to, period = data.get("author"), data.get("to"), data.get("period")
     name = layout.parse_reply_name(path)
     if name is None:
-        out.add((), P.PATH, "reply file name must be <YYYY-Www or YYYY-MM-DD>-<author>-to-<member>.md")
+        where = f": this one belongs at {layout.reply_path(period, author, to)}" \
+            if layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None else ""
+        out.add((), P.PATH, f"reply file name must be <YYYY-Www or YYYY-MM-DD>-<author>-to-<member>.md{where}")
     elif layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
         for field, said in (("period", name.period), ("author", name.author), ("to", name.to)):
             if said != data[field]:

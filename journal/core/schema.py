@@ -15,6 +15,7 @@ from journal.core import problems as P
 from journal.core.entries import Entry, KeyPath, raw_scalar
 from journal.core.enums import Cadence, GoalStatus, OutcomeStatus, Verdict
 from journal.core.problems import Problem
+from journal.core.suggestions import LEADING_NUMBER, as_mapping_hint, closest_key, closest_zone, unknown_key_message
 
 STATUSES = tuple(OutcomeStatus)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\Z")
@@ -168,6 +169,11 @@ def due_any_cadence(text: str) -> None:
         periods.parse_due(text, periods.DAILY)
 
 
+def is_zone_name(name: str) -> bool:
+    """Whether `name` has the shape of an IANA zone's name that names a place (see `iana_zone`)."""
+    return bool(_ZONE_NAME.fullmatch(name)) and name.split("/")[0] not in _NOT_PLACES
+
+
 def iana_zone(value: Any) -> zoneinfo.ZoneInfo | None:
     """The time zone named `value` (an IANA name such as Europe/Berlin) in this machine's zone
     database, or None for anything else: not text, a path (`/etc/…`, `..`), a folder of the
@@ -175,7 +181,7 @@ def iana_zone(value: Any) -> zoneinfo.ZoneInfo | None:
     whichever machine reads the journal, not of the member).
 
     Every journal.yaml a partner committed is read with this, so no name stops a command."""
-    if not isinstance(value, str) or not _ZONE_NAME.fullmatch(value) or value.split("/")[0] in _NOT_PLACES:
+    if not isinstance(value, str) or not is_zone_name(value):
         return None
     try:
         return zoneinfo.ZoneInfo(value)
@@ -302,7 +308,8 @@ class Validator:
             if isinstance(value, dict):
                 self.mapping(spec, value, path)
             else:
-                self.problem(path, P.TYPE, f"{field_name(path)}: expected a mapping, found {describe(value)}")
+                self.problem(path, P.TYPE, f"{field_name(path)}: expected a mapping, found {describe(value)}"
+                             + as_mapping_hint(spec.fields, value))
         elif spec.kind in ("list", "members"):
             self.sequence(spec, value, path)
         elif spec.kind == "map":
@@ -315,8 +322,10 @@ class Validator:
                     self.value(spec.item, v, path + (k,))
         elif spec.kind == "enum":
             if value not in spec.choices:
+                # A value in another case (`Done`) or misspelt (`donee`): name the one meant.
+                close = closest_key(value.lower(), list(spec.choices)) if isinstance(value, str) else None
                 self.problem(path, P.ENUM, f"{field_name(path)}: expected one of {', '.join(spec.choices)}, "
-                             f"found {describe(value)}")
+                             f"found {describe(value)}" + (f" (did you mean '{close}'?)" if close else ""))
         else:
             self.scalar(spec, value, path)
 
@@ -356,6 +365,11 @@ class Validator:
             hint = self._misread(value, path, key=key, accepts=accepts)
             if spec.kind in ("date", "period") and (why := periods.no_such_day(value)) is not None:
                 hint = f" ({why})"
+            elif spec.kind == "timezone" and isinstance(value, str) and (close := closest_zone(value, is_zone_name)):
+                hint = f" (did you mean '{close}'?)"
+            elif spec.kind == "number" and isinstance(value, str) and (lead := LEADING_NUMBER.match(value)):
+                # `27 km`, `3 sessions`, `2,5`: the number alone, the unit being the goal's.
+                hint = f" (write the number alone: {lead[1].replace(',', '.')})"
             self.problem(path, code, f"{name}: expected {expected}, found {describe(value)}{hint}", key=key)
             return False
         if spec.kind in _REF_KINDS:
@@ -417,20 +431,6 @@ def field_name(path: KeyPath) -> str:
         name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name or "front matter"
 
-
-def closest_key(key: str, known: dict[str, Any] | list[str]) -> str | None:
-    """The known key that `key` is most likely a misspelling of, or None."""
-    import difflib  # only on the error path: keeps the pre-commit hook's start-up small
-
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def unknown_key_message(key: str, known: dict[str, Any] | list[str], close: str | None) -> str:
-    """`unknown key 'x'`, with `close`, the known key it most likely misspells (`closest_key`),
-    else the keys expected."""
-    hint = f" (did you mean '{close}'?)" if close else f" (expected one of: {', '.join(known)})"
-    return f"unknown key '{key}'{hint}"
 
 
 #: The keys that name a check-in's period; it has exactly one of them.

@@ -25,7 +25,7 @@ def test_check_reports_compiler_style_lines_sorted_with_exit_one(run, journal_di
     assert result.code == 1
     assert result.out.splitlines() == [
         "checkins/2026/2026-W48-alice.md:3:1: error: unknown key 'weeks' (did you mean 'week'?) [schema]",
-        "checkins/2026/2026-W48-alice.md:6:38: error: outcomes[1].status: expected one of done, partial, missed, found 'donee' [enum]",
+        "checkins/2026/2026-W48-alice.md:6:38: error: outcomes[1].status: expected one of done, partial, missed, found 'donee' (did you mean 'done'?) [enum]",
     ]
     assert result.err == "2 errors, 0 warnings in 5 entries\n"
 

@@ -277,3 +277,28 @@ def test_init_writes_no_machine_zone_that_check_would_refuse(tmp_path: Path) -> 
         assert made.returncode == 0 and "Traceback" not in made.stderr, (tz, made.stderr)
         zones = {m["timezone"] for m in _yaml((target / "journal.yaml").read_text())["members"].values()}
         assert zones and all(iana_zone(z) is not None for z in zones), (tz, zones)
+
+
+def test_members_given_in_one_option_are_told_to_repeat_it(run, tmp_path: Path) -> None:
+    result = run("-C", tmp_path, "init", "j", "--member", "alice,bob")
+    assert result.code == 2
+    assert "'alice,bob' is not an id: give each its own --member, e.g. --member alice --member bob" in result.err
+    assert not (tmp_path / "j").exists()
+
+
+def test_your_member_is_found_by_the_global_config_git_config_global_names(run, journal_dir: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # git reads $GIT_CONFIG_GLOBAL instead of ~/.gitconfig; libgit2 does not: journal took
+    # ~/.gitconfig's address, and wrote the check-in of whoever that was.
+    git(journal_dir, "init", "-q")
+    mine = tmp_path / "bob.gitconfig"
+    mine.write_text("[user]\n\temail = bob@example.com\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(mine))
+    assert git(journal_dir, "config", "user.email").stdout.strip() == "bob@example.com"  # as git answers
+    result = run("-C", journal_dir, "new", "checkin", "--week", "2026-W48", "--now", "2026-11-25T12:00:00+00:00")
+    assert result.code == 0, result
+    assert result.out.strip().endswith("2026-W48-bob.md")
+    # The repository's own address still comes first, as in git.
+    git(journal_dir, "config", "user.email", "alice@example.org")
+    again = run("-C", journal_dir, "new", "checkin", "--week", "2026-W48", "--now", "2026-11-25T12:00:00+00:00")
+    assert again.out.strip().endswith("2026-W48-alice.md")

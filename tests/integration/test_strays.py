@@ -21,6 +21,7 @@ STRAYS = {
     "goals/2026/swim.md": NESTED_GOAL,
     "goals/2026/run.MD": NESTED_GOAL,  # both wrong: the folder is what to fix first
     "goals/swim.MD": ENDING,
+    "contracts/pact3.mdown": ENDING,
     "checkins/2026/2026-W48-alice.markdown": ENDING,
     "contracts/old/pact.md": "not read as an entry: contracts/ holds no folders; a contract is contracts/<id>.md",
 }
@@ -105,3 +106,12 @@ def test_the_hook_and_check_name_the_same_strays(repo_with_hooks: Path, run) -> 
 @pytest.fixture
 def repo_with_hooks(tmp_path: Path, run) -> Path:
     return setup_repo(tmp_path / "journal", run)
+
+
+def test_check_given_a_stray_by_name_says_why_it_is_none(run, tmp_path: Path) -> None:
+    root = write_journal(tmp_path / "j")
+    _strays(root)
+    result = run("-C", root, "check", "goals/2026/run.MD")
+    assert result.code == 1
+    assert "not a journal entry: goals/2026/run.MD" in result.err
+    assert "hint: goals/ holds no folders; a goal is goals/<id>.md" in result.err

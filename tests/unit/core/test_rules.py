@@ -122,6 +122,74 @@ def test_did_you_mean_hint_in_message() -> None:
     assert "unknown key 'outcome' (did you mean 'outcomes'?)" in messages
 
 
+@pytest.mark.parametrize(("written", "meant"), [("Done", "done"), ("donee", "done"), ("missd", "missed"),
+                                              ("PARTIAL", "partial")])
+def test_a_value_of_a_list_of_choices_in_another_case_or_misspelt_names_the_one_meant(written: str, meant: str) -> None:
+    files = {k: v.encode() for k, v in {**BASE, W48: w48(outcomes=f"[{{commitment: Three runs, status: {written}}}]")}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert (f"outcomes[1].status: expected one of done, partial, missed, found '{written}' "
+            f"(did you mean '{meant}'?)") in messages
+
+
+def test_a_value_far_from_every_choice_gets_no_guess() -> None:
+    files = {k: v.encode() for k, v in {**BASE, W48: w48(outcomes="[{commitment: Three runs, status: yes}]")}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert any(m.startswith("outcomes[1].status: expected one of") and "did you mean" not in m for m in messages), messages
+
+
+@pytest.mark.parametrize(("written", "meant"), [("Europe/Berlinn", "Europe/Berlin"), ("europe/berlin", "Europe/Berlin"),
+                                              ("Berlin", "Europe/Berlin"), ("new york", "America/New_York")])
+def test_a_misspelt_time_zone_names_the_zone_meant(written: str, meant: str) -> None:
+    config = CONFIG.replace("timezone: Europe/Berlin", f"timezone: {written}")
+    assert config != CONFIG
+    messages = [p.message for p in check_files({**{k: v.encode() for k, v in BASE.items()},
+                                                "journal.yaml": config.encode()}).problems]
+    assert any(m.endswith(f"found '{written}' (did you mean '{meant}'?)") for m in messages), messages
+
+
+@pytest.mark.parametrize("name", ["W48-alice.md", "2026-W48_alice.md", "alice-2026-W48.md", "2026-w48-alice.md"])
+def test_a_check_in_file_name_of_another_shape_is_told_where_it_belongs(name: str) -> None:
+    files = {k: v.encode() for k, v in {**BASE, f"checkins/2026/{name}": w48()}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert ("check-in file name must be <YYYY-Www or YYYY-MM-DD>-<member>.md: this one belongs at "
+            "checkins/2026/2026-W48-alice.md") in messages
+
+
+def test_a_commitment_written_as_plain_text_is_shown_how_to_write_it() -> None:
+    files = {k: v.encode() for k, v in {**BASE, W48: w48(commitments="\n  - Four runs by Sunday")}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert ("commitments[1]: expected a mapping, found 'Four runs by Sunday' "
+            "(write it as `commitment: Four runs by Sunday`)") in messages
+
+
+@pytest.mark.parametrize(("written", "number"), [("27 km", "27"), ("'2,5'", "2.5"), ("3 sessions", "3"), ("1.5h", "1.5")])
+def test_a_metric_written_with_its_unit_is_told_to_give_the_number_alone(written: str, number: str) -> None:
+    files = {k: v.encode() for k, v in {**BASE, W48: w48().replace("{berlin-half: 27.5}", f"{{berlin-half: {written}}}")}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert any(m.startswith("metrics.berlin-half: expected a number") and m.endswith(f"(write the number alone: {number})")
+               for m in messages), messages
+
+
+def test_notes_kept_among_the_goals_are_told_every_file_there_is_a_goal() -> None:
+    files = {k: v.encode() for k, v in {**BASE, "goals/README.md": "# Our goals\nSee below.\n"}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert ("no front matter: the first line must be ---; every .md file in goals/ is read as a goal "
+            "(keep notes elsewhere)") in messages
+
+
+def test_a_day_in_a_week_named_file_is_offered_both_ways_out_and_a_day_under_week_is_one_problem() -> None:
+    w50 = "checkins/2026/2026-W50-alice.md"
+    dated = w48(week="2026-W50").replace("week: 2026-W50", "date: 2026-12-09")
+    messages = [p.message for p in check_files({k: v.encode() for k, v in {**BASE, w50: dated}.items()}).problems]
+    assert ("file name says period '2026-W50' but the entry says '2026-12-09': if the entry is right, it belongs at "
+            "checkins/2026/2026-12-09-alice.md; if the file name is right, write `week: 2026-W50` instead of `date:`"
+            ) in messages
+    # `week:` holding a day: the schema's error alone, no path built from a value it refuses.
+    misweek = w48(week="2026-W50").replace("week: 2026-W50", "week: 2026-12-09")
+    found = [(p.code, p.message) for p in check_files({k: v.encode() for k, v in {**BASE, w50: misweek}.items()}).problems]
+    assert [code for code, _ in found] == ["week"], found
+
+
 def test_outcome_matching_ignores_case_and_spacing() -> None:
     text = w48(week="2026-W48", outcomes="[{commitment: '  three   RUNS', status: partial}]")
     assert codes({W48: text}) == []
