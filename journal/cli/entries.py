@@ -212,7 +212,8 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
             from journal.core.rules import stray_problems
 
             # A stray is told what `journal check` says of it (goals/2026/run.md, run.MD).
-            hint = stray_problems(missing[:1])[0].message.partition(": ")[2] if is_stray(missing[0]) else \
+            stray = is_stray(missing[0]) and not (root / missing[0]).is_symlink()  # a link is no stray
+            hint = stray_problems(missing[:1])[0].message.partition(": ")[2] if stray else \
                 "entries are journal.yaml, contracts/*.md, goals/*.md, checkins/<YYYY>/*.md and replies/<YYYY>/*.md"
             raise JournalError(f"not a journal entry: {missing[0]}", hint=hint)
     # Each entry's own judgment is kept by content like its parse; the rules across entries run

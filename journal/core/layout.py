@@ -94,7 +94,10 @@ def entry_kind(path: str) -> str | None:
     # Plain string work: this runs for every file of every tree and index the tool reads.
     if path == CONFIG:
         return "config"
-    if not path.endswith(".md"):
+    if not path.endswith(".md") or "/." in path:
+        # A part that starts with a dot (checkins/.x/…, goals/.draft.md) is none: the working
+        # tree's listing never walks one, and the history and the hooks must count what
+        # `journal check` checks.
         return None
     top, sep, rest = path.partition("/")
     if not sep or not rest:

@@ -242,14 +242,20 @@ def not_begun(key: str, moment: datetime, tz: ZoneInfo) -> bool:
     as a check-in counts at the commit that first brought it, never counts for `key`. False
     for a key that is no period. Keys of one cadence sort as their periods do."""
     cadence = cadence_of(key)
-    return cadence is not None and key > period_key(moment, cadence, tz)
+    if cadence is None:
+        return False
+    try:
+        return key > period_key(moment, cadence, tz)
+    except (OverflowError, ValueError):  # a moment no date holds there (year 10000): no period
+        return False
 
 
 def too_early_words(period: str, member: str) -> str:
     """What a check-in for a period that has not begun is told (`not_begun`), when
     it is written and when it is committed."""
     return (f"{period} has not begun for {member}: committed before it begins, this check-in counts "
-            f"as too early, and never for {period}; commit it once {period} has begun")
+            f"as too early, and never for {period}; commit it once {period} has begun (an amend keeps "
+            f"the early author time; `git commit --amend --reset-author` takes the new one)")
 
 
 def next_key(key: str, cadence: str) -> str:

@@ -15,7 +15,14 @@ from journal.core import problems as P
 from journal.core.entries import Entry, KeyPath, raw_scalar
 from journal.core.enums import Cadence, GoalStatus, OutcomeStatus, Verdict
 from journal.core.problems import Problem
-from journal.core.suggestions import LEADING_NUMBER, as_mapping_hint, closest_key, closest_zone, unknown_key_message
+from journal.core.suggestions import (
+    ZONE_SUGGESTIONS,
+    as_mapping_hint,
+    closest_key,
+    closest_zone,
+    number_meant,
+    unknown_key_message,
+)
 
 STATUSES = tuple(OutcomeStatus)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\Z")
@@ -285,6 +292,7 @@ class Validator:
         #: Per mapping (by key path), its unknown text keys, each with the known key it most
         #: likely misspells (None: none): what rules beside the schema ask of a misspelling.
         self.unknown: dict[tuple[str | int, ...], dict[str, str | None]] = {}
+        self._zone_hints = 0  # misspelt zones given a suggestion (at most ZONE_SUGGESTIONS)
 
     def problem(self, keypath: KeyPath, code: str, message: str, *, key: bool = False,
                 severity: str = P.ERROR) -> None:
@@ -365,11 +373,13 @@ class Validator:
             hint = self._misread(value, path, key=key, accepts=accepts)
             if spec.kind in ("date", "period") and (why := periods.no_such_day(value)) is not None:
                 hint = f" ({why})"
-            elif spec.kind == "timezone" and isinstance(value, str) and (close := closest_zone(value, is_zone_name)):
-                hint = f" (did you mean '{close}'?)"
-            elif spec.kind == "number" and isinstance(value, str) and (lead := LEADING_NUMBER.match(value)):
+            elif spec.kind == "timezone" and isinstance(value, str) and self._zone_hints < ZONE_SUGGESTIONS:
+                self._zone_hints += 1
+                close = closest_zone(value, is_zone_name)
+                hint = f" (did you mean '{close}'?)" if close else hint
+            elif spec.kind == "number" and isinstance(value, str) and (number := number_meant(value)):
                 # `27 km`, `3 sessions`, `2,5`: the number alone, the unit being the goal's.
-                hint = f" (write the number alone: {lead[1].replace(',', '.')})"
+                hint = f" (write the number alone: {number})"
             self.problem(path, code, f"{name}: expected {expected}, found {describe(value)}{hint}", key=key)
             return False
         if spec.kind in _REF_KINDS:

@@ -3,6 +3,7 @@ was written in the wrong shape. Only problems read these (core/schema), on the e
 
 from __future__ import annotations
 
+import math
 import re
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -35,27 +36,50 @@ def as_mapping_hint(fields: Mapping[str, Any], value: Any) -> str:
 
 
 
-#: A text that begins with a number and goes on (`27 km`, `2,5`): what a number field was meant to hold.
-LEADING_NUMBER = re.compile(r"\s*([-+]?[0-9]+(?:[.,][0-9]+)?)(?=\s|[A-Za-z%]|$)")
+#: A number at the start of a text, then a space, a unit or nothing: `27 km`, `10,000 steps`
+#: (thousands), `2,5` (a decimal comma), `1.5h`.
+_LEADING_NUMBER = re.compile(r"\s*([-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:[.,][0-9]+)?))(?=\s|[A-Za-z%]|$)")
+
+
+def number_meant(text: str) -> str | None:
+    """The number a text in a number field was meant to be (`27 km` -> 27, `10,000 steps` ->
+    10000, `2,5` -> 2.5, a quoted `"27"` -> 27), or None when it does not begin with one."""
+    text = text.strip()[:100]
+    try:
+        if math.isfinite(float(text)):
+            return text
+    except ValueError:
+        pass
+    found = _LEADING_NUMBER.match(text)
+    if found is None or re.match(r"[eE][-+0-9]", text[found.end():]):  # `1e3x`: no number before the e
+        return None
+    number = found[1]
+    thousands = re.fullmatch(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+", number)
+    return number.replace(",", "") if thousands else number.replace(",", ".")
+
+
+#: At most this many misspelt zones of one entry are given a suggestion (core/schema): each
+#: costs a search of the zone database's names, and a roster of thousands (a partner's
+#: commit) must stay quick.
+ZONE_SUGGESTIONS = 64
 
 
 def closest_zone(name: str, accepts: Callable[[str], bool]) -> str | None:
     """The zone of this machine's database, of those whose name `accepts`, that `name` most
-    likely misspells (`Europe/Berlinn`, `europe/berlin`, `Berlin`), or None: looked for among
-    the zones of its own region when it names one (a roster of a thousand misspelt zones
-    stays quick), else among them all."""
+    likely misspells (`Europe/Berlinn`, `europe/berlin`, `Berlin`), or None: one whose name
+    differs only in case or spaces, the one zone named after a city (`Berlin`; none when two
+    are, `Pacific`), else the closest of its own region's zones; the same on every run."""
     import difflib
 
     zones = _zone_names(accepts)
     folded = name[:100].casefold().replace(" ", "_")
     if folded in zones:
         return zones[folded]
-    if "/" not in folded:  # a city alone (`Berlin`, `new york`): the zone named after it
-        city = next((zone for key, zone in zones.items() if key.rpartition("/")[2] == folded and "/" in key), None)
-        if city is not None:
-            return city
+    if "/" not in folded:  # a city alone (`Berlin`, `new york`): the one zone named after it
+        cities = [zone for key, zone in sorted(zones.items()) if "/" in key and key.rpartition("/")[2] == folded]
+        return cities[0] if len(cities) == 1 else None
     region = folded.partition("/")[0] + "/"
-    pool = [z for z in zones if z.startswith(region)] or list(zones)
+    pool = sorted(key for key in zones if key.startswith(region) and abs(len(key) - len(folded)) <= 3)
     close = difflib.get_close_matches(folded, pool, n=1, cutoff=0.8)
     return zones[close[0]] if close else None
 

@@ -132,7 +132,7 @@ def _is_entry(path: str, mode: int) -> bool:
 
 
 LISTING_FILE = "head-listing.bin"
-_LISTING_TAG = "journal-tree-listing 1"
+_LISTING_TAG = "journal-tree-listing 2"  # 2: no path with a part that starts with a dot (core/layout.entry_kind)
 
 
 def head_listing(repo: pygit2.Repository, tree: pygit2.Tree) -> dict[str, str]:

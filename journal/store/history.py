@@ -306,8 +306,12 @@ class _Trees:
             else:
                 (names, folders), (old_names, old_folders) = self.listing(new), self.listing(old)
                 paths = sorted(names - old_names)
-                todo.extend((oid, old_folders.get(sub), f"{prefix}{sub}/") for sub, oid in folders.items())
+                # A part that starts with a dot is no entry's (core/layout.entry_kind): not walked.
+                todo.extend((oid, old_folders.get(sub), f"{prefix}{sub}/") for sub, oid in folders.items()
+                            if not sub.startswith("."))
             for path in paths:
+                if path.startswith(".") or "/." in path:
+                    continue
                 found = parse(path)
                 if found is not None:
                     yield found, prefix + path
@@ -326,7 +330,7 @@ class _Trees:
             if needle in raw and name in tree and tree[name].type != _TREE:
                 return True
             if b"40000 " in raw:  # a subfolder's mode (or, rarely, id bytes that look like it)
-                todo.extend(self.listing(tree.id)[1].values())
+                todo.extend(oid for sub, oid in self.listing(tree.id)[1].items() if not sub.startswith("."))
         return False
 
     def pauses_added(self, new: pygit2.Oid, olds: list[pygit2.Oid | None]) -> set[PauseKey]:

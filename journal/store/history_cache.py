@@ -34,8 +34,8 @@ DELTAS_FILE = "history.deltas"
 _OLD_FILE = "history.json"  # JSON lines, before the sealed marshal file
 # Bump when what counts as a filing, or how this file holds it, changes: every old cache is rebuilt.
 # 2: zones in force; 3: replies; 4: contract terms in force; 5: settled times; 6: rows sorted by
-# key (checked on load), equal texts stored once.
-CACHE_VERSION = 6
+# key (checked on load), equal texts stored once; 7: no path with a part that starts with a dot.
+CACHE_VERSION = 7
 _TAG = f"journal-history {CACHE_VERSION}"
 
 Key = tuple[str, str]  # (member, period)

@@ -25,10 +25,17 @@ def user_email(root: Path, repo: pygit2.Repository | None = None) -> str | None:
         repo = repo if repo is not None else open_repository(root)
         override = os.environ.get("GIT_CONFIG_GLOBAL")
         if override:
-            # git reads this file instead of ~/.gitconfig (git 2.32); libgit2 does not know it.
-            found = _email_in([*_local_config_files(repo), Path(override)])
-            if found is not None:
-                return found
+            # git reads this file instead of ~/.gitconfig (git 2.32); libgit2 does not know it:
+            # the repository's own levels from libgit2 (its includes and worktree config as it
+            # reads them), then that file, then the system's.
+            own = [entry for entry in (repo.config if repo is not None else ())
+                   if entry.name == "user.email" and entry.level > pygit2.enums.ConfigLevel.GLOBAL]
+            if own:
+                return str(sorted(own, key=lambda entry: entry.level)[-1].value)  # the last set wins, as in git
+            try:
+                return str(pygit2.Config(override)["user.email"])
+            except (KeyError, OSError, pygit2.GitError):
+                pass
             if os.environ.get("GIT_CONFIG_NOSYSTEM", "").lower() in ("1", "true", "yes", "on"):
                 raise KeyError("user.email")
             return str(pygit2.Config.get_system_config()["user.email"])
@@ -36,31 +43,6 @@ def user_email(root: Path, repo: pygit2.Repository | None = None) -> str | None:
         return str(config["user.email"])
     except (KeyError, OSError, pygit2.GitError):
         return os.environ.get("GIT_AUTHOR_EMAIL") or os.environ.get("EMAIL")
-
-
-def _local_config_files(repo: pygit2.Repository | None) -> list[Path]:
-    """The repository's own config files, the most specific first: a linked worktree's
-    `config.worktree`, then the common `config` (where `commondir` points, for a worktree)."""
-    if repo is None:
-        return []
-    gitdir = Path(repo.path)
-    common = gitdir / "commondir"
-    shared = gitdir / common.read_text(encoding="utf-8").strip() if common.is_file() else gitdir
-    return [gitdir / "config.worktree", shared / "config"]
-
-
-def _email_in(files: list[Path]) -> str | None:
-    """user.email from the first of `files` (in order) that sets it."""
-    import pygit2
-
-    for file in files:
-        if not file.is_file():
-            continue
-        try:
-            return str(pygit2.Config(str(file))["user.email"])
-        except (KeyError, OSError, pygit2.GitError):
-            continue
-    return None
 
 
 def member_for_email(members: Mapping[str, Member], email: str | None) -> str | None:

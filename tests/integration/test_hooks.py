@@ -72,7 +72,8 @@ def test_a_check_in_committed_before_its_week_begins_is_warned_of(repo: Path, ru
     result = commit_all(repo, env={"GIT_AUTHOR_DATE": "2026-11-25T12:00:00+01:00"})
     assert result.returncode == 0, result.stdout + result.stderr  # a warning: the commit goes through
     assert (f"{w50}:3:7: warning: 2026-W50 has not begun for alice: committed before it begins, this check-in "
-            "counts as too early, and never for 2026-W50; commit it once 2026-W50 has begun [too-early]"
+            "counts as too early, and never for 2026-W50; commit it once 2026-W50 has begun (an amend keeps the "
+            "early author time; `git commit --amend --reset-author` takes the new one) [too-early]"
             ) in result.stdout + result.stderr
     # Sunday 23:30 UTC is already Monday of week 49 in Berlin: not too early there.
     (repo / W48.replace("W48", "W49")).write_text(checkin(week="2026-W49"))
@@ -82,6 +83,17 @@ def test_a_check_in_committed_before_its_week_begins_is_warned_of(repo: Path, ru
     data = json.loads(run("-C", repo, "streaks", "--json", "--member", "alice", "--now", "2026-12-16T12:00:00+00:00").out)
     statuses = {p["period"]: p["status"] for p in data["members"][0]["periods"]}
     assert statuses["2026-W50"] == "early"  # what the warning said would happen
+
+
+def test_an_author_date_no_zone_can_hold_gives_no_warning_and_blocks_nothing(repo: Path, run) -> None:
+    # 9999-12-31 23:59:59 UTC is year 10000 in Berlin: the period arithmetic overflowed and
+    # the hook stopped the commit with "unexpected OverflowError".
+    w50 = "checkins/2026/2026-W50-alice.md"
+    (repo / w50).write_text(checkin(week="2026-W50"))
+    git(repo, "add", w50)
+    result = commit_all(repo, env={"GIT_AUTHOR_DATE": "@253402300799 +0000"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
 
 
 def test_new_checkin_for_a_week_not_begun_says_it_would_count_as_too_early(repo: Path, run) -> None:

@@ -298,7 +298,10 @@ def test_your_member_is_found_by_the_global_config_git_config_global_names(run, 
     result = run("-C", journal_dir, "new", "checkin", "--week", "2026-W48", "--now", "2026-11-25T12:00:00+00:00")
     assert result.code == 0, result
     assert result.out.strip().endswith("2026-W48-bob.md")
-    # The repository's own address still comes first, as in git.
-    git(journal_dir, "config", "user.email", "alice@example.org")
+    # The repository's own address still comes first, as in git, through its includes too.
+    included = tmp_path / "alice.gitconfig"
+    included.write_text("[user]\n\temail = alice@example.org\n")
+    git(journal_dir, "config", f"includeIf.gitdir:{journal_dir}/.git.path", str(included))
+    assert git(journal_dir, "config", "user.email").stdout.strip() == "alice@example.org"
     again = run("-C", journal_dir, "new", "checkin", "--week", "2026-W48", "--now", "2026-11-25T12:00:00+00:00")
     assert again.out.strip().endswith("2026-W48-alice.md")

@@ -115,3 +115,21 @@ def test_check_given_a_stray_by_name_says_why_it_is_none(run, tmp_path: Path) ->
     assert result.code == 1
     assert "not a journal entry: goals/2026/run.MD" in result.err
     assert "hint: goals/ holds no folders; a goal is goals/<id>.md" in result.err
+    # A link is no stray: renamed to .md it would be a symlinked entry, which is refused.
+    link = run("-C", root, "check", "goals/link.MD")
+    assert link.code == 1 and "entries end in .md" not in link.err and "entries are journal.yaml" in link.err
+
+
+def test_a_check_in_in_a_dot_named_folder_counts_nowhere(repo_with_hooks: Path, run) -> None:
+    # `journal check` never saw it (the listing skips dot-named folders), yet the history
+    # counted it as alice's check-in: what is not checked must not count.
+    hidden = "checkins/.x/2026-W48-alice.md"
+    (repo_with_hooks / "checkins" / ".x").mkdir()
+    (repo_with_hooks / hidden).write_text(checkin(week="2026-W48", extra="energy: lots\n"))
+    git(repo_with_hooks, "add", hidden)
+    env = {"GIT_AUTHOR_DATE": "2026-11-25T12:00:00+01:00", "GIT_COMMITTER_DATE": "2026-11-25T12:00:00+01:00"}
+    assert commit_all(repo_with_hooks, env=env).returncode == 0  # nothing of the journal: no check
+    data = json.loads(run("-C", repo_with_hooks, "streaks", "--json", "--now", "2026-11-25T13:00:00+01:00").out)
+    alice = next(m for m in data["members"] if m["member"] == "alice")
+    assert {p["period"]: p["status"] for p in alice["periods"]}["2026-W48"] == "pending"
+    assert run("-C", repo_with_hooks, "check").code == 0

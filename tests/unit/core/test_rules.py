@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from journal.core.rules import check_files, is_vague
+from journal.core.suggestions import ZONE_SUGGESTIONS
 from tests.support.bad_inputs import BAD
 from tests.support.journals import CONFIG, CONTRACT, GOAL, checkin
 
@@ -162,7 +163,8 @@ def test_a_commitment_written_as_plain_text_is_shown_how_to_write_it() -> None:
             "(write it as `commitment: Four runs by Sunday`)") in messages
 
 
-@pytest.mark.parametrize(("written", "number"), [("27 km", "27"), ("'2,5'", "2.5"), ("3 sessions", "3"), ("1.5h", "1.5")])
+@pytest.mark.parametrize(("written", "number"), [("27 km", "27"), ("'2,5'", "2.5"), ("3 sessions", "3"), ("1.5h", "1.5"),
+                                               ("'10,000 steps'", "10000"), ("'27'", "27")])
 def test_a_metric_written_with_its_unit_is_told_to_give_the_number_alone(written: str, number: str) -> None:
     files = {k: v.encode() for k, v in {**BASE, W48: w48().replace("{berlin-half: 27.5}", f"{{berlin-half: {written}}}")}.items()}
     messages = [p.message for p in check_files(files).problems]
@@ -188,6 +190,32 @@ def test_a_day_in_a_week_named_file_is_offered_both_ways_out_and_a_day_under_wee
     misweek = w48(week="2026-W50").replace("week: 2026-W50", "week: 2026-12-09")
     found = [(p.code, p.message) for p in check_files({k: v.encode() for k, v in {**BASE, w50: misweek}.items()}).problems]
     assert [code for code, _ in found] == ["week"], found
+
+
+def test_a_roster_of_many_misspelt_zones_gets_a_bounded_number_of_suggestions() -> None:
+    # Each suggestion searches the zone database's names: 23,000 members took 87 s to check.
+    many = "".join(f"  m{i}: {{name: M, emails: [m{i}@example.org], timezone: Europe/Berlinn}}\n" for i in range(300))
+    config = CONFIG.replace("members:\n", "members:\n" + many)
+    messages = [p.message for p in check_files({**{k: v.encode() for k, v in BASE.items()},
+                                                "journal.yaml": config.encode()}).problems]
+    zones = [m for m in messages if "found 'Europe/Berlinn'" in m]
+    assert len(zones) == 300
+    assert sum("(did you mean 'Europe/Berlin'?)" in m for m in zones) == ZONE_SUGGESTIONS
+
+
+@pytest.mark.parametrize("city", ["Pacific", "Eastern", "Samoa"])
+def test_a_city_two_zones_are_named_after_gets_no_guess(city: str) -> None:
+    config = CONFIG.replace("timezone: Europe/Berlin", f"timezone: {city}")
+    messages = [p.message for p in check_files({**{k: v.encode() for k, v in BASE.items()},
+                                                "journal.yaml": config.encode()}).problems]
+    assert any(f"found '{city}'" in m and "did you mean" not in m for m in messages), messages
+
+
+@pytest.mark.parametrize("written", ["'1e3x'", "lots", "'12/20'"])
+def test_a_metric_that_begins_with_no_number_gets_no_guess(written: str) -> None:
+    files = {k: v.encode() for k, v in {**BASE, W48: w48().replace("{berlin-half: 27.5}", f"{{berlin-half: {written}}}")}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert any(m.startswith("metrics.berlin-half: expected a number") and "number alone" not in m for m in messages)
 
 
 def test_outcome_matching_ignores_case_and_spacing() -> None:
