@@ -92,7 +92,11 @@ def iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> s
         # Well formed, but the year has no such week: say that, not "not an ISO week".
         raise click.BadParameter(f"week {number} is out of range for {year}: "
                                  f"{year} has weeks W01 to W{weeks_in_year(year):02d}")
-    raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2026-W47")
+    # `2026-w51`, `2026W51`, `2026 W 5`: the week meant, when it is one (not `2026-12`: a month?).
+    found = re.fullmatch(r"\s*([0-9]{4})\s*-?\s*[Ww]\s*([0-9]{1,2})\s*", value)
+    meant = f"{found[1]}-W{int(found[2]):02d}" if found else None
+    said = f"did you mean {meant}?" if meant is not None and valid_week(meant) else "e.g. 2026-W47"
+    raise click.BadParameter(f"'{value}' is not an ISO week YYYY-Www from {FIRST_YEAR} to {LAST_YEAR}; {said}")
 
 
 def slug_id(ctx: click.Context, param: click.Parameter, value: Any) -> Any:

@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from journal.core import layout, periods
-from journal.errors import JournalError
+from journal.errors import JournalError, NotAJournal
 from journal.standing import Standing, compute_standing
 from journal.store import resources
 
@@ -75,6 +75,17 @@ def create_demo(target: Path, now: dt.datetime, example: Traversable | None = No
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise JournalError(f"refusing to create the demo in {target}: it is not an empty folder",
                            hint="name a new folder, e.g. `journal demo journal-demo-2`")
+    from journal.store.worktree import find_root
+
+    try:
+        around = find_root(target)
+    except NotAJournal:
+        around = None
+    if around is not None:
+        # A repository inside a journal: committed, it becomes a gitlink, and its files are
+        # strays to `journal check` (as `journal init` refuses to make a journal there).
+        raise JournalError(f"refusing to create the demo inside the journal at {around}",
+                           hint="run it in a folder outside any journal, e.g. `journal demo ~/journal-demo`")
     script = load_script(example if example is not None else resources.example_repo())
     weeks = shift_weeks(script.anchor, now, (a.tz for a in script.authors.values()))
     target.mkdir(parents=True, exist_ok=True)

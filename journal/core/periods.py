@@ -255,7 +255,7 @@ def too_early_words(period: str, member: str) -> str:
     it is written and when it is committed."""
     return (f"{period} has not begun for {member}: committed before it begins, this check-in counts "
             f"as too early, and never for {period}; commit it once {period} has begun (an amend keeps "
-            f"the early author time; `git commit --amend --reset-author` takes the new one)")
+            f"the first author time: `git commit --amend --reset-author` takes the new one)")
 
 
 def next_key(key: str, cadence: str) -> str:

@@ -158,10 +158,11 @@ def stray_problems(paths: Iterable[str]) -> list[Problem]:
 
 
 def too_early_problems(config: Entry | None, checkins: Iterable[Entry], at: datetime) -> list[Problem]:
-    """A warning for each check-in whose period has not begun at `at` (aware), the author time
+    """An error for each check-in whose period has not begun at `at` (aware), the author time
     of the commit about to bring it, in its member's zone as `config` (journal.yaml) names it
-    (core/periods.not_begun): that commit would make it count as too early, for good. The
-    zone is the member's now; a zone changed since is not looked at (a warning, not a verdict)."""
+    (core/periods.not_begun): that commit would make it count as too early, for good, so the
+    pre-commit hook blocks it (`--no-verify` commits it all the same). The zone is the
+    member's now; a zone changed since is not looked at."""
     roster = config.data.get("members") if config is not None else None
     if not isinstance(roster, dict):
         return []
@@ -174,7 +175,7 @@ def too_early_problems(config: Entry | None, checkins: Iterable[Entry], at: date
         zone = iana_zone(info.get("timezone")) or ZoneInfo(DEFAULTS["config"]["timezone"])
         if periods.not_begun(period, at, zone):
             line, column = entry.position(("week" if "week" in entry.data else "date",))
-            problems.append(Problem(entry.path, line, column, P.WARNING, P.TOO_EARLY,
+            problems.append(Problem(entry.path, line, column, P.ERROR, P.TOO_EARLY,
                                     periods.too_early_words(period, member)))
     return problems
 

@@ -19,9 +19,9 @@ from journal.core.suggestions import (
     ZONE_SUGGESTIONS,
     as_mapping_hint,
     closest_key,
-    closest_zone,
     number_meant,
     unknown_key_message,
+    zone_hint,
 )
 
 STATUSES = tuple(OutcomeStatus)
@@ -375,8 +375,7 @@ class Validator:
                 hint = f" ({why})"
             elif spec.kind == "timezone" and isinstance(value, str) and self._zone_hints < ZONE_SUGGESTIONS:
                 self._zone_hints += 1
-                close = closest_zone(value, is_zone_name)
-                hint = f" (did you mean '{close}'?)" if close else hint
+                hint = zone_hint(value, is_zone_name) or hint
             elif spec.kind == "number" and isinstance(value, str) and (number := number_meant(value)):
                 # `27 km`, `3 sessions`, `2,5`: the number alone, the unit being the goal's.
                 hint = f" (write the number alone: {number})"

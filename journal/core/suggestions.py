@@ -64,6 +64,15 @@ def number_meant(text: str) -> str | None:
 ZONE_SUGGESTIONS = 64
 
 
+def zone_hint(name: str, accepts: Callable[[str], bool]) -> str:
+    """What a misspelt time zone's problem adds: " (did you mean 'Europe/Berlin'?)" (see
+    `closest_zone`), for a UTC offset (`GMT+1`, `UTC-05:00`) that it names no place, else ""."""
+    if _OFFSET.search(name[:100]) and re.match(r"\s*(?:utc|gmt)?\s*[+-]", name[:100].casefold()):
+        return " (a UTC offset is no zone: name a place's, such as Europe/Berlin, which keeps its summer time)"
+    close = closest_zone(name, accepts)
+    return f" (did you mean '{close}'?)" if close else ""
+
+
 def closest_zone(name: str, accepts: Callable[[str], bool]) -> str | None:
     """The zone of this machine's database, of those whose name `accepts`, that `name` most
     likely misspells (`Europe/Berlinn`, `europe/berlin`, `Berlin`), or None: one whose name
@@ -75,6 +84,10 @@ def closest_zone(name: str, accepts: Callable[[str], bool]) -> str | None:
     folded = name[:100].casefold().replace(" ", "_")
     if folded in zones:
         return zones[folded]
+    if _OFFSET.search(folded) or folded.startswith("etc/"):
+        # `GMT+1`, `UTC+01:00`: Etc/GMT+1 is an hour *behind* UTC (POSIX signs), and no fixed
+        # offset keeps summer time: no guess (the problem asks for a place's zone).
+        return None
     if "/" not in folded:  # a city alone (`Berlin`, `new york`): the one zone named after it
         cities = [zone for key, zone in sorted(zones.items()) if "/" in key and key.rpartition("/")[2] == folded]
         return cities[0] if len(cities) == 1 else None
@@ -82,6 +95,9 @@ def closest_zone(name: str, accepts: Callable[[str], bool]) -> str | None:
     pool = sorted(key for key in zones if key.startswith(region) and abs(len(key) - len(folded)) <= 3)
     close = difflib.get_close_matches(folded, pool, n=1, cutoff=0.8)
     return zones[close[0]] if close else None
+
+
+_OFFSET = re.compile(r"[+-][0-9]")
 
 
 @lru_cache(maxsize=2)
@@ -92,5 +108,5 @@ def _zone_names(accepts: Callable[[str], bool]) -> dict[str, str]:
         found = zoneinfo.available_timezones()
     except (OSError, ValueError):
         return {}
-    return {zone.casefold(): zone for zone in found if accepts(zone)}
+    return {zone.casefold(): zone for zone in found if accepts(zone) and not zone.startswith("Etc/")}
 

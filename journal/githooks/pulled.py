@@ -7,10 +7,11 @@ from typing import Any
 
 import pygit2
 
-from journal.core import build_model, layout
+from journal.core import build_model, layout, periods
 from journal.core.entries import load_front_matter
 from journal.core.model import OutcomeStatus, Reply, Verdict, stem
 from journal.core.states import STATE_LABEL, State, member_state
+from journal.core.streaks import EARLY
 from journal.errors import NotARepository
 from journal.standing import Standing
 from journal.store.workspace import Workspace
@@ -55,6 +56,9 @@ def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[s
             outcomes = build_model.checkin(None, data=_data(repo, new_id)).outcomes
             done = sum(o.status is OutcomeStatus.DONE for o in outcomes)
             report = f"{done} of {len(outcomes)} commitments done" if outcomes else "no commitments to report on"
+            if _too_early(standing, name.member, name.period):
+                lines.append(f"{name.member} checked in too early for {name.period} (it does not count): {report}")
+                continue
             lines.append(f"{name.member} checked in for {name.period}: {report}, streak {streak.get(name.member, 0)}")
         elif kind == "reply" and status == "A" and (said := layout.parse_reply_name(path)):
             lines.append(_reply_line(standing, said, build_model.reply(None, data=_data(repo, new_id))))
@@ -70,6 +74,17 @@ def summarize(repo: pygit2.Repository, standing: Standing, changes: list[tuple[s
         if state is State.OVERDUE:
             lines.append(f"{r.member} is {STATE_LABEL[state]} for {p.period if p else 'this period'}")
     return lines
+
+
+def _too_early(standing: Standing, member: str, period: str) -> bool:
+    """Whether `member`'s check-in for `period` was committed before the period began: judged
+    `early` in their report, or for a period that has not begun yet (not in the report)."""
+    report = next((r for r in standing.reports if r.member == member), None)
+    status = next((p.status for p in report.periods if p.period == period), None) if report is not None else None
+    if status is not None:
+        return status == EARLY
+    who = standing.members.get(member)
+    return who is not None and periods.not_begun(period, standing.now, who.tz)
 
 
 def _reply_line(standing: Standing, said: layout.ReplyName, reply: Reply) -> str:

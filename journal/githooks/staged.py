@@ -56,8 +56,9 @@ _OWN = frozenset(("checkin", "reply"))
 
 def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> CheckResult:
     """Check the staged journal files against the staged state of the rest of the journal
-    (`index`: the staged index, when the caller has read it already), and warn of each
-    Markdown file staged in an entry folder that no command will read (core/layout.is_stray)."""
+    (`index`: the staged index, when the caller has read it already); warn of each Markdown
+    file staged in an entry folder that no command will read (core/layout.is_stray), and
+    refuse a check-in added before its period begins (rules.too_early_problems)."""
     index = staged_index(repo) if index is None else index
     every = staged_changes(repo, index, journal_only=False)
     # Regular files only, as the working tree's listing takes them: a link is a link (its own

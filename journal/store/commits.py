@@ -53,7 +53,6 @@ def git_date(env: Mapping[str, str], name: str) -> datetime:
     return datetime.now(UTC)
 
 
-
 def shallow_grafts(repo: pygit2.Repository) -> list[str]:
     """The commits a shallow clone cut the history at (Git lists them in `shallow`)."""
     if not repo.is_shallow:

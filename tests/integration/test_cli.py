@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+import pytest
 
 from journal.cli import cli
 from tests.support.journals import PROJECT, checkin, git
@@ -240,3 +241,12 @@ def test_check_reuses_the_parse_cache_and_ignores_a_corrupt_one(run, journal_dir
     third = run("-C", journal_dir, "check")
     assert (third.code, third.out, third.err) == (first.code, first.out, first.err)
     assert len(parsed) == 4
+
+
+@pytest.mark.parametrize(("given", "meant"), [("2026-w51", "2026-W51"), ("2026W51", "2026-W51"), ("2026-W5", "2026-W05")])
+def test_a_week_written_almost_right_is_told_the_week_meant(run, journal_dir: Path, given: str, meant: str) -> None:
+    result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", given)
+    assert result.code == 2
+    assert f"'{given}' is not an ISO week YYYY-Www from 1970 to 2999; did you mean {meant}?" in result.err
+    # A year and a number alone may be a month: no guess.
+    assert "did you mean" not in run("-C", journal_dir, "new", "checkin", "--week", "2026-12").err

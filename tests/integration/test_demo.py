@@ -215,17 +215,21 @@ def test_demo_accepts_an_empty_folder(run, tmp_path: Path) -> None:
     assert (tmp_path / "empty" / "journal.yaml").is_file()
 
 
-def test_a_demo_made_inside_a_journal_leaves_that_journal_alone(run, tmp_path: Path) -> None:
-    # The demo's own committed digest was made before its files were checked out: the search
-    # for journal.yaml from its folder found the journal around it, whose digest/ it rewrote.
+@pytest.mark.parametrize("where", [".", "goals", "notes/deep"])
+def test_a_demo_is_not_made_inside_a_journal(run, tmp_path: Path, where: str) -> None:
+    # Made there, it rewrote the journal's committed digest (its own was made before its files
+    # were checked out); committed, it is a gitlink, and `check` named its 68 files as strays.
     earlier = (dt.datetime.fromisoformat(NOW) - dt.timedelta(weeks=3)).isoformat()
     assert run("-C", tmp_path, "demo", "outer", "--now", earlier).code == 0
     outer = tmp_path / "outer"
+    (outer / where).mkdir(parents=True, exist_ok=True)
     before = {p: p.read_bytes() for p in (outer / "digest").rglob("*") if p.is_file()}
-    assert run("-C", outer, "demo", "inner", "--now", NOW).code == 0
-    assert git(outer, "status", "--porcelain").stdout == "?? inner/\n"
+    result = run("-C", outer / where, "demo", "inner", "--now", NOW)
+    assert result.code == 1
+    assert f"refusing to create the demo inside the journal at {outer.resolve()}" in result.err
+    assert not (outer / where / "inner").exists()
     assert {p: p.read_bytes() for p in (outer / "digest").rglob("*") if p.is_file()} == before
-    assert git(outer / "inner", "status", "--porcelain").stdout == ""
+    assert git(outer, "status", "--porcelain").stdout == ""
 
 
 def test_two_runs_with_the_same_now_make_the_same_commits(run, tmp_path: Path) -> None:

@@ -64,25 +64,31 @@ def test_valid_entry_commits_and_warnings_pass(repo: Path) -> None:
     assert "[vague]" in result.stdout + result.stderr
 
 
-def test_a_check_in_committed_before_its_week_begins_is_warned_of(repo: Path, run) -> None:
-    # Committed in week 48, a week-50 check-in counts as too early, and never for week 50.
+def test_a_check_in_committed_before_its_week_begins_is_refused(repo: Path, run) -> None:
+    # Committed in week 48, a week-50 check-in would count as too early, and never for week 50.
+    before = head(repo)
     w50 = "checkins/2026/2026-W50-alice.md"
     (repo / w50).write_text(checkin(week="2026-W50"))
     git(repo, "add", w50)
-    result = commit_all(repo, env={"GIT_AUTHOR_DATE": "2026-11-25T12:00:00+01:00"})
-    assert result.returncode == 0, result.stdout + result.stderr  # a warning: the commit goes through
-    assert (f"{w50}:3:7: warning: 2026-W50 has not begun for alice: committed before it begins, this check-in "
+    early = {"GIT_AUTHOR_DATE": "2026-11-25T12:00:00+01:00"}
+    result = commit_all(repo, env=early)
+    assert result.returncode != 0 and head(repo) == before
+    assert (f"{w50}:3:7: error: 2026-W50 has not begun for alice: committed before it begins, this check-in "
             "counts as too early, and never for 2026-W50; commit it once 2026-W50 has begun (an amend keeps the "
-            "early author time; `git commit --amend --reset-author` takes the new one) [too-early]"
+            "first author time: `git commit --amend --reset-author` takes the new one) [too-early]"
             ) in result.stdout + result.stderr
     # Sunday 23:30 UTC is already Monday of week 49 in Berlin: not too early there.
     (repo / W48.replace("W48", "W49")).write_text(checkin(week="2026-W49"))
-    git(repo, "add", "-A")
+    git(repo, "add", W48.replace("W48", "W49"))
+    git(repo, "reset", "-q", "--", w50)
     on_time = commit_all(repo, env={"GIT_AUTHOR_DATE": "2026-11-29T23:30:00+00:00"})
     assert on_time.returncode == 0 and "too-early" not in on_time.stdout + on_time.stderr
+    # Committed all the same (--no-verify), it is what the error said.
+    git(repo, "add", w50)
+    assert git(repo, "commit", "-q", "--no-verify", "-m", "early", env={**USER, **early}, check=False).returncode == 0
     data = json.loads(run("-C", repo, "streaks", "--json", "--member", "alice", "--now", "2026-12-16T12:00:00+00:00").out)
     statuses = {p["period"]: p["status"] for p in data["members"][0]["periods"]}
-    assert statuses["2026-W50"] == "early"  # what the warning said would happen
+    assert statuses["2026-W50"] == "early"
 
 
 def test_an_author_date_no_zone_can_hold_gives_no_warning_and_blocks_nothing(repo: Path, run) -> None:
@@ -219,6 +225,14 @@ def test_pull_prints_what_the_partner_did(tmp_path: Path, run, mode: str) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout + result.stderr
     assert "journal: bob checked in for 2026-W47: 1 of 2 commitments done, streak" in out
+    # A check-in committed before its week began (past the hook, --no-verify) is said to be one.
+    (bob / "checkins/2026/2026-W52-bob.md").write_text(checkin("bob", "2026-W52"))
+    git(bob, "add", "-A")
+    git(bob, "commit", "-q", "--no-verify", "-m", "bob W52", env={**bob_env, "GIT_AUTHOR_DATE": "2026-11-26T12:00:00-05:00"})
+    git(bob, "push", "-q", "origin", "HEAD")
+    early = git(alice, "pull", "-q", "origin", "main", env=USER, check=False)
+    said = early.stdout + early.stderr
+    assert "journal: bob checked in too early for 2026-W52 (it does not count): no commitments to report on" in said
 
 
 

@@ -218,6 +218,16 @@ def test_a_metric_that_begins_with_no_number_gets_no_guess(written: str) -> None
     assert any(m.startswith("metrics.berlin-half: expected a number") and "number alone" not in m for m in messages)
 
 
+@pytest.mark.parametrize("offset", ["GMT+1", "UTC-05:00", "Etc/UTC+1"])
+def test_a_utc_offset_as_a_zone_is_never_told_an_etc_zone(offset: str) -> None:
+    # Etc/GMT+1 is an hour behind UTC (POSIX signs): "GMT+1" was told to write it.
+    config = CONFIG.replace("timezone: Europe/Berlin", f"timezone: '{offset}'")
+    messages = [p.message for p in check_files({**{k: v.encode() for k, v in BASE.items()},
+                                                "journal.yaml": config.encode()}).problems]
+    found = [m for m in messages if f"found '{offset}'" in m]
+    assert found and not any("did you mean 'Etc/" in m for m in found), found
+
+
 def test_outcome_matching_ignores_case_and_spacing() -> None:
     text = w48(week="2026-W48", outcomes="[{commitment: '  three   RUNS', status: partial}]")
     assert codes({W48: text}) == []
