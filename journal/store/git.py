@@ -132,7 +132,7 @@ def _is_entry(path: str, mode: int) -> bool:
 
 
 LISTING_FILE = "head-listing.bin"
-_LISTING_TAG = "journal-tree-listing 2"  # 2: no path with a part that starts with a dot (core/layout.entry_kind)
+LISTING_TAG = "journal-tree-listing 2"  # 2: no path with a part that starts with a dot (core/layout.entry_kind)
 
 
 def head_listing(repo: pygit2.Repository, tree: pygit2.Tree) -> dict[str, str]:
@@ -141,7 +141,7 @@ def head_listing(repo: pygit2.Repository, tree: pygit2.Tree) -> dict[str, str]:
     the tree is walked in Python only when HEAD moved, and then once."""
     file = cache_dir(repo) / LISTING_FILE
     tree_id = str(tree.id)
-    raw = plain_cache.load(file, _LISTING_TAG, MAX_STATE_BYTES)
+    raw = plain_cache.load(file, LISTING_TAG, MAX_STATE_BYTES)
     if (type(raw) is tuple and len(raw) == 2 and raw[0] == tree_id and type(raw[1]) is dict
             and all(type(k) is str and type(v) is str and len(v) == len(tree_id) for k, v in raw[1].items())):
         return raw[1]
@@ -153,7 +153,7 @@ def head_listing(repo: pygit2.Repository, tree: pygit2.Tree) -> dict[str, str]:
     for top in _TOPS:
         if top in tree and tree[top].type == pygit2.enums.ObjectType.TREE:
             listing.update((path, str(oid)) for path, oid in _walk(tree[top], top))
-    plain_cache.save(file, _LISTING_TAG, (tree_id, listing))  # read-only: walked again next time
+    plain_cache.save(file, LISTING_TAG, (tree_id, listing))  # read-only: walked again next time
     return listing
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from journal.core import layout
 from journal.store import plain_cache
-from journal.store.git import LISTING_FILE, cache_dir, index_blobs, staged_index
+from journal.store.git import LISTING_FILE, LISTING_TAG, cache_dir, index_blobs, staged_index
 from tests.support.hooked_repos import ALICE, BOB_GOAL, at, commit, two_goal_journal
 from tests.support.journals import checkin, git
 
@@ -76,7 +76,7 @@ def test_what_is_staged_is_what_a_walk_of_the_index_gives(journal: Path) -> None
     repo = pygit2.Repository(str(journal))
     index = staged_index(repo)
     assert index_blobs(repo, index) == full_walk(index)
-    assert plain_cache.load(listing, "journal-tree-listing 1", 1 << 30)[0] == str(repo.head.peel(pygit2.Commit).tree.id)
+    assert plain_cache.load(listing, LISTING_TAG, 1 << 30)[0] == str(repo.head.peel(pygit2.Commit).tree.id)
 
 
 def test_a_conflicted_index_is_walked(journal: Path) -> None:
@@ -101,17 +101,17 @@ def test_a_damaged_listing_is_ignored_and_rebuilt(journal: Path, damage: str) ->
     assert index_blobs(repo, index) == expected
     listing = cache_dir(repo) / LISTING_FILE
     data = listing.read_bytes()
-    tree, found = plain_cache.load(listing, "journal-tree-listing 1", 1 << 30)
+    tree, found = plain_cache.load(listing, LISTING_TAG, 1 << 30)
     forged = {**found, "goals/forged.md": found["journal.yaml"]}
     listing.write_bytes({
         "cut": data[: len(data) // 2],
         "garbage": b"\x00\xff not a listing",
         "flip": data[:-2] + bytes([data[-2] ^ 0x55]) + data[-1:],
-        "other tree": plain_cache.dump("journal-tree-listing 1", ("0" * len(tree), forged)),
-        "shape": plain_cache.dump("journal-tree-listing 1", (tree, {"goals/forged.md": 5})),
+        "other tree": plain_cache.dump(LISTING_TAG, ("0" * len(tree), forged)),
+        "shape": plain_cache.dump(LISTING_TAG, (tree, {"goals/forged.md": 5})),
     }[damage])
     assert index_blobs(repo, index) == expected
-    assert plain_cache.load(listing, "journal-tree-listing 1", 1 << 30) == (tree, found)
+    assert plain_cache.load(listing, LISTING_TAG, 1 << 30) == (tree, found)
 
 
 PROBE = """\
