@@ -9,15 +9,14 @@ which the trees give without reading a blob.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pygit2
 
 from journal.core import layout
 from journal.core import problems as P
-from journal.core.entries import Entry, read_entry
+from journal.core.entries import Entry
 from journal.core.problems import Problem
 from journal.core.rules import CheckResult, check_entries, stray_problems, too_early_problems
 from journal.store.commits import git_date
@@ -65,26 +64,14 @@ def check_staged(repo: pygit2.Repository, index: pygit2.Index | None = None) -> 
     # error where it is an entry), a submodule is none of the journal's.
     strays = stray_problems(sorted(p for p, status in every.items()
                                    if status != "D" and layout.is_stray(p) and _mode(index, p) in _FILES))
-    result = _check_changes(repo, index, {p: s for p, s in every.items() if layout.entry_kind(p) is not None})
-    added = sorted(p for p, status in every.items() if status == "A" and layout.entry_kind(p) == "checkin")
-    said = strays + (_too_early(repo, index, added, git_date(os.environ, "GIT_AUTHOR_DATE")) if added else [])
+    result, entries = _check_changes(repo, index, {p: s for p, s in every.items() if layout.entry_kind(p) is not None})
+    # The check-ins it adds, as the check read them (with journal.yaml as staged): each is one
+    # of the files it reported on.
+    added = [entries[p] for p, status in sorted(every.items())
+             if status == "A" and layout.entry_kind(p) == "checkin" and p in entries]
+    said = strays + (too_early_problems(entries.get(layout.CONFIG), added, git_date(os.environ, "GIT_AUTHOR_DATE"))
+                     if added else [])
     return CheckResult(P.sort_problems(result.problems + said), result.entries) if said else result
-
-
-def _too_early(repo: pygit2.Repository, index: pygit2.Index, added: list[str], at: dt.datetime) -> list[Problem]:
-    """rules.too_early_problems of the check-ins `added` (paths the commit adds), as staged,
-    committed at `at` (the commit's author time), with journal.yaml as staged."""
-    checkins = [entry for path in added if (entry := _staged_entry(repo, index, path, "checkin")) is not None]
-    return too_early_problems(_staged_entry(repo, index, layout.CONFIG, "config"), checkins, at)
-
-
-def _staged_entry(repo: pygit2.Repository, index: pygit2.Index, path: str, kind: str) -> Entry | None:
-    """The entry staged at `path`, read as `kind`; None when it is not staged as one file or does not parse."""
-    try:
-        found = read_entry(path, kind, repo[index[path].id].read_raw())
-    except KeyError:
-        return None
-    return found if isinstance(found, Entry) else None
 
 
 def _mode(index: pygit2.Index, path: str) -> int | None:
@@ -95,8 +82,10 @@ def _mode(index: pygit2.Index, path: str) -> int | None:
         return None
 
 
-def _check_changes(repo: pygit2.Repository, index: pygit2.Index, deltas: dict[str, str]) -> CheckResult:
-    """check_staged's check of the journal files the commit changes (`deltas`: path -> A/M/D)."""
+def _check_changes(repo: pygit2.Repository, index: pygit2.Index,
+                   deltas: dict[str, str]) -> tuple[CheckResult, Mapping[str, Entry]]:
+    """check_staged's check of the journal files the commit changes (`deltas`: path -> A/M/D),
+    and the staged entries it read (journal.yaml and every file it reported on among them)."""
     tree = None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
     changed = sorted(p for p, status in deltas.items() if status != "D")
     # A staged check-in or reply is checked against the rest of the journal as staged, and so
@@ -116,7 +105,7 @@ def _check_changes(repo: pygit2.Repository, index: pygit2.Index, deltas: dict[st
     answering = _replies_to(tree, present, [p for p, status in deltas.items() if status != "A"])
     reported = sorted({*changed, *answering})
     if not reported:
-        return CheckResult([], 0)
+        return CheckResult([], 0), {}
     listed = {top: present(_names(tree, top) if tree is not None else [], top)
               for top in (layout.CONTRACTS, layout.GOALS)}
     needed = set(reported) | listed[layout.CONTRACTS] | {layout.CONFIG}
@@ -140,7 +129,7 @@ def _check_changes(repo: pygit2.Repository, index: pygit2.Index, deltas: dict[st
             blobs.append((path, entry.id))
     entries, problems = load_blobs(repo, blobs, use_cache=False)
     goal_ids = {p.rpartition("/")[2].removesuffix(".md") for p in listed[layout.GOALS]}
-    return check_entries(entries, problems + links, reported, reported, goal_ids)
+    return check_entries(entries, problems + links, reported, reported, goal_ids), entries
 
 
 def _replies_to(tree: pygit2.Tree | None, present: Callable[[list[str], str], set[str]],
@@ -161,8 +150,9 @@ def _replies_to(tree: pygit2.Tree | None, present: Callable[[list[str], str], se
     return found
 
 
-def _check_whole(repo: pygit2.Repository, index: pygit2.Index) -> CheckResult:
-    """Every journal file of the index, checked together (what `journal check` does)."""
+def _check_whole(repo: pygit2.Repository, index: pygit2.Index) -> tuple[CheckResult, Mapping[str, Entry]]:
+    """Every journal file of the index, checked together (what `journal check` does), and
+    the entries read."""
     blobs, links = [], []
     for entry in index:
         if layout.entry_kind(entry.path) is None:
@@ -174,7 +164,7 @@ def _check_whole(repo: pygit2.Repository, index: pygit2.Index) -> CheckResult:
     entries, problems = load_blobs(repo, blobs, use_cache=False)
     paths = [path for path, _ in blobs]
     goal_ids = {p.rpartition("/")[2].removesuffix(".md") for p in paths if layout.entry_kind(p) == "goal"}
-    return check_entries(entries, problems + links, paths, None, goal_ids)
+    return check_entries(entries, problems + links, paths, None, goal_ids), entries
 
 
 def _predecessor(tree: pygit2.Tree | None, present: Callable[[list[str], str], set[str]],
