@@ -23,6 +23,7 @@ from journal.core.replies import (
     waiting_on,
 )
 from journal.core.journal_index import Journal
+from journal.core.schema import member_zone
 from journal.core.states import STATE_LABEL, State, committed_local, member_state
 from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.core.thread_json import ThreadText, thread_text
@@ -129,7 +130,7 @@ def compute_standing(start: Workspace | Path, now: dt.datetime, only: str | None
         # those and reads the outcomes only for a report it has to compute.
         basis = ([(period, e.path, e.yaml_text) for period, e in journal.checkins.get(mid, [])],
                  sorted((period, sorted(i)) for (who, period), i in disputed.items() if who == mid))
-        zones = [(at, build_model.zone(z[mid])) for at, z in (history.zones if history else ()) if mid in z]
+        zones = [(at, member_zone(z[mid])) for at, z in (history.zones if history else ()) if mid in z]
         reports.append(cache.report(mid, member.tz, [t for t in terms if mid in t.parties], filings,
                                     outcomes, now, zones=zones,
                                     cut=history.cut if history else None,

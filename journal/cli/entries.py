@@ -209,11 +209,11 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, as_json: bool, strict
         missing = [p for p in only if p not in files and not any(rp.path == p for rp in read_problems)]
         if missing:
             from journal.core.layout import is_stray
-            from journal.core.rules import stray_problems
+            from journal.core.rules import stray_reason
 
             # A stray is told what `journal check` says of it (goals/2026/run.md, run.MD).
             stray = is_stray(missing[0]) and not (root / missing[0]).is_symlink()  # a link is no stray
-            hint = stray_problems(missing[:1])[0].message.partition(": ")[2] if stray else \
+            hint = stray_reason(missing[0]) if stray else \
                 "entries are journal.yaml, contracts/*.md, goals/*.md, checkins/<YYYY>/*.md and replies/<YYYY>/*.md"
             raise JournalError(f"not a journal entry: {missing[0]}", hint=hint)
     # Each entry's own judgment is kept by content like its parse; the rules across entries run

@@ -80,11 +80,11 @@ def status_lines(data: dict[str, Any], reader: str = "UTC") -> list[str]:
 def wall_time(iso: str, zone: str | None, reader: str = "UTC") -> str:
     """'2026-11-30T09:00:00+01:00' -> '2026-11-30 09:00', followed by the zone's name (or its
     offset) when the reader's clock (zone `reader`) would read differently at that moment."""
-    from journal.core import build_model
+    from journal.core.schema import member_zone
 
     moment = dt.datetime.fromisoformat(iso)
     text = iso[:16].replace("T", " ")
-    if moment.utcoffset() != moment.astimezone(build_model.zone(reader)).utcoffset():
+    if moment.utcoffset() != moment.astimezone(member_zone(reader)).utcoffset():
         text += f" {zone or moment.strftime('UTC%z')}"
     return text
 

@@ -12,7 +12,6 @@ schema's DEFAULTS or None. Nothing above core reads front matter; it reads these
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -42,7 +41,7 @@ from journal.core.model import (
 )
 from journal.core.journal_index import Journal
 from journal.core.journal_index import checkin_key as checkin_key  # (member, period) of a check-in, for the layers above
-from journal.core.schema import DEFAULTS, checkin_period, iana_zone, parse_date, parse_number
+from journal.core.schema import DEFAULTS, checkin_period, member_zone, parse_date, parse_number
 from journal.core.streaks import ContractTerms, TermsInForce
 from journal.core.streaks import Pause as StreakPause
 
@@ -89,11 +88,6 @@ def _duration(value: Any, default: dt.timedelta | None) -> dt.timedelta | None:
         return default
 
 
-def zone(name: Any) -> zoneinfo.ZoneInfo:
-    """The member's IANA zone, or UTC for anything unusable (see schema.iana_zone)."""
-    return iana_zone(name) or zoneinfo.ZoneInfo(DEFAULTS["config"]["timezone"])
-
-
 def _public(data: Mapping[str, Any], hidden: frozenset[str]) -> Mapping[str, Any]:
     return {k: v for k, v in data.items() if k not in hidden} if hidden else data
 
@@ -112,7 +106,7 @@ def config(data: Mapping[str, Any] | None) -> Config:
         info = info if isinstance(info, dict) else {}
         name = info.get("name")
         members[mid] = Member(mid, name if isinstance(name, str) else mid, texts(info.get("emails")),
-                              zone(info.get("timezone")))
+                              member_zone(info.get("timezone")))
     digest = data.get("digest") if isinstance(data.get("digest"), dict) else {}
     commit = digest.get("commit", DEFAULTS["config"]["digest.commit"])
     settings = DigestSettings(

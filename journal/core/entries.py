@@ -23,6 +23,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
+from journal.core import layout
 from journal.core import problems as P
 from journal.core.limits import yaml_nesting_line
 from journal.core.problems import Problem
@@ -463,13 +464,10 @@ def read_entry(path: str, kind: str, data: bytes) -> Entry | Problem:
         return parse(path, kind, data)
     except EntryProblem as exc:
         message = exc.message
-        if exc.code in (P.FRONT_MATTER, P.EMPTY) and kind in _FOLDER_OF:
+        if exc.code in (P.FRONT_MATTER, P.EMPTY) and kind in layout.FOLDER_OF:
             # Notes kept beside the entries (goals/README.md): every Markdown file there is one.
-            message += f"; every .md file in {_FOLDER_OF[kind]}/ is read as a {kind} (keep notes elsewhere)"
+            message += f"; every .md file in {layout.FOLDER_OF[kind]}/ is read as a {kind} (keep notes elsewhere)"
         return Problem(path, exc.line, exc.column, P.ERROR, exc.code, message)
-
-
-_FOLDER_OF = {"goal": "goals", "contract": "contracts", "checkin": "checkins", "reply": "replies"}
 
 
 def load_front_matter(text: str) -> dict[str, Any] | None:

@@ -12,6 +12,8 @@ CHECKINS = "checkins"
 REPLIES = "replies"
 #: The folders that hold entries, in the order they are listed.
 FOLDERS = (CONTRACTS, GOALS, CHECKINS, REPLIES)
+#: Each kind of entry but journal.yaml, by the folder that holds it.
+FOLDER_OF = {"contract": CONTRACTS, "goal": GOALS, "checkin": CHECKINS, "reply": REPLIES}
 
 #: The longest id: a reply's file holds two (`2026-W47-<author>-to-<to>.md`), and a file
 #: name may be 255 bytes long; `journal new` makes ids of titles cut to 60 characters.
@@ -128,7 +130,7 @@ def is_stray(path: str) -> bool:
     a symlink: the caller leaves those out."""
     name = path.rpartition("/")[2].lower()
     return (name.endswith(_MARKDOWN_ENDINGS) and path.partition("/")[0] in FOLDERS
-            and entry_kind(path) is None and not any(part.startswith(".") for part in path.split("/")))
+            and entry_kind(path) is None and "/." not in path)
 
 
 def checkin_path(period: str, member: str) -> str:

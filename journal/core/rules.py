@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from journal.core import layout, periods
 from journal.core import problems as P
@@ -19,12 +18,11 @@ from journal.core.journal_index import Journal
 from journal.core.problems import Problem
 from journal.core.reply_groups import Kept, judged_by_group
 from journal.core.schema import (
-    DEFAULTS,
     checkin_period,
     checkin_period_key,
     due_any_cadence,
     email_key,
-    iana_zone,
+    member_zone,
     parse_date,
     valid_week,
     validate,
@@ -143,18 +141,19 @@ def check_entries(entries: Mapping[str, Entry], read_problems: list[Problem], pa
 
 def stray_problems(paths: Iterable[str]) -> list[Problem]:
     """A warning for each file in an entry folder that looks written as an entry but is none
-    (core/layout.is_stray): nothing reads it, so nothing in it counts. The advice names no
-    file to move it to: one may be there already, or be refused for its name."""
-    problems = []
-    for path in paths:
-        top, _, rest = path.partition("/")
-        if "/" in rest and top in (layout.GOALS, layout.CONTRACTS):  # goals/2026/swim.md
-            kind = "goal" if top == layout.GOALS else "contract"
-            message = f"not read as an entry: {top}/ holds no folders; a {kind} is {top}/<id>.md"
-        else:  # swim.MD, swim.markdown
-            message = "not read as an entry: entries end in .md, in lowercase"
-        problems.append(Problem(path, 1, 1, P.WARNING, P.NOT_AN_ENTRY, message))
-    return problems
+    (core/layout.is_stray): nothing reads it, so nothing in it counts (see `stray_reason`)."""
+    return [Problem(path, 1, 1, P.WARNING, P.NOT_AN_ENTRY, f"not read as an entry: {stray_reason(path)}")
+            for path in paths]
+
+
+def stray_reason(path: str) -> str:
+    """Why a stray (core/layout.is_stray) is no entry. The advice names no file to move it to:
+    one may be there already, or be refused for its name."""
+    top, _, rest = path.partition("/")
+    if "/" in rest and top in (layout.GOALS, layout.CONTRACTS):  # goals/2026/swim.md
+        kind = next(kind for kind, folder in layout.FOLDER_OF.items() if folder == top)
+        return f"{top}/ holds no folders; a {kind} is {top}/<id>.md"
+    return "entries end in .md, in lowercase"  # swim.MD, swim.markdown
 
 
 def too_early_problems(config: Entry | None, checkins: Iterable[Entry], at: datetime) -> list[Problem]:
@@ -172,8 +171,7 @@ def too_early_problems(config: Entry | None, checkins: Iterable[Entry], at: date
         info = roster.get(member) if isinstance(member, str) else None
         if not isinstance(period, str) or not isinstance(info, dict):
             continue
-        zone = iana_zone(info.get("timezone")) or ZoneInfo(DEFAULTS["config"]["timezone"])
-        if periods.not_begun(period, at, zone):
+        if periods.not_begun(period, at, member_zone(info.get("timezone"))):
             line, column = entry.position(("week" if "week" in entry.data else "date",))
             problems.append(Problem(entry.path, line, column, P.ERROR, P.TOO_EARLY,
                                     periods.too_early_words(period, member)))
@@ -251,10 +249,11 @@ def _checkin_name_rules(out: _Out) -> None:
             field = checkin_period_key(data)
             where = f": if the entry is right, it belongs at {layout.checkin_path(period, member)}" \
                 if name.member == member else ""
-            if periods.cadence_of(name.period) not in (None, cadence):
+            named = periods.cadence_of(name.period)
+            if named not in (None, cadence):
                 # A week in the name, a day in the entry (or the other way): the contract's
                 # cadence decides which is right (a `cadence` warning says so when the entry is not).
-                other = "week" if periods.cadence_of(name.period) == periods.WEEKLY else "date"
+                other = "week" if named == periods.WEEKLY else "date"
                 where += f"; if the file name is right, write `{other}: {name.period}` instead of `{field}:`"
             out.add((field,), P.PATH, f"file name says period '{name.period}' but the entry says '{period}'{where}")
         elif path != layout.checkin_path(period, member) and name.member == member:
@@ -318,11 +317,11 @@ def _reply_name_rules(out: _Out) -> None:
     data, path = out.entry.data, out.entry.path
     author, to, period = data.get("author"), data.get("to"), data.get("period")
     name = layout.parse_reply_name(path)
+    readable = layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None
     if name is None:
-        where = f": this one belongs at {layout.reply_path(period, author, to)}" \
-            if layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None else ""
+        where = f": this one belongs at {layout.reply_path(period, author, to)}" if readable else ""
         out.add((), P.PATH, f"reply file name must be <YYYY-Www or YYYY-MM-DD>-<author>-to-<member>.md{where}")
-    elif layout.is_slug(author) and layout.is_slug(to) and periods.cadence_of(period) is not None:
+    elif readable:
         for field, said in (("period", name.period), ("author", name.author), ("to", name.to)):
             if said != data[field]:
                 out.add((field,), P.PATH, f"file name says {field} '{said}' but the entry says '{data[field]}'")

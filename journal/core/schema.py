@@ -176,6 +176,11 @@ def due_any_cadence(text: str) -> None:
         periods.parse_due(text, periods.DAILY)
 
 
+def member_zone(name: Any) -> zoneinfo.ZoneInfo:
+    """The member's IANA zone, or UTC (journal.yaml's default) for anything unusable (see `iana_zone`)."""
+    return iana_zone(name) or zoneinfo.ZoneInfo(DEFAULTS["config"]["timezone"])
+
+
 def is_zone_name(name: str) -> bool:
     """Whether `name` has the shape of an IANA zone's name that names a place (see `iana_zone`)."""
     return bool(_ZONE_NAME.fullmatch(name)) and name.split("/")[0] not in _NOT_PLACES
@@ -439,7 +444,6 @@ def field_name(path: KeyPath) -> str:
     for part in path:
         name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name or "front matter"
-
 
 
 #: The keys that name a check-in's period; it has exactly one of them.

@@ -35,7 +35,6 @@ def as_mapping_hint(fields: Mapping[str, Any], value: Any) -> str:
     return f" (write it as `{wanted[0]}: {value[:60]}{'…' if len(value) > 60 else ''}`)"
 
 
-
 #: A number at the start of a text, then a space, a unit or nothing: `27 km`, `10,000 steps`
 #: (thousands), `2,5` (a decimal comma), `1.5h`.
 _LEADING_NUMBER = re.compile(r"\s*([-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:[.,][0-9]+)?))(?=\s|[A-Za-z%]|$)")
