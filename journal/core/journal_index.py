@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Mapping
+from itertools import compress, repeat
+from operator import attrgetter, eq, itemgetter
 from typing import Any
 
 from journal.core import layout, periods
 from journal.core.entries import Entry
 from journal.core.schema import checkin_period
+
+
+_KIND, _HEAD = attrgetter("kind"), attrgetter("head")
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)  # a Head's author, to, period
 
 
 class _Tested(dict[Any, bool]):
@@ -91,16 +97,20 @@ class Journal:
         """(period, partner answered, author) -> reply, for replies whose front matter names all
         three. Indexed on first use: `check` never asks, and a journal may hold 13,000 replies."""
         if self._replies is None:
-            self._replies = {}
-            # A journal's replies name a few members and periods many times over: each name is
-            # tested once.
+            # From the heads: an index of 13,000 replies reads none of them (core/lazy_entry.LazyEntry).
+            # Made a column at a time, in C; a journal's replies name a few members and periods
+            # many times over, so each name is tested once.
+            entries = list(self.entries.values())
+            replies = list(compress(entries, map(eq, map(_KIND, entries), repeat("reply"))))
+            heads = list(map(_HEAD, replies))
+            authors, tos, dates = list(map(_FIRST, heads)), list(map(_SECOND, heads)), list(map(_THIRD, heads))
             slug, dated = _Tested(layout.is_slug), _Tested(lambda p: periods.cadence_of(p) is not None)
-            for entry in self.entries.values():
-                if entry.kind == "reply":
-                    # From the head: an index of 13,000 replies reads none of them (core/lazy_entry.LazyEntry).
-                    author, to, period = entry.head[:3]
-                    if slug[author] and slug[to] and dated[period]:
-                        self._replies[(period, to, author)] = entry
+            names = set(authors) | set(tos)
+            if not (all(map(slug.__getitem__, names)) and all(map(dated.__getitem__, set(dates)))):
+                named = [slug[a] and slug[t] and dated[d] for a, t, d in zip(authors, tos, dates)]
+                replies, authors, tos, dates = (list(compress(c, named)) for c in (replies, authors, tos, dates))
+            # A later file naming the same three replaces an earlier one, as a row at a time would.
+            self._replies = dict(zip(zip(dates, tos, authors), replies))
         return self._replies
 
     def parties(self, contract: str) -> set[str]:

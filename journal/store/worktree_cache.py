@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import chain, compress, repeat
-from operator import attrgetter, eq, not_
+from operator import attrgetter, eq, is_not, not_
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -172,8 +172,6 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         paths, keys_now = list(compress(wanted, same)), list(compress(keys, same))
         got = [entry for entry in got if entry is not None]
     entries: dict[str, Entry] = dict(zip(paths, got))
-    # path -> blob id of the unchanged files; none made while every file is the one remembered
-    unchanged = dict(zip(paths, compress(blobs, same))) if same is not None and blobs is not None else None
     files: dict[str, bytes] = {}
     read_problems: list[Problem] = []
     parse_problems: list[Problem] = []
@@ -183,6 +181,15 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
     if to_read:
         files, read_problems = read_worktree(root, to_read)
     read = {path: str(pygit2.hash(data)) for path, data in files.items()}
+    # Each file's blob id along `wanted`: the one remembered for an unchanged file, the one just
+    # read for a file read, None for one that could not be read. None while every file is the one
+    # remembered (the blob ids stay one text). A column, not a dict: this runs for every file.
+    ids: list[str | None] | None = None
+    if same is not None:
+        assert blobs is not None  # split wherever `same` was made
+        ids = [*blobs]
+        for at in compress(range(len(wanted)), map(not_, same)):
+            ids[at] = read.get(wanted[at])
     if same is not None and files:
         parsed, parse_problems = parse_cached(_read_items(files, read), folder, complete=False, cache=cache)
         # The order a full read gives (the paths' order), less the files that did not parse.
@@ -223,14 +230,18 @@ def load_worktree(root: Path, folder: Path | None) -> Loaded:
         if remember is not None:
             columns = tuple(list(compress(column, remember)) for column in columns)
         _save(folder / CACHE_FILE, root, listings, *columns)
-    if unchanged is None:  # every file the one remembered: the token straight from the columns
+    if ids is None:  # every file the one remembered: the token straight from the columns
         token = _token(known.paths, known.blobs)
         return Loaded(entries, read_problems, parse_problems, list(wanted), token,
                       lambda: dict(zip(wanted, known.blob_ids())), strays=tuple(sorted(strays)))
-    readable = wanted if len(paths) == len(wanted) else [p for p in wanted if p in unchanged or p in files]
-    found = {**unchanged, **read} if read else unchanged
-    return Loaded(entries, read_problems, parse_problems, list(readable), content_token(found), lambda: found,
-                  strays=tuple(sorted(strays)))
+    readable: list[str] = wanted
+    if None in ids:
+        kept = list(map(is_not, ids, repeat(None)))
+        readable, ids = list(compress(wanted, kept)), list(compress(ids, kept))
+    found: list[str] = ids  # type: ignore[assignment]  # (no None left)
+    # `wanted` is sorted, as content_token sorts: the token straight from the two columns.
+    return Loaded(entries, read_problems, parse_problems, list(readable), _token(_SEP.join(readable), _SEP.join(found)),
+                  lambda: dict(zip(readable, found)), strays=tuple(sorted(strays)))
 
 
 def content_token(blobs: Mapping[str, str]) -> str:

@@ -124,6 +124,26 @@ def test_a_file_replaced_by_a_symlink_is_refused_not_served_from_the_cache(journ
     assert [p.code for p in loaded.read_problems if p.path == W47] == ["symlink"]
 
 
+def test_a_load_that_reads_some_files_names_what_it_holds_as_a_load_that_read_all(journal: Path, tmp_path: Path) -> None:
+    # A load that reads a few files takes the others' blob ids from worktree.bin's columns: its
+    # token, blob ids and readable paths are those of a load that read every file (none kept),
+    # with a file edited, one new, and one refused (a link) in the same load.
+    _load(journal)
+    _load(journal)
+    (journal / W47).write_text(checkin().replace("Three runs", "Three swims"))
+    (journal / "checkins" / "2026" / "2026-W48-alice.md").write_text(checkin(week="2026-W48"))
+    gone = "checkins/2026/2026-W46-alice.md"
+    outside = tmp_path / "outside.md"
+    outside.write_text(checkin(week="2026-W46"))
+    (journal / gone).symlink_to(outside)
+    partial = _load(journal)
+    (journal / ".git" / "journal" / worktree_cache.CACHE_FILE).unlink()
+    whole = _load(journal)
+    assert partial.readable == whole.readable and gone not in partial.readable
+    assert partial.blobs == whole.blobs and partial.token == whole.token == worktree_cache.content_token(whole.blobs)
+    assert list(partial.entries) == list(whole.entries)
+
+
 def test_a_lost_entry_cache_reads_everything_again(journal: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _load(journal)
     (journal / ".git" / "journal" / "entries.bin").unlink()
