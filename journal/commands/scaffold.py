@@ -264,7 +264,7 @@ def _open_unfiled_previous(ctx: Context, member: str, current: str, cadence: str
         if (c.usable and member in c.parties and c.cadence is not None and c.cadence.value == cadence
                 and c.due is not None and c.effective is not None and c.effective <= begins
                 and (c.until is None or begins <= c.until)):
-            if now < periods.make_period(previous, cadence, tz, c.due, c.grace).closes:
+            if now <= periods.make_period(previous, cadence, tz, c.due, c.grace).closes:
                 return previous
     return None
 

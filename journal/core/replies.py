@@ -202,13 +202,18 @@ def judge_thread(contracts: Mapping[str, Contract], member: str, period: str, re
     return Thread(member, period, record.ask, filed, responses, tuple(posted), referee, verdicts), due
 
 
+_INSTANT = dt.timedelta(microseconds=1)  # the smallest step between two datetimes
+
+
 def thread_window(filed: dt.datetime, due: dt.datetime | None, replied: list[dt.datetime],
                   now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
     """The window [start, end) of instants around `now` in which `judge_thread`, given the same
     check-in, contracts, replies and first reply, makes the same thread: it compares `now` only
     with the check-in's time (`filed`), its `due` time and the times of the replies to it
     (`replied`, those after `now` included). None: unbounded on that side."""
-    edges = [filed, *replied, *([due] if due is not None else [])]
+    # A response is unanswered only once `now` is past `due` (a reply at it comes in time): that
+    # comparison flips at the instant after it, the next a datetime holds.
+    edges = [filed, *replied, *([due, due + _INSTANT] if due is not None else [])]
     start = max((e for e in edges if e <= now), default=None)
     end = min((e for e in edges if e > now), default=None)
     return start, end
@@ -224,7 +229,8 @@ def _response(partner: str, posted: Posted | None, asked: dt.datetime, due: dt.d
     if posted is not None:
         state = IN_TIME if posted.at <= due else LATE
     else:
-        state = UNANSWERED if now >= due else WAITING
+        # Unanswered only after `due`: a reply at that instant still comes in time.
+        state = UNANSWERED if now > due else WAITING
     return Response(partner, state, asked, due, posted)
 
 
@@ -236,7 +242,7 @@ def _verdicts(outcomes: int, posted: Posted | None, due: dt.datetime, now: dt.da
         if verdict is not None and posted is not None and (verdict is Verdict.DISPUTED or posted.at <= due):
             found.append(verdict.value)  # a dispute counts whenever it comes; a confirmation only in time
         else:
-            found.append(UNVERIFIED if now >= due or verdict is not None else "")
+            found.append(UNVERIFIED if now > due or verdict is not None else "")
     return tuple(found)
 
 

@@ -21,6 +21,10 @@ from zoneinfo import ZoneInfo
 from journal.core.streaks import ContractTerms, Filing, MemberReport, TermsInForce, _regimes, _utc
 
 
+#: The smallest step between two datetimes: `now > t` flips at `t + INSTANT`.
+INSTANT = timedelta(microseconds=1)
+
+
 def report_window(
     member: str,
     tz: ZoneInfo,
@@ -44,7 +48,9 @@ def report_window(
     edges = [_utc(f.at) for f in filings.values()]
     edges += [_utc(v.since) for v in terms if v.since is not None]
     for p in report.periods:
-        edges += (_utc(p.start), _utc(p.due), _utc(p.closes))
+        # A period is missed only once `now` is past `closes` (a check-in at it counts): that
+        # comparison flips at the instant after it, the next a datetime holds.
+        edges += (_utc(p.start), _utc(p.due), _utc(p.closes), _utc(p.closes) + INSTANT)
     # The local date: which periods exist, contracts' last days, the current period's reviews.
     edges += _day_edges(tz, now_utc)
     start = max((e for e in edges if e <= now_utc), default=datetime.min.replace(tzinfo=UTC))

@@ -51,7 +51,7 @@ def current_period(report: MemberReport, now: dt.datetime) -> PeriodStatus | Non
         if p.status == PENDING and p.due <= now:
             return p
     for p in report.periods:
-        if p.start <= now < p.closes and p.status != PAUSED:
+        if p.start <= now <= p.closes and p.status != PAUSED:
             return p
     return report.periods[-1] if report.periods else None
 

@@ -191,7 +191,8 @@ def compute_member(
             judged[status.period] = (status, stake)
     ordered = sorted(judged.values(), key=lambda j: (key_start(j[0].period, _cadence(j[0].period)), j[0].period))
     statuses = [status for status, _ in ordered]
-    closed = [now_utc >= _utc(s.closes) for s in statuses]
+    # Closed once its grace has run out: a check-in at `closes` itself still counts (as late).
+    closed = [now_utc > _utc(s.closes) for s in statuses]
 
     # Filed periods are settled at once: the rates must not change hours after a check-in
     # when its grace runs out (a Sunday check-in would count only from Monday morning).
@@ -357,7 +358,7 @@ def _zone_in_force(key: str, cadence: str, terms: ContractTerms, tz: ZoneInfo,
         chosen = zone
     # Still open: today's settings (HEAD's, or the working tree's) apply.
     closes = make_period(key, cadence, chosen, terms.due, terms.grace).closes
-    return chosen if _utc(closes) <= now else tz
+    return chosen if _utc(closes) < now else tz
 
 
 def _unknown(period: Period, filing: Filing | None, cut: datetime, grafts: frozenset[str]) -> bool:
@@ -414,7 +415,8 @@ def _judge(
 
 def _status_by_filing(period: Period, filing: Filing | None, now: datetime) -> str:
     if filing is None:
-        return MISSED if now >= _utc(period.closes) else PENDING
+        # Missed only after `closes`: at that instant a check-in would still count, as late.
+        return MISSED if now > _utc(period.closes) else PENDING
     at = _utc(filing.at)
     if at < _utc(period.start):
         return EARLY

@@ -123,6 +123,17 @@ def test_new_checkin_during_grace_writes_the_open_unfiled_week(run, journal_dir:
     assert bob.out.strip().endswith("checkins/2026/2026-W49-bob.md") and bob.err == ""
 
 
+def test_new_checkin_at_the_instant_grace_ends_still_writes_the_open_week(run, journal_dir: Path) -> None:
+    # A check-in committed at `closes` itself counts (as late): week 48 is still the one to file
+    # at 09:00 sharp in Berlin, and this week's from the instant after.
+    git(journal_dir, "init", "-q")
+    at_close = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--now", "2026-11-30T09:00:00+01:00")
+    assert at_close.out.strip().endswith("checkins/2026/2026-W48-alice.md"), at_close
+    (journal_dir / "checkins/2026/2026-W48-alice.md").unlink()
+    after = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--now", "2026-11-30T09:00:00.000001+01:00")
+    assert after.out.strip().endswith("checkins/2026/2026-W49-alice.md"), after
+
+
 def test_new_checkin_with_a_date_for_a_weekly_member_writes_that_week(run, journal_dir: Path) -> None:
     git(journal_dir, "init", "-q")
     result = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--date", "2026-11-30")

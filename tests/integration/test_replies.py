@@ -43,6 +43,26 @@ def test_answered_in_time_late_and_unanswered_per_partner(run, history: Path) ->
     assert data["pact_reply_streaks"] == {"pact": 0}
 
 
+def test_at_the_respond_by_instant_a_reply_is_still_awaited_and_unanswered_the_instant_after(run, commit,
+                                                                                             history: Path) -> None:
+    # Bob's W46 check-in came 2026-11-22 15:00 UTC; alice has two days. A reply at that instant
+    # counts as in time, so until then (and at it) her answer is awaited, and `status` is not
+    # overdue; the next instant it is unanswered. Each run reads the thread the one before kept.
+    git(history, "config", "user.email", "alice@example.org")
+
+    def state(now: str) -> str:
+        data = _json(run, history, now)
+        return next(t for t in data["threads"] if (t["member"], t["period"]) == ("bob", "2026-W46"))["responses"][0]["state"]
+
+    assert state("2026-11-24T15:00:00+00:00") == "waiting"
+    assert run("-C", history, "status", "--now", "2026-11-24T15:00:00+00:00").code != EXIT_OVERDUE
+    assert state("2026-11-24T15:00:00.000001+00:00") == "unanswered"
+    assert state("2026-11-24T15:00:00+00:00") == "waiting"
+    assert run("-C", history, "status", "--now", "2026-11-24T15:00:00.000001+00:00").code == EXIT_OVERDUE
+    commit(dict([reply("alice", "bob", "2026-W46")]), "2026-11-24T15:00:00+00:00", "alice")
+    assert state("2026-11-24T15:00:00+00:00") == "in_time"
+
+
 def test_a_reply_committed_monday_utc_is_shown_sunday_in_new_york(run, history: Path) -> None:
     data = _json(run, history)
     thread = next(t for t in data["threads"] if (t["member"], t["period"]) == ("alice", "2026-W45"))

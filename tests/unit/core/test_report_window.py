@@ -103,3 +103,16 @@ def test_the_window_ends_with_the_day_where_clocks_go_back_across_midnight() -> 
         assert compute_member("bob", tz, (daily,), {}, {}, moment) == report
     # The first midnight, a minute before the clocks went back, already belongs to the 7th.
     assert compute_member("bob", tz, (daily,), {}, {}, back - timedelta(minutes=1)) != report
+
+
+def test_the_window_at_a_periods_close_ends_the_instant_after_it() -> None:
+    # At `closes` itself a check-in still counts (as late), so the period is pending there and
+    # missed from the next instant a datetime holds: the window must end at that instant, not
+    # hold on past the change (nor end at `closes`, which would leave its own instant out).
+    closes = datetime(2026, 9, 14, 9, 0, tzinfo=NY)  # W37: due Sunday 21:00, grace 12 h
+    report = compute_member("bob", NY, (PACT,), {}, {}, closes)
+    assert report.periods[0].period == "2026-W37" and report.periods[0].status == "pending"
+    window = report_window("bob", NY, (PACT,), {}, closes, report)
+    assert window is not None and window[1] == closes + timedelta(microseconds=1)
+    assert compute_member("bob", NY, (PACT,), {}, {}, window[0]) == report
+    assert compute_member("bob", NY, (PACT,), {}, {}, window[1]).periods[0].status == "missed"

@@ -47,6 +47,7 @@ def report(*periods: PeriodStatus) -> MemberReport:
     ("missed", CLOSES, State.MISSED),
     ("pending", DUE - dt.timedelta(hours=1), State.DUE),
     ("pending", DUE + dt.timedelta(hours=1), State.OVERDUE),
+    ("pending", CLOSES, State.OVERDUE),  # a check-in at `closes` still counts: not missed yet
 ])
 def test_period_state_of_each_status(status: str, now: dt.datetime, state: State) -> None:
     assert period_state(period(status), now) is state
@@ -61,6 +62,13 @@ def test_the_missed_last_period_of_an_ended_contract_is_missed_not_overdue() -> 
     assert member_state(report(last), later) == (last, State.MISSED)
     assert not is_overdue(report(last), later)
     assert is_overdue(report(period("pending")), DUE + dt.timedelta(hours=1))
+
+
+def test_a_period_is_current_through_the_instant_it_closes() -> None:
+    # A week checked in on time stays the current one while a check-in for it would still count.
+    filed, following = period("on_time"), period("pending", "2026-W49", dt.timedelta(days=7))
+    assert current_period(report(filed, following), CLOSES) == filed
+    assert current_period(report(filed, following), CLOSES + dt.timedelta(microseconds=1)) == following
 
 
 def test_every_status_and_state_has_one_label() -> None:
@@ -81,7 +89,7 @@ def _standing(r: MemberReport, now: dt.datetime):  # noqa: ANN202 - a Standing, 
 
 @pytest.mark.parametrize("status,now", [
     ("on_time", DUE), ("late", DUE), ("early", DUE), ("paused", DUE), ("missed", CLOSES + dt.timedelta(days=30)),
-    ("pending", DUE - dt.timedelta(hours=1)), ("pending", DUE + dt.timedelta(hours=1)),
+    ("pending", DUE - dt.timedelta(hours=1)), ("pending", DUE + dt.timedelta(hours=1)), ("pending", CLOSES),
 ])
 def test_status_and_digest_name_the_same_state(status: str, now: dt.datetime) -> None:
     from journal.digest.overview import _state

@@ -133,7 +133,11 @@ def test_current_period_is_pending_and_neither_breaks_nor_extends_the_streak():
 
 def test_period_in_its_grace_window_stays_pending_until_it_closes():
     assert statuses(report(now=ny("2026-11-23T08:59")))["2026-W47"] == "pending"
-    assert statuses(report(now=ny("2026-11-23T09:00")))["2026-W47"] == "missed"
+    # At `closes` itself a check-in still counts (as late), so nothing is missed yet: the
+    # period is missed from the instant after it.
+    assert statuses(report(now=ny("2026-11-23T09:00")))["2026-W47"] == "pending"
+    assert statuses(report(filed("2026-W47", ny("2026-11-23T09:00")), now=ny("2026-11-23T09:00")))["2026-W47"] == "late"
+    assert statuses(report(now=ny("2026-11-23T09:00:00.000001")))["2026-W47"] == "missed"
 
 
 def test_filings_after_now_are_not_seen_yet():
