@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,7 +29,7 @@ from journal.core.streaks import Filing, MemberReport, pact_streak
 from journal.core.thread_json import ThreadText, thread_text
 from journal.errors import UnknownMember
 from journal.store.commits import when
-from journal.store.history_events import Later, stamps
+from journal.store.history_events import stamp_columns
 from journal.store.reply_columns import ReplyColumns
 from journal.store.standings_cache import StandingsCache
 from journal.store.workspace import Snapshot, Workspace, workspace_of
@@ -161,8 +161,8 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
     filed = {key: f.at for key, f in history.filings.items()}
     if pending is None and folder is not None:
         # Threads read back need no reply's time: the replies' are made only if one is judged again.
-        later = Later(1 if history.replies else 0, lambda: stamps(history.replies))
-        return _kept_responses(journal, history, filed, later, now, folder, renders or {}, token, excused)
+        return _kept_responses(journal, history, filed, lambda: stamp_columns(history.replies), now, folder,
+                               renders or {}, token, excused)
     posted = {key: (a.at, a.commit) for key, a in history.replies.items()}
     if pending is not None:
         for key in pending.checkins:
@@ -184,15 +184,16 @@ def _responses(journal: Journal, history: Any, now: dt.datetime, pending: Staged
 
 
 def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str], dt.datetime],
-                    posted: Mapping[tuple[str, str, str], tuple[str, int, int]], now: dt.datetime,
+                    posted: Callable[[], Sequence[Sequence[Any]]], now: dt.datetime,
                     folder: Path, renders: Mapping[str, Callable[[Thread], Any]], token: str | None,
                     excused: Excused = NO_PAUSES) -> Responses:
     """`judge`'s answer, thread by thread, reading back the threads whose inputs are unchanged:
     only the replies of a thread judged again are read (core/lazy_entry.LazyEntry). With the
     snapshot's content `token`, the threads' keys themselves are read back while the entries
-    and the history are those they were made from (store/thread_plan.py). `posted` are the
-    history's replies as (commit, POSIX time, offset): a time is made an object only for a
-    thread judged again (history_events.LaterEvents.stamps)."""
+    and the history are those they were made from (store/thread_plan.py). `posted()` gives the
+    history's replies as columns (history_events.stamp_columns: names, commit, POSIX time,
+    offset), asked for only when some key is made: a time is made an object only for a thread
+    judged again."""
     from journal.store import zone_rules
     from journal.store.thread_cache import ThreadCache, missing
     from journal.store.thread_plan import ThreadPlan
@@ -209,7 +210,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
 
     def held() -> ReplyColumns:
         if not columns:
-            columns.append(ReplyColumns(posted, journal.replies))
+            columns.append(ReplyColumns(posted(), journal.replies))
         return columns[0]
 
     def replied(member: str, period: str) -> list[tuple[str, Any, dt.datetime, str]]:

@@ -10,7 +10,7 @@ reads its threads back from their cache and never looks at the 13,000 replies' t
 
 from __future__ import annotations
 
-from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
@@ -125,8 +125,8 @@ def events(kind: type[Stamped], columns: tuple[tuple[Any, ...], ...], width: int
 
 
 class LaterEvents(Later[K, V]):
-    """`events(...)`, made when first read, whose rows can also be read as `stamps` without
-    making any of them."""
+    """`events(...)`, made when first read, whose rows can also be read as columns
+    (`stamp_columns`) without making any of them."""
 
     __slots__ = ("_columns", "_width")
 
@@ -135,23 +135,29 @@ class LaterEvents(Later[K, V]):
         super().__init__(rows, make)
         self._columns, self._width = columns, width
 
-    def stamps(self) -> dict[Any, tuple[str, int, int]]:
-        """key -> (commit, POSIX time, offset in minutes) of each event, keys in the order the
-        events have: a key pass over 13,000 replies needs no time as an object."""
-        columns, width = self._columns, self._width
-        if not columns or not columns[0]:
-            return {}
-        # Rows in key order, as events() reads them: a repeated key keeps its first place and
-        # its last row, as there.
-        return dict(zip(zip(*columns[:width]), zip(columns[width + 2], columns[width], columns[width + 1])))
 
-
-def stamps(found: Mapping[Any, Stamped]) -> dict[Any, tuple[str, int, int]]:
-    """`LaterEvents.stamps` of events made lazily or already (any mapping of Filing or Answer)."""
+def stamp_columns(found: Mapping[Any, Stamped]) -> tuple[Sequence[Any], ...]:
+    """The events of `found` (any mapping of Filing or Answer) as columns, a row per key in
+    its order: each field of the key, then the commit, POSIX time and offset in minutes; ()
+    for none. A key pass over 13,000 replies needs no time as an object: from a LaterEvents,
+    these are its own columns (their keys rise strictly, store/history_cache.py keeps them so:
+    one row per key, in the order events() reads them)."""
     if isinstance(found, LaterEvents):
-        return found.stamps()
-    return {key: (e.commit, int(e.at.timestamp()), int(e.at.utcoffset().total_seconds()) // 60)  # type: ignore[union-attr]
-            for key, e in found.items()}
+        columns, width = found._columns, found._width
+        if not columns or not columns[0]:
+            return ()
+        return (*columns[:width], columns[width + 2], columns[width], columns[width + 1])
+    rows = [(*key, e.commit, int(e.at.timestamp()), int(e.at.utcoffset().total_seconds()) // 60)  # type: ignore[union-attr]
+            for key, e in found.items()]
+    return tuple(map(list, zip(*rows))) if rows else ()
+
+
+def instants(times: Sequence[int], offsets: Sequence[int]) -> list[int]:
+    """`instant` of each (time, offset): a column at a time, as the times themselves when all
+    lie where a datetime can hold them (always, but for a forged author date)."""
+    if not times or (_FIRST < min(times) and max(times) < _LAST):
+        return list(times)
+    return list(map(instant, times, offsets))
 
 
 def instant(time: int, offset: int) -> int:

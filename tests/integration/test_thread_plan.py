@@ -112,7 +112,7 @@ def test_a_warm_run_in_the_window_makes_no_reply_of_the_history(run, repo: Path,
     assert run("-C", repo, "streaks", "--json", *now).out == first
     assert "Answer" not in made
     # A run that judges threads again makes the times of their own replies only (from the
-    # history's columns, history_events.LaterEvents.stamps), and answers as before.
+    # history's columns, history_events.stamp_columns), and answers as before.
     assert run("-C", repo, "streaks", "--json", "--now", "2026-11-10T17:00:01+00:00").out == \
         _without_caches(run, repo, "streaks", "--json", "--now", "2026-11-10T17:00:01+00:00")
     assert "Answer" not in made

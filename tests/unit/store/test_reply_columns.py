@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.store.history_events import instant
+from journal.store.history_events import instant, instants
 from journal.store.reply_columns import ReplyColumns
 from journal.store.thread_cache import ThreadCache
 
@@ -46,7 +46,7 @@ def _one_pass(posted: dict, written: dict, limit: float) -> tuple[dict, dict, tu
 def test_the_columns_give_what_one_pass_gives(posted: dict, data: st.DataObject, limit: float) -> None:
     held = data.draw(st.lists(st.sampled_from(sorted(posted)), unique=True)) if posted else []
     written = {(period, to, author): _entry(f"d-{author}-{to}-{period}") for author, to, period in held}
-    columns = ReplyColumns(posted, written)
+    columns = ReplyColumns(tuple(map(list, zip(*((*key, *value) for key, value in posted.items())))), written)
     parts, found, first = _one_pass(posted, written, limit)
     assert columns.first(limit) == first
     assert columns.instants == [instant(time, offset) for _, time, offset in posted.values()]
@@ -54,3 +54,9 @@ def test_the_columns_give_what_one_pass_gives(posted: dict, data: st.DataObject,
         for period in ("2026-W47", "2026-W48"):
             assert columns.parts(member, period) == sorted(parts.get((member, period), []))
             assert columns.replies(member, period) == found.get((member, period), [])
+
+
+@given(st.lists(st.tuples(TIMES, st.sampled_from([0, 60, -300]))))
+def test_the_instants_of_a_column_are_each_times_instant(rows: list[tuple[int, int]]) -> None:
+    times, offsets = [t for t, _ in rows], [o for _, o in rows]
+    assert instants(times, offsets) == [instant(t, o) for t, o in rows]
