@@ -173,8 +173,10 @@ def _scan(repo: pygit2.Repository, head: pygit2.Oid, base: Cached | None) -> Fou
             continue
         commit = commits.get(oid) or commits.setdefault(oid, _commit(repo, oid))
         _keep_earliest(part, old, key, (*stamp(commit), str(oid), path, *author(commit)))
+    # Only the walked commits' settled times can be new (settled_times sets no other): the
+    # rest of `raised` (a commit each, the whole history's) is not compared again.
     return (filings, {k: v for k, v in pauses.items() if stored[1].get(k) != v}, zones, replies, terms,
-            {k: v for k, v in raised.items() if stored[5].get(k) != v})
+            {k: raised[k] for k in map(str, nodes) if k in raised and stored[5].get(k) != raised[k]})
 
 
 def _walk_all(repo: pygit2.Repository, head: pygit2.Oid) -> tuple[dict[pygit2.Oid, _Node], list[pygit2.Oid]]:

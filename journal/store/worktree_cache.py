@@ -34,8 +34,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from itertools import chain, compress, repeat
-from operator import attrgetter, eq, is_not, not_
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, eq, is_not, ne, not_
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -265,13 +265,35 @@ def _compare(known: _Known, wanted: list[str], now: list[Any]) -> tuple[list[boo
     if before is None:
         known = _NOTHING
         before = []
-    at = {path: n for n, path in enumerate(_split(known.paths, known.count))}
+    remembered = _split(known.paths, known.count)
+    align = _one_apart(remembered, wanted)
+    if align is not None:  # the same paths, or one path added or gone (a commit, a pull of one entry)
+        same = list(map(eq, now, align(before, ())))
+        keys, blobs, kinds = (align(column, "") for column in known.columns())
+        return same, keys, blobs, kinds
+    at = dict(zip(remembered, range(known.count)))
     # Each path's row in the remembered columns; the row past their end, of padding, if none.
     where = list(map(at.get, wanted, repeat(known.count)))
     # () equals no signature, nor a missing one (None).
     same = list(map(eq, now, map([*before, ()].__getitem__, where)))
     keys, blobs, kinds = (list(map([*column, ""].__getitem__, where)) for column in known.columns())
     return same, keys, blobs, kinds
+
+
+def _one_apart(remembered: list[str], wanted: list[str]) -> Callable[[list[Any], Any], list[Any]] | None:
+    """How to lay a remembered column along `wanted` when the two sorted path lists are equal,
+    or differ by one path added or gone: a function of (column, padding) that gives the column
+    with padding at the added path's row, or without the gone path's row. None for anything
+    else. Slices and one comparison of lists, all in C: no lookup per path."""
+    # The first row where the two differ (the end of the shorter, if none does).
+    at = next(compress(count(), map(ne, remembered, wanted)), min(len(remembered), len(wanted)))
+    if len(wanted) == len(remembered) and at == len(wanted):
+        return lambda column, padding: column
+    if len(wanted) == len(remembered) + 1 and wanted[at + 1:] == remembered[at:]:
+        return lambda column, padding: [*column[:at], padding, *column[at:]]
+    if len(wanted) == len(remembered) - 1 and wanted[at:] == remembered[at + 1:]:
+        return lambda column, padding: [*column[:at], *column[at + 1:]]
+    return None
 
 
 def _lstat_all(root: Path, wanted: list[str]) -> list[os.stat_result | None]:
