@@ -18,6 +18,7 @@ from journal.core.problems import Problem
 from journal.core.suggestions import (
     ZONE_SUGGESTIONS,
     as_mapping_hint,
+    closest_choice,
     closest_key,
     number_meant,
     unknown_key_message,
@@ -336,7 +337,7 @@ class Validator:
         elif spec.kind == "enum":
             if value not in spec.choices:
                 # A value in another case (`Done`) or misspelt (`donee`): name the one meant.
-                close = closest_key(value.lower(), list(spec.choices)) if isinstance(value, str) else None
+                close = closest_choice(value, list(spec.choices))
                 self.problem(path, P.ENUM, f"{field_name(path)}: expected one of {', '.join(spec.choices)}, "
                              f"found {describe(value)}" + (f" (did you mean '{close}'?)" if close else ""))
         else:

@@ -19,6 +19,34 @@ def closest_key(key: str, known: dict[str, Any] | list[str]) -> str | None:
     return close[0] if close else None
 
 
+#: Words for a closed vocabulary's values that are no misspelling of them: a goal "done" is
+#: `achieved`, an outcome "skipped" is `missed`. Each is offered only where its value is allowed.
+_SYNONYMS = {
+    "done": "achieved", "complete": "achieved", "completed": "achieved", "finished": "achieved",
+    "reached": "achieved", "abandoned": "dropped", "cancelled": "dropped", "canceled": "dropped",
+    "on hold": "paused", "on-hold": "paused", "open": "active", "in progress": "active",
+    "ongoing": "active", "skipped": "missed", "failed": "missed", "not done": "missed",
+    "half": "partial", "half done": "partial", "some": "partial",
+    "ok": "confirmed", "yes": "confirmed", "true": "confirmed", "agreed": "confirmed",
+    "no": "disputed", "false": "disputed", "rejected": "disputed",
+}
+
+
+def closest_choice(value: Any, choices: list[str]) -> str | None:
+    """The value of a closed vocabulary (`choices`) that `value` most likely means: itself in
+    another case (`Done`), a word for it (`finished` for `achieved`), or what it misspells
+    (`donee`); None when nothing is close, or `value` is no text."""
+    if not isinstance(value, str):
+        return None
+    said = " ".join(value.lower().split())
+    if said in choices:
+        return said
+    meant = _SYNONYMS.get(said)
+    if meant in choices:
+        return meant
+    return closest_key(said, choices)
+
+
 def unknown_key_message(key: str, known: dict[str, Any] | list[str], close: str | None) -> str:
     """`unknown key 'x'`, with `close`, the known key it most likely misspells (`closest_key`),
     else the keys expected."""

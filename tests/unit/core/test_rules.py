@@ -132,6 +132,23 @@ def test_a_value_of_a_list_of_choices_in_another_case_or_misspelt_names_the_one_
             f"(did you mean '{meant}'?)") in messages
 
 
+@pytest.mark.parametrize(("written", "meant"), [("Done", "achieved"), ("finished", "achieved"), ("On hold", "paused"),
+                                              ("abandoned", "dropped"), ("Activ", "active")])
+def test_a_goal_status_in_other_words_names_the_one_meant(written: str, meant: str) -> None:
+    files = {k: v.encode() for k, v in {**BASE, "goals/berlin-half.md": GOAL.replace("status: active",
+                                                                                     f"status: {written}")}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert (f"status: expected one of active, achieved, paused, dropped, found '{written}' "
+            f"(did you mean '{meant}'?)") in messages, messages
+
+
+@pytest.mark.parametrize(("written", "meant"), [("skipped", "missed"), ("Half done", "partial")])
+def test_an_outcome_status_in_other_words_names_the_one_meant(written: str, meant: str) -> None:
+    files = {k: v.encode() for k, v in {**BASE, W48: w48(outcomes=f"[{{commitment: Three runs, status: {written}}}]")}.items()}
+    messages = [p.message for p in check_files(files).problems]
+    assert f"found '{written}' (did you mean '{meant}'?)" in " ".join(messages), messages
+
+
 def test_a_value_far_from_every_choice_gets_no_guess() -> None:
     files = {k: v.encode() for k, v in {**BASE, W48: w48(outcomes="[{commitment: Three runs, status: yes}]")}.items()}
     messages = [p.message for p in check_files(files).problems]
