@@ -119,7 +119,8 @@ def slug_id(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 
 now_option = click.option("--now", "now", metavar="DATETIME",
-                          help="Pretend the time is DATETIME (ISO 8601); default: the real clock.")
+                          help="Pretend the time is DATETIME (ISO 8601; without an offset, UTC: "
+                               "2026-12-14T09:00+01:00 for Berlin's 09:00); default: the real clock.")
 
 
 edit_option = click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")

@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from journal.core import build_model, layout, periods
 from journal.core.build_model import members as members_of
 from journal.core.entries import EntryProblem, load_yaml
+from journal.core.humanize import human_zoned
 from journal.core.model import Cadence, Member, OutcomeStatus
 from journal.core.journal_index import Journal
 from journal.core.rules import load_entries
@@ -258,15 +259,21 @@ def _open_unfiled_previous(ctx: Context, member: str, current: str, cadence: str
     previous = periods.prev_key(current, cadence)
     if any(p == previous for p, _ in ctx.journal.checkins.get(member, [])):
         return None
-    begins = periods.key_start(previous, cadence)
+    closes = _closes(ctx, member, previous, cadence)
+    return previous if closes is not None and now <= closes else None
+
+
+def _closes(ctx: Context, member: str, key: str, cadence: str) -> dt.datetime | None:
+    """When period `key` of `member` closes (its due time plus grace) under the contracts in
+    force for it, the latest of them; None when none is."""
+    begins = periods.key_start(key, cadence)
     tz = member_zone(ctx, member)
-    for c in build_model.contracts(ctx.journal).values():
-        if (c.usable and member in c.parties and c.cadence is not None and c.cadence.value == cadence
-                and c.due is not None and c.effective is not None and c.effective <= begins
-                and (c.until is None or begins <= c.until)):
-            if now <= periods.make_period(previous, cadence, tz, c.due, c.grace).closes:
-                return previous
-    return None
+    found = [periods.make_period(key, cadence, tz, c.due, c.grace).closes
+             for c in build_model.contracts(ctx.journal).values()
+             if c.usable and member in c.parties and c.cadence is not None and c.cadence.value == cadence
+             and c.due is not None and c.effective is not None and c.effective <= begins
+             and (c.until is None or begins <= c.until)]
+    return max(found) if found else None
 
 
 def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None,
@@ -297,8 +304,16 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
         else:
             week = current
     period = week if week is not None else str(date)
+    cadence = periods.DAILY if date is not None else periods.WEEKLY
+    closes = _closes(ctx, member, period, cadence)
     if periods.not_begun(period, now, member_zone(ctx, member)):
         note = "; ".join(filter(None, (note, periods.too_early_words(period, member))))
+    elif closes is not None and now > closes:
+        # Written all the same (a late word is worth keeping), but not without saying so.
+        ahead = periods.next_key(period, cadence)
+        note = "; ".join(filter(None, (note, (
+            f"{period} closed for {member} at {human_zoned(closes)} (its grace has ended): a check-in for it "
+            f"is shown but counts as missed (for {ahead}, pass {'--date' if date is not None else '--week'} {ahead})"))))
     previous = ctx.journal.previous_checkin(member, period)
     carried = [{"commitment": c.commitment, "goal": c.goal if layout.is_slug(c.goal) else None}
                for c in (build_model.checkin(previous).commitments if previous else ())]

@@ -5,8 +5,9 @@ Decisions, in one place:
   own `contract:` when it names one), but not of a party that a pause announced with
   notice excuses from that period under the contract (core/pauses.py). It is answered by
   the commit that first brought the partner's reply into the history, measured from the
-  commit that first brought the check-in: *in time* within `respond_within` (the shortest of those contracts), *late*
-  after it, *unanswered* once the window closed with no reply, else *waiting*.
+  commit that first brought the check-in: *in time* within `respond_within` (the shortest of those contracts; the
+  window ends on a whole minute, `respond_by`), *late* after it, *unanswered* once the window closed with no reply,
+  else *waiting*.
 * A journal expects replies from its first one on: check-ins whose window closed before the
   first reply entered the history ask nothing of anyone, so a journal that never used
   replies has no unanswered asks (and `status` no overdue reply).
@@ -185,8 +186,7 @@ def judge_thread(contracts: Mapping[str, Contract], member: str, period: str, re
              if _in_force(c, member, period) and (record.contract is None or record.contract == slug)]
     if not terms:
         return None, None
-    window = min(c.respond_within for c in terms)
-    due = filed + window
+    due = respond_by(filed, min(c.respond_within for c in terms))
     # By time, then commit, then author (two replies in one commit): one order whoever calls.
     posted = sorted(posted, key=lambda p: (p.at, p.commit, p.reply.author or ""))
     by_author = {p.reply.author: p for p in posted}
@@ -203,6 +203,18 @@ def judge_thread(contracts: Mapping[str, Contract], member: str, period: str, re
 
 
 _INSTANT = dt.timedelta(microseconds=1)  # the smallest step between two datetimes
+
+
+def respond_by(filed: dt.datetime, window: dt.timedelta) -> dt.datetime:
+    """When a reply to a check-in committed at `filed` is due: `window` (the contract's
+    `respond_within`) after it, rounded up to a whole minute, in `filed`'s offset. Every time
+    is shown to the minute, and a digest built without --now reads the clock as the minute's
+    last second (digest/committed.minute_clock): a deadline within a minute would make it
+    call a reply unanswered before `status` does."""
+    due = filed + window
+    if due.second or due.microsecond:
+        due = due.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    return due
 
 
 def thread_window(filed: dt.datetime, due: dt.datetime | None, replied: list[dt.datetime],

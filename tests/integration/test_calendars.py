@@ -123,6 +123,25 @@ def test_new_checkin_during_grace_writes_the_open_unfiled_week(run, journal_dir:
     assert bob.out.strip().endswith("checkins/2026/2026-W49-bob.md") and bob.err == ""
 
 
+def test_new_checkin_for_a_closed_period_says_it_counts_as_missed(run, journal_dir: Path) -> None:
+    git(journal_dir, "init", "-q")
+    now = "2026-11-30T10:00:00+01:00"
+    late = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W46", "--now", now)
+    assert late.code == 0 and late.out.strip().endswith("checkins/2026/2026-W46-alice.md"), late
+    assert "2026-W46 closed for alice at Mon 16 Nov 2026 09:00 UTC+01:00" in late.err
+    assert "counts as missed (for 2026-W47, pass --week 2026-W47)" in late.err
+    # A day whose grace ended before the day did, under a daily contract: the same word.
+    contract = journal_dir / "contracts" / "pact.md"
+    contract.write_text(contract.read_text().replace("cadence: weekly", "cadence: daily")
+                        .replace("due: sunday 21:00", 'due: "21:00"').replace("grace: 12h", "grace: 2h"))
+    day = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--now", "2026-12-02T23:30:00+01:00")
+    assert day.out.strip().endswith("checkins/2026/2026-12-02-alice.md"), day
+    assert "2026-12-02 closed for alice at Wed 2 Dec 2026 23:00 UTC+01:00" in day.err and "--date 2026-12-03" in day.err
+    # While open, no such word.
+    open_day = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--now", "2026-12-03T22:59:00+01:00")
+    assert open_day.code == 0 and "closed" not in open_day.err, open_day
+
+
 def test_new_checkin_at_the_instant_grace_ends_still_writes_the_open_week(run, journal_dir: Path) -> None:
     # A check-in committed at `closes` itself counts (as late): week 48 is still the one to file
     # at 09:00 sharp in Berlin, and this week's from the instant after.

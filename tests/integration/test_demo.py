@@ -286,12 +286,13 @@ def _any_hour_instants(monday: dt.datetime, every: int) -> list[dt.datetime]:
 def _status_by_the_readme(member: str, now: dt.datetime, anchor: str) -> tuple[str, str]:
     """(period, state) `journal status` shows for a member of the running pact (due Sunday
     21:00, grace until Monday 09:00, their own time): the newest week's check-in until Monday
-    09:00 of the week after it, then that week, due until its Sunday 21:00 (that minute
-    included) and overdue after it, also while Europe has begun the next week and New York has not."""
+    09:00 of the week after it (that instant included: a period is current until it closes),
+    then that week, due until its Sunday 21:00 (that minute included) and overdue after it,
+    also while Europe has begun the next week and New York has not."""
     following = _week_plus(anchor, 1)
     year, number = map(int, following.split("-W"))
     zone = ZONES[member]
-    if now < dt.datetime.combine(dt.date.fromisocalendar(year, number, 1), dt.time(9), zone):
+    if now <= dt.datetime.combine(dt.date.fromisocalendar(year, number, 1), dt.time(9), zone):
         return anchor, "checked in"
     due = dt.datetime.combine(dt.date.fromisocalendar(year, number, 7), dt.time(21), zone)
     return following, "due" if now <= due else "overdue"  # a check-in at 21:00 itself is on time

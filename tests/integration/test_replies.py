@@ -10,7 +10,7 @@ import pytest
 
 from journal.exitcodes import EXIT_OK, EXIT_OVERDUE, EXIT_PROBLEMS
 from tests.support.journals import checkin, git
-from tests.support.replies import CONFIG3, PACT, replies_history, reply
+from tests.support.replies import CONFIG3, PACT, ci, replies_history, reply
 
 
 @pytest.fixture
@@ -61,6 +61,23 @@ def test_at_the_respond_by_instant_a_reply_is_still_awaited_and_unanswered_the_i
     assert run("-C", history, "status", "--now", "2026-11-24T15:00:00.000001+00:00").code == EXIT_OVERDUE
     commit(dict([reply("alice", "bob", "2026-W46")]), "2026-11-24T15:00:00+00:00", "alice")
     assert state("2026-11-24T15:00:00+00:00") == "in_time"
+
+
+def test_the_respond_by_time_ends_on_a_whole_minute(run, commit, history: Path) -> None:
+    # Alice's W48 check-in came at 17:00:37 UTC: two days on, her partners have until 17:01,
+    # the minute every time is shown in and the digest's clock reads (not until 17:00:37, which
+    # a digest built during that minute would already call unanswered).
+    commit(dict([ci("alice", "2026-W48")]), "2026-11-29T18:00:37+01:00", "alice")
+
+    def response(now: str) -> dict:
+        data = _json(run, history, now)
+        return next(t for t in data["threads"] if (t["member"], t["period"]) == ("alice", "2026-W48"))["responses"][0]
+
+    assert response("2026-12-01T17:00:59+00:00")["state"] == "waiting"
+    assert response("2026-12-01T17:00:59+00:00")["due"].startswith("2026-12-01T12:01:00-05:00")
+    assert response("2026-12-01T17:01:00.000001+00:00")["state"] == "unanswered"
+    commit(dict([reply("bob", "alice", "2026-W48")]), "2026-12-01T17:00:50+00:00", "bob")
+    assert response("2026-12-01T17:02:00+00:00")["state"] == "in_time"
 
 
 def test_a_reply_committed_monday_utc_is_shown_sunday_in_new_york(run, history: Path) -> None:
