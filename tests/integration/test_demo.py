@@ -87,11 +87,11 @@ def test_wheel_demo_merges_the_side_branch_days_after_its_commit(wheel_demo) -> 
     repo = wheel_demo[0]
     merges = _log(repo, "%H\x1f%P\x1f%aI\x1f%s")
     merges = [row for row in merges if len(row[1].split()) == 2]
-    assert [row[3] for row in merges] == ["Merge branch 'bob-w50'"]
+    assert [row[3] for row in merges] == ["Merge branch 'bob-on-the-train'"]
     side = git(repo, "log", "-1", "--format=%aI\x1f%s", merges[0][1].split()[1]).stdout.strip().split("\x1f")
     assert side[1] == f"bob: {_week_plus('2026-W50', WEEKS)} check-in (on the train)"
     assert dt.datetime.fromisoformat(merges[0][2]) - dt.datetime.fromisoformat(side[0]) > dt.timedelta(days=2)
-    assert git(repo, "merge-base", "--is-ancestor", "bob-w50", "main").returncode == 0
+    assert git(repo, "merge-base", "--is-ancestor", "bob-on-the-train", "main").returncode == 0
 
 
 def test_wheel_demo_leaves_main_checked_out_and_clean(wheel_demo) -> None:
