@@ -40,11 +40,11 @@ def join_journal(url: str, target: Path | None, base: Path, branch: str | None =
     from journal.githooks.install import install
 
     target = target if target is not None else clone_target(url, base)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        # Said before git says it, with what to do: most often an earlier join left it.
+    existed = target.exists()
+    if existed and (not target.is_dir() or any(target.iterdir())):
+        # Said before git says it, with what to do (a journal joined before is joined already).
         raise JournalError(f"{target} already exists and is not an empty folder",
-                           hint="remove it (an earlier `journal join` keeps its clone) or name another "
-                                "folder: `journal join URL DIR`")
+                           hint="remove it, or name another folder: `journal join URL DIR`")
     try:
         chosen = ["--branch", branch] if branch else []
         cloned = subprocess.run(["git", "clone", *chosen, "--", url, str(target)], capture_output=True, text=True)
@@ -56,12 +56,31 @@ def join_journal(url: str, target: Path | None, base: Path, branch: str | None =
                            hint="check the URL, and that you can reach it with plain `git clone`")
     lines = [f"cloned {url} into {target}"]
     if not (target / layout.CONFIG).is_file():
-        raise _not_a_journal(url, target, cloned.stderr)
+        why = _not_a_journal(url, target, cloned.stderr)
+        # The clone is this command's own (the folder was missing or empty): it goes, so that
+        # the way out the error names (join again, with --branch) works as written.
+        _remove_clone(target, keep_folder=existed)
+        raise why
     lines += install(target)
     member, hint = _identify(target)
     if member is not None:
         lines.append(f"you are {member}: your check-ins count when you commit as you do now")
     return Joined(target, tuple(lines), member, hint)
+
+
+def _remove_clone(target: Path, keep_folder: bool) -> None:
+    """Remove what `git clone` made in `target` (links are removed, never followed), and the
+    folder itself unless it was there before; what cannot be removed stays."""
+    import shutil
+
+    if keep_folder:
+        for item in target.iterdir():
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def _not_a_journal(url: str, target: Path, said: str) -> JournalError:
@@ -74,14 +93,14 @@ def _not_a_journal(url: str, target: Path, said: str) -> JournalError:
     branches = sorted(name.removeprefix(prefix) for name in repo.references
                       if name.startswith(prefix) and name != f"{prefix}HEAD")
     journals = [b for b in branches if _holds_journal(repo, prefix + b)]
-    again = f"then remove the clone left in {target.name} and join again"
+    again = "then join again"
     if repo.head_is_unborn:
         # A clone takes the origin's HEAD as its own, pointing at nothing here.
         head = repo.references["HEAD"].target
         if not branches:
-            return JournalError(f"{url} has no commits yet (the clone stays): there is no journal to join",
-                                hint="push the journal there first, then remove "
-                                     f"{target.name} and join again; a new journal is started with `journal init`")
+            return JournalError(f"{url} has no commits yet: there is no journal to join",
+                                hint="push the journal there first, then join again; a new journal is "
+                                     "started with `journal init`")
         pick = "main" if "main" in journals else (journals or branches)[0]
         return JournalError(
             f"the origin's default branch (HEAD -> {head}) has no commits; its branches: "
@@ -92,7 +111,7 @@ def _not_a_journal(url: str, target: Path, said: str) -> JournalError:
     # A branch was checked out and holds no journal.yaml: git's own warning, if any, says more.
     warned = [line.removeprefix("warning: ") for line in said.splitlines() if line.startswith("warning: ")]
     elsewhere = [b for b in journals if f"refs/heads/{b}" != repo.references["HEAD"].target]
-    return JournalError(f"{target} holds no {layout.CONFIG}: it is not a journal (the clone stays)"
+    return JournalError(f"{url} holds no {layout.CONFIG}: it is not a journal (its clone was removed)"
                         + (f"; git said: {clean(warned[-1])}" if warned else ""),
                         hint=(f"the branch {elsewhere[0]} holds one: `journal join {url} --branch {elsewhere[0]}`; "
                               f"{again}" if elsewhere else

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from journal.githooks.install import add_merge_rule, repository
@@ -167,19 +166,19 @@ def test_join_says_the_origins_head_names_a_branch_without_commits(tmp_path: Pat
                                  "its branches: main, notes; journal.yaml is on main\n")
     assert f"`git -C {bare} symbolic-ref HEAD refs/heads/main`" in result.err
     assert f"`journal join {bare} --branch main`" in result.err
-    assert "then remove the clone left in copy and join again" in result.err
-    # Joining again into the clone left behind says what to do, not git's "destination path exists".
+    assert "then join again" in result.err
+    # The clone, which holds no journal, is gone: both ways out the hint names work as written.
+    assert not (tmp_path / "copy").exists()
+    joined = run("-C", tmp_path, "join", bare, "copy", "--branch", "main")
+    assert joined.code == 0, joined
+    assert (tmp_path / "copy" / "journal.yaml").is_file()
+    assert git(tmp_path / "copy", "rev-parse", "--abbrev-ref", "HEAD").stdout.strip() == "main"
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/main")
+    assert run("-C", tmp_path, "join", bare, "other").code == 0
+    # Joining into a folder that is there and not empty says what to do, not git's "destination path exists".
     again = run("-C", tmp_path, "join", bare, "copy")
     assert again.code == 1 and "copy already exists and is not an empty folder" in again.err
     assert "remove it" in again.err and "Traceback" not in again.err
-    # Both ways out the hint names work.
-    joined = run("-C", tmp_path, "join", bare, "branch", "--branch", "main")
-    assert joined.code == 0, joined
-    assert (tmp_path / "branch" / "journal.yaml").is_file()
-    assert git(tmp_path / "branch", "rev-parse", "--abbrev-ref", "HEAD").stdout.strip() == "main"
-    git(bare, "symbolic-ref", "HEAD", "refs/heads/main")
-    shutil.rmtree(tmp_path / "copy")
-    assert run("-C", tmp_path, "join", bare, "copy").code == 0
 
 
 def test_join_of_an_empty_origin_or_a_branch_without_a_journal_says_so(tmp_path: Path, run) -> None:
@@ -190,6 +189,9 @@ def test_join_of_an_empty_origin_or_a_branch_without_a_journal_says_so(tmp_path:
     assert "push the journal there first" in result.err
     bare = _pushed_to_a_bare_master(tmp_path)
     git(bare, "symbolic-ref", "HEAD", "refs/heads/notes")
+    (tmp_path / "notes").mkdir()  # an empty folder named: it stays, empty
     result = run("-C", tmp_path, "join", bare, "notes")
-    assert result.code == 1 and "holds no journal.yaml: it is not a journal" in result.err
+    assert result.code == 1 and "holds no journal.yaml: it is not a journal (its clone was removed)" in result.err
+    assert (tmp_path / "notes").is_dir() and not any((tmp_path / "notes").iterdir())
+    assert not (tmp_path / "nothing").exists()
     assert f"hint: the branch main holds one: `journal join {bare} --branch main`" in result.err
