@@ -195,7 +195,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
     offset), asked for only when some key is made: a time is made an object only for a thread
     judged again."""
     from journal.store import zone_rules
-    from journal.store.thread_cache import ThreadCache, missing
+    from journal.store.thread_cache import ThreadCache, kept_stamp, missing
     from journal.store.thread_plan import ThreadPlan
 
     contracts = build_model.contracts(journal)
@@ -241,7 +241,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
             return _figured(plan, cache, contracts, threads, figures)
     # The replies' parts of the thread keys, and the first reply, a column at a time.
     replies = held()
-    first_row = replies.first(now.timestamp())
+    first_row = replies.first(kept_stamp(now) // 1_000_000)  # in whole seconds, as the instants are
     first = when(*first_row) if first_row is not None else None
     first_text = first.isoformat() if first else "-"
     cache = ThreadCache(folder, f"{shared}\0{first_text}", renders)
@@ -263,7 +263,7 @@ def _kept_responses(journal: Journal, history: Any, filed: dict[tuple[str, str],
     tally = _rebased(plan.base(now), rows, by_key, cache, contracts, now) if plan is not None else None
     cache.save()
     if plan is not None:
-        plan.put(now, [*(at.timestamp() for at in filed.values()), *replies.instants],
+        plan.put(now, [*map(kept_stamp, filed.values()), *(t * 1_000_000 for t in replies.instants)],
                  first_text, rows)
     return _figured(plan, cache, contracts, threads, None, tally)
 

@@ -36,7 +36,7 @@ from journal.store.shards import Shards
 CACHE_FILE = "threads"  # a folder of 16 files (see store/shards.py)
 POSTS_FILE = "thread-replies"
 _LEGACY = ("threads.bin", "thread-replies.bin", "thread-json.bin", "thread-digest.bin")  # one file each, before
-_TAG = "journal-threads 9"
+_TAG = "journal-threads 10"  # 10: windows in whole microseconds (kept_stamp)
 _CODE = (replies, pauses, build_model)
 _MISSING = object()  # no usable record: judge the thread
 # A kept thread's summary: its (partner, state, microseconds taken) answers, whether its referee is
@@ -71,9 +71,9 @@ class ThreadCache:
                                   f"{_TAG} {code_stamp(_sources(render)).hex()}")
                       for name, render in self.renders.items()}
         self.whole: bool | None = None  # whether the replies' folder is there: known on first use
-        # The window of `now` in which every thread got or put so far stays as it is (timestamps;
+        # The window of `now` in which every thread got or put so far stays as it is (kept_stamp;
         # None: unbounded): what is made of all of them together holds in it.
-        self.window: list[float | None] = [None, None]
+        self.window: list[int | None] = [None, None]
 
     def key(self, member: str, period: str, checkin: str, filed: dt.datetime, posted: list[str]) -> str:
         """The key of a thread: `checkin` is the check-in's text hash, `posted` the replies to
@@ -98,8 +98,7 @@ class ThreadCache:
         if type(record) is not list or len(record) != 3:
             return _MISSING
         thread, start, end = record
-        stamp = now.timestamp()
-        if not ((start is None or start <= stamp) and (end is None or stamp < end)):
+        if not window_holds(start, end, kept_stamp(now)):
             return _MISSING
         try:
             found = None if thread is None else _thread(thread, lambda: self._posts(key, [start, end], again))
@@ -130,8 +129,7 @@ class ThreadCache:
         it: [] for a check-in with no thread, None when no record of it holds at `now`."""
         try:
             thread, start, end = self.main.get(key)
-            stamp = now.timestamp()
-            if not ((start is None or start <= stamp) and (end is None or stamp < end)):
+            if not window_holds(start, end, kept_stamp(now)):
                 return None
             return [] if thread is None else _summary(thread[6], thread[7], thread[8])[0]
         except (TypeError, ValueError, IndexError, KeyError):
@@ -157,7 +155,7 @@ class ThreadCache:
         if thread is not None and self.renders:
             thread = replace(thread, kept={name: render(thread) for name, render in self.renders.items()})
         start, end = window
-        stamps = [None if start is None else start.timestamp(), None if end is None else end.timestamp()]
+        stamps = [None if start is None else kept_stamp(start), None if end is None else kept_stamp(end)]
         self._narrow(*stamps)  # kept or not, the thread holds only in its window
         try:
             record = None if thread is None else _record(thread)
@@ -170,7 +168,7 @@ class ThreadCache:
                 part.keep(key, [*stamps, thread.kept[name]], True)
         return thread
 
-    def _narrow(self, start: float | None, end: float | None) -> None:
+    def _narrow(self, start: int | None, end: int | None) -> None:
         low, high = self.window
         if start is not None and (low is None or start > low):
             self.window[0] = start
@@ -356,6 +354,24 @@ def _index(i: Any, made: tuple[Posted, ...]) -> int:
     if type(i) is not int or not 0 <= i < len(made):
         raise IndexError("a response naming no reply of its thread")
     return i
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def kept_stamp(moment: dt.datetime) -> int:
+    """An aware time as the threads' windows keep it: whole microseconds since the epoch, exact.
+    (A float of seconds is not: from the year 2514 on it cannot tell a due time from the
+    microsecond after it, where a response turns unanswered.)"""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def window_holds(start: Any, end: Any, stamp: int) -> bool:
+    """Whether [start, end) (kept stamps; None: unbounded) holds `stamp`; False for a record
+    of another shape."""
+    return ((start is None or type(start) is int and start <= stamp)
+            and (end is None or type(end) is int and stamp < end))
 
 
 def kept_moment(text: Any) -> dt.datetime:

@@ -29,10 +29,11 @@ from typing import Any
 from journal.core.replies import RESPONSE_STATES, ResponderFigures
 from journal.store import plain_cache
 from journal.store.local_state import MAX_STATE_BYTES, code_stamp
+from journal.store.thread_cache import window_holds, kept_stamp
 
 PLAN_FILE = "thread-plan.bin"
 TALLY_FILE = "thread-tally.bin"
-_TAG = "journal-thread-plan 1"
+_TAG = "journal-thread-plan 2"  # 2: windows in whole microseconds (thread_cache.kept_stamp)
 
 Row = tuple[str, str, str]  # member, period, thread key
 Figures = tuple[dict[str, ResponderFigures], dict[str, int]]  # responders by member, pact streaks by slug
@@ -54,7 +55,7 @@ class ThreadPlan:
         self.basis = hashlib.blake2b("\0".join((_TAG, stamp, shared)).encode("utf-8", "surrogatepass"),
                                      digest_size=16).hexdigest()
         self.file = folder / PLAN_FILE if folder is not None else None
-        self.kept: tuple[float | None, float | None, str, list[Row]] | None = None  # what save() writes
+        self.kept: tuple[int | None, int | None, str, list[Row]] | None = None  # what save() writes
         self.before: tuple[str, list[Row]] | None = None  # a plan kept for other inputs: its key and rows
 
     def get(self, now: dt.datetime) -> tuple[str, list[Row], Figures | None] | None:
@@ -68,8 +69,8 @@ class ThreadPlan:
         if type(first) is not str or type(rows) is not list \
                 or not all(type(row) is tuple and len(row) == 3 and all(type(v) is str for v in row) for row in rows):
             return None
-        stamp = now.timestamp()
-        if key != self.key or not _holds(start, end, stamp):
+        stamp = kept_stamp(now)
+        if key != self.key or not window_holds(start, end, stamp):
             self.before = (key, rows) if type(key) is str else None
             return None
         self.kept = (start, end, first, rows)
@@ -85,22 +86,22 @@ class ThreadPlan:
             return None
         raw = plain_cache.load(self.file.with_name(TALLY_FILE), _TAG, MAX_STATE_BYTES)
         if type(raw) is not list or len(raw) != 5 or raw[0] != self.basis or raw[1] != self.before[0] \
-                or not _holds(raw[2], raw[3], now.timestamp()):
+                or not window_holds(raw[2], raw[3], kept_stamp(now)):
             return None
         return self.before[1], raw[4]
 
-    def put(self, now: dt.datetime, times: list[float], first: str, rows: list[Row]) -> None:
+    def put(self, now: dt.datetime, times: list[int], first: str, rows: list[Row]) -> None:
         """Make `rows` (with `first`) the ones to keep, for the window of `now` that `times`
-        (every filing and reply time the rows compare with `now`, as POSIX times) bound; `save`
-        writes them."""
-        stamp = now.timestamp()
+        (every filing and reply time the rows compare with `now`, as kept stamps:
+        thread_cache.kept_stamp) bound; `save` writes them."""
+        stamp = kept_stamp(now)
         before = [t for t in times if t <= stamp]
         after = [t for t in times if t > stamp] if len(before) != len(times) else []
-        self.kept = (float(max(before)) if before else None, float(min(after)) if after else None,
+        self.kept = (max(before) if before else None, min(after) if after else None,
                      first, [tuple(row) for row in rows])
 
-    def save(self, window: list[float | None], figures: Figures, tally: Any = None) -> None:
-        """Write the rows kept or made, with `figures` for the window (timestamps, None:
+    def save(self, window: list[int | None], figures: Figures, tally: Any = None) -> None:
+        """Write the rows kept or made, with `figures` for the window (kept stamps, None:
         unbounded) in which every thread they are made of holds, and the plain `tally` they
         were summed up from (see `base`) beside them."""
         if self.file is None or self.kept is None:
@@ -119,14 +120,9 @@ class ThreadPlan:
             plain_cache.save(self.file.with_name(TALLY_FILE), _TAG, [self.basis, self.key, *window, tally])
 
 
-def _holds(start: Any, end: Any, stamp: float) -> bool:
-    return ((start is None or type(start) is float and start <= stamp)
-            and (end is None or type(end) is float and stamp < end))
-
-
-def _figures(raw: Any, stamp: float) -> Figures | None:
+def _figures(raw: Any, stamp: int) -> Figures | None:
     """The kept figures, if they hold at `stamp` and have the shapes they were written in."""
-    if type(raw) is not list or len(raw) != 4 or not _holds(raw[0], raw[1], stamp):
+    if type(raw) is not list or len(raw) != 4 or not window_holds(raw[0], raw[1], stamp):
         return None
     plain, pacts = raw[2], raw[3]
     if type(plain) is not list or type(pacts) is not dict \

@@ -63,6 +63,24 @@ def test_at_the_respond_by_instant_a_reply_is_still_awaited_and_unanswered_the_i
     assert state("2026-11-24T15:00:00+00:00") == "in_time"
 
 
+def test_a_reply_due_centuries_on_turns_unanswered_to_the_microsecond_with_the_caches_kept(run, commit,
+                                                                                         history: Path) -> None:
+    # From the year 2514 on a float of seconds cannot tell a due time from the microsecond
+    # after it: the caches keep their windows in whole microseconds, so a run at the instant
+    # after, then one at the instant itself, each read what they should.
+    commit({"contracts/pact.md": PACT.replace("until: 2027-04-12\n", ""),  # a pact without an end
+            "checkins/2600/2600-W09-bob.md": ci("bob", "2600-W09")[1]},
+           "@19886040000 +0000", "bob")  # 2600-03-01 12:00 UTC, as git takes a date past 2099
+
+    def state(now: str) -> str:
+        data = _json(run, history, now)
+        return next(t for t in data["threads"] if (t["member"], t["period"]) == ("bob", "2600-W09"))["responses"][0]["state"]
+
+    assert state("2600-03-03T12:00:00.000001+00:00") == "unanswered"
+    assert state("2600-03-03T12:00:00+00:00") == "waiting"
+    assert state("2600-03-03T12:00:00.000001+00:00") == "unanswered"
+
+
 def test_the_respond_by_time_ends_on_a_whole_minute(run, commit, history: Path) -> None:
     # Alice's W48 check-in came at 17:00:37 UTC: two days on, her partners have until 17:01,
     # the minute every time is shown in and the digest's clock reads (not until 17:00:37, which
