@@ -79,13 +79,19 @@ def status_lines(data: dict[str, Any], reader: str = "UTC") -> list[str]:
 
 def wall_time(iso: str, zone: str | None, reader: str = "UTC") -> str:
     """'2026-11-30T09:00:00+01:00' -> '2026-11-30 09:00', followed by the zone's name (or its
-    offset) when the reader's clock (zone `reader`) would read differently at that moment."""
+    offset) when the reader's clock (zone `reader`) would read differently at that moment, and
+    by the offset when the zone's clocks read that time twice (the hour clocks go back:
+    '2026-11-01 01:00 America/New_York (UTC-0400)', an hour before the same with UTC-0500)."""
     from journal.core.schema import member_zone
 
     moment = dt.datetime.fromisoformat(iso)
     text = iso[:16].replace("T", " ")
     if moment.utcoffset() != moment.astimezone(member_zone(reader)).utcoffset():
         text += f" {zone or moment.strftime('UTC%z')}"
+    if zone:
+        local = moment.astimezone(member_zone(zone))
+        if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+            text += f" ({moment.strftime('UTC%z')})"
     return text
 
 
