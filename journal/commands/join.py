@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -51,16 +52,25 @@ def join_journal(url: str, target: Path | None, base: Path, branch: str | None =
     except OSError as exc:
         raise JournalError(f"cannot run git: {exc.strerror}", hint="install Git and make sure `git` is on PATH") from None
     if cloned.returncode != 0:
+        # Git may fail after making the folder (a checkout it cannot write): what it made goes.
+        left = _remove_clone(target, keep_folder=existed) if target.is_dir() else ""
         said = [line for line in cloned.stderr.splitlines() if line.strip()]
-        raise JournalError(f"git clone failed: {said[-1] if said else f'exit {cloned.returncode}'}",
+        # git's own verdict (fatal:, error:) rather than the advice it prints after it
+        told = [line for line in said if line.startswith(("fatal:", "error:"))] or said
+        raise JournalError(f"git clone failed: {clean(told[-1]) if told else f'exit {cloned.returncode}'}{left}",
                            hint="check the URL, and that you can reach it with plain `git clone`")
     lines = [f"cloned {url} into {target}"]
     if not (target / layout.CONFIG).is_file():
-        why = _not_a_journal(url, target, cloned.stderr)
+        try:
+            why = _not_a_journal(url, target, cloned.stderr)
+        except Exception:  # noqa: BLE001 - a clone libgit2 cannot open (SHA-256 objects, a damaged one)
+            why = JournalError(f"{url} holds no {layout.CONFIG} on the branch cloned: it is not a journal",
+                               hint="check the URL and the branch (`--branch NAME`); a new journal is "
+                                    "started with `journal init`")
         # The clone is this command's own (the folder was missing or empty): it goes, so that
         # the way out the error names (join again, with --branch) works as written.
-        _remove_clone(target, keep_folder=existed)
-        raise why
+        left = _remove_clone(target, keep_folder=existed)
+        raise JournalError(str(why).replace(" (its clone was removed)", "") + left if left else str(why), hint=why.hint)
     lines += install(target)
     member, hint = _identify(target)
     if member is not None:
@@ -68,19 +78,36 @@ def join_journal(url: str, target: Path | None, base: Path, branch: str | None =
     return Joined(target, tuple(lines), member, hint)
 
 
-def _remove_clone(target: Path, keep_folder: bool) -> None:
-    """Remove what `git clone` made in `target` (links are removed, never followed), and the
-    folder itself unless it was there before; what cannot be removed stays."""
-    import shutil
-
-    if keep_folder:
-        for item in target.iterdir():
-            if item.is_dir() and not item.is_symlink():
-                shutil.rmtree(item, ignore_errors=True)
-            else:
-                item.unlink(missing_ok=True)
-    else:
-        shutil.rmtree(target, ignore_errors=True)
+def _remove_clone(target: Path, keep_folder: bool) -> str:
+    """Remove what `git clone` made in `target`, and the folder itself unless it was there
+    before: '' when all of it went, else the words that say what was left. Links are removed,
+    never followed; folders are walked with a stack, not by recursion (a remote may nest
+    them thousands deep, past Python's recursion limit, as shutil.rmtree recurses)."""
+    stack: list[tuple[str, bool]] = [(str(target), False)]
+    whole = True
+    while stack:
+        path, emptied = stack.pop()
+        if emptied:
+            if path != str(target) or not keep_folder:
+                try:
+                    os.rmdir(path)
+                except OSError:
+                    whole = False
+            continue
+        stack.append((path, True))
+        try:
+            with os.scandir(path) as items:
+                for item in items:
+                    if item.is_dir(follow_symlinks=False):
+                        stack.append((item.path, False))
+                        continue
+                    try:
+                        os.unlink(item.path)
+                    except OSError:
+                        whole = False
+        except OSError:
+            whole = False
+    return "" if whole else f" (what git made in {target} could not all be removed: remove it before joining again)"
 
 
 def _not_a_journal(url: str, target: Path, said: str) -> JournalError:

@@ -265,15 +265,18 @@ def _open_unfiled_previous(ctx: Context, member: str, current: str, cadence: str
 
 def _closes(ctx: Context, member: str, key: str, cadence: str) -> dt.datetime | None:
     """When period `key` of `member` closes (its due time plus grace) under the contracts in
-    force for it, the latest of them; None when none is."""
+    force for it, the latest of them; None when none is, or a pause of the member's in one of
+    them holds a day of the period (the pause decides it then, with its notice)."""
     begins = periods.key_start(key, cadence)
+    last = begins + periods.period_days(cadence) - dt.timedelta(days=1)
     tz = member_zone(ctx, member)
-    found = [periods.make_period(key, cadence, tz, c.due, c.grace).closes
-             for c in build_model.contracts(ctx.journal).values()
+    terms = [c for c in build_model.contracts(ctx.journal).values()
              if c.usable and member in c.parties and c.cadence is not None and c.cadence.value == cadence
              and c.due is not None and c.effective is not None and c.effective <= begins
              and (c.until is None or begins <= c.until)]
-    return max(found) if found else None
+    if not terms or any(p.member == member and p.start <= last and begins <= p.end for c in terms for p in c.pauses):
+        return None
+    return max(periods.make_period(key, cadence, tz, c.due, c.grace).closes for c in terms)
 
 
 def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None,
@@ -291,7 +294,8 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
         # A day-named file would count for nothing under a weekly contract: write its week.
         week, note = _week_of(date), f"{member}'s contracts are weekly: writing the check-in of week {_week_of(date)}"
         date = None
-    if week is None and date is None:
+    chosen = week is None and date is None  # the period is this command's choice, not the user's
+    if chosen:
         local = now.astimezone(member_zone(ctx, member)).date()
         current = str(local) if daily else _week_of(local)
         earlier = _open_unfiled_previous(ctx, member, current, periods.DAILY if daily else periods.WEEKLY, now)
@@ -309,11 +313,15 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
     if periods.not_begun(period, now, member_zone(ctx, member)):
         note = "; ".join(filter(None, (note, periods.too_early_words(period, member))))
     elif closes is not None and now > closes:
-        # Written all the same (a late word is worth keeping), but not without saying so.
+        # Written all the same (a late word is worth keeping), but not without saying so; when
+        # it is the period of today's date, the next one has not begun: a check-in for it now
+        # would count as too early.
         ahead = periods.next_key(period, cadence)
+        begins = dt.datetime.combine(periods.key_start(ahead, cadence), dt.time(0), member_zone(ctx, member))
+        then = f"; {ahead} begins {human_zoned(begins)}: check in for it from then" if chosen else ""
         note = "; ".join(filter(None, (note, (
             f"{period} closed for {member} at {human_zoned(closes)} (its grace has ended): a check-in for it "
-            f"is shown but counts as missed (for {ahead}, pass {'--date' if date is not None else '--week'} {ahead})"))))
+            f"is shown but counts as missed{then}"))))
     previous = ctx.journal.previous_checkin(member, period)
     carried = [{"commitment": c.commitment, "goal": c.goal if layout.is_slug(c.goal) else None}
                for c in (build_model.checkin(previous).commitments if previous else ())]

@@ -102,8 +102,12 @@ class Thread:
 
     def window(self) -> dt.timedelta | None:
         """How long partners (and the referee) had to answer: the `respond_within` the thread
-        was judged by, read from its responses' due time; None when it asked no partner."""
-        return self.responses[0].due - self.filed if self.responses else None
+        was judged by, read from its responses' due time (less what `respond_by` rounded it up
+        by: a duration is whole minutes); None when it asked no partner."""
+        if not self.responses:
+            return None
+        span = self.responses[0].due - self.filed
+        return span - dt.timedelta(seconds=span.seconds % 60, microseconds=span.microseconds)
 
     def referee_silent(self) -> bool:
         """Whether the referee replied without a verdict (the digest then shows none)."""

@@ -129,14 +129,20 @@ def test_new_checkin_for_a_closed_period_says_it_counts_as_missed(run, journal_d
     late = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--week", "2026-W46", "--now", now)
     assert late.code == 0 and late.out.strip().endswith("checkins/2026/2026-W46-alice.md"), late
     assert "2026-W46 closed for alice at Mon 16 Nov 2026 09:00 UTC+01:00" in late.err
-    assert "counts as missed (for 2026-W47, pass --week 2026-W47)" in late.err
-    # A day whose grace ended before the day did, under a daily contract: the same word.
+    assert late.err.rstrip().endswith("counts as missed"), late  # a week named: no advice on another
+    # A week a pause holds is the pause's to judge (with its notice): no word of missing it.
+    paused = run("-C", journal_dir, "new", "checkin", "--member", "bob", "--week", "2026-W52",
+                 "--now", "2027-01-20T12:00:00+00:00")
+    assert paused.code == 0 and "closed" not in paused.err, paused
+    # A day whose grace ended before the day did, under a daily contract: the next day has not
+    # begun, so the note says when it does rather than offer a check-in that would be too early.
     contract = journal_dir / "contracts" / "pact.md"
     contract.write_text(contract.read_text().replace("cadence: weekly", "cadence: daily")
                         .replace("due: sunday 21:00", 'due: "21:00"').replace("grace: 12h", "grace: 2h"))
     day = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--now", "2026-12-02T23:30:00+01:00")
     assert day.out.strip().endswith("checkins/2026/2026-12-02-alice.md"), day
-    assert "2026-12-02 closed for alice at Wed 2 Dec 2026 23:00 UTC+01:00" in day.err and "--date 2026-12-03" in day.err
+    assert "2026-12-02 closed for alice at Wed 2 Dec 2026 23:00 UTC+01:00" in day.err
+    assert "2026-12-03 begins Thu 3 Dec 2026 00:00 UTC+01:00: check in for it from then" in day.err
     # While open, no such word.
     open_day = run("-C", journal_dir, "new", "checkin", "--member", "alice", "--now", "2026-12-03T22:59:00+01:00")
     assert open_day.code == 0 and "closed" not in open_day.err, open_day

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from journal.githooks.install import add_merge_rule, repository
 from tests.support.journals import CONFIG, checkin, git, write_journal
@@ -195,3 +198,60 @@ def test_join_of_an_empty_origin_or_a_branch_without_a_journal_says_so(tmp_path:
     assert (tmp_path / "notes").is_dir() and not any((tmp_path / "notes").iterdir())
     assert not (tmp_path / "nothing").exists()
     assert f"hint: the branch main holds one: `journal join {bare} --branch main`" in result.err
+
+
+def _remote_of_trees(tmp_path: Path, name: str, tree_of) -> Path:  # type: ignore[no-untyped-def]
+    """A repository whose one commit on main has the tree `tree_of(repo, blob)` makes (ids
+    through `git mktree`: shapes a working tree cannot give, as a partner's remote may)."""
+    repo = tmp_path / name
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input="x\n", text=True,
+                          capture_output=True, check=True).stdout.strip()
+    tree = tree_of(repo, blob)
+    made = subprocess.run(["git", "commit-tree", tree, "-m", "x"], cwd=repo, text=True, capture_output=True,
+                          check=True, env={**os.environ, **ALICE}).stdout.strip()
+    git(repo, "update-ref", "refs/heads/main", made)
+    return repo
+
+
+def _mktree(repo: Path, lines: str) -> str:
+    return subprocess.run(["git", "mktree"], cwd=repo, input=lines, text=True, capture_output=True,
+                          check=True).stdout.strip()
+
+
+def test_join_removes_what_it_cloned_however_deep_or_half_checked_out(tmp_path: Path, run) -> None:
+    # 1,200 folders deep, past Python's recursion limit (shutil.rmtree recurses): no traceback,
+    # and no half-removed clone left to block joining again.
+    def deep(repo: Path, blob: str) -> str:
+        tree = _mktree(repo, f"100644 blob {blob}\tf\n")
+        for _ in range(1200):
+            tree = _mktree(repo, f"040000 tree {tree}\ta\n")
+        return _mktree(repo, f"040000 tree {tree}\ta\n100644 blob {blob}\tREADME\n")
+
+    result = run("-C", tmp_path, "join", _remote_of_trees(tmp_path, "deep", deep), "copy")
+    assert result.code == 1 and "not a journal" in result.err and "Traceback" not in result.err, result
+    assert not (tmp_path / "copy").exists()
+    (tmp_path / "named").mkdir()  # a folder named and empty: it stays, empty
+    assert run("-C", tmp_path, "join", tmp_path / "deep", "named").code == 1
+    assert (tmp_path / "named").is_dir() and not any((tmp_path / "named").iterdir())
+    # A name longer than a file system takes: git clones, then fails to check out. What it
+    # made goes, and the error is git's own verdict, not the advice it prints after it.
+    long = _remote_of_trees(tmp_path, "long", lambda repo, blob: _mktree(repo, f"100644 blob {blob}\t{'a' * 300}\n"))
+    failed = run("-C", tmp_path, "join", long, "half")
+    assert failed.code == 1 and "Error: git clone failed: " in failed.err and "Traceback" not in failed.err, failed
+    assert "retry with" not in failed.err.splitlines()[0]
+    assert not (tmp_path / "half").exists()
+
+
+def test_join_of_a_repository_libgit2_cannot_open_says_it_is_no_journal(tmp_path: Path, run) -> None:
+    # SHA-256 objects: git clones it, libgit2 (pygit2) cannot open it.
+    repo = tmp_path / "s256"
+    made = git(tmp_path, "init", "-q", "-b", "main", "--object-format=sha256", str(repo), check=False)
+    if made.returncode != 0:
+        pytest.skip("this git makes no SHA-256 repositories")
+    (repo / "README").write_text("hi\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "x", env=ALICE)
+    result = run("-C", tmp_path, "join", repo, "copy")
+    assert result.code == 1 and "it is not a journal" in result.err and "Traceback" not in result.err, result
+    assert "unexpected" not in result.err and not (tmp_path / "copy").exists()

@@ -81,6 +81,16 @@ def test_a_reply_due_centuries_on_turns_unanswered_to_the_microsecond_with_the_c
     assert state("2600-03-03T12:00:00.000001+00:00") == "unanswered"
 
 
+def _walk_threads(value: object) -> list[dict]:
+    """Every thread record (a dict with `respond_within_seconds`) anywhere in digest.json."""
+    if isinstance(value, dict):
+        found = [value] if "respond_within_seconds" in value else []
+        return found + [t for v in value.values() for t in _walk_threads(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _walk_threads(v)]
+    return []
+
+
 def test_the_respond_by_time_ends_on_a_whole_minute(run, commit, history: Path) -> None:
     # Alice's W48 check-in came at 17:00:37 UTC: two days on, her partners have until 17:01,
     # the minute every time is shown in and the digest's clock reads (not until 17:00:37, which
@@ -94,6 +104,12 @@ def test_the_respond_by_time_ends_on_a_whole_minute(run, commit, history: Path) 
     assert response("2026-12-01T17:00:59+00:00")["state"] == "waiting"
     assert response("2026-12-01T17:00:59+00:00")["due"].startswith("2026-12-01T12:01:00-05:00")
     assert response("2026-12-01T17:01:00.000001+00:00")["state"] == "unanswered"
+    # The window named for an outcome the referee left unverified is the contract's own.
+    site = history.parent / "site-minute"
+    assert run("-C", history, "digest", "--out", site, "--now", "2026-12-01T17:02:00+00:00").code == 0
+    digest = json.loads((site / "digest.json").read_text(encoding="utf-8"))
+    windows = {thread["respond_within_seconds"] for thread in _walk_threads(digest)}
+    assert windows == {2 * 86400, None}, windows
     commit(dict([reply("bob", "alice", "2026-W48")]), "2026-12-01T17:00:50+00:00", "bob")
     assert response("2026-12-01T17:02:00+00:00")["state"] == "in_time"
 
