@@ -40,24 +40,27 @@ def join_journal(url: str, target: Path | None, base: Path, branch: str | None =
     origin's branch to check out (default: the one its HEAD names)."""
     from journal.githooks.install import install
 
-    target = target if target is not None else clone_target(url, base)
-    existed = target.exists()
-    if existed and (not target.is_dir() or any(target.iterdir())):
-        # Said before git says it, with what to do (a journal joined before is joined already).
-        raise JournalError(f"{target} already exists and is not an empty folder",
-                           hint="remove it, or name another folder: `journal join URL DIR`")
+    # One meaning for the folder, this command's and git's: the path made absolute and without
+    # `..` (`nosuch/../victim` is `victim`, which git would reach by making `nosuch` first),
+    # handed to git as it was checked.
+    target = Path(os.path.abspath(target if target is not None else clone_target(url, base)))
+    existed, made = _clone_folder(target)
     try:
         chosen = ["--branch", branch] if branch else []
-        cloned = subprocess.run(["git", "clone", *chosen, "--", url, str(target)], capture_output=True, text=True)
+        # Git's messages may hold bytes of a partner's making that are no UTF-8 (a file name).
+        cloned = subprocess.run(["git", "clone", *chosen, "--", url, str(target)], capture_output=True,
+                                encoding="utf-8", errors="replace")
     except OSError as exc:
+        _remove_clone(target, keep_folder=existed, made=made)
         raise JournalError(f"cannot run git: {exc.strerror}", hint="install Git and make sure `git` is on PATH") from None
     if cloned.returncode != 0:
-        # Git may fail after making the folder (a checkout it cannot write): what it made goes.
-        left = _remove_clone(target, keep_folder=existed) if target.is_dir() else ""
+        # Git may fail after filling the folder (a checkout it cannot write): what it made goes.
+        left = _remove_clone(target, keep_folder=existed, made=made)
         said = [line for line in cloned.stderr.splitlines() if line.strip()]
-        # git's own verdict (fatal:, error:) rather than the advice it prints after it
-        told = [line for line in said if line.startswith(("fatal:", "error:"))] or said
-        raise JournalError(f"git clone failed: {clean(told[-1]) if told else f'exit {cloned.returncode}'}{left}",
+        # git's cause (the first error:), else its verdict (fatal:), not the advice printed after
+        told = [line for line in said if line.startswith("error:")][:1] \
+            or [line for line in said if line.startswith("fatal:")][-1:] or said[-1:]
+        raise JournalError(f"git clone failed: {clean(told[0]) if told else f'exit {cloned.returncode}'}{left}",
                            hint="check the URL, and that you can reach it with plain `git clone`")
     lines = [f"cloned {url} into {target}"]
     if not (target / layout.CONFIG).is_file():
@@ -69,7 +72,7 @@ def join_journal(url: str, target: Path | None, base: Path, branch: str | None =
                                     "started with `journal init`")
         # The clone is this command's own (the folder was missing or empty): it goes, so that
         # the way out the error names (join again, with --branch) works as written.
-        left = _remove_clone(target, keep_folder=existed)
+        left = _remove_clone(target, keep_folder=existed, made=made)
         raise JournalError(str(why).replace(" (its clone was removed)", "") + left if left else str(why), hint=why.hint)
     lines += install(target)
     member, hint = _identify(target)
@@ -78,11 +81,39 @@ def join_journal(url: str, target: Path | None, base: Path, branch: str | None =
     return Joined(target, tuple(lines), member, hint)
 
 
-def _remove_clone(target: Path, keep_folder: bool) -> str:
+def _clone_folder(target: Path) -> tuple[bool, tuple[int, int]]:
+    """Make the folder to clone into (its parents too), or take the empty one there: whether it
+    was there already, and its identity (device, inode), which the clean-up holds it to.
+    Raises JournalError for anything else there, or a folder that cannot be made."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(target)
+        existed = False
+    except FileExistsError:
+        existed = True
+    except OSError as exc:
+        raise JournalError(f"cannot make the folder {target}: {exc.strerror}",
+                           hint="name another folder: `journal join URL DIR`") from None
+    if existed and (not target.is_dir() or any(target.iterdir())):
+        # Said before git says it, with what to do (a journal joined before is joined already).
+        raise JournalError(f"{target} already exists and is not an empty folder",
+                           hint="remove it, or name another folder: `journal join URL DIR`")
+    found = os.stat(target)
+    return existed, (found.st_dev, found.st_ino)
+
+
+def _remove_clone(target: Path, keep_folder: bool, made: tuple[int, int]) -> str:
     """Remove what `git clone` made in `target`, and the folder itself unless it was there
-    before: '' when all of it went, else the words that say what was left. Links are removed,
-    never followed; folders are walked with a stack, not by recursion (a remote may nest
-    them thousands deep, past Python's recursion limit, as shutil.rmtree recurses)."""
+    before: '' when all of it went, else the words that say what was left. Only the folder
+    this run made or took (`made`: its device and inode) is touched. Links are removed, never
+    followed; folders are walked with a stack, not by recursion (a remote may nest them
+    thousands deep, past Python's recursion limit, as shutil.rmtree recurses)."""
+    try:
+        found = os.stat(target)
+    except OSError:
+        return ""
+    if (found.st_dev, found.st_ino) != made:
+        return f" ({target} is no longer the folder this command cloned into: nothing in it was removed)"
     stack: list[tuple[str, bool]] = [(str(target), False)]
     whole = True
     while stack:

@@ -259,24 +259,28 @@ def _open_unfiled_previous(ctx: Context, member: str, current: str, cadence: str
     previous = periods.prev_key(current, cadence)
     if any(p == previous for p, _ in ctx.journal.checkins.get(member, [])):
         return None
-    closes = _closes(ctx, member, previous, cadence)
-    return previous if closes is not None and now <= closes else None
+    made = _periods_of(ctx, member, previous, cadence)
+    return previous if made and now <= max(p.closes for p in made) else None
 
 
-def _closes(ctx: Context, member: str, key: str, cadence: str) -> dt.datetime | None:
-    """When period `key` of `member` closes (its due time plus grace) under the contracts in
-    force for it, the latest of them; None when none is, or a pause of the member's in one of
-    them holds a day of the period (the pause decides it then, with its notice)."""
+def _periods_of(ctx: Context, member: str, key: str, cadence: str) -> list[periods.Period]:
+    """Period `key` of `member` as each contract in force for it makes it (its start, due
+    time and close); [] when none is."""
+    begins = periods.key_start(key, cadence)
+    tz = member_zone(ctx, member)
+    return [periods.make_period(key, cadence, tz, c.due, c.grace) for c in build_model.contracts(ctx.journal).values()
+            if c.usable and member in c.parties and c.cadence is not None and c.cadence.value == cadence
+            and c.due is not None and c.effective is not None and c.effective <= begins
+            and (c.until is None or begins <= c.until)]
+
+
+def _paused(ctx: Context, member: str, key: str, cadence: str) -> bool:
+    """Whether a pause of `member`'s, in a contract of theirs, holds a day of period `key`
+    (whether it excuses the period depends on its notice, which the history tells)."""
     begins = periods.key_start(key, cadence)
     last = begins + periods.period_days(cadence) - dt.timedelta(days=1)
-    tz = member_zone(ctx, member)
-    terms = [c for c in build_model.contracts(ctx.journal).values()
-             if c.usable and member in c.parties and c.cadence is not None and c.cadence.value == cadence
-             and c.due is not None and c.effective is not None and c.effective <= begins
-             and (c.until is None or begins <= c.until)]
-    if not terms or any(p.member == member and p.start <= last and begins <= p.end for c in terms for p in c.pauses):
-        return None
-    return max(periods.make_period(key, cadence, tz, c.due, c.grace).closes for c in terms)
+    return any(p.member == member and p.start <= last and begins <= p.end
+               for c in build_model.contracts(ctx.journal).values() if member in c.parties for p in c.pauses)
 
 
 def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date | None,
@@ -309,19 +313,22 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
             week = current
     period = week if week is not None else str(date)
     cadence = periods.DAILY if date is not None else periods.WEEKLY
-    closes = _closes(ctx, member, period, cadence)
+    made = _periods_of(ctx, member, period, cadence)
+    closes = max((p.closes for p in made), default=None)
     if periods.not_begun(period, now, member_zone(ctx, member)):
         note = "; ".join(filter(None, (note, periods.too_early_words(period, member))))
     elif closes is not None and now > closes:
         # Written all the same (a late word is worth keeping), but not without saying so; when
         # it is the period of today's date, the next one has not begun: a check-in for it now
-        # would count as too early.
+        # would count as too early. A pause may excuse it, as its notice decides.
+        unless = ", unless a pause announced with notice excuses it" if _paused(ctx, member, period, cadence) else ""
         ahead = periods.next_key(period, cadence)
-        begins = dt.datetime.combine(periods.key_start(ahead, cadence), dt.time(0), member_zone(ctx, member))
-        then = f"; {ahead} begins {human_zoned(begins)}: check in for it from then" if chosen else ""
+        following = _periods_of(ctx, member, ahead, cadence)
+        then = (f"; {ahead} begins {human_zoned(min(p.start for p in following))}: check in for it from then"
+                if chosen and following else "")
         note = "; ".join(filter(None, (note, (
             f"{period} closed for {member} at {human_zoned(closes)} (its grace has ended): a check-in for it "
-            f"is shown but counts as missed{then}"))))
+            f"is shown but counts as missed{unless}{then}"))))
     previous = ctx.journal.previous_checkin(member, period)
     carried = [{"commitment": c.commitment, "goal": c.goal if layout.is_slug(c.goal) else None}
                for c in (build_model.checkin(previous).commitments if previous else ())]

@@ -243,6 +243,27 @@ def test_join_removes_what_it_cloned_however_deep_or_half_checked_out(tmp_path: 
     assert not (tmp_path / "half").exists()
 
 
+def test_join_never_removes_what_it_did_not_make_nor_fails_on_what_git_says(tmp_path: Path, run) -> None:
+    # `nosuch/../victim` is `victim`, a folder with files: refused before git runs (git would
+    # make `nosuch`, then fail on `victim`, and a clean-up that trusted the path would empty it).
+    plain = tmp_path / "plain"
+    git(tmp_path, "init", "-q", "-b", "main", str(plain))
+    (plain / "README").write_text("not a journal\n")
+    git(plain, "add", "-A")
+    git(plain, "commit", "-q", "-m", "x", env=ALICE)
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "victim" / "keep.txt").write_text("precious\n")
+    result = run("-C", tmp_path, "join", plain, "nosuch/../victim")
+    assert result.code == 1 and "victim already exists and is not an empty folder" in result.err, result
+    assert (tmp_path / "victim" / "keep.txt").read_text() == "precious\n"
+    unreachable = run("-C", tmp_path / "victim", "join", "https://example.invalid/team/journal.git", "../nosuch/..")
+    assert unreachable.code == 1 and (tmp_path / "victim" / "keep.txt").is_file() and (plain / "README").is_file()
+    # git's words about a name of a partner's making may be no UTF-8: shown, not a crash.
+    odd = run("-C", tmp_path, "join", plain, os.fsdecode(b"bad\xff"))
+    assert odd.code == 1 and "Traceback" not in odd.err and "unexpected" not in odd.err, odd
+    assert not (tmp_path / os.fsdecode(b"bad\xff")).exists()
+
+
 def test_join_of_a_repository_libgit2_cannot_open_says_it_is_no_journal(tmp_path: Path, run) -> None:
     # SHA-256 objects: git clones it, libgit2 (pygit2) cannot open it.
     repo = tmp_path / "s256"
