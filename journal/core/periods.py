@@ -236,6 +236,10 @@ def period_key(moment: datetime, cadence: str, tz: ZoneInfo) -> str:
     return date_key(moment.astimezone(tz).date(), cadence)
 
 
+#: The smallest step between two datetimes: `now > t` flips at `t + INSTANT`, the instant after `t`.
+INSTANT = timedelta(microseconds=1)
+
+
 def not_begun(key: str, moment: datetime, tz: ZoneInfo) -> bool:
     """Whether the period `key` (a week or day) has not begun at instant `moment` on a wall
     clock in `tz`: a check-in committed then is judged too early (core/streaks: `early`), and

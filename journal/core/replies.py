@@ -206,9 +206,6 @@ def judge_thread(contracts: Mapping[str, Contract], member: str, period: str, re
     return Thread(member, period, record.ask, filed, responses, tuple(posted), referee, verdicts), due
 
 
-_INSTANT = dt.timedelta(microseconds=1)  # the smallest step between two datetimes
-
-
 def respond_by(filed: dt.datetime, window: dt.timedelta) -> dt.datetime:
     """When a reply to a check-in committed at `filed` is due: `window` (the contract's
     `respond_within`) after it, rounded up to a whole minute, in `filed`'s offset. Every time
@@ -229,7 +226,7 @@ def thread_window(filed: dt.datetime, due: dt.datetime | None, replied: list[dt.
     (`replied`, those after `now` included). None: unbounded on that side."""
     # A response is unanswered only once `now` is past `due` (a reply at it comes in time): that
     # comparison flips at the instant after it, the next a datetime holds.
-    edges = [filed, *replied, *([due, due + _INSTANT] if due is not None else [])]
+    edges = [filed, *replied, *([due, due + periods.INSTANT] if due is not None else [])]
     start = max((e for e in edges if e <= now), default=None)
     end = min((e for e in edges if e > now), default=None)
     return start, end

@@ -18,11 +18,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from journal.core.periods import INSTANT
 from journal.core.streaks import ContractTerms, Filing, MemberReport, TermsInForce, _regimes, _utc
-
-
-#: The smallest step between two datetimes: `now > t` flips at `t + INSTANT`.
-INSTANT = timedelta(microseconds=1)
 
 
 def report_window(

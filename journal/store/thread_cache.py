@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from journal.core import build_model, pauses, replies
+from journal.core import build_model, pauses, periods, replies
 from journal.core.model import Reply, Verdict, VerdictItem
 from journal.core.replies import Posted, Response, Thread
 from journal.errors import JournalError
@@ -357,14 +357,13 @@ def _index(i: Any, made: tuple[Posted, ...]) -> int:
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def kept_stamp(moment: dt.datetime) -> int:
     """An aware time as the threads' windows keep it: whole microseconds since the epoch, exact.
     (A float of seconds is not: from the year 2514 on it cannot tell a due time from the
     microsecond after it, where a response turns unanswered.)"""
-    return (moment - _EPOCH) // _MICROSECOND
+    return (moment - _EPOCH) // periods.INSTANT
 
 
 def window_holds(start: Any, end: Any, stamp: int) -> bool:
