@@ -259,8 +259,14 @@ def _open_unfiled_previous(ctx: Context, member: str, current: str, cadence: str
     previous = periods.prev_key(current, cadence)
     if any(p == previous for p, _ in ctx.journal.checkins.get(member, [])):
         return None
-    made = _periods_of(ctx, member, previous, cadence)
-    return previous if made and now <= max(p.closes for p in made) else None
+    closes = _closes(ctx, member, previous, cadence)
+    return previous if closes is not None and now <= closes else None
+
+
+def _closes(ctx: Context, member: str, key: str, cadence: str) -> dt.datetime | None:
+    """When period `key` of `member` closes (due time plus grace): the latest close of the
+    contracts in force for it; None when none is."""
+    return max((p.closes for p in _periods_of(ctx, member, key, cadence)), default=None)
 
 
 def _periods_of(ctx: Context, member: str, key: str, cadence: str) -> list[periods.Period]:
@@ -290,6 +296,7 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
     ctx = load_context(root, member)
     member = paths.require_slug(resolve_member(ctx, member), "member id")
     daily = _is_daily(ctx, member)
+    cadence = periods.DAILY if daily else periods.WEEKLY
     note = ""
     if daily and week is not None:
         raise JournalError(f"{member}'s contracts are daily: a check-in is for a day, not a week",
@@ -302,7 +309,7 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
     if chosen:
         local = now.astimezone(member_zone(ctx, member)).date()
         current = str(local) if daily else _week_of(local)
-        earlier = _open_unfiled_previous(ctx, member, current, periods.DAILY if daily else periods.WEEKLY, now)
+        earlier = _open_unfiled_previous(ctx, member, current, cadence, now)
         if earlier is not None:
             note = (f"{earlier} is still open and has no check-in: writing it "
                     f"(for {current}, pass {'--date' if daily else '--week'} {current})")
@@ -312,9 +319,7 @@ def new_checkin(root: Path, member: str | None, week: str | None, date: dt.date 
         else:
             week = current
     period = week if week is not None else str(date)
-    cadence = periods.DAILY if date is not None else periods.WEEKLY
-    made = _periods_of(ctx, member, period, cadence)
-    closes = max((p.closes for p in made), default=None)
+    closes = _closes(ctx, member, period, cadence)
     if periods.not_begun(period, now, member_zone(ctx, member)):
         note = "; ".join(filter(None, (note, periods.too_early_words(period, member))))
     elif closes is not None and now > closes:
