@@ -7,7 +7,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from journal.core import layout
 from journal.core.problems import clean
@@ -64,16 +64,10 @@ def join_journal(url: str, target: Path | None, base: Path, branch: str | None =
                            hint="check the URL, and that you can reach it with plain `git clone`")
     lines = [f"cloned {url} into {target}"]
     if not (target / layout.CONFIG).is_file():
-        try:
-            why = _not_a_journal(url, target, cloned.stderr)
-        except Exception:  # noqa: BLE001 - a clone libgit2 cannot open (SHA-256 objects, a damaged one)
-            why = JournalError(f"{url} holds no {layout.CONFIG} on the branch cloned: it is not a journal",
-                               hint="check the URL and the branch (`--branch NAME`); a new journal is "
-                                    "started with `journal init`")
+        found = _what_was_cloned(target)  # read before the clone goes
         # The clone is this command's own (the folder was missing or empty): it goes, so that
         # the way out the error names (join again, with --branch) works as written.
-        left = _remove_clone(target, keep_folder=existed, made=made)
-        raise JournalError(str(why).replace(" (its clone was removed)", "") + left if left else str(why), hint=why.hint)
+        raise _not_a_journal(url, found, cloned.stderr, _remove_clone(target, keep_folder=existed, made=made))
     lines += install(target)
     member, hint = _identify(target)
     if member is not None:
@@ -141,35 +135,59 @@ def _remove_clone(target: Path, keep_folder: bool, made: tuple[int, int]) -> str
     return "" if whole else f" (what git made in {target} could not all be removed: remove it before joining again)"
 
 
-def _not_a_journal(url: str, target: Path, said: str) -> JournalError:
-    """Why a clone holds no journal.yaml, read from the clone: most often the origin's HEAD names
-    a branch that was never pushed (`git init --bare` names `master`, the partners pushed `main`)."""
+class _Cloned(NamedTuple):
+    """What a clone without journal.yaml holds: the origin's branches, those that hold one, and
+    the clone's HEAD (the ref it names, and whether that has no commit)."""
+
+    branches: list[str]
+    journals: list[str]
+    head: str
+    unborn: bool
+
+
+def _what_was_cloned(target: Path) -> _Cloned | None:
+    """What the clone at `target` holds; None for one libgit2 cannot open (SHA-256 objects, a
+    damaged one)."""
     import pygit2
 
-    repo = pygit2.Repository(str(target))
-    prefix = "refs/remotes/origin/"
-    branches = sorted(name.removeprefix(prefix) for name in repo.references
-                      if name.startswith(prefix) and name != f"{prefix}HEAD")
-    journals = [b for b in branches if _holds_journal(repo, prefix + b)]
+    try:
+        repo = pygit2.Repository(str(target))
+        prefix = "refs/remotes/origin/"
+        branches = sorted(name.removeprefix(prefix) for name in repo.references
+                          if name.startswith(prefix) and name != f"{prefix}HEAD")
+        journals = [b for b in branches if _holds_journal(repo, prefix + b)]
+        return _Cloned(branches, journals, str(repo.references["HEAD"].target), repo.head_is_unborn)
+    except Exception:  # noqa: BLE001 - whatever libgit2 makes of a clone it cannot read
+        return None
+
+
+def _not_a_journal(url: str, found: _Cloned | None, said: str, left: str) -> JournalError:
+    """Why a clone holds no journal.yaml (`found`: what it held): most often the origin's HEAD
+    names a branch that was never pushed (`git init --bare` names `master`, the partners pushed
+    `main`). `left` says what of the clone could not be removed ('' when it all went)."""
     again = "then join again"
-    if repo.head_is_unborn:
+    if found is None:
+        return JournalError(f"{url} holds no {layout.CONFIG} on the branch cloned: it is not a journal{left}",
+                            hint="check the URL and the branch (`--branch NAME`); a new journal is "
+                                 "started with `journal init`")
+    branches, journals = found.branches, found.journals
+    if found.unborn:
         # A clone takes the origin's HEAD as its own, pointing at nothing here.
-        head = repo.references["HEAD"].target
         if not branches:
-            return JournalError(f"{url} has no commits yet: there is no journal to join",
+            return JournalError(f"{url} has no commits yet: there is no journal to join{left}",
                                 hint="push the journal there first, then join again; a new journal is "
                                      "started with `journal init`")
         pick = "main" if "main" in journals else (journals or branches)[0]
         return JournalError(
-            f"the origin's default branch (HEAD -> {head}) has no commits; its branches: "
-            f"{', '.join(branches)}" + (f"; {layout.CONFIG} is on {', '.join(journals)}" if journals else ""),
+            f"the origin's default branch (HEAD -> {found.head}) has no commits; its branches: "
+            f"{', '.join(branches)}" + (f"; {layout.CONFIG} is on {', '.join(journals)}" if journals else "") + left,
             hint=f"point the origin's HEAD at the journal's branch (`git -C {url} symbolic-ref HEAD "
                  f"refs/heads/{pick}` in the bare repository, or the default branch setting of its host), "
                  f"or join that branch: `journal join {url} --branch {pick}`; {again}")
     # A branch was checked out and holds no journal.yaml: git's own warning, if any, says more.
     warned = [line.removeprefix("warning: ") for line in said.splitlines() if line.startswith("warning: ")]
-    elsewhere = [b for b in journals if f"refs/heads/{b}" != repo.references["HEAD"].target]
-    return JournalError(f"{url} holds no {layout.CONFIG}: it is not a journal (its clone was removed)"
+    elsewhere = [b for b in journals if f"refs/heads/{b}" != found.head]
+    return JournalError(f"{url} holds no {layout.CONFIG}: it is not a journal{left or ' (its clone was removed)'}"
                         + (f"; git said: {clean(warned[-1])}" if warned else ""),
                         hint=(f"the branch {elsewhere[0]} holds one: `journal join {url} --branch {elsewhere[0]}`; "
                               f"{again}" if elsewhere else
